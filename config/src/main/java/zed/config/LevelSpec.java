@@ -1,0 +1,126 @@
+package zed.config;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One level, fully resolved: every expression evaluated, every default applied, every reference checked. Immutable,
+ * and Jackson writes it to JSON and reads it back to an equal value ({@link SpecJson}).
+ *
+ * @param id     the level id: its ancestors' names and its own, joined by "/"
+ * @param parent the parent level's id, or null for the root of the chain
+ * @param pool   the ZFS dataset its datasets live under; null means the dir store
+ * @param hash   the drift hash (ZEDFILE.md, Federation)
+ */
+public record LevelSpec(String id, String name, String parent, String file, String dir, String host, String pool,
+                        List<String> sysenv, SnapshotPolicy snapshots, UpdatePolicy update, List<DatasetSpec> datasets,
+                        List<JailSpec> jails, List<ServiceSpec> services, List<ModelSpec> models, List<JobSpec> jobs,
+                        String hash, Pos pos) {
+    public LevelSpec {
+        sysenv = List.copyOf(sysenv);
+        datasets = List.copyOf(datasets);
+        jails = List.copyOf(jails);
+        services = List.copyOf(services);
+        models = List.copyOf(models);
+        jobs = List.copyOf(jobs);
+    }
+
+    public ServiceSpec service(String kind, String name) {
+        return services.stream().filter(s -> s.kind().equals(kind) && s.name().equals(name)).findFirst().orElse(null);
+    }
+
+    public DatasetSpec dataset(String name) {
+        return datasets.stream().filter(d -> d.name().equals(name)).findFirst().orElse(null);
+    }
+
+    public record SnapshotPolicy(boolean beforeDeploy, int keep) {
+        public static final SnapshotPolicy DEFAULT = new SnapshotPolicy(true, 5);
+    }
+
+    public record UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel) {
+        public static final UpdatePolicy DEFAULT = new UpdatePolicy(Duration.ofSeconds(5), Duration.ofMinutes(2), true, 1);
+    }
+
+    /** @param mountpoint resolved: the declared one, or the default under the pool or the dir store */
+    public record DatasetSpec(String name, String mountpoint, Map<String, String> properties, Pos pos) {
+        public DatasetSpec {
+            properties = Map.copyOf(properties);
+        }
+    }
+
+    public record JailSpec(String name, String dataset, String hostname, String ip4, String ip6, boolean vnet,
+                           Map<String, Value> params, List<Mount> mounts, Pos pos) {
+        public JailSpec {
+            params = Map.copyOf(params);
+            mounts = List.copyOf(mounts);
+        }
+    }
+
+    public record Mount(String path, String dataset, String mode, Pos pos) {
+    }
+
+    /**
+     * @param env   values are strings, or {@link Value.Secret}s resolved on the host at start time
+     * @param dir   the service's home: its dataset's mountpoint, else {@code fs::var()}
+     */
+    public record ServiceSpec(String kind, String name, String dataset, String jail, String version,
+                              Map<String, Value> vars, Map<String, Value> env, List<FileSpec> files, Runtime runtime,
+                              RestartPolicy restart, List<HealthCheck> health, String print, List<SudoHook> sudo,
+                              String release, String jar, GitSource git, SrcSource src, String dir, Pos pos) {
+        public ServiceSpec {
+            vars = Map.copyOf(vars);
+            env = Map.copyOf(env);
+            files = List.copyOf(files);
+            health = List.copyOf(health);
+            sudo = List.copyOf(sudo);
+        }
+
+        /** The operator's name for it, as in references: {@code service.exec.web}. */
+        public String ref() {
+            return "service." + kind + "." + name;
+        }
+    }
+
+    /** @param body a string, or a {@link Value.Secret} */
+    public record FileSpec(String name, String path, Value body, String mode, Pos pos) {
+    }
+
+    /** @param after services to wait for, as "kind.name" */
+    public record Runtime(List<String> cmd, List<String> after) {
+        public Runtime {
+            cmd = List.copyOf(cmd);
+            after = List.copyOf(after);
+        }
+
+        public static final Runtime NONE = new Runtime(List.of(), List.of());
+    }
+
+    public record RestartPolicy(int attempts, Duration interval, Duration delay, Duration maxDelay) {
+        public static final RestartPolicy DEFAULT = new RestartPolicy(10, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(30));
+    }
+
+    /** One health check; fields that its kind does not use are null. */
+    public record HealthCheck(String kind, String url, Integer expect, String bodyContains, String host, Integer port,
+                              List<String> command, Duration initialDelay, Duration interval, Duration timeout,
+                              int successThreshold, int failureThreshold, Pos pos) {
+    }
+
+    public record SudoHook(String name, String check, String apply, String verify, Pos pos) {
+    }
+
+    public record GitSource(String url, String tag, String branch, String rev) {
+    }
+
+    public record SrcSource(String path, String exe) {
+    }
+
+    public record ModelSpec(String name, String dataset, Map<String, Value> requires, Pos pos) {
+        public ModelSpec {
+            requires = Map.copyOf(requires);
+        }
+    }
+
+    public record JobSpec(String name, String model, Runtime runtime, Duration checkpointEvery, Pos pos) {
+    }
+}

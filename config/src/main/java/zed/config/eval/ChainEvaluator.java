@@ -1,0 +1,188 @@
+package zed.config.eval;
+
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.LevelSpec;
+import zed.config.Pos;
+import zed.config.Value;
+import zed.config.ZedfileException;
+import zed.config.syntax.Body;
+import zed.config.syntax.Expr;
+import zed.config.syntax.Parser;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Pattern;
+
+/** Parses, checks and evaluates a chain of Zedfiles, root first, each level in the context of those above it. */
+public final class ChainEvaluator {
+    private static final Pattern LEVEL_NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    /** Reference chains can be long; evaluation recurses along them, so it runs on a thread with a deep stack. */
+    private static final long STACK = 256L << 20;
+
+    private ChainEvaluator() {
+    }
+
+    /** The outcome: the specs, or the errors. The port table is the merged one to persist either way. */
+    public record Result(List<LevelSpec> levels, Map<String, Integer> ports, List<Diagnostic> errors, Scope leafScope) {
+        public boolean ok() {
+            return errors.isEmpty();
+        }
+
+        public LevelSpec leaf() {
+            return levels.get(levels.size() - 1);
+        }
+
+        public List<LevelSpec> orThrow() {
+            if (!ok()) throw new ZedfileException(errors);
+            return levels;
+        }
+
+        /** Evaluates a reference expression, e.g. {@code service.exec.web.vars.port}, in the leaf level. */
+        public Value get(String expression) {
+            orThrow();
+            Expr e = Parser.parseExpression("<expr>", expression);
+            return onDeepStack(() -> {
+                try {
+                    return Interpreter.eval(e, leafScope);
+                } catch (EvalError err) {
+                    throw new ZedfileException(err.pos(), err.getMessage());
+                } catch (LevelEvaluation.DependencyFailed d) {
+                    throw new ZedfileException(e.pos(), "cannot evaluate: a value it depends on failed");
+                }
+            });
+        }
+    }
+
+    public static Result evaluate(List<Chain.Link> chain, EvalInputs inputs) {
+        return onDeepStack(() -> run(chain, inputs));
+    }
+
+    private static Result run(List<Chain.Link> chain, EvalInputs inputs) {
+        List<Diagnostic> errors = new ArrayList<>();
+        List<Body> bodies = new ArrayList<>();
+        List<byte[]> sources = new ArrayList<>();
+        for (Chain.Link link : chain) {
+            Pos top = new Pos(link.display(), 1, 1);
+            byte[] bytes;
+            try {
+                bytes = Files.readAllBytes(link.file());
+            } catch (IOException e) {
+                errors.add(new Diagnostic(top, "cannot read: " + e.getMessage()));
+                bodies.add(null);
+                sources.add(new byte[0]);
+                continue;
+            }
+            sources.add(bytes);
+            String text;
+            try {
+                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+            } catch (CharacterCodingException e) {
+                errors.add(new Diagnostic(top, "not valid UTF-8"));
+                bodies.add(null);
+                continue;
+            }
+            try {
+                Body b = Parser.parseFile(link.display(), text);
+                errors.addAll(zed.config.Structures.check(b));
+                bodies.add(b);
+            } catch (ZedfileException e) {
+                errors.addAll(e.diagnostics());
+                bodies.add(null);
+            }
+        }
+        Ports ports = new Ports(inputs.ports(), inputs.host());
+        if (!errors.isEmpty()) return new Result(List.of(), ports.merged(), sorted(errors), Scope.EMPTY);
+
+        List<LevelSpec> specs = new ArrayList<>();
+        LevelEvaluation parent = null;
+        String parentId = null;
+        for (int i = 0; i < chain.size(); i++) {
+            Chain.Link link = chain.get(i);
+            Body body = bodies.get(i);
+            String name = levelName(link, body, errors);
+            String id = parentId == null ? name : parentId + "/" + name;
+            LevelEvaluation level = new LevelEvaluation(id, name, Path.of(link.display()).isAbsolute() ? Path.of(link.display()) : link.file(),
+                    sources.get(i), parent, inputs, ports, errors);
+            LevelSpec spec = evaluateLevel(level, body, parentId, link, null);
+            if (level.hashUsed) {
+                // cfg::hash() is the drift hash, which is known only once the level has been read: evaluate again with it
+                String hash = spec.hash();
+                List<Diagnostic> second = new ArrayList<>();
+                LevelEvaluation again = new LevelEvaluation(id, name, level.file, sources.get(i), parent, inputs, ports, second);
+                again.hash = hash;
+                spec = evaluateLevel(again, body, parentId, link, hash);
+                level = again;
+            }
+            specs.add(spec);
+            parent = level;
+            parentId = id;
+        }
+        Scope leafScope = new NodeScope(parent, null);
+        return new Result(errors.isEmpty() ? List.copyOf(specs) : List.of(), ports.merged(), sorted(errors), leafScope);
+    }
+
+    private static LevelSpec evaluateLevel(LevelEvaluation level, Body body, String parentId, Chain.Link link, String knownHash) {
+        level.build(body);
+        level.evaluateAll();
+        LevelSpec spec = new SpecBuilder(level).build(parentId);
+        String hash = knownHash != null ? knownHash : level.driftHash();
+        String file = link.file().toString();
+        return new LevelSpec(spec.id(), spec.name(), spec.parent(), file, spec.dir(), spec.host(), spec.pool(), spec.sysenv(), spec.snapshots(),
+                spec.update(), spec.datasets(), spec.jails(), spec.services(), spec.models(), spec.jobs(), hash, spec.pos());
+    }
+
+    private static String levelName(Chain.Link link, Body body, List<Diagnostic> errors) {
+        List<Body.Block> lb = body.blocks("level");
+        if (!lb.isEmpty() && !lb.get(0).labels().isEmpty()) {
+            Body.Label l = lb.get(0).labels().get(0);
+            if (!LEVEL_NAME.matcher(l.value()).matches()) errors.add(new Diagnostic(l.pos(), "level name \"" + l.value() + "\": use letters, digits, _ and -"));
+            return l.value();
+        }
+        if (link.home()) return "global";
+        Path dir = link.file().toAbsolutePath().getParent();
+        String name = dir.getFileName() == null ? "root" : dir.getFileName().toString();
+        if (!LEVEL_NAME.matcher(name).matches()) {
+            errors.add(new Diagnostic(new Pos(link.display(), 1, 1), "the directory name \"" + name
+                    + "\" is not a valid level name; name the level: level \"my-level\" { }"));
+        }
+        return name;
+    }
+
+    private static List<Diagnostic> sorted(List<Diagnostic> errors) {
+        return errors.stream().sorted().distinct().toList();
+    }
+
+    static <T> T onDeepStack(java.util.function.Supplier<T> work) {
+        AtomicReference<T> out = new AtomicReference<>();
+        AtomicReference<Throwable> failure = new AtomicReference<>();
+        Thread t = new Thread(null, () -> {
+            try {
+                out.set(work.get());
+            } catch (Throwable e) {
+                failure.set(e);
+            }
+        }, "zed-eval", STACK);
+        t.start();
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while evaluating", e);
+        }
+        Throwable f = failure.get();
+        if (f instanceof RuntimeException r) throw r;
+        if (f instanceof Error err) throw err;
+        return out.get();
+    }
+}

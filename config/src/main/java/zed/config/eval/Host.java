@@ -1,0 +1,26 @@
+package zed.config.eval;
+
+import java.io.IOException;
+import java.nio.file.Path;
+
+/**
+ * What evaluation may learn from, or do to, the host it runs on. The evaluator itself stays pure; the node and the
+ * command line pass {@link LocalHost}, tests pass their own.
+ */
+public interface Host {
+    /** An environment variable of the evaluating node, or null when unset. */
+    String env(String name);
+
+    byte[] readFile(Path path) throws IOException;
+
+    /** Whether {@code port} on 127.0.0.1 may be handed out (or kept) for a service. */
+    boolean portAvailable(int port);
+
+    /** A port that is free now, other than those in {@code taken}. */
+    int freePort(java.util.Set<Integer> taken);
+
+    void createDirectories(Path dir) throws IOException;
+
+    /** {@code $TMPDIR}, or the system's temporary directory. */
+    Path tmpDir();
+}

@@ -1,0 +1,68 @@
+package zed.config.eval;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Set;
+
+/** The real host: its environment, files and loopback ports. */
+public final class LocalHost implements Host {
+    private final Map<String, String> env;
+
+    public LocalHost() {
+        this(System.getenv());
+    }
+
+    public LocalHost(Map<String, String> env) {
+        this.env = Map.copyOf(env);
+    }
+
+    @Override
+    public String env(String name) {
+        return env.get(name);
+    }
+
+    @Override
+    public byte[] readFile(Path path) throws IOException {
+        return Files.readAllBytes(path);
+    }
+
+    @Override
+    public boolean portAvailable(int port) {
+        try (ServerSocket s = new ServerSocket()) {
+            s.setReuseAddress(false);
+            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public int freePort(Set<Integer> taken) {
+        for (int attempt = 0; attempt < 100; attempt++) {
+            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                int p = s.getLocalPort();
+                if (!taken.contains(p)) return p;
+            } catch (IOException e) {
+                throw new IllegalStateException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
+            }
+        }
+        throw new IllegalStateException("cannot find a free port on 127.0.0.1 outside the " + taken.size() + " already allocated");
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        Files.createDirectories(dir);
+    }
+
+    @Override
+    public Path tmpDir() {
+        String t = env.get("TMPDIR");
+        return Path.of(t != null && !t.isEmpty() ? t : System.getProperty("java.io.tmpdir"));
+    }
+}

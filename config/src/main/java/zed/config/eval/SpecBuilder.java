@@ -1,0 +1,372 @@
+package zed.config.eval;
+
+import zed.config.LevelSpec;
+import zed.config.LevelSpec.DatasetSpec;
+import zed.config.LevelSpec.FileSpec;
+import zed.config.LevelSpec.HealthCheck;
+import zed.config.LevelSpec.JailSpec;
+import zed.config.LevelSpec.JobSpec;
+import zed.config.LevelSpec.ModelSpec;
+import zed.config.LevelSpec.Mount;
+import zed.config.LevelSpec.RestartPolicy;
+import zed.config.LevelSpec.ServiceSpec;
+import zed.config.LevelSpec.SnapshotPolicy;
+import zed.config.LevelSpec.SudoHook;
+import zed.config.LevelSpec.UpdatePolicy;
+import zed.config.Pos;
+import zed.config.Value;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+/** Turns an evaluated level into a typed {@link LevelSpec}: defaults, types, references between blocks. */
+final class SpecBuilder {
+    static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*");
+    static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
+    static final Pattern IP4 = Pattern.compile("inherit|\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?");
+    static final Set<String> SIZE_PROPERTIES = Set.of("quota", "refquota", "reservation", "refreservation", "volsize", "recordsize");
+
+    /** Why a value could not be built; already reported. */
+    private static final class Skip extends RuntimeException {
+        Skip() {
+            super(null, null, false, false);
+        }
+    }
+
+    @FunctionalInterface
+    interface Conv<T> {
+        T apply(Value v, Pos pos, String what);
+    }
+
+    private final LevelEvaluation L;
+
+    SpecBuilder(LevelEvaluation level) {
+        this.L = level;
+    }
+
+    // ---- typed access ----------------------------------------------------------------------------------------
+
+    private Value raw(Node branch, String attr) {
+        Node c = branch == null ? null : branch.child(attr);
+        if (c == null) return null;
+        try {
+            Value v = L.value(c, c.pos);
+            return v instanceof Value.Null ? null : v;
+        } catch (LevelEvaluation.DependencyFailed e) {
+            throw new Skip();
+        }
+    }
+
+    private Pos pos(Node branch, String attr) {
+        Node c = branch == null ? null : branch.child(attr);
+        return c != null ? c.pos : branch != null ? branch.pos : Pos.NONE;
+    }
+
+    private <T> T get(Node branch, String attr, T dflt, Conv<T> conv) {
+        try {
+            Value v = raw(branch, attr);
+            if (v == null) return dflt;
+            return conv.apply(v, pos(branch, attr), branch.id + "." + attr);
+        } catch (EvalError e) {
+            L.error(e.pos(), e.getMessage());
+            return dflt;
+        } catch (Skip s) {
+            return dflt;
+        }
+    }
+
+    private String str(Node b, String attr) {
+        return get(b, attr, null, Typed::string);
+    }
+
+    private Map<String, Value> object(Node b, String attr) {
+        return get(b, attr, Map.of(), (v, p, w) -> {
+            if (v instanceof Value.ObjV o) return o.fields();
+            throw new EvalError(p, w + " must be an object { key = value }, not " + Interpreter.describe(v));
+        });
+    }
+
+    private void check(boolean ok, Pos pos, String message) {
+        if (!ok) L.error(pos, message);
+    }
+
+    private Map<String, Node> all(String type) {
+        return L.blocks.getOrDefault(type, Map.of());
+    }
+
+    // ---- the level -------------------------------------------------------------------------------------------
+
+    LevelSpec build(String parentId) {
+        Node level = L.block("level", null);
+        String host = str(level, "host");
+        List<String> sysenv = get(level, "sysenv", List.of(), Typed::strings);
+        for (String s : sysenv) check(ENV_NAME.matcher(s).matches(), pos(level, "sysenv"), "level.sysenv: \"" + s + "\" is not an environment variable name");
+        String pool;
+        try {
+            pool = L.pool();
+        } catch (EvalError e) {
+            L.error(e.pos(), e.getMessage());
+            pool = null;
+        } catch (LevelEvaluation.DependencyFailed e) {
+            pool = null;
+        }
+        if (pool != null) check(DATASET.matcher(pool).matches(), pos(level, "pool"), "level.pool: \"" + pool + "\" is not a valid ZFS dataset name");
+
+        Node snap = L.block("snapshots", null);
+        SnapshotPolicy snapshots = new SnapshotPolicy(
+                get(snap, "before_deploy", SnapshotPolicy.DEFAULT.beforeDeploy(), Typed::bool),
+                get(snap, "keep", SnapshotPolicy.DEFAULT.keep(), Typed::integer));
+        check(snapshots.keep() >= 1, pos(snap, "keep"), "snapshots.keep must be at least 1, so that a rollback has a target");
+
+        Node upd = L.block("update", null);
+        UpdatePolicy d = UpdatePolicy.DEFAULT;
+        UpdatePolicy update = new UpdatePolicy(
+                get(upd, "min_healthy_time", d.minHealthyTime(), Typed::duration),
+                get(upd, "healthy_deadline", d.healthyDeadline(), Typed::duration),
+                get(upd, "auto_revert", d.autoRevert(), Typed::bool),
+                get(upd, "max_parallel", d.maxParallel(), Typed::integer));
+        check(update.maxParallel() >= 1, pos(upd, "max_parallel"), "update.max_parallel must be at least 1");
+        check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0, pos(upd, "healthy_deadline"),
+                "update.healthy_deadline (" + update.healthyDeadline() + ") must be longer than min_healthy_time (" + update.minHealthyTime() + ")");
+
+        List<DatasetSpec> datasets = new ArrayList<>();
+        all("dataset").forEach((name, n) -> datasets.add(dataset(name, n)));
+        List<JailSpec> jails = new ArrayList<>();
+        all("jail").forEach((name, n) -> jails.add(jail(name, n)));
+        List<ServiceSpec> services = new ArrayList<>();
+        for (Node s : L.services.values()) services.add(service(s));
+        List<ModelSpec> models = new ArrayList<>();
+        all("model").forEach((name, n) -> models.add(model(name, n)));
+        List<JobSpec> jobs = new ArrayList<>();
+        all("job").forEach((name, n) -> jobs.add(job(name, n)));
+
+        Pos levelPos = level != null ? level.pos : new Pos(L.file.toString(), 1, 1);
+        return new LevelSpec(L.id, L.name, parentId, L.file.toString(), L.dir.toString(), host, pool, sysenv, snapshots, update,
+                datasets, jails, services, models, jobs, null, levelPos);
+    }
+
+    private void declaredDataset(Node owner, String attr, String name) {
+        if (name == null) return;
+        if (!all("dataset").containsKey(name)) {
+            L.error(pos(owner, attr), owner.id + ": dataset \"" + name + "\" is not declared in this level"
+                    + Names.didYouMean(name, all("dataset").keySet()));
+        }
+    }
+
+    private DatasetSpec dataset(String name, Node n) {
+        check(DATASET.matcher(name).matches() && !name.contains("..") , n.pos,
+                "dataset \"" + name + "\": a dataset name is letters, digits and _ . : - in parts separated by /");
+        String mountpoint = str(n, "mountpoint");
+        if (mountpoint != null && !mountpoint.equals("none") && !mountpoint.equals("legacy")) {
+            check(mountpoint.startsWith("/"), pos(n, "mountpoint"), n.id + ".mountpoint must be an absolute path, not \"" + mountpoint + "\"");
+        }
+        Map<String, String> props = new LinkedHashMap<>();
+        Node pn = n.child("properties");
+        object(n, "properties").forEach((k, v) -> {
+            Pos p = pn != null && pn.isBranch() && pn.child(k) != null ? pn.child(k).pos : pos(n, "properties");
+            if (k.startsWith("com.zed:")) {
+                L.error(p, n.id + ".properties: " + k + " is Zed's own state and cannot be set");
+                return;
+            }
+            if (!k.matches("[a-z0-9_.:-]+")) {
+                L.error(p, n.id + ".properties: \"" + k + "\" is not a ZFS property name");
+                return;
+            }
+            try {
+                String s = v instanceof Value.Bool b ? (b.value() ? "on" : "off") : Typed.string(v, p, n.id + ".properties." + k);
+                if (SIZE_PROPERTIES.contains(k)) Typed.size(new Value.Str(s), p, n.id + ".properties." + k);
+                props.put(k, s);
+            } catch (EvalError e) {
+                L.error(e.pos(), e.getMessage());
+            }
+        });
+        return new DatasetSpec(name, mountpoint, props, n.pos);
+    }
+
+    private JailSpec jail(String name, Node n) {
+        check(NAME.matcher(name).matches(), n.pos, "jail \"" + name + "\": a jail name is letters, digits, _ and -");
+        String dataset = str(n, "dataset");
+        declaredDataset(n, "dataset", dataset);
+        String ip4 = str(n, "ip4");
+        if (ip4 != null) check(IP4.matcher(ip4).matches(), pos(n, "ip4"), n.id + ".ip4 must be an address such as \"10.17.0.2/24\" or \"inherit\", not \"" + ip4 + "\"");
+        Map<String, Value> params = new LinkedHashMap<>();
+        object(n, "params").forEach((k, v) -> {
+            if (v instanceof Value.Str || v instanceof Value.Num || v instanceof Value.Bool) params.put(k, v);
+            else L.error(pos(n, "params"), n.id + ".params." + k + " must be a string, number or bool, not " + Interpreter.describe(v));
+        });
+        List<Mount> mounts = new ArrayList<>();
+        Node group = n.child("mount");
+        if (group != null) {
+            for (Map.Entry<String, Node> m : group.children.entrySet()) {
+                Node mn = m.getValue();
+                String mds = str(mn, "dataset");
+                declaredDataset(mn, "dataset", mds);
+                String mode = get(mn, "mode", "rw", Typed::string);
+                check(mode.equals("rw") || mode.equals("ro"), pos(mn, "mode"), mn.id + ".mode must be \"rw\" or \"ro\", not \"" + mode + "\"");
+                check(m.getKey().startsWith("/"), mn.pos, "mount \"" + m.getKey() + "\": the path inside the jail must be absolute");
+                mounts.add(new Mount(m.getKey(), mds, mode, mn.pos));
+            }
+        }
+        return new JailSpec(name, dataset, str(n, "hostname"), ip4, str(n, "ip6"), get(n, "vnet", false, Typed::bool), params, mounts, n.pos);
+    }
+
+    private ServiceSpec service(Node s) {
+        String kind = ((Value.Str) s.child("kind").value).value();
+        String name = ((Value.Str) s.child("name").value).value();
+        check(NAME.matcher(name).matches(), s.pos, s.id + ": a service name is letters, digits, _ and -");
+        String dataset = str(s, "dataset");
+        declaredDataset(s, "dataset", dataset);
+        String jail = str(s, "jail");
+        if (jail != null && !all("jail").containsKey(jail)) {
+            L.error(pos(s, "jail"), s.id + ": jail \"" + jail + "\" is not declared in this level" + Names.didYouMean(jail, all("jail").keySet()));
+        }
+        Map<String, Value> vars = object(s, "vars");
+        for (Map.Entry<String, Value> v : vars.entrySet()) noDollarKeys(v.getValue(), pos(s, "vars"), s.id + ".vars." + v.getKey());
+        Map<String, Value> env = new LinkedHashMap<>();
+        Node envNode = s.child("env");
+        object(s, "env").forEach((k, v) -> {
+            Pos p = envNode != null && envNode.isBranch() && envNode.child(k) != null ? envNode.child(k).pos : pos(s, "env");
+            if (!ENV_NAME.matcher(k).matches()) {
+                L.error(p, s.id + ".env: \"" + k + "\" is not an environment variable name");
+                return;
+            }
+            try {
+                env.put(k, Typed.text(v, p, s.id + ".env." + k));
+            } catch (EvalError e) {
+                L.error(e.pos(), e.getMessage());
+            }
+        });
+        List<FileSpec> files = new ArrayList<>();
+        Map<String, Pos> paths = new HashMap<>();
+        Node fileGroup = s.child("file");
+        if (fileGroup != null) {
+            for (Map.Entry<String, Node> f : fileGroup.children.entrySet()) {
+                Node fn = f.getValue();
+                String path = str(fn, "path");
+                Value body = get(fn, "body", new Value.Str(""), Typed::text);
+                String mode = get(fn, "mode", "0644", Typed::string);
+                check(MODE.matcher(mode).matches(), pos(fn, "mode"), fn.id + ".mode must be an octal mode such as \"0600\", not \"" + mode + "\"");
+                if (path != null) {
+                    check(path.startsWith("/"), pos(fn, "path"), fn.id + ".path must be absolute, e.g. \"${fs::etc()}/" + f.getKey() + "\", not \"" + path + "\"");
+                    Pos prev = paths.putIfAbsent(path, fn.pos);
+                    if (prev != null) L.error(pos(fn, "path"), fn.id + ".path " + path + " is also written by the file at " + prev);
+                }
+                files.add(new FileSpec(f.getKey(), path, body, mode.length() == 3 ? "0" + mode : mode, fn.pos));
+            }
+        }
+        LevelSpec.Runtime runtime = runtime(s.child("runtime"), kind.equals("exec"));
+        RestartPolicy restart = restart(s.child("restart"));
+        List<HealthCheck> health = new ArrayList<>();
+        Node hg = s.child("health");
+        if (hg != null) hg.children.forEach((hk, hn) -> health.add(health(hk, hn)));
+        List<SudoHook> sudo = new ArrayList<>();
+        Node sg = s.child("sudo");
+        if (sg != null) sg.children.forEach((k, n) -> sudo.add(new SudoHook(k, str(n, "check"), str(n, "apply"), str(n, "verify"), n.pos)));
+        String release = relativeToLevel(str(s, "release"));
+        String jar = relativeToLevel(str(s, "jar"));
+        Node git = s.child("git");
+        LevelSpec.GitSource gitSource = git == null ? null : new LevelSpec.GitSource(str(git, "url"), str(git, "tag"), str(git, "branch"), str(git, "rev"));
+        Node src = s.child("src");
+        LevelSpec.SrcSource srcSource = src == null ? null : new LevelSpec.SrcSource(relativeToLevel(str(src, "path")), str(src, "exe"));
+        String dir = get(s, "dir", null, Typed::string);
+        return new ServiceSpec(kind, name, dataset, jail, str(s, "version"), vars, env, files, runtime, restart, health,
+                str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, s.pos);
+    }
+
+    private String relativeToLevel(String p) {
+        return p == null ? null : L.dir.resolve(p).normalize().toString();
+    }
+
+    private void noDollarKeys(Value v, Pos pos, String what) {
+        if (v instanceof Value.ObjV o) {
+            for (Map.Entry<String, Value> e : o.fields().entrySet()) {
+                if (e.getKey().startsWith("$")) L.error(pos, what + ": object keys cannot start with $ (\"" + e.getKey() + "\")");
+                noDollarKeys(e.getValue(), pos, what + "." + e.getKey());
+            }
+        } else if (v instanceof Value.ListV l) {
+            for (Value i : l.items()) noDollarKeys(i, pos, what);
+        }
+    }
+
+    private LevelSpec.Runtime runtime(Node rt, boolean cmdRequired) {
+        if (rt == null) return LevelSpec.Runtime.NONE;
+        List<String> cmd = get(rt, "cmd", List.of(), Typed::strings);
+        if (rt.child("cmd") != null || cmdRequired) check(!cmd.isEmpty() || rt.child("cmd") == null, pos(rt, "cmd"), rt.id + ".cmd must not be empty");
+        List<String> after = get(rt, "after", List.of(), Typed::strings);
+        return new LevelSpec.Runtime(cmd, after);
+    }
+
+    private RestartPolicy restart(Node r) {
+        RestartPolicy d = RestartPolicy.DEFAULT;
+        if (r == null) return d;
+        RestartPolicy p = new RestartPolicy(get(r, "attempts", d.attempts(), Typed::integer), get(r, "interval", d.interval(), Typed::duration),
+                get(r, "delay", d.delay(), Typed::duration), get(r, "max_delay", d.maxDelay(), Typed::duration));
+        check(p.attempts() >= 0, pos(r, "attempts"), r.id + ".attempts must not be negative");
+        check(p.delay().compareTo(p.maxDelay()) <= 0, pos(r, "max_delay"), r.id + ".max_delay (" + p.maxDelay() + ") must not be shorter than delay (" + p.delay() + ")");
+        return p;
+    }
+
+    private HealthCheck health(String kind, Node h) {
+        Duration interval = get(h, "interval", Duration.ofSeconds(2), Typed::duration);
+        Duration timeout = get(h, "timeout", Duration.ofSeconds(1), Typed::duration);
+        check(timeout.compareTo(interval) <= 0, pos(h, "timeout"), h.id + ".timeout must not be longer than its interval");
+        check(!interval.isZero(), pos(h, "interval"), h.id + ".interval must be longer than 0");
+        int success = get(h, "success_threshold", 1, Typed::integer);
+        int failure = get(h, "failure_threshold", 3, Typed::integer);
+        check(success >= 1, pos(h, "success_threshold"), h.id + ".success_threshold must be at least 1");
+        check(failure >= 1, pos(h, "failure_threshold"), h.id + ".failure_threshold must be at least 1");
+        String url = null, host = null, body = null;
+        Integer expect = null, port = null;
+        List<String> command = null;
+        switch (kind) {
+            case "http" -> {
+                url = str(h, "url");
+                if (url != null) check(url.startsWith("http://") || url.startsWith("https://"), pos(h, "url"), h.id + ".url must start with http:// or https://, not \"" + url + "\"");
+                expect = get(h, "expect", 200, Typed::integer);
+                check(expect >= 100 && expect <= 599, pos(h, "expect"), h.id + ".expect must be an HTTP status (100-599), not " + expect);
+                body = str(h, "body_contains");
+            }
+            case "tcp" -> {
+                host = get(h, "host", "127.0.0.1", Typed::string);
+                port = get(h, "port", null, Typed::integer);
+                if (port != null) check(port >= 1 && port <= 65535, pos(h, "port"), h.id + ".port must be between 1 and 65535, not " + port);
+            }
+            default -> {
+                command = get(h, "command", List.of(), Typed::strings);
+                check(!command.isEmpty() || h.child("command") == null, pos(h, "command"), h.id + ".command must not be empty");
+            }
+        }
+        return new HealthCheck(kind, url, expect, body, host, port, command, get(h, "initial_delay", Duration.ZERO, Typed::duration),
+                interval, timeout, success, failure, h.pos);
+    }
+
+    private ModelSpec model(String name, Node n) {
+        check(NAME.matcher(name).matches(), n.pos, "model \"" + name + "\": a model name is letters, digits, _ and -");
+        String dataset = str(n, "dataset");
+        declaredDataset(n, "dataset", dataset);
+        Map<String, Value> requires = new LinkedHashMap<>();
+        object(n, "requires").forEach((k, v) -> {
+            if (v instanceof Value.Num num && num.value().signum() >= 0) requires.put(k, v);
+            else L.error(pos(n, "requires"), n.id + ".requires." + k + " must be a number, not " + Interpreter.describe(v));
+        });
+        return new ModelSpec(name, dataset, requires, n.pos);
+    }
+
+    private JobSpec job(String name, Node n) {
+        check(NAME.matcher(name).matches(), n.pos, "job \"" + name + "\": a job name is letters, digits, _ and -");
+        String model = str(n, "model");
+        if (model != null && !all("model").containsKey(model)) {
+            L.error(pos(n, "model"), n.id + ": model \"" + model + "\" is not declared in this level" + Names.didYouMean(model, all("model").keySet()));
+        }
+        return new JobSpec(name, model, runtime(n.child("runtime"), true), get(n, "checkpoint_every", null, Typed::duration), n.pos);
+    }
+}
