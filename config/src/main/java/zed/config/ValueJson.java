@@ -80,9 +80,9 @@ public final class ValueJson {
                     g.writeString(str);
                 } else {
                     Value.SecretRef r = (Value.SecretRef) p;
-                    g.writeStartObject();
-                    g.writeStringField("slot", r.slot());
+                    g.writeStartObject(); // keys in sorted order, as everywhere in canonical JSON
                     if (r.field() != null) g.writeStringField("field", r.field());
+                    g.writeStringField("slot", r.slot());
                     g.writeEndObject();
                 }
             }

@@ -263,7 +263,7 @@ final class SpecBuilder {
                 files.add(new FileSpec(f.getKey(), path, body, mode.length() == 3 ? "0" + mode : mode, fn.pos));
             }
         }
-        LevelSpec.Runtime runtime = runtime(s.child("runtime"), kind.equals("exec"));
+        LevelSpec.Runtime runtime = runtime(s.child("runtime"));
         RestartPolicy restart = restart(s.child("restart"));
         List<HealthCheck> health = new ArrayList<>();
         Node hg = s.child("health");
@@ -297,12 +297,12 @@ final class SpecBuilder {
         }
     }
 
-    private LevelSpec.Runtime runtime(Node rt, boolean cmdRequired) {
+    private LevelSpec.Runtime runtime(Node rt) {
         if (rt == null) return LevelSpec.Runtime.NONE;
-        List<String> cmd = get(rt, "cmd", List.of(), Typed::strings);
-        if (rt.child("cmd") != null || cmdRequired) check(!cmd.isEmpty() || rt.child("cmd") == null, pos(rt, "cmd"), rt.id + ".cmd must not be empty");
+        List<String> cmd = get(rt, "cmd", null, Typed::strings);
+        if (cmd != null) check(!cmd.isEmpty(), pos(rt, "cmd"), rt.id + ".cmd must not be empty");
         List<String> after = get(rt, "after", List.of(), Typed::strings);
-        return new LevelSpec.Runtime(cmd, after);
+        return new LevelSpec.Runtime(cmd == null ? List.of() : cmd, after);
     }
 
     private RestartPolicy restart(Node r) {
@@ -341,8 +341,8 @@ final class SpecBuilder {
                 if (port != null) check(port >= 1 && port <= 65535, pos(h, "port"), h.id + ".port must be between 1 and 65535, not " + port);
             }
             default -> {
-                command = get(h, "command", List.of(), Typed::strings);
-                check(!command.isEmpty() || h.child("command") == null, pos(h, "command"), h.id + ".command must not be empty");
+                command = get(h, "command", null, Typed::strings);
+                if (command != null) check(!command.isEmpty(), pos(h, "command"), h.id + ".command must not be empty");
             }
         }
         return new HealthCheck(kind, url, expect, body, host, port, command, get(h, "initial_delay", Duration.ZERO, Typed::duration),
@@ -367,6 +367,6 @@ final class SpecBuilder {
         if (model != null && !all("model").containsKey(model)) {
             L.error(pos(n, "model"), n.id + ": model \"" + model + "\" is not declared in this level" + Names.didYouMean(model, all("model").keySet()));
         }
-        return new JobSpec(name, model, runtime(n.child("runtime"), true), get(n, "checkpoint_every", null, Typed::duration), n.pos);
+        return new JobSpec(name, model, runtime(n.child("runtime")), get(n, "checkpoint_every", null, Typed::duration), n.pos);
     }
 }

@@ -1,0 +1,53 @@
+package zed.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class LevelSpecJsonTest {
+    @TempDir
+    Path tmp;
+
+    private static String corpus(String name) throws IOException {
+        try (InputStream in = LevelSpecJsonTest.class.getResourceAsStream("/corpus/" + name)) {
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+    }
+
+    @Test
+    void aFullLevelRoundTripsThroughJsonToAnEqualValue() throws IOException {
+        Tree t = new Tree(tmp);
+        t.write("shop/Zedfile", corpus("full.zed"));
+        LevelSpec spec = t.leaf("shop");
+        String json = SpecJson.write(spec);
+        LevelSpec back = SpecJson.read(json, LevelSpec.class);
+        assertEquals(spec, back);
+        assertEquals(json, SpecJson.write(back), "the same spec always gives the same JSON");
+
+        LevelSpec.ServiceSpec web = spec.service("exec", "web");
+        assertEquals(Duration.ofMinutes(5), web.restart().interval());
+        assertEquals(List.of("exec.db"), web.runtime().after());
+        assertTrue(json.contains("\"PT5M\""), "durations are ISO-8601 strings");
+        assertEquals(new Value.Secret(List.of(new Value.SecretRef("app", "key"))), spec.service("release", "app").env().get("SECRET"));
+        assertTrue(json.contains("{\"$secret\":[{\"field\":\"key\",\"slot\":\"app\"}]}"), json);
+    }
+
+    @Test
+    void valuesRoundTripAndCanonicalJsonSortsKeys() {
+        Value v = Value.of(Map.of("b", List.of(1, "x", true), "a", Map.of("z", 2.5 > 1 ? new java.math.BigDecimal("2.50") : 0)));
+        assertEquals("{\"a\":{\"z\":2.5},\"b\":[1,\"x\",true]}", v.toJson());
+        assertEquals(v, ValueJson.parse(v.toJson()));
+        assertEquals(new Value.Num(new java.math.BigDecimal("8080")), new Value.Num(new java.math.BigDecimal("8080.00")));
+        assertEquals("8080", new Value.Num(new java.math.BigDecimal("8.08E+3")).plain());
+    }
+}
