@@ -8,6 +8,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /** Checks a parsed Zedfile against {@link Schema} before anything is evaluated. Collects every error. */
 public final class Structures {
@@ -31,7 +32,13 @@ public final class Structures {
     }
 
     private void body(Body body, Map<String, Schema.Type> attributes, Set<String> required, Map<String, Schema> blocks, String where, Pos wherePos) {
+        Map<String, Pos> set = new HashMap<>();
         for (Body.Attribute a : body.attributes()) {
+            Pos prev = set.putIfAbsent(a.name(), a.pos());
+            if (prev != null) {
+                error(a.pos(), "attribute \"" + a.name() + "\" is already set at " + prev);
+                continue;
+            }
             if (!attributes.containsKey(a.name())) {
                 String hint = Names.didYouMean(a.name(), attributes.keySet());
                 if (hint.isEmpty() && blocks.containsKey(a.name())) hint = "; " + a.name() + " is a block: " + a.name() + " { ... }";
@@ -55,19 +62,20 @@ public final class Structures {
                 error(b.pos(), labelsMessage(bs, n));
                 continue;
             }
-            String key = b.type() + " " + String.join(" ", b.labels().stream().map(Body.Label::value).toList());
-            Pos prev = seen.putIfAbsent(key, b.pos());
+            String name = where.equals("the file") ? describe(b) : where + "." + describe(b);
+            Pos prev = seen.putIfAbsent(name, b.pos());
             if (prev != null) {
-                error(b.pos(), (bs.repeatable() ? key.trim() : "block \"" + b.type() + "\"") + " is already declared at " + prev);
+                error(b.pos(), (bs.repeatable() ? name : "block \"" + name + "\"") + " is already declared at " + prev);
                 continue;
             }
-            String name = describe(b);
+            if (!labels(b)) continue;
             if (b.type().equals("service")) {
                 service(b, bs, name);
             } else if (b.type().equals("health")) {
                 health(b, name);
             } else {
                 body(b.body(), bs.attributes(), bs.required(), bs.blocks(), name, b.pos());
+                if (b.type().equals("job") && b.body().blocks("runtime").isEmpty()) error(b.pos(), name + ": a job needs runtime { cmd = [...] }");
             }
         }
     }
@@ -79,10 +87,58 @@ public final class Structures {
                 + " label" + (bs.maxLabels() == 1 ? "" : "s") + " (" + bs.type() + " " + names + " { ... }), not " + n;
     }
 
-    static String describe(Body.Block b) {
+    /** How errors and references name a block: {@code service.exec.web}, {@code dataset["apps/web"]}. */
+    public static String describe(Body.Block b) {
         StringBuilder sb = new StringBuilder(b.type());
-        for (Body.Label l : b.labels()) sb.append(b.type().equals("service") || l.value().matches("[A-Za-z0-9_-]+") ? "." + l.value() : "[\"" + l.value() + "\"]");
+        for (Body.Label l : b.labels()) sb.append(label(l.value()));
         return sb.toString();
+    }
+
+    /** {@code .name} for a label that reads as an identifier, else {@code ["label"]}. */
+    public static String label(String value) {
+        return NAME.matcher(value).matches() ? "." + value : "[\"" + value.replace("\\", "\\\\").replace("\"", "\\\"") + "\"]";
+    }
+
+    static final Pattern NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_-]*");
+    private static final Pattern SIMPLE = Pattern.compile("[A-Za-z0-9_-]+");
+    private static final Pattern DATASET_PART = Pattern.compile("[A-Za-z0-9_.:-]+");
+
+    /** Checks the labels that name things on the host; false when the block is unusable. */
+    private boolean labels(Body.Block b) {
+        boolean ok = true;
+        for (Body.Label l : b.labels()) {
+            if (l.value().isEmpty()) {
+                error(l.pos(), "a " + b.type() + " label must not be empty");
+                ok = false;
+            }
+        }
+        if (!ok) return false;
+        Body.Label name = b.labels().isEmpty() ? null : b.labels().get(b.labels().size() - 1);
+        switch (b.type()) {
+            case "dataset" -> {
+                for (String part : name.value().split("/", -1)) {
+                    if (!DATASET_PART.matcher(part).matches() || part.equals(".") || part.equals("..")) {
+                        error(name.pos(), "dataset \"" + name.value() + "\": a dataset name is parts of letters, digits and _ . : - separated by /");
+                        return false;
+                    }
+                }
+            }
+            case "jail", "service", "model", "job" -> {
+                if (!SIMPLE.matcher(name.value()).matches()) {
+                    error(name.pos(), b.type() + " \"" + name.value() + "\": a " + b.type() + " name is letters, digits, _ and -");
+                    return false;
+                }
+            }
+            case "mount" -> {
+                if (!name.value().startsWith("/")) {
+                    error(name.pos(), "mount \"" + name.value() + "\": the path inside the jail must be absolute");
+                    return false;
+                }
+            }
+            default -> {
+            }
+        }
+        return true;
     }
 
     private void service(Body.Block b, Schema bs, String name) {

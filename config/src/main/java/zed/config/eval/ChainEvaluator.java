@@ -12,7 +12,8 @@ import zed.config.syntax.Parser;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
+import java.nio.CharBuffer;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -83,12 +84,8 @@ public final class ChainEvaluator {
                 continue;
             }
             sources.add(bytes);
-            String text;
-            try {
-                text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
-            } catch (CharacterCodingException e) {
-                errors.add(new Diagnostic(top, "not valid UTF-8"));
+            String text = utf8(bytes, link.display(), errors);
+            if (text == null) {
                 bodies.add(null);
                 continue;
             }
@@ -112,14 +109,13 @@ public final class ChainEvaluator {
             Body body = bodies.get(i);
             String name = levelName(link, body, errors);
             String id = parentId == null ? name : parentId + "/" + name;
-            LevelEvaluation level = new LevelEvaluation(id, name, Path.of(link.display()).isAbsolute() ? Path.of(link.display()) : link.file(),
-                    sources.get(i), parent, inputs, ports, errors);
+            LevelEvaluation level = new LevelEvaluation(id, name, link.file(), link.display(), sources.get(i), parent, inputs, ports, errors);
             LevelSpec spec = evaluateLevel(level, body, parentId, link, null);
             if (level.hashUsed) {
                 // cfg::hash() is the drift hash, which is known only once the level has been read: evaluate again with it
                 String hash = spec.hash();
                 List<Diagnostic> second = new ArrayList<>();
-                LevelEvaluation again = new LevelEvaluation(id, name, level.file, sources.get(i), parent, inputs, ports, second);
+                LevelEvaluation again = new LevelEvaluation(id, name, level.file, level.display, sources.get(i), parent, inputs, ports, second);
                 again.hash = hash;
                 spec = evaluateLevel(again, body, parentId, link, hash);
                 level = again;
@@ -130,6 +126,26 @@ public final class ChainEvaluator {
         }
         Scope leafScope = new NodeScope(parent, null);
         return new Result(errors.isEmpty() ? List.copyOf(specs) : List.of(), ports.merged(), sorted(errors), leafScope);
+    }
+
+    /** Decodes UTF-8; on a bad byte, records an error at its line and column and returns null. */
+    private static String utf8(byte[] bytes, String file, List<Diagnostic> errors) {
+        ByteBuffer in = ByteBuffer.wrap(bytes);
+        CharBuffer out = CharBuffer.allocate(bytes.length + 1);
+        CoderResult r = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                .onUnmappableCharacter(CodingErrorAction.REPORT).decode(in, out, true);
+        if (!r.isError()) return out.flip().toString();
+        String before = out.flip().toString();
+        int line = 1, lineStart = 0;
+        for (int i = 0; i < before.length(); i++) {
+            if (before.charAt(i) == '\n') {
+                line++;
+                lineStart = i + 1;
+            }
+        }
+        int col = before.codePointCount(lineStart, before.length()) + 1;
+        errors.add(new Diagnostic(new Pos(file, line, col), "not valid UTF-8: byte 0x" + String.format("%02X", bytes[in.position()] & 0xff)));
+        return null;
     }
 
     private static LevelSpec evaluateLevel(LevelEvaluation level, Body body, String parentId, Chain.Link link, String knownHash) {

@@ -18,11 +18,14 @@ public final class Constant {
         return eval(Parser.parseExpression("<expr>", source));
     }
 
+    /** Runs on a deep stack, like level evaluation: a long operator chain recurses once per operator. */
     public static Value eval(Expr e) {
-        try {
-            return Interpreter.eval(e, Scope.EMPTY);
-        } catch (EvalError err) {
-            throw new ZedfileException(List.of(new Diagnostic(err.pos(), err.getMessage())));
-        }
+        return ChainEvaluator.onDeepStack(() -> {
+            try {
+                return Interpreter.eval(e, Scope.EMPTY);
+            } catch (EvalError err) {
+                throw new ZedfileException(List.of(new Diagnostic(err.pos(), err.getMessage())));
+            }
+        });
     }
 }

@@ -17,6 +17,11 @@ import java.util.Map;
 public final class Interpreter {
     /** Numbers beyond 10^±1000 are refused rather than allowed to grow without bound. */
     private static final int MAX_MAGNITUDE = 1000;
+    /**
+     * Sums are exact; products and quotients keep 160 significant digits, a little more than HCL's 512-bit floats,
+     * so that repeated multiplication cannot grow a number without bound.
+     */
+    private static final MathContext PRECISION = new MathContext(160);
 
     private Interpreter() {
     }
@@ -113,12 +118,16 @@ public final class Interpreter {
             return f;
         }
         if (v instanceof Value.ListV l) {
+            if (!s.isIndex() && s.name().matches("-?[0-9]+")) {
+                s = Step.index(Integer.parseInt(s.name()), s.pos()); // HCL converts a numeric string key
+            }
             if (!s.isIndex()) throw new EvalError(s.pos(), "a list is indexed by number, not by \"" + s.name() + "\"");
             if (s.index() < 0 || s.index() >= l.items().size()) {
                 throw new EvalError(s.pos(), "index " + s.index() + " is out of range for a list of " + l.items().size());
             }
             return l.items().get(s.index());
         }
+        if (v instanceof Value.Null) throw new EvalError(s.pos(), "cannot use " + s + " on null: the value is not set");
         throw new EvalError(s.pos(), "cannot use " + s + " on " + describe(v));
     }
 
@@ -183,18 +192,17 @@ public final class Interpreter {
         }
         BigDecimal x = number(l, b.left().pos(), op);
         BigDecimal y = number(r, b.right().pos(), op);
-        MathContext mc = MathContext.DECIMAL128;
         try {
             switch (op) {
-                case "+": return checked(x.add(y, mc), b.pos());
-                case "-": return checked(x.subtract(y, mc), b.pos());
-                case "*": return checked(x.multiply(y, mc), b.pos());
+                case "+": return checked(x.add(y), b.pos());
+                case "-": return checked(x.subtract(y), b.pos());
+                case "*": return checked(x.multiply(y, PRECISION), b.pos());
                 case "/":
                     if (y.signum() == 0) throw new EvalError(b.pos(), "division by zero");
-                    return checked(x.divide(y, mc), b.pos());
+                    return checked(x.divide(y, PRECISION), b.pos());
                 case "%":
                     if (y.signum() == 0) throw new EvalError(b.pos(), "modulo by zero");
-                    return checked(x.remainder(y, mc), b.pos());
+                    return checked(x.remainder(y, PRECISION), b.pos());
                 case "<": return Value.Bool.of(x.compareTo(y) < 0);
                 case ">": return Value.Bool.of(x.compareTo(y) > 0);
                 case "<=": return Value.Bool.of(x.compareTo(y) <= 0);

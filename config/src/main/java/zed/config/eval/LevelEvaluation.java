@@ -3,6 +3,7 @@ package zed.config.eval;
 import zed.config.Diagnostic;
 import zed.config.Pos;
 import zed.config.Schema;
+import zed.config.Structures;
 import zed.config.Value;
 import zed.config.syntax.Body;
 import zed.config.syntax.Expr;
@@ -40,6 +41,8 @@ public final class LevelEvaluation {
     public final String name;
     public final Path dir;
     public final Path file;
+    /** The file as errors name it. */
+    public final String display;
     final byte[] source;
     final LevelEvaluation parent;
     final EvalInputs inputs;
@@ -57,10 +60,11 @@ public final class LevelEvaluation {
     boolean hashUsed;
     Node poolNode;
 
-    LevelEvaluation(String id, String name, Path file, byte[] source, LevelEvaluation parent, EvalInputs inputs, Ports ports, List<Diagnostic> errors) {
+    LevelEvaluation(String id, String name, Path file, String display, byte[] source, LevelEvaluation parent, EvalInputs inputs, Ports ports, List<Diagnostic> errors) {
         this.id = id;
         this.name = name;
         this.file = file;
+        this.display = display;
         this.dir = file.toAbsolutePath().getParent();
         this.source = source;
         this.parent = parent;
@@ -79,7 +83,7 @@ public final class LevelEvaluation {
             }
             boolean named = !b.labels().isEmpty() && !b.type().equals("level");
             String key = named ? b.label(0) : "";
-            String nodeId = named ? b.type() + "[\"" + key + "\"]" : b.type();
+            String nodeId = named ? b.type() + Structures.label(key) : b.type();
             Node n = block(nodeId, b, null, nodeId);
             blocks.computeIfAbsent(b.type(), k -> new LinkedHashMap<>()).put(key, n);
         }
@@ -134,7 +138,7 @@ public final class LevelEvaluation {
             String id = n.id + "." + a.name();
             String portPath = portPrefix.isEmpty() ? a.name() : portPrefix + "." + a.name();
             if (a.name().equals("after")) {
-                n.children.put("after", Node.computed(this, id, a.pos(), () -> after(a), service));
+                n.children.put("after", Node.computed(this, id, a.pos(), () -> after(a, service), service));
             } else if (a.expr() instanceof Expr.ObjectExpr o && o.items().stream().allMatch(i -> i.staticKey() != null)) {
                 Node obj = Node.branch(this, id, a.pos(), service);
                 for (Expr.Item item : o.items()) {
@@ -166,7 +170,7 @@ public final class LevelEvaluation {
             Iterator<Body.Label> it = labels.iterator();
             while (it.hasNext()) {
                 Body.Label l = it.next();
-                id = id + "." + l.value();
+                id = id + Structures.label(l.value());
                 path = path + "." + l.value();
                 if (it.hasNext()) {
                     String gid = id;
@@ -260,7 +264,12 @@ public final class LevelEvaluation {
         List<String> known = new ArrayList<>();
         for (LevelEvaluation l = this; l != null; l = l.parent) known.addAll(l.services.keySet());
         throw new EvalError(steps.get(1).pos(), "service." + key + " is not declared in this level or any level above"
-                + Names.didYouMean(key, known).replace("\"", "\"service.").replace("?\"service.", "?"));
+                + didYouMeanService(key, known));
+    }
+
+    private static String didYouMeanService(String key, List<String> known) {
+        String best = Names.closest(key, known);
+        return best == null ? "" : "; did you mean \"service." + best + "\"?";
     }
 
     static String pathText(String root, List<Step> steps) {
@@ -275,6 +284,7 @@ public final class LevelEvaluation {
             Step s = steps.get(i);
             if (!n.isBranch()) {
                 Value v = value(n, s.pos());
+                if (v instanceof Value.Null) throw new EvalError(s.pos(), n.id + " is not set, so it has no " + s);
                 for (Step rest : steps.subList(i, steps.size())) v = Interpreter.step(v, rest);
                 return v;
             }
@@ -289,7 +299,7 @@ public final class LevelEvaluation {
     }
 
     /** {@code after = [service.exec.db]}: references by name, not by value (so that no cycle arises). */
-    private Value after(Body.Attribute a) {
+    private Value after(Body.Attribute a, Node service) {
         if (!(a.expr() instanceof Expr.ListExpr list)) throw new EvalError(a.expr().pos(), "after must be a list of services, e.g. [service.exec.db]");
         List<Value> out = new ArrayList<>();
         for (Expr item : list.items()) {
@@ -306,6 +316,9 @@ public final class LevelEvaluation {
             boolean found = false;
             for (LevelEvaluation l = this; l != null && !found; l = l.parent) found = l.services.containsKey(key);
             if (!found) throw new EvalError(item.pos(), "service." + key + " is not declared in this level or any level above");
+            if (service != null && service.id.equals("service." + key)) {
+                throw new EvalError(item.pos(), service.id + ": runtime.after names the service itself, so it could never start");
+            }
             out.add(new Value.Str(key));
         }
         return new Value.ListV(out);
@@ -318,7 +331,7 @@ public final class LevelEvaluation {
         if (poolNode != null) {
             Value v = value(poolNode, poolNode.pos);
             if (v instanceof Value.Str s) return s.value();
-            if (!(v instanceof Value.Null)) throw new EvalError(poolNode.pos, "pool must be a string, not " + Interpreter.describe(v));
+            if (!(v instanceof Value.Null)) throw new EvalError(poolNode.pos, "level.pool must be a string, not " + Interpreter.describe(v));
         }
         if (parent != null) {
             String p = parent.pool();

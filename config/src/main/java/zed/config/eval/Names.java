@@ -16,7 +16,7 @@ public final class Names {
     public static String closest(String name, Collection<String> known) {
         String best = null;
         int bestD = Integer.MAX_VALUE;
-        int limit = Math.max(1, Math.min(3, name.length() / 3 + 1));
+        int limit = Math.max(1, Math.min(3, name.length() / 3));
         for (String k : known) {
             int d = distance(name, k);
             if (d <= limit && d < bestD) {

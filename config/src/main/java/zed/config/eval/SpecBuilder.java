@@ -95,6 +95,13 @@ final class SpecBuilder {
         });
     }
 
+    /** Where the key {@code k} of an object attribute stands, or the attribute when its keys were computed. */
+    private Pos keyPos(Node owner, String attr, String k) {
+        Node obj = owner == null ? null : owner.child(attr);
+        if (obj != null && obj.isBranch() && obj.child(k) != null) return obj.child(k).pos;
+        return pos(owner, attr);
+    }
+
     private void check(boolean ok, Pos pos, String message) {
         if (!ok) L.error(pos, message);
     }
@@ -135,8 +142,9 @@ final class SpecBuilder {
                 get(upd, "auto_revert", d.autoRevert(), Typed::bool),
                 get(upd, "max_parallel", d.maxParallel(), Typed::integer));
         check(update.maxParallel() >= 1, pos(upd, "max_parallel"), "update.max_parallel must be at least 1");
-        check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0, pos(upd, "healthy_deadline"),
-                "update.healthy_deadline (" + update.healthyDeadline() + ") must be longer than min_healthy_time (" + update.minHealthyTime() + ")");
+        check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
+                pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
+                "update.healthy_deadline (" + Typed.format(update.healthyDeadline()) + ") must be longer than min_healthy_time (" + Typed.format(update.minHealthyTime()) + ")");
 
         List<DatasetSpec> datasets = new ArrayList<>();
         all("dataset").forEach((name, n) -> datasets.add(dataset(name, n)));
@@ -144,12 +152,13 @@ final class SpecBuilder {
         all("jail").forEach((name, n) -> jails.add(jail(name, n)));
         List<ServiceSpec> services = new ArrayList<>();
         for (Node s : L.services.values()) services.add(service(s));
+        waitCycles(services);
         List<ModelSpec> models = new ArrayList<>();
         all("model").forEach((name, n) -> models.add(model(name, n)));
         List<JobSpec> jobs = new ArrayList<>();
         all("job").forEach((name, n) -> jobs.add(job(name, n)));
 
-        Pos levelPos = level != null ? level.pos : new Pos(L.file.toString(), 1, 1);
+        Pos levelPos = level != null ? level.pos : new Pos(L.display, 1, 1);
         return new LevelSpec(L.id, L.name, parentId, L.file.toString(), L.dir.toString(), host, pool, sysenv, snapshots, update,
                 datasets, jails, services, models, jobs, null, levelPos);
     }
@@ -163,8 +172,6 @@ final class SpecBuilder {
     }
 
     private DatasetSpec dataset(String name, Node n) {
-        check(DATASET.matcher(name).matches() && !name.contains("..") , n.pos,
-                "dataset \"" + name + "\": a dataset name is letters, digits and _ . : - in parts separated by /");
         String mountpoint = str(n, "mountpoint");
         if (mountpoint != null && !mountpoint.equals("none") && !mountpoint.equals("legacy")) {
             check(mountpoint.startsWith("/"), pos(n, "mountpoint"), n.id + ".mountpoint must be an absolute path, not \"" + mountpoint + "\"");
@@ -193,7 +200,6 @@ final class SpecBuilder {
     }
 
     private JailSpec jail(String name, Node n) {
-        check(NAME.matcher(name).matches(), n.pos, "jail \"" + name + "\": a jail name is letters, digits, _ and -");
         String dataset = str(n, "dataset");
         declaredDataset(n, "dataset", dataset);
         String ip4 = str(n, "ip4");
@@ -201,7 +207,7 @@ final class SpecBuilder {
         Map<String, Value> params = new LinkedHashMap<>();
         object(n, "params").forEach((k, v) -> {
             if (v instanceof Value.Str || v instanceof Value.Num || v instanceof Value.Bool) params.put(k, v);
-            else L.error(pos(n, "params"), n.id + ".params." + k + " must be a string, number or bool, not " + Interpreter.describe(v));
+            else L.error(keyPos(n, "params", k), n.id + ".params." + k + " must be a string, number or bool, not " + Interpreter.describe(v));
         });
         List<Mount> mounts = new ArrayList<>();
         Node group = n.child("mount");
@@ -212,7 +218,6 @@ final class SpecBuilder {
                 declaredDataset(mn, "dataset", mds);
                 String mode = get(mn, "mode", "rw", Typed::string);
                 check(mode.equals("rw") || mode.equals("ro"), pos(mn, "mode"), mn.id + ".mode must be \"rw\" or \"ro\", not \"" + mode + "\"");
-                check(m.getKey().startsWith("/"), mn.pos, "mount \"" + m.getKey() + "\": the path inside the jail must be absolute");
                 mounts.add(new Mount(m.getKey(), mds, mode, mn.pos));
             }
         }
@@ -222,7 +227,6 @@ final class SpecBuilder {
     private ServiceSpec service(Node s) {
         String kind = ((Value.Str) s.child("kind").value).value();
         String name = ((Value.Str) s.child("name").value).value();
-        check(NAME.matcher(name).matches(), s.pos, s.id + ": a service name is letters, digits, _ and -");
         String dataset = str(s, "dataset");
         declaredDataset(s, "dataset", dataset);
         String jail = str(s, "jail");
@@ -230,7 +234,7 @@ final class SpecBuilder {
             L.error(pos(s, "jail"), s.id + ": jail \"" + jail + "\" is not declared in this level" + Names.didYouMean(jail, all("jail").keySet()));
         }
         Map<String, Value> vars = object(s, "vars");
-        for (Map.Entry<String, Value> v : vars.entrySet()) noDollarKeys(v.getValue(), pos(s, "vars"), s.id + ".vars." + v.getKey());
+        for (Map.Entry<String, Value> v : vars.entrySet()) noDollarKeys(v.getValue(), keyPos(s, "vars", v.getKey()), s.id + ".vars." + v.getKey());
         Map<String, Value> env = new LinkedHashMap<>();
         Node envNode = s.child("env");
         object(s, "env").forEach((k, v) -> {
@@ -282,6 +286,40 @@ final class SpecBuilder {
                 str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, s.pos);
     }
 
+    /** runtime.after must not make a service wait for itself, directly or through others. */
+    private void waitCycles(List<ServiceSpec> services) {
+        Map<String, ServiceSpec> byKey = new LinkedHashMap<>();
+        for (ServiceSpec s : services) byKey.put(s.kind() + "." + s.name(), s);
+        Set<String> done = new java.util.HashSet<>();
+        for (String start : byKey.keySet()) {
+            List<String> path = new ArrayList<>();
+            if (waitCycle(start, byKey, path, done)) {
+                ServiceSpec first = byKey.get(path.get(0));
+                Node rt = L.services.get(path.get(0)).child("runtime");
+                L.error(pos(rt, "after"), first.ref() + ": runtime.after makes a wait cycle: "
+                        + String.join(" -> ", path.stream().map(k -> "service." + k).toList()) + "; none of them could start");
+                return;
+            }
+        }
+    }
+
+    private boolean waitCycle(String key, Map<String, ServiceSpec> byKey, List<String> path, Set<String> done) {
+        int at = path.indexOf(key);
+        if (at >= 0) {
+            path.subList(0, at).clear();
+            path.add(key);
+            return true;
+        }
+        if (done.contains(key) || !byKey.containsKey(key)) return false;
+        path.add(key);
+        for (String next : byKey.get(key).runtime().after()) {
+            if (waitCycle(next, byKey, path, done)) return true;
+        }
+        path.remove(path.size() - 1);
+        done.add(key);
+        return false;
+    }
+
     private String relativeToLevel(String p) {
         return p == null ? null : L.dir.resolve(p).normalize().toString();
     }
@@ -311,7 +349,8 @@ final class SpecBuilder {
         RestartPolicy p = new RestartPolicy(get(r, "attempts", d.attempts(), Typed::integer), get(r, "interval", d.interval(), Typed::duration),
                 get(r, "delay", d.delay(), Typed::duration), get(r, "max_delay", d.maxDelay(), Typed::duration));
         check(p.attempts() >= 0, pos(r, "attempts"), r.id + ".attempts must not be negative");
-        check(p.delay().compareTo(p.maxDelay()) <= 0, pos(r, "max_delay"), r.id + ".max_delay (" + p.maxDelay() + ") must not be shorter than delay (" + p.delay() + ")");
+        check(p.delay().compareTo(p.maxDelay()) <= 0, pos(r, r.child("max_delay") != null ? "max_delay" : "delay"),
+                r.id + ".max_delay (" + Typed.format(p.maxDelay()) + ") must not be shorter than delay (" + Typed.format(p.delay()) + ")");
         return p;
     }
 
@@ -350,19 +389,17 @@ final class SpecBuilder {
     }
 
     private ModelSpec model(String name, Node n) {
-        check(NAME.matcher(name).matches(), n.pos, "model \"" + name + "\": a model name is letters, digits, _ and -");
         String dataset = str(n, "dataset");
         declaredDataset(n, "dataset", dataset);
         Map<String, Value> requires = new LinkedHashMap<>();
         object(n, "requires").forEach((k, v) -> {
             if (v instanceof Value.Num num && num.value().signum() >= 0) requires.put(k, v);
-            else L.error(pos(n, "requires"), n.id + ".requires." + k + " must be a number, not " + Interpreter.describe(v));
+            else L.error(keyPos(n, "requires", k), n.id + ".requires." + k + " must be a number of 0 or more, not " + Interpreter.describe(v));
         });
         return new ModelSpec(name, dataset, requires, n.pos);
     }
 
     private JobSpec job(String name, Node n) {
-        check(NAME.matcher(name).matches(), n.pos, "job \"" + name + "\": a job name is letters, digits, _ and -");
         String model = str(n, "model");
         if (model != null && !all("model").containsKey(model)) {
             L.error(pos(n, "model"), n.id + ": model \"" + model + "\" is not declared in this level" + Names.didYouMean(model, all("model").keySet()));

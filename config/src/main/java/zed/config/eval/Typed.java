@@ -79,6 +79,22 @@ final class Typed {
         throw new EvalError(pos, what + " must be a duration such as \"500ms\", \"5s\", \"2m\" or \"1h\", not " + Interpreter.describe(v));
     }
 
+    /** A duration as an operator writes it: "1m", "1h30m", "500ms". */
+    static String format(Duration d) {
+        if (d.isZero()) return "0s";
+        StringBuilder sb = new StringBuilder();
+        long ms = d.toMillis();
+        long[] units = {86_400_000, 3_600_000, 60_000, 1000, 1};
+        String[] names = {"d", "h", "m", "s", "ms"};
+        for (int i = 0; i < units.length; i++) {
+            if (ms >= units[i]) {
+                sb.append(ms / units[i]).append(names[i]);
+                ms %= units[i];
+            }
+        }
+        return sb.toString();
+    }
+
     /** A size such as "512K" or "10G" is kept as written (ZFS reads it); this checks it. */
     static String size(Value v, Pos pos, String what) {
         String s = string(v, pos, what);

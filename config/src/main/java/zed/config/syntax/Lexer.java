@@ -19,13 +19,15 @@ final class Lexer {
 
     Lexer(String file, String source) {
         this.file = file;
-        this.cps = source.codePoints().toArray();
+        int[] all = source.codePoints().toArray();
+        // a byte-order mark is not part of the text: drop it so that columns stay right
+        this.cps = all.length > 0 && all[0] == 0xFEFF ? java.util.Arrays.copyOfRange(all, 1, all.length) : all;
         int n = 1;
         for (int c : cps) if (c == '\n') n++;
         lineStarts = new int[n];
         int li = 1;
         for (int i = 0; i < cps.length; i++) if (cps[i] == '\n') lineStarts[li++] = i + 1;
-        p = (cps.length > 0 && cps[0] == 0xFEFF) ? 1 : 0;
+        p = 0;
         limit = cps.length;
     }
 
@@ -202,13 +204,26 @@ final class Lexer {
         return new Token(Token.Kind.ERROR, "unterminated heredoc: no line holds only " + marker + " to end it", pos(s), s, p);
     }
 
+    /** Indentation is any white space but a line end; each character counts one, as in HCL. */
+    private static boolean isIndent(int c) {
+        return c != '\n' && c != '\r' && (Character.isWhitespace(c) || Character.isSpaceChar(c));
+    }
+
+    private boolean blankLine(int i, int to) {
+        while (i < to && cps[i] != '\n') {
+            if (!isIndent(cps[i]) && cps[i] != '\r') return false;
+            i++;
+        }
+        return true;
+    }
+
     /** The smallest indentation of the non-blank lines in [from, to): what {@code <<-} strips. */
     private int indent(int from, int to) {
         int min = Integer.MAX_VALUE;
         int i = from;
         while (i < to) {
             int n = 0;
-            while (i < to && (cps[i] == ' ' || cps[i] == '\t')) {
+            while (i < to && isIndent(cps[i])) {
                 n++;
                 i++;
             }
@@ -223,6 +238,8 @@ final class Lexer {
     // ---- template text ---------------------------------------------------------------------------------------
 
     enum ChunkEnd { CLOSE, INTERP, ERROR }
+
+    static final String DIRECTIVE = "template directives (%{...}) are not supported in Zedfiles; write %%{ for a literal %{";
 
     /** Literal text up to the next interpolation or the end of the template. */
     record Chunk(String text, Pos pos, ChunkEnd end, boolean stripLeft, String error, Pos errorPos) {
@@ -251,6 +268,14 @@ final class Lexer {
                 p += 3;
             } else if (c == '$' && at(p + 1) == '{') {
                 return interp(sb, s);
+            } else if (c == '%' && at(p + 1) == '{') {
+                int e = p;
+                while (at(p) != -1 && at(p) != '\n' && at(p) != '"') p++;
+                if (at(p) == '"') p++;
+                return new Chunk(sb.toString(), pos(s), ChunkEnd.ERROR, false, DIRECTIVE, pos(e));
+            } else if (c == '\\' && (at(p + 1) == -1 || at(p + 1) == '\n')) {
+                p++;
+                return new Chunk(sb.toString(), pos(s), ChunkEnd.ERROR, false, "unterminated string", pos(open));
             } else if (c == '\\') {
                 int e = p;
                 String err = escape(sb);
@@ -315,7 +340,9 @@ final class Lexer {
             }
             if (h.flush() && stripped != p && (p == h.contentStart() || cps[p - 1] == '\n')) {
                 int lineStart = p;
-                for (int i = 0; i < h.indent() && p < h.contentEnd() && (cps[p] == ' ' || cps[p] == '\t'); i++) p++;
+                if (!blankLine(p, h.contentEnd())) {
+                    for (int i = 0; i < h.indent() && p < h.contentEnd() && isIndent(cps[p]); i++) p++;
+                }
                 stripped = p;
                 if (sb.isEmpty() && lineStart == s) s = p;
                 continue;
@@ -329,6 +356,10 @@ final class Lexer {
                 p += 3;
             } else if (c == '$' && at(p + 1) == '{') {
                 return interp(sb, s);
+            } else if (c == '%' && at(p + 1) == '{') {
+                int e = p;
+                p = h.after();
+                return new Chunk(sb.toString(), pos(s), ChunkEnd.ERROR, false, DIRECTIVE, pos(e));
             } else if (c == '\r' && at(p + 1) == '\n') {
                 p++;
             } else {
@@ -344,7 +375,7 @@ final class Lexer {
         while (at(p) != -1 && at(p) != '\n') {
             int c = at(p);
             if (c == '\\') {
-                p += 2;
+                p = Math.min(p + 2, limit);
                 continue;
             }
             if (c == '$' && at(p + 1) == '{') {

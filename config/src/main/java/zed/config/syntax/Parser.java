@@ -6,6 +6,7 @@ import zed.config.Value;
 import zed.config.ZedfileException;
 
 import java.math.BigDecimal;
+import java.text.Normalizer;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
@@ -27,6 +28,8 @@ public final class Parser {
     /** true: newlines separate items here; false: inside (), [], ${} where they are white space. */
     private final Deque<Boolean> newlines = new ArrayDeque<>();
     private int depth;
+    /** Closers that the current item still owes, innermost first: where recovery starts skipping from. */
+    private final Deque<Token.Kind> open = new ArrayDeque<>();
 
     private Parser(String file, String source) {
         lx = new Lexer(file, source);
@@ -36,7 +39,12 @@ public final class Parser {
     /** Parses a whole file. Throws {@link ZedfileException} with every syntax error found. */
     public static Body parseFile(String file, String source) {
         Parser p = new Parser(file, source);
-        Body body = p.body(false, p.lx.pos(0));
+        Body body;
+        try {
+            body = p.body(false, p.lx.pos(0));
+        } catch (Abandon a) {
+            body = null; // recorded already
+        }
         p.throwIfErrors();
         return body;
     }
@@ -45,11 +53,16 @@ public final class Parser {
     public static Expr parseExpression(String file, String source) {
         Parser p = new Parser(file, source);
         p.newlines.push(false);
-        Expr e = p.expr();
-        Token t = p.peek();
-        if (!t.is(Token.Kind.EOF) && p.errors.isEmpty()) p.error(t.pos(), "unexpected " + t.describe() + " after the expression");
-        p.throwIfErrors();
-        return e;
+        try {
+            Expr e = p.expr();
+            Token t = p.peek();
+            if (!t.is(Token.Kind.EOF)) p.error(t.pos(), "unexpected " + t.describe() + " after the expression");
+            p.throwIfErrors();
+            return e;
+        } catch (Abandon a) {
+            p.throwIfErrors();
+            throw new IllegalStateException("abandoned without an error");
+        }
     }
 
     private void throwIfErrors() {
@@ -107,10 +120,10 @@ public final class Parser {
 
     // ---- bodies ------------------------------------------------------------------------------------------------
 
+    /** @param pos where the block's { stands (for "unclosed block") */
     private Body body(boolean inBlock, Pos pos) {
         List<Body.Attribute> attrs = new ArrayList<>();
         List<Body.Block> blocks = new ArrayList<>();
-        Map<String, Pos> seen = new HashMap<>();
         while (true) {
             Token t = peek();
             if (t.is(Token.Kind.NEWLINE) || t.is(Token.Kind.COMMA)) {
@@ -118,12 +131,13 @@ public final class Parser {
                 continue;
             }
             if (t.is(Token.Kind.EOF)) {
-                if (inBlock) error(pos, "unclosed block: expected } to end the block opened here");
+                if (inBlock) error(pos, "unclosed block: expected } to close the { opened here");
                 break;
             }
             if (t.is(Token.Kind.RBRACE) && inBlock) break;
             try {
-                item(attrs, blocks, seen, inBlock);
+                open.clear();
+                item(attrs, blocks, inBlock);
             } catch (Abandon a) {
                 recover(inBlock);
             }
@@ -131,7 +145,7 @@ public final class Parser {
         return new Body(attrs, blocks, pos);
     }
 
-    private void item(List<Body.Attribute> attrs, List<Body.Block> blocks, Map<String, Pos> seen, boolean inBlock) {
+    private void item(List<Body.Attribute> attrs, List<Body.Block> blocks, boolean inBlock) {
         Token t = peek();
         if (t.is(Token.Kind.ERROR)) throw fail(t.pos(), t.text());
         if (!t.is(Token.Kind.IDENT)) {
@@ -141,12 +155,7 @@ public final class Parser {
         if (accept(Token.Kind.ASSIGN)) {
             Expr e = expr();
             endOfItem(inBlock, "the value of " + name.text());
-            Pos prev = seen.putIfAbsent(name.text(), name.pos());
-            if (prev != null) {
-                error(name.pos(), "attribute \"" + name.text() + "\" is already set at " + prev);
-            } else {
-                attrs.add(new Body.Attribute(name.text(), e, name.pos()));
-            }
+            attrs.add(new Body.Attribute(name.text(), e, name.pos()));
             return;
         }
         List<Body.Label> labels = new ArrayList<>();
@@ -168,19 +177,19 @@ public final class Parser {
                 throw fail(l.pos(), "expected " + what + " after \"" + name.text() + "\", found " + l.describe());
             }
         }
-        take();
+        Token brace = take();
         if (depth >= MAX_DEPTH) throw fail(name.pos(), "blocks nested too deeply");
         depth++;
         newlines.push(true);
         Body inner;
         try {
-            inner = body(true, name.pos());
+            inner = body(true, brace.pos());
         } finally {
             newlines.pop();
             depth--;
         }
         if (at(Token.Kind.RBRACE)) take();
-        blocks.add(new Body.Block(name.text(), labels, inner, name.pos()));
+        blocks.add(new Body.Block(name.text(), labels, new Body(inner.attributes(), inner.blocks(), name.pos()), name.pos()));
         endOfItem(inBlock, "the block");
     }
 
@@ -195,20 +204,21 @@ public final class Parser {
         throw fail(t.pos(), "expected a new line after " + what + ", found " + t.describe());
     }
 
-    /** Skips to the end of the current line (or the closing brace of the current block). */
+    /**
+     * Skips to the end of the current item: the end of its line, once the brackets it left open are closed (or the
+     * closing brace of the current block).
+     */
     private void recover(boolean inBlock) {
-        int nest = 0;
+        Deque<Token.Kind> owed = new ArrayDeque<>(open);
+        open.clear();
         while (true) {
             Token t = peek();
             switch (t.kind()) {
                 case EOF:
                     return;
                 case NEWLINE:
-                    if (nest == 0) {
-                        take();
-                        return;
-                    }
                     take();
+                    if (owed.isEmpty()) return;
                     break;
                 case OQUOTE:
                     take();
@@ -219,22 +229,32 @@ public final class Parser {
                     lx.p = lx.lastHeredoc.after();
                     break;
                 case LBRACE:
+                    owed.push(Token.Kind.RBRACE);
+                    take();
+                    break;
                 case LBRACK:
+                    owed.push(Token.Kind.RBRACK);
+                    take();
+                    break;
                 case LPAREN:
-                    nest++;
+                    owed.push(Token.Kind.RPAREN);
                     take();
                     break;
                 case RBRACE:
-                    if (nest == 0) {
-                        if (!inBlock) take();
-                        return;
-                    }
-                    nest--;
-                    take();
-                    break;
                 case RBRACK:
                 case RPAREN:
-                    if (nest > 0) nest--;
+                    // a closer ends the innermost bracket it matches; brackets inside that were never closed
+                    if (!owed.contains(t.kind())) {
+                        if (t.is(Token.Kind.RBRACE)) {
+                            if (!inBlock) take();
+                            return;
+                        }
+                        take();
+                        break;
+                    }
+                    while (owed.pop() != t.kind()) {
+                        // drop the unclosed inner brackets
+                    }
                     take();
                     break;
                 default:
@@ -303,19 +323,30 @@ public final class Parser {
                 if (n.is(Token.Kind.IDENT)) {
                     take();
                     e = new Expr.GetAttr(e, n.text(), n.pos());
+                } else if (n.is(Token.Kind.NUMBER) && n.text().matches("[0-9]+(\\.[0-9]+)?")) {
+                    // HCL's legacy index: x.0 is x[0] (and x.0.1, which lexes as one number, is x[0][1])
+                    take();
+                    int col = 0;
+                    for (String part : n.text().split("\\.")) {
+                        Pos at = new Pos(n.pos().file(), n.pos().line(), n.pos().col() + col);
+                        e = new Expr.Index(e, new Expr.Literal(new Value.Num(new BigDecimal(part)), at), at);
+                        col += part.length() + 1;
+                    }
                 } else if (n.is(Token.Kind.STAR)) {
                     throw fail(n.pos(), "splat expressions (.*) are not supported in Zedfiles");
                 } else {
                     throw fail(dot.pos(), "expected an attribute name after \".\", found " + n.describe());
                 }
             } else if (at(Token.Kind.LBRACK)) {
-                Token open = take();
+                Token bracket = take();
+                open.push(Token.Kind.RBRACK);
                 newlines.push(false);
                 try {
                     if (at(Token.Kind.STAR)) throw fail(peek().pos(), "splat expressions ([*]) are not supported in Zedfiles");
                     Expr key = expr();
                     expect(Token.Kind.RBRACK, "\"]\" to close the index");
-                    e = new Expr.Index(e, key, open.pos());
+                    open.pop();
+                    e = new Expr.Index(e, key, bracket.pos());
                 } finally {
                     newlines.pop();
                 }
@@ -328,12 +359,9 @@ public final class Parser {
     private Expr primary() {
         Token t = peek();
         switch (t.kind()) {
-            case NUMBER: {
+            case NUMBER:
                 take();
-                BigDecimal d = new BigDecimal(t.text());
-                if (Math.abs((long) d.scale()) > 1000 || d.precision() - d.scale() > 1000) throw fail(t.pos(), "number " + t.text() + " is out of range");
-                return new Expr.Literal(new Value.Num(d), t.pos());
-            }
+                return new Expr.Literal(new Value.Num(number(t)), t.pos());
             case OQUOTE:
                 take();
                 return quoted(t);
@@ -348,10 +376,12 @@ public final class Parser {
                 return object(t);
             case LPAREN: {
                 take();
+                open.push(Token.Kind.RPAREN);
                 newlines.push(false);
                 try {
                     Expr inner = expr();
                     expect(Token.Kind.RPAREN, "\")\"");
+                    open.pop();
                     return new Expr.Paren(inner, t.pos());
                 } finally {
                     newlines.pop();
@@ -365,6 +395,17 @@ public final class Parser {
             default:
                 throw fail(t.pos(), "expected an expression, found " + t.describe());
         }
+    }
+
+    /** A number literal; beyond 10^±1000 it is refused, as arithmetic refuses such results. */
+    private BigDecimal number(Token t) {
+        try {
+            BigDecimal d = new BigDecimal(t.text());
+            if (Math.abs((long) d.scale()) <= 1000 && Math.abs((long) d.precision() - d.scale()) <= 1000) return d;
+        } catch (NumberFormatException | ArithmeticException e) {
+            // reported below
+        }
+        throw fail(t.pos(), "number " + (t.text().length() > 20 ? t.text().substring(0, 20) + "..." : t.text()) + " is out of range");
     }
 
     private Expr identifier(Token t) {
@@ -396,6 +437,7 @@ public final class Parser {
     }
 
     private Expr call(String ns, String name, Pos pos) {
+        open.push(Token.Kind.RPAREN);
         newlines.push(false);
         try {
             List<Expr> args = new ArrayList<>();
@@ -405,13 +447,15 @@ public final class Parser {
                 if (!accept(Token.Kind.COMMA)) break;
             }
             expect(Token.Kind.RPAREN, "\",\" or \")\" in the arguments of " + (ns.isEmpty() ? name : ns + "::" + name));
+            open.pop();
             return new Expr.Call(ns, name, args, pos);
         } finally {
             newlines.pop();
         }
     }
 
-    private Expr list(Token open) {
+    private Expr list(Token bracket) {
+        open.push(Token.Kind.RBRACK);
         newlines.push(false);
         try {
             if (at(Token.Kind.IDENT) && peek().text().equals("for")) throw fail(peek().pos(), "for expressions are not supported in Zedfiles");
@@ -420,14 +464,16 @@ public final class Parser {
                 items.add(expr());
                 if (!accept(Token.Kind.COMMA)) break;
             }
-            expect(Token.Kind.RBRACK, "\",\" or \"]\" in the list opened at " + open.pos());
-            return new Expr.ListExpr(items, open.pos());
+            expect(Token.Kind.RBRACK, "\",\" or \"]\" in the list opened at " + bracket.pos());
+            open.pop();
+            return new Expr.ListExpr(items, bracket.pos());
         } finally {
             newlines.pop();
         }
     }
 
-    private Expr object(Token open) {
+    private Expr object(Token brace) {
+        open.push(Token.Kind.RBRACE);
         newlines.push(true);
         try {
             if (at(Token.Kind.IDENT) && peek().text().equals("for")) throw fail(peek().pos(), "for expressions are not supported in Zedfiles");
@@ -445,13 +491,15 @@ public final class Parser {
                     key = quoted(k);
                 } else if (k.is(Token.Kind.NUMBER)) {
                     take();
-                    key = new Expr.Template(List.of(new Expr.Text(new BigDecimal(k.text()).toPlainString(), k.pos())), k.pos());
+                    key = new Expr.Template(List.of(new Expr.Text(new Value.Num(number(k)).plain(), k.pos())), k.pos());
                 } else if (k.is(Token.Kind.LPAREN)) {
                     take();
+                    open.push(Token.Kind.RPAREN);
                     newlines.push(false);
                     try {
                         key = expr();
                         expect(Token.Kind.RPAREN, "\")\"");
+                        open.pop();
                     } finally {
                         newlines.pop();
                     }
@@ -471,7 +519,8 @@ public final class Parser {
                 throw fail(peek().pos(), "expected \",\", a new line or \"}\" after the object item, found " + peek().describe());
             }
             take();
-            return new Expr.ObjectExpr(items, open.pos());
+            open.pop();
+            return new Expr.ObjectExpr(items, brace.pos());
         } finally {
             newlines.pop();
         }
@@ -503,35 +552,38 @@ public final class Parser {
             Lexer.Chunk c = lx.scanHeredoc(h);
             stripNext = addText(parts, c, stripNext);
             if (c.end() == Lexer.ChunkEnd.CLOSE) break;
+            if (c.end() == Lexer.ChunkEnd.ERROR) throw fail(c.errorPos(), c.error());
             stripNext = interpolation(parts, c, h.contentEnd());
         }
         return new Expr.Template(parts, open.pos());
     }
 
+    /** Adds literal text, NFC-normalised as in HCL. Text that strip markers emptied still counts as text. */
     private static boolean addText(List<Expr.Part> parts, Lexer.Chunk c, boolean stripLeading) {
         String text = stripLeading ? c.text().stripLeading() : c.text();
         if (c.stripLeft()) text = text.stripTrailing();
-        if (!text.isEmpty()) parts.add(new Expr.Text(text, c.pos()));
+        if (!c.text().isEmpty()) parts.add(new Expr.Text(Normalizer.normalize(text, Normalizer.Form.NFC), c.pos()));
         return false;
     }
 
     /** Parses {@code expr}} after a "${"; returns whether "~}" asked to strip the following text. */
     private boolean interpolation(List<Expr.Part> parts, Lexer.Chunk c, int limit) {
-        Pos open = lx.pos(lx.p - (c.stripLeft() ? 3 : 2));
+        Pos start = lx.pos(lx.p - (c.stripLeft() ? 3 : 2));
         int saved = lx.limit;
         lx.limit = limit;
         newlines.push(false);
         try {
-            if (at(Token.Kind.RBRACE) || at(Token.Kind.TILDE_RBRACE)) throw fail(open, "empty interpolation ${}");
+            if (at(Token.Kind.RBRACE) || at(Token.Kind.TILDE_RBRACE)) throw fail(start, "empty interpolation ${}");
             Expr e = expr();
             Token close = peek();
-            if (close.is(Token.Kind.EOF)) throw fail(open, "unterminated interpolation: expected } to close the ${ opened here");
+            if (close.is(Token.Kind.EOF) || close.is(Token.Kind.OQUOTE)) throw fail(start, "unterminated interpolation: expected } to close the ${ opened here");
             if (!close.is(Token.Kind.RBRACE) && !close.is(Token.Kind.TILDE_RBRACE)) {
+                if (close.pos().line() > start.line()) throw fail(start, "unterminated interpolation: expected } to close the ${ opened here");
                 if (close.is(Token.Kind.ERROR)) throw fail(close.pos(), close.text());
                 throw fail(close.pos(), "expected } to close the interpolation, found " + close.describe());
             }
             look = null;
-            parts.add(new Expr.Interp(e, open));
+            parts.add(new Expr.Interp(e, start));
             return close.is(Token.Kind.TILDE_RBRACE);
         } finally {
             newlines.pop();

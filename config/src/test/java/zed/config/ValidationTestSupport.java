@@ -1,0 +1,207 @@
+package zed.config;
+
+import org.junit.jupiter.api.Named;
+import org.junit.jupiter.params.provider.Arguments;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+import zed.config.eval.Host;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.util.HashMap;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * Helpers shared by the ValidationTest* classes: write Zedfiles into a temporary tree, evaluate the chain with a
+ * deterministic host, and compare diagnostics by file, line, column and message.
+ *
+ * <p>Snippets in the tables are written one source line per string, with {@code '} standing for {@code "} so that
+ * the HCL stays readable inside Java string literals.
+ */
+final class ValidationTestSupport {
+    private ValidationTestSupport() {
+    }
+
+    /** A host with a fixed environment and predictable ports (40000, 40001, ...), so resolved values can be asserted. */
+    static final class TestHost implements Host {
+        final Map<String, String> env;
+        final Path tmp;
+        int next = 40000;
+
+        TestHost(Map<String, String> env, Path tmp) {
+            this.env = new HashMap<>(env);
+            this.tmp = tmp;
+        }
+
+        @Override
+        public String env(String name) {
+            return env.get(name);
+        }
+
+        @Override
+        public byte[] readFile(Path path) throws IOException {
+            return Files.readAllBytes(path);
+        }
+
+        @Override
+        public boolean portAvailable(int port) {
+            return true;
+        }
+
+        @Override
+        public int freePort(Set<Integer> taken) {
+            while (taken.contains(next)) next++;
+            return next++;
+        }
+
+        @Override
+        public void createDirectories(Path dir) throws IOException {
+            Files.createDirectories(dir);
+        }
+
+        @Override
+        public Path tmpDir() {
+            return tmp;
+        }
+    }
+
+    /** A temporary tree: {@code root/home} is $ZED_HOME (empty), Zedfiles go anywhere else under root. */
+    static final class Tree {
+        final Path root;
+        final Path home;
+        final TestHost host;
+        String defaultPool;
+
+        Tree(Path root) {
+            this.root = root.toAbsolutePath().normalize();
+            this.home = this.root.resolve("home");
+            try {
+                Files.createDirectories(home);
+                Files.createDirectories(this.root.resolve("tmp"));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            this.host = new TestHost(Map.of("HOME", "/root"), this.root.resolve("tmp"));
+        }
+
+        Tree write(String relPath, String source) {
+            return write(relPath, source.getBytes(StandardCharsets.UTF_8));
+        }
+
+        Tree write(String relPath, byte[] bytes) {
+            try {
+                Path p = root.resolve(relPath);
+                Files.createDirectories(p.getParent());
+                Files.write(p, bytes);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+            return this;
+        }
+
+        /** Evaluates the chain that ends in {@code leafDir}, as if `zed validate` ran in {@code cwd}. */
+        ChainEvaluator.Result evaluate(String leafDir, String cwd) {
+            List<Chain.Link> chain = Chain.discover(root.resolve(leafDir), home, root.resolve(cwd));
+            for (Chain.Link l : chain) {
+                assertTrue(l.file().startsWith(root), "a Zedfile outside the test tree was picked up: " + l.file());
+            }
+            EvalInputs inputs = new EvalInputs(host, home, defaultPool, home.resolve("store"), Map.of());
+            return ChainEvaluator.evaluate(chain, inputs);
+        }
+
+        Path dir(String rel) {
+            return root.resolve(rel);
+        }
+    }
+
+    /** Joins snippet lines, {@code '} standing for {@code "}. */
+    static String src(String... lines) {
+        return String.join("\n", lines).replace('\'', '"') + "\n";
+    }
+
+    /** One table row: a whole file. */
+    static Arguments c(int line, int col, String message, String... lines) {
+        String source = src(lines);
+        return Arguments.of(Named.of(line + ":" + col + " " + message, source), line, col, message);
+    }
+
+    /** The first two lines of {@link #svc}: a valid exec service that the snippet's lines go into, from line 3. */
+    static final String[] SVC_HEAD = {"service 'exec' 'a' {", "  runtime { cmd = ['a'] }"};
+
+    /** One table row: lines 3.. of a valid exec service "a" (lines 1-2 are {@link #SVC_HEAD}; the closing } is added). */
+    static Arguments svc(int line, int col, String message, String... body) {
+        String[] all = new String[body.length + 3];
+        all[0] = SVC_HEAD[0];
+        all[1] = SVC_HEAD[1];
+        System.arraycopy(body, 0, all, 2, body.length);
+        all[all.length - 1] = "}";
+        return c(line, col, message, all);
+    }
+
+    static String render(List<Diagnostic> errors) {
+        return errors.isEmpty() ? "  (no errors)" : errors.stream().map(d -> "  " + d.render()).collect(Collectors.joining("\n"));
+    }
+
+    /** Evaluates a single-file level in {@code tmp/shop/Zedfile} with cwd {@code tmp/shop}, so errors read "Zedfile:L:C". */
+    static ChainEvaluator.Result evaluateOne(Path tmp, String source) {
+        Tree t = new Tree(tmp);
+        t.write("shop/Zedfile", source);
+        return t.evaluate("shop", "shop");
+    }
+
+    /**
+     * The table assertion: evaluating {@code source} reports exactly one error, at Zedfile:line:col, whose message
+     * contains {@code message}. Exactly one, so that follow-up noise from an already reported error fails too.
+     */
+    static void assertOnlyError(Path tmp, String source, int line, int col, String message) {
+        ChainEvaluator.Result r;
+        try {
+            r = evaluateOne(tmp, source);
+        } catch (ZedfileException e) {
+            fail("evaluation threw instead of returning errors:\n" + render(e.diagnostics()), e);
+            return;
+        } catch (RuntimeException | StackOverflowError e) {
+            fail("evaluation threw an unpositioned " + e + "\nfor:\n" + source, e);
+            return;
+        }
+        assertError(r.errors(), "Zedfile", line, col, message, source);
+        assertEquals(1, r.errors().size(), () -> "expected only Zedfile:" + line + ":" + col + ": ..." + message
+                + "\nbut got:\n" + render(r.errors()) + "\nfor:\n" + source);
+    }
+
+    static void assertError(List<Diagnostic> errors, String file, int line, int col, String message, String source) {
+        boolean found = errors.stream().anyMatch(d -> d.pos().file().equals(file) && d.pos().line() == line && d.pos().col() == col
+                && d.message().contains(message));
+        if (!found) {
+            fail("expected " + file + ":" + line + ":" + col + ": ..." + message + "...\nbut got:\n" + render(errors)
+                    + (source == null ? "" : "\nfor:\n" + source));
+        }
+    }
+
+    static String sha16(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8))).substring(0, 16);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static Map<String, Object> map(Object... kv) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        for (int i = 0; i < kv.length; i += 2) m.put((String) kv[i], kv[i + 1]);
+        return m;
+    }
+}
