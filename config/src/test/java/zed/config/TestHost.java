@@ -15,10 +15,16 @@ public final class TestHost implements Host {
     public final Map<String, String> env = new HashMap<>();
     public final Set<Integer> busy = new HashSet<>();
     private final Path tmp;
-    private int next = 20000;
+    private int next;
 
     public TestHost(Path tmp) {
+        this(tmp, 20000);
+    }
+
+    /** @param firstPort the first port handed out; the next ones count up from it */
+    public TestHost(Path tmp, int firstPort) {
         this.tmp = tmp;
+        this.next = firstPort;
     }
 
     @Override

@@ -4,7 +4,6 @@ import org.junit.jupiter.api.Named;
 import org.junit.jupiter.params.provider.Arguments;
 import zed.config.eval.ChainEvaluator;
 import zed.config.eval.EvalInputs;
-import zed.config.eval.Host;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,49 +34,6 @@ final class ValidationTestSupport {
     private ValidationTestSupport() {
     }
 
-    /** A host with a fixed environment and predictable ports (40000, 40001, ...), so resolved values can be asserted. */
-    static final class TestHost implements Host {
-        final Map<String, String> env;
-        final Path tmp;
-        int next = 40000;
-
-        TestHost(Map<String, String> env, Path tmp) {
-            this.env = new HashMap<>(env);
-            this.tmp = tmp;
-        }
-
-        @Override
-        public String env(String name) {
-            return env.get(name);
-        }
-
-        @Override
-        public byte[] readFile(Path path) throws IOException {
-            return Files.readAllBytes(path);
-        }
-
-        @Override
-        public boolean portAvailable(int port) {
-            return true;
-        }
-
-        @Override
-        public int freePort(Set<Integer> taken) {
-            while (taken.contains(next)) next++;
-            return next++;
-        }
-
-        @Override
-        public void createDirectories(Path dir) throws IOException {
-            Files.createDirectories(dir);
-        }
-
-        @Override
-        public Path tmpDir() {
-            return tmp;
-        }
-    }
-
     /** A temporary tree: {@code root/home} is $ZED_HOME (empty), Zedfiles go anywhere else under root. */
     static final class Tree {
         final Path root;
@@ -94,7 +50,8 @@ final class ValidationTestSupport {
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
-            this.host = new TestHost(Map.of("HOME", "/root"), this.root.resolve("tmp"));
+            this.host = new TestHost(this.root.resolve("tmp"), 40000);
+            this.host.env.put("HOME", "/root");
         }
 
         Tree write(String relPath, String source) {
