@@ -196,6 +196,8 @@ final class SpecBuilder {
                 L.error(e.pos(), e.getMessage());
             }
         });
+        // a declared mountpoint is a ZFS property like any other; the resolved one (declared or default) is kept too
+        if (n.child("mountpoint") != null && n.child("mountpoint").expr != null && mountpoint != null) props.put("mountpoint", mountpoint);
         return new DatasetSpec(name, mountpoint, props, n.pos);
     }
 

@@ -1,0 +1,157 @@
+package zed.reconciler.dataset;
+
+import zed.reconciler.store.Snapshot;
+import zed.reconciler.store.Store;
+import zed.reconciler.store.StoreError;
+
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Deploy snapshots (STATE.md): taken before each new revision with the datasets' {@code com.zed:*} state set on
+ * the snapshots themselves (a snapshot does not freeze user properties on its own), pruned to {@code keep}, and
+ * rolled back to with data and state together.
+ */
+public final class Snapshots {
+    /** Exactly Zed's names: {@code zed-deploy-<rev>-<yyyyMMdd'T'HHmmss'Z'>}. Nothing else is ever pruned. */
+    public static final Pattern DEPLOY = Pattern.compile("zed-deploy-(\\d{1,18})-(\\d{8}T\\d{6}Z)");
+    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
+
+    /** Snapshots that a rollback is using right now: retention never prunes them. */
+    private static final Set<String> IN_USE = ConcurrentHashMap.newKeySet();
+
+    private Snapshots() {
+    }
+
+    public static String deployName(long rev, Instant at) {
+        return "zed-deploy-" + rev + "-" + STAMP.format(at);
+    }
+
+    /** The revision a deploy snapshot was taken before, or -1 for any other snapshot. */
+    public static long deployRev(String snapshot) {
+        Matcher m = DEPLOY.matcher(snapshot);
+        return m.matches() ? Long.parseLong(m.group(1)) : -1;
+    }
+
+    /**
+     * Snapshots every dataset before deploying {@code rev} (one call for all where the platform allows it), each
+     * snapshot carrying its dataset's {@code com.zed:*} values of this moment.
+     *
+     * @return the snapshot name
+     */
+    public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at) {
+        String name = deployName(rev, at);
+        Map<String, Map<String, String>> props = new LinkedHashMap<>();
+        for (String d : datasets) props.put(d, store.zedState(d));
+        store.snapshot(datasets, name, props);
+        return name;
+    }
+
+    /** @param skipped snapshots that had to stay: protected, in use by a rollback, or held */
+    public record Pruned(List<String> destroyed, List<String> skipped) {
+    }
+
+    /**
+     * Keeps the newest {@code keep} deploy snapshots of a dataset and destroys the older ones, except those in
+     * {@code protect} (e.g. the newest snapshot common with a replication target), those a rollback is using, and
+     * those the platform refuses to destroy because they are held. Snapshots Zed did not make are never touched.
+     */
+    public static Pruned prune(Store store, String dataset, int keep, Set<String> protect) {
+        List<Snapshot> deploys = store.snapshots(dataset).stream().filter(s -> DEPLOY.matcher(s.name()).matches()).toList();
+        List<String> destroyed = new ArrayList<>();
+        List<String> skipped = new ArrayList<>();
+        for (int i = 0; i < deploys.size() - keep; i++) {
+            Snapshot s = deploys.get(i);
+            if (protect.contains(s.name()) || IN_USE.contains(s.full())) {
+                skipped.add(s.name());
+                continue;
+            }
+            try {
+                store.destroySnapshot(dataset, s.name());
+                destroyed.add(s.name());
+            } catch (StoreError e) {
+                if (e.kind() != StoreError.Kind.BUSY) throw e;
+                skipped.add(s.name()); // held (e.g. by a replication), or a clone depends on it
+            }
+        }
+        return new Pruned(destroyed, skipped);
+    }
+
+    /**
+     * Resolves a rollback target for one dataset: {@code @latest} (the newest deploy snapshot), {@code @rev:N} (the
+     * state of revision N: the snapshot taken before deploying N+1; the newest such if there are several), or an
+     * exact snapshot name (with or without "@"). Revisions compare as numbers and names exactly: never a prefix.
+     */
+    public static Snapshot resolve(Store store, String dataset, String target) {
+        List<Snapshot> all = store.snapshots(dataset);
+        Snapshot found = null;
+        if (target.equals("@latest")) {
+            for (Snapshot s : all) if (DEPLOY.matcher(s.name()).matches()) found = s;
+        } else if (target.startsWith("@rev:")) {
+            long n;
+            try {
+                n = Long.parseLong(target.substring(5));
+            } catch (NumberFormatException e) {
+                throw new StoreError(StoreError.Kind.INVALID_NAME, target, "a revision target reads @rev:N, N a number");
+            }
+            for (Snapshot s : all) if (deployRev(s.name()) == n + 1) found = s;
+        } else {
+            String name = target.startsWith("@") ? target.substring(1) : target;
+            for (Snapshot s : all) if (s.name().equals(name)) found = s;
+        }
+        if (found == null) throw new StoreError(StoreError.Kind.NO_SUCH_DATASET, dataset, "no snapshot matches " + target);
+        return found;
+    }
+
+    /** @param revision the revision the dataset carries now (from the snapshot's state), or null */
+    public record Rolled(String dataset, String snapshot, Long revision) {
+    }
+
+    /**
+     * Rolls every dataset back to its target: all targets are resolved first, so that a dataset without one stops
+     * the rollback before anything changes. Then per dataset: {@code zfs rollback -r}, and every {@code com.zed:*}
+     * property set back to the snapshot's value; one the snapshot did not have is removed.
+     */
+    public static List<Rolled> rollback(Store store, List<String> datasets, String target) {
+        List<Snapshot> targets = new ArrayList<>();
+        for (String d : datasets) targets.add(resolve(store, d, target));
+        for (Snapshot s : targets) IN_USE.add(s.full());
+        try {
+            List<Rolled> out = new ArrayList<>();
+            for (Snapshot s : targets) out.add(rollback(store, s));
+            return out;
+        } finally {
+            for (Snapshot s : targets) IN_USE.remove(s.full());
+        }
+    }
+
+    public static Rolled rollback(Store store, Snapshot s) {
+        store.rollback(s.dataset(), s.name());
+        Map<String, String> now = store.zedState(s.dataset());
+        Map<String, String> then = s.zedState();
+        for (String k : now.keySet()) if (!then.containsKey(k)) store.inherit(s.dataset(), k);
+        Map<String, String> set = new LinkedHashMap<>();
+        then.forEach((k, v) -> {
+            if (!k.equals(Planner.REV) && !v.equals(now.get(k))) set.put(k, v);
+        });
+        String rev = then.get(Planner.REV);
+        if (rev != null && !rev.equals(now.get(Planner.REV))) set.put(Planner.REV, rev);
+        store.set(s.dataset(), set);
+        Long revision = null;
+        try {
+            revision = rev == null ? null : Long.parseLong(rev);
+        } catch (NumberFormatException ignored) {
+            // a hand-made value: report no revision
+        }
+        return new Rolled(s.dataset(), s.name(), revision);
+    }
+}

@@ -1,0 +1,62 @@
+package zed.reconciler.store;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The state store: datasets with properties, and snapshots. Two backends keep one contract: {@link ZfsStore}
+ * (user properties, real snapshots) and {@link DirStore} (directories, a property file, copies). Names are full
+ * dataset names; every method validates them. Rollback, like {@code zfs rollback}, restores data and leaves
+ * properties alone; restoring {@code com.zed:*} state is the caller's step.
+ */
+public interface Store {
+    /** "zfs" or "dir". */
+    String kind();
+
+    Capabilities capabilities();
+
+    /**
+     * One batched, recursive read of every dataset at and under {@code root}: the {@code com.zed:*} schema
+     * properties, {@code mounted}, and the native properties asked for. Snapshots are not included.
+     */
+    Map<String, Observation> observe(String root, Set<String> nativeProperties);
+
+    boolean exists(String dataset);
+
+    /** Creates a dataset with its properties in one step; its parent must exist. */
+    void create(String dataset, Map<String, String> properties);
+
+    /** Sets properties in the given order, in one call where the platform allows it. */
+    void set(String dataset, Map<String, String> properties);
+
+    /** Removes a property from the dataset itself (it then inherits, or has none). */
+    void inherit(String dataset, String property);
+
+    /** Mounts a dataset that exists but is not mounted (ZFS); a no-op where there is nothing to mount. */
+    void mount(String dataset);
+
+    /** Destroys a dataset that has no children and no snapshots (unmounting it first). */
+    void destroy(String dataset);
+
+    /**
+     * Takes {@code snap} of every dataset, in one atomic call where the platform allows it, and sets on each
+     * snapshot the properties given for its dataset.
+     */
+    void snapshot(List<String> datasets, String snap, Map<String, Map<String, String>> properties);
+
+    /** The dataset's snapshots, oldest first. */
+    List<Snapshot> snapshots(String dataset);
+
+    void destroySnapshot(String dataset, String snap);
+
+    /** Rolls the dataset's data back to {@code snap}, destroying newer snapshots. Properties stay as they are. */
+    void rollback(String dataset, String snap);
+
+    /** Every {@code com.zed:*} property that the dataset holds itself, whatever its name. */
+    Map<String, String> zedState(String dataset);
+
+    /** Where the dataset's files are, when it is mounted. */
+    Path mountpoint(String dataset);
+}

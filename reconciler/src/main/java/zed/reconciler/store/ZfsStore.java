@@ -1,0 +1,308 @@
+package zed.reconciler.store;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The state store on ZFS, through the {@code zfs} command with argv lists. Mutating calls are serialised per pool
+ * (zfs-fuse wedges under concurrent creates) and every call has a timeout. What the installed zfs supports is
+ * probed once; both zfs-fuse 0.7 and OpenZFS 2.x work.
+ */
+public final class ZfsStore implements Store {
+    /** The {@code com.zed:*} properties of STATE.md's schema, read by every observation. */
+    public static final List<String> SCHEMA = List.of("com.zed:managed", "com.zed:level", "com.zed:rev", "com.zed:spec-hash",
+            "com.zed:deployed_at", "com.zed:deployed_by", "com.zed:properties", "com.zed:service", "com.zed:version", "com.zed:app",
+            "com.zed:node_name", "com.zed:pid", "com.zed:started_at", "com.zed:ports", "com.zed:health", "com.zed:jail",
+            "com.zed:jail.conf-hash");
+
+    private static final Map<String, ReentrantLock> POOL_LOCKS = new ConcurrentHashMap<>();
+
+    private final Command command;
+    private final Capabilities caps;
+    private final Duration readTimeout;
+    private final Duration writeTimeout;
+
+    public ZfsStore(Command command, Capabilities caps, Duration readTimeout, Duration writeTimeout) {
+        this.command = command;
+        this.caps = caps;
+        this.readTimeout = readTimeout;
+        this.writeTimeout = writeTimeout;
+    }
+
+    /** Probes the installed zfs (and the pool's features) once and returns a store that uses what is there. */
+    public static ZfsStore probe(Command command, String pool) {
+        return new ZfsStore(command, capabilities(command, pool), Duration.ofSeconds(60), Duration.ofSeconds(120));
+    }
+
+    /** Reads the usage text of {@code zfs} (what each subcommand accepts) and the pool's lz4 feature. */
+    public static Capabilities capabilities(Command command, String pool) {
+        Command.Result usage = command.run(List.of("zfs"), Duration.ofSeconds(30), "zfs");
+        String u = usage.stdout() + usage.stderr();
+        boolean listP = u.matches("(?s).*\\n\\s*list \\[-[A-Za-z]*p.*");
+        boolean multiSet = u.contains("set <property=value> ... <");
+        boolean multiSnap = u.matches("(?s).*\\n\\s*snapshot [^\\n]*@<snap(name)?> \\.\\.\\..*");
+        boolean resumable = u.contains("-t <receive_resume_token>") || u.contains("receive_resume_token");
+        boolean holds = u.contains("holds ");
+        boolean lz4 = false;
+        if (pool != null) {
+            String p = pool.contains("/") ? pool.substring(0, pool.indexOf('/')) : pool;
+            Command.Result f = command.run(List.of("zpool", "get", "-H", "-o", "value", "feature@lz4_compress", Names.dataset(p)), Duration.ofSeconds(30), p);
+            lz4 = f.ok() && (f.stdout().trim().equals("enabled") || f.stdout().trim().equals("active"));
+        }
+        return new Capabilities(listP, multiSet, multiSnap, lz4, resumable, holds);
+    }
+
+    @Override
+    public String kind() {
+        return "zfs";
+    }
+
+    @Override
+    public Capabilities capabilities() {
+        return caps;
+    }
+
+    private Command.Result zfs(Duration timeout, String subject, String... args) {
+        List<String> argv = new ArrayList<>();
+        argv.add("zfs");
+        argv.addAll(List.of(args));
+        return command.run(argv, timeout, subject);
+    }
+
+    private Command.Result read(String subject, String... args) {
+        return zfs(readTimeout, subject, args);
+    }
+
+    /** A mutating call: serialised per pool, typed on failure. */
+    private Command.Result write(String subject, String... args) {
+        ReentrantLock lock = POOL_LOCKS.computeIfAbsent(pool(subject), k -> new ReentrantLock());
+        lock.lock();
+        try {
+            Command.Result r = zfs(writeTimeout, subject, args);
+            if (!r.ok()) throw StoreError.fromZfs(subject, r.stderr());
+            return r;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static String pool(String dataset) {
+        int i = dataset.indexOf('/');
+        int j = dataset.indexOf('@');
+        int end = i < 0 ? (j < 0 ? dataset.length() : j) : (j < 0 ? i : Math.min(i, j));
+        return dataset.substring(0, end);
+    }
+
+    private static String[] assignments(Map<String, String> props) {
+        List<String> out = new ArrayList<>();
+        props.forEach((k, v) -> out.add(Names.property(k) + "=" + Names.value(k, v)));
+        return out.toArray(String[]::new);
+    }
+
+    @Override
+    public Map<String, Observation> observe(String root, Set<String> nativeProperties) {
+        Names.dataset(root);
+        Set<String> props = new TreeSet<>(SCHEMA);
+        props.add("mounted");
+        for (String p : nativeProperties) props.add(Names.property(p));
+        Command.Result r = read(root, "get", "-H", "-p", "-r", "-o", "name,property,value,source", String.join(",", props), root);
+        if (!r.ok()) throw StoreError.fromZfs(root, r.stderr());
+        Map<String, Map<String, Observation.Prop>> by = new TreeMap<>();
+        for (String[] f : rows(r.stdout())) {
+            if (f[0].indexOf('@') >= 0) continue; // snapshots are read by snapshots()
+            by.computeIfAbsent(f[0], k -> new HashMap<>()).put(f[1], new Observation.Prop(f[2], f[3]));
+        }
+        Map<String, Observation> out = new LinkedHashMap<>();
+        by.forEach((name, p) -> out.put(name, new Observation(name, p)));
+        return out;
+    }
+
+    /** Rows of {@code -H -o name,property,value,source}: a value may itself hold tabs, so it is what lies between. */
+    static List<String[]> rows(String out) {
+        List<String[]> rows = new ArrayList<>();
+        for (String line : out.split("\n")) {
+            if (line.isEmpty()) continue;
+            int a = line.indexOf('\t');
+            int b = a < 0 ? -1 : line.indexOf('\t', a + 1);
+            int z = line.lastIndexOf('\t');
+            if (a < 0 || b < 0 || z <= b) continue;
+            rows.add(new String[]{line.substring(0, a), line.substring(a + 1, b), line.substring(b + 1, z), line.substring(z + 1)});
+        }
+        return rows;
+    }
+
+    @Override
+    public boolean exists(String dataset) {
+        return read(Names.dataset(dataset), "list", "-H", "-o", "name", dataset).ok();
+    }
+
+    @Override
+    public void create(String dataset, Map<String, String> properties) {
+        Names.dataset(dataset);
+        List<String> args = new ArrayList<>(List.of("create"));
+        for (String a : assignments(properties)) {
+            args.add("-o");
+            args.add(a);
+        }
+        args.add(dataset);
+        write(dataset, args.toArray(String[]::new));
+    }
+
+    @Override
+    public void set(String dataset, Map<String, String> properties) {
+        setOn(Names.dataset(dataset), properties);
+    }
+
+    private void setOn(String target, Map<String, String> properties) {
+        if (properties.isEmpty()) return;
+        String[] a = assignments(properties);
+        if (caps.multiSet()) {
+            List<String> args = new ArrayList<>(List.of("set"));
+            args.addAll(List.of(a));
+            args.add(target);
+            write(target, args.toArray(String[]::new));
+        } else {
+            for (String one : a) write(target, "set", one, target);
+        }
+    }
+
+    @Override
+    public void inherit(String dataset, String property) {
+        write(Names.dataset(dataset), "inherit", Names.property(property), dataset);
+    }
+
+    @Override
+    public void mount(String dataset) {
+        write(Names.dataset(dataset), "mount", dataset);
+    }
+
+    @Override
+    public void destroy(String dataset) {
+        Names.dataset(dataset);
+        // zfs-fuse refuses to destroy a mounted dataset, and "destroy -r" of a mounted tree hangs: unmount first
+        try {
+            write(dataset, "unmount", dataset);
+        } catch (StoreError e) {
+            if (!e.detail().contains("not currently mounted") && e.kind() != StoreError.Kind.NO_SUCH_DATASET) throw e;
+        }
+        // zfs-fuse may call a just-unmounted dataset busy for a moment: a few tries, backing off
+        for (int attempt = 1; ; attempt++) {
+            try {
+                write(dataset, "destroy", dataset);
+                return;
+            } catch (StoreError e) {
+                if (e.kind() != StoreError.Kind.BUSY || attempt == 5 || e.detail().contains("has children")) throw e;
+                try {
+                    Thread.sleep(100L << attempt);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    throw e;
+                }
+            }
+        }
+    }
+
+    @Override
+    public void snapshot(List<String> datasets, String snap, Map<String, Map<String, String>> properties) {
+        Names.snapshot(snap);
+        for (String d : datasets) Names.dataset(d);
+        if (datasets.isEmpty()) return;
+        if (caps.multiSnapshot() && datasets.size() > 1) {
+            List<String> args = new ArrayList<>(List.of("snapshot"));
+            for (String d : datasets) args.add(d + "@" + snap);
+            write(datasets.get(0), args.toArray(String[]::new));
+            for (String d : datasets) setOn(d + "@" + snap, properties.getOrDefault(d, Map.of()));
+        } else {
+            // one call per dataset, the properties set in the same call as the snapshot
+            for (String d : datasets) {
+                List<String> args = new ArrayList<>(List.of("snapshot"));
+                for (String a : assignments(properties.getOrDefault(d, Map.of()))) {
+                    args.add("-o");
+                    args.add(a);
+                }
+                args.add(d + "@" + snap);
+                write(d, args.toArray(String[]::new));
+            }
+        }
+    }
+
+    @Override
+    public List<Snapshot> snapshots(String dataset) {
+        Names.dataset(dataset);
+        Command.Result r = read(dataset, "get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value,source", "all", dataset);
+        if (!r.ok()) throw StoreError.fromZfs(dataset, r.stderr());
+        Map<String, Long> order = new HashMap<>();
+        Map<String, Map<String, String>> state = new HashMap<>();
+        String prefix = dataset + "@";
+        for (String[] f : rows(r.stdout())) {
+            if (!f[0].startsWith(prefix)) continue;
+            String snap = f[0].substring(prefix.length());
+            state.computeIfAbsent(snap, k -> new TreeMap<>());
+            if (f[1].equals("createtxg")) order.put(snap, Long.parseLong(f[2]));
+            if (f[1].startsWith("com.zed:") && f[3].equals("local")) state.get(snap).put(f[1], f[2]);
+        }
+        List<Snapshot> out = new ArrayList<>();
+        state.forEach((s, z) -> out.add(new Snapshot(dataset, s, order.getOrDefault(s, 0L), z)));
+        out.sort(Comparator.comparingLong(Snapshot::order).thenComparing(Snapshot::name));
+        return out;
+    }
+
+    @Override
+    public void destroySnapshot(String dataset, String snap) {
+        String full = Names.dataset(dataset) + "@" + Names.snapshot(snap);
+        write(full, "destroy", full);
+    }
+
+    @Override
+    public void rollback(String dataset, String snap) {
+        String full = Names.dataset(dataset) + "@" + Names.snapshot(snap);
+        write(full, "rollback", "-r", full);
+    }
+
+    @Override
+    public Map<String, String> zedState(String dataset) {
+        Command.Result r = read(Names.dataset(dataset), "get", "-H", "-o", "name,property,value,source", "all", dataset);
+        if (!r.ok()) throw StoreError.fromZfs(dataset, r.stderr());
+        Map<String, String> m = new TreeMap<>();
+        for (String[] f : rows(r.stdout())) {
+            if (f[1].startsWith("com.zed:") && (f[3].equals("local") || f[3].equals("received"))) m.put(f[1], f[2]);
+        }
+        return m;
+    }
+
+    @Override
+    public Path mountpoint(String dataset) {
+        Command.Result r = read(Names.dataset(dataset), "get", "-H", "-o", "value", "mountpoint", dataset);
+        if (!r.ok()) throw StoreError.fromZfs(dataset, r.stderr());
+        return Path.of(r.stdout().trim());
+    }
+
+    public void hold(String tag, String dataset, String snap) {
+        String full = Names.dataset(dataset) + "@" + Names.snapshot(snap);
+        write(full, "hold", Names.snapshot(tag), full);
+    }
+
+    public void release(String tag, String dataset, String snap) {
+        String full = Names.dataset(dataset) + "@" + Names.snapshot(snap);
+        write(full, "release", Names.snapshot(tag), full);
+    }
+
+    Command command() {
+        return command;
+    }
+
+    Duration writeTimeout() {
+        return writeTimeout;
+    }
+}
