@@ -432,7 +432,7 @@ class ValidationTestChainTest {
                 () -> assertEquals(new Pos("Zedfile", 1, 1), l.pos()));
 
         assertEquals(List.of(
-                new DatasetSpec("apps/web", "/srv/web", Map.of("compression", "on", "quota", "1G", "recordsize", "128K"), new Pos("Zedfile", 19, 1)),
+                new DatasetSpec("apps/web", "/srv/web", Map.of("compression", "on", "quota", "1G", "recordsize", "128K", "mountpoint", "/srv/web"), new Pos("Zedfile", 19, 1)),
                 new DatasetSpec("jails/web", "/tank/zed/jails/web", Map.of(), new Pos("Zedfile", 24, 1)),
                 new DatasetSpec("models/llama-70b", "/tank/zed/models/llama-70b", Map.of(), new Pos("Zedfile", 74, 1))), l.datasets());
 

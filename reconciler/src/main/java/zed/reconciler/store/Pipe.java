@@ -44,7 +44,8 @@ public final class Pipe {
                     out.write(buf, 0, part);
                     copied += part;
                     cut = true;
-                    s.destroyForcibly();
+                    // no kill: a killed zfs send leaks a hold on its snapshot in zfs-fuse. Closing both ends makes
+                    // the receiver see a short stream and the sender a broken pipe, and both exit on their own.
                     break;
                 }
                 out.write(buf, 0, n);

@@ -16,20 +16,35 @@ import java.util.stream.Collectors;
 public final class Replicator {
     public static final String HOLD = "zed-replica";
 
-    /** @param from the common snapshot the increment started at (null for a first, full send) */
-    public record Result(String source, String target, String from, String to, boolean resumed) {
+    /**
+     * @param full whether the target was created by this replication (a full send of the first snapshot)
+     * @param from the common snapshot the increment started at (the first snapshot after a full send)
+     */
+    public record Result(String source, String target, boolean full, String from, String to, boolean resumed) {
+    }
+
+    /** Runs {@code send | receive}; {@link Pipe#run} for real, a recorder in argv-level tests. */
+    @FunctionalInterface
+    public interface Pipeline {
+        Pipe.Result run(List<String> send, List<String> receive, Duration timeout, long cutAfterBytes);
     }
 
     private final ZfsStore store;
     private final ResumeTokens tokens;
     private final Duration timeout;
+    private final Pipeline pipeline;
     /** For tests: cut the stream after this many bytes (-1: never). */
     private long cutAfterBytes = -1;
 
     public Replicator(ZfsStore store, ResumeTokens tokens, Duration timeout) {
+        this(store, tokens, timeout, Pipe::run);
+    }
+
+    public Replicator(ZfsStore store, ResumeTokens tokens, Duration timeout, Pipeline pipeline) {
         this.store = store;
         this.tokens = tokens;
         this.timeout = timeout;
+        this.pipeline = pipeline;
     }
 
     /** Makes the next send stop after {@code bytes}, as a broken link would. */
@@ -53,6 +68,7 @@ public final class Replicator {
         if (src.isEmpty()) throw new StoreError(StoreError.Kind.OTHER, source, "has no snapshot to send");
         String newest = src.get(src.size() - 1).name();
         String common = null;
+        boolean full = false;
         if (store.exists(target)) {
             Set<String> there = store.snapshots(target).stream().map(Snapshot::name).collect(Collectors.toSet());
             for (Snapshot s : src) if (there.contains(s.name()) && sameGuid(source, target, s.name())) common = s.name();
@@ -63,6 +79,7 @@ public final class Replicator {
             String first = src.get(0).name();
             pipe(List.of("zfs", "send", "-p", source + "@" + first), receive(target, caps, false), target);
             common = first;
+            full = true;
         }
         String from = common;
         if (!common.equals(newest)) {
@@ -71,7 +88,7 @@ public final class Replicator {
         if (caps.holds()) {
             holdOnly(source, src, newest);
         }
-        return new Result(source, target, from, newest, resumed);
+        return new Result(source, target, full, from, newest, resumed);
     }
 
     private static List<String> receive(String target, Capabilities caps, boolean force) {
@@ -85,7 +102,7 @@ public final class Replicator {
     private void pipe(List<String> send, List<String> receive, String target) {
         long cut = cutAfterBytes;
         cutAfterBytes = -1;
-        Pipe.Result r = Pipe.run(send, receive, timeout, cut);
+        Pipe.Result r = pipeline.run(send, receive, timeout, cut);
         if (r.ok()) return;
         if (store.capabilities().resumableReceive()) {
             String t = resumeToken(target);

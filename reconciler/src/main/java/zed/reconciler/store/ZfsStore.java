@@ -250,7 +250,7 @@ public final class ZfsStore implements Store {
             String snap = f[0].substring(prefix.length());
             state.computeIfAbsent(snap, k -> new TreeMap<>());
             if (f[1].equals("createtxg")) order.put(snap, Long.parseLong(f[2]));
-            if (f[1].startsWith("com.zed:") && f[3].equals("local")) state.get(snap).put(f[1], f[2]);
+            if (f[1].startsWith("com.zed:") && (f[3].equals("local") || f[3].equals("received"))) state.get(snap).put(f[1], f[2]);
         }
         List<Snapshot> out = new ArrayList<>();
         state.forEach((s, z) -> out.add(new Snapshot(dataset, s, order.getOrDefault(s, 0L), z)));
