@@ -59,6 +59,6 @@ public record Plan(String level, String store, String root, long rev, List<Step>
     }
 
     static String assignments(Map<String, String> props) {
-        return props.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
+        return new java.util.TreeMap<>(props).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(" "));
     }
 }

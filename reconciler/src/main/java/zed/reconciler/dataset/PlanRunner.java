@@ -76,8 +76,11 @@ public final class PlanRunner {
     }
 
     private static void stamp(Store store, Step.Update u) {
+        Map<String, String> ordered = new LinkedHashMap<>(u.stamp());
+        String rev = ordered.remove(Planner.REV);
+        if (rev != null) ordered.put(Planner.REV, rev); // last, whatever order the plan came in (JSON sorts keys)
         try {
-            store.set(u.dataset(), u.stamp());
+            store.set(u.dataset(), ordered);
         } catch (StoreError e) {
             if (store.capabilities().multiSet()) throw e; // one call: nothing was written
             try {
