@@ -171,9 +171,16 @@ public final class Planner {
         boolean stampCurrent = newStamp.get(SPEC_HASH).equals(o.own(SPEC_HASH)) && spec.id().equals(o.own(LEVEL))
                 && newStamp.get(PROPERTIES).equals(o.own(PROPERTIES)) && o.own(REV) != null;
         if (set.isEmpty() && inherit.isEmpty() && stampCurrent) return null;
+        // only what differs is written: a property write is a transaction
+        Map<String, String> changed = new LinkedHashMap<>();
         Map<String, String> previous = new LinkedHashMap<>();
-        for (String k : newStamp.keySet()) previous.put(k, o.own(k));
-        return new Step.Update(o.name(), set, inherit, before, newStamp, previous);
+        newStamp.forEach((k, v) -> {
+            if (!v.equals(o.own(k))) {
+                changed.put(k, v);
+                previous.put(k, o.own(k));
+            }
+        });
+        return new Step.Update(o.name(), set, inherit, before, changed, previous);
     }
 
     /** Values as ZFS reads them back: sizes in bytes, "none" as 0 for sizes, words in lower case. */

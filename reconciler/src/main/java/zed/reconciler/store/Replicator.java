@@ -3,6 +3,7 @@ package zed.reconciler.store;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -58,12 +59,7 @@ public final class Replicator {
         Names.dataset(target);
         Capabilities caps = store.capabilities();
         boolean resumed = false;
-        String token = tokens.get(target);
-        if (token != null && caps.resumableReceive()) {
-            pipe(List.of("zfs", "send", "-t", token), receive(target, caps, false), target);
-            tokens.put(target, null);
-            resumed = true;
-        }
+        if (caps.resumableReceive()) resumed = resume(source, target);
         List<Snapshot> src = store.snapshots(source);
         if (src.isEmpty()) throw new StoreError(StoreError.Kind.OTHER, source, "has no snapshot to send");
         String newest = src.get(src.size() - 1).name();
@@ -89,6 +85,37 @@ public final class Replicator {
             holdOnly(source, src, newest);
         }
         return new Result(source, target, full, from, newest, resumed);
+    }
+
+    /**
+     * Finishes an interrupted receive. The target's own {@code receive_resume_token} is the truth (the stored one
+     * may be lost or stale). A token that no longer works (its snapshot was pruned, say) is given up: the partial
+     * receive is aborted ({@code receive -A}) and the next increment starts from the newest common snapshot.
+     */
+    private boolean resume(String source, String target) {
+        String token = store.exists(target) ? resumeToken(target) : null;
+        if (token == null) token = tokens.get(target);
+        if (token == null) return false;
+        try {
+            pipe(List.of("zfs", "send", "-t", token), receive(target, store.capabilities(), false), target);
+        } catch (StoreError e) {
+            if (e.kind() == StoreError.Kind.TIMEOUT) throw e;
+            store.command().run(List.of("zfs", "receive", "-A", target), store.writeTimeout(), target);
+            tokens.put(target, null);
+            return false;
+        }
+        tokens.put(target, null);
+        // a resumed stream carries no properties (send -t has no -p): put the state on the standby by hand
+        List<Snapshot> there = store.snapshots(target);
+        if (!there.isEmpty()) {
+            Snapshot newest = there.get(there.size() - 1);
+            for (Snapshot s : store.snapshots(source)) {
+                if (s.name().equals(newest.name())) store.setOnSnapshot(target, s.name(), s.zedState());
+            }
+            Map<String, String> state = store.zedState(source);
+            if (!state.isEmpty()) store.set(target, state);
+        }
+        return true;
     }
 
     private static List<String> receive(String target, Capabilities caps, boolean force) {

@@ -219,10 +219,27 @@ public final class ZfsStore implements Store {
         for (String d : datasets) Names.dataset(d);
         if (datasets.isEmpty()) return;
         if (caps.multiSnapshot() && datasets.size() > 1) {
-            List<String> args = new ArrayList<>(List.of("snapshot"));
-            for (String d : datasets) args.add(d + "@" + snap);
-            write(datasets.get(0), args.toArray(String[]::new));
-            for (String d : datasets) setOn(d + "@" + snap, properties.getOrDefault(d, Map.of()));
+            // one atomic call per pool (a call may not span pools), then each snapshot's state
+            Map<String, List<String>> byPool = new LinkedHashMap<>();
+            for (String d : datasets) byPool.computeIfAbsent(pool(d), k -> new ArrayList<>()).add(d);
+            for (List<String> group : byPool.values()) {
+                List<String> args = new ArrayList<>(List.of("snapshot"));
+                for (String d : group) args.add(d + "@" + snap);
+                write(group.get(0), args.toArray(String[]::new));
+                try {
+                    for (String d : group) setOn(d + "@" + snap, properties.getOrDefault(d, Map.of()));
+                } catch (StoreError e) {
+                    // a deploy snapshot without its state would restore the wrong state: take them back
+                    for (String d : group) {
+                        try {
+                            write(d + "@" + snap, "destroy", d + "@" + snap);
+                        } catch (StoreError ignored) {
+                            // reported through e
+                        }
+                    }
+                    throw e;
+                }
+            }
         } else {
             // one call per dataset, the properties set in the same call as the snapshot
             for (String d : datasets) {
@@ -235,6 +252,11 @@ public final class ZfsStore implements Store {
                 write(d, args.toArray(String[]::new));
             }
         }
+    }
+
+    /** Sets properties on a snapshot (state that a resumed receive did not carry). */
+    public void setOnSnapshot(String dataset, String snap, Map<String, String> properties) {
+        setOn(Names.dataset(dataset) + "@" + Names.snapshot(snap), properties);
     }
 
     @Override

@@ -48,6 +48,8 @@ class PlannerTest {
         assertEquals(Planner.REV, keys.get(keys.size() - 1), "a reader that sees the new rev sees a whole stamp");
         assertEquals("4", u.stamp().get(Planner.REV));
         assertEquals("3", u.previousStamp().get(Planner.REV));
+        assertEquals(Set.of(Planner.SPEC_HASH, Planner.DEPLOYED_AT, Planner.DEPLOYED_BY, Planner.REV), u.stamp().keySet(),
+                "values that did not change are not written again");
         assertEquals(Map.of("quota", "2G"), u.set());
         assertEquals("~ tank/db   update  quota: 1073741824 -> 2G", Planner.plan(Specs.level("shop", Specs.dataset("db", Map.of("quota", "2G"))), "zfs", "tank",
                 Map.of("tank/db", obs("tank/db", Map.of(Planner.MANAGED, "true", Planner.LEVEL, "shop", Planner.REV, "3", Planner.SPEC_HASH, "x",
