@@ -1,0 +1,223 @@
+package zed.reconciler.process;
+
+import zed.config.LevelSpec;
+import zed.reconciler.store.Store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.Collectors;
+
+/**
+ * Keeps one service running as declared, one reconcile at a time (the actor layer calls {@link #reconcile} on its
+ * timer and on every signal). Plain Java: no threads of its own, no Pekko. A restarted supervisor finds a running
+ * service through the stamps on its dataset and adopts it, if the pid is alive and its start time matches; it never
+ * starts a twin.
+ */
+public final class ServiceSupervisor {
+    public static final String SERVICE = "com.zed:service";
+    public static final String VERSION = "com.zed:version";
+    public static final String PID = "com.zed:pid";
+    public static final String STARTED_AT = "com.zed:started_at";
+    public static final String SPEC_HASH = "com.zed:spec-hash";
+    public static final String PORTS = "com.zed:ports";
+    public static final String REV = "com.zed:rev";
+    public static final String LEVEL = "com.zed:level";
+    public static final String MANAGED = "com.zed:managed";
+    public static final String HEALTH = "com.zed:health";
+
+    public enum State { STARTING, RUNNING, BACKOFF, FAILED, STOPPED }
+
+    /**
+     * What should run. {@code specHash} covers everything whose change must restart the service: the resolved spec,
+     * the rendered files, the source revision (git commit, release checksum, source tree hash).
+     */
+    public record Desired(String ref, String kindName, String level, long rev, String specHash, Launch launch,
+                          LevelSpec.RestartPolicy restart, String version, Map<String, Integer> ports, Duration stopGrace) {
+    }
+
+    /** @param nextAttempt when a backing-off service starts again; null otherwise */
+    public record Status(State state, long pid, int restarts, Instant nextAttempt, String lastExit, boolean adopted) {
+    }
+
+    private final Store store;
+    private final String dataset;
+    private final Launcher launcher;
+    private final Clock clock;
+
+    private State state = State.STOPPED;
+    private long pid;
+    private String startTime;
+    private String runningHash;
+    private CompletableFuture<Integer> exit;
+    private boolean adopted;
+    private RestartBudget budget;
+    private String budgetHash;
+    private Instant nextAttempt;
+    private String lastExit;
+    private int restarts;
+
+    public ServiceSupervisor(Store store, String dataset, Launcher launcher, Clock clock) {
+        this.store = store;
+        this.dataset = dataset;
+        this.launcher = launcher;
+        this.clock = clock;
+    }
+
+    public synchronized Status reconcile(Desired d) {
+        Instant now = clock.instant();
+        if (budget == null || !d.specHash().equals(budgetHash)) {
+            // a new revision (or spec) gets a new restart budget, and lifts a failure
+            budget = new RestartBudget(d.restart());
+            budgetHash = d.specHash();
+            if (state == State.FAILED) state = State.STOPPED;
+        }
+        if (state == State.FAILED) return status();
+        if (pid == 0) adopt();
+        if (pid != 0 && !alive()) {
+            lastExit = describeExit();
+            clearProcess();
+            Optional<Instant> next = budget.exited(now);
+            if (next.isEmpty()) {
+                state = State.FAILED;
+                lastExit += "; restart budget spent (" + d.restart().attempts() + " in " + d.restart().interval() + ")";
+                return status();
+            }
+            state = State.BACKOFF;
+            nextAttempt = next.get();
+        }
+        if (pid != 0 && !d.specHash().equals(runningHash)) {
+            // the service changed: replace it (the grace period is the caller's choice for stop; here the default)
+            launcher.stop(pid, startTime, d.stopGrace());
+            clearProcess();
+            state = State.STOPPED;
+        }
+        if (pid == 0) {
+            if (state == State.BACKOFF && now.isBefore(nextAttempt)) return status();
+            if (state == State.BACKOFF) restarts++;
+            start(d);
+        }
+        stamp(d);
+        return status();
+    }
+
+    /** An operator's action: a failed service gets a new restart budget and is started on the next reconcile. */
+    public synchronized void retry() {
+        budget = null;
+        if (state == State.FAILED) state = State.STOPPED;
+    }
+
+    /** Records the health gate's last transition on the dataset ({@code com.zed:health}), only when it changed. */
+    public synchronized void stampHealth(String transition) {
+        if (!transition.equals(store.zedState(dataset).get(HEALTH))) store.set(dataset, Map.of(HEALTH, transition));
+    }
+
+    /** The gate passed: the next crash backs off from the shortest delay again. */
+    public synchronized void healthy() {
+        if (budget != null) budget.healthy();
+    }
+
+    /** Stops the service (group-wide, SIGTERM then SIGKILL after {@code grace}) and clears its process stamps. */
+    public synchronized void stop(Duration grace) {
+        if (pid == 0) adopt();
+        if (pid != 0) launcher.stop(pid, startTime, grace);
+        clearProcess();
+        state = State.STOPPED;
+        Map<String, String> own = store.zedState(dataset);
+        for (String k : new String[]{PID, STARTED_AT}) if (own.containsKey(k)) store.inherit(dataset, k);
+    }
+
+    public synchronized Status status() {
+        return new Status(state, pid, restarts, state == State.BACKOFF ? nextAttempt : null, lastExit, adopted);
+    }
+
+    /** Finds the service through its stamps: alive, and the very process (same start time). */
+    private void adopt() {
+        Map<String, String> own = store.zedState(dataset);
+        String p = own.get(PID);
+        String t = own.get(STARTED_AT);
+        if (p == null || t == null || !p.matches("\\d{1,10}")) return;
+        long candidate = Long.parseLong(p);
+        if (!StartTime.same(candidate, t)) return;
+        pid = candidate;
+        startTime = t;
+        runningHash = own.get(SPEC_HASH);
+        exit = null;
+        adopted = true;
+        state = State.RUNNING;
+    }
+
+    private boolean alive() {
+        if (exit != null && exit.isDone()) return false;
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && (exit != null || StartTime.same(pid, startTime));
+    }
+
+    private String describeExit() {
+        if (exit != null) {
+            try {
+                // the JDK's reaper may complete the exit code a moment after the process is seen gone
+                int code = exit.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                return code > 128 ? "killed by signal " + (code - 128) : "exited with code " + code;
+            } catch (Exception e) {
+                return "exited";
+            }
+        }
+        return "exited (an adopted process: its exit code is not known)";
+    }
+
+    private void clearProcess() {
+        pid = 0;
+        startTime = null;
+        runningHash = null;
+        exit = null;
+        adopted = false;
+    }
+
+    private void start(Desired d) {
+        state = State.STARTING;
+        for (Map.Entry<String, Integer> port : new TreeMap<>(d.ports()).entrySet()) {
+            if (!Ports.free(port.getValue())) {
+                state = State.STOPPED;
+                throw new Launcher.LaunchError(d.ref() + ": port " + port.getKey() + "=" + port.getValue()
+                        + " is already in use by another process; nothing was started");
+            }
+        }
+        Launcher.Started s = launcher.start(d.launch());
+        pid = s.pid();
+        startTime = s.startTime();
+        exit = s.exit();
+        runningHash = d.specHash();
+        adopted = false;
+        nextAttempt = null;
+        state = State.RUNNING;
+    }
+
+    /** Writes the service's stamps, only those that changed. */
+    private void stamp(Desired d) {
+        Map<String, String> want = new LinkedHashMap<>();
+        want.put(MANAGED, "true");
+        want.put(LEVEL, d.level());
+        want.put(SERVICE, d.kindName());
+        if (d.version() != null) want.put(VERSION, d.version());
+        want.put(SPEC_HASH, d.specHash());
+        if (!d.ports().isEmpty()) {
+            want.put(PORTS, new TreeMap<>(d.ports()).entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(",")));
+        }
+        if (pid != 0) {
+            want.put(PID, String.valueOf(pid));
+            want.put(STARTED_AT, startTime);
+        }
+        want.put(REV, String.valueOf(d.rev()));
+        Map<String, String> own = store.zedState(dataset);
+        Map<String, String> changed = new LinkedHashMap<>();
+        want.forEach((k, v) -> {
+            if (!v.equals(own.get(k))) changed.put(k, v);
+        });
+        if (!changed.isEmpty()) store.set(dataset, changed);
+    }
+}
