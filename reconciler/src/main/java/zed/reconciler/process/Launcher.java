@@ -57,7 +57,8 @@ public final class Launcher {
         } catch (IOException e) {
             throw new LaunchError(l.service() + ": cannot start " + l.argv().get(0) + ": " + e.getMessage());
         }
-        String token = StartTime.of(p.pid()).orElseThrow(() -> new LaunchError(l.service() + ": exited at once (see " + LogFiles.stderr(l.logDir()) + ")"));
+        // a process that dies at once may be reaped before its start time is read: it started, and exited
+        String token = StartTime.of(p.pid()).orElse("exited-at-once");
         return new Started(p.pid(), token, p.onExit().thenApply(Process::exitValue));
     }
 

@@ -42,7 +42,8 @@ public final class ServiceSupervisor {
     }
 
     /** @param nextAttempt when a backing-off service starts again; null otherwise */
-    public record Status(State state, long pid, int restarts, Instant nextAttempt, String lastExit, boolean adopted) {
+    /** @param lastExitCode the last exit's code where known (null for an adopted process, or no exit yet) */
+    public record Status(State state, long pid, int restarts, Instant nextAttempt, String lastExit, Integer lastExitCode, boolean adopted) {
     }
 
     private final Store store;
@@ -60,6 +61,7 @@ public final class ServiceSupervisor {
     private String budgetHash;
     private Instant nextAttempt;
     private String lastExit;
+    private Integer lastExitCode;
     private int restarts;
 
     public ServiceSupervisor(Store store, String dataset, Launcher launcher, Clock clock) {
@@ -133,7 +135,7 @@ public final class ServiceSupervisor {
     }
 
     public synchronized Status status() {
-        return new Status(state, pid, restarts, state == State.BACKOFF ? nextAttempt : null, lastExit, adopted);
+        return new Status(state, pid, restarts, state == State.BACKOFF ? nextAttempt : null, lastExit, lastExitCode, adopted);
     }
 
     /** Finds the service through its stamps: alive, and the very process (same start time). */
@@ -162,11 +164,13 @@ public final class ServiceSupervisor {
             try {
                 // the JDK's reaper may complete the exit code a moment after the process is seen gone
                 int code = exit.get(5, java.util.concurrent.TimeUnit.SECONDS);
+                lastExitCode = code;
                 return code > 128 ? "killed by signal " + (code - 128) : "exited with code " + code;
             } catch (Exception e) {
                 return "exited";
             }
         }
+        lastExitCode = null;
         return "exited (an adopted process: its exit code is not known)";
     }
 
