@@ -82,14 +82,16 @@ public final class ServiceRun {
         ensureDataset();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         String files = RenderedFiles.write(spec.ref(), spec.files(), ctx.secrets());
-        specHash = hash(prepared.sourceRevision(), files);
         List<String> argv = prepared.argv();
+        String jailHash = "";
         if (spec.jail() != null) {
             LevelSpec.JailSpec j = ctx.level().jails().stream().filter(x -> x.name().equals(spec.jail())).findFirst().orElseThrow();
             JailSetup setup = JailSetup.of(ctx.level(), j);
             ctx.jails().ensure(setup);
             argv = ctx.jails().wrap(setup, argv);
+            jailHash = ctx.jails().confHash(setup); // a changed jail restarts its services
         }
+        specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
         Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), ctx.secrets());
         // stdout and stderr go under fs::var() of the service
         Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"));

@@ -169,6 +169,39 @@ class ServiceRunTest {
         assertEquals("v=2\n", Files.readString(conf));
     }
 
+    @Test
+    void aJailedServiceRunsInsideItsBubblewrapSandbox() throws Exception {
+        boolean bwrap = Files.isExecutable(Path.of("/usr/bin/bwrap"));
+        if (!bwrap) {
+            if ("1".equals(System.getenv("ZED_REQUIRE_BWRAP"))) throw new AssertionError("ZED_REQUIRE_BWRAP=1 but bwrap is missing");
+            org.junit.jupiter.api.Assumptions.assumeTrue(false, "no bwrap");
+        }
+        Path root = Files.createDirectories(tmp.resolve("jailroot"));
+        LevelSpec.DatasetSpec ds = new LevelSpec.DatasetSpec("jails/web", root.toString(), Map.of(), P);
+        LevelSpec.JailSpec jail = new LevelSpec.JailSpec("web", "jails/web", "web.local", null, null, false, Map.of(), List.of(), P);
+        var spec = new LevelSpec.ServiceSpec("exec", "web", null, "web", null, Map.of(), Map.of(), List.of(),
+                new LevelSpec.Runtime(List.of("/bin/sh", "-c", "hostname > /hostname.txt; echo $$ > /pid.txt; exec sleep 300"), List.of()),
+                LevelSpec.RestartPolicy.DEFAULT, List.of(), null, List.of(), null, null, null, null, "/", P);
+        LevelSpec level = new LevelSpec("shop", "shop", null, "Zedfile", tmp.toString(), null, null, List.of(), LevelSpec.SnapshotPolicy.DEFAULT,
+                LevelSpec.UpdatePolicy.DEFAULT, List.of(ds), List.of(jail), List.of(spec), List.of(), List.of(), "0", P);
+        var jails = zed.reconciler.jail.Jails.forThisHost(new zed.reconciler.store.ProcessCommand(), zed.reconciler.jail.Jails.Settings.of(tmp.resolve("jails")));
+        ServiceRun.Context ctx = new ServiceRun.Context(level, 1, store, "", tmp.resolve("state"), ref -> "unused",
+                System::getenv, jails, new Launcher(), Clock.systemUTC(), Duration.ofSeconds(5));
+        ServiceRun r = new ServiceRun(ctx, spec);
+        ServiceRun.Status s = r.reconcile();
+        pids.add(s.process().pid());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(root.resolve("pid.txt")) && Files.readString(root.resolve("pid.txt")).endsWith("\n"))) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the jailed service never wrote its files");
+            Thread.sleep(20); // polling a deadline wait
+        }
+        assertEquals("web.local\n", Files.readString(root.resolve("hostname.txt")), "it sees its own hostname");
+        long inside = Long.parseLong(Files.readString(root.resolve("pid.txt")).trim());
+        assertTrue(inside < 10 && inside != s.process().pid(), "it sees its own pid namespace: pid " + inside);
+        r.stop();
+        assertFalse(ProcessHandle.of(s.process().pid()).map(ProcessHandle::isAlive).orElse(false));
+    }
+
     LevelSpec.ServiceSpec withFile(Path conf, String body) {
         return new LevelSpec.ServiceSpec("exec", "web", null, null, null, Map.of(), Map.of(),
                 List.of(new LevelSpec.FileSpec("conf", conf.toString(), new Value.Str(body), "0644", P)),
