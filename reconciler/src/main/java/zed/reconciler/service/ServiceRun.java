@@ -99,6 +99,7 @@ public final class ServiceRun {
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
         if (gate == null || gate.revision() != ctx.rev()) gate = HealthGate.open(ctx.rev(), ctx.level().update(), spec.health(), ctx.clock().instant());
         ServiceSupervisor.Status s = supervisor.reconcile(d);
+        rotateLogs(launch.logDir());
         Instant now = ctx.clock().instant();
         if (knownPid > 0 && s.pid() != knownPid) {
             gate = gate.on(new GateEvent.ProcessExited(now, s.lastExitCode() == null ? -1 : s.lastExitCode()));
@@ -107,6 +108,19 @@ public final class ServiceRun {
         if (s.state() == ServiceSupervisor.State.FAILED && knownPid != -1) gate = gate.on(new GateEvent.RestartBudgetSpent(now));
         knownPid = s.state() == ServiceSupervisor.State.FAILED ? -1 : s.pid();
         return record(s);
+    }
+
+    /** Log files are capped: past {@value #LOG_CAP} bytes they rotate, {@value #LOG_KEEP} old ones kept. */
+    static final long LOG_CAP = 10L << 20;
+    static final int LOG_KEEP = 3;
+
+    private static void rotateLogs(Path dir) {
+        try {
+            zed.reconciler.process.LogFiles.rotate(zed.reconciler.process.LogFiles.stdout(dir), LOG_CAP, LOG_KEEP);
+            zed.reconciler.process.LogFiles.rotate(zed.reconciler.process.LogFiles.stderr(dir), LOG_CAP, LOG_KEEP);
+        } catch (java.io.IOException e) {
+            // a log that cannot rotate is no reason to stop a service; it grows until the next try
+        }
     }
 
     /** Runs every probe once (blocking up to their timeouts) and feeds the results to the gate. */
