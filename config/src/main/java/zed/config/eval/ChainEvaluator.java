@@ -65,10 +65,18 @@ public final class ChainEvaluator {
     }
 
     public static Result evaluate(List<Chain.Link> chain, EvalInputs inputs) {
-        return onDeepStack(() -> run(chain, inputs));
+        return evaluate(chain, Map.of(), inputs);
     }
 
-    private static Result run(List<Chain.Link> chain, EvalInputs inputs) {
+    /**
+     * @param contents the source of some links, by file, instead of what is on disk: the node evaluates what was
+     *                 pushed to it, which need not be on its disk
+     */
+    public static Result evaluate(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
+        return onDeepStack(() -> run(chain, contents, inputs));
+    }
+
+    private static Result run(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
         List<Diagnostic> errors = new ArrayList<>();
         List<Body> bodies = new ArrayList<>();
         List<byte[]> sources = new ArrayList<>();
@@ -76,7 +84,7 @@ public final class ChainEvaluator {
             Pos top = new Pos(link.display(), 1, 1);
             byte[] bytes;
             try {
-                bytes = Files.readAllBytes(link.file());
+                bytes = contents.containsKey(link.file()) ? contents.get(link.file()) : Files.readAllBytes(link.file());
             } catch (IOException e) {
                 errors.add(new Diagnostic(top, "cannot read: " + e.getMessage()));
                 bodies.add(null);

@@ -1,0 +1,37 @@
+package zed.actors.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import zed.actors.node.NodeConfig;
+import zed.actors.node.ZedNode;
+
+import java.util.concurrent.Callable;
+
+@Command(name = "agent", description = {"Runs the Zed node in the foreground: the HTTP API, the level entities, the journal.",
+        "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM."})
+final class AgentCommand implements Callable<Integer> {
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); beyond loopback it requires the token in $ZED_HOME/api-token")
+    String listen = "127.0.0.1:7700";
+
+    @Option(names = "--pool", paramLabel = "DATASET", description = "the ZFS dataset for levels that name no pool (default: the dir store)")
+    String pool;
+
+    @Option(names = "--journal", paramLabel = "JDBC_URL", description = "the journal database (default: an H2 file in $ZED_HOME/journal)")
+    String journal;
+
+    @Override
+    public Integer call() throws Exception {
+        int colon = listen.lastIndexOf(':');
+        if (colon <= 0) {
+            System.err.println("zed agent: --listen takes HOST:PORT, e.g. 127.0.0.1:7700");
+            return 2;
+        }
+        String host = listen.substring(0, colon);
+        int port = Integer.parseInt(listen.substring(colon + 1));
+        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool);
+        ZedNode node = ZedNode.start(c);
+        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (state in " + c.stateDir() + ")");
+        node.system().getWhenTerminated().toCompletableFuture().join();
+        return 0;
+    }
+}

@@ -1,0 +1,283 @@
+package zed.actors.http;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCode;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.RejectionHandler;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Sink;
+import zed.actors.level.LevelEntity;
+import zed.actors.node.NodeConfig;
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.LevelSpec;
+import zed.config.SpecJson;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+import zed.config.eval.LocalHost;
+
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * The node's HTTP API (JSON): levels pushed, listed, read and stopped, and the node's health. Every error is JSON
+ * with a message a person can act on; a body that is too large or not JSON is a 4xx, never a 500.
+ */
+public final class HttpApi extends AllDirectives {
+    static final long MAX_BODY = 1 << 20;
+    static final Duration ASK = Duration.ofSeconds(15);
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final ActorSystem<Void> system;
+    private final NodeConfig config;
+    private final ApiToken token;
+    private final ClusterSharding sharding;
+
+    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token) {
+        this.system = system;
+        this.config = config;
+        this.token = token;
+        this.sharding = ClusterSharding.get(system);
+    }
+
+    // ---- routes ----------------------------------------------------------------------------------------------------
+
+    public Route route() {
+        Route api = concat(
+                path(segment("v1").slash("health"), () -> get(this::health)),
+                pathPrefix(segment("v1").slash("levels"), () -> concat(
+                        pathEndOrSingleSlash(() -> get(this::list)),
+                        extractUnmatchedPath(rest -> {
+                            String id = rest.startsWith("/") ? rest.substring(1) : rest;
+                            if (!id.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+                            return concat(
+                                    put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
+                                    get(() -> completeWithFuture(read(id))),
+                                    delete(() -> completeWithFuture(stop(id))));
+                        }))));
+        Route guarded = token == null ? api : optionalHeaderValueByName("Authorization", auth ->
+                token.accepts(auth.orElse(null)) ? api : complete(error(StatusCodes.UNAUTHORIZED,
+                        "this node listens beyond loopback: send Authorization: Bearer <the token in " + ApiToken.file(config.stateDir()) + ">")));
+        return handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guarded));
+    }
+
+    private static RejectionHandler rejections() {
+        return RejectionHandler.defaultHandler().mapRejectionResponse(r -> {
+            if (r.entity() instanceof org.apache.pekko.http.javadsl.model.HttpEntity.Strict s && !s.getContentType().equals(ContentTypes.APPLICATION_JSON)) {
+                return r.withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, errors(s.getData().utf8String())));
+            }
+            return r;
+        });
+    }
+
+    private ExceptionHandler exceptions() {
+        return ExceptionHandler.newBuilder()
+                .match(EntityStreamSizeException.class, e -> complete(error(StatusCodes.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY + " bytes")))
+                .matchAny(e -> {
+                    Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                    if (t instanceof EntityStreamSizeException) return complete(error(StatusCodes.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY + " bytes"));
+                    return complete(error(StatusCodes.INTERNAL_SERVER_ERROR, "the node failed: " + t.getClass().getSimpleName() + ": " + t.getMessage()));
+                })
+                .build();
+    }
+
+    // ---- answers -------------------------------------------------------------------------------------------------
+
+    private Route health() {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("status", "ok");
+        o.put("pid", ProcessHandle.current().pid());
+        String v = HttpApi.class.getPackage().getImplementationVersion();
+        o.put("version", v == null ? "dev" : v);
+        o.put("node", org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
+        return complete(json(StatusCodes.OK, o));
+    }
+
+    private Route list() {
+        CompletionStage<HttpResponse> r = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
+                .currentPersistenceIds().filter(id -> id.startsWith("level|")).map(id -> id.substring(6)).runWith(Sink.seq(), system)
+                .thenApply(ids -> {
+                    ObjectNode o = JSON.createObjectNode();
+                    ArrayNode a = o.putArray("levels");
+                    ids.stream().sorted().forEach(a::add);
+                    return json(StatusCodes.OK, o);
+                });
+        return completeWithFuture(r);
+    }
+
+    private EntityRef<LevelEntity.Command> entity(String id) {
+        return sharding.entityRefFor(LevelEntity.KEY, id);
+    }
+
+    private CompletionStage<LevelEntity.State> state(String id) {
+        return entity(id).ask(LevelEntity.Get::new, ASK);
+    }
+
+    private CompletionStage<HttpResponse> read(String id) {
+        return state(id).thenApply(s -> {
+            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            return json(StatusCodes.OK, status(s));
+        });
+    }
+
+    private CompletionStage<HttpResponse> stop(String id) {
+        return state(id).thenCompose(s -> {
+            if (!s.exists()) return CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+            return entity(id).ask(LevelEntity.Stop::new, ASK).thenApply(st -> json(StatusCodes.OK, status(st)));
+        });
+    }
+
+    private static ObjectNode status(LevelEntity.State s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("level", s.level());
+        o.put("revision", s.revision());
+        o.put("hash", s.hash());
+        // converging is the next step of this issue: until then a level is accepted (or stopped), not yet converged
+        o.put("state", s.stopped() ? "Stopped" : "Accepted");
+        if (s.parent() != null) o.put("parent", s.parent());
+        o.putArray("resources");
+        return o;
+    }
+
+    /** PUT: parse, find the chain above, evaluate it with the pushed source, and let the entity accept it. */
+    private CompletionStage<HttpResponse> push(String id, String body) {
+        JsonNode req;
+        try {
+            req = JSON.readTree(body);
+        } catch (Exception e) {
+            return done(error(StatusCodes.BAD_REQUEST, "the body is not JSON: " + firstLine(e.getMessage())));
+        }
+        if (req == null || !req.isObject()) return done(error(StatusCodes.BAD_REQUEST, "the body must be a JSON object {\"source\", \"filename\", \"dir\", \"parent\"}"));
+        String source = text(req, "source");
+        String dir = text(req, "dir");
+        String filename = req.hasNonNull("filename") ? text(req, "filename") : Chain.FILENAME;
+        String parent = req.hasNonNull("parent") ? text(req, "parent") : null;
+        if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null)) {
+            return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
+        }
+        if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
+        return ancestors(parent, new ArrayList<>()).thenCompose(chain -> chain == null
+                ? done(error(StatusCodes.CONFLICT, "the parent level " + parent + " does not exist: push it first"))
+                : evaluate(id, source, filename, dir, parent, chain));
+    }
+
+    /** The levels above, root first; null when one of them does not exist. */
+    private CompletionStage<List<LevelEntity.State>> ancestors(String parent, List<LevelEntity.State> acc) {
+        if (parent == null) return CompletableFuture.completedFuture(acc);
+        if (acc.size() > 64) return CompletableFuture.completedFuture(null);
+        return state(parent).thenCompose(s -> {
+            if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
+            acc.add(0, s);
+            return ancestors(s.parent(), acc);
+        });
+    }
+
+    private CompletionStage<HttpResponse> evaluate(String id, String source, String filename, String dir, String parent, List<LevelEntity.State> above) {
+        List<Chain.Link> links = new ArrayList<>();
+        Map<Path, byte[]> contents = new HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
+        for (LevelEntity.State s : above) {
+            Path f = Path.of(s.dir()).resolve(s.filename());
+            links.add(new Chain.Link(f, f.toString(), false));
+            contents.put(f, s.source().getBytes(StandardCharsets.UTF_8));
+            ports.putAll(s.ports());
+        }
+        Path f = Path.of(dir).resolve(filename);
+        links.add(new Chain.Link(f, f.toString(), false));
+        contents.put(f, source.getBytes(StandardCharsets.UTF_8));
+        CompletionStage<LevelEntity.State> mine = state(id);
+        return mine.thenCompose(current -> {
+            ports.putAll(current.ports());
+            EvalInputs inputs = new EvalInputs(new LocalHost(), config.stateDir(), config.pool(), config.stateDir().resolve("store"), ports);
+            ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
+            if (!r.ok()) return done(diagnostics(r.errors()));
+            LevelSpec leaf = r.leaf();
+            if (!leaf.id().equals(id)) {
+                return done(error(StatusCodes.BAD_REQUEST, "this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id));
+            }
+            Map<String, Integer> mineOnly = new LinkedHashMap<>();
+            r.ports().forEach((k, v) -> {
+                if (k.startsWith(id + "|")) mineOnly.put(k, v);
+            });
+            return entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
+                    mineOnly, reply), ASK).thenApply(a -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("level", a.level());
+                o.put("revision", a.revision());
+                o.put("hash", a.hash());
+                o.put("changed", a.changed());
+                return json(StatusCodes.OK, o);
+            });
+        });
+    }
+
+    // ---- JSON helpers ------------------------------------------------------------------------------------------
+
+    private static String text(JsonNode n, String field) {
+        JsonNode v = n.get(field);
+        return v != null && v.isTextual() ? v.asText() : null;
+    }
+
+    private static String firstLine(String s) {
+        if (s == null) return "";
+        int i = s.indexOf('\n');
+        return i < 0 ? s : s.substring(0, i);
+    }
+
+    private static <T> CompletionStage<T> done(T t) {
+        return CompletableFuture.completedFuture(t);
+    }
+
+    static HttpResponse json(StatusCode code, JsonNode body) {
+        return HttpResponse.create().withStatus(code).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, body.toString()));
+    }
+
+    static String errors(String message) {
+        ObjectNode o = JSON.createObjectNode();
+        o.putArray("errors").addObject().put("message", message);
+        return o.toString();
+    }
+
+    static HttpResponse error(StatusCode code, String message) {
+        return HttpResponse.create().withStatus(code).withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, errors(message)));
+    }
+
+    static HttpResponse diagnostics(List<Diagnostic> ds) {
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode a = o.putArray("errors");
+        for (Diagnostic d : ds) {
+            ObjectNode e = a.addObject();
+            e.put("file", d.pos().file());
+            e.put("line", d.pos().line());
+            e.put("col", d.pos().col());
+            e.put("message", d.message());
+        }
+        return json(StatusCodes.BAD_REQUEST, o);
+    }
+}

@@ -1,0 +1,135 @@
+package zed.actors.node;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.Done;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import org.apache.pekko.cluster.sharding.typed.javadsl.Entity;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Join;
+import org.apache.pekko.http.javadsl.Http;
+import org.apache.pekko.http.javadsl.ServerBinding;
+import org.apache.pekko.persistence.jdbc.testkit.javadsl.SchemaUtils;
+import zed.actors.http.ApiToken;
+import zed.actors.http.HttpApi;
+import zed.actors.level.LevelEntity;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * One Zed node: a Pekko cluster of one by default (Artery on loopback), levels as sharded event-sourced entities
+ * journaled through pekko-persistence-jdbc (an H2 file in the state directory unless configured otherwise), and
+ * the HTTP API. Stopping the node stops the API and the entities; services keep running.
+ */
+public final class ZedNode implements AutoCloseable {
+    private final ActorSystem<Void> system;
+    private final ServerBinding binding;
+    private final NodeConfig config;
+
+    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config) {
+        this.system = system;
+        this.binding = binding;
+        this.config = config;
+    }
+
+    static Config config(NodeConfig c) {
+        String journal = c.journal().replace("\\", "\\\\").replace("\"", "\\\"");
+        boolean h2 = c.journal().startsWith("jdbc:h2:");
+        String conf = """
+                pekko {
+                  loglevel = "WARNING"
+                  loggers = ["org.apache.pekko.event.slf4j.Slf4jLogger"]
+                  logging-filter = "org.apache.pekko.event.slf4j.Slf4jLoggingFilter"
+                  actor {
+                    provider = cluster
+                    serialization-bindings { "zed.actors.JsonEvent" = jackson-json }
+                  }
+                  remote.artery.canonical { hostname = "127.0.0.1", port = %d }
+                  cluster {
+                    downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
+                    split-brain-resolver.active-strategy = keep-majority
+                    jmx.multi-mbeans-in-same-jvm = on
+                    roles = ["host"]
+                  }
+                  persistence {
+                    journal.plugin = "jdbc-journal"
+                    snapshot-store.plugin = "jdbc-snapshot-store"
+                  }
+                  coordinated-shutdown.exit-jvm = off
+                  coordinated-shutdown.run-by-jvm-shutdown-hook = on
+                }
+                jdbc-journal.use-shared-db = "zed"
+                jdbc-snapshot-store.use-shared-db = "zed"
+                jdbc-read-journal.use-shared-db = "zed"
+                pekko-persistence-jdbc.shared-databases.zed {
+                  profile = "%s"
+                  db {
+                    url = "%s"
+                    driver = "%s"
+                    user = "%s"
+                    password = ""
+                    numThreads = 4
+                    maxConnections = 4
+                    minConnections = 1
+                  }
+                }
+                """.formatted(c.clusterPort(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
+                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"));
+        return ConfigFactory.parseString(conf).withFallback(ConfigFactory.load());
+    }
+
+    /** Starts a node and returns once its API answers. */
+    public static ZedNode start(NodeConfig c) {
+        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "zed", config(c));
+        try {
+            Cluster cluster = Cluster.get(system);
+            cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one joins itself
+            SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            ClusterSharding.get(system).init(Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId())));
+            ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());
+            HttpApi api = new HttpApi(system, c, token);
+            ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
+                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            system.getWhenTerminated(); // the node lives until close()
+            return new ZedNode(system, b, c);
+        } catch (Exception e) {
+            system.terminate();
+            throw new IllegalStateException("the node did not start: " + e.getMessage(), e);
+        }
+    }
+
+    public int httpPort() {
+        InetSocketAddress a = binding.localAddress();
+        return a.getPort();
+    }
+
+    public ActorSystem<Void> system() {
+        return system;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    /** Stops the API, then the actor system (entities passivate; services are left running). */
+    @Override
+    public void close() {
+        CompletionStage<Done> unbound = binding.terminate(Duration.ofSeconds(5)).thenApply(t -> Done.getInstance());
+        try {
+            unbound.toCompletableFuture().get(10, TimeUnit.SECONDS);
+        } catch (Exception ignored) {
+            // the system's termination below closes it anyway
+        }
+        system.terminate();
+        try {
+            system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("the node did not stop within 30s", e);
+        }
+    }
+}
