@@ -19,6 +19,12 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--journal", paramLabel = "JDBC_URL", description = "the journal database (default: an H2 file in $ZED_HOME/journal)")
     String journal;
 
+    @Option(names = "--metrics", paramLabel = "HOST:PORT", description = "where Prometheus scrapes the metrics (default 127.0.0.1:9095)")
+    String metrics = "127.0.0.1:9095";
+
+    @Option(names = "--no-metrics", description = "export no metrics")
+    boolean noMetrics;
+
     @Override
     public Integer call() throws Exception {
         int colon = listen.lastIndexOf(':');
@@ -28,7 +34,12 @@ final class AgentCommand implements Callable<Integer> {
         }
         String host = listen.substring(0, colon);
         int port = Integer.parseInt(listen.substring(colon + 1));
-        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool);
+        zed.actors.telemetry.TelemetryConfig t = zed.actors.telemetry.TelemetryConfig.disabled();
+        if (!noMetrics) {
+            int mc = metrics.lastIndexOf(':');
+            t = zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint(metrics.substring(0, mc), Integer.parseInt(metrics.substring(mc + 1)));
+        }
+        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool, t);
         ZedNode node = ZedNode.start(c);
         System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (state in " + c.stateDir() + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();

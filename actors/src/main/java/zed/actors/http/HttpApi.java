@@ -58,12 +58,14 @@ public final class HttpApi extends AllDirectives {
     private final NodeConfig config;
     private final ApiToken token;
     private final ClusterSharding sharding;
+    private final EventsRoute events;
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token) {
         this.system = system;
         this.config = config;
         this.token = token;
         this.sharding = ClusterSharding.get(system);
+        this.events = new EventsRoute(system);
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -71,6 +73,7 @@ public final class HttpApi extends AllDirectives {
     public Route route() {
         Route api = concat(
                 path(segment("v1").slash("health"), () -> get(this::health)),
+                path(segment("v1").slash("events"), () -> get(() -> events.route())),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
                         extractUnmatchedPath(rest -> {
@@ -136,32 +139,60 @@ public final class HttpApi extends AllDirectives {
     }
 
     private CompletionStage<LevelEntity.State> state(String id) {
+        return status(id).thenApply(LevelEntity.Status::state);
+    }
+
+    private CompletionStage<LevelEntity.Status> status(String id) {
         return entity(id).ask(LevelEntity.Get::new, ASK);
     }
 
     private CompletionStage<HttpResponse> read(String id) {
-        return state(id).thenApply(s -> {
-            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
-            return json(StatusCodes.OK, status(s));
+        return status(id).thenApply(s -> {
+            if (!s.state().exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            return json(StatusCodes.OK, statusJson(s));
         });
     }
 
     private CompletionStage<HttpResponse> stop(String id) {
         return state(id).thenCompose(s -> {
             if (!s.exists()) return CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such level: " + id));
-            return entity(id).ask(LevelEntity.Stop::new, ASK).thenApply(st -> json(StatusCodes.OK, status(st)));
+            return entity(id).ask(LevelEntity.Stop::new, ASK).thenApply(st -> json(StatusCodes.OK, statusJson(st)));
         });
     }
 
-    private static ObjectNode status(LevelEntity.State s) {
+    private static ObjectNode statusJson(LevelEntity.Status status) {
+        LevelEntity.State s = status.state();
         ObjectNode o = JSON.createObjectNode();
         o.put("level", s.level());
         o.put("revision", s.revision());
+        o.put("desiredRevision", s.desired());
+        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
+        else o.putNull("stableRevision");
         o.put("hash", s.hash());
-        // converging is the next step of this issue: until then a level is accepted (or stopped), not yet converged
-        o.put("state", s.stopped() ? "Stopped" : "Accepted");
+        o.put("state", s.phase());
+        if (s.lastError() != null) o.put("error", s.lastError());
         if (s.parent() != null) o.put("parent", s.parent());
-        o.putArray("resources");
+        ArrayNode resources = o.putArray("resources");
+        LevelSpec spec = s.desiredSpec();
+        if (spec != null) {
+            for (LevelSpec.DatasetSpec d : spec.datasets()) {
+                ObjectNode r = resources.addObject();
+                r.put("kind", "dataset");
+                r.put("name", d.name());
+                r.put("state", s.phase().equals("Converged") ? "converged" : s.phase().toLowerCase());
+            }
+        }
+        for (zed.actors.resource.ServiceActor.Report rep : status.services()) {
+            ObjectNode r = resources.addObject();
+            r.put("kind", "service");
+            r.put("name", rep.ref());
+            r.put("revision", rep.rev());
+            r.put("state", rep.state());
+            r.put("health", rep.gate());
+            if (rep.why() != null) r.put("why", rep.why());
+            r.put("pid", rep.pid());
+            if (rep.print() != null) r.put("print", rep.print());
+        }
         return o;
     }
 

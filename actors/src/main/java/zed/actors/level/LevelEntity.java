@@ -1,22 +1,37 @@
 package zed.actors.level;
 
 import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
 import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
 import org.apache.pekko.persistence.typed.javadsl.EventHandler;
 import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import zed.actors.JsonEvent;
+import zed.actors.resource.DatasetsActor;
+import zed.actors.resource.ServiceActor;
+import zed.config.LevelSpec;
+import zed.config.SpecJson;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
 /**
- * A level's desired state, event-sourced: every accepted change of its resolved spec is a new revision; an
- * identical spec (same drift hash) is a no-op. One entity per level, sharded from day one.
+ * A level's desired state, event-sourced, and the parent of its resource actors. Every accepted change of its
+ * resolved spec is a new revision (an identical spec, the same drift hash, is a no-op). A revision converges: the
+ * datasets are snapshotted and converged, then the services run until every health gate passes (Converged) or one
+ * fails (ConvergeFailed, and with auto_revert a rollback to the stable revision, data and state together).
  */
 public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command, LevelEntity.Event, LevelEntity.State> {
     public static final EntityTypeKey<Command> KEY = EntityTypeKey.create(Command.class, "level");
@@ -35,10 +50,20 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public record Accepted(String level, long revision, String hash, boolean changed) implements JsonEvent {
     }
 
-    public record Get(ActorRef<State> replyTo) implements Command {
+    public record Get(ActorRef<Status> replyTo) implements Command {
     }
 
-    public record Stop(ActorRef<State> replyTo) implements Command {
+    public record Stop(ActorRef<Status> replyTo) implements Command {
+    }
+
+    /** Local only: what the level's resource actors report. */
+    record FromService(ServiceActor.Report report) implements Command {
+    }
+
+    record FromDatasets(DatasetsActor.Report report) implements Command {
+    }
+
+    record Resume() implements Command {
     }
 
     public sealed interface Event extends JsonEvent {
@@ -48,12 +73,36 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                                Map<String, Integer> ports) implements Event {
     }
 
+    public record ConvergeStarted(long revision) implements Event {
+    }
+
+    public record SnapshotTaken(long revision, String snapshot) implements Event {
+    }
+
+    public record Converged(long revision) implements Event {
+    }
+
+    public record ConvergeFailed(long revision, String why) implements Event {
+    }
+
+    public record RolledBack(long from, long to) implements Event {
+    }
+
+    public record DriftCorrected(long revision, String resource, String what) implements Event {
+    }
+
     public record LevelStopped(long revision) implements Event {
     }
 
-    /** @param revision 0 while the level has never been pushed */
+    /**
+     * @param revision       the newest accepted revision (0: never pushed)
+     * @param desired        the revision being converged or held: the newest, or the stable one after a revert
+     * @param phase          Converging, Converged, Failed or Stopped
+     * @param stableRevision the newest revision that reached Converged (0: none yet)
+     */
     public record State(String level, long revision, String hash, String source, String filename, String dir, String parent,
-                        String specJson, Map<String, Integer> ports, boolean stopped) implements JsonEvent {
+                        String specJson, Map<String, Integer> ports, long desired, String phase, long stableRevision,
+                        String stableSpecJson, String lastError) implements JsonEvent {
         @JsonCreator
         public State {
             ports = ports == null ? Map.of() : Map.copyOf(ports);
@@ -62,50 +111,227 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         public boolean exists() {
             return revision > 0;
         }
+
+        public boolean stopped() {
+            return "Stopped".equals(phase);
+        }
+
+        /** The spec being converged: the newest, or the stable one after a revert. */
+        @JsonIgnore
+        public LevelSpec desiredSpec() {
+            String json = desired == revision || stableSpecJson == null ? specJson : stableSpecJson;
+            return json == null ? null : SpecJson.read(json, LevelSpec.class);
+        }
+
+        State with(long desired, String phase, long stable, String stableJson, String error) {
+            return new State(level, revision, hash, source, filename, dir, parent, specJson, ports, desired, phase, stable, stableJson, error);
+        }
+    }
+
+    /** What GET answers: the persisted state and what the resources said last. */
+    public record Status(State state, List<ServiceActor.Report> services) implements JsonEvent {
     }
 
     // ---- behaviour -----------------------------------------------------------------------------------------------
 
     private final String level;
+    private final ActorContext<Command> ctx;
+    private final LevelHost host;
+    private final Map<String, ActorRef<ServiceActor.Msg>> services = new LinkedHashMap<>();
+    private final Map<String, ServiceActor.Report> reports = new LinkedHashMap<>();
+    private ActorRef<DatasetsActor.Msg> datasets;
+    private java.time.Instant convergeStarted = java.time.Instant.now();
 
-    private LevelEntity(String level) {
+    private LevelEntity(ActorContext<Command> ctx, String level, LevelHost host) {
         super(PersistenceId.of("level", level, "|"));
+        this.ctx = ctx;
         this.level = level;
+        this.host = host;
     }
 
-    public static Behavior<Command> create(String level) {
-        return new LevelEntity(level);
+    public static Behavior<Command> create(String level, LevelHost host) {
+        return Behaviors.setup(ctx -> new LevelEntity(ctx, level, host));
     }
 
     @Override
     public State emptyState() {
-        return new State(level, 0, null, null, null, null, null, null, Map.of(), false);
+        return new State(level, 0, null, null, null, null, null, null, Map.of(), 0, "None", 0, null, null);
     }
 
     @Override
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Accept.class, (s, c) -> {
-                    if (c.hash().equals(s.hash()) && !s.stopped()) {
-                        return Effect().none().thenRun(st -> c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false)));
-                    }
-                    return Effect().persist(new SpecAccepted(s.revision() + 1, c.hash(), c.source(), c.filename(), c.dir(), c.parent(), c.specJson(), c.ports()))
-                            .thenRun(st -> c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), true)));
+                .onCommand(Accept.class, this::onAccept)
+                .onCommand(Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(status(st))))
+                .onCommand(Stop.class, this::onStop)
+                .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
+                .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
+                .onCommand(Reverting.class, this::onReverting)
+                .onCommand(ServiceStopped.class, (s, c) -> {
+                    if (--pendingStops <= 0) rollbackNow();
+                    return Effect().none();
                 })
-                .onCommand(Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(st)))
-                .onCommand(Stop.class, (s, c) -> s.stopped() || !s.exists()
-                        ? Effect().none().thenRun(st -> c.replyTo().tell(st))
-                        : Effect().persist(new LevelStopped(s.revision())).thenRun(st -> c.replyTo().tell(st)))
+                .onCommand(Resume.class, (s, c) -> {
+                    // after a restart of the node: converge what is desired again; running services are adopted
+                    if (s.exists() && !s.stopped()) startResources(s, s.desiredSpec(), s.desired(), false);
+                    return Effect().none();
+                })
                 .build();
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), s -> ctx.getSelf().tell(new Resume())).build();
+    }
+
+    private Status status(State st) {
+        return new Status(st, new ArrayList<>(reports.values()));
+    }
+
+    private Effect<Event, State> onAccept(State s, Accept c) {
+        if (c.hash().equals(s.hash()) && !s.stopped()) {
+            return Effect().none().thenRun(st -> c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false)));
+        }
+        long rev = s.revision() + 1;
+        return Effect().persist(List.of(new SpecAccepted(rev, c.hash(), c.source(), c.filename(), c.dir(), c.parent(), c.specJson(), c.ports()),
+                        new ConvergeStarted(rev)))
+                .thenRun(st -> {
+                    c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), true));
+                    startResources(st, st.desiredSpec(), st.desired(), true);
+                });
+    }
+
+    private Effect<Event, State> onStop(State s, Stop c) {
+        if (s.stopped() || !s.exists()) return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
+        return Effect().persist(new LevelStopped(s.revision())).thenRun(st -> {
+            ActorRef<ServiceActor.Stopped> ignore = ctx.getSystem().ignoreRef();
+            for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(ignore));
+            if (datasets != null) ctx.stop(datasets);
+            datasets = null;
+            c.replyTo().tell(status(st));
+        });
+    }
+
+    /** Hands the spec to the resource actors: the datasets first; the services once the datasets are there. */
+    private void startResources(State st, LevelSpec spec, long rev, boolean snapshot) {
+        if (spec == null) return;
+        if (datasets == null) {
+            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
+        }
+        reports.clear();
+        convergeStarted = java.time.Instant.now();
+        datasets.tell(new DatasetsActor.Apply(rev, spec, snapshot));
+    }
+
+    private void startServices(LevelSpec spec, long rev) {
+        Set<String> wanted = new java.util.HashSet<>();
+        for (LevelSpec.ServiceSpec svc : spec.services()) {
+            String name = svc.kind() + "." + svc.name();
+            wanted.add(name);
+            ActorRef<ServiceActor.Msg> a = services.computeIfAbsent(name, n -> ctx.spawn(
+                    ServiceActor.create(host, ctx.messageAdapter(ServiceActor.Report.class, FromService::new)), "service-" + n));
+            a.tell(new ServiceActor.Run(rev, spec, svc));
+        }
+        for (Map.Entry<String, ActorRef<ServiceActor.Msg>> e : new ArrayList<>(services.entrySet())) {
+            if (!wanted.contains(e.getKey())) {
+                e.getValue().tell(new ServiceActor.Stop(ctx.getSystem().ignoreRef()));
+                services.remove(e.getKey());
+            }
+        }
+    }
+
+    private Effect<Event, State> onDatasets(State s, DatasetsActor.Report r) {
+        if (r.rev() != s.desired() || s.stopped()) return Effect().none();
+        List<Event> events = new ArrayList<>();
+        if (r.snapshot() != null) events.add(new SnapshotTaken(r.rev(), r.snapshot()));
+        if (!r.drift().isEmpty() && !r.applied()) events.add(new DriftCorrected(r.rev(), "datasets", String.join("; ", r.drift())));
+        if (r.error() != null && r.applied() && "Converging".equals(s.phase())) {
+            events.add(new ConvergeFailed(r.rev(), "datasets: " + r.error()));
+            return Effect().persist(events).thenRun(st -> revert(st));
+        }
+        if (r.applied()) {
+            LevelSpec spec = s.desiredSpec();
+            return Effect().persist(events).thenRun(st -> {
+                if (spec.services().isEmpty()) {
+                    ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null)));
+                } else {
+                    startServices(spec, st.desired());
+                }
+            });
+        }
+        return events.isEmpty() ? Effect().none() : Effect().persist(events);
+    }
+
+    private Effect<Event, State> onService(State s, ServiceActor.Report r) {
+        if (!r.ref().isEmpty()) reports.put(r.ref(), r);
+        if (r.rev() != s.desired() || !"Converging".equals(s.phase())) return Effect().none();
+        if (r.gate().equals("failed")) {
+            String why = r.why() != null && r.why().startsWith(r.ref()) ? r.why() : r.ref() + ": " + r.why();
+            return Effect().persist(new ConvergeFailed(r.rev(), why)).thenRun(this::revert);
+        }
+        LevelSpec spec = s.desiredSpec();
+        boolean all = spec.services().stream().allMatch(svc -> {
+            ServiceActor.Report rep = reports.get(svc.ref());
+            return rep != null && rep.rev() == s.desired() && rep.gate().equals("passed");
+        });
+        if (all) {
+            return Effect().persist(new Converged(s.desired())).thenRun(st -> host.metrics().converge(level, zed.actors.telemetry.ConvergeResult.CONVERGED,
+                    java.time.Duration.between(convergeStarted, java.time.Instant.now())));
+        }
+        return Effect().none();
+    }
+
+    /** After a failure: with auto_revert and a stable revision to go back to, roll the datasets back and run it. */
+    private void revert(State st) {
+        host.metrics().converge(level, zed.actors.telemetry.ConvergeResult.FAILED, java.time.Duration.between(convergeStarted, java.time.Instant.now()));
+        LevelSpec failed = SpecJson.read(st.specJson(), LevelSpec.class);
+        if (!failed.update().autoRevert() || st.stableRevision() == 0 || st.stableRevision() == st.desired()) return;
+        ctx.getSelf().tell(new Reverting(st.desired(), st.stableRevision()));
+    }
+
+    /** The revert is its own command, so that RolledBack is persisted before the datasets move. */
+    record Reverting(long from, long to) implements Command {
+    }
+
+    private Effect<Event, State> onReverting(State s, Reverting r) {
+        if (s.desired() != r.from() || s.stopped()) return Effect().none();
+        return Effect().persist(new RolledBack(r.from(), r.to())).thenRun(st -> {
+            reports.clear();
+            // STATE.md: stop the level's services, then roll the data back (a running service would hold its files
+            // and its ports, and its stamps would be rolled away from under it)
+            pendingStops = services.size();
+            rollbackAfterStops = new DatasetsActor.Rollback("@rev:" + (r.from() - 1), r.to(), st.desiredSpec());
+            if (pendingStops == 0) rollbackNow();
+            ActorRef<ServiceActor.Stopped> replies = ctx.messageAdapter(ServiceActor.Stopped.class, ServiceStopped::new);
+            for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
+        });
+    }
+
+    record ServiceStopped(ServiceActor.Stopped stopped) implements Command {
+    }
+
+    private int pendingStops;
+    private DatasetsActor.Rollback rollbackAfterStops;
+
+    private void rollbackNow() {
+        if (rollbackAfterStops != null && datasets != null) datasets.tell(rollbackAfterStops);
+        rollbackAfterStops = null;
     }
 
     @Override
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(SpecAccepted.class, (s, e) -> new State(level, e.revision(), e.hash(), e.source(), e.filename(), e.dir(), e.parent(),
-                        e.specJson(), e.ports(), false))
-                .onEvent(LevelStopped.class, (s, e) -> new State(level, s.revision(), s.hash(), s.source(), s.filename(), s.dir(), s.parent(),
-                        s.specJson(), s.ports(), true))
+                        e.specJson(), e.ports(), e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null))
+                .onEvent(ConvergeStarted.class, (s, e) -> s.with(e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null))
+                .onEvent(SnapshotTaken.class, (s, e) -> s)
+                .onEvent(DriftCorrected.class, (s, e) -> s)
+                // converged back on an older revision after a revert: the newest one's failure stays on record
+                .onEvent(Converged.class, (s, e) -> s.with(e.revision(), "Converged", e.revision(),
+                        e.revision() == s.revision() ? s.specJson() : s.stableSpecJson(), e.revision() == s.revision() ? null : s.lastError()))
+                .onEvent(ConvergeFailed.class, (s, e) -> s.with(s.desired(), "Failed", s.stableRevision(), s.stableSpecJson(), e.why()))
+                .onEvent(RolledBack.class, (s, e) -> s.with(e.to(), "Converging", s.stableRevision(), s.stableSpecJson(), s.lastError()))
+                .onEvent(LevelStopped.class, (s, e) -> s.with(s.desired(), "Stopped", s.stableRevision(), s.stableSpecJson(), s.lastError()))
                 .build();
     }
 

@@ -9,13 +9,18 @@ import java.nio.file.Path;
  * @param journalUrl a JDBC URL for the journal; null means the H2 file {@code <state>/journal/zed}
  * @param pool       the node's ZFS pool for levels that name none; null means the dir store
  */
-public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path stateDir, String journalUrl, String pool) {
+public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path stateDir, String journalUrl, String pool,
+                         zed.actors.telemetry.TelemetryConfig telemetry) {
     public static NodeConfig defaults(Path stateDir) {
-        return new NodeConfig("127.0.0.1", 7700, 0, stateDir, null, null);
+        return new NodeConfig("127.0.0.1", 7700, 0, stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults());
     }
 
     public NodeConfig withHttp(String host, int port) {
-        return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool);
+        return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool, telemetry);
+    }
+
+    public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, t);
     }
 
     public String journal() {

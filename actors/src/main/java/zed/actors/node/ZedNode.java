@@ -30,11 +30,13 @@ public final class ZedNode implements AutoCloseable {
     private final ActorSystem<Void> system;
     private final ServerBinding binding;
     private final NodeConfig config;
+    private final zed.actors.telemetry.Telemetry telemetry;
 
-    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config) {
+    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry) {
         this.system = system;
         this.binding = binding;
         this.config = config;
+        this.telemetry = telemetry;
     }
 
     static Config config(NodeConfig c) {
@@ -85,20 +87,35 @@ public final class ZedNode implements AutoCloseable {
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
-        ActorSystem<Void> system = ActorSystem.create(Behaviors.empty(), "zed", config(c));
+        // metrics first, so that a taken metrics port fails the start before anything else runs
+        zed.actors.telemetry.Telemetry telemetry = zed.actors.telemetry.Telemetry.start(c.telemetry());
+        ActorSystem<Void> system;
+        try {
+            system = ActorSystem.create(Behaviors.empty(), "zed", config(c));
+        } catch (RuntimeException e) {
+            telemetry.close();
+            throw e;
+        }
+        system.getWhenTerminated().thenRun(telemetry::close);
         try {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one joins itself
             SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            ClusterSharding.get(system).init(Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId())));
+            zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c, java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
+                Thread t = new Thread(r, "zed-blocking");
+                t.setDaemon(true);
+                return t;
+            }), telemetry.metrics());
+            ClusterSharding.get(system).init(Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host)));
             ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());
             HttpApi api = new HttpApi(system, c, token);
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
-            return new ZedNode(system, b, c);
+            return new ZedNode(system, b, c, telemetry);
         } catch (Exception e) {
             system.terminate();
+            telemetry.close();
             throw new IllegalStateException("the node did not start: " + e.getMessage(), e);
         }
     }
@@ -106,6 +123,10 @@ public final class ZedNode implements AutoCloseable {
     public int httpPort() {
         InetSocketAddress a = binding.localAddress();
         return a.getPort();
+    }
+
+    public zed.actors.telemetry.Telemetry telemetry() {
+        return telemetry;
     }
 
     public ActorSystem<Void> system() {
@@ -130,6 +151,8 @@ public final class ZedNode implements AutoCloseable {
             system.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
         } catch (Exception e) {
             throw new IllegalStateException("the node did not stop within 30s", e);
+        } finally {
+            telemetry.close();
         }
     }
 }

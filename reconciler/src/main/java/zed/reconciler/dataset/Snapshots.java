@@ -134,10 +134,19 @@ public final class Snapshots {
         }
     }
 
+    private static java.util.Set<String> declared(String list) {
+        if (list == null || list.equals(Planner.NO_PROPERTIES) || list.isBlank()) return java.util.Set.of();
+        return java.util.Set.of(list.split(","));
+    }
+
     public static Rolled rollback(Store store, Snapshot s) {
         store.rollback(s.dataset(), s.name());
         Map<String, String> now = store.zedState(s.dataset());
         Map<String, String> then = s.zedState();
+        // properties that the rolled-back revision declared, and the snapshot's did not, go back to inheritance;
+        // the next converge of the restored revision sets its own declared values again
+        java.util.Set<String> before = declared(then.get(Planner.PROPERTIES));
+        for (String p : declared(now.get(Planner.PROPERTIES))) if (!before.contains(p)) store.inherit(s.dataset(), p);
         for (String k : now.keySet()) if (!then.containsKey(k)) store.inherit(s.dataset(), k);
         Map<String, String> set = new LinkedHashMap<>();
         then.forEach((k, v) -> {

@@ -1,0 +1,111 @@
+package zed.actors.http;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.pekko.NotUsed;
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
+import org.apache.pekko.http.javadsl.model.ContentTypes;
+import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpResponse;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.model.headers.CacheControl;
+import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
+import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
+import org.apache.pekko.persistence.query.NoOffset;
+import org.apache.pekko.persistence.query.Offset;
+import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.javadsl.Source;
+import zed.actors.level.LevelEntity;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.function.Predicate;
+
+/**
+ * {@code GET /v1/events}: every level event as server-sent events, read live from the journal
+ * ({@code eventsByTag("zed")}), so a client that reconnects with {@code Last-Event-ID} (after a dropped connection
+ * or a node restart) misses nothing and sees nothing twice.
+ *
+ * <ul>
+ *   <li>Each event: {@code id:} the journal's global ordering, {@code event:} the type name ({@code SpecAccepted}),
+ *       {@code data:} one line of JSON as {@link EventJson} writes it.</li>
+ *   <li>{@code Last-Event-ID: n} resumes strictly after event n; without it the stream starts at the journal's
+ *       first event. Anything but a non-negative integer is a 400.</li>
+ *   <li>{@code ?level=shop} only that level's events (exact id); {@code ?level=shop&children=true} also those of the
+ *       levels beneath it ({@code shop/...}).</li>
+ *   <li>An idle stream gets a heartbeat every {@code zed.events.keep-alive} (config, default 10s): pekko-http's
+ *       {@link ServerSentEvent#heartbeat()}, on the wire a {@code data:} line with nothing after it and a blank
+ *       line, an event with no data that EventSource clients drop.</li>
+ * </ul>
+ *
+ * Constructing it starts the node's {@link EventPublisher} (the same events on the Pekko EventStream).
+ */
+public final class EventsRoute extends AllDirectives {
+    /** The config path of the heartbeat interval. */
+    public static final String KEEP_ALIVE = "zed.events.keep-alive";
+    public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(10);
+    private static final String LEVEL_ID = "[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*";
+
+    private final JdbcReadJournal journal;
+    private final EventJson json;
+    private final Duration keepAlive;
+
+    /** With the heartbeat interval from the system's config ({@value #KEEP_ALIVE}, default 10s). */
+    public EventsRoute(ActorSystem<?> system) {
+        this(system, system.settings().config().hasPath(KEEP_ALIVE) ? system.settings().config().getDuration(KEEP_ALIVE) : DEFAULT_KEEP_ALIVE);
+    }
+
+    public EventsRoute(ActorSystem<?> system, Duration keepAlive) {
+        if (keepAlive.isNegative() || keepAlive.isZero()) throw new IllegalArgumentException(KEEP_ALIVE + " must be positive: " + keepAlive);
+        this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
+        this.json = EventJson.of(system);
+        this.keepAlive = keepAlive;
+        EventPublisher.start(system);
+    }
+
+    public Duration keepAlive() {
+        return keepAlive;
+    }
+
+    /** The route for {@code GET /v1/events}; mount it on that path (it matches no path itself). */
+    public Route route() {
+        return optionalHeaderValueByName("Last-Event-ID", lastEventId ->
+                parameterOptional("level", level ->
+                        parameterOptional("children", children -> stream(lastEventId, level, children))));
+    }
+
+    private Route stream(Optional<String> lastEventId, Optional<String> level, Optional<String> children) {
+        Offset from = NoOffset.getInstance();
+        if (lastEventId.isPresent()) {
+            String v = lastEventId.get().trim();
+            if (!v.matches("[0-9]{1,18}")) {
+                return complete(error("Last-Event-ID must be the id of an event from this stream, a non-negative integer: got \"" + lastEventId.get() + "\""));
+            }
+            from = Offset.sequence(Long.parseLong(v));
+        }
+        if (level.isPresent() && !level.get().matches(LEVEL_ID)) return complete(error("?level= must be a level id such as shop or infra/shop: got \"" + level.get() + "\""));
+        if (children.isPresent() && !children.get().matches("true|false")) return complete(error("?children= must be true or false: got \"" + children.get() + "\""));
+        if (children.isPresent() && level.isEmpty()) return complete(error("?children= needs ?level="));
+        Predicate<String> wanted = level.isEmpty() ? id -> true
+                : children.orElse("false").equals("true") ? id -> id.equals(level.get()) || id.startsWith(level.get() + "/")
+                : id -> id.equals(level.get());
+
+        Source<ServerSentEvent, NotUsed> events = journal.eventsByTag(LevelEntity.TAG, from)
+                .filter(env -> wanted.test(EventJson.level(env.persistenceId())))
+                .map(env -> {
+                    ObjectNode data = json.toJson(env);
+                    return ServerSentEvent.create(data.toString(), data.get("type").asText(), data.get("id").asText());
+                })
+                .keepAlive(keepAlive, ServerSentEvent::heartbeat);
+        return respondWithHeader(CacheControl.create(CacheDirectives.NO_CACHE), () ->
+                completeOK(events, EventStreamMarshalling.toEventStream()));
+    }
+
+    private static HttpResponse error(String message) {
+        return HttpResponse.create().withStatus(StatusCodes.BAD_REQUEST)
+                .withEntity(HttpEntities.create(ContentTypes.APPLICATION_JSON, HttpApi.errors(message)));
+    }
+}

@@ -1,0 +1,87 @@
+package zed.actors.level;
+
+import zed.actors.node.NodeConfig;
+import zed.config.LevelSpec;
+import zed.reconciler.jail.JailDriver;
+import zed.reconciler.jail.Jails;
+import zed.reconciler.process.Launcher;
+import zed.reconciler.process.Secrets;
+import zed.reconciler.store.DirStore;
+import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.Store;
+import zed.reconciler.store.ZfsStore;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+
+/**
+ * What a node's level entities share of the host: the state directory, the stores (one per pool, probed once),
+ * the launcher, secrets, jails, and the executor that blocking driver calls run on (never the actors' dispatcher).
+ */
+public final class LevelHost {
+    private final NodeConfig config;
+    private final ExecutorService blocking;
+    private final Map<String, Store> stores = new ConcurrentHashMap<>();
+    private final Launcher launcher = new Launcher();
+    private volatile JailDriver jails;
+
+    private final zed.actors.telemetry.ZedMetrics metrics;
+
+    public LevelHost(NodeConfig config, ExecutorService blocking, zed.actors.telemetry.ZedMetrics metrics) {
+        this.config = config;
+        this.blocking = blocking;
+        this.metrics = metrics;
+    }
+
+    public zed.actors.telemetry.ZedMetrics metrics() {
+        return metrics;
+    }
+
+    public NodeConfig config() {
+        return config;
+    }
+
+    public ExecutorService blocking() {
+        return blocking;
+    }
+
+    /** The store a level's datasets live in: its pool (ZFS), else the node's dir store. */
+    public Store store(LevelSpec spec) {
+        String pool = spec.pool();
+        if (pool == null) return stores.computeIfAbsent("", k -> new DirStore(config.stateDir().resolve("store")));
+        return stores.computeIfAbsent(pool, p -> ZfsStore.probe(new ProcessCommand(), p));
+    }
+
+    public String root(LevelSpec spec) {
+        return spec.pool() == null ? "" : spec.pool();
+    }
+
+    public Launcher launcher() {
+        return launcher;
+    }
+
+    public Secrets secrets() {
+        return Secrets.files(config.stateDir().resolve("secrets"));
+    }
+
+    public Path levelState(LevelSpec spec) {
+        // fs::state() of the level, as the evaluator resolved it: the directory of a service's fs::var()
+        return Path.of(spec.dir()).getFileName() == null ? config.stateDir() : config.stateDir().resolve("state").resolve(spec.name() + "-" + fsHash(spec.dir()));
+    }
+
+    public JailDriver jails() {
+        if (jails == null) jails = Jails.forThisHost(new ProcessCommand(), Jails.Settings.of(config.stateDir().resolve("jails")));
+        return jails;
+    }
+
+    static String fsHash(String dir) {
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Path.of(dir).toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

@@ -1,0 +1,166 @@
+package zed.actors.resource;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import zed.actors.level.LevelHost;
+import zed.config.LevelSpec;
+import zed.reconciler.dataset.Convergence;
+import zed.reconciler.dataset.Planner;
+import zed.reconciler.dataset.Snapshots;
+import zed.reconciler.dataset.Stamp;
+import zed.reconciler.dataset.Step;
+import zed.reconciler.store.Observation;
+import zed.reconciler.store.Store;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The datasets of a level. Each tick is one batched observation of the level's tree (one recursive read for all
+ * of them), a plan, and the steps: so drift made behind Zed's back (a changed property, a destroyed dataset) is
+ * corrected on the next tick and reported. Before a new revision it takes the deploy snapshots.
+ */
+public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
+    public sealed interface Msg {
+    }
+
+    /** Converge to this revision; {@code snapshot}: take the before-deploy snapshots first. */
+    public record Apply(long rev, LevelSpec spec, boolean snapshot) implements Msg {
+    }
+
+    /** Roll every dataset of the level back to {@code target}, then keep converging {@code spec} at {@code rev}. */
+    public record Rollback(String target, long rev, LevelSpec spec) implements Msg {
+    }
+
+    private record Tick() implements Msg {
+    }
+
+    private record Done(Report report) implements Msg {
+    }
+
+    /**
+     * @param applied  the first converge of a revision (or rollback) finished
+     * @param snapshot the before-deploy snapshot taken, if any
+     * @param drift    steps a tick had to take because something changed behind Zed's back
+     */
+    public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
+    }
+
+    static final Duration TICK = Duration.ofSeconds(2);
+
+    private final LevelHost host;
+    private final ActorRef<Report> level;
+    private final TimerScheduler<Msg> timers;
+    private LevelSpec spec;
+    private long rev;
+    private boolean busy;
+
+    private DatasetsActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, LevelHost host, ActorRef<Report> level) {
+        super(ctx);
+        this.timers = timers;
+        this.host = host;
+        this.level = level;
+    }
+
+    public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
+        return Behaviors.supervise(Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> new DatasetsActor(ctx, t, host, level))))
+                .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
+    }
+
+    @Override
+    public Receive<Msg> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Apply.class, this::onApply)
+                .onMessage(Rollback.class, this::onRollback)
+                .onMessage(Tick.class, t -> onTick())
+                .onMessage(Done.class, d -> {
+                    busy = false;
+                    level.tell(d.report());
+                    return this;
+                })
+                .build();
+    }
+
+    private List<String> names(LevelSpec s) {
+        List<String> out = new ArrayList<>();
+        for (LevelSpec.DatasetSpec d : s.datasets()) out.add(Planner.full(host.root(s), d.name()));
+        return out;
+    }
+
+    private Behavior<Msg> onApply(Apply a) {
+        spec = a.spec();
+        rev = a.rev();
+        timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
+        busy = true;
+        run(() -> {
+            Store store = host.store(a.spec());
+            String snap = null;
+            if (a.snapshot() && a.spec().snapshots().beforeDeploy()) {
+                List<String> existing = new ArrayList<>();
+                Map<String, Observation> seen = Convergence.observe(store, host.root(a.spec()), a.spec());
+                for (String n : names(a.spec())) if (seen.containsKey(n) && seen.get(n).managed()) existing.add(n);
+                if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now());
+            }
+            Convergence.Result r = Convergence.converge(a.spec(), store, host.root(a.spec()), Stamp.now(a.rev()));
+            if (!r.report().ok()) return new Report(a.rev(), true, snap, List.of(), r.report().failure().getMessage(), List.of());
+            if (!r.plan().refused().isEmpty()) return new Report(a.rev(), true, snap, List.of(), r.plan().refused().get(0).dataset() + " "
+                    + r.plan().refused().get(0).reason(), List.of());
+            return new Report(a.rev(), true, snap, List.of(), null, List.of());
+        });
+        return this;
+    }
+
+    private Behavior<Msg> onRollback(Rollback r) {
+        spec = r.spec();
+        rev = r.rev();
+        busy = true;
+        run(() -> {
+            Store store = host.store(r.spec());
+            List<String> existing = new ArrayList<>();
+            Map<String, Observation> seen = Convergence.observe(store, host.root(r.spec()), r.spec());
+            for (String n : names(r.spec())) if (seen.containsKey(n)) existing.add(n);
+            List<String> rolled = new ArrayList<>();
+            for (Snapshots.Rolled x : Snapshots.rollback(store, existing, r.target())) rolled.add(x.dataset() + "@" + x.snapshot());
+            Convergence.Result c = Convergence.converge(r.spec(), store, host.root(r.spec()), Stamp.now(r.rev()));
+            return new Report(r.rev(), true, null, List.of(), c.report().ok() ? null : c.report().failure().getMessage(), rolled);
+        });
+        return this;
+    }
+
+    private Behavior<Msg> onTick() {
+        if (busy || spec == null) return this;
+        busy = true;
+        LevelSpec s = spec;
+        long r = rev;
+        run(() -> {
+            Convergence.Result c = Convergence.converge(s, host.store(s), host.root(s), Stamp.now(r));
+            List<String> drift = new ArrayList<>();
+            for (Step step : c.plan().steps()) drift.add(step.dataset() + ": " + step.describe());
+            return new Report(r, false, null, drift, c.report().ok() ? null : c.report().failure().getMessage(), List.of());
+        });
+        return this;
+    }
+
+    private void run(java.util.function.Supplier<Report> work) {
+        zed.actors.telemetry.ZedMetrics m = host.metrics();
+        CompletableFuture<Report> f = CompletableFuture.supplyAsync(() -> {
+            long t0 = System.nanoTime();
+            Report r = work.get();
+            m.reconcileTick(zed.actors.telemetry.ResourceKind.DATASET, r.error() == null ? zed.actors.telemetry.TickResult.OK : zed.actors.telemetry.TickResult.FAILED,
+                    java.time.Duration.ofNanos(System.nanoTime() - t0));
+            if (!r.drift().isEmpty()) m.driftCorrected(zed.actors.telemetry.ResourceKind.DATASET);
+            return r;
+        }, host.blocking());
+        getContext().pipeToSelf(f, (rep, e) -> new Done(e == null ? rep
+                : new Report(rev, true, null, List.of(), (e.getCause() != null ? e.getCause() : e).getMessage(), List.of())));
+    }
+}

@@ -1,0 +1,146 @@
+package zed.actors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.actors.node.NodeConfig;
+import zed.actors.node.ZedNode;
+
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A real node converging real levels: datasets in the dir store, real services, real health checks. */
+class ConvergeTest {
+    @TempDir
+    Path state;
+    ZedNode node;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper json = new ObjectMapper();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node == null) return;
+        for (JsonNode id : get("/v1/levels").get("levels")) send("DELETE", "/v1/levels/" + id.asText(), null);
+        node.close();
+    }
+
+    JsonNode send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return json.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    JsonNode get(String path) throws Exception {
+        return send("GET", path, null);
+    }
+
+    JsonNode push(String id, String source) throws Exception {
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source", source);
+        body.put("dir", state.resolve("project").toString());
+        return send("PUT", "/v1/levels/" + id, json.writeValueAsString(body));
+    }
+
+    JsonNode await(String path, Predicate<JsonNode> ok, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = get(path);
+            if (ok.test(last)) return last;
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+    }
+
+    static int freePort() throws Exception {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    String level(int port, String expectBody, String greeting, String extra) {
+        return """
+                level "shop" {}
+                update {
+                  min_healthy_time = "1s"
+                  healthy_deadline = "6s"
+                }
+                dataset "apps/web" {%s}
+                service "exec" "web" {
+                  dataset = "apps/web"
+                  vars    = { port = %d }
+                  env     = { PORT = self.vars.port, GREETING = "%s" }
+                  runtime { cmd = ["%s", "-cp", "%s", "zed.actors.TinyHttp"] }
+                  health "http" {
+                    url      = "http://127.0.0.1:${self.vars.port}/health"
+                    interval = "300ms"
+                    timeout  = "300ms"
+                    body_contains = "%s"
+                  }
+                  print = "http://127.0.0.1:${self.vars.port}/"
+                }
+                """.formatted(extra, port, greeting, java(), System.getProperty("java.class.path"), expectBody);
+    }
+
+    @Test
+    void aPushConvergesTheDatasetsAndTheServiceAndStampsThem() throws Exception {
+        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        int port = freePort();
+        Files.createDirectories(state.resolve("project"));
+        assertEquals(1, push("shop", level(port, "ok v1", "v1", "")).get("revision").asLong());
+        JsonNode converged = await("/v1/levels/shop", s -> s.get("state").asText().equals("Converged"), "Converged");
+        assertEquals(1, converged.get("stableRevision").asLong());
+        JsonNode web = converged.get("resources").get(1);
+        assertEquals("service", web.get("kind").asText());
+        assertEquals("passed", web.get("health").asText());
+        assertEquals("http://127.0.0.1:" + port + "/", web.get("print").asText());
+        long pid = web.get("pid").asLong();
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+        String props = Files.readString(state.resolve("store/apps/web/.zed-properties.json"));
+        assertTrue(props.contains("\"com.zed:level\" : \"shop\"") && props.contains("\"com.zed:rev\" : \"1\""), props);
+        assertTrue(props.contains("\"com.zed:pid\" : \"" + pid + "\""), "the service's stamps are on its dataset: " + props);
+    }
+
+    @Test
+    void aHealthCheckThatNeverPassesFailsTheRevisionAndRevertsToTheStableOne() throws Exception {
+        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        int port = freePort();
+        Files.createDirectories(state.resolve("project"));
+        push("shop", level(port, "ok v1", "v1", ""));
+        await("/v1/levels/shop", s -> s.get("state").asText().equals("Converged"), "v1 Converged");
+        Files.writeString(state.resolve("store/apps/web/data.txt"), "v1 data");
+
+        // v2 expects a body the service never serves, and changes the dataset
+        JsonNode v2 = push("shop", level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\" } "));
+        assertEquals(2, v2.get("revision").asLong());
+        JsonNode back = await("/v1/levels/shop", s -> s.get("desiredRevision").asLong() == 1 && s.get("state").asText().equals("Converged"),
+                "the revert to revision 1 to converge");
+        assertEquals(2, back.get("revision").asLong());
+        assertEquals(1, back.get("stableRevision").asLong());
+        assertTrue(back.get("error").asText().startsWith("service.exec.web: not healthy within healthy_deadline"), back.toString());
+        String props = Files.readString(state.resolve("store/apps/web/.zed-properties.json"));
+        assertTrue(props.contains("\"com.zed:rev\" : \"1\"") && !props.contains("com.acme:tier"), "the dataset's state is back: " + props);
+        assertEquals("v1 data", Files.readString(state.resolve("store/apps/web/data.txt")), "and its data");
+        String body = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
+        assertEquals("ok v1\n", body, "the old version runs");
+    }
+}
