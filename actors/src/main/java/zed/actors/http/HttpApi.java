@@ -245,7 +245,9 @@ public final class HttpApi extends AllDirectives {
         CompletionStage<LevelEntity.State> mine = state(id);
         return mine.thenCompose(current -> {
             ports.putAll(current.ports());
-            EvalInputs inputs = new EvalInputs(new LocalHost(), config.stateDir(), config.pool(), config.stateDir().resolve("store"), ports);
+            // the ports this node's levels hold are theirs: a running service keeps its port
+            EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new java.util.HashSet<>(ports.values())), config.stateDir(), config.pool(),
+                    config.stateDir().resolve("store"), ports);
             ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
             if (!r.ok()) return done(diagnostics(r.errors()));
             LevelSpec leaf = r.leaf();

@@ -206,6 +206,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         return Effect().persist(new LevelStopped(s.revision())).thenRun(st -> {
             ActorRef<ServiceActor.Stopped> ignore = ctx.getSystem().ignoreRef();
             for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(ignore));
+            reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "stopped"));
             if (datasets != null) ctx.stop(datasets);
             datasets = null;
             c.replyTo().tell(status(st));

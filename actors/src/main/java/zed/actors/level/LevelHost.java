@@ -66,9 +66,9 @@ public final class LevelHost {
         return Secrets.files(config.stateDir().resolve("secrets"));
     }
 
+    /** fs::state() of the level, as the evaluator resolved it. */
     public Path levelState(LevelSpec spec) {
-        // fs::state() of the level, as the evaluator resolved it: the directory of a service's fs::var()
-        return Path.of(spec.dir()).getFileName() == null ? config.stateDir() : config.stateDir().resolve("state").resolve(spec.name() + "-" + fsHash(spec.dir()));
+        return zed.config.eval.LevelPlaces.state(config.stateDir(), spec.name(), Path.of(spec.dir()));
     }
 
     public JailDriver jails() {
@@ -76,12 +76,4 @@ public final class LevelHost {
         return jails;
     }
 
-    static String fsHash(String dir) {
-        try {
-            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(Path.of(dir).toAbsolutePath().toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
-            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
-        } catch (java.security.NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 }

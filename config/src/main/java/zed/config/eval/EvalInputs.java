@@ -13,6 +13,6 @@ public record EvalInputs(Host host, Path zedHome, String defaultPool, Path dirSt
     }
 
     public static EvalInputs local(Path zedHome, Map<String, Integer> ports) {
-        return new EvalInputs(new LocalHost(), zedHome, null, zedHome.resolve("store"), ports);
+        return new EvalInputs(new LocalHost(System.getenv(), new java.util.HashSet<>(ports.values())), zedHome, null, zedHome.resolve("store"), ports);
     }
 }

@@ -357,11 +357,11 @@ public final class LevelEvaluation {
     }
 
     String fsHash() {
-        return sha256Hex(dir.toString().getBytes(StandardCharsets.UTF_8)).substring(0, 16);
+        return LevelPlaces.hash(dir);
     }
 
     Path stateDir() {
-        return inputs.zedHome().resolve("state").resolve(name + "-" + fsHash());
+        return LevelPlaces.state(inputs.zedHome(), name, dir);
     }
 
     /** Reads a file named relative to this Zedfile; its digest becomes part of what the level read. */

@@ -12,13 +12,23 @@ import java.util.Set;
 /** The real host: its environment, files and loopback ports. */
 public final class LocalHost implements Host {
     private final Map<String, String> env;
+    private final Set<Integer> owned;
 
     public LocalHost() {
         this(System.getenv());
     }
 
     public LocalHost(Map<String, String> env) {
+        this(env, Set.of());
+    }
+
+    /**
+     * @param owned ports this host's levels already hold: a running service keeps its port bound, and that must
+     *              not make {@code net::pickport()} move it (which would change the level and restart it)
+     */
+    public LocalHost(Map<String, String> env, Set<Integer> owned) {
         this.env = Map.copyOf(env);
+        this.owned = Set.copyOf(owned);
     }
 
     @Override
@@ -33,6 +43,7 @@ public final class LocalHost implements Host {
 
     @Override
     public boolean portAvailable(int port) {
+        if (owned.contains(port)) return true;
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
             s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));

@@ -1,0 +1,75 @@
+package zed.actors.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.LevelSpec;
+import zed.config.ZedfileException;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+@Command(name = "status", description = "Shows every level of DIR's chain on the node: revision, state, and each resource's state, health and address.")
+final class StatusCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
+    Path dir = Path.of("");
+
+    @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json")
+    PlanCommand.Format format = PlanCommand.Format.table;
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = ZedCommand.zedHome();
+        ChainEvaluator.Result local;
+        try {
+            local = ChainEvaluator.evaluate(Chain.discover(dir, home, Path.of("").toAbsolutePath()), EvalInputs.local(home, new PortTable(home).load()));
+        } catch (ZedfileException e) {
+            e.diagnostics().forEach(d -> System.err.println(d.render()));
+            return 1;
+        }
+        if (!local.ok()) {
+            for (Diagnostic d : local.errors()) System.err.println(d.render());
+            return 1;
+        }
+        NodeClient node = new NodeClient(home);
+        if (!node.alive()) {
+            System.err.println("zed: no node answers at " + node.base + " (start one with zed agent, or zed up)");
+            return 1;
+        }
+        ArrayNode all = new ObjectMapper().createArrayNode();
+        for (LevelSpec l : local.levels()) {
+            NodeClient.Answer a = node.get("/v1/levels/" + l.id());
+            if (a.status() == 404) {
+                all.addObject().put("level", l.id()).put("state", "NotPushed");
+                continue;
+            }
+            if (!a.ok()) {
+                a.errors().forEach(System.err::println);
+                return 1;
+            }
+            all.add(a.body());
+        }
+        if (format == PlanCommand.Format.json) {
+            System.out.println(all.toString());
+            return 0;
+        }
+        for (JsonNode s : all) {
+            System.out.println(s.get("level").asText() + "  " + s.get("state").asText()
+                    + (s.has("revision") ? "  revision " + s.get("revision").asLong() : "")
+                    + (s.has("desiredRevision") && s.get("desiredRevision").asLong() != s.path("revision").asLong() ? " (running " + s.get("desiredRevision").asLong() + ")" : "")
+                    + (s.hasNonNull("error") ? "  error: " + s.get("error").asText() : ""));
+            for (JsonNode r : s.path("resources")) {
+                System.out.println("  " + r.get("kind").asText() + " " + r.get("name").asText() + "  " + r.path("state").asText()
+                        + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,190 @@
+package zed.actors.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.LevelSpec;
+import zed.config.ZedfileException;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+import zed.config.eval.LevelPlaces;
+import zed.reconciler.host.Flock;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "up", description = {"Brings the chain that ends at DIR up: pushes each level, root first, to the local node (starting one",
+        "in the background if none answers), follows it to Converged, and prints the services' addresses."})
+final class UpCommand implements Callable<Integer> {
+    @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
+    Path dir = Path.of("");
+
+    @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for each level to converge (default 10m)")
+    String timeout = "10m";
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = ZedCommand.zedHome();
+        List<Chain.Link> chain;
+        ChainEvaluator.Result local;
+        try {
+            chain = Chain.discover(dir, home, Path.of("").toAbsolutePath());
+            local = ChainEvaluator.evaluate(chain, EvalInputs.local(home, new PortTable(home).load()));
+        } catch (ZedfileException e) {
+            e.diagnostics().forEach(d -> System.err.println(d.render()));
+            return 1;
+        }
+        if (!local.ok()) {
+            for (Diagnostic d : local.errors()) System.err.println(d.render());
+            return 1;
+        }
+        NodeClient node = new NodeClient(home);
+        if (!node.alive() && !startNode(node, home)) return 1;
+
+        List<Flock> locks = new ArrayList<>();
+        try {
+            // two zed up never interleave: each level's start.lock, top down, held for the whole bring-up
+            for (LevelSpec l : local.levels()) {
+                Path state = LevelPlaces.state(home, l.name(), Path.of(l.dir()));
+                Files.createDirectories(state);
+                locks.add(Flock.exclusive(state.resolve("start.lock")));
+            }
+            String parent = null;
+            for (int i = 0; i < chain.size(); i++) {
+                LevelSpec l = local.levels().get(i);
+                Map<String, Object> body = new LinkedHashMap<>();
+                body.put("source", Files.readString(chain.get(i).file(), StandardCharsets.UTF_8));
+                body.put("filename", chain.get(i).file().getFileName().toString());
+                body.put("dir", chain.get(i).file().toAbsolutePath().getParent().toString());
+                if (parent != null) body.put("parent", parent);
+                NodeClient.Answer a = node.send("PUT", "/v1/levels/" + l.id(), body);
+                if (!a.ok()) {
+                    a.errors().forEach(System.err::println);
+                    return 1;
+                }
+                long rev = a.body().get("revision").asLong();
+                System.out.println(l.id() + ": revision " + rev + (a.body().get("changed").asBoolean() ? "" : " (unchanged)"));
+                // a child never converges before its parent is Converged
+                if (!follow(node, l.id(), rev, home)) return 1;
+                parent = l.id();
+            }
+            return 0;
+        } finally {
+            for (Flock f : locks) f.close();
+        }
+    }
+
+    /** Starts {@code zed agent} in its own session, logging to $ZED_HOME/agent.log, and waits for it to answer. */
+    static boolean startNode(NodeClient node, Path home) throws IOException, InterruptedException {
+        Files.createDirectories(home);
+        Path log = home.resolve("agent.log");
+        String java = ProcessHandle.current().info().command().orElse("java");
+        String jar = new File(UpCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getAbsolutePath();
+        System.err.println("zed: no node answers at " + node.base + "; starting one (log: " + log + ")");
+        String listen = node.base.getHost() + ":" + (node.base.getPort() > 0 ? node.base.getPort() : 7700);
+        ProcessBuilder pb = new ProcessBuilder("setsid", java, "-jar", jar, "agent", "--listen", listen)
+                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+                .redirectErrorStream(true);
+        pb.environment().put("ZED_HOME", home.toString());
+        Process p = pb.start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (node.alive()) return true;
+            if (!p.isAlive() && !node.alive()) break;
+            Thread.sleep(200); // polling a deadline wait for the node to answer
+        }
+        System.err.println("zed: the node did not start; the end of " + log + ":");
+        tail(log, 20).forEach(l -> System.err.println("  " + l));
+        return false;
+    }
+
+    /** Polls the level until it converges at {@code rev} (true) or fails (false), printing resources as they change. */
+    boolean follow(NodeClient node, String level, long rev, Path home) throws Exception {
+        long deadline = System.nanoTime() + durationOf(timeout).toNanos();
+        Map<String, String> shown = new HashMap<>();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Answer a = node.get("/v1/levels/" + level);
+            if (!a.ok()) {
+                a.errors().forEach(System.err::println);
+                return false;
+            }
+            JsonNode s = a.body();
+            for (JsonNode r : s.get("resources")) {
+                String line = r.path("state").asText() + (r.has("health") ? " " + r.get("health").asText() : "") + (r.has("why") ? ": " + r.get("why").asText() : "");
+                String key = r.get("kind").asText() + " " + r.get("name").asText();
+                if (!line.equals(shown.put(key, line))) System.out.println("  " + key + "  " + line);
+            }
+            String state = s.get("state").asText();
+            long desired = s.get("desiredRevision").asLong();
+            if (state.equals("Converged") && desired == rev) {
+                System.out.println(level + ": Converged at revision " + rev);
+                for (JsonNode r : s.get("resources")) if (r.has("print")) System.out.println("  " + r.get("name").asText() + "  " + r.get("print").asText());
+                return true;
+            }
+            if (state.equals("Failed") || desired < rev) {
+                System.err.println(level + ": revision " + rev + " failed: " + s.path("error").asText("?")
+                        + (desired < rev ? " (reverted to revision " + desired + ")" : ""));
+                failures(s, home, level);
+                return false;
+            }
+            Thread.sleep(300); // polling interval of a deadline wait
+        }
+        System.err.println(level + ": not converged within " + timeout);
+        return false;
+    }
+
+    /** A failure block for each failed resource: its error and the last lines of its log. */
+    static void failures(JsonNode status, Path home, String level) {
+        for (JsonNode r : status.get("resources")) {
+            if (!r.get("kind").asText().equals("service") || r.path("health").asText().equals("passed")) continue;
+            System.err.println("  " + r.get("name").asText() + ": " + r.path("state").asText() + " " + r.path("why").asText(""));
+            String name = r.get("name").asText().replaceFirst("^service\\.[a-z]+\\.", "");
+            try (var dirs = Files.list(home.resolve("state"))) {
+                for (Path d : dirs.toList()) {
+                    Path log = d.resolve("var").resolve(name).resolve("log").resolve("stderr.log");
+                    if (Files.isRegularFile(log) && d.getFileName().toString().startsWith(level.substring(level.lastIndexOf('/') + 1) + "-")) {
+                        System.err.println("    last lines of " + log + ":");
+                        tail(log, 10).forEach(l -> System.err.println("    | " + l));
+                    }
+                }
+            } catch (IOException ignored) {
+                // no logs to show
+            }
+        }
+    }
+
+    static List<String> tail(Path f, int n) {
+        try {
+            List<String> all = Files.readAllLines(f, StandardCharsets.UTF_8);
+            return all.subList(Math.max(0, all.size() - n), all.size());
+        } catch (IOException e) {
+            return List.of();
+        }
+    }
+
+    static Duration durationOf(String s) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(\\d+)(ms|s|m|h)").matcher(s);
+        if (!m.matches()) throw new picocli.CommandLine.ParameterException(new picocli.CommandLine(new UpCommand()), "not a duration: " + s);
+        long n = Long.parseLong(m.group(1));
+        return switch (m.group(2)) {
+            case "ms" -> Duration.ofMillis(n);
+            case "s" -> Duration.ofSeconds(n);
+            case "m" -> Duration.ofMinutes(n);
+            default -> Duration.ofHours(n);
+        };
+    }
+}
