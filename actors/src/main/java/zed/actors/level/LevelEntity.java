@@ -206,7 +206,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         return Effect().persist(new LevelStopped(s.revision())).thenRun(st -> {
             ActorRef<ServiceActor.Stopped> ignore = ctx.getSystem().ignoreRef();
             for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(ignore));
-            reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "stopped"));
+            reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "stopped", 0, null));
             if (datasets != null) ctx.stop(datasets);
             datasets = null;
             c.replyTo().tell(status(st));
@@ -254,7 +254,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             LevelSpec spec = s.desiredSpec();
             return Effect().persist(events).thenRun(st -> {
                 if (spec.services().isEmpty()) {
-                    ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null)));
+                    ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null, 0, null)));
                 } else {
                     startServices(spec, st.desired());
                 }
@@ -264,7 +264,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Effect<Event, State> onService(State s, ServiceActor.Report r) {
-        if (!r.ref().isEmpty()) reports.put(r.ref(), r);
+        ServiceActor.Report before = r.ref().isEmpty() ? null : reports.put(r.ref(), r);
+        if (before != null && before.rev() == r.rev() && r.restarts() > before.restarts() && r.rev() == s.desired()) {
+            // a killed or crashed service was restarted: that is drift corrected, and the event says why
+            Event restarted = new DriftCorrected(r.rev(), r.ref(), "restarted (restart " + r.restarts() + ") after it " + r.lastExit());
+            if (!"Converging".equals(s.phase()) || !r.gate().equals("failed")) return Effect().persist(restarted);
+        }
         if (r.rev() != s.desired() || !"Converging".equals(s.phase())) return Effect().none();
         if (r.gate().equals("failed")) {
             String why = r.why() != null && r.why().startsWith(r.ref()) ? r.why() : r.ref() + ": " + r.why();

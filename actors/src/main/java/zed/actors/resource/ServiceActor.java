@@ -42,7 +42,9 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     }
 
     /** What the level hears: the service's gate at a revision, and its process state, for status. */
-    public record Report(String ref, long rev, String gate, String why, String state, long pid, String print, String health) {
+    /** @param restarts how often the supervisor restarted it at this revision; {@code lastExit} why the last time */
+    public record Report(String ref, long rev, String gate, String why, String state, long pid, String print, String health,
+                         int restarts, String lastExit) {
     }
 
     static final Duration TICK = Duration.ofMillis(500);
@@ -115,7 +117,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         String ref = current.spec().ref();
         if (d.error() != null) {
             Throwable t = d.error() instanceof java.util.concurrent.CompletionException && d.error().getCause() != null ? d.error().getCause() : d.error();
-            level.tell(new Report(ref, current.rev(), "failed", t.getMessage(), "FAILED", 0, current.spec().print(), "error"));
+            level.tell(new Report(ref, current.rev(), "failed", t.getMessage(), "FAILED", 0, current.spec().print(), "error", 0, null));
             timers.cancel("tick"); // a service that cannot even start waits for a new spec
             return this;
         }
@@ -123,7 +125,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         String gate = v instanceof Verdict.Passed ? "passed" : v instanceof Verdict.Failed ? "failed" : "pending";
         String why = v instanceof Verdict.Failed f ? f.reason() : v instanceof Verdict.Pending p ? p.why() : null;
         level.tell(new Report(ref, current.rev(), gate, why, d.status().process().state().name(), d.status().process().pid(), current.spec().print(),
-                gate));
+                gate, d.status().process().restarts(), d.status().process().lastExit()));
         return this;
     }
 

@@ -1,0 +1,124 @@
+package zed.actors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.actors.node.NodeConfig;
+import zed.actors.node.ZedNode;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** Drift made behind Zed's back is corrected by the node, and an event says what and why. */
+class DriftTest {
+    @TempDir
+    Path state;
+    ZedNode node;
+    final HttpClient http = HttpClient.newHttpClient();
+    final ObjectMapper json = new ObjectMapper();
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node == null) return;
+        send("DELETE", "/v1/levels/shop", null);
+        node.close();
+    }
+
+    JsonNode send(String method, String path, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return json.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+    }
+
+    void start() throws Exception {
+        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
+                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        Files.createDirectories(state.resolve("project"));
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source", """
+                level "shop" {}
+                update {
+                  min_healthy_time = "500ms"
+                }
+                dataset "data" {
+                  properties = { "com.acme:tier" = "gold" }
+                }
+                service "exec" "worker" {
+                  dataset = "data"
+                  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
+                }
+                """);
+        body.put("dir", state.resolve("project").toString());
+        send("PUT", "/v1/levels/shop", json.writeValueAsString(body));
+        await(() -> send("GET", "/v1/levels/shop", null), s -> s.get("state").asText().equals("Converged"), "Converged");
+    }
+
+    static <T> T await(Check<T> get, Predicate<T> ok, String what) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        T last = null;
+        while (System.nanoTime() < deadline) {
+            last = get.get();
+            if (ok.test(last)) return last;
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+    }
+
+    interface Check<T> {
+        T get() throws Exception;
+    }
+
+    /** Reads the level's event stream until an event matches, within a deadline. */
+    JsonNode event(Predicate<JsonNode> ok) throws Exception {
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/events?level=shop")).build();
+        HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (Stream<String> lines = r.body()) {
+            Iterator<String> it = lines.iterator();
+            while (System.nanoTime() < deadline && it.hasNext()) {
+                String l = it.next();
+                if (!l.startsWith("data:") || l.length() < 7) continue;
+                JsonNode e = json.readTree(l.substring(5));
+                if (ok.test(e)) return e;
+            }
+        }
+        throw new AssertionError("no such event within the deadline");
+    }
+
+    @Test
+    void aPropertyChangedBehindZedsBackIsSetBackAndReported() throws Exception {
+        start();
+        Path props = state.resolve("store/data/.zed-properties.json");
+        Files.writeString(props, Files.readString(props).replace("\"gold\"", "\"silver\""));
+        await(() -> Files.readString(props), p -> p.contains("\"com.acme:tier\" : \"gold\""), "the property to be set back");
+        JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("datasets"));
+        assertTrue(e.get("what").asText().contains("data: update  com.acme:tier: silver -> gold"), e.toString());
+    }
+
+    @Test
+    void aKilledServiceIsRestartedAndTheEventSaysWhy() throws Exception {
+        start();
+        JsonNode status = send("GET", "/v1/levels/shop", null);
+        long pid = status.get("resources").get(1).get("pid").asLong();
+        ProcessHandle.of(pid).orElseThrow().destroyForcibly();
+        JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("service.exec.worker"));
+        assertTrue(e.get("what").asText().startsWith("restarted (restart 1) after it killed by signal 9"), e.toString());
+        JsonNode again = await(() -> send("GET", "/v1/levels/shop", null), s -> s.get("resources").get(1).get("pid").asLong() != pid
+                && s.get("resources").get(1).get("pid").asLong() != 0, "a new process");
+        assertTrue(ProcessHandle.of(again.get("resources").get(1).get("pid").asLong()).map(ProcessHandle::isAlive).orElse(false));
+    }
+}
