@@ -33,7 +33,7 @@ class NodeTest {
     void stop() throws Exception {
         if (node == null) return;
         // stop the levels first: a node leaves services running when it stops, by design
-        for (JsonNode id : call("GET", "/v1/levels", null).body().get("levels")) call("DELETE", "/v1/levels/" + id.asText(), null);
+        for (JsonNode id : call("GET", "/v1/levels", null).body().get("levels")) call("DELETE", "/v1/levels/" + id.asText() + "?cascade=true", null);
         node.close();
     }
 

@@ -82,7 +82,7 @@ public final class HttpApi extends AllDirectives {
                             return concat(
                                     put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
                                     get(() -> completeWithFuture(read(id))),
-                                    delete(() -> completeWithFuture(stop(id))));
+                                    delete(() -> parameterOptional("cascade", cascade -> completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false))))));
                         }))));
         Route guarded = token == null ? api : optionalHeaderValueByName("Authorization", auth ->
                 token.accepts(auth.orElse(null)) ? api : complete(error(StatusCodes.UNAUTHORIZED,
@@ -153,10 +153,60 @@ public final class HttpApi extends AllDirectives {
         });
     }
 
-    private CompletionStage<HttpResponse> stop(String id) {
+    private CompletionStage<HttpResponse> stop(String id, boolean cascade) {
         return state(id).thenCompose(s -> {
             if (!s.exists()) return CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such level: " + id));
-            return entity(id).ask(LevelEntity.Stop::new, ASK).thenApply(st -> json(StatusCodes.OK, statusJson(st)));
+            return runningChildren(id).thenCompose(children -> {
+                if (!children.isEmpty() && !cascade) {
+                    return done(error(StatusCodes.CONFLICT, "level " + id + " has levels below it (" + String.join(", ", children)
+                            + "); stop them first, or ask for ?cascade=true"));
+                }
+                // children first, deepest first: a child never outlives the context it runs in
+                CompletionStage<?> below = CompletableFuture.completedFuture(null);
+                List<String> deepestFirst = new ArrayList<>(children);
+                deepestFirst.sort((x, y) -> Integer.compare(y.split("/").length, x.split("/").length));
+                for (String c : deepestFirst) below = below.thenCompose(x -> entity(c).ask(LevelEntity.Stop::new, ASK));
+                return below.thenCompose(x -> entity(id).ask(LevelEntity.Stop::new, ASK)).thenApply(st -> json(StatusCodes.OK, statusJson(st)));
+            });
+        });
+    }
+
+    /** Every level id on this node. Level ids are paths, so the levels below X are those starting with "X/". */
+    private CompletionStage<List<String>> levelIds() {
+        return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
+                .currentPersistenceIds().filter(p -> p.startsWith("level|")).map(p -> p.substring(6)).runWith(Sink.seq(), system)
+                .thenApply(ArrayList::new);
+    }
+
+    private CompletionStage<List<String>> runningChildren(String id) {
+        return levelIds().thenCompose(ids -> {
+            List<String> below = ids.stream().filter(x -> x.startsWith(id + "/")).toList();
+            CompletableFuture<List<String>> out = CompletableFuture.completedFuture(new ArrayList<>());
+            for (String c : below) {
+                out = out.thenCombine(state(c).toCompletableFuture(), (acc, st) -> {
+                    if (st.exists() && !st.stopped()) acc.add(c);
+                    return acc;
+                });
+            }
+            return out;
+        });
+    }
+
+    /**
+     * A changed level re-evaluates the levels directly below it with their own accepted sources: each gets a new
+     * revision if what it read changed (its drift hash), and passes the change on; a level that read nothing that
+     * changed keeps its revision.
+     */
+    private void cascade(String id) {
+        levelIds().thenAccept(ids -> {
+            for (String c : ids) {
+                if (!c.startsWith(id + "/") || c.substring(id.length() + 1).contains("/")) continue;
+                state(c).thenAccept(st -> {
+                    if (!st.exists() || st.stopped()) return;
+                    ancestors(st.parent(), new ArrayList<>()).thenCompose(chain -> chain == null ? done(null)
+                            : evaluate(c, st.source(), st.filename(), st.dir(), st.parent(), chain));
+                });
+            }
         });
     }
 
@@ -260,6 +310,7 @@ public final class HttpApi extends AllDirectives {
             });
             return entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
                     mineOnly, reply), ASK).thenApply(a -> {
+                if (a.changed()) cascade(id);
                 ObjectNode o = JSON.createObjectNode();
                 o.put("level", a.level());
                 o.put("revision", a.revision());

@@ -167,6 +167,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
                 .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(Reverting.class, this::onReverting)
+                .onCommand(ParentIs.class, this::onParent)
+                .onCommand(Retry.class, (s, c) -> {
+                    if (c.rev() == s.desired() && !s.stopped()) startResources(s, s.desiredSpec(), c.rev(), c.snapshot());
+                    return Effect().none();
+                })
                 .onCommand(ServiceStopped.class, (s, c) -> {
                     if (--pendingStops <= 0) rollbackNow();
                     return Effect().none();
@@ -213,9 +218,40 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         });
     }
 
-    /** Hands the spec to the resource actors: the datasets first; the services once the datasets are there. */
+    /** Local only: the parent's answer while this level waits for it to converge. */
+    record ParentIs(String phase, long rev, boolean snapshot) implements Command {
+    }
+
+    /**
+     * Hands the spec to the resource actors: the datasets first; the services once the datasets are there. A child
+     * never converges before its parent is Converged: until then it asks again.
+     */
     private void startResources(State st, LevelSpec spec, long rev, boolean snapshot) {
         if (spec == null) return;
+        if (st.parent() != null) {
+            org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef<Command> parent =
+                    org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.get(ctx.getSystem()).entityRefFor(KEY, st.parent());
+            ctx.pipeToSelf(parent.<Status>ask(Get::new, java.time.Duration.ofSeconds(10)),
+                    (s, e) -> new ParentIs(e == null ? s.state().phase() : "unknown", rev, snapshot));
+            return;
+        }
+        convergeNow(spec, rev, snapshot);
+    }
+
+    private Effect<Event, State> onParent(State s, ParentIs p) {
+        if (p.rev() != s.desired() || s.stopped()) return Effect().none();
+        if ("Converged".equals(p.phase())) {
+            convergeNow(s.desiredSpec(), s.desired(), p.snapshot());
+        } else {
+            ctx.scheduleOnce(java.time.Duration.ofMillis(500), ctx.getSelf(), new Retry(p.rev(), p.snapshot()));
+        }
+        return Effect().none();
+    }
+
+    record Retry(long rev, boolean snapshot) implements Command {
+    }
+
+    private void convergeNow(LevelSpec spec, long rev, boolean snapshot) {
         if (datasets == null) {
             datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
         }
