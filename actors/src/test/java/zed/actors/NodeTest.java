@@ -162,6 +162,18 @@ class NodeTest {
     }
 
     @Test
+    void thePlanSaysWhatAConvergeWouldChangeAndChangesNothing() throws Exception {
+        start();
+        call("PUT", "/v1/levels/shop", push(SHOP, "/srv/shop", null));
+        Answer plan = call("GET", "/v1/levels/shop/plan", null);
+        assertEquals(200, plan.status(), plan.body().toString());
+        assertEquals("shop", plan.body().get("level").asText());
+        assertEquals("dir", plan.body().get("store").asText());
+        assertTrue(plan.body().get("steps").isArray());
+        assertEquals(404, call("GET", "/v1/levels/nope/plan", null).status());
+    }
+
+    @Test
     void stoppingALevelIsRecorded() throws Exception {
         start();
         call("PUT", "/v1/levels/shop", push(SHOP, "/srv/shop", null));

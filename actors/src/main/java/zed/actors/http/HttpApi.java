@@ -60,7 +60,10 @@ public final class HttpApi extends AllDirectives {
     private final ClusterSharding sharding;
     private final EventsRoute events;
 
-    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token) {
+    private final zed.actors.level.LevelHost host;
+
+    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, zed.actors.level.LevelHost host) {
+        this.host = host;
         this.system = system;
         this.config = config;
         this.token = token;
@@ -78,6 +81,10 @@ public final class HttpApi extends AllDirectives {
                         pathEndOrSingleSlash(() -> get(this::list)),
                         extractUnmatchedPath(rest -> {
                             String id = rest.startsWith("/") ? rest.substring(1) : rest;
+                            if (id.endsWith("/plan")) {
+                                String level = id.substring(0, id.length() - 5);
+                                return get(() -> completeWithFuture(plan(level)));
+                            }
                             if (!id.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
                             return concat(
                                     put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
@@ -208,6 +215,21 @@ public final class HttpApi extends AllDirectives {
                 });
             }
         });
+    }
+
+    /** What a converge of the level's desired revision would change on this host now; changes nothing. */
+    private CompletionStage<HttpResponse> plan(String id) {
+        return state(id).thenApplyAsync(s -> {
+            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            LevelSpec spec = s.desiredSpec();
+            var store = host.store(spec);
+            var plan = zed.reconciler.dataset.Convergence.plan(spec, store, host.root(spec), zed.reconciler.dataset.Stamp.now(s.desired()));
+            try {
+                return json(StatusCodes.OK, JSON.readTree(plan.toJson()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, host.blocking());
     }
 
     private static ObjectNode statusJson(LevelEntity.Status status) {

@@ -109,7 +109,7 @@ public final class ZedNode implements AutoCloseable {
             ClusterSharding.get(system).init(Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host)));
             wakeLevels(system);
             ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());
-            HttpApi api = new HttpApi(system, c, token);
+            HttpApi api = new HttpApi(system, c, token, host);
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
