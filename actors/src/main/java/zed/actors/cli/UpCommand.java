@@ -112,6 +112,28 @@ final class UpCommand implements Callable<Integer> {
         return false;
     }
 
+    /** After a rollback: follows the level until it converges on whatever revision it now holds. */
+    boolean followAny(NodeClient node, String level, Path home) throws Exception {
+        long deadline = System.nanoTime() + durationOf(timeout).toNanos();
+        Thread.sleep(300); // let the level leave Converged before watching for it again
+        while (System.nanoTime() < deadline) {
+            NodeClient.Answer a = node.get("/v1/levels/" + level);
+            JsonNode s = a.body();
+            if (a.ok() && s.get("state").asText().equals("Converged")) {
+                System.out.println(level + ": Converged at revision " + s.get("desiredRevision").asLong());
+                return true;
+            }
+            if (a.ok() && s.get("state").asText().equals("Failed")) {
+                System.err.println(level + ": " + s.path("error").asText());
+                failures(s, home, level);
+                return false;
+            }
+            Thread.sleep(300); // polling interval of a deadline wait
+        }
+        System.err.println(level + ": not converged within " + timeout);
+        return false;
+    }
+
     /** Polls the level until it converges at {@code rev} (true) or fails (false), printing resources as they change. */
     boolean follow(NodeClient node, String level, long rev, Path home) throws Exception {
         long deadline = System.nanoTime() + durationOf(timeout).toNanos();

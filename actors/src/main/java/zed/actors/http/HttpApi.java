@@ -81,6 +81,10 @@ public final class HttpApi extends AllDirectives {
                         pathEndOrSingleSlash(() -> get(this::list)),
                         extractUnmatchedPath(rest -> {
                             String id = rest.startsWith("/") ? rest.substring(1) : rest;
+                            if (id.endsWith("/rollback")) {
+                                String level = id.substring(0, id.length() - 9);
+                                return post(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(level, body)))));
+                            }
                             if (id.endsWith("/plan")) {
                                 String level = id.substring(0, id.length() - 5);
                                 return get(() -> completeWithFuture(plan(level)));
@@ -215,6 +219,41 @@ public final class HttpApi extends AllDirectives {
                 });
             }
         });
+    }
+
+    /**
+     * POST rollback: the target must resolve on every dataset of the level before anything moves (a 404 otherwise);
+     * then the level stops its services, rolls its datasets back and converges the revision they carry. 202: it runs.
+     */
+    private CompletionStage<HttpResponse> rollback(String id, String body) {
+        String target;
+        try {
+            JsonNode req = JSON.readTree(body);
+            target = req != null && req.hasNonNull("target") && req.get("target").isTextual() ? req.get("target").asText() : null;
+        } catch (Exception e) {
+            return done(error(StatusCodes.BAD_REQUEST, "the body is not JSON: " + firstLine(e.getMessage())));
+        }
+        if (target == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}"));
+        return state(id).thenComposeAsync(s -> {
+            if (!s.exists()) return done(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+            LevelSpec spec = s.desiredSpec();
+            if (spec.datasets().isEmpty()) return done(error(StatusCodes.CONFLICT, "level " + id + " has no datasets: there is nothing to roll back"));
+            var store = host.store(spec);
+            try {
+                for (LevelSpec.DatasetSpec d : spec.datasets()) {
+                    zed.reconciler.dataset.Snapshots.resolve(store, zed.reconciler.dataset.Planner.full(host.root(spec), d.name()), target);
+                }
+            } catch (zed.reconciler.store.StoreError e) {
+                return done(error(StatusCodes.NOT_FOUND, e.getMessage()));
+            }
+            return entity(id).<LevelEntity.Status>ask(reply -> new LevelEntity.RollbackTo(target, reply), ASK).thenApply(st -> {
+                ObjectNode o = JSON.createObjectNode();
+                o.put("level", id);
+                o.put("target", target);
+                o.put("state", "RollingBack");
+                return json(StatusCodes.ACCEPTED, o);
+            });
+        }, host.blocking());
     }
 
     /** What a converge of the level's desired revision would change on this host now; changes nothing. */

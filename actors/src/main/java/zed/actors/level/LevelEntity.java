@@ -66,6 +66,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     record Resume() implements Command {
     }
 
+    /** An operator's rollback: the datasets go back to {@code target}, then the revision they carry converges again. */
+    public record RollbackTo(String target, ActorRef<Status> replyTo) implements Command {
+    }
+
     public sealed interface Event extends JsonEvent {
     }
 
@@ -102,10 +106,21 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
      */
     public record State(String level, long revision, String hash, String source, String filename, String dir, String parent,
                         String specJson, Map<String, Integer> ports, long desired, String phase, long stableRevision,
-                        String stableSpecJson, String lastError) implements JsonEvent {
+                        String stableSpecJson, String lastError, Map<Long, String> specs) implements JsonEvent {
+        /** How many recent revisions' specs are kept, for rollbacks to them. */
+        static final int KEPT = 20;
+
         @JsonCreator
         public State {
             ports = ports == null ? Map.of() : Map.copyOf(ports);
+            specs = specs == null ? Map.of() : Map.copyOf(specs);
+        }
+
+        Map<Long, String> plus(long rev, String json) {
+            java.util.TreeMap<Long, String> m = new java.util.TreeMap<>(specs);
+            m.put(rev, json);
+            while (m.size() > KEPT) m.pollFirstEntry();
+            return m;
         }
 
         public boolean exists() {
@@ -119,12 +134,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         /** The spec being converged: the newest, or the stable one after a revert. */
         @JsonIgnore
         public LevelSpec desiredSpec() {
-            String json = desired == revision || stableSpecJson == null ? specJson : stableSpecJson;
+            String json = desired == revision ? specJson : specs.getOrDefault(desired, stableSpecJson);
             return json == null ? null : SpecJson.read(json, LevelSpec.class);
         }
 
         State with(long desired, String phase, long stable, String stableJson, String error) {
-            return new State(level, revision, hash, source, filename, dir, parent, specJson, ports, desired, phase, stable, stableJson, error);
+            return new State(level, revision, hash, source, filename, dir, parent, specJson, ports, desired, phase, stable, stableJson, error, specs);
         }
     }
 
@@ -155,7 +170,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     @Override
     public State emptyState() {
-        return new State(level, 0, null, null, null, null, null, null, Map.of(), 0, "None", 0, null, null);
+        return new State(level, 0, null, null, null, null, null, null, Map.of(), 0, "None", 0, null, null, Map.of());
     }
 
     @Override
@@ -167,6 +182,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
                 .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(Reverting.class, this::onReverting)
+                .onCommand(RollbackTo.class, this::onRollbackTo)
                 .onCommand(ParentIs.class, this::onParent)
                 .onCommand(Retry.class, (s, c) -> {
                     if (c.rev() == s.desired() && !s.stopped()) startResources(s, s.desiredSpec(), c.rev(), c.snapshot());
@@ -216,6 +232,22 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             datasets = null;
             c.replyTo().tell(status(st));
         });
+    }
+
+    private Effect<Event, State> onRollbackTo(State s, RollbackTo c) {
+        if (!s.exists() || s.stopped()) return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
+        reports.clear();
+        LevelSpec scope = s.desiredSpec();
+        if (datasets == null) {
+            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
+        }
+        // services first, as for a revert; the datasets move once they have stopped
+        pendingStops = services.size();
+        rollbackAfterStops = new DatasetsActor.Rollback(c.target(), s.desired(), scope, null);
+        if (pendingStops == 0) rollbackNow();
+        ActorRef<ServiceActor.Stopped> replies = ctx.messageAdapter(ServiceActor.Stopped.class, ServiceStopped::new);
+        for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
+        return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
     }
 
     /** Local only: the parent's answer while this level waits for it to converge. */
@@ -278,6 +310,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Effect<Event, State> onDatasets(State s, DatasetsActor.Report r) {
+        if (!r.applied() && !r.rolledBack().isEmpty() && !s.stopped()) {
+            // an operator's rollback finished: the datasets carry revision `to` now; converge its spec again
+            long to = r.restoredRevision() == null ? s.desired() : r.restoredRevision();
+            if (!s.specs().containsKey(to) && to != s.revision()) {
+                return Effect().persist(new ConvergeFailed(s.desired(), "rolled back to revision " + to + ", whose spec is no longer kept"));
+            }
+            return Effect().persist(List.of(new RolledBack(s.desired(), to), new ConvergeStarted(to)))
+                    .thenRun(st -> convergeNow(st.desiredSpec(), st.desired(), false));
+        }
         if (r.rev() != s.desired() || s.stopped()) return Effect().none();
         List<Event> events = new ArrayList<>();
         if (r.snapshot() != null) events.add(new SnapshotTaken(r.rev(), r.snapshot()));
@@ -364,7 +405,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(SpecAccepted.class, (s, e) -> new State(level, e.revision(), e.hash(), e.source(), e.filename(), e.dir(), e.parent(),
-                        e.specJson(), e.ports(), e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null))
+                        e.specJson(), e.ports(), e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null, s.plus(e.revision(), e.specJson())))
                 .onEvent(ConvergeStarted.class, (s, e) -> s.with(e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null))
                 .onEvent(SnapshotTaken.class, (s, e) -> s)
                 .onEvent(DriftCorrected.class, (s, e) -> s)

@@ -37,8 +37,16 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     public record Apply(long rev, LevelSpec spec, boolean snapshot) implements Msg {
     }
 
-    /** Roll every dataset of the level back to {@code target}, then keep converging {@code spec} at {@code rev}. */
-    public record Rollback(String target, long rev, LevelSpec spec) implements Msg {
+    /**
+     * Roll every dataset of the level back to {@code target}, then keep converging {@code spec} at {@code rev}; with
+     * a null spec (an operator's rollback, whose revision is known only from the snapshots) only roll back, and say
+     * which revision the datasets carry now.
+     */
+    public record Rollback(String target, long rev, LevelSpec scope, LevelSpec spec) implements Msg {
+        /** The automatic revert: roll back, then converge the stable revision's spec. */
+        public Rollback(String target, long rev, LevelSpec spec) {
+            this(target, rev, spec, spec);
+        }
     }
 
     private record Tick() implements Msg {
@@ -52,7 +60,11 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
      * @param snapshot the before-deploy snapshot taken, if any
      * @param drift    steps a tick had to take because something changed behind Zed's back
      */
-    public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
+    public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack,
+                         Long restoredRevision) {
+        Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
+            this(rev, applied, snapshot, drift, error, rolledBack, null);
+        }
     }
 
     static final Duration TICK = Duration.ofSeconds(2);
@@ -120,18 +132,24 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     }
 
     private Behavior<Msg> onRollback(Rollback r) {
-        spec = r.spec();
+        spec = r.spec(); // null: no ticks until the level says which revision to converge
         rev = r.rev();
         busy = true;
+        LevelSpec scope = r.scope();
         run(() -> {
-            Store store = host.store(r.spec());
+            Store store = host.store(scope);
             List<String> existing = new ArrayList<>();
-            Map<String, Observation> seen = Convergence.observe(store, host.root(r.spec()), r.spec());
-            for (String n : names(r.spec())) if (seen.containsKey(n)) existing.add(n);
+            Map<String, Observation> seen = Convergence.observe(store, host.root(scope), scope);
+            for (String n : names(scope)) if (seen.containsKey(n)) existing.add(n);
             List<String> rolled = new ArrayList<>();
-            for (Snapshots.Rolled x : Snapshots.rollback(store, existing, r.target())) rolled.add(x.dataset() + "@" + x.snapshot());
+            Long restored = null;
+            for (Snapshots.Rolled x : Snapshots.rollback(store, existing, r.target())) {
+                rolled.add(x.dataset() + "@" + x.snapshot());
+                if (restored == null) restored = x.revision();
+            }
+            if (r.spec() == null) return new Report(r.rev(), false, null, List.of(), null, rolled, restored);
             Convergence.Result c = Convergence.converge(r.spec(), store, host.root(r.spec()), Stamp.now(r.rev()));
-            return new Report(r.rev(), true, null, List.of(), c.report().ok() ? null : c.report().failure().getMessage(), rolled);
+            return new Report(r.rev(), true, null, List.of(), c.report().ok() ? null : c.report().failure().getMessage(), rolled, restored);
         });
         return this;
     }

@@ -1,0 +1,52 @@
+package zed.actors.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Parameters;
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.ZedfileException;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "rollback", description = {"Rolls the leaf level of DIR's chain back: its services stop, its datasets go back to TARGET",
+        "(data and state together), and the revision they carry converges again. TARGET: @latest, @rev:N, or a snapshot name."})
+final class RollbackCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "TARGET")
+    String target;
+
+    @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
+    Path dir = Path.of("");
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = ZedCommand.zedHome();
+        ChainEvaluator.Result local;
+        try {
+            local = ChainEvaluator.evaluate(Chain.discover(dir, home, Path.of("").toAbsolutePath()), EvalInputs.local(home, new PortTable(home).load()));
+        } catch (ZedfileException e) {
+            e.diagnostics().forEach(d -> System.err.println(d.render()));
+            return 1;
+        }
+        if (!local.ok()) {
+            for (Diagnostic d : local.errors()) System.err.println(d.render());
+            return 1;
+        }
+        NodeClient node = new NodeClient(home);
+        if (!node.alive()) {
+            System.err.println("zed: no node answers at " + node.base);
+            return 1;
+        }
+        String id = local.leaf().id();
+        NodeClient.Answer a = node.send("POST", "/v1/levels/" + id + "/rollback", Map.of("target", target));
+        if (!a.ok()) {
+            a.errors().forEach(System.err::println);
+            return 1;
+        }
+        System.out.println(id + ": rolling back to " + target);
+        return new UpCommand().followAny(node, id, home) ? 0 : 1;
+    }
+}
