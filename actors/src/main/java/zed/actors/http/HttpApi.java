@@ -93,7 +93,9 @@ public final class HttpApi extends AllDirectives {
                             return concat(
                                     put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
                                     get(() -> completeWithFuture(read(id))),
-                                    delete(() -> parameterOptional("cascade", cascade -> completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false))))));
+                                    delete(() -> parameterOptional("cascade", cascade -> parameterOptional("destroy", destroy ->
+                                            completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false)).thenCompose(r ->
+                                                    r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))));
                         }))));
         Route guarded = token == null ? api : optionalHeaderValueByName("Authorization", auth ->
                 token.accepts(auth.orElse(null)) ? api : complete(error(StatusCodes.UNAUTHORIZED,
@@ -179,6 +181,19 @@ public final class HttpApi extends AllDirectives {
                 for (String c : deepestFirst) below = below.thenCompose(x -> entity(c).ask(LevelEntity.Stop::new, ASK));
                 return below.thenCompose(x -> entity(id).ask(LevelEntity.Stop::new, ASK)).thenApply(st -> json(StatusCodes.OK, statusJson(st)));
             });
+        });
+    }
+
+    /** After a stop: the level's managed datasets are destroyed (snapshots first, children first). */
+    private CompletionStage<HttpResponse> destroy(String id) {
+        return entity(id).<zed.actors.resource.DatasetsActor.Destroyed>ask(LevelEntity.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
+            if (d.error() != null) return error(StatusCodes.CONFLICT, "level " + id + " stopped, but destroying its datasets failed: " + d.error());
+            ObjectNode o = JSON.createObjectNode();
+            o.put("level", id);
+            o.put("state", "Stopped");
+            ArrayNode a = o.putArray("destroyed");
+            d.destroyed().forEach(a::add);
+            return json(StatusCodes.OK, o);
         });
     }
 

@@ -56,6 +56,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public record Stop(ActorRef<Status> replyTo) implements Command {
     }
 
+    /** Stop, then destroy the datasets this level manages (DELETE ?destroy=true). */
+    public record Destroy(ActorRef<DatasetsActor.Destroyed> replyTo) implements Command {
+    }
+
     /** Local only: what the level's resource actors report. */
     record FromService(ServiceActor.Report report) implements Command {
     }
@@ -179,6 +183,14 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 .onCommand(Accept.class, this::onAccept)
                 .onCommand(Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(status(st))))
                 .onCommand(Stop.class, this::onStop)
+                .onCommand(Destroy.class, (s, c) -> {
+                    if (!s.stopped() || s.desiredSpec() == null) {
+                        return Effect().none().thenRun(st -> c.replyTo().tell(new DatasetsActor.Destroyed(List.of(), "stop the level first")));
+                    }
+                    ActorRef<DatasetsActor.Msg> d = ctx.spawnAnonymous(DatasetsActor.create(host, ctx.getSystem().ignoreRef()));
+                    d.tell(new DatasetsActor.Destroy(s.desiredSpec(), c.replyTo()));
+                    return Effect().none();
+                })
                 .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
                 .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(Reverting.class, this::onReverting)
@@ -358,8 +370,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             return rep != null && rep.rev() == s.desired() && rep.gate().equals("passed");
         });
         if (all) {
-            return Effect().persist(new Converged(s.desired())).thenRun(st -> host.metrics().converge(level, zed.actors.telemetry.ConvergeResult.CONVERGED,
-                    java.time.Duration.between(convergeStarted, java.time.Instant.now())));
+            return Effect().persist(new Converged(s.desired())).thenRun(st -> {
+                host.metrics().converge(level, zed.actors.telemetry.ConvergeResult.CONVERGED, java.time.Duration.between(convergeStarted, java.time.Instant.now()));
+                // retention runs after each successful deploy, never before: a failed one may still need its snapshot
+                if (datasets != null) datasets.tell(new DatasetsActor.Prune(spec.snapshots().keep()));
+            });
         }
         return Effect().none();
     }

@@ -52,6 +52,17 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     private record Tick() implements Msg {
     }
 
+    /** After Converged: keep the newest {@code keep} deploy snapshots of each dataset (held ones stay). */
+    public record Prune(int keep) implements Msg {
+    }
+
+    /** The level is deleted with ?destroy=true: its managed datasets go, children before parents, snapshots first. */
+    public record Destroy(LevelSpec spec, ActorRef<Destroyed> replyTo) implements Msg {
+    }
+
+    public record Destroyed(List<String> destroyed, String error) {
+    }
+
     private record Done(Report report) implements Msg {
     }
 
@@ -94,6 +105,8 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
                 .onMessage(Apply.class, this::onApply)
                 .onMessage(Rollback.class, this::onRollback)
                 .onMessage(Tick.class, t -> onTick())
+                .onMessage(Prune.class, this::onPrune)
+                .onMessage(Destroy.class, this::onDestroy)
                 .onMessage(Done.class, d -> {
                     busy = false;
                     level.tell(d.report());
@@ -151,6 +164,42 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
             Convergence.Result c = Convergence.converge(r.spec(), store, host.root(r.spec()), Stamp.now(r.rev()));
             return new Report(r.rev(), true, null, List.of(), c.report().ok() ? null : c.report().failure().getMessage(), rolled, restored);
         });
+        return this;
+    }
+
+    private Behavior<Msg> onPrune(Prune p) {
+        LevelSpec s = spec;
+        if (s == null) return this;
+        CompletableFuture.runAsync(() -> {
+            Store store = host.store(s);
+            Map<String, Observation> seen = Convergence.observe(store, host.root(s), s);
+            for (String n : names(s)) {
+                if (seen.containsKey(n) && seen.get(n).managed()) Snapshots.prune(store, n, p.keep(), java.util.Set.of());
+            }
+        }, host.blocking());
+        return this;
+    }
+
+    private Behavior<Msg> onDestroy(Destroy d) {
+        timers.cancel("tick");
+        spec = null;
+        LevelSpec s = d.spec();
+        CompletableFuture.supplyAsync(() -> {
+            Store store = host.store(s);
+            Map<String, Observation> seen = Convergence.observe(store, host.root(s), s);
+            List<String> mine = new ArrayList<>();
+            for (Map.Entry<String, Observation> e : seen.entrySet()) {
+                // only what this level manages: never a container, never another level's dataset
+                if (e.getValue().managed() && s.id().equals(e.getValue().own(Planner.LEVEL))) mine.add(e.getKey());
+            }
+            mine.sort((a, b) -> Integer.compare(b.split("/").length, a.split("/").length));
+            for (String n : mine) {
+                for (zed.reconciler.store.Snapshot snap : store.snapshots(n)) store.destroySnapshot(n, snap.name());
+                store.destroy(n);
+            }
+            return mine;
+        }, host.blocking()).whenComplete((list, e) -> d.replyTo().tell(new Destroyed(list == null ? List.of() : list,
+                e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage())));
         return this;
     }
 
