@@ -2,11 +2,7 @@ package zed.actors.cli;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Parameters;
-import zed.config.Chain;
-import zed.config.Diagnostic;
-import zed.config.ZedfileException;
 import zed.config.eval.ChainEvaluator;
-import zed.config.eval.EvalInputs;
 
 import java.nio.file.Path;
 import java.util.Map;
@@ -24,22 +20,10 @@ final class RollbackCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = ZedCommand.zedHome();
-        ChainEvaluator.Result local;
-        try {
-            local = ChainEvaluator.evaluate(Chain.discover(dir, home, Path.of("").toAbsolutePath()), EvalInputs.local(home, new PortTable(home).load()));
-        } catch (ZedfileException e) {
-            e.diagnostics().forEach(d -> System.err.println(d.render()));
-            return 1;
-        }
-        if (!local.ok()) {
-            for (Diagnostic d : local.errors()) System.err.println(d.render());
-            return 1;
-        }
-        NodeClient node = new NodeClient(home);
-        if (!node.alive()) {
-            System.err.println("zed: no node answers at " + node.base);
-            return 1;
-        }
+        ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
+        if (local == null) return 1;
+        NodeClient node = LocalChain.node(home);
+        if (node == null) return 1;
         String id = local.leaf().id();
         NodeClient.Answer a = node.send("POST", "/v1/levels/" + id + "/rollback", Map.of("target", target));
         if (!a.ok()) {

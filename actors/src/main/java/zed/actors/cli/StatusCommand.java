@@ -6,12 +6,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
-import zed.config.Chain;
-import zed.config.Diagnostic;
 import zed.config.LevelSpec;
-import zed.config.ZedfileException;
 import zed.config.eval.ChainEvaluator;
-import zed.config.eval.EvalInputs;
 
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -27,22 +23,10 @@ final class StatusCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = ZedCommand.zedHome();
-        ChainEvaluator.Result local;
-        try {
-            local = ChainEvaluator.evaluate(Chain.discover(dir, home, Path.of("").toAbsolutePath()), EvalInputs.local(home, new PortTable(home).load()));
-        } catch (ZedfileException e) {
-            e.diagnostics().forEach(d -> System.err.println(d.render()));
-            return 1;
-        }
-        if (!local.ok()) {
-            for (Diagnostic d : local.errors()) System.err.println(d.render());
-            return 1;
-        }
-        NodeClient node = new NodeClient(home);
-        if (!node.alive()) {
-            System.err.println("zed: no node answers at " + node.base + " (start one with zed agent, or zed up)");
-            return 1;
-        }
+        ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
+        if (local == null) return 1;
+        NodeClient node = LocalChain.node(home);
+        if (node == null) return 1;
         ArrayNode all = new ObjectMapper().createArrayNode();
         for (LevelSpec l : local.levels()) {
             NodeClient.Answer a = node.get("/v1/levels/" + l.id());

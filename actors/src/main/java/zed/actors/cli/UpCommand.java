@@ -5,11 +5,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import zed.config.Chain;
-import zed.config.Diagnostic;
 import zed.config.LevelSpec;
-import zed.config.ZedfileException;
 import zed.config.eval.ChainEvaluator;
-import zed.config.eval.EvalInputs;
 import zed.config.eval.LevelPlaces;
 import zed.reconciler.host.Flock;
 
@@ -38,19 +35,9 @@ final class UpCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Path home = ZedCommand.zedHome();
-        List<Chain.Link> chain;
-        ChainEvaluator.Result local;
-        try {
-            chain = Chain.discover(dir, home, Path.of("").toAbsolutePath());
-            local = ChainEvaluator.evaluate(chain, EvalInputs.local(home, new PortTable(home).load()));
-        } catch (ZedfileException e) {
-            e.diagnostics().forEach(d -> System.err.println(d.render()));
-            return 1;
-        }
-        if (!local.ok()) {
-            for (Diagnostic d : local.errors()) System.err.println(d.render());
-            return 1;
-        }
+        ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
+        if (local == null) return 1;
+        List<Chain.Link> chain = Chain.discover(dir, home, Path.of("").toAbsolutePath());
         NodeClient node = new NodeClient(home);
         if (!node.alive() && !startNode(node, home)) return 1;
 
