@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.actors.node.NodeConfig;
-import zed.actors.node.ZedNode;
 
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -16,8 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -27,29 +23,18 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class DriftTest {
     @TempDir
     Path state;
-    ZedNode node;
+    TestNode node;
     final HttpClient http = HttpClient.newHttpClient();
     final ObjectMapper json = new ObjectMapper();
 
     @AfterEach
     void stop() throws Exception {
-        if (node == null) return;
-        send("DELETE", "/v1/levels/shop", null);
-        node.close();
-    }
-
-    JsonNode send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return json.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+        if (node != null) node.close();
     }
 
     void start() throws Exception {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
-        Files.createDirectories(state.resolve("project"));
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("source", """
+        node = TestNode.start(state);
+        node.push("shop", "project", null, """
                 level "shop" {}
                 update {
                   min_healthy_time = "500ms"
@@ -62,9 +47,7 @@ class DriftTest {
                   runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
                 }
                 """);
-        body.put("dir", state.resolve("project").toString());
-        send("PUT", "/v1/levels/shop", json.writeValueAsString(body));
-        await(() -> send("GET", "/v1/levels/shop", null), s -> s.get("state").asText().equals("Converged"), "Converged");
+        node.converged("shop", 1);
     }
 
     static <T> T await(Check<T> get, Predicate<T> ok, String what) throws Exception {
@@ -84,7 +67,7 @@ class DriftTest {
 
     /** Reads the level's event stream until an event matches, within a deadline. */
     JsonNode event(Predicate<JsonNode> ok) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/events?level=shop")).build();
+        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/v1/events?level=shop")).build();
         HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (Stream<String> lines = r.body()) {
@@ -112,12 +95,12 @@ class DriftTest {
     @Test
     void aKilledServiceIsRestartedAndTheEventSaysWhy() throws Exception {
         start();
-        JsonNode status = send("GET", "/v1/levels/shop", null);
+        JsonNode status = node.get("/v1/levels/shop");
         long pid = status.get("resources").get(1).get("pid").asLong();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("service.exec.worker"));
         assertTrue(e.get("what").asText().startsWith("restarted (restart 1) after it killed by signal 9"), e.toString());
-        JsonNode again = await(() -> send("GET", "/v1/levels/shop", null), s -> s.get("resources").get(1).get("pid").asLong() != pid
+        JsonNode again = await(() -> node.get("/v1/levels/shop"), s -> s.get("resources").get(1).get("pid").asLong() != pid
                 && s.get("resources").get(1).get("pid").asLong() != 0, "a new process");
         assertTrue(ProcessHandle.of(again.get("resources").get(1).get("pid").asLong()).map(ProcessHandle::isAlive).orElse(false));
     }

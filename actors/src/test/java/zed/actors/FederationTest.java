@@ -1,21 +1,11 @@
 package zed.actors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.actors.node.NodeConfig;
-import zed.actors.node.ZedNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
@@ -23,33 +13,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 class FederationTest {
     @TempDir
     Path state;
-    ZedNode node;
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    TestNode node;
 
     @AfterEach
     void stop() throws Exception {
-        if (node == null) return;
-        send("DELETE", "/v1/levels/infra?cascade=true", null);
-        node.close();
+        if (node != null) node.close();
     }
 
-    record Answer(int status, JsonNode body) {
-    }
-
-    Answer send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), json.readTree(r.body()));
-    }
-
-    Answer push(String id, String dir, String parent, String source) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("source", source);
-        body.put("dir", state.resolve(dir).toString());
-        if (parent != null) body.put("parent", parent);
-        return send("PUT", "/v1/levels/" + id, json.writeValueAsString(body));
+    TestNode.Answer push(String id, String dir, String parent, String source) throws Exception {
+        return node.push(id, dir, parent, source);
     }
 
     static String infra(int dbPort) {
@@ -78,20 +50,12 @@ class FederationTest {
             """;
 
     JsonNode await(String id, java.util.function.Predicate<JsonNode> ok, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = send("GET", "/v1/levels/" + id, null).body();
-            if (ok.test(last)) return last;
-            Thread.sleep(100); // polling interval of a deadline wait
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+        return node.await(id, ok, what);
     }
 
     @Test
     void aChangedParentCascadesToTheChildThatReadItAndLeavesTheOtherAlone() throws Exception {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = TestNode.start(state);
         push("infra", "infra", null, infra(5432));
         push("infra/shop", "infra/shop", "infra", READS_DB);
         push("infra/blog", "infra/blog", "infra", READS_NOTHING);
@@ -101,21 +65,20 @@ class FederationTest {
         JsonNode shop = await("infra/shop", s -> s.get("revision").asLong() == 2, "the cascade to reach shop");
         assertEquals(2, shop.get("revision").asLong());
         await("infra/shop", s -> s.get("state").asText().equals("Converged") && s.get("desiredRevision").asLong() == 2, "shop revision 2 to converge");
-        assertEquals(1, send("GET", "/v1/levels/infra/blog", null).body().get("revision").asLong(), "blog read nothing that changed");
+        assertEquals(1, node.get("/v1/levels/infra/blog").get("revision").asLong(), "blog read nothing that changed");
     }
 
     @Test
     void stoppingALevelWithChildrenIsRefusedUnlessItCascades() throws Exception {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = TestNode.start(state);
         push("infra", "infra", null, infra(5432));
         push("infra/shop", "infra/shop", "infra", READS_DB);
-        Answer refused = send("DELETE", "/v1/levels/infra", null);
+        TestNode.Answer refused = node.send("DELETE", "/v1/levels/infra", null);
         assertEquals(409, refused.status());
         assertEquals("level infra has levels below it (infra/shop); stop them first, or ask for ?cascade=true",
                 refused.body().get("errors").get(0).get("message").asText());
-        assertEquals(200, send("DELETE", "/v1/levels/infra?cascade=true", null).status());
-        assertEquals("Stopped", send("GET", "/v1/levels/infra/shop", null).body().get("state").asText());
-        assertEquals("Stopped", send("GET", "/v1/levels/infra", null).body().get("state").asText());
+        assertEquals(200, node.send("DELETE", "/v1/levels/infra?cascade=true", null).status());
+        assertEquals("Stopped", node.get("/v1/levels/infra/shop").get("state").asText());
+        assertEquals("Stopped", node.get("/v1/levels/infra").get("state").asText());
     }
 }

@@ -1,23 +1,13 @@
 package zed.actors;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.actors.node.NodeConfig;
-import zed.actors.node.ZedNode;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.function.Predicate;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -27,25 +17,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 class RollbackTest {
     @TempDir
     Path state;
-    ZedNode node;
-    final HttpClient http = HttpClient.newHttpClient();
-    final ObjectMapper json = new ObjectMapper();
+    TestNode node;
 
     @AfterEach
     void stop() throws Exception {
-        if (node == null) return;
-        send("DELETE", "/v1/levels/shop", null);
-        node.close();
-    }
-
-    record Answer(int status, JsonNode body) {
-    }
-
-    Answer send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        return new Answer(r.statusCode(), json.readTree(r.body()));
+        if (node != null) node.close();
     }
 
     String level(String greeting, String props) {
@@ -64,44 +40,28 @@ class RollbackTest {
     }
 
     void push(String source) throws Exception {
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("source", source);
-        body.put("dir", state.resolve("project").toString());
-        send("PUT", "/v1/levels/shop", json.writeValueAsString(body));
-    }
-
-    JsonNode await(Predicate<JsonNode> ok, String what) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            last = send("GET", "/v1/levels/shop", null).body();
-            if (ok.test(last)) return last;
-            Thread.sleep(100); // polling interval of a deadline wait
-        }
-        throw new AssertionError("timed out waiting for " + what + "; last: " + last);
+        node.push("shop", "project", null, source);
     }
 
     @Test
     void rollingBackToARevisionBringsItsDataStateAndVersionBack() throws Exception {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
-        Files.createDirectories(state.resolve("project"));
+        node = TestNode.start(state);
         push(level("v1", ""));
-        await(s -> s.get("state").asText().equals("Converged"), "v1");
+        node.converged("shop", 1);
         Path data = state.resolve("store/data/data.txt");
         Files.writeString(data, "written under v1");
         push(level("v2", " properties = { \"com.acme:tier\" = \"gold\" } "));
-        await(s -> s.get("state").asText().equals("Converged") && s.get("desiredRevision").asLong() == 2, "v2");
+        node.converged("shop", 2);
         Files.writeString(data, "written under v2");
         assertEquals("v2\n", Files.readString(state.resolve("greeting.txt")));
 
-        Answer bad = send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:9\"}");
+        TestNode.Answer bad = node.send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:9\"}");
         assertEquals(404, bad.status());
         assertTrue(bad.body().get("errors").get(0).get("message").asText().contains("no snapshot matches @rev:9"), bad.body().toString());
 
-        Answer accepted = send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:1\"}");
+        TestNode.Answer accepted = node.send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:1\"}");
         assertEquals(202, accepted.status(), accepted.body().toString());
-        JsonNode back = await(s -> s.get("state").asText().equals("Converged") && s.get("desiredRevision").asLong() == 1, "the rollback to converge");
+        JsonNode back = node.converged("shop", 1);
         assertEquals(2, back.get("revision").asLong());
         assertEquals("written under v1", Files.readString(data));
         String props = Files.readString(state.resolve("store/data/.zed-properties.json"));
