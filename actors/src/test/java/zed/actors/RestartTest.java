@@ -53,4 +53,31 @@ class RestartTest {
         long twins = ProcessHandle.allProcesses().filter(h -> h.info().commandLine().map(c -> c.contains("started.log")).orElse(false)).count();
         assertEquals(1, twins, "not started twice");
     }
+
+    @Test
+    void aForcedRestartRestartsTheServicesWithoutANewRevision() throws Exception {
+        node = TestNode.start(state);
+        String source = """
+                level "shop" {}
+                update {
+                  min_healthy_time = "500ms"
+                }
+                service "exec" "worker" {
+                  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
+                }
+                """;
+        node.push("shop", "project", null, source);
+        long pid = converged().get("resources").get(0).get("pid").asLong();
+        java.util.Map<String, Object> body = new java.util.LinkedHashMap<>();
+        body.put("source", source);
+        body.put("dir", state.resolve("project").toString());
+        body.put("restart", true);
+        JsonNode answer = node.send("PUT", "/v1/levels/shop", node.json.writeValueAsString(body)).body();
+        assertEquals(false, answer.get("changed").asBoolean());
+        assertEquals(true, answer.get("restarted").asBoolean());
+        JsonNode after = node.await("shop", s -> s.get("state").asText().equals("Converged") && s.get("resources").get(0).get("pid").asLong() != pid
+                && s.get("resources").get(0).get("pid").asLong() > 0, "a new process");
+        assertEquals(1, after.get("revision").asLong(), "no new revision");
+        assertTrue(!ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the old process was stopped");
+    }
 }

@@ -32,6 +32,9 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--timeout", paramLabel = "DURATION", description = "how long to wait for each level to converge (default 10m)")
     String timeout = "10m";
 
+    @Option(names = "--restart", description = "restart the leaf level's services even when nothing changed")
+    boolean restart;
+
     @Override
     public Integer call() throws Exception {
         Path home = ZedCommand.zedHome();
@@ -57,13 +60,15 @@ final class UpCommand implements Callable<Integer> {
                 body.put("filename", chain.get(i).file().getFileName().toString());
                 body.put("dir", chain.get(i).file().toAbsolutePath().getParent().toString());
                 if (parent != null) body.put("parent", parent);
+                if (restart && i == chain.size() - 1) body.put("restart", true);
                 NodeClient.Answer a = node.send("PUT", "/v1/levels/" + l.id(), body);
                 if (!a.ok()) {
                     a.errors().forEach(System.err::println);
                     return 1;
                 }
                 long rev = a.body().get("revision").asLong();
-                System.out.println(l.id() + ": revision " + rev + (a.body().get("changed").asBoolean() ? "" : " (unchanged)"));
+                System.out.println(l.id() + ": revision " + rev + (a.body().get("changed").asBoolean() ? ""
+                        : a.body().path("restarted").asBoolean() ? " (unchanged, services restarting)" : " (unchanged)"));
                 // a child never converges before its parent is Converged
                 if (!follow(node, l.id(), rev, home)) return 1;
                 parent = l.id();

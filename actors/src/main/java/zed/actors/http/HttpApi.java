@@ -230,7 +230,7 @@ public final class HttpApi extends AllDirectives {
                 state(c).thenAccept(st -> {
                     if (!st.exists() || st.stopped()) return;
                     ancestors(st.parent(), new ArrayList<>()).thenCompose(chain -> chain == null ? done(null)
-                            : evaluate(c, st.source(), st.filename(), st.dir(), st.parent(), chain));
+                            : evaluate(c, st.source(), st.filename(), st.dir(), st.parent(), chain, false));
                 });
             }
         });
@@ -335,13 +335,14 @@ public final class HttpApi extends AllDirectives {
         String dir = text(req, "dir");
         String filename = req.hasNonNull("filename") ? text(req, "filename") : Chain.FILENAME;
         String parent = req.hasNonNull("parent") ? text(req, "parent") : null;
+        boolean restart = req.path("restart").asBoolean(false);
         if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null)) {
             return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
         }
         if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         return ancestors(parent, new ArrayList<>()).thenCompose(chain -> chain == null
                 ? done(error(StatusCodes.CONFLICT, "the parent level " + parent + " does not exist: push it first"))
-                : evaluate(id, source, filename, dir, parent, chain));
+                : evaluate(id, source, filename, dir, parent, chain, restart));
     }
 
     /** The levels above, root first; null when one of them does not exist. */
@@ -355,7 +356,8 @@ public final class HttpApi extends AllDirectives {
         });
     }
 
-    private CompletionStage<HttpResponse> evaluate(String id, String source, String filename, String dir, String parent, List<LevelEntity.State> above) {
+    private CompletionStage<HttpResponse> evaluate(String id, String source, String filename, String dir, String parent, List<LevelEntity.State> above,
+                                                   boolean restart) {
         List<Chain.Link> links = new ArrayList<>();
         Map<Path, byte[]> contents = new HashMap<>();
         Map<String, Integer> ports = new HashMap<>();
@@ -385,13 +387,14 @@ public final class HttpApi extends AllDirectives {
                 if (k.startsWith(id + "|")) mineOnly.put(k, v);
             });
             return entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
-                    mineOnly, reply), ASK).thenApply(a -> {
+                    mineOnly, restart, reply), ASK).thenApply(a -> {
                 if (a.changed()) cascade(id);
                 ObjectNode o = JSON.createObjectNode();
                 o.put("level", a.level());
                 o.put("revision", a.revision());
                 o.put("hash", a.hash());
                 o.put("changed", a.changed());
+                if (restart && !a.changed()) o.put("restarted", true);
                 return json(StatusCodes.OK, o);
             });
         });

@@ -43,8 +43,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     /** A resolved spec to accept. {@code specJson} is the LevelSpec as JSON; {@code ports} the allocations it used. */
+    /** @param restart restart the services even when the spec is the same ({@code zed up --restart}) */
     public record Accept(String hash, String source, String filename, String dir, String parent, String specJson,
-                         Map<String, Integer> ports, ActorRef<Accepted> replyTo) implements Command {
+                         Map<String, Integer> ports, boolean restart, ActorRef<Accepted> replyTo) implements Command {
     }
 
     public record Accepted(String level, long revision, String hash, boolean changed) implements JsonEvent {
@@ -84,6 +85,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public record ConvergeStarted(long revision) implements Event {
     }
 
+    /** An operator forced the services of the revision to restart; {@code generation} counts such restarts. */
+    public record RestartRequested(long revision, long generation) implements Event {
+    }
+
     public record SnapshotTaken(long revision, String snapshot) implements Event {
     }
 
@@ -110,7 +115,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
      */
     public record State(String level, long revision, String hash, String source, String filename, String dir, String parent,
                         String specJson, Map<String, Integer> ports, long desired, String phase, long stableRevision,
-                        String stableSpecJson, String lastError, Map<Long, String> specs) implements JsonEvent {
+                        String stableSpecJson, String lastError, Map<Long, String> specs, long generation) implements JsonEvent {
         /** How many recent revisions' specs are kept, for rollbacks to them. */
         static final int KEPT = 20;
 
@@ -143,7 +148,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         }
 
         State with(long desired, String phase, long stable, String stableJson, String error) {
-            return new State(level, revision, hash, source, filename, dir, parent, specJson, ports, desired, phase, stable, stableJson, error, specs);
+            return new State(level, revision, hash, source, filename, dir, parent, specJson, ports, desired, phase, stable, stableJson, error, specs, generation);
         }
     }
 
@@ -174,7 +179,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     @Override
     public State emptyState() {
-        return new State(level, 0, null, null, null, null, null, null, Map.of(), 0, "None", 0, null, null, Map.of());
+        return new State(level, 0, null, null, null, null, null, null, Map.of(), 0, "None", 0, null, null, Map.of(), 0);
     }
 
     @Override
@@ -223,6 +228,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     private Effect<Event, State> onAccept(State s, Accept c) {
         if (c.hash().equals(s.hash()) && !s.stopped()) {
+            if (c.restart()) {
+                return Effect().persist(new RestartRequested(s.desired(), s.generation() + 1)).thenRun(st -> {
+                    c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false));
+                    startResources(st, st.desiredSpec(), st.desired(), false);
+                });
+            }
             return Effect().none().thenRun(st -> c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false)));
         }
         long rev = s.revision() + 1;
@@ -296,6 +307,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private void convergeNow(LevelSpec spec, long rev, boolean snapshot) {
+
         if (datasets == null) {
             datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
         }
@@ -304,14 +316,14 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         datasets.tell(new DatasetsActor.Apply(rev, spec, snapshot));
     }
 
-    private void startServices(LevelSpec spec, long rev) {
+    private void startServices(LevelSpec spec, long rev, long generation) {
         Set<String> wanted = new java.util.HashSet<>();
         for (LevelSpec.ServiceSpec svc : spec.services()) {
             String name = svc.kind() + "." + svc.name();
             wanted.add(name);
             ActorRef<ServiceActor.Msg> a = services.computeIfAbsent(name, n -> ctx.spawn(
                     ServiceActor.create(host, ctx.messageAdapter(ServiceActor.Report.class, FromService::new)), "service-" + n));
-            a.tell(new ServiceActor.Run(rev, spec, svc));
+            a.tell(new ServiceActor.Run(rev, spec, svc, generation));
         }
         for (Map.Entry<String, ActorRef<ServiceActor.Msg>> e : new ArrayList<>(services.entrySet())) {
             if (!wanted.contains(e.getKey())) {
@@ -345,7 +357,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 if (spec.services().isEmpty()) {
                     ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null, 0, null)));
                 } else {
-                    startServices(spec, st.desired());
+                    startServices(spec, st.desired(), st.generation());
                 }
             });
         }
@@ -420,7 +432,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public EventHandler<State, Event> eventHandler() {
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(SpecAccepted.class, (s, e) -> new State(level, e.revision(), e.hash(), e.source(), e.filename(), e.dir(), e.parent(),
-                        e.specJson(), e.ports(), e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null, s.plus(e.revision(), e.specJson())))
+                        e.specJson(), e.ports(), e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null, s.plus(e.revision(), e.specJson()),
+                        s.generation()))
+                .onEvent(RestartRequested.class, (s, e) -> new State(level, s.revision(), s.hash(), s.source(), s.filename(), s.dir(), s.parent(),
+                        s.specJson(), s.ports(), s.desired(), "Converging", s.stableRevision(), s.stableSpecJson(), null, s.specs(), e.generation()))
                 .onEvent(ConvergeStarted.class, (s, e) -> s.with(e.revision(), "Converging", s.stableRevision(), s.stableSpecJson(), null))
                 .onEvent(SnapshotTaken.class, (s, e) -> s)
                 .onEvent(DriftCorrected.class, (s, e) -> s)

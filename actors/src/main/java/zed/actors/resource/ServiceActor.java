@@ -26,7 +26,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     }
 
     /** Run this spec at this revision (a new revision, or the stable one after a revert). */
-    public record Run(long rev, LevelSpec level, LevelSpec.ServiceSpec spec) implements Msg {
+    public record Run(long rev, LevelSpec level, LevelSpec.ServiceSpec spec, long restartGeneration) implements Msg {
     }
 
     public record Stop(ActorRef<Stopped> replyTo) implements Msg {
@@ -82,7 +82,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private Behavior<Msg> onRun(Run r) {
         LevelHost h = host;
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
-                System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10));
+                System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
         run = new ServiceRun(c, r.spec());
         current = r;
         reported = false;

@@ -48,7 +48,13 @@ public final class ServiceRun {
      * @param jails the jail driver of this host, or null where no service of the level is jailed
      */
     public record Context(LevelSpec level, long rev, Store store, String root, Path state, Secrets secrets,
-                          Function<String, String> hostEnv, JailDriver jails, Launcher launcher, Clock clock, Duration stopGrace) {
+                          Function<String, String> hostEnv, JailDriver jails, Launcher launcher, Clock clock, Duration stopGrace,
+                          long restartGeneration) {
+        /** @param restartGeneration bumped by an operator's forced restart ({@code zed up --restart}); 0 before any */
+        public Context(LevelSpec level, long rev, Store store, String root, Path state, Secrets secrets, Function<String, String> hostEnv,
+                       JailDriver jails, Launcher launcher, Clock clock, Duration stopGrace) {
+            this(level, rev, store, root, state, secrets, hostEnv, jails, launcher, clock, stopGrace, 0);
+        }
     }
 
     /** What {@link #reconcile} and {@link #probe} say: the process and the gate of this revision. */
@@ -181,6 +187,8 @@ public final class ServiceRun {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(json.getBytes(StandardCharsets.UTF_8));
             md.update(("\0" + sourceRevision + "\0" + filesDigest).getBytes(StandardCharsets.UTF_8));
+            // a forced restart is a change of what must run, without a change of the spec
+            if (ctx.restartGeneration() > 0) md.update(("\0restart " + ctx.restartGeneration()).getBytes(StandardCharsets.UTF_8));
             return HexFormat.of().formatHex(md.digest()).substring(0, 16);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
