@@ -93,7 +93,8 @@ public final class ServiceRun {
         if (spec.jail() != null) {
             LevelSpec.JailSpec j = ctx.level().jails().stream().filter(x -> x.name().equals(spec.jail())).findFirst().orElseThrow();
             JailSetup setup = JailSetup.of(ctx.level(), j);
-            ctx.jails().ensure(setup);
+            zed.reconciler.jail.JailState jail = ctx.jails().ensure(setup);
+            stampJail(j.dataset(), jail);
             argv = ctx.jails().wrap(setup, argv);
             jailHash = ctx.jails().confHash(setup); // a changed jail restarts its services
         }
@@ -158,6 +159,18 @@ public final class ServiceRun {
                 : v instanceof Verdict.Failed f ? "failed rev " + ctx.rev() + ": " + f.reason() : "pending rev " + ctx.rev();
         supervisor.stampHealth(word.length() > 1000 ? word.substring(0, 1000) : word);
         return new Status(s, v, specHash);
+    }
+
+    /** A jail's state goes on its dataset (STATE.md: com.zed:jail, com.zed:jail.conf-hash), only what changed. */
+    private void stampJail(String jailDataset, zed.reconciler.jail.JailState jail) {
+        String ds = Planner.full(ctx.root(), jailDataset);
+        if (!ctx.store().exists(ds)) return; // the level's datasets converge first; the next reconcile stamps it
+        Map<String, String> own = ctx.store().zedState(ds);
+        Map<String, String> changed = new LinkedHashMap<>();
+        jail.stamp().forEach((k, v) -> {
+            if (!v.equals(own.get(k))) changed.put(k, v);
+        });
+        if (!changed.isEmpty()) ctx.store().set(ds, changed);
     }
 
     /** The dataset its stamps live on: its own, or the implicit one, made (stamped as Zed's) when missing. */

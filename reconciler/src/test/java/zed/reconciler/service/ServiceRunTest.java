@@ -176,7 +176,9 @@ class ServiceRunTest {
             if ("1".equals(System.getenv("ZED_REQUIRE_BWRAP"))) throw new AssertionError("ZED_REQUIRE_BWRAP=1 but bwrap is missing");
             org.junit.jupiter.api.Assumptions.assumeTrue(false, "no bwrap");
         }
-        Path root = Files.createDirectories(tmp.resolve("jailroot"));
+        store.create("jails", Map.of());
+        store.create("jails/web", Map.of("com.zed:managed", "true"));
+        Path root = store.mountpoint("jails/web");
         LevelSpec.DatasetSpec ds = new LevelSpec.DatasetSpec("jails/web", root.toString(), Map.of(), P);
         LevelSpec.JailSpec jail = new LevelSpec.JailSpec("web", "jails/web", "web.local", null, null, false, Map.of(), List.of(), P);
         var spec = new LevelSpec.ServiceSpec("exec", "web", null, "web", null, Map.of(), Map.of(), List.of(),
@@ -196,6 +198,8 @@ class ServiceRunTest {
             Thread.sleep(20); // polling a deadline wait
         }
         assertEquals("web.local\n", Files.readString(root.resolve("hostname.txt")), "it sees its own hostname");
+        assertEquals("web", store.zedState("jails/web").get("com.zed:jail"), "the jail's state is stamped on its dataset");
+        assertEquals(jails.confHash(zed.reconciler.jail.JailSetup.of(level, jail)), store.zedState("jails/web").get("com.zed:jail.conf-hash"));
         long inside = Long.parseLong(Files.readString(root.resolve("pid.txt")).trim());
         assertTrue(inside < 10 && inside != s.process().pid(), "it sees its own pid namespace: pid " + inside);
         r.stop();
