@@ -102,7 +102,8 @@ class ConvergeTest {
 
     @Test
     void aPushConvergesTheDatasetsAndTheServiceAndStampsThem() throws Exception {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults()
+                .withEndpoint("127.0.0.1", 0).withTickInterval(Duration.ofMillis(300))));
         int port = freePort();
         Files.createDirectories(state.resolve("project"));
         assertEquals(1, push("shop", level(port, "ok v1", "v1", "")).get("revision").asLong());
@@ -118,6 +119,17 @@ class ConvergeTest {
         String props = Files.readString(state.resolve("store/apps/web/.zed-properties.json"));
         assertTrue(props.contains("\"com.zed:level\" : \"shop\"") && props.contains("\"com.zed:rev\" : \"1\""), props);
         assertTrue(props.contains("\"com.zed:pid\" : \"" + pid + "\""), "the service's stamps are on its dataset: " + props);
+
+        // and the node's metrics saw it: a converge, and passing http probes
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        String metrics = "";
+        while (!(metrics.contains("zed_converges_total{") && metrics.contains("result=\"converged\"") && metrics.contains("zed_probes_total{"))) {
+            if (System.nanoTime() > deadline) throw new AssertionError("metrics never showed the converge and the probes:\n" + metrics);
+            Thread.sleep(200); // polling interval of a deadline wait (Kamon publishes on its tick)
+            metrics = http.send(HttpRequest.newBuilder(node.telemetry().metricsUri()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        }
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("zed_probes_total{") && l.contains("kind=\"http\"") && l.contains("result=\"passed\"")
+                && !l.endsWith(" 0.0")), metrics);
     }
 
     @Test

@@ -84,6 +84,8 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
                 System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
         run = new ServiceRun(c, r.spec());
+        zed.actors.telemetry.ZedMetrics m = h.metrics();
+        run.probeListener(m::probe);
         current = r;
         reported = false;
         timers.startTimerWithFixedDelay("tick", new Tick(), TICK);

@@ -67,6 +67,17 @@ public final class ServiceRun {
     private final ServiceSupervisor supervisor;
     private final Map<String, Probe> probes;
     private HealthGate gate;
+    private ProbeListener probeListener = (probe, result, took) -> { };
+
+    /** Who hears each probe's result and latency (the node's metrics). */
+    @FunctionalInterface
+    public interface ProbeListener {
+        void probed(Probe probe, ProbeResult result, Duration took);
+    }
+
+    public synchronized void probeListener(ProbeListener l) {
+        this.probeListener = l;
+    }
     private long knownPid;
     private String specHash;
 
@@ -134,7 +145,9 @@ public final class ServiceRun {
     public synchronized Status probe() {
         if (gate == null) return new Status(supervisor.status(), null, specHash);
         for (Map.Entry<String, Probe> p : probes.entrySet()) {
+            long t0 = System.nanoTime();
             ProbeResult r = p.getValue().run(() -> ctx.clock().instant());
+            probeListener.probed(p.getValue(), r, Duration.ofNanos(System.nanoTime() - t0));
             gate = gate.on(new GateEvent.ProbeReported(p.getKey(), r));
         }
         return record(supervisor.status());
