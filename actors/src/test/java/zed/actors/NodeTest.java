@@ -174,6 +174,36 @@ class NodeTest {
     }
 
     @Test
+    void sudoHooksRunOnlyWhenAskedThroughThePrivilegeCommand() throws Exception {
+        System.setProperty("zed.sudo.command", "env ZED_PRIVILEGED=1 /bin/sh -c");
+        try {
+            start();
+            Path marker = state.resolve("resolver.txt");
+            String source = """
+                    level "shop" {}
+                    service "exec" "web" {
+                      runtime { cmd = ["/bin/sh", "-c", "sleep 1000"] }
+                      sudo "resolver" {
+                        check  = "grep -q 8080 %1$s"
+                        apply  = "test \\"$ZED_PRIVILEGED\\" = 1 && echo port 8080 > %1$s"
+                        verify = "grep -q 8080 %1$s"
+                      }
+                    }
+                    """.formatted(marker);
+            call("PUT", "/v1/levels/shop", push(source, "/srv/shop", null));
+            assertFalse(Files.exists(marker), "a converge never runs a sudo hook");
+            Answer first = call("POST", "/v1/levels/shop/sudo", null);
+            assertEquals(200, first.status(), first.body().toString());
+            assertEquals("APPLIED", first.body().get("hooks").get(0).get("outcome").asText(), first.body().toString());
+            assertEquals("port 8080\n", Files.readString(marker));
+            assertEquals("SKIPPED", call("POST", "/v1/levels/shop/sudo", null).body().get("hooks").get(0).get("outcome").asText(),
+                    "a passing check skips the hook");
+        } finally {
+            System.clearProperty("zed.sudo.command");
+        }
+    }
+
+    @Test
     void stoppingALevelIsRecorded() throws Exception {
         start();
         call("PUT", "/v1/levels/shop", push(SHOP, "/srv/shop", null));

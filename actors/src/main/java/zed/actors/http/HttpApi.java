@@ -81,6 +81,10 @@ public final class HttpApi extends AllDirectives {
                         pathEndOrSingleSlash(() -> get(this::list)),
                         extractUnmatchedPath(rest -> {
                             String id = rest.startsWith("/") ? rest.substring(1) : rest;
+                            if (id.endsWith("/sudo")) {
+                                String level = id.substring(0, id.length() - 5);
+                                return post(() -> completeWithFuture(sudo(level)));
+                            }
                             if (id.endsWith("/rollback")) {
                                 String level = id.substring(0, id.length() - 9);
                                 return post(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(level, body)))));
@@ -268,6 +272,38 @@ public final class HttpApi extends AllDirectives {
                 o.put("state", "RollingBack");
                 return json(StatusCodes.ACCEPTED, o);
             });
+        }, host.blocking());
+    }
+
+    /**
+     * POST sudo: the {@code sudo} hooks of the level's services, on this host, in order: check unprivileged, apply
+     * through the privilege command (ZED_SUDO_COMMAND or the system property zed.sudo.command, default
+     * "sudo /bin/sh -c"), verify. Never part of a converge: only this call runs them.
+     */
+    private CompletionStage<HttpResponse> sudo(String id) {
+        return state(id).thenApplyAsync(s -> {
+            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            String prefix = System.getProperty("zed.sudo.command", System.getenv().getOrDefault("ZED_SUDO_COMMAND", ""));
+            List<String> privilege = prefix.isBlank() ? zed.reconciler.host.SudoHooks.DEFAULT_PRIVILEGE : List.of(prefix.trim().split("\\s+"));
+            zed.reconciler.host.SudoHooks hooks = new zed.reconciler.host.SudoHooks(privilege, zed.reconciler.host.SudoHooks.DEFAULT_TIMEOUT, System.getenv());
+            ObjectNode o = JSON.createObjectNode();
+            o.put("level", id);
+            ArrayNode reports = o.putArray("hooks");
+            try {
+                for (LevelSpec.ServiceSpec svc : s.desiredSpec().services()) {
+                    for (zed.reconciler.host.SudoHooks.Report r : hooks.run(svc.sudo())) {
+                        ObjectNode n = reports.addObject();
+                        n.put("service", svc.ref());
+                        n.put("hook", r.hook().name());
+                        n.put("outcome", r.outcome().name());
+                        n.put("detail", r.detail());
+                    }
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return error(StatusCodes.SERVICE_UNAVAILABLE, "interrupted while running the hooks");
+            }
+            return json(StatusCodes.OK, o);
         }, host.blocking());
     }
 
