@@ -130,6 +130,8 @@ class ConvergeTest {
         }
         assertTrue(metrics.lines().anyMatch(l -> l.startsWith("zed_probes_total{") && l.contains("kind=\"http\"") && l.contains("result=\"passed\"")
                 && !l.endsWith(" 0.0")), metrics);
+        assertTrue(metrics.lines().anyMatch(l -> l.startsWith("zed_resources{") && l.contains("kind=\"service\"") && l.contains("state=\"converged\"")
+                && l.endsWith(" 1.0")), metrics);
     }
 
     @Test

@@ -334,6 +334,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Effect<Event, State> onDatasets(State s, DatasetsActor.Report r) {
+        LevelSpec current = s.desiredSpec();
+        if (current != null) {
+            zed.actors.telemetry.ResourceState rs = r.error() != null ? zed.actors.telemetry.ResourceState.FAILED : zed.actors.telemetry.ResourceState.CONVERGED;
+            for (LevelSpec.DatasetSpec d : current.datasets()) host.metrics().resourceState(level + "/dataset/" + d.name(), zed.actors.telemetry.ResourceKind.DATASET, rs);
+        }
         if (!r.applied() && !r.rolledBack().isEmpty() && !s.stopped()) {
             // an operator's rollback finished: the datasets carry revision `to` now; converge its spec again
             long to = r.restoredRevision() == null ? s.desired() : r.restoredRevision();
@@ -366,6 +371,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     private Effect<Event, State> onService(State s, ServiceActor.Report r) {
         ServiceActor.Report before = r.ref().isEmpty() ? null : reports.put(r.ref(), r);
+        if (!r.ref().isEmpty()) {
+            zed.actors.telemetry.ResourceState rs = switch (r.gate()) {
+                case "passed" -> zed.actors.telemetry.ResourceState.CONVERGED;
+                case "failed" -> zed.actors.telemetry.ResourceState.FAILED;
+                case "stopped" -> zed.actors.telemetry.ResourceState.STOPPED;
+                default -> zed.actors.telemetry.ResourceState.CONVERGING;
+            };
+            host.metrics().resourceState(level + "/" + r.ref(), zed.actors.telemetry.ResourceKind.SERVICE, rs);
+        }
         if (before != null && before.rev() == r.rev() && r.restarts() > before.restarts() && r.rev() == s.desired()) {
             // a killed or crashed service was restarted: that is drift corrected, and the event says why
             Event restarted = new DriftCorrected(r.rev(), r.ref(), "restarted (restart " + r.restarts() + ") after it " + r.lastExit());
