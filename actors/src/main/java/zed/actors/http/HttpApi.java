@@ -18,9 +18,6 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.PersistenceQuery;
-import org.apache.pekko.stream.javadsl.Sink;
 import zed.actors.level.LevelEntity;
 import zed.actors.node.NodeConfig;
 import zed.config.Chain;
@@ -140,9 +137,7 @@ public final class HttpApi extends AllDirectives {
     }
 
     private Route list() {
-        CompletionStage<HttpResponse> r = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
-                .currentPersistenceIds().filter(id -> id.startsWith("level|")).map(id -> id.substring(6)).runWith(Sink.seq(), system)
-                .thenApply(ids -> {
+        CompletionStage<HttpResponse> r = levelIds().thenApply(ids -> {
                     ObjectNode o = JSON.createObjectNode();
                     ArrayNode a = o.putArray("levels");
                     ids.stream().sorted().forEach(a::add);
@@ -203,9 +198,7 @@ public final class HttpApi extends AllDirectives {
 
     /** Every level id on this node. Level ids are paths, so the levels below X are those starting with "X/". */
     private CompletionStage<List<String>> levelIds() {
-        return PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier())
-                .currentPersistenceIds().filter(p -> p.startsWith("level|")).map(p -> p.substring(6)).runWith(Sink.seq(), system)
-                .thenApply(ArrayList::new);
+        return LevelEntity.ids(system);
     }
 
     private CompletionStage<List<String>> runningChildren(String id) {

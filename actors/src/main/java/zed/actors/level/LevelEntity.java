@@ -173,6 +173,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         this.host = host;
     }
 
+    /** Every level id in the journal (persistence ids "level|<id>"). */
+    public static java.util.concurrent.CompletionStage<List<String>> ids(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+        return org.apache.pekko.persistence.query.PersistenceQuery.get(system)
+                .getReadJournalFor(org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
+                        org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
+                .currentPersistenceIds().filter(p -> p.startsWith("level|")).map(p -> p.substring(6))
+                .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system).thenApply(ArrayList::new);
+    }
+
     public static Behavior<Command> create(String level, LevelHost host) {
         return Behaviors.setup(ctx -> new LevelEntity(ctx, level, host));
     }
@@ -260,16 +269,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private Effect<Event, State> onRollbackTo(State s, RollbackTo c) {
         if (!s.exists() || s.stopped()) return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
         reports.clear();
-        LevelSpec scope = s.desiredSpec();
-        if (datasets == null) {
-            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
-        }
-        // services first, as for a revert; the datasets move once they have stopped
-        pendingStops = services.size();
-        rollbackAfterStops = new DatasetsActor.Rollback(c.target(), s.desired(), scope, null);
-        if (pendingStops == 0) rollbackNow();
-        ActorRef<ServiceActor.Stopped> replies = ctx.messageAdapter(ServiceActor.Stopped.class, ServiceStopped::new);
-        for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
+        stopServicesThenRollBack(new DatasetsActor.Rollback(c.target(), s.desired(), s.desiredSpec(), null));
         return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
     }
 
@@ -308,12 +308,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     private void convergeNow(LevelSpec spec, long rev, boolean snapshot) {
 
-        if (datasets == null) {
-            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
-        }
         reports.clear();
         convergeStarted = java.time.Instant.now();
-        datasets.tell(new DatasetsActor.Apply(rev, spec, snapshot));
+        datasets().tell(new DatasetsActor.Apply(rev, spec, snapshot));
     }
 
     private void startServices(LevelSpec spec, long rev, long generation) {
@@ -421,13 +418,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         if (s.desired() != r.from() || s.stopped()) return Effect().none();
         return Effect().persist(new RolledBack(r.from(), r.to())).thenRun(st -> {
             reports.clear();
-            // STATE.md: stop the level's services, then roll the data back (a running service would hold its files
-            // and its ports, and its stamps would be rolled away from under it)
-            pendingStops = services.size();
-            rollbackAfterStops = new DatasetsActor.Rollback("@rev:" + (r.from() - 1), r.to(), st.desiredSpec());
-            if (pendingStops == 0) rollbackNow();
-            ActorRef<ServiceActor.Stopped> replies = ctx.messageAdapter(ServiceActor.Stopped.class, ServiceStopped::new);
-            for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
+            // the snapshot taken before deploying the failed revision holds the state it replaced
+            stopServicesThenRollBack(new DatasetsActor.Rollback("@rev:" + (r.from() - 1), r.to(), st.desiredSpec()));
         });
     }
 
@@ -437,9 +429,29 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private int pendingStops;
     private DatasetsActor.Rollback rollbackAfterStops;
 
+    /**
+     * STATE.md: stop the level's services, then roll the data back (a running service would hold its files and its
+     * ports, and its stamps would be rolled away from under it). The rollback waits for every Stopped.
+     */
+    private void stopServicesThenRollBack(DatasetsActor.Rollback rollback) {
+        pendingStops = services.size();
+        rollbackAfterStops = rollback;
+        if (pendingStops == 0) rollbackNow();
+        ActorRef<ServiceActor.Stopped> replies = ctx.messageAdapter(ServiceActor.Stopped.class, ServiceStopped::new);
+        for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
+    }
+
     private void rollbackNow() {
-        if (rollbackAfterStops != null && datasets != null) datasets.tell(rollbackAfterStops);
+        if (rollbackAfterStops != null) datasets().tell(rollbackAfterStops);
         rollbackAfterStops = null;
+    }
+
+    /** The level's datasets actor, spawned when first needed. */
+    private ActorRef<DatasetsActor.Msg> datasets() {
+        if (datasets == null) {
+            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
+        }
+        return datasets;
     }
 
     @Override

@@ -123,11 +123,7 @@ public final class ZedNode implements AutoCloseable {
 
     /** Every level in the journal is woken at start, so that its resources are supervised again without waiting for a request. */
     private static void wakeLevels(ActorSystem<Void> system) throws Exception {
-        var ids = org.apache.pekko.persistence.query.PersistenceQuery.get(system)
-                .getReadJournalFor(org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.class,
-                        org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal.Identifier())
-                .currentPersistenceIds().filter(p -> p.startsWith("level|")).map(p -> p.substring(6))
-                .runWith(org.apache.pekko.stream.javadsl.Sink.seq(), system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
         ClusterSharding sharding = ClusterSharding.get(system);
         for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
     }

@@ -25,10 +25,10 @@ import java.util.TreeSet;
  * when Zed does not manage it.
  */
 public final class Planner {
-    public static final String MANAGED = "com.zed:managed";
-    public static final String LEVEL = "com.zed:level";
-    public static final String REV = "com.zed:rev";
-    public static final String SPEC_HASH = "com.zed:spec-hash";
+    public static final String MANAGED = Observation.MANAGED;
+    public static final String LEVEL = Observation.LEVEL;
+    public static final String REV = Observation.REV;
+    public static final String SPEC_HASH = Observation.SPEC_HASH;
     public static final String DEPLOYED_AT = "com.zed:deployed_at";
     public static final String DEPLOYED_BY = "com.zed:deployed_by";
     /** Which native properties Zed set, so that one no longer declared can be given back to inheritance. */

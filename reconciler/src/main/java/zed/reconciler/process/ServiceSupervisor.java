@@ -24,11 +24,11 @@ public final class ServiceSupervisor {
     public static final String VERSION = "com.zed:version";
     public static final String PID = "com.zed:pid";
     public static final String STARTED_AT = "com.zed:started_at";
-    public static final String SPEC_HASH = "com.zed:spec-hash";
+    public static final String SPEC_HASH = zed.reconciler.store.Observation.SPEC_HASH;
     public static final String PORTS = "com.zed:ports";
-    public static final String REV = "com.zed:rev";
-    public static final String LEVEL = "com.zed:level";
-    public static final String MANAGED = "com.zed:managed";
+    public static final String REV = zed.reconciler.store.Observation.REV;
+    public static final String LEVEL = zed.reconciler.store.Observation.LEVEL;
+    public static final String MANAGED = zed.reconciler.store.Observation.MANAGED;
     public static final String HEALTH = "com.zed:health";
 
     public enum State { STARTING, RUNNING, BACKOFF, FAILED, STOPPED }
