@@ -88,7 +88,7 @@ class DriftTest {
         Path props = state.resolve("store/data/.zed-properties.json");
         Files.writeString(props, Files.readString(props).replace("\"gold\"", "\"silver\""));
         await(() -> Files.readString(props), p -> p.contains("\"com.acme:tier\" : \"gold\""), "the property to be set back");
-        JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("datasets"));
+        JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("dataset.data"));
         assertTrue(e.get("what").asText().contains("data: update  com.acme:tier: silver -> gold"), e.toString());
     }
 

@@ -53,15 +53,33 @@ class FederationTest {
         return node.await(id, ok, what);
     }
 
+    /** Ports nothing listens on (a fixed one, like 5432, may be a real database's on the machine that runs the test). */
+    static int freePort() throws java.io.IOException {
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return s.getLocalPort();
+        }
+    }
+
+    final int db = unchecked(), db2 = unchecked();
+
+    static int unchecked() {
+        try {
+            return freePort();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void aChangedParentCascadesToTheChildThatReadItAndLeavesTheOtherAlone() throws Exception {
         node = TestNode.start(state);
-        push("infra", "infra", null, infra(5432));
+        push("infra", "infra", null, infra(db));
         push("infra/shop", "infra/shop", "infra", READS_DB);
         push("infra/blog", "infra/blog", "infra", READS_NOTHING);
+        await("infra", s -> s.get("state").asText().equals("Converged"), "infra to converge");
         await("infra/shop", s -> s.get("state").asText().equals("Converged"), "shop to converge after its parent");
 
-        assertEquals(2, push("infra", "infra", null, infra(5433)).body().get("revision").asLong());
+        assertEquals(2, push("infra", "infra", null, infra(db2)).body().get("revision").asLong());
         JsonNode shop = await("infra/shop", s -> s.get("revision").asLong() == 2, "the cascade to reach shop");
         assertEquals(2, shop.get("revision").asLong());
         await("infra/shop", s -> s.get("state").asText().equals("Converged") && s.get("desiredRevision").asLong() == 2, "shop revision 2 to converge");
@@ -71,7 +89,7 @@ class FederationTest {
     @Test
     void stoppingALevelWithChildrenIsRefusedUnlessItCascades() throws Exception {
         node = TestNode.start(state);
-        push("infra", "infra", null, infra(5432));
+        push("infra", "infra", null, infra(db));
         push("infra/shop", "infra/shop", "infra", READS_DB);
         TestNode.Answer refused = node.send("DELETE", "/v1/levels/infra", null);
         assertEquals(409, refused.status());

@@ -46,6 +46,10 @@ final class TestNode implements AutoCloseable {
         node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
     }
 
+    ZedNode node() {
+        return node;
+    }
+
     /** Stops the node and leaves the services running, as a stopped node does. */
     void stopNodeOnly() {
         node.close();

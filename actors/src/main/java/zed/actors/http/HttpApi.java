@@ -185,7 +185,7 @@ public final class HttpApi extends AllDirectives {
 
     /** After a stop: the level's managed datasets are destroyed (snapshots first, children first). */
     private CompletionStage<HttpResponse> destroy(String id) {
-        return entity(id).<zed.actors.resource.DatasetsActor.Destroyed>ask(LevelEntity.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
+        return entity(id).<zed.actors.resource.LevelDatasets.Destroyed>ask(LevelEntity.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
             if (d.error() != null) return error(StatusCodes.CONFLICT, "level " + id + " stopped, but destroying its datasets failed: " + d.error());
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);
@@ -330,11 +330,21 @@ public final class HttpApi extends AllDirectives {
         ArrayNode resources = o.putArray("resources");
         LevelSpec spec = s.desiredSpec();
         if (spec != null) {
+            java.util.Map<String, zed.actors.resource.DatasetActor.Report> kept = new java.util.HashMap<>();
+            for (zed.actors.resource.DatasetActor.Report rep : status.datasets()) kept.put(rep.name(), rep);
             for (LevelSpec.DatasetSpec d : spec.datasets()) {
                 ObjectNode r = resources.addObject();
                 r.put("kind", "dataset");
                 r.put("name", d.name());
-                r.put("state", s.phase().equals("Converged") ? "converged" : s.phase().toLowerCase());
+                zed.actors.resource.DatasetActor.Report rep = kept.get(d.name());
+                // its own actor's word once it keeps the dataset; until then the level's phase says it
+                if (rep != null && !s.phase().equals("Stopped")) {
+                    r.put("revision", rep.rev());
+                    r.put("state", rep.state());
+                    if (rep.error() != null) r.put("why", rep.error());
+                } else {
+                    r.put("state", s.phase().equals("Converged") ? "converged" : s.phase().toLowerCase());
+                }
             }
         }
         for (zed.actors.resource.ServiceActor.Report rep : status.services()) {
@@ -415,7 +425,8 @@ public final class HttpApi extends AllDirectives {
             r.ports().forEach((k, v) -> {
                 if (k.startsWith(id + "|")) mineOnly.put(k, v);
             });
-            return entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
+            // the level runs where its pool is: on a cluster of one, here
+            return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
                     mineOnly, restart, reply), ASK).thenApply(a -> {
                 if (a.changed()) cascade(id);
                 ObjectNode o = JSON.createObjectNode();
@@ -425,7 +436,7 @@ public final class HttpApi extends AllDirectives {
                 o.put("changed", a.changed());
                 if (restart && !a.changed()) o.put("restarted", true);
                 return json(StatusCodes.OK, o);
-            });
+            }));
         });
     }
 

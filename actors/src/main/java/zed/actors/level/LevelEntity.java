@@ -16,7 +16,7 @@ import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
 import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
 import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
 import zed.actors.JsonEvent;
-import zed.actors.resource.DatasetsActor;
+import zed.actors.resource.LevelDatasets;
 import zed.actors.resource.ServiceActor;
 import zed.config.LevelSpec;
 import zed.config.SpecJson;
@@ -58,14 +58,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     /** Stop, then destroy the datasets this level manages (DELETE ?destroy=true). */
-    public record Destroy(ActorRef<DatasetsActor.Destroyed> replyTo) implements Command {
+    public record Destroy(ActorRef<LevelDatasets.Destroyed> replyTo) implements Command {
     }
 
     /** Local only: what the level's resource actors report. */
     record FromService(ServiceActor.Report report) implements Command {
     }
 
-    record FromDatasets(DatasetsActor.Report report) implements Command {
+    record FromDatasets(LevelDatasets.Report report) implements Command {
+    }
+
+    record FromDataset(zed.actors.resource.DatasetActor.Report report) implements Command {
     }
 
     record Resume() implements Command {
@@ -153,7 +156,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     /** What GET answers: the persisted state and what the resources said last. */
-    public record Status(State state, List<ServiceActor.Report> services) implements JsonEvent {
+    public record Status(State state, List<ServiceActor.Report> services, List<zed.actors.resource.DatasetActor.Report> datasets) implements JsonEvent {
     }
 
     // ---- behaviour -----------------------------------------------------------------------------------------------
@@ -163,7 +166,13 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private final LevelHost host;
     private final Map<String, ActorRef<ServiceActor.Msg>> services = new LinkedHashMap<>();
     private final Map<String, ServiceActor.Report> reports = new LinkedHashMap<>();
-    private ActorRef<DatasetsActor.Msg> datasets;
+    private ActorRef<LevelDatasets.Msg> datasets;
+    /** Keeps the per-dataset reconciles out of the level-wide operations' way. */
+    private final zed.actors.resource.DatasetFence fence = new zed.actors.resource.DatasetFence();
+    private final Map<String, ActorRef<zed.actors.resource.DatasetActor.Msg>> datasetActors = new LinkedHashMap<>();
+    private final Map<String, zed.actors.resource.DatasetActor.Report> datasetReports = new LinkedHashMap<>();
+    /** The pool the dataset actors were started for ("" the dir store). */
+    private String datasetsPool;
     private java.time.Instant convergeStarted = java.time.Instant.now();
 
     private LevelEntity(ActorContext<Command> ctx, String level, LevelHost host) {
@@ -199,14 +208,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(Destroy.class, (s, c) -> {
                     if (!s.stopped() || s.desiredSpec() == null) {
-                        return Effect().none().thenRun(st -> c.replyTo().tell(new DatasetsActor.Destroyed(List.of(), "stop the level first")));
+                        return Effect().none().thenRun(st -> c.replyTo().tell(new LevelDatasets.Destroyed(List.of(), "stop the level first")));
                     }
-                    ActorRef<DatasetsActor.Msg> d = ctx.spawnAnonymous(DatasetsActor.create(host, ctx.getSystem().ignoreRef()));
-                    d.tell(new DatasetsActor.Destroy(s.desiredSpec(), c.replyTo()));
+                    stopDatasetActors();
+                    fence.bump();
+                    ActorRef<LevelDatasets.Msg> d = ctx.spawnAnonymous(LevelDatasets.create(host, fence, ctx.getSystem().ignoreRef()));
+                    d.tell(new LevelDatasets.Destroy(s.desiredSpec(), c.replyTo()));
                     return Effect().none();
                 })
                 .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
                 .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
+                .onCommand(FromDataset.class, (s, c) -> onDataset(s, c.report()))
                 .onCommand(Reverting.class, this::onReverting)
                 .onCommand(RollbackTo.class, this::onRollbackTo)
                 .onCommand(ParentIs.class, this::onParent)
@@ -232,7 +244,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Status status(State st) {
-        return new Status(st, new ArrayList<>(reports.values()));
+        return new Status(st, new ArrayList<>(reports.values()), new ArrayList<>(datasetReports.values()));
     }
 
     private Effect<Event, State> onAccept(State s, Accept c) {
@@ -262,6 +274,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "stopped", 0, null));
             if (datasets != null) ctx.stop(datasets);
             datasets = null;
+            stopDatasetActors();
             c.replyTo().tell(status(st));
         });
     }
@@ -269,7 +282,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private Effect<Event, State> onRollbackTo(State s, RollbackTo c) {
         if (!s.exists() || s.stopped()) return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
         reports.clear();
-        stopServicesThenRollBack(new DatasetsActor.Rollback(c.target(), s.desired(), s.desiredSpec(), null));
+        stopServicesThenRollBack(new LevelDatasets.Rollback(c.target(), s.desired(), s.desiredSpec(), null));
         return Effect().none().thenRun(st -> c.replyTo().tell(status(st)));
     }
 
@@ -310,7 +323,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
         reports.clear();
         convergeStarted = java.time.Instant.now();
-        datasets().tell(new DatasetsActor.Apply(rev, spec, snapshot));
+        fence.bump(); // a dataset tick planned for the revision before must not write now
+        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot));
     }
 
     private void startServices(LevelSpec spec, long rev, long generation) {
@@ -330,7 +344,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         }
     }
 
-    private Effect<Event, State> onDatasets(State s, DatasetsActor.Report r) {
+    private Effect<Event, State> onDatasets(State s, LevelDatasets.Report r) {
         LevelSpec current = s.desiredSpec();
         if (current != null) {
             zed.actors.telemetry.ResourceState rs = r.error() != null ? zed.actors.telemetry.ResourceState.FAILED : zed.actors.telemetry.ResourceState.CONVERGED;
@@ -348,7 +362,6 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         if (r.rev() != s.desired() || s.stopped()) return Effect().none();
         List<Event> events = new ArrayList<>();
         if (r.snapshot() != null) events.add(new SnapshotTaken(r.rev(), r.snapshot()));
-        if (!r.drift().isEmpty() && !r.applied()) events.add(new DriftCorrected(r.rev(), "datasets", String.join("; ", r.drift())));
         if (r.error() != null && r.applied() && "Converging".equals(s.phase())) {
             events.add(new ConvergeFailed(r.rev(), "datasets: " + r.error()));
             return Effect().persist(events).thenRun(st -> revert(st));
@@ -356,6 +369,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         if (r.applied()) {
             LevelSpec spec = s.desiredSpec();
             return Effect().persist(events).thenRun(st -> {
+                if (r.error() == null) keepDatasets(spec, st.desired());
                 if (spec.services().isEmpty()) {
                     ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null, 0, null)));
                 } else {
@@ -396,7 +410,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             return Effect().persist(new Converged(s.desired())).thenRun(st -> {
                 host.metrics().converge(level, zed.actors.telemetry.ConvergeResult.CONVERGED, java.time.Duration.between(convergeStarted, java.time.Instant.now()));
                 // retention runs after each successful deploy, never before: a failed one may still need its snapshot
-                if (datasets != null) datasets.tell(new DatasetsActor.Prune(spec.snapshots().keep()));
+                if (datasets != null) datasets.tell(new LevelDatasets.Prune(spec.snapshots().keep()));
             });
         }
         return Effect().none();
@@ -419,7 +433,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         return Effect().persist(new RolledBack(r.from(), r.to())).thenRun(st -> {
             reports.clear();
             // the snapshot taken before deploying the failed revision holds the state it replaced
-            stopServicesThenRollBack(new DatasetsActor.Rollback("@rev:" + (r.from() - 1), r.to(), st.desiredSpec()));
+            stopServicesThenRollBack(new LevelDatasets.Rollback("@rev:" + (r.from() - 1), r.to(), st.desiredSpec()));
         });
     }
 
@@ -427,13 +441,14 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private int pendingStops;
-    private DatasetsActor.Rollback rollbackAfterStops;
+    private LevelDatasets.Rollback rollbackAfterStops;
 
     /**
      * STATE.md: stop the level's services, then roll the data back (a running service would hold its files and its
      * ports, and its stamps would be rolled away from under it). The rollback waits for every Stopped.
      */
-    private void stopServicesThenRollBack(DatasetsActor.Rollback rollback) {
+    private void stopServicesThenRollBack(LevelDatasets.Rollback rollback) {
+        fence.bump(); // no dataset tick may write between here and the rollback
         pendingStops = services.size();
         rollbackAfterStops = rollback;
         if (pendingStops == 0) rollbackNow();
@@ -447,11 +462,59 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     /** The level's datasets actor, spawned when first needed. */
-    private ActorRef<DatasetsActor.Msg> datasets() {
+    private ActorRef<LevelDatasets.Msg> datasets() {
         if (datasets == null) {
-            datasets = ctx.spawn(DatasetsActor.create(host, ctx.messageAdapter(DatasetsActor.Report.class, FromDatasets::new)), "datasets");
+            datasets = ctx.spawn(LevelDatasets.create(host, fence, ctx.messageAdapter(LevelDatasets.Report.class, FromDatasets::new)), "datasets");
         }
         return datasets;
+    }
+
+    /**
+     * After a revision's datasets converged: one {@link zed.actors.resource.DatasetActor} per declared dataset keeps
+     * it so, fed by the pool's observer; those no longer declared stop.
+     */
+    private void keepDatasets(LevelSpec spec, long rev) {
+        String pool = spec.pool() == null ? "" : spec.pool();
+        if (!pool.equals(datasetsPool)) stopDatasetActors();
+        datasetsPool = pool;
+        ActorRef<zed.actors.resource.PoolObserver.Msg> observer = host.observer(ctx.getSystem(), spec);
+        ActorRef<zed.actors.resource.DatasetActor.Report> replies = ctx.messageAdapter(zed.actors.resource.DatasetActor.Report.class, FromDataset::new);
+        long epoch = fence.epoch();
+        Set<String> wanted = new java.util.HashSet<>();
+        for (LevelSpec.DatasetSpec d : spec.datasets()) {
+            wanted.add(d.name());
+            ActorRef<zed.actors.resource.DatasetActor.Msg> a = datasetActors.computeIfAbsent(d.name(), n -> ctx.spawn(
+                    zed.actors.resource.DatasetActor.create(host.store(spec), host.root(spec), host.blocking(), observer, fence, replies, host.metrics()),
+                    "dataset-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8)));
+            a.tell(new zed.actors.resource.DatasetActor.Desired(rev, spec, d, epoch));
+        }
+        for (String n : new ArrayList<>(datasetActors.keySet())) {
+            if (!wanted.contains(n)) {
+                ctx.stop(datasetActors.remove(n));
+                datasetReports.remove(n);
+                host.metrics().resourceRemoved(level + "/dataset/" + n);
+            }
+        }
+    }
+
+    private void stopDatasetActors() {
+        for (ActorRef<zed.actors.resource.DatasetActor.Msg> a : datasetActors.values()) ctx.stop(a);
+        datasetActors.clear();
+        datasetReports.clear();
+    }
+
+    /** A dataset actor's word: its state for status, and a correction of drift as an event. */
+    private Effect<Event, State> onDataset(State s, zed.actors.resource.DatasetActor.Report r) {
+        if (!datasetActors.containsKey(r.name())) return Effect().none();
+        datasetReports.put(r.name(), r);
+        zed.actors.telemetry.ResourceState rs = switch (r.state()) {
+            case "failed" -> zed.actors.telemetry.ResourceState.FAILED;
+            case "converged" -> zed.actors.telemetry.ResourceState.CONVERGED;
+            default -> zed.actors.telemetry.ResourceState.CONVERGING;
+        };
+        host.metrics().resourceState(level + "/dataset/" + r.name(), zed.actors.telemetry.ResourceKind.DATASET, rs);
+        if (r.drift().isEmpty() || r.rev() != s.desired() || s.stopped()) return Effect().none();
+        return Effect().persist(new DriftCorrected(r.rev(), "dataset." + r.name(), String.join("; ", r.drift())));
     }
 
     @Override

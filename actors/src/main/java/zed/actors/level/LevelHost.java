@@ -30,6 +30,7 @@ public final class LevelHost {
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
     private final Launcher launcher = new Launcher();
     private volatile JailDriver jails;
+    private final Map<String, org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg>> observers = new ConcurrentHashMap<>();
 
     private final zed.actors.telemetry.ZedMetrics metrics;
 
@@ -57,6 +58,18 @@ public final class LevelHost {
         if (pool == null) return stores.computeIfAbsent("", k -> new DirStore(config.stateDir().resolve("store")));
         // every level of the node shares the pool's store, and so its write limit
         return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(ZfsStore.probe(new ProcessCommand(), p), WRITES_PER_SECOND, WRITE_BURST));
+    }
+
+    /**
+     * The observer of the level's pool (or of the dir store): one per pool on the node, whatever the number of levels
+     * and datasets, started when first needed.
+     */
+    public org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg> observer(org.apache.pekko.actor.typed.ActorSystem<?> system, LevelSpec spec) {
+        String key = spec.pool() == null ? "" : spec.pool();
+        return observers.computeIfAbsent(key, k -> system.systemActorOf(
+                zed.actors.resource.PoolObserver.create(store(spec), root(spec), blocking, zed.actors.resource.PoolObserver.INTERVAL, metrics),
+                "pool-observer-" + (k.isEmpty() ? "dir" : java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)),
+                org.apache.pekko.actor.typed.Props.empty()));
     }
 
     public String root(LevelSpec spec) {

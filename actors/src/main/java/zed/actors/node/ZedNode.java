@@ -106,7 +106,7 @@ public final class ZedNode implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             }), telemetry.metrics());
-            ClusterSharding.get(system).init(Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host)));
+            ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
             wakeLevels(system);
             ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());
             HttpApi api = new HttpApi(system, c, token, host);
@@ -125,7 +125,10 @@ public final class ZedNode implements AutoCloseable {
     private static void wakeLevels(ActorSystem<Void> system) throws Exception {
         var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
         ClusterSharding sharding = ClusterSharding.get(system);
-        for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
+        for (String id : ids) {
+            zed.actors.level.Placement.pinHere(system, id).toCompletableFuture().get(30, TimeUnit.SECONDS);
+            sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
+        }
     }
 
     public int httpPort() {

@@ -36,6 +36,10 @@ public final class ZedMetrics {
     public static final String PROBES = "zed.probes";
     /** Histogram {@code zed_probe_latency_seconds{kind}}. */
     public static final String PROBE_LATENCY = "zed.probe.latency";
+    /** Counter {@code zed_pool_sweeps_total{result}}: batched reads of a pool by its PoolObserver. */
+    public static final String POOL_SWEEPS = "zed.pool.sweeps";
+    /** Histogram {@code zed_pool_sweep_duration_seconds}. */
+    public static final String POOL_SWEEP_DURATION = "zed.pool.sweep.duration";
     /** Gauge {@code zed_resources{kind, state}}. */
     public static final String RESOURCES = "zed.resources";
 
@@ -112,6 +116,13 @@ public final class ZedMetrics {
         if (!live) return;
         Kamon.counter(RECONCILE_TICKS, "Reconcile ticks of resources, by resource kind and result").withTags(tags("kind", kind.label(), "result", result.label())).increment();
         Kamon.timer(RECONCILE_TICK_DURATION, "How long reconcile ticks took, by resource kind").withTag("kind", kind.label()).record(nanos(took, DEFAULT_MAX));
+    }
+
+    /** One batched read of a pool (every managed dataset in one call) ended. */
+    public void poolSweep(boolean ok, Duration took) {
+        if (!live) return;
+        Kamon.counter(POOL_SWEEPS, "Batched reads of a pool by its observer, by result").withTag("result", ok ? "ok" : "failed").increment();
+        Kamon.timer(POOL_SWEEP_DURATION, "How long a batched read of a pool took").withoutTags().record(nanos(took, DEFAULT_MAX));
     }
 
     /** A resource's actual state had drifted from the declared one and a tick put it back. */

@@ -85,7 +85,7 @@ public final class ServiceRun {
         this.ctx = ctx;
         this.spec = spec;
         this.dataset = spec.dataset() != null ? Planner.full(ctx.root(), spec.dataset())
-                : Planner.full(ctx.root(), IMPLICIT + "/" + spec.kind() + "." + spec.name());
+                : Planner.full(ctx.root(), IMPLICIT + "/" + ctx.level().id().replace('/', '.') + "." + spec.kind() + "." + spec.name());
         this.supervisor = new ServiceSupervisor(ctx.store(), dataset, ctx.launcher(), ctx.clock());
         this.probes = Probes.of(spec);
     }

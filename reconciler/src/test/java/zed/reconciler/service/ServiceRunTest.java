@@ -108,7 +108,7 @@ class ServiceRunTest {
         long pid = passed.process().pid();
 
         Map<String, String> stamps = store.zedState(r.dataset());
-        assertEquals("zed-services/exec.web", r.dataset());
+        assertEquals("zed-services/shop.exec.web", r.dataset());
         assertEquals(String.valueOf(pid), stamps.get(ServiceSupervisor.PID));
         assertEquals("port=" + port, stamps.get(ServiceSupervisor.PORTS));
         assertEquals(passed.specHash(), stamps.get(ServiceSupervisor.SPEC_HASH));

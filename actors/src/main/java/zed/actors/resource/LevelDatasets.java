@@ -6,14 +6,12 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
-import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import zed.actors.level.LevelHost;
 import zed.config.LevelSpec;
 import zed.reconciler.dataset.Convergence;
 import zed.reconciler.dataset.Planner;
 import zed.reconciler.dataset.Snapshots;
 import zed.reconciler.dataset.Stamp;
-import zed.reconciler.dataset.Step;
 import zed.reconciler.store.Observation;
 import zed.reconciler.store.Store;
 
@@ -25,11 +23,12 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * The datasets of a level. Each tick is one batched observation of the level's tree (one recursive read for all
- * of them), a plan, and the steps: so drift made behind Zed's back (a changed property, a destroyed dataset) is
- * corrected on the next tick and reported. Before a new revision it takes the deploy snapshots.
+ * The operations on a level's datasets as a whole: before a new revision, the deploy snapshot (every dataset under
+ * one name) and the ordered first converge (parents before children); a rollback of every dataset to one snapshot;
+ * retention; destroy. Between those, each dataset is kept converged by its own {@link DatasetActor}; the
+ * {@link DatasetFence} keeps the two apart.
  */
-public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
+public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     public sealed interface Msg {
     }
 
@@ -47,9 +46,6 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
         public Rollback(String target, long rev, LevelSpec spec) {
             this(target, rev, spec, spec);
         }
-    }
-
-    private record Tick() implements Msg {
     }
 
     /** After Converged: keep the newest {@code keep} deploy snapshots of each dataset (held ones stay). */
@@ -78,24 +74,21 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
         }
     }
 
-    static final Duration TICK = Duration.ofSeconds(2);
-
     private final LevelHost host;
     private final ActorRef<Report> level;
-    private final TimerScheduler<Msg> timers;
+    private final DatasetFence fence;
     private LevelSpec spec;
     private long rev;
-    private boolean busy;
 
-    private DatasetsActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, LevelHost host, ActorRef<Report> level) {
+    private LevelDatasets(ActorContext<Msg> ctx, LevelHost host, DatasetFence fence, ActorRef<Report> level) {
         super(ctx);
-        this.timers = timers;
+        this.fence = fence;
         this.host = host;
         this.level = level;
     }
 
-    public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
-        return Behaviors.supervise(Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> new DatasetsActor(ctx, t, host, level))))
+    public static Behavior<Msg> create(LevelHost host, DatasetFence fence, ActorRef<Report> level) {
+        return Behaviors.supervise(Behaviors.<Msg>setup(ctx -> new LevelDatasets(ctx, host, fence, level)))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     }
 
@@ -104,11 +97,9 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
         return newReceiveBuilder()
                 .onMessage(Apply.class, this::onApply)
                 .onMessage(Rollback.class, this::onRollback)
-                .onMessage(Tick.class, t -> onTick())
                 .onMessage(Prune.class, this::onPrune)
                 .onMessage(Destroy.class, this::onDestroy)
                 .onMessage(Done.class, d -> {
-                    busy = false;
                     level.tell(d.report());
                     return this;
                 })
@@ -124,8 +115,6 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     private Behavior<Msg> onApply(Apply a) {
         spec = a.spec();
         rev = a.rev();
-        timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
-        busy = true;
         run(() -> {
             Store store = host.store(a.spec());
             String snap = null;
@@ -147,7 +136,6 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     private Behavior<Msg> onRollback(Rollback r) {
         spec = r.spec(); // null: no ticks until the level says which revision to converge
         rev = r.rev();
-        busy = true;
         LevelSpec scope = r.scope();
         run(() -> {
             Store store = host.store(scope);
@@ -170,21 +158,21 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
     private Behavior<Msg> onPrune(Prune p) {
         LevelSpec s = spec;
         if (s == null) return this;
-        CompletableFuture.runAsync(() -> {
+        CompletableFuture.runAsync(() -> fence.exclusive(() -> {
             Store store = host.store(s);
             Map<String, Observation> seen = Convergence.observe(store, host.root(s), s);
             for (String n : names(s)) {
                 if (seen.containsKey(n) && seen.get(n).managed()) Snapshots.prune(store, n, p.keep(), java.util.Set.of());
             }
-        }, host.blocking());
+            return null;
+        }), host.blocking());
         return this;
     }
 
     private Behavior<Msg> onDestroy(Destroy d) {
-        timers.cancel("tick");
         spec = null;
         LevelSpec s = d.spec();
-        CompletableFuture.supplyAsync(() -> {
+        CompletableFuture.supplyAsync(() -> fence.exclusive(() -> {
             Store store = host.store(s);
             Map<String, Observation> seen = Convergence.observe(store, host.root(s), s);
             List<String> mine = new ArrayList<>();
@@ -198,22 +186,8 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
                 store.destroy(n);
             }
             return mine;
-        }, host.blocking()).whenComplete((list, e) -> d.replyTo().tell(new Destroyed(list == null ? List.of() : list,
+        }), host.blocking()).whenComplete((list, e) -> d.replyTo().tell(new Destroyed(list == null ? List.of() : list,
                 e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage())));
-        return this;
-    }
-
-    private Behavior<Msg> onTick() {
-        if (busy || spec == null) return this;
-        busy = true;
-        LevelSpec s = spec;
-        long r = rev;
-        run(() -> {
-            Convergence.Result c = Convergence.converge(s, host.store(s), host.root(s), Stamp.now(r));
-            List<String> drift = new ArrayList<>();
-            for (Step step : c.plan().steps()) drift.add(step.dataset() + ": " + step.describe());
-            return new Report(r, false, null, drift, c.report().ok() ? null : c.report().failure().getMessage(), List.of());
-        });
         return this;
     }
 
@@ -221,7 +195,7 @@ public final class DatasetsActor extends AbstractBehavior<DatasetsActor.Msg> {
         zed.actors.telemetry.ZedMetrics m = host.metrics();
         CompletableFuture<Report> f = CompletableFuture.supplyAsync(() -> {
             long t0 = System.nanoTime();
-            Report r = work.get();
+            Report r = fence.exclusive(work);
             m.reconcileTick(zed.actors.telemetry.ResourceKind.DATASET, r.error() == null ? zed.actors.telemetry.TickResult.OK : zed.actors.telemetry.TickResult.FAILED,
                     java.time.Duration.ofNanos(System.nanoTime() - t0));
             if (!r.drift().isEmpty()) m.driftCorrected(zed.actors.telemetry.ResourceKind.DATASET);
