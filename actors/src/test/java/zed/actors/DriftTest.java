@@ -65,21 +65,8 @@ class DriftTest {
         T get() throws Exception;
     }
 
-    /** Reads the level's event stream until an event matches, within a deadline. */
     JsonNode event(Predicate<JsonNode> ok) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/v1/events?level=shop")).build();
-        HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (Stream<String> lines = r.body()) {
-            Iterator<String> it = lines.iterator();
-            while (System.nanoTime() < deadline && it.hasNext()) {
-                String l = it.next();
-                if (!l.startsWith("data:") || l.length() < 7) continue;
-                JsonNode e = json.readTree(l.substring(5));
-                if (ok.test(e)) return e;
-            }
-        }
-        throw new AssertionError("no such event within the deadline");
+        return node.event("shop", ok);
     }
 
     @Test

@@ -59,7 +59,8 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
     private record Tick() implements Msg {
     }
 
-    private record Swept(Map<String, Observation> seen, long started, Throwable error) implements Msg {
+    /** @param properties the native properties this sweep read */
+    private record Swept(Map<String, Observation> seen, Set<String> properties, long started, Throwable error) implements Msg {
     }
 
     private record Gone(ActorRef<Slice> watcher) implements Msg {
@@ -160,7 +161,7 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
                 throw e;
             }
         }, blocking);
-        getContext().pipeToSelf(read, (seen, e) -> new Swept(seen, started, e));
+        getContext().pipeToSelf(read, (seen, e) -> new Swept(seen, properties, started, e));
         return this;
     }
 
@@ -171,7 +172,10 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
         if (metrics != null) metrics.poolSweep(s.error() == null, took);
         String error = s.error() == null ? null : (s.error().getCause() != null ? s.error().getCause() : s.error()).getMessage();
         for (Map.Entry<ActorRef<Slice>, Map<String, Set<String>>> w : watchers.entrySet()) {
-            for (String dataset : w.getValue().keySet()) {
+            for (Map.Entry<String, Set<String>> d : w.getValue().entrySet()) {
+                // a watch that came after the read began may want properties it did not read: the next sweep has them
+                if (!s.properties().containsAll(d.getValue())) continue;
+                String dataset = d.getKey();
                 w.getKey().tell(new Slice(dataset, error == null ? slice(s.seen(), dataset) : Map.of(), s.started(), error));
             }
         }

@@ -48,7 +48,15 @@ public sealed interface Step {
             StringBuilder sb = new StringBuilder("update");
             set.forEach((k, v) -> sb.append("  ").append(k).append(": ").append(before.getOrDefault(k, "-")).append(" -> ").append(v));
             inherit.forEach(k -> sb.append("  ").append(k).append(": ").append(before.getOrDefault(k, "-")).append(" -> (inherited)"));
-            if (set.isEmpty() && inherit.isEmpty()) sb.append("  stamp only");
+            if (set.isEmpty() && inherit.isEmpty()) {
+                sb.append("  stamp only");
+                // what was off in it (the deploy time and revision always move with a rewrite, so they say nothing)
+                stamp.forEach((k, v) -> {
+                    if (k.equals(Planner.DEPLOYED_AT) || k.equals(Planner.DEPLOYED_BY) || k.equals(Planner.REV)) return;
+                    String was = previousStamp.get(k);
+                    sb.append("  ").append(k).append(": ").append(was == null ? "-" : was).append(" -> ").append(v);
+                });
+            }
             return sb.toString();
         }
     }

@@ -24,9 +24,13 @@ public final class ServiceSupervisor {
     public static final String VERSION = "com.zed:version";
     public static final String PID = "com.zed:pid";
     public static final String STARTED_AT = "com.zed:started_at";
-    public static final String SPEC_HASH = zed.reconciler.store.Observation.SPEC_HASH;
+    /**
+     * Not {@code com.zed:spec-hash}: a service may run on a declared dataset, whose own spec hash (and revision) that
+     * property already holds; sharing them made the dataset and the service overwrite each other on every tick.
+     */
+    public static final String SPEC_HASH = "com.zed:service.spec-hash";
     public static final String PORTS = "com.zed:ports";
-    public static final String REV = zed.reconciler.store.Observation.REV;
+    public static final String REV = "com.zed:service.rev";
     public static final String LEVEL = zed.reconciler.store.Observation.LEVEL;
     public static final String MANAGED = zed.reconciler.store.Observation.MANAGED;
     public static final String HEALTH = "com.zed:health";

@@ -1,0 +1,113 @@
+package zed.actors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.TestPool;
+import zed.reconciler.store.ZfsStore;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real node on the real zfs-fuse pool: a push is stamped on the datasets, and drift made with the zfs command
+ * behind Zed's back (a changed property, a tampered stamp, a destroyed dataset) is put back by the dataset's actor
+ * from the pool observer's next sweep, each with an event that says what changed.
+ */
+class ZfsNodeTest {
+    @TempDir
+    Path state;
+    TestNode node;
+    ZfsStore store;
+    String root;
+
+    @BeforeEach
+    void pool() {
+        String pool = TestPool.pool("ZED_TEST_POOL");
+        store = ZfsStore.probe(new ProcessCommand(), pool);
+        root = pool + "/" + TestPool.freshName();
+        store.create(root, Map.of());
+    }
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) node.close();
+        if (store != null) TestPool.destroyTree(store, root);
+    }
+
+    /** What the operator sees with {@code zfs get}. */
+    static String zfsGet(String property, String dataset) throws Exception {
+        return run("zfs", "get", "-H", "-o", "value", property, dataset).strip();
+    }
+
+    static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertEquals(0, p.waitFor(), String.join(" ", argv) + ": " + out);
+        return out;
+    }
+
+    @Test
+    void aPushIsStampedOnZfsAndDriftMadeWithZfsIsPutBackAndReported() throws Exception {
+        node = TestNode.start(state);
+        node.push("shop", "shop", null, """
+                level "shop" {
+                  pool = "%s"
+                }
+                update {
+                  min_healthy_time = "500ms"
+                }
+                dataset "data" {
+                  properties = { "com.acme:tier" = "gold", "compression" = "on" }
+                }
+                dataset "data/cache" {}
+                dataset "logs" {}
+                service "exec" "worker" {
+                  dataset = "data"
+                  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
+                }
+                """.formatted(root));
+        JsonNode status = node.converged("shop", 1);
+
+        for (String d : List.of("data", "data/cache", "logs")) {
+            assertEquals("true", zfsGet("com.zed:managed", root + "/" + d), d);
+            assertEquals("shop", zfsGet("com.zed:level", root + "/" + d), d);
+            assertEquals("1", zfsGet("com.zed:rev", root + "/" + d), d);
+        }
+        assertEquals("gold", zfsGet("com.acme:tier", root + "/data"));
+        long pid = -1;
+        for (JsonNode r : status.get("resources")) if (r.get("kind").asText().equals("service")) pid = r.get("pid").asLong();
+        assertEquals(String.valueOf(pid), zfsGet("com.zed:pid", root + "/data"), "the running process is stamped on its dataset");
+
+        run("zfs", "set", "com.acme:tier=silver", root + "/data");
+        JsonNode tier = node.event("shop", e -> e.get("type").asText().equals("DriftCorrected") && e.get("resource").asText().equals("dataset.data"));
+        assertTrue(tier.get("what").asText().contains("com.acme:tier: silver -> gold"), tier.toString());
+        assertEquals("gold", zfsGet("com.acme:tier", root + "/data"));
+
+        run("zfs", "set", "com.zed:spec-hash=tampered", root + "/data/cache");
+        JsonNode stamp = node.event("shop", e -> e.get("type").asText().equals("DriftCorrected") && e.get("resource").asText().equals("dataset.data/cache"));
+        assertTrue(stamp.get("what").asText().contains("tampered"), stamp.toString());
+        assertTrue(!zfsGet("com.zed:spec-hash", root + "/data/cache").equals("tampered"));
+
+        run("zfs", "destroy", root + "/logs");
+        JsonNode back = node.event("shop", e -> e.get("type").asText().equals("DriftCorrected") && e.get("resource").asText().equals("dataset.logs"));
+        assertTrue(back.get("what").asText().contains("create"), back.toString());
+        assertEquals("true", zfsGet("com.zed:managed", root + "/logs"));
+
+        List<String> states = new ArrayList<>();
+        JsonNode after = node.await("shop", s -> {
+            states.clear();
+            for (JsonNode r : s.get("resources")) if (r.get("kind").asText().equals("dataset")) states.add(r.get("state").asText());
+            return states.equals(List.of("converged", "converged", "converged"));
+        }, "every dataset converged again");
+        assertEquals("Converged", after.get("state").asText());
+    }
+}
