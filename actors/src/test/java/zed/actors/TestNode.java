@@ -28,14 +28,21 @@ final class TestNode implements AutoCloseable {
     final Path state;
     final ObjectMapper json = new ObjectMapper();
     private final HttpClient http = HttpClient.newHttpClient();
+    private final String journalUrl;
     private ZedNode node;
 
-    private TestNode(Path state) {
+    private TestNode(Path state, String journalUrl) {
         this.state = state;
+        this.journalUrl = journalUrl;
     }
 
     static TestNode start(Path state) {
-        TestNode t = new TestNode(state);
+        return start(state, null);
+    }
+
+    /** With the journal in the database at {@code journalUrl} (null: the H2 file in the state directory). */
+    static TestNode start(Path state, String journalUrl) {
+        TestNode t = new TestNode(state, journalUrl);
         t.restart();
         return t;
     }
@@ -43,7 +50,7 @@ final class TestNode implements AutoCloseable {
     /** A fresh node on the same state directory (and journal), as after a restart of the host's node. */
     void restart() {
         if (node != null) node.close();
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = ZedNode.start(NodeConfig.defaults(state).withJournal(journalUrl).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
     }
 
     ZedNode node() {

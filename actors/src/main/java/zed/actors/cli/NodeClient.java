@@ -45,16 +45,26 @@ final class NodeClient {
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     NodeClient(Path home) {
+        this(baseFromEnvironment(), readToken(ApiToken.file(home)));
+    }
+
+    private static URI baseFromEnvironment() {
         String url = System.getenv("ZED_URL");
-        this.base = URI.create(url != null && !url.isEmpty() ? url : "http://127.0.0.1:7700");
-        Path t = ApiToken.file(home);
-        String tok = null;
+        return URI.create(url != null && !url.isEmpty() ? url : "http://127.0.0.1:7700");
+    }
+
+    /** The node at {@code base}, with {@code token} (null: none). */
+    NodeClient(URI base, String token) {
+        this.base = base;
+        this.token = token;
+    }
+
+    private static String readToken(Path t) {
         try {
-            if (Files.isReadable(t)) tok = Files.readString(t).strip();
-        } catch (IOException ignored) {
-            // no token: loopback nodes need none
+            return Files.isReadable(t) ? Files.readString(t).strip() : null;
+        } catch (IOException e) {
+            return null; // no token: loopback nodes need none
         }
-        this.token = tok;
     }
 
     HttpRequest.Builder request(String path) {

@@ -17,7 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,44 +125,42 @@ final class UpCommand implements Callable<Integer> {
         return false;
     }
 
-    /** Polls the level until it converges at {@code rev} (true) or fails (false), printing resources as they change. */
+    /**
+     * Follows the level's event stream until it converges at {@code rev} (true) or fails (false), showing its resources
+     * as they change (see {@link LevelFollower}).
+     */
     boolean follow(NodeClient node, String level, long rev, Path home) throws Exception {
-        long deadline = System.nanoTime() + durationOf(timeout).toNanos();
-        Map<String, String> shown = new HashMap<>();
-        while (System.nanoTime() < deadline) {
-            NodeClient.Answer a = node.get("/v1/levels/" + level);
-            if (!a.ok()) {
-                a.errors().forEach(System.err::println);
-                return false;
-            }
-            JsonNode s = a.body();
-            for (JsonNode r : s.get("resources")) {
-                String line = r.path("state").asText() + (r.has("health") ? " " + r.get("health").asText() : "") + (r.has("why") ? ": " + r.get("why").asText() : "");
-                String key = r.get("kind").asText() + " " + r.get("name").asText();
-                if (!line.equals(shown.put(key, line))) System.out.println("  " + key + "  " + line);
-            }
-            String state = s.get("state").asText();
-            long desired = s.get("desiredRevision").asLong();
-            if (state.equals("Converged") && desired == rev) {
+        LevelFollower.Outcome o = new LevelFollower(node, Progress.forStdout()).follow(level, rev, durationOf(timeout));
+        JsonNode s = o.status();
+        switch (o.result()) {
+            case CONVERGED -> {
                 System.out.println(level + ": Converged at revision " + rev);
                 for (JsonNode r : s.get("resources")) if (r.has("print")) System.out.println("  " + r.get("name").asText() + "  " + r.get("print").asText());
                 return true;
             }
-            if (state.equals("Failed") || desired < rev) {
+            case FAILED -> {
+                long desired = s.path("desiredRevision").asLong();
                 System.err.println(level + ": revision " + rev + " failed: " + s.path("error").asText("?")
                         + (desired < rev ? " (reverted to revision " + desired + ")" : ""));
-                failures(s, home, level);
+                failures(o.resources(), home, level);
                 return false;
             }
-            Thread.sleep(300); // polling interval of a deadline wait
+            case STOPPED -> System.err.println(level + ": stopped before revision " + rev + " converged");
+            case TIMED_OUT -> System.err.println(level + ": not converged within " + timeout);
+            case LOST -> System.err.println(o.message());
         }
-        System.err.println(level + ": not converged within " + timeout);
         return false;
     }
 
     /** A failure block for each failed resource: its error and the last lines of its log. */
     static void failures(JsonNode status, Path home, String level) {
-        for (JsonNode r : status.get("resources")) {
+        List<JsonNode> resources = new ArrayList<>();
+        status.get("resources").forEach(resources::add);
+        failures(resources, home, level);
+    }
+
+    static void failures(List<JsonNode> resources, Path home, String level) {
+        for (JsonNode r : resources) {
             if (!r.get("kind").asText().equals("service") || r.path("health").asText().equals("passed")) continue;
             System.err.println("  " + r.get("name").asText() + ": " + r.path("state").asText() + " " + r.path("why").asText(""));
             String name = r.get("name").asText().replaceFirst("^service\\.[a-z]+\\.", "");

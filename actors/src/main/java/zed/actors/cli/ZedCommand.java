@@ -7,7 +7,7 @@ import java.nio.file.Path;
 
 @Command(name = "zed", mixinStandardHelpOptions = true, versionProvider = ZedCommand.Version.class,
         description = "Keeps hosts in the state their Zedfiles declare.",
-        subcommands = {AgentCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, RollbackCommand.class, EventsCommand.class, SudoCommand.class, PlanCommand.class, GetCommand.class, ValidateCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {AgentCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, RollbackCommand.class, EventsCommand.class, SudoCommand.class, PlanCommand.class, GetCommand.class, ValidateCommand.class, InventoryCommand.class, CommandLine.HelpCommand.class})
 public final class ZedCommand implements Runnable {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -347,6 +347,14 @@ public final class HttpApi extends AllDirectives {
                 }
             }
         }
+        for (zed.actors.resource.JailActor.Report rep : status.jails()) {
+            ObjectNode r = resources.addObject();
+            r.put("kind", "jail");
+            r.put("name", rep.name());
+            r.put("revision", rep.rev());
+            r.put("state", s.phase().equals("Stopped") ? "stopped" : rep.state());
+            if (rep.error() != null) r.put("why", rep.error());
+        }
         for (zed.actors.resource.ServiceActor.Report rep : status.services()) {
             ObjectNode r = resources.addObject();
             r.put("kind", "service");

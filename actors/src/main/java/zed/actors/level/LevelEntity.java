@@ -71,6 +71,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     record FromDataset(zed.actors.resource.DatasetActor.Report report) implements Command {
     }
 
+    record FromJail(zed.actors.resource.JailActor.Report report) implements Command {
+    }
+
     record Resume() implements Command {
     }
 
@@ -156,7 +159,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     /** What GET answers: the persisted state and what the resources said last. */
-    public record Status(State state, List<ServiceActor.Report> services, List<zed.actors.resource.DatasetActor.Report> datasets) implements JsonEvent {
+    public record Status(State state, List<ServiceActor.Report> services, List<zed.actors.resource.DatasetActor.Report> datasets,
+                         List<zed.actors.resource.JailActor.Report> jails) implements JsonEvent {
     }
 
     // ---- behaviour -----------------------------------------------------------------------------------------------
@@ -167,10 +171,14 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private final Map<String, ActorRef<ServiceActor.Msg>> services = new LinkedHashMap<>();
     private final Map<String, ServiceActor.Report> reports = new LinkedHashMap<>();
     private ActorRef<LevelDatasets.Msg> datasets;
+    /** Spawned children get a fresh name each: one stopped a moment ago may not be gone yet. */
+    private long spawned;
     /** Keeps the per-dataset reconciles out of the level-wide operations' way. */
     private final zed.actors.resource.DatasetFence fence = new zed.actors.resource.DatasetFence();
     private final Map<String, ActorRef<zed.actors.resource.DatasetActor.Msg>> datasetActors = new LinkedHashMap<>();
     private final Map<String, zed.actors.resource.DatasetActor.Report> datasetReports = new LinkedHashMap<>();
+    private final Map<String, ActorRef<zed.actors.resource.JailActor.Msg>> jailActors = new LinkedHashMap<>();
+    private final Map<String, zed.actors.resource.JailActor.Report> jailReports = new LinkedHashMap<>();
     /** The pool the dataset actors were started for ("" the dir store). */
     private String datasetsPool;
     private java.time.Instant convergeStarted = java.time.Instant.now();
@@ -219,6 +227,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 .onCommand(FromDatasets.class, (s, c) -> onDatasets(s, c.report()))
                 .onCommand(FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(FromDataset.class, (s, c) -> onDataset(s, c.report()))
+                .onCommand(FromJail.class, (s, c) -> onJail(s, c.report()))
                 .onCommand(Reverting.class, this::onReverting)
                 .onCommand(RollbackTo.class, this::onRollbackTo)
                 .onCommand(ParentIs.class, this::onParent)
@@ -244,7 +253,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Status status(State st) {
-        return new Status(st, new ArrayList<>(reports.values()), new ArrayList<>(datasetReports.values()));
+        return new Status(st, new ArrayList<>(reports.values()), new ArrayList<>(datasetReports.values()), new ArrayList<>(jailReports.values()));
     }
 
     private Effect<Event, State> onAccept(State s, Accept c) {
@@ -333,7 +342,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             String name = svc.kind() + "." + svc.name();
             wanted.add(name);
             ActorRef<ServiceActor.Msg> a = services.computeIfAbsent(name, n -> ctx.spawn(
-                    ServiceActor.create(host, ctx.messageAdapter(ServiceActor.Report.class, FromService::new)), "service-" + n));
+                    ServiceActor.create(host, ctx.messageAdapter(ServiceActor.Report.class, FromService::new)), "service-" + n + "-" + (++spawned)));
             a.tell(new ServiceActor.Run(rev, spec, svc, generation));
         }
         for (Map.Entry<String, ActorRef<ServiceActor.Msg>> e : new ArrayList<>(services.entrySet())) {
@@ -369,7 +378,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         if (r.applied()) {
             LevelSpec spec = s.desiredSpec();
             return Effect().persist(events).thenRun(st -> {
-                if (r.error() == null) keepDatasets(spec, st.desired());
+                if (r.error() == null) {
+                    keepDatasets(spec, st.desired());
+                    keepJails(spec, st.desired()); // a jail's root is one of the datasets: after them
+                }
                 if (spec.services().isEmpty()) {
                     ctx.getSelf().tell(new FromService(new ServiceActor.Report("", st.desired(), "passed", null, "", 0, null, null, 0, null)));
                 } else {
@@ -464,7 +476,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     /** The level's datasets actor, spawned when first needed. */
     private ActorRef<LevelDatasets.Msg> datasets() {
         if (datasets == null) {
-            datasets = ctx.spawn(LevelDatasets.create(host, fence, ctx.messageAdapter(LevelDatasets.Report.class, FromDatasets::new)), "datasets");
+            // a fresh name each time: the one stopped a moment ago (a DELETE during a revert) may not be gone yet
+            datasets = ctx.spawn(LevelDatasets.create(host, fence, ctx.messageAdapter(LevelDatasets.Report.class, FromDatasets::new)),
+                    "datasets-" + (++spawned));
         }
         return datasets;
     }
@@ -485,7 +499,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             wanted.add(d.name());
             ActorRef<zed.actors.resource.DatasetActor.Msg> a = datasetActors.computeIfAbsent(d.name(), n -> ctx.spawn(
                     zed.actors.resource.DatasetActor.create(host.store(spec), host.root(spec), host.blocking(), observer, fence, replies, host.metrics()),
-                    "dataset-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8)));
+                    "dataset-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8) + "-" + (++spawned)));
             a.tell(new zed.actors.resource.DatasetActor.Desired(rev, spec, d, epoch));
         }
         for (String n : new ArrayList<>(datasetActors.keySet())) {
@@ -501,6 +515,39 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         for (ActorRef<zed.actors.resource.DatasetActor.Msg> a : datasetActors.values()) ctx.stop(a);
         datasetActors.clear();
         datasetReports.clear();
+        for (ActorRef<zed.actors.resource.JailActor.Msg> a : jailActors.values()) ctx.stop(a);
+        jailActors.clear();
+        jailReports.clear();
+    }
+
+    /** One {@link zed.actors.resource.JailActor} per declared jail keeps it running as declared. */
+    private void keepJails(LevelSpec spec, long rev) {
+        Set<String> wanted = new java.util.HashSet<>();
+        for (LevelSpec.JailSpec j : spec.jails()) {
+            wanted.add(j.name());
+            ActorRef<zed.actors.resource.JailActor.Msg> a = jailActors.computeIfAbsent(j.name(), n -> ctx.spawn(
+                    zed.actors.resource.JailActor.create(host.jails(), host.blocking(), zed.actors.resource.JailActor.INTERVAL,
+                            ctx.messageAdapter(zed.actors.resource.JailActor.Report.class, FromJail::new), host.metrics()),
+                    "jail-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8) + "-" + (++spawned)));
+            a.tell(new zed.actors.resource.JailActor.Desired(rev, spec, j));
+        }
+        for (String n : new ArrayList<>(jailActors.keySet())) {
+            if (!wanted.contains(n)) {
+                ctx.stop(jailActors.remove(n));
+                jailReports.remove(n);
+                host.metrics().resourceRemoved(level + "/jail/" + n);
+            }
+        }
+    }
+
+    /** A jail actor's word: its state for status, and a repair after it had converged as drift. */
+    private Effect<Event, State> onJail(State s, zed.actors.resource.JailActor.Report r) {
+        if (!jailActors.containsKey(r.name())) return Effect().none();
+        jailReports.put(r.name(), r);
+        host.metrics().resourceState(level + "/jail/" + r.name(), zed.actors.telemetry.ResourceKind.JAIL,
+                r.error() != null ? zed.actors.telemetry.ResourceState.FAILED : zed.actors.telemetry.ResourceState.CONVERGED);
+        if (r.drift() == null || r.rev() != s.desired() || s.stopped()) return Effect().none();
+        return Effect().persist(new DriftCorrected(r.rev(), "jail." + r.name(), r.drift()));
     }
 
     /** A dataset actor's word: its state for status, and a correction of drift as an event. */

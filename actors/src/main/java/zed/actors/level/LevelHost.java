@@ -54,7 +54,11 @@ public final class LevelHost {
 
     /** The store a level's datasets live in: its pool (ZFS), else the node's dir store. */
     public Store store(LevelSpec spec) {
-        String pool = spec.pool();
+        return store(spec.pool());
+    }
+
+    /** The store of a pool (null: the node's dir store), shared by everything on the node that writes to it. */
+    public Store store(String pool) {
         if (pool == null) return stores.computeIfAbsent("", k -> new DirStore(config.stateDir().resolve("store")));
         // every level of the node shares the pool's store, and so its write limit
         return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(ZfsStore.probe(new ProcessCommand(), p), WRITES_PER_SECOND, WRITE_BURST));

@@ -19,6 +19,11 @@ public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path st
         return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool, telemetry);
     }
 
+    /** The journal in the database at {@code url} (a JDBC URL; null: the H2 file in the state directory). */
+    public NodeConfig withJournal(String url) {
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, url, pool, telemetry);
+    }
+
     public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
         return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, t);
     }

@@ -106,6 +106,10 @@ public final class ZedNode implements AutoCloseable {
                 t.setDaemon(true);
                 return t;
             }), telemetry.metrics());
+            // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
+            system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(),
+                    java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
+                    host.blocking(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
             ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
             wakeLevels(system);
             ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());

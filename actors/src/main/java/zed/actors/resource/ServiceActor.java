@@ -38,7 +38,8 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private record Tick() implements Msg {
     }
 
-    private record TickDone(ServiceRun.Status status, Throwable error) implements Msg {
+    /** @param run the run the tick was for: a new Run may have replaced it meanwhile */
+    private record TickDone(ServiceRun run, ServiceRun.Status status, Throwable error) implements Msg {
     }
 
     /** What the level hears: the service's gate at a revision, and its process state, for status. */
@@ -109,13 +110,16 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
                 throw e;
             }
         }, host.blocking());
-        getContext().pipeToSelf(work, (s, e) -> new TickDone(s, e));
+        getContext().pipeToSelf(work, (s, e) -> new TickDone(r, s, e));
         return this;
     }
 
     private Behavior<Msg> onTickDone(TickDone d) {
         busy = false;
         if (current == null) return this;
+        // a tick of the spec that a new Run replaced says nothing about the new one (reported at the new revision, an
+        // old gate's "passed" would converge a revision whose gate never ran): tick the new one instead
+        if (d.run() != run) return tick();
         String ref = current.spec().ref();
         if (d.error() != null) {
             Throwable t = d.error() instanceof java.util.concurrent.CompletionException && d.error().getCause() != null ? d.error().getCause() : d.error();

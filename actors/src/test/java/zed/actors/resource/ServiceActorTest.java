@@ -72,6 +72,78 @@ class ServiceActorTest {
         assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
     }
 
+    /** Blocking work that runs only when the test says so, so that a tick can be held in flight. */
+    static final class HeldExecutor extends java.util.concurrent.AbstractExecutorService {
+        final java.util.concurrent.BlockingQueue<Runnable> held = new java.util.concurrent.LinkedBlockingQueue<>();
+
+        @Override
+        public void execute(Runnable r) {
+            held.add(r);
+        }
+
+        /** Runs the next held task, waiting for one up to 30 s. */
+        void runNext() throws InterruptedException {
+            Runnable r = held.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+            if (r == null) throw new AssertionError("no blocking work within 30 s");
+            r.run();
+        }
+
+        @Override
+        public void shutdown() {
+        }
+
+        @Override
+        public List<Runnable> shutdownNow() {
+            return List.of();
+        }
+
+        @Override
+        public boolean isShutdown() {
+            return false;
+        }
+
+        @Override
+        public boolean isTerminated() {
+            return false;
+        }
+
+        @Override
+        public boolean awaitTermination(long t, java.util.concurrent.TimeUnit u) {
+            return true;
+        }
+    }
+
+    @Test
+    void aTickOfTheReplacedSpecIsNotReportedAsTheNewRevisionsGate() throws Exception {
+        HeldExecutor held = new HeldExecutor();
+        LevelHost host = new LevelHost(NodeConfig.defaults(tmp), held, ZedMetrics.noop());
+        TestProbe<ServiceActor.Report> level = kit.createTestProbe();
+        ActorRef<ServiceActor.Msg> actor = kit.spawn(ServiceActor.create(host, level.getRef()));
+        LevelSpec.ServiceSpec v1 = service("while true; do sleep 1; done");
+        actor.tell(new ServiceActor.Run(1, level(v1), v1, 0));
+        ServiceActor.Report r;
+        do {
+            held.runNext();
+            r = level.receiveMessage(Duration.ofSeconds(30));
+        } while (!r.gate().equals("passed"));
+
+        // a tick of revision 1 is in flight when revision 2 arrives
+        Runnable inFlight = held.held.poll(30, java.util.concurrent.TimeUnit.SECONDS);
+        assertTrue(inFlight != null, "the next tick of revision 1");
+        LevelSpec.ServiceSpec v2 = service("while true; do sleep 2; done");
+        actor.tell(new ServiceActor.Run(2, level(v2), v2, 0));
+        inFlight.run();
+        held.runNext(); // the first tick of revision 2
+        ServiceActor.Report first = level.fishForMessage(Duration.ofSeconds(30), x -> x.rev() == 2
+                ? FishingOutcomes.complete() : FishingOutcomes.continueAndIgnore()).get(0);
+        assertEquals("pending", first.gate(), "revision 2's gate has only begun: " + first);
+
+        TestProbe<ServiceActor.Stopped> stopped = kit.createTestProbe();
+        actor.tell(new ServiceActor.Stop(stopped.getRef()));
+        held.runNext();
+        stopped.receiveMessage(Duration.ofSeconds(30));
+    }
+
     @Test
     void aServiceThatCannotStartIsReportedFailedWithTheReason() {
         LevelHost host = new LevelHost(NodeConfig.defaults(tmp), blocking, ZedMetrics.noop());

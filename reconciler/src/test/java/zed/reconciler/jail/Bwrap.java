@@ -10,13 +10,13 @@ import java.util.concurrent.TimeUnit;
  * Whether real bubblewrap sandboxes can run here. Without them the bwrap tests skip; with {@code ZED_REQUIRE_BWRAP=1}
  * (CI sets it) they fail instead, so that a CI image without bwrap cannot pass by skipping.
  */
-final class Bwrap {
+public final class Bwrap {
     private static Boolean works;
 
     private Bwrap() {
     }
 
-    static void require() {
+    public static void require() {
         if (works()) return;
         String why = "bubblewrap cannot run a sandbox here (" + BwrapJail.locate() + ")";
         if ("1".equals(System.getenv("ZED_REQUIRE_BWRAP"))) throw new AssertionError(why + ", but ZED_REQUIRE_BWRAP=1: install bubblewrap");
