@@ -87,6 +87,20 @@ class FederationTest {
     }
 
     @Test
+    void aChildHearsItsParentAfterARestartOfTheNode() throws Exception {
+        node = TestNode.start(state);
+        push("infra", "infra", null, infra(db));
+        push("infra/shop", "infra/shop", "infra", READS_DB);
+        await("infra/shop", s -> s.get("state").asText().equals("Converged"), "shop to converge");
+        // children are registered with their parent in memory: a new node must register them again as it wakes them
+        node.restart();
+        await("infra/shop", s -> s.get("state").asText().equals("Converged"), "shop to be running again");
+        assertEquals(2, push("infra", "infra", null, infra(db2)).body().get("revision").asLong());
+        JsonNode shop = await("infra/shop", s -> s.get("revision").asLong() == 2, "the cascade to reach shop after the restart");
+        assertEquals("infra", shop.get("parent").asText());
+    }
+
+    @Test
     void stoppingALevelWithChildrenIsRefusedUnlessItCascades() throws Exception {
         node = TestNode.start(state);
         push("infra", "infra", null, infra(db));

@@ -23,19 +23,13 @@ import zed.actors.node.NodeConfig;
 import zed.config.Chain;
 import zed.config.Diagnostic;
 import zed.config.LevelSpec;
-import zed.config.SpecJson;
-import zed.config.eval.ChainEvaluator;
-import zed.config.eval.EvalInputs;
-import zed.config.eval.LocalHost;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -216,24 +210,6 @@ public final class HttpApi extends AllDirectives {
     }
 
     /**
-     * A changed level re-evaluates the levels directly below it with their own accepted sources: each gets a new
-     * revision if what it read changed (its drift hash), and passes the change on; a level that read nothing that
-     * changed keeps its revision.
-     */
-    private void cascade(String id) {
-        levelIds().thenAccept(ids -> {
-            for (String c : ids) {
-                if (!c.startsWith(id + "/") || c.substring(id.length() + 1).contains("/")) continue;
-                state(c).thenAccept(st -> {
-                    if (!st.exists() || st.stopped()) return;
-                    ancestors(st.parent(), new ArrayList<>()).thenCompose(chain -> chain == null ? done(null)
-                            : evaluate(c, st.source(), st.filename(), st.dir(), st.parent(), chain, false));
-                });
-            }
-        });
-    }
-
-    /**
      * POST rollback: the target must resolve on every dataset of the level before anything moves (a 404 otherwise);
      * then the level stops its services, rolls its datasets back and converges the revision they carry. 202: it runs.
      */
@@ -387,64 +363,21 @@ public final class HttpApi extends AllDirectives {
             return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
         }
         if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
-        return ancestors(parent, new ArrayList<>()).thenCompose(chain -> chain == null
-                ? done(error(StatusCodes.CONFLICT, "the parent level " + parent + " does not exist: push it first"))
-                : evaluate(id, source, filename, dir, parent, chain, restart));
-    }
-
-    /** The levels above, root first; null when one of them does not exist. */
-    private CompletionStage<List<LevelEntity.State>> ancestors(String parent, List<LevelEntity.State> acc) {
-        if (parent == null) return CompletableFuture.completedFuture(acc);
-        if (acc.size() > 64) return CompletableFuture.completedFuture(null);
-        return state(parent).thenCompose(s -> {
-            if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
-            acc.add(0, s);
-            return ancestors(s.parent(), acc);
-        });
-    }
-
-    private CompletionStage<HttpResponse> evaluate(String id, String source, String filename, String dir, String parent, List<LevelEntity.State> above,
-                                                   boolean restart) {
-        List<Chain.Link> links = new ArrayList<>();
-        Map<Path, byte[]> contents = new HashMap<>();
-        Map<String, Integer> ports = new HashMap<>();
-        for (LevelEntity.State s : above) {
-            Path f = Path.of(s.dir()).resolve(s.filename());
-            links.add(new Chain.Link(f, f.toString(), false));
-            contents.put(f, s.source().getBytes(StandardCharsets.UTF_8));
-            ports.putAll(s.ports());
-        }
-        Path f = Path.of(dir).resolve(filename);
-        links.add(new Chain.Link(f, f.toString(), false));
-        contents.put(f, source.getBytes(StandardCharsets.UTF_8));
-        CompletionStage<LevelEntity.State> mine = state(id);
-        return mine.thenCompose(current -> {
-            ports.putAll(current.ports());
-            // the ports this node's levels hold are theirs: a running service keeps its port
-            EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new java.util.HashSet<>(ports.values())), config.stateDir(), config.pool(),
-                    config.stateDir().resolve("store"), ports);
-            ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
-            if (!r.ok()) return done(diagnostics(r.errors()));
-            LevelSpec leaf = r.leaf();
-            if (!leaf.id().equals(id)) {
-                return done(error(StatusCodes.BAD_REQUEST, "this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id));
+        // the level runs where its pool is (on a cluster of one, here), and evaluates its Zedfile there
+        return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelEntity.Pushed>ask(
+                reply -> new LevelEntity.Push(source, filename, dir, parent, restart, reply), ASK)).thenApply(answer -> {
+            if (answer instanceof LevelEntity.Refused r) {
+                if (r.why() == LevelEntity.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
+                return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
             }
-            Map<String, Integer> mineOnly = new LinkedHashMap<>();
-            r.ports().forEach((k, v) -> {
-                if (k.startsWith(id + "|")) mineOnly.put(k, v);
-            });
-            // the level runs where its pool is: on a cluster of one, here
-            return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelEntity.Accepted>ask(reply -> new LevelEntity.Accept(leaf.hash(), source, filename, dir, parent, SpecJson.write(leaf),
-                    mineOnly, restart, reply), ASK).thenApply(a -> {
-                if (a.changed()) cascade(id);
-                ObjectNode o = JSON.createObjectNode();
-                o.put("level", a.level());
-                o.put("revision", a.revision());
-                o.put("hash", a.hash());
-                o.put("changed", a.changed());
-                if (restart && !a.changed()) o.put("restarted", true);
-                return json(StatusCodes.OK, o);
-            }));
+            LevelEntity.Accepted a = (LevelEntity.Accepted) answer;
+            ObjectNode o = JSON.createObjectNode();
+            o.put("level", a.level());
+            o.put("revision", a.revision());
+            o.put("hash", a.hash());
+            o.put("changed", a.changed());
+            if (restart && !a.changed()) o.put("restarted", true);
+            return json(StatusCodes.OK, o);
         });
     }
 

@@ -6,6 +6,7 @@ import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityTypeKey;
 import org.apache.pekko.persistence.typed.PersistenceId;
 import org.apache.pekko.persistence.typed.RecoveryCompleted;
@@ -42,13 +43,37 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     public sealed interface Command extends JsonEvent {
     }
 
-    /** A resolved spec to accept. {@code specJson} is the LevelSpec as JSON; {@code ports} the allocations it used. */
-    /** @param restart restart the services even when the spec is the same ({@code zed up --restart}) */
-    public record Accept(String hash, String source, String filename, String dir, String parent, String specJson,
-                         Map<String, Integer> ports, boolean restart, ActorRef<Accepted> replyTo) implements Command {
+    /**
+     * A Zedfile pushed for this level. The level evaluates it here, with the chain above as its parents accepted it,
+     * and accepts the result as a new revision, or not at all (the same drift hash, or an error).
+     *
+     * @param restart restart the services even when the spec is the same ({@code zed up --restart})
+     */
+    public record Push(String source, String filename, String dir, String parent, boolean restart, ActorRef<Pushed> replyTo) implements Command {
     }
 
-    public record Accepted(String level, long revision, String hash, boolean changed) implements JsonEvent {
+    /** The answer to a push. */
+    public sealed interface Pushed extends JsonEvent {
+    }
+
+    public record Accepted(String level, long revision, String hash, boolean changed) implements Pushed {
+    }
+
+    /** Nothing was accepted, nor persisted. */
+    public record Refused(Why why, String message, List<zed.config.Diagnostic> errors) implements Pushed {
+        public enum Why { INVALID, NO_PARENT }
+    }
+
+    /** Local only: a push, evaluated. */
+    record Evaluated(Push push, LevelEvaluator.Outcome outcome) implements Command {
+    }
+
+    /** From a level below: it reads this one's context and wants to hear when it changes. */
+    record RegisterChild(String child) implements Command {
+    }
+
+    /** From the level above: its resolved context changed; evaluate again with the source accepted last. */
+    record ParentChanged() implements Command {
     }
 
     public record Get(ActorRef<Status> replyTo) implements Command {
@@ -171,6 +196,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private final Map<String, ActorRef<ServiceActor.Msg>> services = new LinkedHashMap<>();
     private final Map<String, ServiceActor.Report> reports = new LinkedHashMap<>();
     private ActorRef<LevelDatasets.Msg> datasets;
+    /** The levels below that registered: told when this level's context changes. In memory; they register again at start. */
+    private final Set<String> children = new java.util.TreeSet<>();
     /** Spawned children get a fresh name each: one stopped a moment ago may not be gone yet. */
     private long spawned;
     /** Keeps the per-dataset reconciles out of the level-wide operations' way. */
@@ -211,7 +238,18 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     @Override
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
-                .onCommand(Accept.class, this::onAccept)
+                .onCommand(Push.class, this::onPush)
+                .onCommand(Evaluated.class, this::onEvaluated)
+                .onCommand(RegisterChild.class, (s, c) -> {
+                    children.add(c.child());
+                    return Effect().none();
+                })
+                .onCommand(ParentChanged.class, (s, c) -> {
+                    if (s.exists() && !s.stopped()) {
+                        ctx.getSelf().tell(new Push(s.source(), s.filename(), s.dir(), s.parent(), false, ctx.getSystem().ignoreRef()));
+                    }
+                    return Effect().none();
+                })
                 .onCommand(Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(status(st))))
                 .onCommand(Stop.class, this::onStop)
                 .onCommand(Destroy.class, (s, c) -> {
@@ -241,6 +279,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                 })
                 .onCommand(Resume.class, (s, c) -> {
                     // after a restart of the node: converge what is desired again; running services are adopted
+                    if (s.exists()) registerWithParent(s);
                     if (s.exists() && !s.stopped()) startResources(s, s.desiredSpec(), s.desired(), false);
                     return Effect().none();
                 })
@@ -256,8 +295,32 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         return new Status(st, new ArrayList<>(reports.values()), new ArrayList<>(datasetReports.values()), new ArrayList<>(jailReports.values()));
     }
 
-    private Effect<Event, State> onAccept(State s, Accept c) {
-        if (c.hash().equals(s.hash()) && !s.stopped()) {
+    /** Evaluation reads files and the chain above: off the entity's thread; the result comes back as Evaluated. */
+    private Effect<Event, State> onPush(State s, Push p) {
+        Map<String, Integer> held = s.ports();
+        ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), p.parent()).thenApplyAsync(chain -> chain == null
+                        ? new LevelEvaluator.NoParent(p.parent())
+                        : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held), host.blocking()),
+                (o, e) -> new Evaluated(p, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
+                        "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage())))));
+        return Effect().none();
+    }
+
+    private Effect<Event, State> onEvaluated(State s, Evaluated ev) {
+        Push c = ev.push();
+        if (ev.outcome() instanceof LevelEvaluator.Invalid i) {
+            return Effect().none().thenRun(st -> c.replyTo().tell(new Refused(Refused.Why.INVALID, "the Zedfile has errors", i.errors())));
+        }
+        if (ev.outcome() instanceof LevelEvaluator.WrongId w) {
+            return Effect().none().thenRun(st -> c.replyTo().tell(new Refused(Refused.Why.INVALID, w.message(), List.of())));
+        }
+        if (ev.outcome() instanceof LevelEvaluator.NoParent n) {
+            return Effect().none().thenRun(st -> c.replyTo().tell(new Refused(Refused.Why.NO_PARENT,
+                    "the parent level " + n.parent() + " does not exist: push it first", List.of())));
+        }
+        LevelEvaluator.Ok ok = (LevelEvaluator.Ok) ev.outcome();
+        String hash = ok.leaf().hash();
+        if (hash.equals(s.hash()) && !s.stopped()) {
             if (c.restart()) {
                 return Effect().persist(new RestartRequested(s.desired(), s.generation() + 1)).thenRun(st -> {
                     c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false));
@@ -267,12 +330,22 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             return Effect().none().thenRun(st -> c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), false)));
         }
         long rev = s.revision() + 1;
-        return Effect().persist(List.of(new SpecAccepted(rev, c.hash(), c.source(), c.filename(), c.dir(), c.parent(), c.specJson(), c.ports()),
+        return Effect().persist(List.of(new SpecAccepted(rev, hash, c.source(), c.filename(), c.dir(), c.parent(), SpecJson.write(ok.leaf()), ok.ports()),
                         new ConvergeStarted(rev)))
                 .thenRun(st -> {
                     c.replyTo().tell(new Accepted(level, st.revision(), st.hash(), true));
+                    registerWithParent(st);
+                    // the context below changed: each child evaluates again, and gets a revision if what it read changed
+                    for (String child : children) {
+                        ClusterSharding.get(ctx.getSystem()).entityRefFor(KEY, child).tell(new ParentChanged());
+                    }
                     startResources(st, st.desiredSpec(), st.desired(), true);
                 });
+    }
+
+    /** Tells the level above that this one reads its context (again after every start of the node). */
+    private void registerWithParent(State st) {
+        if (st.parent() != null) ClusterSharding.get(ctx.getSystem()).entityRefFor(KEY, st.parent()).tell(new RegisterChild(level));
     }
 
     private Effect<Event, State> onStop(State s, Stop c) {

@@ -1,0 +1,101 @@
+package zed.actors.level;
+
+import org.apache.pekko.actor.typed.ActorSystem;
+import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import zed.actors.node.NodeConfig;
+import zed.config.Chain;
+import zed.config.Diagnostic;
+import zed.config.LevelSpec;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+import zed.config.eval.LocalHost;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+
+/**
+ * Evaluates a level's Zedfile where the level runs (ARCHITECTURE.md: the functions resolve this host's paths, ports
+ * and environment): with the chain above it as its parents accepted it, and the port allocations the levels hold.
+ */
+final class LevelEvaluator {
+    private LevelEvaluator() {
+    }
+
+    sealed interface Outcome {
+    }
+
+    /** @param ports the allocations of this level only ({@code <level>|...}) */
+    record Ok(LevelSpec leaf, Map<String, Integer> ports) implements Outcome {
+    }
+
+    record Invalid(List<Diagnostic> errors) implements Outcome {
+    }
+
+    record WrongId(String message) implements Outcome {
+    }
+
+    record NoParent(String parent) implements Outcome {
+    }
+
+    static final Duration ASK = Duration.ofSeconds(10);
+    /** A chain deeper than this is a loop in the parents, not a federation. */
+    static final int MAX_DEPTH = 64;
+
+    /** The levels above {@code parent} and itself, root first; null when one of them does not exist or is stopped. */
+    static CompletionStage<List<LevelEntity.State>> ancestors(ActorSystem<?> system, String parent) {
+        return ancestors(system, parent, new ArrayList<>());
+    }
+
+    private static CompletionStage<List<LevelEntity.State>> ancestors(ActorSystem<?> system, String parent, List<LevelEntity.State> acc) {
+        if (parent == null) return CompletableFuture.completedFuture(acc);
+        if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
+        return ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelEntity.Status>ask(LevelEntity.Get::new, ASK).thenCompose(st -> {
+            LevelEntity.State s = st.state();
+            if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
+            acc.add(0, s);
+            return ancestors(system, s.parent(), acc);
+        });
+    }
+
+    /**
+     * @param above    the chain above, root first (from {@link #ancestors})
+     * @param ownPorts the allocations this level holds already
+     */
+    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<LevelEntity.State> above,
+                            Map<String, Integer> ownPorts) {
+        List<Chain.Link> links = new ArrayList<>();
+        Map<Path, byte[]> contents = new HashMap<>();
+        Map<String, Integer> ports = new HashMap<>();
+        for (LevelEntity.State s : above) {
+            Path f = Path.of(s.dir()).resolve(s.filename());
+            links.add(new Chain.Link(f, f.toString(), false));
+            contents.put(f, s.source().getBytes(StandardCharsets.UTF_8));
+            ports.putAll(s.ports());
+        }
+        Path f = Path.of(dir).resolve(filename);
+        links.add(new Chain.Link(f, f.toString(), false));
+        contents.put(f, source.getBytes(StandardCharsets.UTF_8));
+        ports.putAll(ownPorts);
+        // the ports this node's levels hold are theirs: a running service keeps its port
+        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values())), config.stateDir(), config.pool(),
+                config.stateDir().resolve("store"), ports);
+        ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
+        if (!r.ok()) return new Invalid(r.errors());
+        LevelSpec leaf = r.leaf();
+        if (!leaf.id().equals(id)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id);
+        Map<String, Integer> mine = new LinkedHashMap<>();
+        r.ports().forEach((k, v) -> {
+            if (k.startsWith(id + "|")) mine.put(k, v);
+        });
+        return new Ok(leaf, mine);
+    }
+}
