@@ -113,6 +113,7 @@ class ConvergeTest {
         assertEquals("service", web.get("kind").asText());
         assertEquals("passed", web.get("health").asText());
         assertEquals("http://127.0.0.1:" + port + "/", web.get("print").asText());
+        assertEquals(port, web.get("ports").get("port").asInt(), "status names the service's ports");
         long pid = web.get("pid").asLong();
         assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 

@@ -340,6 +340,11 @@ public final class HttpApi extends AllDirectives {
             r.put("health", rep.gate());
             if (rep.why() != null) r.put("why", rep.why());
             r.put("pid", rep.pid());
+            LevelSpec.ServiceSpec svc = spec == null ? null : spec.services().stream().filter(x -> x.ref().equals(rep.ref())).findFirst().orElse(null);
+            if (svc != null) {
+                ObjectNode ports = r.putObject("ports");
+                zed.reconciler.service.ServiceRun.ports(svc).forEach(ports::put);
+            }
             if (rep.print() != null) r.put("print", rep.print());
         }
         return o;

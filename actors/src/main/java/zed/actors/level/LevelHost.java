@@ -14,7 +14,7 @@ import zed.reconciler.store.ZfsStore;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executor;
 
 /**
  * What a node's level entities share of the host: the state directory, the stores (one per pool, probed once),
@@ -26,7 +26,7 @@ public final class LevelHost {
     static final int WRITE_BURST = 200;
 
     private final NodeConfig config;
-    private final ExecutorService blocking;
+    private final Executor blocking;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
     private final Launcher launcher = new Launcher();
     private volatile JailDriver jails;
@@ -34,7 +34,7 @@ public final class LevelHost {
 
     private final zed.actors.telemetry.ZedMetrics metrics;
 
-    public LevelHost(NodeConfig config, ExecutorService blocking, zed.actors.telemetry.ZedMetrics metrics) {
+    public LevelHost(NodeConfig config, Executor blocking, zed.actors.telemetry.ZedMetrics metrics) {
         this.config = config;
         this.blocking = blocking;
         this.metrics = metrics;
@@ -48,7 +48,7 @@ public final class LevelHost {
         return config;
     }
 
-    public ExecutorService blocking() {
+    public Executor blocking() {
         return blocking;
     }
 

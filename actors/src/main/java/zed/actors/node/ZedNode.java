@@ -39,6 +39,9 @@ public final class ZedNode implements AutoCloseable {
         this.telemetry = telemetry;
     }
 
+    /** The dispatcher of blocking driver calls: 8 threads, so that a slow zfs cannot starve the actors. */
+    static final String BLOCKING_DISPATCHER = "zed.blocking-dispatcher";
+
     static Config config(NodeConfig c) {
         String journal = c.journal().replace("\\", "\\\\").replace("\"", "\\\"");
         boolean h2 = c.journal().startsWith("jdbc:h2:");
@@ -64,6 +67,12 @@ public final class ZedNode implements AutoCloseable {
                   }
                   coordinated-shutdown.exit-jvm = off
                   coordinated-shutdown.run-by-jvm-shutdown-hook = on
+                }
+                zed.blocking-dispatcher {
+                  type = Dispatcher
+                  executor = "thread-pool-executor"
+                  thread-pool-executor.fixed-pool-size = 8
+                  throughput = 1
                 }
                 jdbc-journal.use-shared-db = "zed"
                 jdbc-snapshot-store.use-shared-db = "zed"
@@ -101,11 +110,9 @@ public final class ZedNode implements AutoCloseable {
             Cluster cluster = Cluster.get(system);
             cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one joins itself
             SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
-            zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c, java.util.concurrent.Executors.newFixedThreadPool(8, r -> {
-                Thread t = new Thread(r, "zed-blocking");
-                t.setDaemon(true);
-                return t;
-            }), telemetry.metrics());
+            // driver calls (zfs, processes, probes, jails) block: they run on their own dispatcher, never the actors'
+            zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c,
+                    system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)), telemetry.metrics());
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
             system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),

@@ -38,6 +38,9 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private record Tick() implements Msg {
     }
 
+    private record Exited(long pid) implements Msg {
+    }
+
     /** @param run the run the tick was for: a new Run may have replaced it meanwhile */
     private record TickDone(ServiceRun run, ServiceRun.Status status, Throwable error) implements Msg {
     }
@@ -57,6 +60,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private Run current;
     private boolean busy;
     private boolean reported;
+    private long watchedPid;
 
     private ServiceActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, LevelHost host, ActorRef<Report> level) {
         super(ctx);
@@ -75,6 +79,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         return newReceiveBuilder()
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Tick.class, t -> tick())
+                .onMessage(Exited.class, e -> e.pid() == watchedPid && run != null ? tick() : this)
                 .onMessage(TickDone.class, this::onTickDone)
                 .onMessage(Stop.class, this::onStop)
                 .build();
@@ -89,8 +94,22 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         run.probeListener(m::probe);
         current = r;
         reported = false;
-        timers.startTimerWithFixedDelay("tick", new Tick(), TICK);
+        watchedPid = 0;
         return tick();
+    }
+
+    /** The next tick: TICK ±20%, so that many services do not tick in step. */
+    private void schedule() {
+        long ms = TICK.toMillis(), jitter = ms / 5;
+        timers.startSingleTimer("tick", new Tick(), Duration.ofMillis(ms + java.util.concurrent.ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
+    }
+
+    /** A tick at once when the process exits, not at the next timer: the restart (and its event) follows sooner. */
+    private void watchExit(long pid) {
+        if (pid == 0 || pid == watchedPid) return;
+        watchedPid = pid;
+        org.apache.pekko.actor.typed.ActorRef<Msg> self = getContext().getSelf();
+        ProcessHandle.of(pid).ifPresent(h -> h.onExit().thenRun(() -> self.tell(new Exited(pid))));
     }
 
     private Behavior<Msg> tick() {
@@ -132,6 +151,8 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         String why = v instanceof Verdict.Failed f ? f.reason() : v instanceof Verdict.Pending p ? p.why() : null;
         level.tell(new Report(ref, current.rev(), gate, why, d.status().process().state().name(), d.status().process().pid(), current.spec().print(),
                 gate, d.status().process().restarts(), d.status().process().lastExit()));
+        watchExit(d.status().process().pid());
+        schedule();
         return this;
     }
 

@@ -59,16 +59,25 @@ class LevelEntityTest {
         return level.runCommand(reply -> new LevelEntity.Push(source, "Zedfile", state.resolve("shop").toString(), null, false, reply));
     }
 
+    void awaitConverged() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!level.getState().phase().equals("Converged")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("not converged: " + level.getState());
+            Thread.sleep(50); // polling interval of a deadline wait
+        }
+    }
+
     @Test
-    void aPushIsARevisionAndTheSamePushIsNothing() {
+    void aPushIsARevisionAndTheSamePushIsNothing() throws Exception {
         var first = push(SHOP);
         LevelEntity.Accepted a = assertInstanceOf(LevelEntity.Accepted.class, first.reply());
         assertEquals(1, a.revision());
         assertTrue(a.changed());
         LevelEntity.State st = level.getState();
         assertEquals(1, st.revision());
-        assertEquals("Converging", st.phase());
+        assertTrue(List.of("Converging", "Converged").contains(st.phase()), st.phase());
         assertEquals(a.hash(), st.hash());
+        awaitConverged(); // so that nothing the converge persists falls into the next command's events
 
         var again = push(SHOP);
         LevelEntity.Accepted b = assertInstanceOf(LevelEntity.Accepted.class, again.reply());
@@ -91,11 +100,7 @@ class LevelEntityTest {
     @Test
     void aLevelWithoutServicesConvergesAndItsStateSurvivesARestart() throws Exception {
         push(SHOP);
-        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!level.getState().phase().equals("Converged")) {
-            if (System.nanoTime() > deadline) throw new AssertionError("not converged: " + level.getState());
-            Thread.sleep(50); // polling interval of a deadline wait
-        }
+        awaitConverged();
         assertEquals(1, level.getState().stableRevision());
         assertTrue(Files.isDirectory(state.resolve("store/data")), "the dataset, in the dir store");
 

@@ -95,6 +95,9 @@ public final class ServiceRun {
     }
 
     /** Prepares, renders and starts (or adopts, or restarts) the service; feeds the gate what happened. */
+    /** The jail configuration this run has ensured (null: none yet). */
+    private String ensuredJail;
+
     public synchronized Status reconcile() {
         ensureDataset();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
@@ -104,10 +107,15 @@ public final class ServiceRun {
         if (spec.jail() != null) {
             LevelSpec.JailSpec j = ctx.level().jails().stream().filter(x -> x.name().equals(spec.jail())).findFirst().orElseThrow();
             JailSetup setup = JailSetup.of(ctx.level(), j);
-            zed.reconciler.jail.JailState jail = ctx.jails().ensure(setup);
-            stampJail(j.dataset(), jail);
-            argv = ctx.jails().wrap(setup, argv);
             jailHash = ctx.jails().confHash(setup); // a changed jail restarts its services
+            if (!jailHash.equals(ensuredJail)) {
+                // made here once per configuration, so the service never waits for it; keeping it as declared after
+                // that (and reporting a repair as drift) is the jail's own actor's work
+                zed.reconciler.jail.JailState jail = ctx.jails().ensure(setup);
+                stampJail(j.dataset(), jail);
+                ensuredJail = jailHash;
+            }
+            argv = ctx.jails().wrap(setup, argv);
         }
         specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
         Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), ctx.secrets());
@@ -197,8 +205,12 @@ public final class ServiceRun {
         ctx.store().create(dataset, stamp);
     }
 
-    /** The vars that hold ports (named "port" or "*_port"), as stamped in {@code com.zed:ports}. */
     private Map<String, Integer> ports() {
+        return ports(spec);
+    }
+
+    /** The vars of a service that hold ports (named "port" or "*_port"), as stamped in {@code com.zed:ports}. */
+    public static Map<String, Integer> ports(LevelSpec.ServiceSpec spec) {
         Map<String, Integer> m = new LinkedHashMap<>();
         spec.vars().forEach((k, v) -> {
             if ((k.equals("port") || k.endsWith("_port")) && v instanceof Value.Num n && n.intValue() != null) m.put(k, n.intValue());
