@@ -66,17 +66,18 @@ class ConvergeTest {
         throw new AssertionError("timed out waiting for " + what + "; last: " + last);
     }
 
-    static int freePort() throws Exception {
+    static int freePort() throws java.io.IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();
         }
     }
 
-    String java() {
+    static String java() {
         return Path.of(System.getProperty("java.home"), "bin", "java").toString();
     }
 
-    String level(int port, String expectBody, String greeting, String extra) {
+    /** A level "shop" whose web service (TinyHttp) answers {@code greeting} and is healthy when its body holds {@code expectBody}. */
+    static String level(int port, String expectBody, String greeting, String extra) {
         return """
                 level "shop" {}
                 update {

@@ -122,4 +122,33 @@ class ZfsNodeTest {
         }, "every dataset converged again");
         assertEquals("Converged", after.get("state").asText());
     }
+
+    @Test
+    void aFailedRevisionRevertsTheDataAndThePropertiesWithZfsRollback() throws Exception {
+        node = TestNode.start(state);
+        int port = ConvergeTest.freePort();
+        String v1 = ConvergeTest.level(port, "ok v1", "v1", "").replace("level \"shop\" {}", "level \"shop\" {\n  pool = \"" + root + "\"\n}");
+        node.push("shop", "shop", null, v1);
+        node.converged("shop", 1);
+        Path mount = Path.of(zfsGet("mountpoint", root + "/apps/web"));
+        java.nio.file.Files.writeString(mount.resolve("data.txt"), "v1 data");
+
+        // v2 changes a native and a user property, and expects a body the service never serves
+        String v2 = ConvergeTest.level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\", compression = \"on\" } ")
+                .replace("level \"shop\" {}", "level \"shop\" {\n  pool = \"" + root + "\"\n}");
+        assertEquals(2, node.push("shop", "shop", null, v2).body().get("revision").asLong());
+        node.await("shop", s -> s.get("desiredRevision").asLong() == 2 && s.get("state").asText().equals("Converging"), "revision 2 to start");
+        JsonNode back = node.await("shop", s -> s.get("desiredRevision").asLong() == 1 && s.get("state").asText().equals("Converged"),
+                "the revert to revision 1 to converge");
+        assertEquals(1, back.get("stableRevision").asLong());
+
+        String ds = root + "/apps/web";
+        assertEquals("1", zfsGet("com.zed:rev", ds), "the dataset's state is back");
+        assertEquals("-", zfsGet("com.acme:tier", ds), "the property revision 2 added is gone");
+        assertTrue(!run("zfs", "get", "-H", "-o", "source", "compression", ds).strip().equals("local"), "compression inherits again");
+        assertEquals("v1 data", java.nio.file.Files.readString(mount.resolve("data.txt")), "and the data");
+        java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + port + "/")).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertEquals("ok v1\n", r.body(), "the old version runs");
+    }
 }
