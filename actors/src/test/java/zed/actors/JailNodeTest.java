@@ -61,5 +61,15 @@ class JailNodeTest {
         assertEquals("was gone", e.get("what").asText());
         assertTrue(Files.exists(conf), "made again");
         assertEquals("Converged", node.get("/v1/levels/shop").get("state").asText(), status.toString());
+
+        // stopping the level ends the sandboxed command too, though bwrap runs it in a session of its own
+        long pid = 0;
+        for (JsonNode r : node.get("/v1/levels/shop").get("resources")) if (r.get("kind").asText().equals("service")) pid = r.get("pid").asLong();
+        java.util.List<ProcessHandle> sandbox = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertTrue(!sandbox.isEmpty(), "bwrap's children");
+        assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
+        for (ProcessHandle p : sandbox) {
+            node.await("shop", s -> !p.isAlive(), "sandboxed pid " + p.pid() + " to end with its service");
+        }
     }
 }

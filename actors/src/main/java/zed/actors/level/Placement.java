@@ -30,6 +30,9 @@ public final class Placement {
     /** The level entity, one shard per level, placed by the external allocation. */
     public static Entity<LevelEntity.Command, ShardingEnvelope<LevelEntity.Command>> entity(ActorSystem<?> system, LevelHost host) {
         return Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host))
+                // a level is always on: its resource actors are its children, and an idle entity passivated after
+                // sharding's default 2 minutes would stop keeping its datasets, jails and services
+                .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy())
                 .withMessageExtractor(new PerLevel())
                 .withAllocationStrategy(ExternalShardAllocationStrategy.create(system, LevelEntity.KEY.name(), LOOKUP));
     }

@@ -71,17 +71,26 @@ public final class Launcher {
         return false;
     }
 
-    /** SIGTERM to the whole group, up to {@code grace} to go, then SIGKILL. Returns whether it went on SIGTERM. */
+    /**
+     * SIGTERM to the whole group and to every descendant, up to {@code grace} to go, then SIGKILL. Returns whether it
+     * went on SIGTERM. The descendants matter: a process that started its own session (a jail's sandbox: bwrap runs
+     * the command with {@code --new-session}; a daemon that detached) is not in the group, and would outlive a stop.
+     */
     public boolean stop(long pid, String startTime, Duration grace) {
         if (!StartTime.same(pid, startTime)) return true; // already gone (or the pid is someone else's now)
         ProcessHandle h = ProcessHandle.of(pid).orElse(null);
         if (h == null) return true;
+        List<ProcessHandle> descendants = h.descendants().toList();
         signal("TERM", pid);
+        descendants.forEach(ProcessHandle::destroy);
         try {
             h.onExit().get(grace.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
+            if (awaitGone(descendants, grace)) return true;
+            descendants.forEach(ProcessHandle::destroyForcibly);
+            return false;
         } catch (TimeoutException e) {
             signal("KILL", pid);
+            descendants.forEach(ProcessHandle::destroyForcibly);
             try {
                 h.onExit().get(10, TimeUnit.SECONDS);
             } catch (TimeoutException | ExecutionException again) {
@@ -96,6 +105,26 @@ public final class Launcher {
             Thread.currentThread().interrupt();
             return false;
         }
+    }
+
+    /** Whether every one of them exited within {@code grace}. */
+    private static boolean awaitGone(List<ProcessHandle> processes, Duration grace) {
+        long deadline = System.nanoTime() + grace.toNanos();
+        for (ProcessHandle p : processes) {
+            long left = deadline - System.nanoTime();
+            try {
+                if (left <= 0) return !p.isAlive() && processes.stream().noneMatch(ProcessHandle::isAlive);
+                p.onExit().get(left, TimeUnit.NANOSECONDS);
+            } catch (TimeoutException e) {
+                return false;
+            } catch (ExecutionException e) {
+                // it is gone
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return true;
     }
 
     /** kill(1) on the negative pid: the whole process group, children of the service included. */

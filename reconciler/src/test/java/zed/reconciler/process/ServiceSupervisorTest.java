@@ -233,6 +233,19 @@ class ServiceSupervisorTest {
     }
 
     @Test
+    void stopAlsoEndsDescendantsThatLeftTheGroup() throws Exception {
+        ServiceSupervisor sup = supervisor();
+        // a child in a session (and so a process group) of its own, as a jail's sandboxed command is
+        ServiceSupervisor.Status s = track(sup.reconcile(sh("setsid sleep 300 & while true; do sleep 1; done", LevelSpec.RestartPolicy.DEFAULT)));
+        long pid = s.pid();
+        await("the detached child to start", () -> ProcessHandle.of(pid).map(h -> h.descendants().anyMatch(d -> d.info().command()
+                .map(c -> c.endsWith("sleep")).orElse(false) && d.info().arguments().map(a -> a.length == 1 && a[0].equals("300")).orElse(false))).orElse(false));
+        List<ProcessHandle> kids = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        sup.stop(Duration.ofSeconds(5));
+        for (ProcessHandle k : kids) await("descendant " + k.pid() + " to go", () -> !k.isAlive());
+    }
+
+    @Test
     void aMissingBinaryIsAClearErrorAndStartsNothing() {
         Launch l = new Launch("service.exec.web", List.of("/nope/web"), Map.of(), tmp, tmp.resolve("var/log"));
         ServiceSupervisor.Desired d = new ServiceSupervisor.Desired("service.exec.web", "exec/web", "shop", 1, "h", l, LevelSpec.RestartPolicy.DEFAULT,
