@@ -1,0 +1,57 @@
+package zed.chaos.bench;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The node's end-to-end benchmarks (issue 5), each printed as a markdown table beside a baseline measured in the same
+ * run. Not JMH: each is seconds to minutes of real processes, so repeated trials with their median and spread.
+ *
+ * <pre>
+ *   NodeBenchmarks push   [datasets=100] [services=10] [warmups=1] [trials=5]
+ *   NodeBenchmarks sweep  [datasets=1000] [seconds=90] [idle=30] [reads=10] [drifts=20]
+ *   NodeBenchmarks drift  [datasets=100] [seconds=30] [reads=10] [drifts=20]
+ *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
+ * </pre>
+ * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
+ * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}.
+ */
+public final class NodeBenchmarks {
+    private NodeBenchmarks() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) throw new IllegalArgumentException("usage: NodeBenchmarks push|sweep|drift|memory [key=value ...]");
+        Map<String, Integer> o = new HashMap<>();
+        for (int i = 1; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            if (kv.length != 2) throw new IllegalArgumentException("not key=value: " + args[i]);
+            o.put(kv[0], Integer.parseInt(kv[1]));
+        }
+        System.out.printf("# %s on %d cores, %s %s, %s%n", args[0], Runtime.getRuntime().availableProcessors(), System.getProperty("java.vm.name"),
+                System.getProperty("java.version"), java.time.LocalDate.now());
+        switch (args[0]) {
+            case "memory" -> ActorMemory.run(o.getOrDefault("actors", 10_000), o.getOrDefault("perLevel", 100), o.getOrDefault("rounds", 3));
+            case "push" -> {
+                try (BenchPool pool = BenchPool.open()) {
+                    PushToConverged.run(pool, o.getOrDefault("datasets", 100), o.getOrDefault("services", 10), o.getOrDefault("warmups", 1),
+                            o.getOrDefault("trials", 5));
+                }
+            }
+            case "sweep" -> {
+                try (BenchPool pool = BenchPool.open()) {
+                    SteadyState.run(pool, o.getOrDefault("datasets", 1000), o.getOrDefault("seconds", 90), o.getOrDefault("idle", 30),
+                            o.getOrDefault("reads", 10), o.getOrDefault("drifts", 20), true);
+                }
+            }
+            case "drift" -> {
+                try (BenchPool pool = BenchPool.open()) {
+                    SteadyState.run(pool, o.getOrDefault("datasets", 100), o.getOrDefault("seconds", 30), 0, o.getOrDefault("reads", 10),
+                            o.getOrDefault("drifts", 20), false);
+                }
+            }
+            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift or memory");
+        }
+        System.exit(0); // the node's and Kamon's non-daemon threads
+    }
+}

@@ -1,0 +1,184 @@
+package zed.chaos.bench;
+
+import zed.reconciler.store.ZfsStore;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.TreeSet;
+
+/**
+ * Benchmarks 2 and 3, on one converged level of N unmounted datasets (no services) on zfs-fuse, its node in this JVM.
+ *
+ * <p>CPU per steady-state sweep with no drift: over whole sweeps (counted by zed_pool_sweeps_total), the CPU of the
+ * node's JVM, of the zfs commands it ran (cutime + cstime of /proc/self/stat) and of the zfs-fuse daemon, per sweep.
+ * Floor: one raw recursive {@code zfs get} of the same tree with the same properties, measured the same way (node
+ * stopped), back to back and at the node's cadence. Reference: the idle node (no level) over the same time.
+ *
+ * <p>Drift to correction: {@code zfs set com.acme:tier=silver} on one dataset behind Zed's back, then {@code zfs get}
+ * every 20 ms until it reads gold again; a random pause before each trial spreads the drifts over the sweep cycle.
+ * Expectation from the same run: half a sweep period, plus half a batched read, plus one {@code zfs set}.
+ */
+final class SteadyState {
+    private SteadyState() {
+    }
+
+    /**
+     * @param cpuSeconds how long to count CPU over (whole sweeps); also gives the sweep period and read time
+     * @param printCpu   print the CPU table (benchmark 2), not only the drift one
+     */
+    static void run(BenchPool pool, int datasets, int cpuSeconds, int idleSeconds, int reads, int driftTrials, boolean printCpu) throws Exception {
+        String root = pool.fresh("steady-" + datasets);
+        String props = properties();
+        BenchPool.Cpu idle = null, sweep;
+        BenchNode.Sweeps s0, s1;
+        double convergeMs;
+        Trials drift = new Trials(), set = new Trials();
+        long driftCount;
+        try (BenchNode node = BenchNode.start()) {
+            if (idleSeconds > 0) {
+                BenchPool.sleep(5000); // past start-up (cluster join, first inventory)
+                BenchNode.quiet();
+                BenchPool.Cpu c0 = BenchPool.Cpu.now();
+                BenchPool.sleep(idleSeconds * 1000L);
+                idle = BenchPool.Cpu.now().since(c0);
+            }
+            long t0 = System.nanoTime();
+            long rev = node.push("steady", BenchLevel.source("steady", root, datasets, 0, false));
+            node.awaitConverged("steady", rev);
+            convergeMs = (System.nanoTime() - t0) / 1e6;
+            long q = System.nanoTime();
+            BenchNode.quiet(); // retention after Converged: one snapshot listing per dataset
+            System.out.printf("%d datasets converged in %.0f ms; the node ran commands for %.0f ms more; warming up%n", datasets, convergeMs,
+                    (System.nanoTime() - q) / 1e6 - 1000);
+            BenchNode.Sweeps w = node.sweeps();
+            for (int i = 0; i < 5; i++) w = node.nextSweep(w.count());
+
+            s0 = node.nextSweep(node.sweeps().count());
+            BenchPool.Cpu c0 = BenchPool.Cpu.now();
+            double drift0 = drifts(node);
+            BenchPool.sleep(cpuSeconds * 1000L);
+            s1 = node.nextSweep(node.sweeps().count());
+            sweep = BenchPool.Cpu.now().since(c0);
+            driftCount = Math.round(drifts(node) - drift0);
+            if (s1.failed() != s0.failed()) throw new IllegalStateException("failed sweeps while measuring");
+            long n = s1.count() - s0.count();
+            double period = sweep.wall() / 1e6 / n, read = (s1.seconds() - s0.seconds()) * 1000 / n;
+            System.out.printf("%d sweeps in %.1f s: a sweep every %.0f ms, Zed's read %.0f ms; drift corrections meanwhile: %d%n",
+                    n, sweep.wall() / 1e9, period, read, driftCount);
+
+            Random random = new Random(42);
+            for (int t = 0; t < driftTrials; t++) {
+                BenchPool.sleep(random.nextInt((int) Math.max(1, period))); // a random phase of the sweep cycle
+                String ds = root + "/d" + ((t * 37) % datasets);
+                long a = System.nanoTime();
+                BenchPool.zfs("set", BenchLevel.TIER + "=silver", ds);
+                long b = System.nanoTime();
+                while (!BenchPool.zfs("get", "-H", "-o", "value", BenchLevel.TIER, ds).strip().equals("gold")) {
+                    if (System.nanoTime() - b > 120e9) {
+                        for (var r : node.status("steady").path("resources")) if (ds.endsWith("/" + r.path("name").asText())) System.out.println("its status: " + r);
+                        System.out.println("sweeps: " + node.sweeps() + "; threads:\n" + ActorMemory.threads());
+                        throw new IllegalStateException(ds + " was not corrected within 2 minutes");
+                    }
+                    Thread.sleep(20); // polling interval: the resolution of the measurement
+                }
+                double ms = (System.nanoTime() - b) / 1e6;
+                drift.add(ms);
+                set.add((b - a) / 1e6);
+                System.out.printf("drift %d on %s: back in %.0f ms%n", t, ds, ms);
+            }
+            node.stop("steady");
+            BenchNode.quiet();
+        }
+
+        // the floor: raw recursive reads of the same tree and properties, nothing else running
+        Trials readMs = new Trials();
+        BenchPool.Cpu c0 = BenchPool.Cpu.now();
+        for (int i = 0; i < reads; i++) {
+            long a = System.nanoTime();
+            BenchPool.zfs("get", "-H", "-p", "-r", "-o", "name,property,value,source", props, root);
+            readMs.add((System.nanoTime() - a) / 1e6);
+        }
+        BenchPool.Cpu raw = BenchPool.Cpu.now().since(c0);
+        // the same reads at the node's cadence (one every PoolObserver.INTERVAL): a pause may leave the daemon's caches colder
+        Trials spacedMs = new Trials();
+        BenchPool.Cpu c1 = BenchPool.Cpu.now();
+        for (int i = 0; i < reads; i++) {
+            BenchPool.sleep(zed.actors.resource.PoolObserver.INTERVAL.toMillis());
+            long a = System.nanoTime();
+            BenchPool.zfs("get", "-H", "-p", "-r", "-o", "name,property,value,source", props, root);
+            spacedMs.add((System.nanoTime() - a) / 1e6);
+        }
+        BenchPool.Cpu spaced = BenchPool.Cpu.now().since(c1);
+        BenchPool.destroy(root);
+
+        long n = s1.count() - s0.count();
+        double period = sweep.wall() / 1e6 / n, zedRead = (s1.seconds() - s0.seconds()) * 1000 / n;
+        if (printCpu) {
+            System.out.printf("%n### CPU per steady-state sweep of %,d datasets (%d sweeps over %.0f s; floor: %d reads; ms of CPU)%n%n",
+                    datasets, n, sweep.wall() / 1e9, reads);
+            System.out.println("| | wall | node JVM | zfs commands | zfs-fuse daemon | total CPU | vs. floor |");
+            System.out.println("|---|---|---|---|---|---|---|");
+            double floorTotal = total(raw) / reads;
+            System.out.printf("| floor: one raw `zfs get -r` of the tree, same %d properties | %s | %s | %s | %s | %s | 1× |%n",
+                    props.split(",").length, Trials.fmt(readMs.median(), 0), ms(raw.jvm(), reads), ms(raw.children(), reads), ms(raw.daemon(), reads),
+                    ms(total(raw), reads));
+            System.out.printf("| floor: the same read, one every %d s (the node's cadence) | %s | %s | %s | %s | %s | %.2f× |%n",
+                    zed.actors.resource.PoolObserver.INTERVAL.toSeconds(), Trials.fmt(spacedMs.median(), 0), ms(spaced.jvm(), reads),
+                    ms(spaced.children(), reads), ms(spaced.daemon(), reads), ms(total(spaced), reads), total(spaced) / (double) total(raw));
+            System.out.printf("| Zed: one sweep (read, %,d slices, %,d plans) | %s read, every %s | %s | %s | %s | %s | %.2f× |%n",
+                    datasets, datasets, Trials.fmt(zedRead, 0), Trials.fmt(period, 0), ms(sweep.jvm(), n), ms(sweep.children(), n), ms(sweep.daemon(), n),
+                    ms(total(sweep), n), total(sweep) / n / floorTotal);
+            if (idle != null) {
+                double k = idle.wall() / (period * 1e6); // idle time in sweep periods
+                System.out.printf("| reference: idle node (no level) over one sweep period | %s | %s | %s | %s | %s | %.2f× |%n",
+                        Trials.fmt(period, 0), ms(idle.jvm(), k), ms(idle.children(), k), ms(idle.daemon(), k), ms(total(idle), k), total(idle) / k / floorTotal);
+                double[] own = {sweep.jvm() / (double) n - idle.jvm() / k, sweep.children() / (double) n - idle.children() / k,
+                        sweep.daemon() / (double) n - idle.daemon() / k};
+                double ownTotal = own[0] + own[1] + own[2];
+                System.out.printf("| Zed: one sweep, less the idle node | | %s | %s | %s | %s | %.2f× |%n", Trials.fmt(own[0] / 1e6, 1),
+                        Trials.fmt(own[1] / 1e6, 1), Trials.fmt(own[2] / 1e6, 1), Trials.fmt(ownTotal / 1e6, 1), ownTotal / (total(raw) / (double) reads));
+            }
+            System.out.printf("%nfloor read wall times (ms): back to back %s, spaced %s; push → Converged of the %,d datasets: %.0f ms%n", readMs, spacedMs, datasets, convergeMs);
+        }
+        if (driftTrials > 0) {
+            // a dataset is read once a period, at its place in the read: a drift waits half a period for it on average,
+            // then the rest of that read (half a read on average), then the plan and one zfs set
+            double expected = period / 2 + zedRead / 2 + set.median();
+            System.out.printf("%n### Drift to correction on a converged level of %,d datasets (%d trials, ms)%n%n", datasets, drift.size());
+            System.out.println("| | ms |");
+            System.out.println("|---|---|");
+            System.out.printf("| observed sweep period (start to start, no drift) | %s |%n", Trials.fmt(period, 0));
+            System.out.printf("| one batched read: Zed's sweep (zed_pool_sweep_duration) / raw `zfs get -r` | %s / %s |%n",
+                    Trials.fmt(zedRead, 0), Trials.fmt(readMs.median(), 0));
+            System.out.printf("| one `zfs set` (the drift itself; a correction is one too) | %s |%n", Trials.fmt(set.median(), 0));
+            System.out.printf("| expectation, mean: period / 2 + read / 2 + set (at most period + read + set: %s) | %s |%n",
+                    Trials.fmt(period + zedRead + set.median(), 0), Trials.fmt(expected, 0));
+            System.out.printf("| drift → corrected: mean %s; median / p90 / max (min) | %s / %s / %s (%s) |%n", Trials.fmt(drift.mean(), 0),
+                    Trials.fmt(drift.median(), 0),
+                    Trials.fmt(drift.percentile(90), 0), Trials.fmt(drift.max(), 0), Trials.fmt(drift.min(), 0));
+            System.out.printf("%nall latencies (ms): %s%n", drift);
+        }
+    }
+
+    /** The properties a sweep of the bench level reads: the schema, mounted, mountpoint and the declared ones. */
+    static String properties() {
+        TreeSet<String> p = new TreeSet<>(ZfsStore.SCHEMA);
+        p.addAll(List.of("mounted", "mountpoint", "compression", BenchLevel.TIER));
+        return String.join(",", new ArrayList<>(p));
+    }
+
+    private static double drifts(BenchNode node) throws Exception {
+        double n = 0;
+        for (var e : node.metrics().entrySet()) if (e.getKey().startsWith("zed_drift_corrections_total")) n += e.getValue();
+        return n;
+    }
+
+    private static long total(BenchPool.Cpu c) {
+        return c.jvm() + c.children() + c.daemon();
+    }
+
+    private static String ms(long nanos, double per) {
+        return Trials.fmt(nanos / 1e6 / per, 1);
+    }
+}

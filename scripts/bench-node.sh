@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Runs the node's end-to-end benchmarks of issue 5 (chaos/.../bench/NodeBenchmarks), each beside its baseline.
+#   scripts/bench-node.sh                          # all four at full size
+#   scripts/bench-node.sh push datasets=10 trials=2  # one, with smaller sizes
+# push, sweep and drift need the zfs-fuse test pool (scripts/test-pool.sh up; ZED_TEST_POOL, default zedtest) and
+# root; each works under its own <pool>/bench-<random> and destroys it. Run them on an otherwise idle machine.
+set -euo pipefail
+root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
+cd "$root"
+# one reactor run, so that the sibling modules' jars resolve for the class path
+mvn -q -B -ntp -DskipTests -pl chaos -am package dependency:build-classpath -Dmdep.outputFile=target/classpath.txt
+cp="chaos/target/classes:$(cat chaos/target/classpath.txt)"
+run() { java -Xms1g -Xmx1g -cp "$cp" zed.chaos.bench.NodeBenchmarks "$@"; }
+if [ $# -gt 0 ]; then
+  run "$@"
+else
+  run memory
+  run push
+  run sweep
+  run drift
+fi
