@@ -45,7 +45,11 @@ class QuickstartTest {
         try {
             String health = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
             long pid = new ObjectMapper().readTree(health).get("pid").asLong();
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy);
+            // and wait for it to go: the next test's node needs the metrics port this one holds
+            ProcessHandle.of(pid).ifPresent(h -> {
+                h.destroy();
+                h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            });
         } catch (Exception ignored) {
             // already gone
         }

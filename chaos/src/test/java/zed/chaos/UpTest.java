@@ -33,7 +33,11 @@ class UpTest {
         try {
             http.send(HttpRequest.newBuilder(URI.create(url + "/v1/levels/shop")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
             String health = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            ProcessHandle.of(new ObjectMapper().readTree(health).get("pid").asLong()).ifPresent(ProcessHandle::destroy);
+            // and wait for it to go: the next test's node needs the metrics port this one holds
+            ProcessHandle.of(new ObjectMapper().readTree(health).get("pid").asLong()).ifPresent(h -> {
+                h.destroy();
+                h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
+            });
         } catch (Exception ignored) {
             // no node: nothing to stop
         }
