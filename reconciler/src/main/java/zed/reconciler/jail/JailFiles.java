@@ -83,6 +83,11 @@ final class JailFiles {
             }
             try {
                 Files.createDirectory(at);
+            } catch (java.nio.file.FileAlreadyExistsException e) {
+                // made meanwhile by another ensure of the same jail (its actor's and a service's may run at once)
+                if (Files.isSymbolicLink(at) || !Files.isDirectory(at, LinkOption.NOFOLLOW_LINKS)) {
+                    throw new JailError(jail, JailError.Kind.INVALID, at + " is in the way: it is not a directory");
+                }
             } catch (IOException e) {
                 throw new JailError(jail, JailError.Kind.FAILED, "making " + at + ": " + e);
             }
