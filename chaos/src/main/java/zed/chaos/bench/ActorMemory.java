@@ -206,15 +206,6 @@ final class ActorMemory {
         }
     }
 
-    /** This JVM's threads that are Zed's or Pekko's, with their stacks (for a benchmark that got stuck). */
-    static String threads() {
-        StringBuilder b = new StringBuilder();
-        for (java.lang.management.ThreadInfo t : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-            if (t.getThreadName().startsWith("zed") || t.getThreadName().contains("pekko.actor.default")) b.append(t);
-        }
-        return b.toString();
-    }
-
     /** The classes that grew most between two histograms, in bytes per actor. */
     static void printGrowth(String before, String after, int actors) {
         Map<String, long[]> b = parse(before), a = parse(after);

@@ -148,6 +148,15 @@ final class BenchNode implements AutoCloseable {
         throw new IllegalStateException("no pool sweep within 2 minutes");
     }
 
+    /** This JVM's threads that are Zed's or Pekko's, with their stacks (for a benchmark that got stuck). */
+    static String threads() {
+        StringBuilder b = new StringBuilder();
+        for (java.lang.management.ThreadInfo t : java.lang.management.ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
+            if (t.getThreadName().startsWith("zed") || t.getThreadName().contains("pekko.actor.default")) b.append(t);
+        }
+        return b.toString();
+    }
+
     @Override
     public void close() {
         node.close();

@@ -58,9 +58,12 @@ final class BenchPool implements AutoCloseable {
         }
     }
 
-    /** {@code zfs destroy -r}; zfs-fuse may call a dataset busy just after an unmount: try again within a deadline. */
+    /**
+     * {@code zfs destroy -r}. zfs-fuse calls the next dataset busy right after it unmounted one, so a tree of mounted
+     * datasets goes about one dataset per try: try again at once, within a deadline.
+     */
     static void destroy(String dataset) {
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
         while (true) {
             try {
                 zfs("destroy", "-r", dataset);
@@ -68,7 +71,7 @@ final class BenchPool implements AutoCloseable {
             } catch (IllegalStateException e) {
                 if (e.getMessage().contains("does not exist")) return;
                 if (!e.getMessage().contains("busy") || System.nanoTime() > deadline) throw e;
-                sleep(500); // the retry interval of a deadline wait
+                sleep(100); // the retry interval of a deadline wait
             }
         }
     }
