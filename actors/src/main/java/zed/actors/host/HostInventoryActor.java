@@ -22,7 +22,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -186,8 +185,6 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
     }
 
     private Duration jittered() {
-        double j = settings.jitter();
-        double f = 1 - j + 2 * j * ThreadLocalRandom.current().nextDouble();
-        return Duration.ofMillis(Math.max(1, Math.round(settings.every().toMillis() * f)));
+        return zed.actors.resource.Ticks.jittered(settings.every(), settings.jitter());
     }
 }

@@ -202,10 +202,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     private long spawned;
     /** Keeps the per-dataset reconciles out of the level-wide operations' way. */
     private final zed.actors.resource.DatasetFence fence = new zed.actors.resource.DatasetFence();
-    private final Map<String, ActorRef<zed.actors.resource.DatasetActor.Msg>> datasetActors = new LinkedHashMap<>();
-    private final Map<String, zed.actors.resource.DatasetActor.Report> datasetReports = new LinkedHashMap<>();
-    private final Map<String, ActorRef<zed.actors.resource.JailActor.Msg>> jailActors = new LinkedHashMap<>();
-    private final Map<String, zed.actors.resource.JailActor.Report> jailReports = new LinkedHashMap<>();
+    private final ResourceChildren<zed.actors.resource.DatasetActor.Msg, zed.actors.resource.DatasetActor.Report> datasetActors;
+    private final ResourceChildren<zed.actors.resource.JailActor.Msg, zed.actors.resource.JailActor.Report> jailActors;
     /** The pool the dataset actors were started for ("" the dir store). */
     private String datasetsPool;
     private java.time.Instant convergeStarted = java.time.Instant.now();
@@ -215,6 +213,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
         this.ctx = ctx;
         this.level = level;
         this.host = host;
+        this.datasetActors = new ResourceChildren<>(ctx, "dataset");
+        this.jailActors = new ResourceChildren<>(ctx, "jail");
     }
 
     /** Every level id in the journal (persistence ids "level|<id>"). */
@@ -256,7 +256,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
                     if (!s.stopped() || s.desiredSpec() == null) {
                         return Effect().none().thenRun(st -> c.replyTo().tell(new LevelDatasets.Destroyed(List.of(), "stop the level first")));
                     }
-                    stopDatasetActors();
+                    stopResourceActors();
                     fence.bump();
                     ActorRef<LevelDatasets.Msg> d = ctx.spawnAnonymous(LevelDatasets.create(host, fence, ctx.getSystem().ignoreRef()));
                     d.tell(new LevelDatasets.Destroy(s.desiredSpec(), c.replyTo()));
@@ -292,7 +292,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
     }
 
     private Status status(State st) {
-        return new Status(st, new ArrayList<>(reports.values()), new ArrayList<>(datasetReports.values()), new ArrayList<>(jailReports.values()));
+        return new Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports());
     }
 
     /** Evaluation reads files and the chain above: off the entity's thread; the result comes back as Evaluated. */
@@ -356,7 +356,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
             reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "stopped", 0, null));
             if (datasets != null) ctx.stop(datasets);
             datasets = null;
-            stopDatasetActors();
+            stopResourceActors();
             c.replyTo().tell(status(st));
         });
     }
@@ -562,61 +562,40 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
      */
     private void keepDatasets(LevelSpec spec, long rev) {
         String pool = spec.pool() == null ? "" : spec.pool();
-        if (!pool.equals(datasetsPool)) stopDatasetActors();
+        if (!pool.equals(datasetsPool)) stopResourceActors();
         datasetsPool = pool;
         ActorRef<zed.actors.resource.PoolObserver.Msg> observer = host.observer(ctx.getSystem(), spec);
         ActorRef<zed.actors.resource.DatasetActor.Report> replies = ctx.messageAdapter(zed.actors.resource.DatasetActor.Report.class, FromDataset::new);
         long epoch = fence.epoch();
-        Set<String> wanted = new java.util.HashSet<>();
-        for (LevelSpec.DatasetSpec d : spec.datasets()) {
-            wanted.add(d.name());
-            ActorRef<zed.actors.resource.DatasetActor.Msg> a = datasetActors.computeIfAbsent(d.name(), n -> ctx.spawn(
-                    zed.actors.resource.DatasetActor.create(host.store(spec), host.root(spec), host.blocking(), observer, fence, replies, host.metrics()),
-                    "dataset-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8) + "-" + (++spawned)));
-            a.tell(new zed.actors.resource.DatasetActor.Desired(rev, spec, d, epoch));
-        }
-        for (String n : new ArrayList<>(datasetActors.keySet())) {
-            if (!wanted.contains(n)) {
-                ctx.stop(datasetActors.remove(n));
-                datasetReports.remove(n);
-                host.metrics().resourceRemoved(level + "/dataset/" + n);
-            }
+        Map<String, LevelSpec.DatasetSpec> declared = new LinkedHashMap<>();
+        for (LevelSpec.DatasetSpec d : spec.datasets()) declared.put(d.name(), d);
+        for (String gone : datasetActors.keep(declared.keySet(),
+                n -> zed.actors.resource.DatasetActor.create(host.store(spec), host.root(spec), host.blocking(), observer, fence, replies, host.metrics()),
+                (n, a) -> a.tell(new zed.actors.resource.DatasetActor.Desired(rev, spec, declared.get(n), epoch)))) {
+            host.metrics().resourceRemoved(level + "/dataset/" + gone);
         }
     }
 
-    private void stopDatasetActors() {
-        for (ActorRef<zed.actors.resource.DatasetActor.Msg> a : datasetActors.values()) ctx.stop(a);
-        datasetActors.clear();
-        datasetReports.clear();
-        for (ActorRef<zed.actors.resource.JailActor.Msg> a : jailActors.values()) ctx.stop(a);
-        jailActors.clear();
-        jailReports.clear();
+    private void stopResourceActors() {
+        datasetActors.stopAll();
+        jailActors.stopAll();
     }
 
     /** One {@link zed.actors.resource.JailActor} per declared jail keeps it running as declared. */
     private void keepJails(LevelSpec spec, long rev) {
-        Set<String> wanted = new java.util.HashSet<>();
-        for (LevelSpec.JailSpec j : spec.jails()) {
-            wanted.add(j.name());
-            ActorRef<zed.actors.resource.JailActor.Msg> a = jailActors.computeIfAbsent(j.name(), n -> ctx.spawn(
-                    zed.actors.resource.JailActor.create(host.jails(), host.blocking(), zed.actors.resource.JailActor.INTERVAL,
-                            ctx.messageAdapter(zed.actors.resource.JailActor.Report.class, FromJail::new), host.metrics()),
-                    "jail-" + java.net.URLEncoder.encode(n, java.nio.charset.StandardCharsets.UTF_8) + "-" + (++spawned)));
-            a.tell(new zed.actors.resource.JailActor.Desired(rev, spec, j));
-        }
-        for (String n : new ArrayList<>(jailActors.keySet())) {
-            if (!wanted.contains(n)) {
-                ctx.stop(jailActors.remove(n));
-                jailReports.remove(n);
-                host.metrics().resourceRemoved(level + "/jail/" + n);
-            }
+        Map<String, LevelSpec.JailSpec> declared = new LinkedHashMap<>();
+        for (LevelSpec.JailSpec j : spec.jails()) declared.put(j.name(), j);
+        for (String gone : jailActors.keep(declared.keySet(),
+                n -> zed.actors.resource.JailActor.create(host.jails(), host.blocking(), zed.actors.resource.JailActor.INTERVAL,
+                        ctx.messageAdapter(zed.actors.resource.JailActor.Report.class, FromJail::new), host.metrics()),
+                (n, a) -> a.tell(new zed.actors.resource.JailActor.Desired(rev, spec, declared.get(n))))) {
+            host.metrics().resourceRemoved(level + "/jail/" + gone);
         }
     }
 
     /** A jail actor's word: its state for status, and a repair after it had converged as drift. */
     private Effect<Event, State> onJail(State s, zed.actors.resource.JailActor.Report r) {
-        if (!jailActors.containsKey(r.name())) return Effect().none();
-        jailReports.put(r.name(), r);
+        if (!jailActors.report(r.name(), r)) return Effect().none();
         host.metrics().resourceState(level + "/jail/" + r.name(), zed.actors.telemetry.ResourceKind.JAIL,
                 r.error() != null ? zed.actors.telemetry.ResourceState.FAILED : zed.actors.telemetry.ResourceState.CONVERGED);
         if (r.drift() == null || r.rev() != s.desired() || s.stopped()) return Effect().none();
@@ -625,8 +604,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelEntity.Command,
 
     /** A dataset actor's word: its state for status, and a correction of drift as an event. */
     private Effect<Event, State> onDataset(State s, zed.actors.resource.DatasetActor.Report r) {
-        if (!datasetActors.containsKey(r.name())) return Effect().none();
-        datasetReports.put(r.name(), r);
+        if (!datasetActors.report(r.name(), r)) return Effect().none();
         zed.actors.telemetry.ResourceState rs = switch (r.state()) {
             case "failed" -> zed.actors.telemetry.ResourceState.FAILED;
             case "converged" -> zed.actors.telemetry.ResourceState.CONVERGED;

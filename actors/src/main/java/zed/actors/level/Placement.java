@@ -39,8 +39,15 @@ public final class Placement {
 
     /** Pins the level to this node; completes once the location is written locally. */
     public static CompletionStage<Done> pinHere(ActorSystem<?> system, String level) {
-        return ExternalShardAllocation.get(system).getClient(LevelEntity.KEY.name())
-                .setShardLocation(level, Cluster.get(system).selfMember().address());
+        return pinHere(system, java.util.List.of(level));
+    }
+
+    /** Pins the levels to this node in one write (a node waking every level of its journal). */
+    public static CompletionStage<Done> pinHere(ActorSystem<?> system, java.util.Collection<String> levels) {
+        Address self = Cluster.get(system).selfMember().address();
+        Map<String, Address> here = new java.util.HashMap<>();
+        for (String l : levels) here.put(l, self);
+        return ExternalShardAllocation.get(system).getClient(LevelEntity.KEY.name()).setShardLocations(here);
     }
 
     /** Every level's pinned node, as written so far. */

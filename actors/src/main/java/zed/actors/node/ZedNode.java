@@ -136,10 +136,8 @@ public final class ZedNode implements AutoCloseable {
     private static void wakeLevels(ActorSystem<Void> system) throws Exception {
         var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
         ClusterSharding sharding = ClusterSharding.get(system);
-        for (String id : ids) {
-            zed.actors.level.Placement.pinHere(system, id).toCompletableFuture().get(30, TimeUnit.SECONDS);
-            sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
-        }
+        zed.actors.level.Placement.pinHere(system, ids).toCompletableFuture().get(30, TimeUnit.SECONDS);
+        for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
     }
 
     public int httpPort() {

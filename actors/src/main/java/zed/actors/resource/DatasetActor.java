@@ -180,8 +180,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Msg> {
         if (o.stale()) return this; // a level-wide operation began: the next Desired says what to keep
         if (o.error() != null) {
             failures++;
-            long backoff = Math.min(BACKOFF_MAX.toNanos(), BACKOFF_MIN.toNanos() << Math.min(failures - 1, 20));
-            notBefore = System.nanoTime() + backoff;
+            notBefore = System.nanoTime() + Ticks.backoff(BACKOFF_MIN, failures, BACKOFF_MAX).toNanos();
             report("failed", o.ran(), o.error());
         } else {
             failures = 0;

@@ -18,7 +18,6 @@ import zed.reconciler.jail.JailState;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One jail of a level, kept as declared: on a jittered timer (and at once on a new spec) it asks the host's jail
@@ -123,8 +122,7 @@ public final class JailActor extends AbstractBehavior<JailActor.Msg> {
             failures++;
             metrics.reconcileTick(ResourceKind.JAIL, TickResult.FAILED, Duration.ZERO);
             report("failed", null, o.error());
-            long backoff = Math.min(BACKOFF_MAX.toMillis(), interval.toMillis() << Math.min(failures, 10));
-            timers.startSingleTimer("tick", new Tick(), Duration.ofMillis(backoff));
+            timers.startSingleTimer("tick", new Tick(), Ticks.backoff(interval.multipliedBy(2), failures, BACKOFF_MAX));
             return this;
         }
         failures = 0;
@@ -133,9 +131,7 @@ public final class JailActor extends AbstractBehavior<JailActor.Msg> {
         if (drift != null) metrics.driftCorrected(ResourceKind.JAIL);
         converged = true;
         report("converged", drift, null);
-        long jitter = interval.toMillis() / 5;
-        long next = interval.toMillis() + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1));
-        timers.startSingleTimer("tick", new Tick(), Duration.ofMillis(Math.max(1, next)));
+        timers.startSingleTimer("tick", new Tick(), Ticks.jittered(interval));
         return this;
     }
 

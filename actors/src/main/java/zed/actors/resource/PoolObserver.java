@@ -21,7 +21,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * One per pool (and one for the dir store): every sweep is ONE batched, recursive read of the pool, whatever the
@@ -132,10 +131,7 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
     }
 
     private void schedule() {
-        long ms = interval.toMillis();
-        long jitter = ms / 5;
-        long delay = Math.max(1, ms + (jitter == 0 ? 0 : ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
-        timers.startSingleTimer("sweep", new Tick(), Duration.ofMillis(delay));
+        timers.startSingleTimer("sweep", new Tick(), Ticks.jittered(interval));
     }
 
     private Behavior<Msg> sweep() {

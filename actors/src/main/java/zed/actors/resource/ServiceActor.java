@@ -100,8 +100,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
 
     /** The next tick: TICK ±20%, so that many services do not tick in step. */
     private void schedule() {
-        long ms = TICK.toMillis(), jitter = ms / 5;
-        timers.startSingleTimer("tick", new Tick(), Duration.ofMillis(ms + java.util.concurrent.ThreadLocalRandom.current().nextLong(-jitter, jitter + 1)));
+        timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
     }
 
     /** A tick at once when the process exits, not at the next timer: the restart (and its event) follows sooner. */
