@@ -11,7 +11,6 @@ import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import zed.actors.telemetry.ZedMetrics;
 import zed.reconciler.store.Observation;
 import zed.reconciler.store.Store;
-import zed.reconciler.store.StoreError;
 
 import java.time.Duration;
 import java.util.HashMap;
@@ -148,15 +147,9 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
         Set<String> properties = new TreeSet<>();
         for (Map<String, Set<String>> m : watchers.values()) for (Set<String> p : m.values()) properties.addAll(p);
         long started = System.nanoTime();
-        CompletableFuture<Map<String, Observation>> read = CompletableFuture.supplyAsync(() -> {
-            try {
-                return store.observe(root, properties);
-            } catch (StoreError e) {
-                // a pool with nothing of Zed's yet: every watched dataset is simply absent
-                if (e.kind() == StoreError.Kind.NO_SUCH_DATASET && !root.isEmpty()) return Map.of();
-                throw e;
-            }
-        }, blocking);
+        // a root with nothing of Zed's yet: every watched dataset is simply absent
+        CompletableFuture<Map<String, Observation>> read = CompletableFuture.supplyAsync(
+                () -> zed.reconciler.dataset.Convergence.observe(store, root, properties), blocking);
         getContext().pipeToSelf(read, (seen, e) -> new Swept(seen, properties, started, e));
         return this;
     }

@@ -21,12 +21,25 @@ public final class Convergence {
 
     /** One batched read of everything under the root; a root that does not exist yet reads as empty. */
     public static Map<String, Observation> observe(Store store, String root, LevelSpec spec) {
+        return observe(store, root, Planner.observedProperties(spec));
+    }
+
+    /**
+     * One batched read of everything under the root, with these native properties. A root that does not exist yet
+     * reads as its nearest existing ancestor alone (an empty observation, not Zed's), so that the planner makes only
+     * the datasets that are really missing ({@code pool = "tank/a/b"} where tank/a exists).
+     */
+    public static Map<String, Observation> observe(Store store, String root, java.util.Set<String> properties) {
         try {
-            return store.observe(root, Planner.observedProperties(spec));
+            return store.observe(root, properties);
         } catch (StoreError e) {
-            if (e.kind() == StoreError.Kind.NO_SUCH_DATASET && !root.isEmpty()) return Map.of();
-            throw e;
+            if (e.kind() != StoreError.Kind.NO_SUCH_DATASET || root.isEmpty()) throw e;
         }
+        for (int slash = root.lastIndexOf('/'); slash > 0; slash = root.lastIndexOf('/', slash - 1)) {
+            String ancestor = root.substring(0, slash);
+            if (store.exists(ancestor)) return Map.of(ancestor, new Observation(ancestor, Map.of()));
+        }
+        return Map.of();
     }
 
     public static Plan plan(LevelSpec spec, Store store, String root, Stamp stamp) {

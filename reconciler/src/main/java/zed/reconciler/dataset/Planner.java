@@ -85,7 +85,13 @@ public final class Planner {
             String mp = o.value("mountpoint");
             if ("no".equals(o.value("mounted")) && !"none".equals(mp) && !"legacy".equals(mp)) steps.add(new Step.Mount(name));
         }
-        // missing parents, from the top: on ZFS the pool itself must exist; everything between is a container
+        // missing parents, from the top: on ZFS the pool itself must exist; everything between is a container. A
+        // dataset exists when anything below it does, so the ancestors of an observed root are never made again.
+        Set<String> present = new TreeSet<>();
+        for (String seen : observed.keySet()) {
+            for (int slash = seen.indexOf('/'); slash >= 0; slash = seen.indexOf('/', slash + 1)) present.add(seen.substring(0, slash));
+            present.add(seen);
+        }
         for (String name : declared) {
             String[] parts = name.split("/");
             StringBuilder prefix = new StringBuilder();
@@ -93,7 +99,7 @@ public final class Planner {
                 prefix.append(i == 0 ? "" : "/").append(parts[i]);
                 String p = prefix.toString();
                 boolean pool = i == 0 && !root.isEmpty();
-                if (!pool && !observed.containsKey(p) && !declared.contains(p)) containers.add(p);
+                if (!pool && !present.contains(p) && !declared.contains(p)) containers.add(p);
             }
         }
         for (String c : containers) steps.add(new Step.CreateContainer(c));

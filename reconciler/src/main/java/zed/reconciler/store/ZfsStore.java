@@ -142,9 +142,14 @@ public final class ZfsStore implements Store {
         return rows;
     }
 
+    /** False only when zfs says the dataset does not exist; any other failure (a wedged daemon, a timeout) throws. */
     @Override
     public boolean exists(String dataset) {
-        return read(Names.dataset(dataset), "list", "-H", "-o", "name", dataset).ok();
+        Command.Result r = read(Names.dataset(dataset), "list", "-H", "-o", "name", dataset);
+        if (r.ok()) return true;
+        StoreError e = StoreError.fromZfs(dataset, r.stderr());
+        if (e.kind() == StoreError.Kind.NO_SUCH_DATASET) return false;
+        throw e;
     }
 
     @Override

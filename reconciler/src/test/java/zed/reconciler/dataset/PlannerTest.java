@@ -36,6 +36,18 @@ class PlannerTest {
     }
 
     @Test
+    void aRootThreeNamesDeepIsNotMadeAgainWhenItOrItsAncestorsExist() {
+        var spec = Specs.level("shop", Specs.dataset("web", Map.of()));
+        // the observation of root tank/a/b holds the root and what is under it, never tank/a: it exists all the same
+        Plan p = Planner.plan(spec, "zfs", "tank/a/b", Map.of("tank/a/b", obs("tank/a/b", Map.of(), Map.of())), S);
+        assertEquals(List.of("tank/a/b/web"), p.steps().stream().map(Step::dataset).toList());
+        assertTrue(p.steps().get(0) instanceof Step.Create);
+        // the root is missing but its parent exists (Convergence reads it as the nearest ancestor): only the root is made
+        Plan q = Planner.plan(spec, "zfs", "tank/a/b", Map.of("tank/a", obs("tank/a", Map.of(), Map.of())), S);
+        assertEquals(List.of("tank/a/b", "tank/a/b/web"), q.steps().stream().map(Step::dataset).toList());
+    }
+
+    @Test
     void theStampIsWrittenWithTheRevisionLast() {
         Plan p = Planner.plan(Specs.level("shop", Specs.dataset("db", Map.of("quota", "1G"))), "zfs", "tank", Map.of("tank", obs("tank", Map.of(), Map.of())), S);
         Step.Create c = (Step.Create) p.steps().get(0);

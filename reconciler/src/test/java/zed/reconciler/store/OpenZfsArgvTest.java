@@ -267,6 +267,21 @@ class OpenZfsArgvTest {
     // 1. The probe
 
     @Test
+    void existsIsFalseOnlyWhenZfsSaysTheDatasetDoesNotExist() {
+        ScriptedZfs zfs = new ScriptedZfs()
+                .on("zfs list -H -o name tank/gone", fail("cannot open 'tank/gone': dataset does not exist"))
+                .on("zfs list -H -o name tank/here", ok("tank/here\n"))
+                .on("zfs list -H -o name tank/wedged", fail("internal error: Input/output error"));
+        ZfsStore s = store(zfs, FUSE);
+        assertFalse(s.exists("tank/gone"));
+        assertTrue(s.exists("tank/here"));
+        StoreError e = assertThrows(StoreError.class, () -> s.exists("tank/wedged"),
+                "a daemon error is no answer about the dataset: taking it for absent would make Zed create it again");
+        assertEquals("tank/wedged", e.dataset());
+        assertTrue(e.getMessage().contains("Input/output error"), e.getMessage());
+    }
+
+    @Test
     void openZfsArgv_probeOfOpenZfs22UsageFindsEveryCapability() {
         ScriptedZfs zfs = new ScriptedZfs()
                 .on("zfs", new Command.Result(2, "", OPENZFS_USAGE))

@@ -57,6 +57,24 @@ class ZfsStoreContractTest extends StoreContract {
     }
 
     @Test
+    void aLevelRootThreeNamesDeepConvergesWhetherItsAncestorsExistOrNot() {
+        LevelSpec spec = Specs.level("deep", Specs.dataset("web", Map.of()));
+        // <root>/a exists, <root>/a/b does not: only b and the dataset are made
+        store.create(root + "/a", Map.of());
+        Convergence.Result first = Convergence.converge(spec, store, root + "/a/b", zed.reconciler.dataset.Stamp.now(1));
+        assertTrue(first.converged(), () -> String.valueOf(first.report().failure()));
+        assertTrue(store.exists(root + "/a/b/web"));
+        // every ancestor exists now: converging again makes nothing ("cannot create 'tank/a': dataset already exists")
+        Convergence.Result again = Convergence.converge(spec, store, root + "/a/b", zed.reconciler.dataset.Stamp.now(1));
+        assertTrue(again.converged(), () -> String.valueOf(again.report().failure()));
+        assertTrue(again.plan().steps().isEmpty(), again.plan().table());
+        // nothing of the chain exists: each missing one is made, top first
+        Convergence.Result fresh = Convergence.converge(spec, store, root + "/x/y", zed.reconciler.dataset.Stamp.now(1));
+        assertTrue(fresh.converged(), () -> String.valueOf(fresh.report().failure()));
+        assertTrue(store.exists(root + "/x/y/web"));
+    }
+
+    @Test
     void probingFindsWhatZfsFuseLacks() {
         Capabilities c = store.capabilities();
         // zfs-fuse 0.7 (CI); OpenZFS 2.x would say true to all of these
