@@ -247,6 +247,13 @@ class ValidationTestSpecTest {
                         "    interval = '1s'",
                         "    timeout  = '2s'",
                         "  }"),
+                // a written timeout is refused even where it equals the default that a shorter interval would give
+                svc(6, 5, "service.exec.a.health.tcp.timeout must not be longer than its interval",
+                        "  health 'tcp' {",
+                        "    port     = 80",
+                        "    interval = '500ms'",
+                        "    timeout  = '1s'",
+                        "  }"),
                 svc(5, 5, "service.exec.a.health.tcp.interval must be longer than 0",
                         "  health 'tcp' {",
                         "    port     = 80",

@@ -358,7 +358,8 @@ final class SpecBuilder {
 
     private HealthCheck health(String kind, Node h) {
         Duration interval = get(h, "interval", Duration.ofSeconds(2), Typed::duration);
-        Duration timeout = get(h, "timeout", Duration.ofSeconds(1), Typed::duration);
+        // the default never outlasts the interval, so only a timeout the operator wrote can be refused below
+        Duration timeout = get(h, "timeout", defaultTimeout(interval), Typed::duration);
         check(timeout.compareTo(interval) <= 0, pos(h, "timeout"), h.id + ".timeout must not be longer than its interval");
         check(!interval.isZero(), pos(h, "interval"), h.id + ".interval must be longer than 0");
         int success = get(h, "success_threshold", 1, Typed::integer);
@@ -388,6 +389,12 @@ final class SpecBuilder {
         }
         return new HealthCheck(kind, url, expect, body, host, port, command, get(h, "initial_delay", Duration.ZERO, Typed::duration),
                 interval, timeout, success, failure, h.pos);
+    }
+
+    /** 1s, or the interval when that is shorter: a check every 500ms waits no longer than 500ms for an answer. */
+    private static Duration defaultTimeout(Duration interval) {
+        Duration oneSecond = Duration.ofSeconds(1);
+        return interval.compareTo(oneSecond) < 0 ? interval : oneSecond;
     }
 
     private ModelSpec model(String name, Node n) {
