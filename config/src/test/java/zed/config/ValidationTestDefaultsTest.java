@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static zed.config.ValidationTestSupport.SVC_HEAD;
 import static zed.config.ValidationTestSupport.evaluateOne;
@@ -34,6 +35,17 @@ class ValidationTestDefaultsTest {
                 "  }",
                 "}"));
         return l.service("exec", "a").health().get(0);
+    }
+
+    @Test
+    void auto_revert_is_on_when_a_snapshot_is_taken_before_each_deploy(@TempDir Path tmp) {
+        assertTrue(resolve(tmp, src("snapshots { keep = 3 }")).update().autoRevert());
+    }
+
+    @Test
+    void auto_revert_is_off_without_snapshots_before_deploys(@TempDir Path tmp) {
+        // nothing to revert to: the level is valid and a failed deploy stays as it is
+        assertFalse(resolve(tmp, src("snapshots { before_deploy = false }")).update().autoRevert());
     }
 
     @Test

@@ -136,11 +136,15 @@ final class SpecBuilder {
 
         Node upd = L.block("update", null);
         UpdatePolicy d = UpdatePolicy.DEFAULT;
+        // a revert rolls the datasets back to the deploy snapshot, so by default it follows whether one is taken
         UpdatePolicy update = new UpdatePolicy(
                 get(upd, "min_healthy_time", d.minHealthyTime(), Typed::duration),
                 get(upd, "healthy_deadline", d.healthyDeadline(), Typed::duration),
-                get(upd, "auto_revert", d.autoRevert(), Typed::bool),
+                get(upd, "auto_revert", snapshots.beforeDeploy(), Typed::bool),
                 get(upd, "max_parallel", d.maxParallel(), Typed::integer));
+        check(!update.autoRevert() || snapshots.beforeDeploy(), pos(upd, "auto_revert"),
+                "update.auto_revert = true needs snapshots.before_deploy = true: an automatic revert rolls the datasets back to the deploy snapshot, "
+                        + "which before_deploy = false never takes; set auto_revert = false, or before_deploy = true");
         check(update.maxParallel() >= 1, pos(upd, "max_parallel"), "update.max_parallel must be at least 1");
         check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
