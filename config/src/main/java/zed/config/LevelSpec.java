@@ -39,6 +39,7 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
     }
 
     public record UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel) {
+        /** With snapshots before each deploy, as by default; without them auto_revert defaults to false. */
         public static final UpdatePolicy DEFAULT = new UpdatePolicy(Duration.ofSeconds(5), Duration.ofMinutes(2), true, 1);
     }
 

@@ -43,6 +43,20 @@ class LevelSpecJsonTest {
     }
 
     @Test
+    void aHostModelsAndJobsRoundTripThroughJson() throws IOException {
+        // validation refuses them until a node runs them (NotSupportedYet), so they are put into a spec by hand
+        Tree t = new Tree(tmp);
+        t.write("shop/Zedfile", corpus("full.zed"));
+        LevelSpec l = t.leaf("shop");
+        Pos p = new Pos("Zedfile", 1, 1);
+        LevelSpec spec = new LevelSpec(l.id(), l.name(), l.parent(), l.file(), l.dir(), "h1", l.pool(), l.sysenv(), l.snapshots(), l.update(),
+                l.datasets(), l.jails(), l.services(), List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", Map.of("vram_mb", Value.Num.of(49152)), p)),
+                List.of(new LevelSpec.JobSpec("finetune", "llama70b", new LevelSpec.Runtime(List.of("./train"), List.of()), Duration.ofHours(1), p)),
+                l.hash(), l.pos());
+        assertEquals(spec, SpecJson.read(SpecJson.write(spec), LevelSpec.class));
+    }
+
+    @Test
     void valuesRoundTripAndCanonicalJsonSortsKeys() {
         Value v = Value.of(Map.of("b", List.of(1, "x", true), "a", Map.of("z", 2.5 > 1 ? new java.math.BigDecimal("2.50") : 0)));
         assertEquals("{\"a\":{\"z\":2.5},\"b\":[1,\"x\",true]}", v.toJson());

@@ -6,8 +6,6 @@ import zed.config.LevelSpec.DatasetSpec;
 import zed.config.LevelSpec.FileSpec;
 import zed.config.LevelSpec.HealthCheck;
 import zed.config.LevelSpec.JailSpec;
-import zed.config.LevelSpec.JobSpec;
-import zed.config.LevelSpec.ModelSpec;
 import zed.config.LevelSpec.Mount;
 import zed.config.LevelSpec.RestartPolicy;
 import zed.config.LevelSpec.ServiceSpec;
@@ -299,23 +297,12 @@ class ValidationTestChainTest {
                 && d.message().contains("service.exec.b")), "expected a cycle error naming service.exec.a and service.exec.b, got:\n" + render(r.errors()));
     }
 
-    @Test
-    void a_job_needs_a_command(@TempDir Path tmp) {
-        // like an exec service, a job has nothing to run without runtime { cmd = [...] }
-        String source = src(
-                "dataset 'm' {}",
-                "model 'm' { dataset = 'm' }",
-                "job 'j' {",
-                "  model = 'm'",
-                "}");
-        assertOnlyError(tmp, source, 3, 1, "runtime { cmd = [...] }");
-    }
-
     // ---- the valid example of ZEDFILE.md ----------------------------------------------------------------------
 
     /**
      * The example of ZEDFILE.md, "A level" and "GPU resources", made valid on any machine: the datasets the jail and
-     * the model use are declared, service.exec.db exists, and os::env has a default.
+     * the model use are declared, service.exec.db exists, and os::env has a default. Its level.host, model and job are
+     * refused until a node runs them.
      */
     static final String EXAMPLE = """
             level "shop" {                 # optional; default name: the directory's name
@@ -404,9 +391,13 @@ class ValidationTestChainTest {
             }
             """;
 
+    /** The example without what a node does not run yet, its lines kept where they were. */
+    static final String RUNNABLE_EXAMPLE = EXAMPLE.substring(0, EXAMPLE.indexOf("model \"llama70b\""))
+            .replace("  host = \"h1\"", "# host = \"h1\"");
+
     @Test
-    void the_example_of_zedfile_md_resolves(@TempDir Path tmp) {
-        Tree t = new Tree(tmp).write("shop/Zedfile", EXAMPLE);
+    void the_example_of_zedfile_md_resolves_without_what_is_not_supported_yet(@TempDir Path tmp) {
+        Tree t = new Tree(tmp).write("shop/Zedfile", RUNNABLE_EXAMPLE);
         ChainEvaluator.Result r = t.evaluate("shop", "shop");
         assertEquals(List.of(), rendered(r));
         assertEquals(1, r.levels().size());
@@ -422,7 +413,7 @@ class ValidationTestChainTest {
                 () -> assertEquals("shop", l.name()),
                 () -> assertNull(l.parent()),
                 () -> assertEquals(dir.toString(), l.dir()),
-                () -> assertEquals("h1", l.host()),
+                () -> assertNull(l.host()),
                 () -> assertEquals("tank/zed", l.pool()),
                 () -> assertEquals(List.of("SSH_AUTH_SOCK"), l.sysenv()),
                 () -> assertEquals(new SnapshotPolicy(true, 5), l.snapshots()),
@@ -475,9 +466,8 @@ class ValidationTestChainTest {
                 () -> assertNull(web.git()),
                 () -> assertEquals(new Pos("Zedfile", 41, 1), web.pos()));
 
-        assertEquals(List.of(new ModelSpec("llama70b", "models/llama-70b", Map.of("vram_mb", Value.Num.of(49152)), new Pos("Zedfile", 76, 1))), l.models());
-        assertEquals(List.of(new JobSpec("finetune", "llama70b", new LevelSpec.Runtime(List.of("./train"), List.of()), Duration.ofHours(1),
-                new Pos("Zedfile", 80, 1))), l.jobs());
+        assertEquals(List.of(), l.models());
+        assertEquals(List.of(), l.jobs());
         assertEquals(Map.of("shop|service.exec.web|vars.port", port), r.ports());
     }
 

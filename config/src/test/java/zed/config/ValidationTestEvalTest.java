@@ -117,11 +117,11 @@ class ValidationTestEvalTest {
                         "  version = file('.')"),
                 c(2, 10, "fs::etc() is only available inside a service block",
                         "level {",
-                        "  host = fs::etc()",
+                        "  pool = fs::etc()",
                         "}"),
                 c(2, 10, "fs::var() is only available inside a service block",
                         "level {",
-                        "  host = fs::var()",
+                        "  pool = fs::var()",
                         "}"),
 
                 // ---- operators, conditionals, templates

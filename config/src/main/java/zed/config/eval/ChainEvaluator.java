@@ -3,6 +3,7 @@ package zed.config.eval;
 import zed.config.Chain;
 import zed.config.Diagnostic;
 import zed.config.LevelSpec;
+import zed.config.NotSupportedYet;
 import zed.config.Pos;
 import zed.config.Value;
 import zed.config.ZedfileException;
@@ -78,6 +79,7 @@ public final class ChainEvaluator {
 
     private static Result run(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
         List<Diagnostic> errors = new ArrayList<>();
+        List<Diagnostic> refused = new ArrayList<>();
         List<Body> bodies = new ArrayList<>();
         List<byte[]> sources = new ArrayList<>();
         for (Chain.Link link : chain) {
@@ -100,6 +102,7 @@ public final class ChainEvaluator {
             try {
                 Body b = Parser.parseFile(link.display(), text);
                 errors.addAll(zed.config.Structures.check(b));
+                refused.addAll(NotSupportedYet.check(b));
                 bodies.add(b);
             } catch (ZedfileException e) {
                 errors.addAll(e.diagnostics());
@@ -107,7 +110,10 @@ public final class ChainEvaluator {
             }
         }
         Ports ports = new Ports(inputs.ports(), inputs.host());
-        if (!errors.isEmpty()) return new Result(List.of(), ports.merged(), sorted(errors), Scope.EMPTY);
+        // what is not supported yet is well formed: the level can still be evaluated, and checked, around it
+        boolean malformed = !errors.isEmpty();
+        errors.addAll(refused);
+        if (malformed) return new Result(List.of(), ports.merged(), sorted(errors), Scope.EMPTY);
 
         List<LevelSpec> specs = new ArrayList<>();
         LevelEvaluation parent = null;

@@ -136,11 +136,15 @@ final class SpecBuilder {
 
         Node upd = L.block("update", null);
         UpdatePolicy d = UpdatePolicy.DEFAULT;
+        // a revert rolls the datasets back to the deploy snapshot, so by default it follows whether one is taken
         UpdatePolicy update = new UpdatePolicy(
                 get(upd, "min_healthy_time", d.minHealthyTime(), Typed::duration),
                 get(upd, "healthy_deadline", d.healthyDeadline(), Typed::duration),
-                get(upd, "auto_revert", d.autoRevert(), Typed::bool),
+                get(upd, "auto_revert", snapshots.beforeDeploy(), Typed::bool),
                 get(upd, "max_parallel", d.maxParallel(), Typed::integer));
+        check(!update.autoRevert() || snapshots.beforeDeploy(), pos(upd, "auto_revert"),
+                "update.auto_revert = true needs snapshots.before_deploy = true: an automatic revert rolls the datasets back to the deploy snapshot, "
+                        + "which before_deploy = false never takes; set auto_revert = false, or before_deploy = true");
         check(update.maxParallel() >= 1, pos(upd, "max_parallel"), "update.max_parallel must be at least 1");
         check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
@@ -358,7 +362,8 @@ final class SpecBuilder {
 
     private HealthCheck health(String kind, Node h) {
         Duration interval = get(h, "interval", Duration.ofSeconds(2), Typed::duration);
-        Duration timeout = get(h, "timeout", Duration.ofSeconds(1), Typed::duration);
+        // the default never outlasts the interval, so only a timeout the operator wrote can be refused below
+        Duration timeout = get(h, "timeout", defaultTimeout(interval), Typed::duration);
         check(timeout.compareTo(interval) <= 0, pos(h, "timeout"), h.id + ".timeout must not be longer than its interval");
         check(!interval.isZero(), pos(h, "interval"), h.id + ".interval must be longer than 0");
         int success = get(h, "success_threshold", 1, Typed::integer);
@@ -388,6 +393,12 @@ final class SpecBuilder {
         }
         return new HealthCheck(kind, url, expect, body, host, port, command, get(h, "initial_delay", Duration.ZERO, Typed::duration),
                 interval, timeout, success, failure, h.pos);
+    }
+
+    /** 1s, or the interval when that is shorter: a check every 500ms waits no longer than 500ms for an answer. */
+    private static Duration defaultTimeout(Duration interval) {
+        Duration oneSecond = Duration.ofSeconds(1);
+        return interval.compareTo(oneSecond) < 0 ? interval : oneSecond;
     }
 
     private ModelSpec model(String name, Node n) {

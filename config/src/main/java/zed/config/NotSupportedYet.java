@@ -1,0 +1,40 @@
+package zed.config;
+
+import zed.config.syntax.Body;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the language parses but a node does not run yet: GPU models and jobs, and placing a level on a named host.
+ * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
+ * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
+ * the refused blocks included, is still checked.
+ */
+public final class NotSupportedYet {
+    private NotSupportedYet() {
+    }
+
+    public static List<Diagnostic> check(Body file) {
+        List<Diagnostic> errors = new ArrayList<>();
+        for (Body.Block b : file.blocks()) {
+            switch (b.type()) {
+                case "model" -> errors.add(block(b, "GPU models"));
+                case "job" -> errors.add(block(b, "GPU jobs"));
+                case "level" -> {
+                    Body.Attribute host = b.body().attribute("host");
+                    if (host != null) errors.add(new Diagnostic(host.pos(), "level.host: placing a level on a named host is not supported yet "
+                            + "(this node runs every level it is given); remove the attribute"));
+                }
+                default -> {
+                }
+            }
+        }
+        return errors;
+    }
+
+    private static Diagnostic block(Body.Block b, String what) {
+        String name = b.labels().isEmpty() ? b.type() : b.type() + " \"" + b.label(0) + "\"";
+        return new Diagnostic(b.pos(), name + ": " + what + " are not supported yet; remove the block (see docs/gpu.md)");
+    }
+}

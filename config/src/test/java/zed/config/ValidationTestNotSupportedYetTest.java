@@ -1,0 +1,149 @@
+package zed.config;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import zed.config.ValidationTestSupport.Tree;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static zed.config.ValidationTestSupport.DUR;
+import static zed.config.ValidationTestSupport.assertOnlyError;
+import static zed.config.ValidationTestSupport.assertOnlyErrorBesideRefusals;
+import static zed.config.ValidationTestSupport.c;
+
+/**
+ * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.host. Each is refused
+ * at its place rather than silently ignored, and what is written inside it is still checked, so that the checks are
+ * ready for the work that will run them.
+ */
+class ValidationTestNotSupportedYetTest {
+
+    static Stream<Arguments> refused() {
+        return Stream.of(
+                c(2, 1, "model \"llama\": GPU models are not supported yet; remove the block (see docs/gpu.md)",
+                        "dataset 'm' {}",
+                        "model 'llama' {",
+                        "  dataset = 'm'",
+                        "}"),
+                c(2, 3, "level.host: placing a level on a named host is not supported yet (this node runs every level it is given); remove the attribute",
+                        "level 'shop' {",
+                        "  host = 'h1'",
+                        "}"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("refused")
+    void what_a_node_does_not_run_yet_is_refused_at_its_place(String source, int line, int col, String message, @TempDir Path tmp) {
+        assertOnlyError(tmp, source, line, col, message);
+    }
+
+    @Test
+    void the_example_of_zedfile_md_is_refused_for_its_host_its_model_and_its_job(@TempDir Path tmp) {
+        Tree t = new Tree(tmp).write("shop/Zedfile", ValidationTestChainTest.EXAMPLE);
+        assertEquals(List.of(
+                "Zedfile:2:3: level.host: placing a level on a named host is not supported yet (this node runs every level it is given); remove the attribute",
+                "Zedfile:76:1: model \"llama70b\": GPU models are not supported yet; remove the block (see docs/gpu.md)",
+                "Zedfile:80:1: job \"finetune\": GPU jobs are not supported yet; remove the block (see docs/gpu.md)"),
+                t.evaluate("shop", "shop").errors().stream().map(Diagnostic::render).toList());
+    }
+
+    /** Errors inside what is refused, in the structure, the types and the references: each beside the refusals. */
+    static Stream<Arguments> checkedInside() {
+        return Stream.of(
+                c(1, 1, "model.m: missing required attribute \"dataset\"",
+                        "model 'm' {",
+                        "}"),
+                c(1, 1, "job.j: missing required attribute \"model\"",
+                        "job 'j' {",
+                        "  runtime { cmd = ['x'] }",
+                        "}"),
+                c(5, 3, "job.j.runtime: missing required attribute \"cmd\"",
+                        "dataset 'd' {}",
+                        "model 'm' { dataset = 'd' }",
+                        "job 'j' {",
+                        "  model = 'm'",
+                        "  runtime {}",
+                        "}"),
+                // like an exec service, a job has nothing to run without runtime { cmd = [...] }
+                c(3, 1, "job.j: a job needs runtime { cmd = [...] }",
+                        "dataset 'm' {}",
+                        "model 'm' { dataset = 'm' }",
+                        "job 'j' {",
+                        "  model = 'm'",
+                        "}"),
+                c(2, 3, "level.host must be a string, not a list",
+                        "level {",
+                        "  host = ['h1']",
+                        "}"),
+                c(2, 7, "model \"llama 70b\": a model name is letters, digits, _ and -",
+                        "dataset 'm' {}",
+                        "model 'llama 70b' {",
+                        "  dataset = 'm'",
+                        "}"),
+                c(3, 3, ": dataset \"models/llama\" is not declared in this level",
+                        "dataset 'm' {}",
+                        "model 'm' {",
+                        "  dataset = 'models/llama'",
+                        "}"),
+                c(4, 16, ".requires.vram_mb must be a number of 0 or more, not string \"lots\"",
+                        "dataset 'm' {}",
+                        "model 'm' {",
+                        "  dataset  = 'm'",
+                        "  requires = { vram_mb = 'lots' }",
+                        "}"),
+                // -1 is a number: the message must say what is wrong with it
+                c(4, 16, ".requires.vram_mb must be a number of 0 or more, not number -1",
+                        "dataset 'm' {}",
+                        "model 'm' {",
+                        "  dataset  = 'm'",
+                        "  requires = { vram_mb = -1 }",
+                        "}"),
+                c(1, 5, "job \"fine tune\": a job name is letters, digits, _ and -",
+                        "job 'fine tune' {",
+                        "  model = 'm'",
+                        "  runtime { cmd = ['./train'] }",
+                        "}",
+                        "model 'm' { dataset = 'm' }",
+                        "dataset 'm' {}"),
+                c(2, 3, ": model \"llama\" is not declared in this level",
+                        "job 'j' {",
+                        "  model = 'llama'",
+                        "  runtime { cmd = ['./train'] }",
+                        "}"),
+                c(2, 3, ": model \"llama7Ob\" is not declared in this level; did you mean \"llama70b\"?",
+                        "job 'j' {",
+                        "  model = 'llama7Ob'",
+                        "  runtime { cmd = ['./train'] }",
+                        "}",
+                        "model 'llama70b' { dataset = 'm' }",
+                        "dataset 'm' {}"),
+                c(3, 13, ".runtime.cmd must not be empty",
+                        "job 'j' {",
+                        "  model = 'm'",
+                        "  runtime { cmd = [] }",
+                        "}",
+                        "model 'm' { dataset = 'm' }",
+                        "dataset 'm' {}"),
+                c(4, 3, ".checkpoint_every" + DUR + "string \"hourly\"",
+                        "job 'j' {",
+                        "  model = 'm'",
+                        "  runtime { cmd = ['./train'] }",
+                        "  checkpoint_every = 'hourly'",
+                        "}",
+                        "model 'm' { dataset = 'm' }",
+                        "dataset 'm' {}")
+        );
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("checkedInside")
+    void errors_inside_what_is_refused_are_still_reported(String source, int line, int col, String message, @TempDir Path tmp) {
+        assertOnlyErrorBesideRefusals(tmp, source, line, col, message);
+    }
+}
