@@ -7,12 +7,10 @@ import java.io.IOException;
  * output. The message is the operator's line, {@code cannot run /usr/sbin/zfs: No such file or directory}.
  */
 public final class CannotStart extends IOException {
-    private final String command;
     private final String reason;
 
     public CannotStart(String command, String reason, Throwable cause) {
         super("cannot run " + command + ": " + reason, cause);
-        this.command = command;
         this.reason = reason;
     }
 
@@ -22,10 +20,6 @@ public final class CannotStart extends IOException {
         int code = m.indexOf("error=");
         int comma = code < 0 ? -1 : m.indexOf(", ", code);
         return new CannotStart(command, comma < 0 ? m : m.substring(comma + 2), e);
-    }
-
-    public String command() {
-        return command;
     }
 
     /** Why, without the command: "No such file or directory". */

@@ -7,17 +7,17 @@ import java.util.Locale;
  * {@code /proc}, where a process's open descriptors are listed), the code says which one it means rather than guessing
  * from which files happen to exist.
  */
-public enum HostOs {
+enum HostOs {
     LINUX, FREEBSD, ILLUMOS, MACOS, OTHER;
 
     private static final HostOs CURRENT = of(System.getProperty("os.name", ""));
 
-    public static HostOs current() {
+    static HostOs current() {
         return CURRENT;
     }
 
     /** illumos (and Solaris) call themselves "SunOS"; macOS "Mac OS X". */
-    public static HostOs of(String osName) {
+    static HostOs of(String osName) {
         String n = osName.toLowerCase(Locale.ROOT);
         if (n.equals("linux")) return LINUX;
         if (n.equals("freebsd")) return FREEBSD;

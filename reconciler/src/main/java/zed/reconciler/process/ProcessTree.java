@@ -29,7 +29,7 @@ public record ProcessTree(ProcessHandle root, List<ProcessHandle> descendants, b
     }
 
     /** A process group leader (a service), its group and its descendants, some of which may have left the group. */
-    public static ProcessTree ofGroup(ProcessHandle leader) {
+    static ProcessTree ofGroup(ProcessHandle leader) {
         return new ProcessTree(leader, leader.descendants().toList(), true);
     }
 
@@ -71,7 +71,7 @@ public record ProcessTree(ProcessHandle root, List<ProcessHandle> descendants, b
     }
 
     /** Whether the process is gone within {@code within}; false at once when the thread is interrupted. */
-    public static boolean awaitGone(ProcessHandle process, Duration within) {
+    static boolean awaitGone(ProcessHandle process, Duration within) {
         return awaitGone(List.of(process), within);
     }
 
@@ -88,7 +88,7 @@ public record ProcessTree(ProcessHandle root, List<ProcessHandle> descendants, b
      * Alive and not a zombie. A zombie has ended and only waits for its parent to collect it, which in a container
      * whose init does not reap may be never; on Linux {@code /proc} tells them apart.
      */
-    public static boolean running(ProcessHandle process) {
+    static boolean running(ProcessHandle process) {
         if (!process.isAlive()) return false;
         if (HostOs.current() != HostOs.LINUX) return true;
         try {

@@ -37,10 +37,6 @@ public record Subprocess(List<String> argv, Map<String, String> environment, Pat
         public Result {
             survivors = List.copyOf(survivors);
         }
-
-        public boolean ok() {
-            return exit == 0 && !timedOut;
-        }
     }
 
     public Subprocess {
