@@ -86,16 +86,27 @@ public record ProcessTree(ProcessHandle root, List<ProcessHandle> descendants, b
 
     /**
      * Alive and not a zombie. A zombie has ended and only waits for its parent to collect it, which in a container
-     * whose init does not reap may be never; on Linux {@code /proc} tells them apart.
+     * whose init does not reap may be never; on Linux {@code /proc} tells them apart. Every thread is looked at, not
+     * the process's first one alone: that one shows as a zombie as soon as it has exited, while the others may still
+     * be closing the process's files (a server's listening socket among them).
      */
     static boolean running(ProcessHandle process) {
         if (!process.isAlive()) return false;
         if (HostOs.current() != HostOs.LINUX) return true;
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(process.pid()), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) != 'Z';
+        try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(process.pid()), "task"))) {
+            return tasks.anyMatch(ProcessTree::threadRuns);
         } catch (IOException | RuntimeException e) {
-            return process.isAlive(); // gone meanwhile, or a line we cannot read: ask again
+            return process.isAlive(); // gone meanwhile, or nothing we can read: ask again
+        }
+    }
+
+    private static boolean threadRuns(Path task) {
+        try {
+            String stat = Files.readString(task.resolve("stat"));
+            char state = stat.charAt(stat.lastIndexOf(')') + 2);
+            return state != 'Z' && state != 'X';
+        } catch (IOException e) {
+            return false; // that thread has gone
         }
     }
 }
