@@ -9,6 +9,7 @@ import zed.config.LevelSpec;
 import zed.config.eval.ChainEvaluator;
 import zed.config.eval.LevelPlaces;
 import zed.reconciler.host.Flock;
+import zed.reconciler.process.Spawn;
 
 import java.io.File;
 import java.io.IOException;
@@ -78,24 +79,24 @@ final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** Starts {@code zed agent} in its own session, logging to $ZED_HOME/agent.log, and waits for it to answer. */
+    /**
+     * Starts {@code zed agent} in a process group of its own ({@link Spawn}: it outlives this command and a ^C in this
+     * terminal), logging to $ZED_HOME/agent.log, and waits for it to answer.
+     */
     static boolean startNode(NodeClient node, Path home) throws IOException, InterruptedException {
         Files.createDirectories(home);
         Path log = home.resolve("agent.log");
-        String java = ProcessHandle.current().info().command().orElse("java");
+        String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String jar = new File(UpCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getAbsolutePath();
         System.err.println("zed: no node answers at " + node.base + "; starting one (log: " + log + ")");
         String listen = node.base.getHost() + ":" + (node.base.getPort() > 0 ? node.base.getPort() : 7700);
-        ProcessBuilder pb = new ProcessBuilder("setsid", java, "-jar", jar, "agent", "--listen", listen)
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                .redirectErrorStream(true);
-        pb.environment().put("ZED_HOME", home.toString());
-        Process p = pb.start();
+        Map<String, String> env = new LinkedHashMap<>(System.getenv());
+        env.put("ZED_HOME", home.toString());
+        Spawn.Spawned p = new Spawn(List.of(java, "-jar", jar, "agent", "--listen", listen), env, null, log, log).start();
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             if (node.alive()) return true;
-            if (!p.isAlive() && !node.alive()) break;
+            if (p.exit().isDone() && !node.alive()) break;
             Thread.sleep(200); // polling a deadline wait for the node to answer
         }
         System.err.println("zed: the node did not start; the end of " + log + ":");

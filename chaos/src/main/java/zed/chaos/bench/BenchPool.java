@@ -1,5 +1,7 @@
 package zed.chaos.bench;
 
+import zed.reconciler.process.Subprocess;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,12 +46,15 @@ final class BenchPool implements AutoCloseable {
         return run(argv);
     }
 
+    /** A benchmark's command runs for minutes at the most; one that hangs should fail the run, not stall it. */
+    private static final Duration COMMAND_TIMEOUT = Duration.ofMinutes(10);
+
     static String run(List<String> argv) {
         try {
-            Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes());
-            if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out.strip());
-            return out;
+            Subprocess.Result r = Subprocess.of(argv, COMMAND_TIMEOUT).mergingErrors().run();
+            if (r.timedOut()) throw new IllegalStateException(String.join(" ", argv) + ": did not finish within " + COMMAND_TIMEOUT.toMinutes() + " minutes");
+            if (r.exit() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + r.stdout().strip());
+            return r.stdout();
         } catch (IOException e) {
             throw new IllegalStateException(String.join(" ", argv) + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {

@@ -5,13 +5,13 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 
 /** Waits for a condition to become true, failing at a deadline, so that tests never guess at a sleep. */
-final class Await {
-    static final Duration DEADLINE = Duration.ofSeconds(30);
+public final class Await {
+    public static final Duration DEADLINE = Duration.ofSeconds(30);
 
     private Await() {
     }
 
-    static void until(String what, BooleanSupplier condition) {
+    public static void until(String what, BooleanSupplier condition) {
         long deadline = System.nanoTime() + DEADLINE.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) throw new AssertionError("not within " + DEADLINE.toSeconds() + "s: " + what);

@@ -1,0 +1,67 @@
+package zed.reconciler.process;
+
+import jnr.constants.platform.OpenFlags;
+import jnr.posix.SpawnAttribute;
+import jnr.posix.SpawnFileAction;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * Starts a process that outlives this node: posix_spawn(3) with POSIX_SPAWN_SETPGROUP, so that it leads a process
+ * group of its own from its first instruction and a stop can signal the group. No setsid(1), which FreeBSD's base
+ * system lacks, and no process of ours between the JVM and the command. stdin is /dev/null; stdout and stderr are
+ * appended to files (created 0600: logs may hold what a service prints about its secrets).
+ *
+ * @param argv        the command; {@code argv[0]} an absolute path, since posix_spawnp would search the JVM's PATH,
+ *                    not the one in {@code environment}
+ * @param environment the whole environment of the command
+ * @param directory   its working directory; null for the JVM's
+ * @param stdout      appended to; the same file as {@code stderr} takes both
+ */
+public record Spawn(List<String> argv, Map<String, String> environment, Path directory, Path stdout, Path stderr) {
+    /**
+     * posix_spawn has no "change directory" in jnr-posix (posix_spawn_file_actions_addchdir is new in POSIX 2024 and
+     * missing from older C libraries), and changing the JVM's own would move every thread: a POSIX sh changes it and
+     * execs the command, which keeps the pid, the group and the start time. The directory and argv reach it as
+     * arguments, never as shell text.
+     */
+    private static final String IN_DIRECTORY = "cd -- \"$1\" || exit 127; shift; exec \"$@\"";
+    private static final String SH = "/bin/sh";
+    private static final int APPEND = OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue();
+    private static final int LOG_MODE = 0600;
+    private static final List<SpawnAttribute> OWN_GROUP = List.of(SpawnAttribute.flags((short) SpawnAttribute.SETPGROUP), SpawnAttribute.pgroup(0));
+
+    /** A started process: its pid, which is also its process group id, and its exit code once it has exited. */
+    public record Spawned(long pid, CompletableFuture<Integer> exit) {
+    }
+
+    public Spawn {
+        argv = List.copyOf(argv);
+        environment = Map.copyOf(environment);
+        if (argv.isEmpty() || !Path.of(argv.get(0)).isAbsolute()) throw new IllegalArgumentException("spawn needs an absolute program path: " + argv);
+    }
+
+    /** @throws CannotStart when posix_spawn fails (jnr-posix does not pass on why) */
+    public Spawned start() throws CannotStart {
+        List<String> command = new ArrayList<>();
+        if (directory != null) command.addAll(List.of(SH, "-c", IN_DIRECTORY, "sh", directory.toAbsolutePath().toString()));
+        command.addAll(argv);
+        List<String> envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        long pid = Libc.posix().posix_spawnp(command.get(0), fileActions(), OWN_GROUP, command, envp);
+        if (pid <= 0) throw new CannotStart(argv.get(0), "posix_spawn failed", null);
+        return new Spawned(pid, Reaper.watch(pid));
+    }
+
+    private List<SpawnFileAction> fileActions() {
+        List<SpawnFileAction> actions = new ArrayList<>();
+        for (int fd : OpenDescriptors.aboveStderr()) actions.add(SpawnFileAction.close(fd));
+        actions.add(SpawnFileAction.open("/dev/null", 0, OpenFlags.O_RDONLY.intValue(), 0));
+        actions.add(SpawnFileAction.open(stdout.toString(), 1, APPEND, LOG_MODE));
+        actions.add(stderr.equals(stdout) ? SpawnFileAction.dup(1, 2) : SpawnFileAction.open(stderr.toString(), 2, APPEND, LOG_MODE));
+        return actions;
+    }
+}
