@@ -108,6 +108,17 @@ public final class HealthGate {
     }
 
     /**
+     * What the checks say at {@code now}, whatever the gate's verdict: {@link Health.Healthy} while the process runs
+     * and every check passes (a failure below its failure_threshold included), else {@link Health.Unhealthy} with why.
+     * Status shows it beside the verdict, and {@code runtime.after} waits for it.
+     */
+    public Health current(Instant now) {
+        GateState s = state.at(now);
+        String why = s.unhealthyWhy(s.now);
+        return why == null ? new Health.Healthy() : new Health.Unhealthy(why);
+    }
+
+    /**
      * The next instant after {@code now} at which {@link #verdict} or {@link #health} changes unless an event comes
      * first: schedule a timer for it instead of polling. Empty when only an event can change them.
      */

@@ -70,6 +70,10 @@ final class GateDriver {
         return gate.health(clock.now());
     }
 
+    Health current() {
+        return gate.current(clock.now());
+    }
+
     Optional<Instant> next() {
         return gate.nextChange(clock.now());
     }

@@ -37,6 +37,19 @@ class HealthGateAfterPassTest {
     }
 
     @Test
+    void currentHealthIsWhatTheChecksSayNowBeforeTheGatePassesToo() {
+        GateDriver d = gate(check("http"));
+        assertEquals(new Unhealthy("process not started"), d.current());
+        d.start();
+        assertEquals(new Unhealthy("waiting for http to pass"), d.current());
+        d.at(1).pass("http");
+        assertEquals(new Healthy(), d.at(2).current(), "healthy now, while the gate still counts min_healthy_time");
+        assertEquals("healthy for 1s of 5s", ((Verdict.Pending) d.verdict()).why());
+        d.at(3).fail("http", DOWN).at(5).fail("http", DOWN).at(7).fail("http", DOWN);
+        assertEquals(new Unhealthy("http failing: " + DOWN), d.current());
+    }
+
+    @Test
     void failuresBelowFailureThresholdLeaveThePassedServiceHealthy() {
         GateDriver d = passed(check("http"));
         assertEquals(new Healthy(), d.health());
