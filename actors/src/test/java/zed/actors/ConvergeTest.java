@@ -39,9 +39,7 @@ class ConvergeTest {
     }
 
     JsonNode send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return json.readTree(http.send(b.build(), HttpResponse.BodyHandlers.ofString()).body());
+        return json.readTree(http.send(Api.request(node.httpPort(), state, method, path, body).build(), HttpResponse.BodyHandlers.ofString()).body());
     }
 
     JsonNode get(String path) throws Exception {
@@ -112,7 +110,8 @@ class ConvergeTest {
         assertEquals(1, converged.get("stableRevision").asLong());
         JsonNode web = converged.get("resources").get(1);
         assertEquals("service", web.get("kind").asText());
-        assertEquals("passed", web.get("health").asText());
+        assertEquals("passed", web.get("gate").asText());
+        assertEquals("Healthy", web.get("health").asText());
         assertEquals("http://127.0.0.1:" + port + "/", web.get("print").asText());
         assertEquals(port, web.get("ports").get("port").asInt(), "status names the service's ports");
         long pid = web.get("pid").asLong();

@@ -68,7 +68,7 @@ class EventsJsonTest {
 
     @Test
     void theLevelEntitysEventsLoseTheirBulkyFields() {
-        ObjectNode o = json.toJson(1, "shop", new LevelEntity.LevelStopped(4));
+        ObjectNode o = json.toJson(1, "shop", new zed.actors.level.LevelEvent.LevelStopped(4));
         assertEquals("{\"id\":1,\"level\":\"shop\",\"type\":\"LevelStopped\",\"revision\":4}", o.toString());
         assertEquals("shop", EventJson.level("level|shop"));
         assertEquals("infra/shop", EventJson.level("level|infra/shop"));

@@ -93,9 +93,7 @@ class EventsTest {
     // ---- plain calls ---------------------------------------------------------------------------------------------
 
     HttpResponse<String> send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return http.send(Api.request(node.httpPort(), state, method, path, body).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     JsonNode call(String method, String path) throws Exception {
@@ -137,7 +135,7 @@ class EventsTest {
         final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
 
         Sse(String path, String lastEventId) throws Exception {
-            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path));
+            HttpRequest.Builder b = Api.get(node.httpPort(), state, path).timeout(Duration.ofDays(1));
             if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
             response = http.send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
             streams.add(this);
@@ -374,7 +372,7 @@ class EventsTest {
         List<PublishedEvent> got = awaitPublished(probe, "shop", 1);
         PublishedEvent p = got.get(got.size() - 1);
         assertEquals("shop", p.level());
-        assertTrue(p.event() instanceof LevelEntity.SpecAccepted, p.toString());
+        assertTrue(p.event() instanceof zed.actors.level.LevelEvent.SpecAccepted, p.toString());
         assertEquals(1, p.data().get("revision").asLong());
         assertFalse(p.data().has("source"));
         List<Ev> overHttp = sse("/v1/events").until(accepted("shop", 1));

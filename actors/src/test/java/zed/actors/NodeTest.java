@@ -46,9 +46,7 @@ class NodeTest {
     }
 
     Answer call(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(Api.request(node.httpPort(), state, method, path, body).build(), HttpResponse.BodyHandlers.ofString());
         assertEquals("application/json", r.headers().firstValue("content-type").orElse("").split(";")[0], r.body());
         return new Answer(r.statusCode(), json.readTree(r.body()));
     }
@@ -192,11 +190,11 @@ class NodeTest {
                     """.formatted(marker);
             call("PUT", "/v1/levels/shop", push(source, "/srv/shop", null));
             assertFalse(Files.exists(marker), "a converge never runs a sudo hook");
-            Answer first = call("POST", "/v1/levels/shop/sudo", null);
+            Answer first = call("POST", "/v1/levels/shop/sudo", "{}");
             assertEquals(200, first.status(), first.body().toString());
             assertEquals("APPLIED", first.body().get("hooks").get(0).get("outcome").asText(), first.body().toString());
             assertEquals("port 8080\n", Files.readString(marker));
-            assertEquals("SKIPPED", call("POST", "/v1/levels/shop/sudo", null).body().get("hooks").get(0).get("outcome").asText(),
+            assertEquals("SKIPPED", call("POST", "/v1/levels/shop/sudo", "{}").body().get("hooks").get(0).get("outcome").asText(),
                     "a passing check skips the hook");
         } finally {
             System.clearProperty("zed.sudo.command");

@@ -2,7 +2,6 @@ package zed.actors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -14,14 +13,9 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -46,27 +40,15 @@ class PostgresJournalTest {
 
     @TempDir
     Path state;
-    String adminUrl;
-    String database;
+    TestDatabase db;
     String journalUrl;
     TestNode node;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void freshDatabase() throws Exception {
-        adminUrl = System.getenv("ZED_TEST_POSTGRES_URL");
-        if (adminUrl == null || adminUrl.isBlank()) {
-            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) {
-                throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set (see docs/development.md)");
-            }
-            Assumptions.abort("ZED_TEST_POSTGRES_URL is not set: no PostgreSQL to journal to");
-        }
-        // a database of its own per run: reruns start clean, and nothing else's journal is touched
-        database = "zed_journal_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
-        try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-            s.execute("CREATE DATABASE " + database);
-        }
-        journalUrl = withDatabase(adminUrl, database);
+        db = TestDatabase.fresh();
+        journalUrl = db.url;
     }
 
     @AfterEach
@@ -74,30 +56,12 @@ class PostgresJournalTest {
         try {
             if (node != null) node.close();
         } finally {
-            if (database != null) {
-                try (Connection c = DriverManager.getConnection(adminUrl); Statement s = c.createStatement()) {
-                    s.execute("DROP DATABASE IF EXISTS " + database + " WITH (FORCE)");
-                }
-            }
+            if (db != null) db.close();
         }
-    }
-
-    /** The same JDBC URL with another database: {@code jdbc:postgresql://host:port/DB?params}. */
-    static String withDatabase(String url, String db) {
-        String prefix = "jdbc:postgresql://";
-        if (!url.startsWith(prefix)) throw new AssertionError("ZED_TEST_POSTGRES_URL must start with " + prefix + ": " + url);
-        int slash = url.indexOf('/', prefix.length());
-        int query = url.indexOf('?');
-        String rest = query < 0 ? "" : url.substring(query);
-        return (slash < 0 || (query >= 0 && slash > query) ? url.substring(0, query < 0 ? url.length() : query) : url.substring(0, slash)) + "/" + db + rest;
     }
 
     List<String> query(String sql) throws Exception {
-        List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(journalUrl); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
-            while (r.next()) rows.add(r.getString(1));
-        }
-        return rows;
+        return db.query(sql);
     }
 
     List<String> tables() throws Exception {
@@ -171,7 +135,8 @@ class PostgresJournalTest {
         assertTrue(put.body().get("changed").asBoolean());
         JsonNode converged = convergedWithService();
         JsonNode web = web(converged);
-        assertEquals("passed", web.get("health").asText());
+        assertEquals("passed", web.get("gate").asText());
+        assertEquals("Healthy", web.get("health").asText());
         assertEquals("http://127.0.0.1:" + port + "/", web.get("print").asText());
         long pid = web.get("pid").asLong();
         String page = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -210,7 +175,7 @@ class PostgresJournalTest {
 
     /** {@code GET /v1/events?level=shop} from the start, up to and including the first Converged. */
     List<Event> eventsUntilConverged(int port) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + "/v1/events?level=shop")).GET().build();
+        HttpRequest req = Api.get(port, state, "/v1/events?level=shop").timeout(Duration.ofDays(1)).build();
         HttpResponse<Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
         assertEquals(200, r.statusCode());
         BlockingQueue<String> data = new LinkedBlockingQueue<>();

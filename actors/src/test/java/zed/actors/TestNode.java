@@ -64,9 +64,7 @@ final class TestNode implements AutoCloseable {
     }
 
     Answer send(String method, String path, String body) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(60));
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(Api.request(node.httpPort(), state, method, path, body).build(), HttpResponse.BodyHandlers.ofString());
         return new Answer(r.statusCode(), r.body().isEmpty() ? null : json.readTree(r.body()));
     }
 
@@ -81,7 +79,7 @@ final class TestNode implements AutoCloseable {
         body.put("source", source);
         body.put("dir", state.resolve(dir).toString());
         if (parent != null) body.put("parent", parent);
-        return send("PUT", "/v1/levels/" + id, json.writeValueAsString(body));
+        return send("PUT", zed.actors.http.LevelPath.of(id), json.writeValueAsString(body));
     }
 
     /** Polls a level's status until it satisfies {@code ok}, within a deadline. */
@@ -89,7 +87,7 @@ final class TestNode implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         JsonNode last = null;
         while (System.nanoTime() < deadline) {
-            last = get("/v1/levels/" + id);
+            last = get(zed.actors.http.LevelPath.of(id));
             if (ok.test(last)) return last;
             Thread.sleep(100); // polling interval of a deadline wait
         }
@@ -103,7 +101,7 @@ final class TestNode implements AutoCloseable {
 
     /** Reads a level's event stream (from its start) until an event matches, within a deadline. */
     JsonNode event(String level, Predicate<JsonNode> ok) throws Exception {
-        HttpRequest req = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/v1/events?level=" + level)).build();
+        HttpRequest req = Api.get(port(), state, "/v1/events?level=" + level).timeout(Duration.ofDays(1)).build();
         HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         try (java.util.stream.Stream<String> lines = r.body()) {
@@ -125,7 +123,7 @@ final class TestNode implements AutoCloseable {
     @Override
     public void close() throws Exception {
         if (node == null) return;
-        for (JsonNode id : get("/v1/levels").get("levels")) send("DELETE", "/v1/levels/" + id.asText() + "?cascade=true", null);
+        for (JsonNode id : get("/v1/levels").get("levels")) send("DELETE", zed.actors.http.LevelPath.of(id.asText()) + "?cascade=true", null);
         node.close();
         node = null;
     }

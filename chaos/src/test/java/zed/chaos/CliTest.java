@@ -177,4 +177,21 @@ class CliTest {
         assertEquals(1, invalid.exit(), invalid.toString());
         assertEquals(List.of("shop/Zedfile:2:25: service.exec.web has no \"nope\""), invalid.errLines());
     }
+
+    @Test
+    void aTokenFileOthersCanReadIsRefusedWithHowToFixIt() throws Exception {
+        Path token = tmp.resolve("home/api-token");
+        Files.writeString(token, "f".repeat(64) + "\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        ZedProcess.Outcome o = zed(tree.resolve("shop"), "status");
+        assertEquals(1, o.exit(), o.toString());
+        assertEquals(List.of("zed: the API token file " + token + " is mode rw-r--r--: anyone who can read it can drive this node as root; run `chmod 600 "
+                + token + "`"), o.errLines(), o.toString());
+
+        Files.writeString(token, "short\n");
+        Files.setPosixFilePermissions(token, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        ZedProcess.Outcome s = zed(tree.resolve("shop"), "status");
+        assertEquals(1, s.exit(), s.toString());
+        assertTrue(s.err().contains("holds a token of 5 characters"), s.toString());
+    }
 }

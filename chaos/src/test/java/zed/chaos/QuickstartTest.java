@@ -37,7 +37,7 @@ class QuickstartTest {
         if (url == null) return;
         for (String level : new String[]{"quickstart/app", "quickstart"}) {
             try {
-                http.send(HttpRequest.newBuilder(URI.create(url + "/v1/levels/" + level)).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+                NodeApi.stop(url, tmp.resolve("home"), level);
             } catch (Exception ignored) {
                 // no node: nothing to stop
             }

@@ -31,7 +31,7 @@ class UpTest {
     void stopEverything() throws Exception {
         if (url == null) return;
         try {
-            http.send(HttpRequest.newBuilder(URI.create(url + "/v1/levels/shop")).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+            NodeApi.stop(url, tmp.resolve("home"), "shop");
             String health = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
             // and wait for it to go: the next test's node needs the metrics port this one holds
             ProcessHandle.of(new ObjectMapper().readTree(health).get("pid").asLong()).ifPresent(h -> {
@@ -78,8 +78,11 @@ class UpTest {
         ZedProcess.Outcome up = ZedProcess.run(tmp.resolve("work"), env, "up", "shop");
         assertEquals(0, up.exit(), up.toString());
         assertTrue(up.out().startsWith("shop: revision 1\n"), up.toString());
-        assertTrue(up.out().matches("(?s).*\n  service service\\.exec\\.web  RUNNING passed  pid \\d+  web says v1 serving\n.*"), "its resource, line by line: " + up);
+        assertTrue(up.out().matches("(?s).*\n  service service\\.exec\\.web  RUNNING passed \\(healthy\\)  pid \\d+  web says v1 serving\n.*"), "its resource, line by line: " + up);
         assertTrue(up.out().endsWith("shop: Converged at revision 1\n  service.exec.web  web says v1 serving\n"), up.toString());
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("home"))),
+                "the node's home is its own");
+        assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("home/agent.log"))));
 
         Files.writeString(zedfile, shop("v2: cannot read /etc/web.conf", "false"));
         ZedProcess.Outcome failed = ZedProcess.run(tmp.resolve("work"), env, "up", "shop");

@@ -10,7 +10,7 @@ import java.util.concurrent.Callable;
 @Command(name = "agent", description = {"Runs the Zed node in the foreground: the HTTP API, the level entities, the journal.",
         "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM."})
 final class AgentCommand implements Callable<Integer> {
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); beyond loopback it requires the token in $ZED_HOME/api-token")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); every call but GET /v1/health needs the token in $ZED_HOME/api-token")
     String listen = "127.0.0.1:7700";
 
     @Option(names = "--pool", paramLabel = "DATASET", description = "the ZFS dataset for levels that name no pool (default: the dir store)")
@@ -24,6 +24,9 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--no-metrics", description = "export no metrics")
     boolean noMetrics;
+
+    @Option(names = "--events-kept", paramLabel = "N", description = "how many events each level keeps at least, for /v1/events to resume from (default 1000)")
+    int eventsKept = NodeConfig.EVENTS_KEPT;
 
     @Override
     public Integer call() throws Exception {
@@ -39,7 +42,7 @@ final class AgentCommand implements Callable<Integer> {
             int mc = metrics.lastIndexOf(':');
             t = zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint(metrics.substring(0, mc), Integer.parseInt(metrics.substring(mc + 1)));
         }
-        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool, t);
+        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool, t, eventsKept);
         ZedNode node = ZedNode.start(c);
         System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (state in " + c.stateDir() + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();

@@ -20,7 +20,7 @@ final class DownCommand implements Callable<Integer> {
         NodeClient node = LocalChain.node(home);
         if (node == null) return 1;
         String id = local.leaf().id();
-        NodeClient.Answer a = node.send("DELETE", "/v1/levels/" + id, null);
+        NodeClient.Answer a = node.send("DELETE", NodeClient.level(id), null);
         if (!a.ok()) {
             a.errors().forEach(System.err::println);
             return 1;

@@ -61,7 +61,7 @@ final class LevelFollower {
         Map<String, JsonNode> ofRevision = new LinkedHashMap<>();
         try {
             while (true) {
-                NodeClient.Answer a = node.get("/v1/levels/" + level);
+                NodeClient.Answer a = node.get(NodeClient.level(level));
                 if (!a.ok()) return new Outcome(Result.LOST, null, new ArrayList<>(ofRevision.values()), String.join("\n", a.errors()));
                 JsonNode s = a.body();
                 long desired = s.path("desiredRevision").asLong();

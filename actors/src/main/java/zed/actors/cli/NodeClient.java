@@ -18,7 +18,8 @@ import java.util.List;
 
 /**
  * The command line's side of the HTTP API: {@code $ZED_URL} (default http://127.0.0.1:7700), with the bearer token
- * from {@code $ZED_HOME/api-token} when there is one.
+ * from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started writes it first) and checked:
+ * a file others can read, or an empty or short one, is an error that says how to fix it.
  */
 final class NodeClient {
     record Answer(int status, JsonNode body) {
@@ -41,11 +42,11 @@ final class NodeClient {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     final URI base;
-    private final String token;
+    private final Path tokenFile;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     NodeClient(Path home) {
-        this(baseFromEnvironment(), readToken(ApiToken.file(home)));
+        this(baseFromEnvironment(), ApiToken.file(home));
     }
 
     private static URI baseFromEnvironment() {
@@ -53,24 +54,28 @@ final class NodeClient {
         return URI.create(url != null && !url.isEmpty() ? url : "http://127.0.0.1:7700");
     }
 
-    /** The node at {@code base}, with {@code token} (null: none). */
-    NodeClient(URI base, String token) {
+    /** The node at {@code base}, with the token in {@code tokenFile} (null: none). */
+    NodeClient(URI base, Path tokenFile) {
         this.base = base;
-        this.token = token;
+        this.tokenFile = tokenFile;
     }
 
-    private static String readToken(Path t) {
-        try {
-            return Files.isReadable(t) ? Files.readString(t).strip() : null;
-        } catch (IOException e) {
-            return null; // no token: loopback nodes need none
-        }
+    /** @throws IllegalStateException when the token file is there but unsafe or unusable */
+    private String token() throws IOException {
+        if (tokenFile == null || !Files.exists(tokenFile)) return null; // the node answers 401, naming the file
+        return ApiToken.read(tokenFile);
     }
 
-    HttpRequest.Builder request(String path) {
+    HttpRequest.Builder request(String path) throws IOException {
         HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
+        String token = token();
         if (token != null) b.header("Authorization", "Bearer " + token);
         return b;
+    }
+
+    /** A level's path on the API: its id in one segment, whatever its last name ({@code x/plan} too). */
+    static String level(String id) {
+        return zed.actors.http.LevelPath.of(id);
     }
 
     Answer send(String method, String path, Object body) throws IOException, InterruptedException {

@@ -39,7 +39,9 @@ final class Progress {
     /** One resource of a level's status, as its line shows it. */
     static String line(JsonNode r) {
         StringBuilder b = new StringBuilder(r.path("kind").asText()).append(' ').append(r.path("name").asText()).append("  ").append(r.path("state").asText());
-        if (r.has("health")) b.append(' ').append(r.get("health").asText());
+        // the revision's gate, and beside it what the checks say now
+        if (r.has("gate")) b.append(' ').append(r.get("gate").asText());
+        if (r.has("health")) b.append(" (").append(r.get("health").asText().toLowerCase(java.util.Locale.ROOT)).append(')');
         if (r.has("why")) b.append(": ").append(r.get("why").asText());
         if (r.path("pid").asLong() > 0) b.append("  pid ").append(r.get("pid").asLong());
         if (r.has("print")) b.append("  ").append(r.get("print").asText());

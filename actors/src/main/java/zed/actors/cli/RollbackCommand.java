@@ -25,12 +25,13 @@ final class RollbackCommand implements Callable<Integer> {
         NodeClient node = LocalChain.node(home);
         if (node == null) return 1;
         String id = local.leaf().id();
-        NodeClient.Answer a = node.send("POST", "/v1/levels/" + id + "/rollback", Map.of("target", target));
+        NodeClient.Answer a = node.send("POST", NodeClient.level(id) + "/rollback", Map.of("target", target));
         if (!a.ok()) {
             a.errors().forEach(System.err::println);
             return 1;
         }
-        System.out.println(id + ": rolling back to " + target);
+        System.out.println(id + ": rolling back to " + target + " (rollback " + a.body().path("rollback").asText() + ", from revision "
+                + a.body().path("from").asText() + ")");
         return new UpCommand().followAny(node, id, home) ? 0 : 1;
     }
 }

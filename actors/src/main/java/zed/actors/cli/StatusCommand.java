@@ -29,7 +29,7 @@ final class StatusCommand implements Callable<Integer> {
         if (node == null) return 1;
         ArrayNode all = new ObjectMapper().createArrayNode();
         for (LevelSpec l : local.levels()) {
-            NodeClient.Answer a = node.get("/v1/levels/" + l.id());
+            NodeClient.Answer a = node.get(NodeClient.level(l.id()));
             if (a.status() == 404) {
                 all.addObject().put("level", l.id()).put("state", "NotPushed");
                 continue;
@@ -51,7 +51,7 @@ final class StatusCommand implements Callable<Integer> {
                     + (s.hasNonNull("error") ? "  error: " + s.get("error").asText() : ""));
             for (JsonNode r : s.path("resources")) {
                 System.out.println("  " + r.get("kind").asText() + " " + r.get("name").asText() + "  " + r.path("state").asText()
-                        + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
+                        + (r.has("gate") ? "  " + r.get("gate").asText() : "") + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
             }
         }
         return 0;

@@ -6,6 +6,7 @@ import picocli.CommandLine.Parameters;
 import zed.config.eval.ChainEvaluator;
 
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "sudo", description = {"Runs the sudo hooks of the leaf level's services on the node's host: check (unprivileged; passing skips the hook),",
@@ -21,7 +22,7 @@ final class SudoCommand implements Callable<Integer> {
         if (local == null) return 1;
         NodeClient node = LocalChain.node(home);
         if (node == null) return 1;
-        NodeClient.Answer a = node.send("POST", "/v1/levels/" + local.leaf().id() + "/sudo", null);
+        NodeClient.Answer a = node.send("POST", NodeClient.level(local.leaf().id()) + "/sudo", Map.of());
         if (!a.ok()) {
             a.errors().forEach(System.err::println);
             return 1;

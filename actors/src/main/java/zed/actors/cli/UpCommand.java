@@ -61,7 +61,7 @@ final class UpCommand implements Callable<Integer> {
                 body.put("dir", chain.get(i).file().toAbsolutePath().getParent().toString());
                 if (parent != null) body.put("parent", parent);
                 if (restart && i == chain.size() - 1) body.put("restart", true);
-                NodeClient.Answer a = node.send("PUT", "/v1/levels/" + l.id(), body);
+                NodeClient.Answer a = node.send("PUT", NodeClient.level(l.id()), body);
                 if (!a.ok()) {
                     a.errors().forEach(System.err::println);
                     return 1;
@@ -84,8 +84,9 @@ final class UpCommand implements Callable<Integer> {
      * terminal), logging to $ZED_HOME/agent.log, and waits for it to answer.
      */
     static boolean startNode(NodeClient node, Path home) throws IOException, InterruptedException {
-        Files.createDirectories(home);
-        Path log = home.resolve("agent.log");
+        // the node's home and its log are the node's alone (the log may name what it runs)
+        zed.actors.node.StateDir.secure(home, false);
+        Path log = zed.actors.node.StateDir.privateFile(home.resolve("agent.log"));
         String java = ProcessHandle.current().info().command().orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         String jar = new File(UpCommand.class.getProtectionDomain().getCodeSource().getLocation().getPath()).getAbsolutePath();
         System.err.println("zed: no node answers at " + node.base + "; starting one (log: " + log + ")");
@@ -107,9 +108,9 @@ final class UpCommand implements Callable<Integer> {
     /** After a rollback: follows the level until it converges on whatever revision it now holds. */
     boolean followAny(NodeClient node, String level, Path home) throws Exception {
         long deadline = System.nanoTime() + durationOf(timeout).toNanos();
-        Thread.sleep(300); // let the level leave Converged before watching for it again
+        // the rollback was journaled before the node answered: the level is RollingBack now, not Converged
         while (System.nanoTime() < deadline) {
-            NodeClient.Answer a = node.get("/v1/levels/" + level);
+            NodeClient.Answer a = node.get(NodeClient.level(level));
             JsonNode s = a.body();
             if (a.ok() && s.get("state").asText().equals("Converged")) {
                 System.out.println(level + ": Converged at revision " + s.get("desiredRevision").asLong());
@@ -141,7 +142,7 @@ final class UpCommand implements Callable<Integer> {
             }
             case FAILED -> {
                 long desired = s.path("desiredRevision").asLong();
-                System.err.println(level + ": revision " + rev + " failed: " + s.path("error").asText("?")
+                System.err.println(level + ": revision " + rev + " failed: " + failure(s, rev)
                         + (desired < rev ? " (reverted to revision " + desired + ")" : ""));
                 failures(o.resources(), home, level);
                 return false;
@@ -153,6 +154,15 @@ final class UpCommand implements Callable<Integer> {
         return false;
     }
 
+    /** Why revision {@code rev} did not converge, in the level's words; never an empty or unknown reason. */
+    static String failure(JsonNode status, long rev) {
+        String error = status.path("error").asText("");
+        if (!error.isBlank()) return error;
+        long desired = status.path("desiredRevision").asLong();
+        if (desired != rev) return "the level went on to revision " + desired + " before revision " + rev + " converged";
+        return "the level is " + status.path("state").asText("in an unknown state");
+    }
+
     /** A failure block for each failed resource: its error and the last lines of its log. */
     static void failures(JsonNode status, Path home, String level) {
         List<JsonNode> resources = new ArrayList<>();
@@ -162,7 +172,7 @@ final class UpCommand implements Callable<Integer> {
 
     static void failures(List<JsonNode> resources, Path home, String level) {
         for (JsonNode r : resources) {
-            if (!r.get("kind").asText().equals("service") || r.path("health").asText().equals("passed")) continue;
+            if (!r.get("kind").asText().equals("service") || r.path("gate").asText().equals("passed")) continue;
             System.err.println("  " + r.get("name").asText() + ": " + r.path("state").asText() + " " + r.path("why").asText(""));
             String name = r.get("name").asText().replaceFirst("^service\\.[a-z]+\\.", "");
             try (var dirs = Files.list(home.resolve("state"))) {

@@ -20,6 +20,12 @@ public final class ZedCommand implements Runnable {
     public static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new ZedCommand());
         cl.setCaseInsensitiveEnumValuesAllowed(true);
+        // an operator's mistake (an unsafe token file, say) is one line that says how to fix it, not a stack trace
+        cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
+            if (!(e instanceof IllegalStateException)) throw e;
+            cmd.getErr().println("zed: " + e.getMessage());
+            return 1;
+        });
         return cl;
     }
 

@@ -2,18 +2,28 @@ package zed.actors.http;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
+import java.util.Set;
 
 /**
- * The bearer token that an API bound beyond loopback requires: generated once into the state directory, mode 0600,
- * where the CLI reads it. Compared in constant time.
+ * The bearer token every API request but {@code GET /v1/health} needs, on loopback too (the node runs as root, and any
+ * process or web page on the host could otherwise drive it). Generated once into the state directory, mode 0600,
+ * where the CLI reads it; a file that others can read, or that holds too short a token, is refused rather than
+ * used. Compared in constant time.
  */
 public final class ApiToken {
+    /** The shortest token accepted: 128 bits, in hex. A generated one has 256. */
+    static final int MIN_LENGTH = 32;
+    private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
     private final String token;
 
     private ApiToken(String token) {
@@ -24,10 +34,11 @@ public final class ApiToken {
         return stateDir.resolve("api-token");
     }
 
+    /** The node's token: the one in the state directory (checked), or a new one written there. */
     public static ApiToken ensure(Path stateDir) {
         Path f = file(stateDir);
         try {
-            if (Files.isRegularFile(f)) return new ApiToken(Files.readString(f).strip());
+            if (Files.exists(f)) return new ApiToken(read(f));
             Files.createDirectories(stateDir);
             byte[] b = new byte[32];
             new SecureRandom().nextBytes(b);
@@ -41,8 +52,27 @@ public final class ApiToken {
         }
     }
 
+    /**
+     * Reads a token file, as the node and the CLI do.
+     *
+     * @throws IllegalStateException naming the file and how to fix it: readable by others, empty or short
+     */
+    public static String read(Path f) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
+        if (mode.stream().anyMatch(OTHERS::contains)) {
+            throw new IllegalStateException("the API token file " + f + " is mode " + PosixFilePermissions.toString(mode)
+                    + ": anyone who can read it can drive this node as root; run `chmod 600 " + f + "`");
+        }
+        String t = Files.readString(f, StandardCharsets.UTF_8).strip();
+        if (t.length() < MIN_LENGTH || !t.chars().allMatch(c -> c > 32 && c < 127)) {
+            throw new IllegalStateException("the API token file " + f + " holds " + (t.isEmpty() ? "nothing" : "a token of " + t.length() + " characters")
+                    + "; a token has at least " + MIN_LENGTH + " printable characters: remove the file and the node writes a new one at its next start");
+        }
+        return t;
+    }
+
     public boolean accepts(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) return false;
-        return MessageDigest.isEqual(token.getBytes(), authorization.substring(7).strip().getBytes());
+        return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));
     }
 }

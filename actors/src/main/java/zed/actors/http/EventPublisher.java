@@ -6,7 +6,6 @@ import org.apache.pekko.actor.typed.Extension;
 import org.apache.pekko.actor.typed.ExtensionId;
 import org.apache.pekko.actor.typed.eventstream.EventStream;
 import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
-import org.apache.pekko.persistence.query.NoOffset;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.RestartSettings;
@@ -26,7 +25,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * query {@code eventsByTag("zed")} once, however many subscribers there are.
  *
  * <p>It starts after the journal's newest event at start time, so a restarted node does not publish its history
- * again (read that from {@code /v1/events}); finding that event reads the tagged events once, at start. A failed
+ * again (read that from {@code /v1/events}); that event is found with one query of the journal's index. A failed
  * query is restarted with backoff from the last event published, so nothing is skipped or repeated. With a journal
  * shared by a cluster it publishes the events of every node's levels.
  */
@@ -46,8 +45,14 @@ public final class EventPublisher implements Extension {
     private EventPublisher(ActorSystem<?> system) {
         JdbcReadJournal journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         CompletableFuture<Done> started = live = new CompletableFuture<>();
-        journal.currentEventsByTag(LevelEntity.TAG, NoOffset.getInstance())
-                .runWith(Sink.fold(0L, (max, env) -> Math.max(max, EventJson.offset(env))), system)
+        // the newest event, by one index lookup: reading the tag through to its end would cost the whole journal
+        CompletableFuture.supplyAsync(() -> {
+                    try {
+                        return zed.actors.node.JournalDatabase.newestOrdering(system.settings().config());
+                    } catch (java.sql.SQLException e) {
+                        throw new java.util.concurrent.CompletionException(e);
+                    }
+                }, r -> new Thread(r, "zed-event-publisher-start").start())
                 .whenComplete((newest, failure) -> {
                     if (failure != null) {
                         system.log().warn("the event publisher could not find the journal's newest event ({}); it publishes the journal from its start", failure.toString());
@@ -71,7 +76,7 @@ public final class EventPublisher implements Extension {
                             return env;
                         }))
                 .runWith(Sink.foreach(env -> {
-                    if (env.event() instanceof LevelEntity.Event e) {
+                    if (env.event() instanceof zed.actors.level.LevelEvent e) {
                         long id = EventJson.offset(env);
                         String level = EventJson.level(env.persistenceId());
                         system.eventStream().tell(new EventStream.Publish<>(new PublishedEvent(id, level, EventJson.type(e), json.toJson(id, level, e), e)));

@@ -9,57 +9,61 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.ExceptionHandler;
+import org.apache.pekko.http.javadsl.server.PathMatchers;
 import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import zed.actors.level.KnownLevels;
+import zed.actors.level.LevelCommand;
 import zed.actors.level.LevelEntity;
 import zed.actors.node.NodeConfig;
 import zed.config.Chain;
 import zed.config.Diagnostic;
-import zed.config.LevelSpec;
-
-import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
+
 /**
- * The node's HTTP API (JSON): levels pushed, listed, read and stopped, and the node's health. Every error is JSON
- * with a message a person can act on; a body that is too large or not JSON is a 4xx, never a 500.
+ * The node's HTTP API (JSON): levels pushed, listed, read, planned, rolled back and stopped, and the node's health.
+ * It only speaks HTTP: every decision is the level's (the entity answers what it did, this maps the answer to a
+ * status code). Every request passes {@link RequestGuard} first. Every error is JSON with a message a person can act
+ * on; a body that is too large or not JSON is a 4xx, never a 500. A level id nobody pushed is a 404 and starts
+ * nothing.
  */
 public final class HttpApi extends AllDirectives {
     static final long MAX_BODY = 1 << 20;
     static final Duration ASK = Duration.ofSeconds(15);
+    /** A stop answers once its services have stopped: each has a grace of 10s before SIGKILL. */
+    static final Duration STOP = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ActorSystem<Void> system;
-    private final NodeConfig config;
-    private final ApiToken token;
     private final ClusterSharding sharding;
     private final EventsRoute events;
+    private final RequestGuard guard;
+    private final KnownLevels levels;
 
-    private final zed.actors.level.LevelHost host;
-
-    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, zed.actors.level.LevelHost host) {
-        this.host = host;
+    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels) {
         this.system = system;
-        this.config = config;
-        this.token = token;
+        this.levels = levels;
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
+        this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -67,35 +71,41 @@ public final class HttpApi extends AllDirectives {
     public Route route() {
         Route api = concat(
                 path(segment("v1").slash("health"), () -> get(this::health)),
-                path(segment("v1").slash("events"), () -> get(() -> events.route())),
+                path(segment("v1").slash("events"), () -> get(events::route)),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
-                        extractUnmatchedPath(rest -> {
-                            String id = rest.startsWith("/") ? rest.substring(1) : rest;
-                            if (id.endsWith("/sudo")) {
-                                String level = id.substring(0, id.length() - 5);
-                                return post(() -> completeWithFuture(sudo(level)));
-                            }
-                            if (id.endsWith("/rollback")) {
-                                String level = id.substring(0, id.length() - 9);
-                                return post(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(level, body)))));
-                            }
-                            if (id.endsWith("/plan")) {
-                                String level = id.substring(0, id.length() - 5);
-                                return get(() -> completeWithFuture(plan(level)));
-                            }
-                            if (!id.matches("[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*")) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
-                            return concat(
-                                    put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
-                                    get(() -> completeWithFuture(read(id))),
-                                    delete(() -> parameterOptional("cascade", cascade -> parameterOptional("destroy", destroy ->
-                                            completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false)).thenCompose(r ->
-                                                    r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))));
-                        }))));
-        Route guarded = token == null ? api : optionalHeaderValueByName("Authorization", auth ->
-                token.accepts(auth.orElse(null)) ? api : complete(error(StatusCodes.UNAUTHORIZED,
-                        "this node listens beyond loopback: send Authorization: Bearer <the token in " + ApiToken.file(config.stateDir()) + ">")));
-        return handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guarded));
+                        path(PathMatchers.segments(), segments -> level(LevelPath.of(segments))))));
+        return handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(HttpApi::open, () -> api)));
+    }
+
+    /** The one request that needs no token: a health check, which says nothing but that the node answers. */
+    private static boolean open(HttpRequest r) {
+        return r.method().equals(HttpMethods.GET) && r.getUri().path().equals("/v1/health");
+    }
+
+    private Route level(LevelPath p) {
+        if (p == null) return complete(error(StatusCodes.NOT_FOUND, "not a level id: names of letters, digits, '-' and '_', joined by '/'"));
+        String id = p.id();
+        if (p.action() == null) {
+            return concat(
+                    put(() -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(push(id, body))))),
+                    get(() -> known(id, () -> completeWithFuture(read(id)))),
+                    delete(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(7), () -> parameterOptional("cascade", cascade -> parameterOptional("destroy", destroy ->
+                            completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false)).thenCompose(r ->
+                                    r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))))));
+        }
+        return switch (p.action()) {
+            case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
+            case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
+            // sudo hooks may install things: the answer waits for them, longer than a request usually may
+            default -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(10), () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
+        };
+    }
+
+    /** Only a level this node has accepted a revision of is addressed: any other id is a 404, and no entity starts. */
+    private Route known(String id, java.util.function.Supplier<Route> inner) {
+        return levels.contains(id) ? inner.get() : complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
     }
 
     private static RejectionHandler rejections() {
@@ -113,6 +123,9 @@ public final class HttpApi extends AllDirectives {
                 .matchAny(e -> {
                     Throwable t = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                     if (t instanceof EntityStreamSizeException) return complete(error(StatusCodes.PAYLOAD_TOO_LARGE, "the body is larger than " + MAX_BODY + " bytes"));
+                    if (t instanceof java.util.concurrent.TimeoutException) {
+                        return complete(error(StatusCodes.SERVICE_UNAVAILABLE, "the level did not answer in time; try again"));
+                    }
                     return complete(error(StatusCodes.INTERNAL_SERVER_ERROR, "the node failed: " + t.getClass().getSimpleName() + ": " + t.getMessage()));
                 })
                 .build();
@@ -131,55 +144,42 @@ public final class HttpApi extends AllDirectives {
     }
 
     private Route list() {
-        CompletionStage<HttpResponse> r = levelIds().thenApply(ids -> {
-                    ObjectNode o = JSON.createObjectNode();
-                    ArrayNode a = o.putArray("levels");
-                    ids.stream().sorted().forEach(a::add);
-                    return json(StatusCodes.OK, o);
-                });
-        return completeWithFuture(r);
+        ObjectNode o = JSON.createObjectNode();
+        ArrayNode a = o.putArray("levels");
+        levels.all().forEach(a::add);
+        return complete(json(StatusCodes.OK, o));
     }
 
-    private EntityRef<LevelEntity.Command> entity(String id) {
+    private EntityRef<LevelCommand> entity(String id) {
         return sharding.entityRefFor(LevelEntity.KEY, id);
     }
 
-    private CompletionStage<LevelEntity.State> state(String id) {
-        return status(id).thenApply(LevelEntity.Status::state);
-    }
-
-    private CompletionStage<LevelEntity.Status> status(String id) {
-        return entity(id).ask(LevelEntity.Get::new, ASK);
+    private CompletionStage<LevelCommand.Status> status(String id) {
+        return entity(id).ask(LevelCommand.Get::new, ASK);
     }
 
     private CompletionStage<HttpResponse> read(String id) {
-        return status(id).thenApply(s -> {
-            if (!s.state().exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
-            return json(StatusCodes.OK, statusJson(s));
-        });
+        return status(id).thenApply(s -> s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s)) : error(StatusCodes.NOT_FOUND, "no such level: " + id));
     }
 
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {
-        return state(id).thenCompose(s -> {
-            if (!s.exists()) return CompletableFuture.completedFuture(error(StatusCodes.NOT_FOUND, "no such level: " + id));
-            return runningChildren(id).thenCompose(children -> {
-                if (!children.isEmpty() && !cascade) {
-                    return done(error(StatusCodes.CONFLICT, "level " + id + " has levels below it (" + String.join(", ", children)
-                            + "); stop them first, or ask for ?cascade=true"));
-                }
-                // children first, deepest first: a child never outlives the context it runs in
-                CompletionStage<?> below = CompletableFuture.completedFuture(null);
-                List<String> deepestFirst = new ArrayList<>(children);
-                deepestFirst.sort((x, y) -> Integer.compare(y.split("/").length, x.split("/").length));
-                for (String c : deepestFirst) below = below.thenCompose(x -> entity(c).ask(LevelEntity.Stop::new, ASK));
-                return below.thenCompose(x -> entity(id).ask(LevelEntity.Stop::new, ASK)).thenApply(st -> json(StatusCodes.OK, statusJson(st)));
-            });
+        return runningChildren(id).thenCompose(children -> {
+            if (!children.isEmpty() && !cascade) {
+                return done(error(StatusCodes.CONFLICT, "level " + id + " has levels below it (" + String.join(", ", children)
+                        + "); stop them first, or ask for ?cascade=true"));
+            }
+            // children first, deepest first: a child never outlives the context it runs in
+            CompletionStage<?> below = CompletableFuture.completedFuture(null);
+            List<String> deepestFirst = new ArrayList<>(children);
+            deepestFirst.sort((x, y) -> Integer.compare(y.split("/").length, x.split("/").length));
+            for (String c : deepestFirst) below = below.thenCompose(x -> entity(c).ask(LevelCommand.Stop::new, STOP));
+            return below.thenCompose(x -> entity(id).ask(LevelCommand.Stop::new, STOP)).thenApply(st -> json(StatusCodes.OK, StatusJson.of(st)));
         });
     }
 
     /** After a stop: the level's managed datasets are destroyed (snapshots first, children first). */
     private CompletionStage<HttpResponse> destroy(String id) {
-        return entity(id).<zed.actors.resource.LevelDatasets.Destroyed>ask(LevelEntity.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
+        return entity(id).<zed.actors.resource.LevelDatasets.Destroyed>ask(LevelCommand.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
             if (d.error() != null) return error(StatusCodes.CONFLICT, "level " + id + " stopped, but destroying its datasets failed: " + d.error());
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);
@@ -190,175 +190,81 @@ public final class HttpApi extends AllDirectives {
         });
     }
 
-    /** Every level id on this node. Level ids are paths, so the levels below X are those starting with "X/". */
-    private CompletionStage<List<String>> levelIds() {
-        return LevelEntity.ids(system);
+    private CompletionStage<List<String>> runningChildren(String id) {
+        CompletableFuture<List<String>> out = CompletableFuture.completedFuture(new ArrayList<>());
+        for (String c : levels.below(id)) {
+            out = out.thenCombine(status(c).toCompletableFuture(), (acc, st) -> {
+                if (st.state().exists() && !st.state().stopped()) acc.add(c);
+                return acc;
+            });
+        }
+        return out;
     }
 
-    private CompletionStage<List<String>> runningChildren(String id) {
-        return levelIds().thenCompose(ids -> {
-            List<String> below = ids.stream().filter(x -> x.startsWith(id + "/")).toList();
-            CompletableFuture<List<String>> out = CompletableFuture.completedFuture(new ArrayList<>());
-            for (String c : below) {
-                out = out.thenCombine(state(c).toCompletableFuture(), (acc, st) -> {
-                    if (st.exists() && !st.stopped()) acc.add(c);
-                    return acc;
-                });
+    /**
+     * POST rollback {"target": "@latest" | "@rev:N" | "<snapshot>"}: 202 when the level journaled the rollback and
+     * began it (its id in the answer), 404 when the target does not resolve on every dataset, 409 when the level
+     * cannot roll back now (stopped, another rollback under way); nothing was done then.
+     */
+    private CompletionStage<HttpResponse> rollback(String id, String body) {
+        JsonNode req = object(body);
+        if (req == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}")));
+        String target = req.hasNonNull("target") && req.get("target").isTextual() ? req.get("target").asText() : null;
+        if (target == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}"));
+        return entity(id).<LevelCommand.RollbackAnswer>ask(reply -> new LevelCommand.RollbackTo(target, reply), ASK).thenApply(a -> {
+            if (a instanceof LevelCommand.RollbackRefused r) {
+                return error(switch (r.why()) {
+                    case NO_SUCH_LEVEL, NO_SUCH_TARGET -> StatusCodes.NOT_FOUND;
+                    case CONFLICT -> StatusCodes.CONFLICT;
+                }, r.message());
             }
-            return out;
+            LevelCommand.RollbackAccepted ok = (LevelCommand.RollbackAccepted) a;
+            ObjectNode o = JSON.createObjectNode();
+            o.put("level", id);
+            o.put("target", ok.target());
+            o.put("rollback", ok.id());
+            o.put("from", ok.from());
+            o.put("state", "RollingBack");
+            return json(StatusCodes.ACCEPTED, o);
         });
     }
 
-    /**
-     * POST rollback: the target must resolve on every dataset of the level before anything moves (a 404 otherwise);
-     * then the level stops its services, rolls its datasets back and converges the revision they carry. 202: it runs.
-     */
-    private CompletionStage<HttpResponse> rollback(String id, String body) {
-        String target;
-        try {
-            JsonNode req = JSON.readTree(body);
-            target = req != null && req.hasNonNull("target") && req.get("target").isTextual() ? req.get("target").asText() : null;
-        } catch (Exception e) {
-            return done(error(StatusCodes.BAD_REQUEST, "the body is not JSON: " + firstLine(e.getMessage())));
-        }
-        if (target == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}"));
-        return state(id).thenComposeAsync(s -> {
-            if (!s.exists()) return done(error(StatusCodes.NOT_FOUND, "no such level: " + id));
-            LevelSpec spec = s.desiredSpec();
-            if (spec.datasets().isEmpty()) return done(error(StatusCodes.CONFLICT, "level " + id + " has no datasets: there is nothing to roll back"));
-            var store = host.store(spec);
-            try {
-                for (LevelSpec.DatasetSpec d : spec.datasets()) {
-                    zed.reconciler.dataset.Snapshots.resolve(store, zed.reconciler.dataset.Planner.full(host.root(spec), d.name()), target);
-                }
-            } catch (zed.reconciler.store.StoreError e) {
-                return done(error(StatusCodes.NOT_FOUND, e.getMessage()));
-            }
-            return entity(id).<LevelEntity.Status>ask(reply -> new LevelEntity.RollbackTo(target, reply), ASK).thenApply(st -> {
-                ObjectNode o = JSON.createObjectNode();
-                o.put("level", id);
-                o.put("target", target);
-                o.put("state", "RollingBack");
-                return json(StatusCodes.ACCEPTED, o);
-            });
-        }, host.blocking());
-    }
-
-    /**
-     * POST sudo: the {@code sudo} hooks of the level's services, on this host, in order: check unprivileged, apply
-     * through the privilege command (ZED_SUDO_COMMAND or the system property zed.sudo.command, default
-     * "sudo /bin/sh -c"), verify. Never part of a converge: only this call runs them.
-     */
-    private CompletionStage<HttpResponse> sudo(String id) {
-        return state(id).thenApplyAsync(s -> {
-            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
-            String prefix = System.getProperty("zed.sudo.command", System.getenv().getOrDefault("ZED_SUDO_COMMAND", ""));
-            List<String> privilege = prefix.isBlank() ? zed.reconciler.host.SudoHooks.DEFAULT_PRIVILEGE : List.of(prefix.trim().split("\\s+"));
-            zed.reconciler.host.SudoHooks hooks = new zed.reconciler.host.SudoHooks(privilege, zed.reconciler.host.SudoHooks.DEFAULT_TIMEOUT, System.getenv());
+    /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */
+    private CompletionStage<HttpResponse> sudo(String id, String body) {
+        if (object(body) == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{}")));
+        return entity(id).<LevelCommand.SudoRan>ask(LevelCommand.RunSudo::new, Duration.ofMinutes(10)).thenApply(r -> {
+            if (r.error() != null && r.hooks().isEmpty()) return error(StatusCodes.CONFLICT, r.error());
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);
             ArrayNode reports = o.putArray("hooks");
-            try {
-                for (LevelSpec.ServiceSpec svc : s.desiredSpec().services()) {
-                    for (zed.reconciler.host.SudoHooks.Report r : hooks.run(svc.sudo())) {
-                        ObjectNode n = reports.addObject();
-                        n.put("service", svc.ref());
-                        n.put("hook", r.hook().name());
-                        n.put("outcome", r.outcome().name());
-                        n.put("detail", r.detail());
-                    }
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return error(StatusCodes.SERVICE_UNAVAILABLE, "interrupted while running the hooks");
+            for (LevelCommand.HookRun h : r.hooks()) {
+                ObjectNode n = reports.addObject();
+                n.put("service", h.service());
+                n.put("hook", h.hook());
+                n.put("outcome", h.outcome());
+                n.put("detail", h.detail());
             }
+            if (r.error() != null) o.put("error", r.error());
             return json(StatusCodes.OK, o);
-        }, host.blocking());
+        });
     }
 
     /** What a converge of the level's desired revision would change on this host now; changes nothing. */
     private CompletionStage<HttpResponse> plan(String id) {
-        return state(id).thenApplyAsync(s -> {
-            if (!s.exists()) return error(StatusCodes.NOT_FOUND, "no such level: " + id);
-            LevelSpec spec = s.desiredSpec();
-            var store = host.store(spec);
-            var plan = zed.reconciler.dataset.Convergence.plan(spec, store, host.root(spec), zed.reconciler.dataset.Stamp.now(s.desired()));
+        return entity(id).<LevelCommand.Planned>ask(LevelCommand.Plan::new, Duration.ofMinutes(2)).thenApply(p -> {
+            if (p.error() != null) return error(StatusCodes.CONFLICT, p.error());
             try {
-                return json(StatusCodes.OK, JSON.readTree(plan.toJson()));
+                return json(StatusCodes.OK, JSON.readTree(p.json()));
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             }
-        }, host.blocking());
+        });
     }
 
-    private static ObjectNode statusJson(LevelEntity.Status status) {
-        LevelEntity.State s = status.state();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("level", s.level());
-        o.put("revision", s.revision());
-        o.put("desiredRevision", s.desired());
-        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
-        else o.putNull("stableRevision");
-        o.put("hash", s.hash());
-        o.put("state", s.phase());
-        if (s.lastError() != null) o.put("error", s.lastError());
-        if (s.parent() != null) o.put("parent", s.parent());
-        ArrayNode resources = o.putArray("resources");
-        LevelSpec spec = s.desiredSpec();
-        if (spec != null) {
-            java.util.Map<String, zed.actors.resource.DatasetActor.Report> kept = new java.util.HashMap<>();
-            for (zed.actors.resource.DatasetActor.Report rep : status.datasets()) kept.put(rep.name(), rep);
-            for (LevelSpec.DatasetSpec d : spec.datasets()) {
-                ObjectNode r = resources.addObject();
-                r.put("kind", "dataset");
-                r.put("name", d.name());
-                zed.actors.resource.DatasetActor.Report rep = kept.get(d.name());
-                // its own actor's word once it keeps the dataset; until then the level's phase says it
-                if (rep != null && !s.phase().equals("Stopped")) {
-                    r.put("revision", rep.rev());
-                    r.put("state", rep.state());
-                    if (rep.error() != null) r.put("why", rep.error());
-                } else {
-                    r.put("state", s.phase().equals("Converged") ? "converged" : s.phase().toLowerCase());
-                }
-            }
-        }
-        for (zed.actors.resource.JailActor.Report rep : status.jails()) {
-            ObjectNode r = resources.addObject();
-            r.put("kind", "jail");
-            r.put("name", rep.name());
-            r.put("revision", rep.rev());
-            r.put("state", s.phase().equals("Stopped") ? "stopped" : rep.state());
-            if (rep.error() != null) r.put("why", rep.error());
-        }
-        for (zed.actors.resource.ServiceActor.Report rep : status.services()) {
-            ObjectNode r = resources.addObject();
-            r.put("kind", "service");
-            r.put("name", rep.ref());
-            r.put("revision", rep.rev());
-            r.put("state", rep.state());
-            r.put("health", rep.gate());
-            if (rep.why() != null) r.put("why", rep.why());
-            r.put("pid", rep.pid());
-            LevelSpec.ServiceSpec svc = spec == null ? null : spec.services().stream().filter(x -> x.ref().equals(rep.ref())).findFirst().orElse(null);
-            if (svc != null) {
-                ObjectNode ports = r.putObject("ports");
-                zed.reconciler.service.ServiceRun.ports(svc).forEach(ports::put);
-            }
-            if (rep.print() != null) r.put("print", rep.print());
-        }
-        return o;
-    }
-
-    /** PUT: parse, find the chain above, evaluate it with the pushed source, and let the entity accept it. */
+    /** PUT: the level evaluates the pushed Zedfile against the chain above it and accepts it, or says why not. */
     private CompletionStage<HttpResponse> push(String id, String body) {
-        JsonNode req;
-        try {
-            req = JSON.readTree(body);
-        } catch (Exception e) {
-            return done(error(StatusCodes.BAD_REQUEST, "the body is not JSON: " + firstLine(e.getMessage())));
-        }
-        if (req == null || !req.isObject()) return done(error(StatusCodes.BAD_REQUEST, "the body must be a JSON object {\"source\", \"filename\", \"dir\", \"parent\"}"));
+        JsonNode req = object(body);
+        if (req == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{\"source\", \"filename\", \"dir\", \"parent\"}")));
         String source = text(req, "source");
         String dir = text(req, "dir");
         String filename = req.hasNonNull("filename") ? text(req, "filename") : Chain.FILENAME;
@@ -368,14 +274,15 @@ public final class HttpApi extends AllDirectives {
             return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
         }
         if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
+        if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         // the level runs where its pool is (on a cluster of one, here), and evaluates its Zedfile there
-        return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelEntity.Pushed>ask(
-                reply -> new LevelEntity.Push(source, filename, dir, parent, restart, reply), ASK)).thenApply(answer -> {
-            if (answer instanceof LevelEntity.Refused r) {
-                if (r.why() == LevelEntity.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
+        return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelCommand.Pushed>ask(
+                reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)).thenApply(answer -> {
+            if (answer instanceof LevelCommand.Refused r) {
+                if (r.why() == LevelCommand.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
                 return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
             }
-            LevelEntity.Accepted a = (LevelEntity.Accepted) answer;
+            LevelCommand.Accepted a = (LevelCommand.Accepted) answer;
             ObjectNode o = JSON.createObjectNode();
             o.put("level", a.level());
             o.put("revision", a.revision());
@@ -388,15 +295,31 @@ public final class HttpApi extends AllDirectives {
 
     // ---- JSON helpers ------------------------------------------------------------------------------------------
 
+    /** The body as a JSON object, or null when it is not one. */
+    private static JsonNode object(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return n != null && n.isObject() ? n : null;
+        } catch (Exception e) {
+            return null;
+        }
+    }
+
+    /** Why a body is no JSON object: what the parser said, or what it is instead. */
+    private static String notAnObject(String body, String shape) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            return "the body must be a JSON object " + shape + (n == null || n.isMissingNode() ? ", not empty" : ", not " + n.getNodeType().toString().toLowerCase());
+        } catch (Exception e) {
+            String m = e.getMessage() == null ? e.toString() : e.getMessage();
+            int nl = m.indexOf('\n');
+            return "the body is not JSON: " + (nl < 0 ? m : m.substring(0, nl));
+        }
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int i = s.indexOf('\n');
-        return i < 0 ? s : s.substring(0, i);
     }
 
     private static <T> CompletionStage<T> done(T t) {

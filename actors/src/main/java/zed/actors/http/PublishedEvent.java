@@ -13,5 +13,5 @@ import zed.actors.level.LevelEntity;
  * @param data  the event as on {@code /v1/events} (see {@link EventJson}); shared by all subscribers: do not mutate
  * @param event the journaled event itself
  */
-public record PublishedEvent(long id, String level, String type, ObjectNode data, LevelEntity.Event event) {
+public record PublishedEvent(long id, String level, String type, ObjectNode data, zed.actors.level.LevelEvent event) {
 }

@@ -51,18 +51,18 @@ final class LevelEvaluator {
     static final int MAX_DEPTH = 64;
 
     /** The levels above {@code parent} and itself, root first; null when one of them does not exist or is stopped. */
-    static CompletionStage<List<LevelEntity.State>> ancestors(ActorSystem<?> system, String parent) {
+    static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, String parent) {
         return ancestors(system, parent, new ArrayList<>());
     }
 
-    private static CompletionStage<List<LevelEntity.State>> ancestors(ActorSystem<?> system, String parent, List<LevelEntity.State> acc) {
+    private static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, String parent, List<RevisionLog> acc) {
         if (parent == null) return CompletableFuture.completedFuture(acc);
         if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
-        return ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelEntity.Status>ask(LevelEntity.Get::new, ASK).thenCompose(st -> {
-            LevelEntity.State s = st.state();
+        return ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
+            RevisionLog s = st.state();
             if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
             acc.add(0, s);
-            return ancestors(system, s.parent(), acc);
+            return ancestors(system, s.source().parent(), acc);
         });
     }
 
@@ -70,15 +70,17 @@ final class LevelEvaluator {
      * @param above    the chain above, root first (from {@link #ancestors})
      * @param ownPorts the allocations this level holds already
      */
-    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<LevelEntity.State> above,
+    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<RevisionLog> above,
                             Map<String, Integer> ownPorts) {
         List<Chain.Link> links = new ArrayList<>();
         Map<Path, byte[]> contents = new HashMap<>();
         Map<String, Integer> ports = new HashMap<>();
-        for (LevelEntity.State s : above) {
-            Path f = Path.of(s.dir()).resolve(s.filename());
+        for (RevisionLog s : above) {
+            // each level above as it runs: its desired revision's Zedfile
+            RevisionLog.Revision r = s.source();
+            Path f = Path.of(r.dir()).resolve(r.filename());
             links.add(new Chain.Link(f, f.toString(), false));
-            contents.put(f, s.source().getBytes(StandardCharsets.UTF_8));
+            contents.put(f, r.source().getBytes(StandardCharsets.UTF_8));
             ports.putAll(s.ports());
         }
         Path f = Path.of(dir).resolve(filename);

@@ -26,17 +26,34 @@ public final class LevelHost {
     static final int WRITE_BURST = 200;
 
     private final NodeConfig config;
-    private final Executor blocking;
+    private final Work work;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
     private final Launcher launcher = new Launcher();
     private volatile JailDriver jails;
     private final Map<String, org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg>> observers = new ConcurrentHashMap<>();
 
     private final zed.actors.telemetry.ZedMetrics metrics;
+    private final KnownLevels levels = new KnownLevels();
 
-    public LevelHost(NodeConfig config, Executor blocking, zed.actors.telemetry.ZedMetrics metrics) {
+    /**
+     * The bounded executors that blocking driver calls run on, one per kind of work, so that a slow one never starves
+     * another: a go build that takes minutes cannot hold the thread a probe needs (and fail a gate that was healthy).
+     *
+     * @param builds    preparing what services run: git, go build, unpacking releases
+     * @param zfs       the state store: pool sweeps, dataset converges, snapshots, rollbacks
+     * @param probes    health checks
+     * @param processes starting, adopting and stopping processes, jails, sudo hooks, evaluating Zedfiles
+     */
+    public record Work(Executor builds, Executor zfs, Executor probes, Executor processes) {
+        /** Everything on one executor: for tests of one actor. */
+        public static Work on(Executor one) {
+            return new Work(one, one, one, one);
+        }
+    }
+
+    public LevelHost(NodeConfig config, Work work, zed.actors.telemetry.ZedMetrics metrics) {
         this.config = config;
-        this.blocking = blocking;
+        this.work = work;
         this.metrics = metrics;
     }
 
@@ -44,12 +61,17 @@ public final class LevelHost {
         return metrics;
     }
 
+    /** The levels this node has accepted a revision of. */
+    public KnownLevels levels() {
+        return levels;
+    }
+
     public NodeConfig config() {
         return config;
     }
 
-    public Executor blocking() {
-        return blocking;
+    public Work work() {
+        return work;
     }
 
     /** The store a level's datasets live in: its pool (ZFS), else the node's dir store. */
@@ -71,7 +93,7 @@ public final class LevelHost {
     public org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg> observer(org.apache.pekko.actor.typed.ActorSystem<?> system, LevelSpec spec) {
         String key = spec.pool() == null ? "" : spec.pool();
         return observers.computeIfAbsent(key, k -> system.systemActorOf(
-                zed.actors.resource.PoolObserver.create(store(spec), root(spec), blocking, zed.actors.resource.PoolObserver.INTERVAL, metrics),
+                zed.actors.resource.PoolObserver.create(store(spec), root(spec), work.zfs(), zed.actors.resource.PoolObserver.INTERVAL, metrics),
                 "pool-observer-" + (k.isEmpty() ? "dir" : java.net.URLEncoder.encode(k, java.nio.charset.StandardCharsets.UTF_8)),
                 org.apache.pekko.actor.typed.Props.empty()));
     }

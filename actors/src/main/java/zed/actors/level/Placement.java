@@ -28,8 +28,9 @@ public final class Placement {
     static final Duration LOOKUP = Duration.ofSeconds(5);
 
     /** The level entity, one shard per level, placed by the external allocation. */
-    public static Entity<LevelEntity.Command, ShardingEnvelope<LevelEntity.Command>> entity(ActorSystem<?> system, LevelHost host) {
-        return Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host))
+    public static Entity<LevelCommand, ShardingEnvelope<LevelCommand>> entity(ActorSystem<?> system, LevelHost host) {
+        return Entity.of(LevelEntity.KEY, ctx -> LevelEntity.create(ctx.getEntityId(), host,
+                        self -> ctx.getShard().tell(new org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding.Passivate<>(self))))
                 // a level is always on: its resource actors are its children, and an idle entity passivated after
                 // sharding's default 2 minutes would stop keeping its datasets, jails and services
                 .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy())
@@ -61,9 +62,9 @@ public final class Placement {
     }
 
     /** One shard per level: the shard id is the level id, so a level can be placed on its own. */
-    static final class PerLevel extends ShardingMessageExtractor<ShardingEnvelope<LevelEntity.Command>, LevelEntity.Command> {
+    static final class PerLevel extends ShardingMessageExtractor<ShardingEnvelope<LevelCommand>, LevelCommand> {
         @Override
-        public String entityId(ShardingEnvelope<LevelEntity.Command> envelope) {
+        public String entityId(ShardingEnvelope<LevelCommand> envelope) {
             return envelope.entityId();
         }
 
@@ -73,7 +74,7 @@ public final class Placement {
         }
 
         @Override
-        public LevelEntity.Command unwrapMessage(ShardingEnvelope<LevelEntity.Command> envelope) {
+        public LevelCommand unwrapMessage(ShardingEnvelope<LevelCommand> envelope) {
             return envelope.message();
         }
     }

@@ -51,6 +51,12 @@ final class ResourceChildren<M, R> {
         return gone;
     }
 
+    /** Its actors are gone already (their parent restarted): only what was known of them is dropped. */
+    void forget() {
+        actors.clear();
+        reports.clear();
+    }
+
     void stopAll() {
         actors.values().forEach(ctx::stop);
         actors.clear();

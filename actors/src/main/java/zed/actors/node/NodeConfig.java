@@ -8,31 +8,44 @@ import java.nio.file.Path;
  *
  * @param journalUrl a JDBC URL for the journal; null means the H2 file {@code <state>/journal/zed}
  * @param pool       the node's ZFS pool for levels that name none; null means the dir store
+ * @param eventsKept how many events each level keeps at least, for {@code /v1/events} to resume from; older ones are
+ *                   deleted after the level's snapshot
  */
 public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path stateDir, String journalUrl, String pool,
-                         zed.actors.telemetry.TelemetryConfig telemetry) {
+                         zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept) {
+    /** The events each level keeps unless told otherwise. */
+    public static final int EVENTS_KEPT = 1000;
+
+    public NodeConfig {
+        if (eventsKept < 2) throw new IllegalArgumentException("a level keeps at least 2 events, not " + eventsKept);
+    }
+
     public static NodeConfig defaults(Path stateDir) {
-        return new NodeConfig("127.0.0.1", 7700, 0, stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults());
+        return new NodeConfig("127.0.0.1", 7700, 0, stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults(), EVENTS_KEPT);
     }
 
     public NodeConfig withHttp(String host, int port) {
-        return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool, telemetry);
+        return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool, telemetry, eventsKept);
     }
 
     /** The journal in the database at {@code url} (a JDBC URL; null: the H2 file in the state directory). */
     public NodeConfig withJournal(String url) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, url, pool, telemetry);
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, url, pool, telemetry, eventsKept);
     }
 
     public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, t);
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, t, eventsKept);
+    }
+
+    public NodeConfig withPool(String p) {
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, p, telemetry, eventsKept);
+    }
+
+    public NodeConfig withEventsKept(int n) {
+        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, telemetry, n);
     }
 
     public String journal() {
         return journalUrl != null ? journalUrl : "jdbc:h2:file:" + stateDir.resolve("journal").resolve("zed").toAbsolutePath() + ";DB_CLOSE_DELAY=-1";
-    }
-
-    public boolean loopbackOnly() {
-        return httpHost.equals("127.0.0.1") || httpHost.equals("localhost") || httpHost.equals("::1");
     }
 }

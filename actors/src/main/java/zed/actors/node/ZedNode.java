@@ -39,8 +39,11 @@ public final class ZedNode implements AutoCloseable {
         this.telemetry = telemetry;
     }
 
-    /** The dispatcher of blocking driver calls: 8 threads, so that a slow zfs cannot starve the actors. */
-    static final String BLOCKING_DISPATCHER = "zed.blocking-dispatcher";
+    /** The dispatchers of blocking driver calls, one per kind of work ({@link zed.actors.level.LevelHost.Work}). */
+    static final String BUILDS = "zed.dispatchers.builds";
+    static final String ZFS = "zed.dispatchers.zfs";
+    static final String PROBES = "zed.dispatchers.probes";
+    static final String PROCESSES = "zed.dispatchers.processes";
 
     static Config config(NodeConfig c) {
         String journal = c.journal().replace("\\", "\\\\").replace("\"", "\\\"");
@@ -68,12 +71,15 @@ public final class ZedNode implements AutoCloseable {
                   coordinated-shutdown.exit-jvm = off
                   coordinated-shutdown.run-by-jvm-shutdown-hook = on
                 }
-                zed.blocking-dispatcher {
-                  type = Dispatcher
-                  executor = "thread-pool-executor"
-                  thread-pool-executor.fixed-pool-size = 8
-                  throughput = 1
+                # bounded, one per kind of blocking work: a slow build never holds the thread a probe needs
+                zed.dispatchers {
+                  builds { type = Dispatcher, executor = "thread-pool-executor", thread-pool-executor.fixed-pool-size = 2, throughput = 1 }
+                  zfs { type = Dispatcher, executor = "thread-pool-executor", thread-pool-executor.fixed-pool-size = 4, throughput = 1 }
+                  probes { type = Dispatcher, executor = "thread-pool-executor", thread-pool-executor.fixed-pool-size = 8, throughput = 1 }
+                  processes { type = Dispatcher, executor = "thread-pool-executor", thread-pool-executor.fixed-pool-size = 8, throughput = 1 }
                 }
+                # each level keeps at least this many events for /v1/events to resume from; older ones are deleted
+                zed.journal.events-kept = %d
                 jdbc-journal.use-shared-db = "zed"
                 jdbc-snapshot-store.use-shared-db = "zed"
                 jdbc-read-journal.use-shared-db = "zed"
@@ -89,13 +95,17 @@ public final class ZedNode implements AutoCloseable {
                     minConnections = 1
                   }
                 }
-                """.formatted(c.clusterPort(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
+                """.formatted(c.clusterPort(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
                 h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"));
-        return ConfigFactory.parseString(conf).withFallback(ConfigFactory.load());
+        return ConfigFactory.parseString(conf + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
     }
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
+        // the state directory holds the journal, the token and the services' secrets: the node's alone
+        StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
+        // checked before anything starts: a token file others can read is refused, with how to fix it
+        ApiToken token = ApiToken.ensure(c.stateDir());
         // metrics first, so that a taken metrics port fails the start before anything else runs
         zed.actors.telemetry.Telemetry telemetry = zed.actors.telemetry.Telemetry.start(c.telemetry());
         ActorSystem<Void> system;
@@ -111,16 +121,19 @@ public final class ZedNode implements AutoCloseable {
             cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one joins itself
             SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
             // driver calls (zfs, processes, probes, jails) block: they run on their own dispatcher, never the actors'
+            java.util.function.Function<String, java.util.concurrent.Executor> pool = name ->
+                    system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(name));
             zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c,
-                    system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(BLOCKING_DISPATCHER)), telemetry.metrics());
+                    new zed.actors.level.LevelHost.Work(pool.apply(BUILDS), pool.apply(ZFS), pool.apply(PROBES), pool.apply(PROCESSES)), telemetry.metrics());
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
             system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
-                    host.blocking(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
+                    host.work().processes(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
             ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
-            wakeLevels(system);
-            ApiToken token = c.loopbackOnly() ? null : ApiToken.ensure(c.stateDir());
-            HttpApi api = new HttpApi(system, c, token, host);
+            wakeLevels(system, host.levels());
+            system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), zed.actors.level.Wakeup.EVERY), "wakeup",
+                    org.apache.pekko.actor.typed.Props.empty());
+            HttpApi api = new HttpApi(system, c, token, host.levels());
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
@@ -133,11 +146,12 @@ public final class ZedNode implements AutoCloseable {
     }
 
     /** Every level in the journal is woken at start, so that its resources are supervised again without waiting for a request. */
-    private static void wakeLevels(ActorSystem<Void> system) throws Exception {
+    private static void wakeLevels(ActorSystem<Void> system, zed.actors.level.KnownLevels levels) throws Exception {
         var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+        levels.addAll(ids);
         ClusterSharding sharding = ClusterSharding.get(system);
         zed.actors.level.Placement.pinHere(system, ids).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelEntity.Get(system.ignoreRef()));
+        for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new zed.actors.level.LevelCommand.Wake());
     }
 
     public int httpPort() {

@@ -37,15 +37,11 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     }
 
     /**
-     * Roll every dataset of the level back to {@code target}, then keep converging {@code spec} at {@code rev}; with
-     * a null spec (an operator's rollback, whose revision is known only from the snapshots) only roll back, and say
-     * which revision the datasets carry now.
+     * The rollback {@code id}: every dataset of {@code scope} that exists goes back to {@code target} (data, and its
+     * com.zed:* state from the snapshot); the report says which revision they carry now. Converging after it is the
+     * level's next step.
      */
-    public record Rollback(String target, long rev, LevelSpec scope, LevelSpec spec) implements Msg {
-        /** The automatic revert: roll back, then converge the stable revision's spec. */
-        public Rollback(String target, long rev, LevelSpec spec) {
-            this(target, rev, spec, spec);
-        }
+    public record Rollback(String id, String target, LevelSpec scope) implements Msg {
     }
 
     /** After Converged: keep the newest {@code keep} deploy snapshots of each dataset (held ones stay). */
@@ -63,14 +59,16 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     }
 
     /**
-     * @param applied  the first converge of a revision (or rollback) finished
-     * @param snapshot the before-deploy snapshot taken, if any
-     * @param drift    steps a tick had to take because something changed behind Zed's back
+     * @param applied          the first converge of a revision finished
+     * @param snapshot         the before-deploy snapshot taken, if any
+     * @param drift            steps a tick had to take because something changed behind Zed's back
+     * @param rollback         the id of the rollback this reports on (null: a converge)
+     * @param restoredRevision the revision the rolled-back datasets carry, from the snapshot's state
      */
     public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack,
-                         Long restoredRevision) {
+                         Long restoredRevision, String rollback) {
         Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
-            this(rev, applied, snapshot, drift, error, rolledBack, null);
+            this(rev, applied, snapshot, drift, error, rolledBack, null, null);
         }
     }
 
@@ -112,6 +110,21 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         return out;
     }
 
+    /**
+     * The datasets of the level that exist: those this revision declares, and those only an earlier one declared (still
+     * stamped as the level's), so that a revert to it finds them in the deploy snapshot. Not the implicit datasets of
+     * services, which hold stamps only.
+     */
+    private List<String> declaredByLevel(Map<String, Observation> seen, LevelSpec s) {
+        String implicit = Planner.full(host.root(s), zed.reconciler.service.ServiceRun.IMPLICIT);
+        List<String> out = new ArrayList<>();
+        seen.forEach((n, o) -> {
+            boolean service = n.equals(implicit) || n.startsWith(implicit + "/");
+            if (!service && o.managed() && s.id().equals(o.own(Planner.LEVEL))) out.add(n);
+        });
+        return out;
+    }
+
     private Behavior<Msg> onApply(Apply a) {
         spec = a.spec();
         rev = a.rev();
@@ -119,9 +132,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             Store store = host.store(a.spec());
             String snap = null;
             if (a.snapshot() && a.spec().snapshots().beforeDeploy()) {
-                List<String> existing = new ArrayList<>();
-                Map<String, Observation> seen = Convergence.observe(store, host.root(a.spec()), a.spec());
-                for (String n : names(a.spec())) if (seen.containsKey(n) && seen.get(n).managed()) existing.add(n);
+                List<String> existing = declaredByLevel(Convergence.observe(store, host.root(a.spec()), a.spec()), a.spec());
                 if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now());
             }
             Convergence.Result r = Convergence.converge(a.spec(), store, host.root(a.spec()), Stamp.now(a.rev()));
@@ -134,24 +145,21 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     }
 
     private Behavior<Msg> onRollback(Rollback r) {
-        spec = r.spec(); // null: no ticks until the level says which revision to converge
-        rev = r.rev();
+        spec = null; // no retention until the level converges again
         LevelSpec scope = r.scope();
         run(() -> {
             Store store = host.store(scope);
             List<String> existing = new ArrayList<>();
             Map<String, Observation> seen = Convergence.observe(store, host.root(scope), scope);
-            for (String n : names(scope)) if (seen.containsKey(n)) existing.add(n);
+            for (String n : names(scope)) if (seen.containsKey(n) && seen.get(n).managed()) existing.add(n);
             List<String> rolled = new ArrayList<>();
             Long restored = null;
             for (Snapshots.Rolled x : Snapshots.rollback(store, existing, r.target())) {
                 rolled.add(x.dataset() + "@" + x.snapshot());
                 if (restored == null) restored = x.revision();
             }
-            if (r.spec() == null) return new Report(r.rev(), false, null, List.of(), null, rolled, restored);
-            Convergence.Result c = Convergence.converge(r.spec(), store, host.root(r.spec()), Stamp.now(r.rev()));
-            return new Report(r.rev(), true, null, List.of(), c.report().ok() ? null : c.report().failure().getMessage(), rolled, restored);
-        });
+            return new Report(rev, false, null, List.of(), null, rolled, restored, r.id());
+        }, r.id());
         return this;
     }
 
@@ -160,12 +168,9 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         if (s == null) return this;
         CompletableFuture.runAsync(() -> fence.exclusive(() -> {
             Store store = host.store(s);
-            Map<String, Observation> seen = Convergence.observe(store, host.root(s), s);
-            for (String n : names(s)) {
-                if (seen.containsKey(n) && seen.get(n).managed()) Snapshots.prune(store, n, p.keep(), java.util.Set.of());
-            }
+            for (String n : declaredByLevel(Convergence.observe(store, host.root(s), s), s)) Snapshots.prune(store, n, p.keep(), java.util.Set.of());
             return null;
-        }), host.blocking());
+        }), host.work().zfs());
         return this;
     }
 
@@ -186,12 +191,17 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                 store.destroy(n);
             }
             return mine;
-        }), host.blocking()).whenComplete((list, e) -> d.replyTo().tell(new Destroyed(list == null ? List.of() : list,
+        }), host.work().zfs()).whenComplete((list, e) -> d.replyTo().tell(new Destroyed(list == null ? List.of() : list,
                 e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage())));
         return this;
     }
 
     private void run(java.util.function.Supplier<Report> work) {
+        run(work, null);
+    }
+
+    /** Runs a level-wide operation on the zfs executor; its report (or its failure) goes to the level. */
+    private void run(java.util.function.Supplier<Report> work, String rollback) {
         zed.actors.telemetry.ZedMetrics m = host.metrics();
         CompletableFuture<Report> f = CompletableFuture.supplyAsync(() -> {
             long t0 = System.nanoTime();
@@ -200,8 +210,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                     java.time.Duration.ofNanos(System.nanoTime() - t0));
             if (!r.drift().isEmpty()) m.driftCorrected(zed.actors.telemetry.ResourceKind.DATASET);
             return r;
-        }, host.blocking());
+        }, host.work().zfs());
         getContext().pipeToSelf(f, (rep, e) -> new Done(e == null ? rep
-                : new Report(rev, true, null, List.of(), (e.getCause() != null ? e.getCause() : e).getMessage(), List.of())));
+                : new Report(rev, rollback == null, null, List.of(), (e.getCause() != null ? e.getCause() : e).getMessage(), List.of(), null, rollback)));
     }
 }

@@ -6,20 +6,35 @@ import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
 import org.apache.pekko.actor.typed.javadsl.ActorContext;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
 import zed.actors.level.LevelHost;
 import zed.config.LevelSpec;
+import zed.reconciler.health.Health;
 import zed.reconciler.health.Verdict;
+import zed.reconciler.process.ServiceSupervisor;
 import zed.reconciler.service.ServiceRun;
 
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
 
 /**
- * One service of a level: a level-triggered loop around {@link ServiceRun}. On a timer (and at once on a new spec)
- * it reconciles and probes, on the blocking executor, one tick at a time; it reports the gate of the revision to
- * its level. It re-implements no driver logic.
+ * One service of a level: a level-triggered loop around {@link ServiceRun}, in three steps on executors of their
+ * own. Prepare (builds) when the spec is new, and on a slow timer when its source can move; supervise (processes)
+ * every {@link #TICK} and at once when its process exits; each health check on its own interval (probes).
+ *
+ * <ul>
+ *   <li>A failed step backs off and tries again (200 ms doubling to 30 s): a zfs timeout or a git blip never ends
+ *       supervision. Only the gate's healthy_deadline fails a revision; the reason then names the last error.</li>
+ *   <li>A stop and the next run never overlap: a stop waits for the supervise step in flight, and a Run that comes
+ *       while it stops waits for it (stashed).</li>
+ *   <li>The level hears a {@link Report} when something it shows changes, not on every tick.</li>
+ * </ul>
  */
 public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     public sealed interface Msg {
@@ -38,39 +53,83 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private record Tick() implements Msg {
     }
 
+    private record SourceTick() implements Msg {
+    }
+
+    private record ProbeTick(String check) implements Msg {
+    }
+
+    private record Retry() implements Msg {
+    }
+
+    /** The gate's answer changes now without new input (its deadline while a step keeps failing). */
+    private record GateCheck() implements Msg {
+    }
+
     private record Exited(long pid) implements Msg {
     }
 
-    /** @param run the run the tick was for: a new Run may have replaced it meanwhile */
-    private record TickDone(ServiceRun run, ServiceRun.Status status, Throwable error) implements Msg {
+    /** A step finished; {@code run} is the run it was for: a new Run may have replaced it meanwhile. */
+    private record Prepared(ServiceRun run, Throwable error) implements Msg {
     }
 
-    /** What the level hears: the service's gate at a revision, and its process state, for status. */
-    /** @param restarts how often the supervisor restarted it at this revision; {@code lastExit} why the last time */
+    private record Supervised(ServiceRun run, ServiceRun.Status status, Throwable error) implements Msg {
+    }
+
+    private record Probed(ServiceRun run, String check) implements Msg {
+    }
+
+    private record StopDone(Throwable error) implements Msg {
+    }
+
+    /**
+     * What the level hears: the gate of a revision, the service's health now, and its process, for status.
+     *
+     * @param gate     passed, pending or failed: the revision's verdict
+     * @param health   Healthy or Unhealthy: what its checks say now, whatever the verdict
+     * @param restarts how often the supervisor restarted it at this revision; {@code lastExit} why the last time
+     */
     public record Report(String ref, long rev, String gate, String why, String state, long pid, String print, String health,
                          int restarts, String lastExit) {
     }
 
+    /** How often the process is looked at, jittered; an exit is seen at once. */
     static final Duration TICK = Duration.ofMillis(500);
+    /** How often a source that can move without a new spec (a branch, a local tree) is prepared again. */
+    static final Duration SOURCE_CHECK = Duration.ofMinutes(1);
+    static final Duration BACKOFF_MIN = Duration.ofMillis(200);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
     private final LevelHost host;
     private final ActorRef<Report> level;
     private final TimerScheduler<Msg> timers;
+    private final StashBuffer<Msg> stash;
     private ServiceRun run;
     private Run current;
-    private boolean busy;
-    private boolean reported;
+    private boolean preparing;
+    private boolean prepareAgain;
+    private boolean supervising;
+    private final List<String> probing = new ArrayList<>();
+    /** Stop asked: no new step starts; the stop runs once the supervise step in flight is done. */
+    private final List<ActorRef<Stopped>> stopReplies = new ArrayList<>();
+    private boolean stopping;
+    private int failures;
+    private String lastError;
+    private ServiceSupervisor.Status process;
+    private Report reported;
     private long watchedPid;
 
-    private ServiceActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, LevelHost host, ActorRef<Report> level) {
+    private ServiceActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, StashBuffer<Msg> stash, LevelHost host, ActorRef<Report> level) {
         super(ctx);
         this.timers = timers;
+        this.stash = stash;
         this.host = host;
         this.level = level;
     }
 
     public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
-        return Behaviors.supervise(Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> new ServiceActor(ctx, t, host, level))))
+        return Behaviors.supervise(Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> Behaviors.withStash(64,
+                        stash -> new ServiceActor(ctx, t, stash, host, level)))))
                 .onFailure(org.apache.pekko.actor.typed.SupervisorStrategy.restartWithBackoff(Duration.ofMillis(200), Duration.ofSeconds(10), 0.2));
     }
 
@@ -78,94 +137,218 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     public Receive<Msg> createReceive() {
         return newReceiveBuilder()
                 .onMessage(Run.class, this::onRun)
-                .onMessage(Tick.class, t -> tick())
-                .onMessage(Exited.class, e -> e.pid() == watchedPid && run != null ? tick() : this)
-                .onMessage(TickDone.class, this::onTickDone)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(Tick.class, t -> supervise())
+                .onMessage(Retry.class, t -> retry())
+                .onMessage(GateCheck.class, t -> {
+                    report();
+                    return this;
+                })
+                .onMessage(SourceTick.class, t -> prepare())
+                .onMessage(ProbeTick.class, t -> probe(t.check()))
+                .onMessage(Exited.class, e -> e.pid() == watchedPid ? supervise() : this)
+                .onMessage(Prepared.class, this::onPrepared)
+                .onMessage(Supervised.class, this::onSupervised)
+                .onMessage(Probed.class, this::onProbed)
+                .onMessage(StopDone.class, this::onStopDone)
                 .build();
     }
 
+    private boolean stopAsked() {
+        return stopping || !stopReplies.isEmpty();
+    }
+
     private Behavior<Msg> onRun(Run r) {
+        if (stopAsked()) {
+            stash.stash(r); // after the stop: a stop and the next run never overlap
+            return this;
+        }
         LevelHost h = host;
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
                 System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
         run = new ServiceRun(c, r.spec());
-        zed.actors.telemetry.ZedMetrics m = h.metrics();
-        run.probeListener(m::probe);
+        run.probeListener(h.metrics()::probe);
         current = r;
-        reported = false;
+        failures = 0;
+        lastError = null;
+        process = null;
+        reported = null;
         watchedPid = 0;
-        return tick();
+        timers.cancelAll();
+        for (String check : run.checks().keySet()) timers.startSingleTimer(probeKey(check), new ProbeTick(check), Ticks.jittered(run.checks().get(check)));
+        if (run.sourceCanMove()) timers.startTimerWithFixedDelay("source", new SourceTick(), Ticks.jittered(SOURCE_CHECK), SOURCE_CHECK);
+        return prepare();
     }
 
-    /** The next tick: TICK ±20%, so that many services do not tick in step. */
-    private void schedule() {
+    private static String probeKey(String check) {
+        return "probe-" + check;
+    }
+
+    // ---- the steps -----------------------------------------------------------------------------------------------
+
+    private Behavior<Msg> prepare() {
+        if (run == null || stopAsked()) return this;
+        if (preparing) {
+            prepareAgain = true; // one prepare at a time per service: a second would build over the first
+            return this;
+        }
+        preparing = true;
+        prepareAgain = false;
+        ServiceRun r = run;
+        step(() -> {
+            r.prepare();
+            return null;
+        }, r.builds() ? host.work().builds() : host.work().processes(), (x, e) -> new Prepared(r, e));
+        return this;
+    }
+
+    private Behavior<Msg> onPrepared(Prepared p) {
+        preparing = false;
+        if (p.run() != run) return prepareAgain || (run != null && !run.prepared()) ? prepare() : this;
+        if (p.error() != null) return failed(p.error());
+        if (prepareAgain) prepare();
+        return supervise();
+    }
+
+    private Behavior<Msg> supervise() {
+        if (run == null || !run.prepared() || supervising || stopAsked()) return this;
+        supervising = true;
+        ServiceRun r = run;
+        zed.actors.telemetry.ZedMetrics m = host.metrics();
+        step(() -> {
+            long t0 = System.nanoTime();
+            try {
+                ServiceRun.Status s = r.supervise();
+                m.reconcileTick(zed.actors.telemetry.ResourceKind.SERVICE, zed.actors.telemetry.TickResult.OK, Duration.ofNanos(System.nanoTime() - t0));
+                return s;
+            } catch (RuntimeException e) {
+                m.reconcileTick(zed.actors.telemetry.ResourceKind.SERVICE, zed.actors.telemetry.TickResult.FAILED, Duration.ofNanos(System.nanoTime() - t0));
+                throw e;
+            }
+        }, host.work().processes(), (s, e) -> new Supervised(r, s, e));
+        return this;
+    }
+
+    private Behavior<Msg> onSupervised(Supervised d) {
+        supervising = false;
+        if (stopAsked()) return stopNow();
+        if (d.run() != run) return supervise(); // the new run's turn
+        if (d.error() != null) return failed(d.error());
+        failures = 0;
+        lastError = null;
+        process = d.status().process();
+        report();
+        watchExit(process.pid());
         timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
+        return this;
+    }
+
+    private Behavior<Msg> probe(String check) {
+        if (run == null || stopAsked() || probing.contains(check)) return this;
+        Duration interval = run.checks().get(check);
+        if (process == null || process.pid() == 0) {
+            // nothing runs that a probe could reach: look again at the next interval
+            timers.startSingleTimer(probeKey(check), new ProbeTick(check), interval);
+            return this;
+        }
+        probing.add(check);
+        ServiceRun r = run;
+        step(() -> r.probe(check), host.work().probes(), (x, e) -> new Probed(r, check));
+        return this;
+    }
+
+    private Behavior<Msg> onProbed(Probed p) {
+        probing.remove(p.check());
+        if (p.run() != run || stopAsked()) return this;
+        timers.startSingleTimer(probeKey(p.check()), new ProbeTick(p.check()), run.checks().get(p.check()));
+        report();
+        return this;
+    }
+
+    /** A step failed: back off and try again; the level sees why, and the gate's deadline decides the revision. */
+    private Behavior<Msg> failed(Throwable error) {
+        Throwable t = error instanceof CompletionException && error.getCause() != null ? error.getCause() : error;
+        failures++;
+        lastError = t.getMessage() == null ? t.toString() : t.getMessage();
+        Duration wait = Ticks.backoff(BACKOFF_MIN, failures, BACKOFF_MAX);
+        timers.startSingleTimer("retry", new Retry(), wait);
+        // the deadline may come before the next try: the level hears of it then, not up to 30s later
+        run.nextChange().ifPresent(at -> timers.startSingleTimer("gate", new GateCheck(),
+                Duration.ofMillis(Math.max(1, Duration.between(java.time.Instant.now(), at).toMillis() + 1))));
+        report();
+        return this;
+    }
+
+    private Behavior<Msg> retry() {
+        if (run == null) return this;
+        return run.prepared() ? supervise() : prepare();
     }
 
     /** A tick at once when the process exits, not at the next timer: the restart (and its event) follows sooner. */
     private void watchExit(long pid) {
         if (pid == 0 || pid == watchedPid) return;
         watchedPid = pid;
-        org.apache.pekko.actor.typed.ActorRef<Msg> self = getContext().getSelf();
+        ActorRef<Msg> self = getContext().getSelf();
         ProcessHandle.of(pid).ifPresent(h -> h.onExit().thenRun(() -> self.tell(new Exited(pid))));
     }
 
-    private Behavior<Msg> tick() {
-        if (busy || run == null) return this;
-        busy = true;
-        ServiceRun r = run;
-        zed.actors.telemetry.ZedMetrics m = host.metrics();
-        CompletableFuture<ServiceRun.Status> work = CompletableFuture.supplyAsync(() -> {
-            long t0 = System.nanoTime();
-            try {
-                r.reconcile();
-                ServiceRun.Status s = r.probe();
-                m.reconcileTick(zed.actors.telemetry.ResourceKind.SERVICE, zed.actors.telemetry.TickResult.OK, java.time.Duration.ofNanos(System.nanoTime() - t0));
-                return s;
-            } catch (RuntimeException e) {
-                m.reconcileTick(zed.actors.telemetry.ResourceKind.SERVICE, zed.actors.telemetry.TickResult.FAILED, java.time.Duration.ofNanos(System.nanoTime() - t0));
-                throw e;
-            }
-        }, host.blocking());
-        getContext().pipeToSelf(work, (s, e) -> new TickDone(r, s, e));
-        return this;
+    /** Runs a step off the actor's thread; its result comes back as a message. */
+    private <T> void step(Supplier<T> work, java.util.concurrent.Executor on, java.util.function.BiFunction<T, Throwable, Msg> done) {
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(work, on), done::apply);
     }
 
-    private Behavior<Msg> onTickDone(TickDone d) {
-        busy = false;
-        if (current == null) return this;
-        // a tick of the spec that a new Run replaced says nothing about the new one (reported at the new revision, an
-        // old gate's "passed" would converge a revision whose gate never ran): tick the new one instead
-        if (d.run() != run) return tick();
-        String ref = current.spec().ref();
-        if (d.error() != null) {
-            Throwable t = d.error() instanceof java.util.concurrent.CompletionException && d.error().getCause() != null ? d.error().getCause() : d.error();
-            level.tell(new Report(ref, current.rev(), "failed", t.getMessage(), "FAILED", 0, current.spec().print(), "error", 0, null));
-            timers.cancel("tick"); // a service that cannot even start waits for a new spec
-            return this;
-        }
-        Verdict v = d.status().gate();
+    // ---- what the level hears ------------------------------------------------------------------------------------
+
+    private void report() {
+        if (run == null) return;
+        Verdict v = run.verdict();
+        Health health = run.health();
         String gate = v instanceof Verdict.Passed ? "passed" : v instanceof Verdict.Failed ? "failed" : "pending";
         String why = v instanceof Verdict.Failed f ? f.reason() : v instanceof Verdict.Pending p ? p.why() : null;
-        level.tell(new Report(ref, current.rev(), gate, why, d.status().process().state().name(), d.status().process().pid(), current.spec().print(),
-                gate, d.status().process().restarts(), d.status().process().lastExit()));
-        watchExit(d.status().process().pid());
-        schedule();
+        if (lastError != null) {
+            String retry = "retrying (" + failures + (failures == 1 ? " failure" : " failures") + "): " + lastError;
+            why = v instanceof Verdict.Failed f ? f.reason() + "; last error: " + lastError : retry;
+        }
+        String state = lastError != null && (process == null || process.pid() == 0) ? "FAILED" : process == null ? "STARTING" : process.state().name();
+        Report r = new Report(current.spec().ref(), current.rev(), gate, why, state, process == null ? 0 : process.pid(), current.spec().print(),
+                health instanceof Health.Healthy ? "Healthy" : "Unhealthy", process == null ? 0 : process.restarts(),
+                process == null ? null : process.lastExit());
+        if (r.equals(reported)) return;
+        reported = r;
+        level.tell(r);
+    }
+
+    // ---- stop ----------------------------------------------------------------------------------------------------
+
+    private Behavior<Msg> onStop(Stop s) {
+        stopReplies.add(s.replyTo());
+        timers.cancelAll();
+        if (stopping || supervising) return this; // the supervise step in flight may be starting it: the stop follows
+        return stopNow();
+    }
+
+    private Behavior<Msg> stopNow() {
+        if (stopping) return this;
+        stopping = true;
+        ServiceRun r = run;
+        run = null;
+        if (r == null) return onStopDone(new StopDone(null));
+        step(() -> {
+            r.stop();
+            return null;
+        }, host.work().processes(), (x, e) -> new StopDone(e));
         return this;
     }
 
-    private Behavior<Msg> onStop(Stop s) {
-        timers.cancel("tick");
-        if (run != null) {
-            ServiceRun r = run;
-            String ref = current.spec().ref();
-            CompletableFuture.runAsync(r::stop, host.blocking()).whenComplete((x, e) -> s.replyTo().tell(new Stopped(ref)));
-        } else {
-            s.replyTo().tell(new Stopped(""));
-        }
-        run = null;
+    private Behavior<Msg> onStopDone(StopDone d) {
+        String ref = current == null ? "" : current.spec().ref();
+        if (d.error() != null) getContext().getLog().warn("{}: stopping failed: {}", ref, d.error().toString());
+        stopping = false;
         current = null;
-        return this;
+        process = null;
+        reported = null;
+        for (ActorRef<Stopped> r : stopReplies) r.tell(new Stopped(ref));
+        stopReplies.clear();
+        return stash.unstashAll(this);
     }
 }

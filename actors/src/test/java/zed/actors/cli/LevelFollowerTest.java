@@ -36,7 +36,7 @@ class LevelFollowerTest {
     @BeforeEach
     void start() {
         node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
-        client = new NodeClient(URI.create("http://127.0.0.1:" + node.httpPort()), null);
+        client = new NodeClient(URI.create("http://127.0.0.1:" + node.httpPort()), zed.actors.http.ApiToken.file(state));
     }
 
     @AfterEach
@@ -92,7 +92,7 @@ class LevelFollowerTest {
         assertEquals(LevelFollower.Result.CONVERGED, o.result(), shown.toString());
         long pid = web(o.status()).get("pid").asLong();
         String out = shown.toString(StandardCharsets.UTF_8);
-        assertTrue(out.contains("  service service.exec.web  RUNNING passed  pid " + pid + "  web, revision of v1\n"), out);
+        assertTrue(out.contains("  service service.exec.web  RUNNING passed (healthy)  pid " + pid + "  web, revision of v1\n"), out);
         assertEquals(out.lines().distinct().count(), out.lines().count(), "a line only when something changed:\n" + out);
     }
 

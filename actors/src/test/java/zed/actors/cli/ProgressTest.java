@@ -24,7 +24,7 @@ class ProgressTest {
         return json.readTree("""
                 {"state": "%s", "resources": [
                   {"kind": "dataset", "name": "apps/web", "state": "converged"},
-                  {"kind": "service", "name": "service.exec.web", "revision": 1, "state": "RUNNING", "health": "%s", "pid": %d, "print": "http://127.0.0.1:8080/"}
+                  {"kind": "service", "name": "service.exec.web", "revision": 1, "state": "RUNNING", "gate": "%s", "health": "Healthy", "pid": %d, "print": "http://127.0.0.1:8080/"}
                 ]}""".formatted(state, health, pid));
     }
 
@@ -41,8 +41,8 @@ class ProgressTest {
         p.finish();
         assertEquals("""
                   dataset apps/web  converged
-                  service service.exec.web  RUNNING pending  http://127.0.0.1:8080/
-                  service service.exec.web  RUNNING passed  pid 42  http://127.0.0.1:8080/
+                  service service.exec.web  RUNNING pending (healthy)  http://127.0.0.1:8080/
+                  service service.exec.web  RUNNING passed (healthy)  pid 42  http://127.0.0.1:8080/
                 """, bytes.toString(StandardCharsets.UTF_8));
     }
 
@@ -50,13 +50,13 @@ class ProgressTest {
     void onATerminalTheLinesAreRedrawnInPlaceAndTheStatusLineGoesAtTheEnd() throws Exception {
         Progress p = progress(true, 60);
         p.show("shop", status("Converging", "pending", 0), Duration.ofSeconds(1));
-        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING pending  http://127....",
+        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING pending (healthy)  h...",
                 "  shop: Converging (1s)"), screen(bytes.toString(StandardCharsets.UTF_8)));
         p.show("shop", status("Converged", "passed", 42), Duration.ofSeconds(2));
-        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING passed  pid 42  http...",
+        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING passed (healthy)  pi...",
                 "  shop: Converged (2s)"), screen(bytes.toString(StandardCharsets.UTF_8)));
         p.finish();
-        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING passed  pid 42  http..."),
+        assertEquals(List.of("  dataset apps/web  converged", "  service service.exec.web  RUNNING passed (healthy)  pi..."),
                 screen(bytes.toString(StandardCharsets.UTF_8)));
     }
 

@@ -3,6 +3,8 @@ package zed.actors.level;
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.apache.pekko.serialization.Serialization;
+import org.apache.pekko.serialization.SerializationExtension;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -10,10 +12,12 @@ import org.junit.jupiter.api.io.TempDir;
 import zed.actors.node.NodeConfig;
 import zed.actors.telemetry.ZedMetrics;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
@@ -31,7 +35,7 @@ class LevelEntityTest {
     Path state;
     ActorTestKit kit;
     ExecutorService blocking;
-    EventSourcedBehaviorTestKit<LevelEntity.Command, LevelEntity.Event, LevelEntity.State> level;
+    EventSourcedBehaviorTestKit<LevelCommand, LevelEvent, RevisionLog> level;
 
     static final String SHOP = """
             level "shop" {}
@@ -41,10 +45,11 @@ class LevelEntityTest {
     @BeforeEach
     void start() throws Exception {
         kit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.parseString(
-                "pekko.actor.serialization-bindings { \"zed.actors.JsonEvent\" = jackson-json }")).withFallback(ConfigFactory.load()));
+                "pekko.actor.serialization-bindings { \"zed.actors.JsonEvent\" = jackson-json }\nzed.rollback.timeout = 2s\n" + JournalMigration.config()))
+                .withFallback(ConfigFactory.load()));
         blocking = Executors.newFixedThreadPool(2);
-        LevelHost host = new LevelHost(NodeConfig.defaults(state), blocking, ZedMetrics.noop());
-        level = EventSourcedBehaviorTestKit.create(kit.system(), LevelEntity.create("shop", host),
+        LevelHost host = new LevelHost(NodeConfig.defaults(state), LevelHost.Work.on(blocking), ZedMetrics.noop());
+        level = EventSourcedBehaviorTestKit.create(kit.system(), LevelEntity.create("shop", host, self -> { }),
                 EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
         Files.createDirectories(state.resolve("shop"));
     }
@@ -55,13 +60,13 @@ class LevelEntityTest {
         blocking.shutdownNow();
     }
 
-    EventSourcedBehaviorTestKit.CommandResultWithReply<LevelEntity.Command, LevelEntity.Event, LevelEntity.State, LevelEntity.Pushed> push(String source) {
-        return level.runCommand(reply -> new LevelEntity.Push(source, "Zedfile", state.resolve("shop").toString(), null, false, reply));
+    EventSourcedBehaviorTestKit.CommandResultWithReply<LevelCommand, LevelEvent, RevisionLog, LevelCommand.Pushed> push(String source) {
+        return level.runCommand(reply -> new LevelCommand.Push(source, "Zedfile", state.resolve("shop").toString(), null, false, reply));
     }
 
-    void awaitConverged() throws InterruptedException {
+    void awaitConverged(long rev) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-        while (!level.getState().phase().equals("Converged")) {
+        while (!(level.getState().phase().equals("Converged") && level.getState().desired() == rev)) {
             if (System.nanoTime() > deadline) throw new AssertionError("not converged: " + level.getState());
             Thread.sleep(50); // polling interval of a deadline wait
         }
@@ -70,17 +75,17 @@ class LevelEntityTest {
     @Test
     void aPushIsARevisionAndTheSamePushIsNothing() throws Exception {
         var first = push(SHOP);
-        LevelEntity.Accepted a = assertInstanceOf(LevelEntity.Accepted.class, first.reply());
+        LevelCommand.Accepted a = assertInstanceOf(LevelCommand.Accepted.class, first.reply());
         assertEquals(1, a.revision());
         assertTrue(a.changed());
-        LevelEntity.State st = level.getState();
+        RevisionLog st = level.getState();
         assertEquals(1, st.revision());
         assertTrue(List.of("Converging", "Converged").contains(st.phase()), st.phase());
         assertEquals(a.hash(), st.hash());
-        awaitConverged(); // so that nothing the converge persists falls into the next command's events
+        awaitConverged(1); // so that nothing the converge persists falls into the next command's events
 
         var again = push(SHOP);
-        LevelEntity.Accepted b = assertInstanceOf(LevelEntity.Accepted.class, again.reply());
+        LevelCommand.Accepted b = assertInstanceOf(LevelCommand.Accepted.class, again.reply());
         assertFalse(b.changed(), "the same drift hash");
         assertEquals(1, b.revision());
         assertTrue(again.events().isEmpty(), "nothing persisted: " + again.events());
@@ -89,8 +94,8 @@ class LevelEntityTest {
     @Test
     void aBrokenZedfileIsRefusedWithPositionsAndPersistsNothing() {
         var r = push("level \"shop\" {}\ndataset \"data\" {\n  quota = \n}\n");
-        LevelEntity.Refused refused = assertInstanceOf(LevelEntity.Refused.class, r.reply());
-        assertEquals(LevelEntity.Refused.Why.INVALID, refused.why());
+        LevelCommand.Refused refused = assertInstanceOf(LevelCommand.Refused.class, r.reply());
+        assertEquals(LevelCommand.Refused.Why.INVALID, refused.why());
         assertFalse(refused.errors().isEmpty());
         assertEquals(3, refused.errors().get(0).pos().line(), refused.errors().toString());
         assertTrue(r.events().isEmpty());
@@ -100,7 +105,7 @@ class LevelEntityTest {
     @Test
     void aLevelWithoutServicesConvergesAndItsStateSurvivesARestart() throws Exception {
         push(SHOP);
-        awaitConverged();
+        awaitConverged(1);
         assertEquals(1, level.getState().stableRevision());
         assertTrue(Files.isDirectory(state.resolve("store/data")), "the dataset, in the dir store");
 
@@ -108,8 +113,92 @@ class LevelEntityTest {
         assertEquals(1, restarted.state().stableRevision());
         assertEquals("Converged", restarted.state().phase());
 
-        var stopped = level.runCommand(LevelEntity.Stop::new);
-        assertEquals(List.of(new LevelEntity.LevelStopped(1)), stopped.events());
+        var stopped = level.runCommand(LevelCommand.Stop::new);
+        assertEquals(List.of(new LevelEvent.LevelStopped(1)), stopped.events());
         assertEquals("Stopped", stopped.state().phase());
+    }
+
+    @Test
+    void aJournalFailureRestartsTheLevelInsteadOfEndingIt() throws Exception {
+        push(SHOP);
+        awaitConverged(1);
+        level.persistenceTestKit().failNextPersisted();
+        // the write of revision 2 fails: the entity restarts with backoff, from the journal, and keeps going
+        level.runCommand(new LevelCommand.Push(SHOP + "dataset \"more\" {}\n", "Zedfile", state.resolve("shop").toString(), null, false,
+                kit.system().ignoreRef()));
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        LevelCommand.Pushed answer = null;
+        while (answer == null) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the level never answered again after the journal failure");
+            try {
+                answer = push(SHOP + "dataset \"more\" {}\n").reply();
+            } catch (AssertionError | RuntimeException notYet) {
+                Thread.sleep(200); // the entity is backing off before its restart; the retry interval of a deadline wait
+            }
+        }
+        LevelCommand.Accepted a = assertInstanceOf(LevelCommand.Accepted.class, answer);
+        assertEquals(2, a.revision(), "the failed write left no revision behind; the next push is revision 2");
+        awaitConverged(2);
+        assertTrue(Files.isDirectory(state.resolve("store/more")), "its resources run again after the restart");
+    }
+
+    @Test
+    void aRollbackThatOutlivesItsDeadlineIsGivenUpAndSaysSo() throws Exception {
+        // a service that ignores SIGTERM: its stop takes the whole grace (10s), longer than the rollback may (2s here)
+        String v = """
+                level "shop" {}
+                update {
+                  min_healthy_time = "300ms"
+                }
+                dataset "data" {}
+                service "exec" "stubborn" {
+                  env     = { V = "%s" }
+                  runtime { cmd = ["/bin/sh", "-c", "trap '' TERM; while true; do sleep 1; done"] }
+                }
+                """;
+        push(v.formatted("1"));
+        awaitConverged(1);
+        push(v.formatted("2"));
+        awaitConverged(2);
+        long pid = level.runCommand(LevelCommand.Get::new).reply().services().get(0).pid();
+        try {
+            var started = level.<LevelCommand.RollbackAnswer>runCommand(reply -> new LevelCommand.RollbackTo("@latest", reply));
+            LevelCommand.RollbackAccepted a = assertInstanceOf(LevelCommand.RollbackAccepted.class, started.reply());
+            assertEquals("RollingBack", level.getState().phase());
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!level.getState().phase().equals("Failed")) {
+                if (System.nanoTime() > deadline) throw new AssertionError("the rollback was never given up: " + level.getState());
+                Thread.sleep(50); // polling interval of a deadline wait
+            }
+            RevisionLog st = level.getState();
+            assertTrue(st.lastError().startsWith("rollback " + a.id() + " did not finish within 2s"), st.lastError());
+            assertFalse(st.rollingBack(), "no rollback is under way any more: a new one may start");
+        } finally {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    @Test
+    void aJournalOfTheFirstTrancheIsReadThroughTheMigration() throws Exception {
+        Serialization serialization = SerializationExtension.get(kit.system());
+        int jackson = serialization.serializerFor(RevisionLog.class).identifier();
+        String oldEvent = "{\"revision\":3,\"hash\":\"abc\",\"source\":\"level \\\"shop\\\" {}\",\"filename\":\"Zedfile\",\"dir\":\"/srv/shop\","
+                + "\"parent\":null,\"specJson\":\"{}\",\"ports\":{\"shop|x\":4000}}";
+        Object event = serialization.deserialize(oldEvent.getBytes(StandardCharsets.UTF_8), jackson, "zed.actors.level.LevelEntity$SpecAccepted").get();
+        assertEquals(new LevelEvent.SpecAccepted(3, "abc", "level \"shop\" {}", "Zedfile", "/srv/shop", null, "{}", Map.of("shop|x", 4000)), event);
+
+        String oldState = "{\"level\":\"shop\",\"revision\":3,\"hash\":\"h3\",\"source\":\"s3\",\"filename\":\"Zedfile\",\"dir\":\"/srv/shop\","
+                + "\"parent\":\"infra\",\"specJson\":\"{3}\",\"ports\":{},\"desired\":2,\"phase\":\"Converged\",\"stableRevision\":2,"
+                + "\"stableSpecJson\":\"{2}\",\"lastError\":\"boom\",\"specs\":{\"2\":\"{2}\",\"3\":\"{3}\"},\"generation\":1}";
+        RevisionLog log = (RevisionLog) serialization.deserialize(oldState.getBytes(StandardCharsets.UTF_8), jackson,
+                "zed.actors.level.LevelEntity$State").get();
+        assertEquals(3, log.revision());
+        assertEquals(2, log.desired());
+        assertEquals("Converged", log.phase());
+        assertEquals(2, log.stableRevision());
+        assertEquals("boom", log.lastError());
+        assertEquals(new RevisionLog.Revision(3, "h3", "s3", "Zedfile", "/srv/shop", "infra", "{3}"), log.revisions().get(3L));
+        assertEquals(new RevisionLog.Revision(2, null, null, null, null, null, "{2}"), log.revisions().get(2L));
+        assertEquals("s3", log.source().source(), "an older revision without its source evaluates the newest's");
     }
 }

@@ -13,8 +13,7 @@ import java.util.UUID;
 /**
  * The benchmarks' own datasets on the test pool ({@code ZED_TEST_POOL}, default {@code zedtest}): each one a child of
  * the pool named {@code bench-<random>-<name>}, all destroyed at the end, so that other people's tests on the same
- * pool are left alone. (Directly under the pool, not under one bench dataset: a level whose pool is three deep does
- * not converge today, see docs/benchmarks.md.) Also the raw {@code zfs} commands (the floors) and the CPU counters.
+ * pool are left alone. Also the raw {@code zfs} commands (the floors) and the CPU counters.
  */
 final class BenchPool implements AutoCloseable {
     final String pool;

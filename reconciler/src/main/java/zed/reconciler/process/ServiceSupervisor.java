@@ -67,6 +67,13 @@ public final class ServiceSupervisor {
     private String lastExit;
     private Integer lastExitCode;
     private int restarts;
+    /**
+     * The dataset's own com.zed:* values as this supervisor last read or wrote them: read once (adoption), then kept
+     * in memory, so that a steady tick costs no zfs call (every write goes through here; a rollback, which changes
+     * them behind us, happens only with the service stopped and a new supervisor after it).
+     */
+    private Map<String, String> written;
+    private boolean adoptionTried;
 
     public ServiceSupervisor(Store store, String dataset, Launcher launcher, Clock clock) {
         this.store = store;
@@ -84,7 +91,7 @@ public final class ServiceSupervisor {
             if (state == State.FAILED) state = State.STOPPED;
         }
         if (state == State.FAILED) return status();
-        if (pid == 0) adopt();
+        if (pid == 0 && !adoptionTried) adopt();
         if (pid != 0 && !alive()) {
             lastExit = describeExit();
             clearProcess();
@@ -120,7 +127,7 @@ public final class ServiceSupervisor {
 
     /** Records the health gate's last transition on the dataset ({@code com.zed:health}), only when it changed. */
     public synchronized void stampHealth(String transition) {
-        if (!transition.equals(store.zedState(dataset).get(HEALTH))) store.set(dataset, Map.of(HEALTH, transition));
+        if (!transition.equals(own().get(HEALTH))) write(Map.of(HEALTH, transition));
     }
 
     /** The gate passed: the next crash backs off from the shortest delay again. */
@@ -130,12 +137,16 @@ public final class ServiceSupervisor {
 
     /** Stops the service (group-wide, SIGTERM then SIGKILL after {@code grace}) and clears its process stamps. */
     public synchronized void stop(Duration grace) {
-        if (pid == 0) adopt();
+        if (pid == 0 && !adoptionTried) adopt();
         if (pid != 0) launcher.stop(pid, startTime, grace);
         clearProcess();
         state = State.STOPPED;
-        Map<String, String> own = store.zedState(dataset);
-        for (String k : new String[]{PID, STARTED_AT}) if (own.containsKey(k)) store.inherit(dataset, k);
+        for (String k : new String[]{PID, STARTED_AT}) {
+            if (own().containsKey(k)) {
+                store.inherit(dataset, k);
+                written.remove(k);
+            }
+        }
     }
 
     public synchronized Status status() {
@@ -144,7 +155,8 @@ public final class ServiceSupervisor {
 
     /** Finds the service through its stamps: alive, and the very process (same start time). */
     private void adopt() {
-        Map<String, String> own = store.zedState(dataset);
+        adoptionTried = true;
+        Map<String, String> own = own();
         String p = own.get(PID);
         String t = own.get(STARTED_AT);
         if (p == null || t == null || !p.matches("\\d{1,10}")) return;
@@ -221,11 +233,22 @@ public final class ServiceSupervisor {
             want.put(STARTED_AT, startTime);
         }
         want.put(REV, String.valueOf(d.rev()));
-        Map<String, String> own = store.zedState(dataset);
         Map<String, String> changed = new LinkedHashMap<>();
         want.forEach((k, v) -> {
-            if (!v.equals(own.get(k))) changed.put(k, v);
+            if (!v.equals(own().get(k))) changed.put(k, v);
         });
-        if (!changed.isEmpty()) store.set(dataset, changed);
+        if (!changed.isEmpty()) write(changed);
+    }
+
+    /** The dataset's own com.zed:* values, read from the store the first time only. */
+    private Map<String, String> own() {
+        if (written == null) written = new java.util.HashMap<>(store.zedState(dataset));
+        return written;
+    }
+
+    /** Sets the values and remembers them; a failed write remembers nothing, so the next tick writes again. */
+    private void write(Map<String, String> values) {
+        store.set(dataset, values);
+        own().putAll(values);
     }
 }

@@ -34,9 +34,18 @@ import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One service of a level, end to end on this host: prepare what it runs (its kind), render its files, build its
- * environment, wrap it in its jail, keep it running ({@link ServiceSupervisor}), probe it and hold the health gate of
- * the revision. Plain Java; the node's ServiceActor drives {@link #reconcile} and {@link #probe} on its timers.
+ * One service of a level, end to end on this host, in three separate steps that the node's ServiceActor runs on
+ * executors of their own, so that one never waits for another:
+ * <ul>
+ *   <li>{@link #prepare}: what it runs (its kind: a build, an unpacked release), its rendered files, its environment,
+ *       its jail. Only when the spec is new, and again on a slow timer when its source can move
+ *       ({@link #sourceCanMove}): never a git fetch or an archive hash per tick.</li>
+ *   <li>{@link #supervise}: keep the process running as prepared ({@link ServiceSupervisor}), tell the gate what
+ *       happened to it. No zfs call in a steady tick: its stamps are written when they change.</li>
+ *   <li>{@link #probe}: one health check, on its own interval, fed to the gate of the revision.</li>
+ * </ul>
+ * The gate is opened when the run is made: healthy_deadline counts from the revision's start, through failed
+ * prepares too. Reading the gate ({@link #verdict}, {@link #health}) never waits for a step in progress.
  */
 public final class ServiceRun {
     /** A service without a dataset of its own gets this one under the level's root, so its stamps have a home. */
@@ -57,7 +66,7 @@ public final class ServiceRun {
         }
     }
 
-    /** What {@link #reconcile} and {@link #probe} say: the process and the gate of this revision. */
+    /** What a step says: the process and the gate of this revision. */
     public record Status(ServiceSupervisor.Status process, Verdict gate, String specHash) {
     }
 
@@ -66,8 +75,18 @@ public final class ServiceRun {
     private final String dataset;
     private final ServiceSupervisor supervisor;
     private final Map<String, Probe> probes;
+    /** Guards the gate alone: held for an instant, never across a step. */
+    private final Object gateLock = new Object();
     private HealthGate gate;
-    private ProbeListener probeListener = (probe, result, took) -> { };
+    private volatile ProbeListener probeListener = (probe, result, took) -> { };
+    /** What {@link #prepare} made; read by {@link #supervise}. */
+    private volatile ServiceSupervisor.Desired desired;
+    private boolean datasetReady;
+    /** The jail configuration this run has ensured (null: none yet). */
+    private String ensuredJail;
+    /** Guarded by the supervise step. */
+    private long knownPid;
+    private String stampedHealth;
 
     /** Who hears each probe's result and latency (the node's metrics). */
     @FunctionalInterface
@@ -75,11 +94,9 @@ public final class ServiceRun {
         void probed(Probe probe, ProbeResult result, Duration took);
     }
 
-    public synchronized void probeListener(ProbeListener l) {
+    public void probeListener(ProbeListener l) {
         this.probeListener = l;
     }
-    private long knownPid;
-    private String specHash;
 
     public ServiceRun(Context ctx, LevelSpec.ServiceSpec spec) {
         this.ctx = ctx;
@@ -88,17 +105,51 @@ public final class ServiceRun {
                 : Planner.full(ctx.root(), IMPLICIT + "/" + ctx.level().id().replace('/', '.') + "." + spec.kind() + "." + spec.name());
         this.supervisor = new ServiceSupervisor(ctx.store(), dataset, ctx.launcher(), ctx.clock());
         this.probes = Probes.of(spec);
+        this.gate = HealthGate.open(ctx.rev(), ctx.level().update(), spec.health(), ctx.clock().instant());
     }
 
     public String dataset() {
         return dataset;
     }
 
-    /** Prepares, renders and starts (or adopts, or restarts) the service; feeds the gate what happened. */
-    /** The jail configuration this run has ensured (null: none yet). */
-    private String ensuredJail;
+    public LevelSpec.ServiceSpec spec() {
+        return spec;
+    }
 
-    public synchronized Status reconcile() {
+    /** Whether {@link #prepare} has succeeded once, so that {@link #supervise} has something to run. */
+    public boolean prepared() {
+        return desired != null;
+    }
+
+    /**
+     * Whether what it runs can change while its spec does not: a git branch (or the remote's default branch), a local
+     * src tree, a release archive or a jar at a path. Such a service is prepared again on a slow timer.
+     */
+    public boolean sourceCanMove() {
+        if (spec.release() != null || spec.jar() != null || spec.src() != null) return true;
+        return spec.git() != null && spec.git().tag() == null && spec.git().rev() == null;
+    }
+
+    /**
+     * Whether preparing it builds something (a go build, a git clone, an unpacked release), which may take minutes: such
+     * work runs where builds run, apart from the quick checks an exec or jar service needs.
+     */
+    public boolean builds() {
+        return spec.kind().equals("go") || spec.kind().equals("release");
+    }
+
+    /** The checks by name, each with its interval. */
+    public Map<String, Duration> checks() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        for (LevelSpec.HealthCheck h : spec.health()) m.put(Probes.name(h), h.interval());
+        return m;
+    }
+
+    /**
+     * Prepares what the service runs, renders its files, builds its environment and its jail. The next
+     * {@link #supervise} starts it, or replaces the running process when any of that changed.
+     */
+    public synchronized void prepare() {
         ensureDataset();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         String files = RenderedFiles.write(spec.ref(), spec.files(), ctx.secrets());
@@ -117,23 +168,86 @@ public final class ServiceRun {
             }
             argv = ctx.jails().wrap(setup, argv);
         }
-        specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
+        String specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
         Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), ctx.secrets());
         // stdout and stderr go under fs::var() of the service
         Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"));
-        ServiceSupervisor.Desired d = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,
+        desired = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
-        if (gate == null || gate.revision() != ctx.rev()) gate = HealthGate.open(ctx.rev(), ctx.level().update(), spec.health(), ctx.clock().instant());
+    }
+
+    /** Starts (or adopts, or restarts) the process as last prepared, and feeds the gate what happened to it. */
+    public synchronized Status supervise() {
+        ServiceSupervisor.Desired d = desired;
+        if (d == null) throw new IllegalStateException(spec.ref() + ": supervised before it was prepared");
         ServiceSupervisor.Status s = supervisor.reconcile(d);
-        rotateLogs(launch.logDir());
+        rotateLogs(d.launch().logDir());
         Instant now = ctx.clock().instant();
-        if (knownPid > 0 && s.pid() != knownPid) {
-            gate = gate.on(new GateEvent.ProcessExited(now, s.lastExitCode() == null ? -1 : s.lastExitCode()));
+        synchronized (gateLock) {
+            if (knownPid > 0 && s.pid() != knownPid) {
+                gate = gate.on(new GateEvent.ProcessExited(now, s.lastExitCode() == null ? -1 : s.lastExitCode()));
+            }
+            if (s.pid() != 0 && s.pid() != knownPid) gate = gate.on(new GateEvent.ProcessStarted(now));
+            if (s.state() == ServiceSupervisor.State.FAILED && knownPid != -1) gate = gate.on(new GateEvent.RestartBudgetSpent(now));
         }
-        if (s.pid() != 0 && s.pid() != knownPid) gate = gate.on(new GateEvent.ProcessStarted(now));
-        if (s.state() == ServiceSupervisor.State.FAILED && knownPid != -1) gate = gate.on(new GateEvent.RestartBudgetSpent(now));
         knownPid = s.state() == ServiceSupervisor.State.FAILED ? -1 : s.pid();
-        return record(s);
+        Verdict v = verdict();
+        if (v instanceof Verdict.Passed) supervisor.healthy();
+        String word = v instanceof Verdict.Passed p ? "passed rev " + ctx.rev() + " at " + p.at()
+                : v instanceof Verdict.Failed f ? "failed rev " + ctx.rev() + ": " + f.reason() : "pending rev " + ctx.rev();
+        if (!word.equals(stampedHealth)) {
+            // com.zed:health is the gate's last transition, not every probe
+            supervisor.stampHealth(word.length() > 1000 ? word.substring(0, 1000) : word);
+            stampedHealth = word;
+        }
+        return new Status(s, v, d.specHash());
+    }
+
+    /** Runs the named check once (blocking up to its timeout) and feeds the result to the gate. */
+    public ProbeResult probe(String check) {
+        Probe p = probes.get(check);
+        if (p == null) throw new IllegalArgumentException(spec.ref() + " has no check named " + check);
+        long t0 = System.nanoTime();
+        ProbeResult r = p.run(() -> ctx.clock().instant());
+        probeListener.probed(p, r, Duration.ofNanos(System.nanoTime() - t0));
+        synchronized (gateLock) {
+            gate = gate.on(new GateEvent.ProbeReported(check, r));
+        }
+        return r;
+    }
+
+    /** The gate's verdict now. */
+    public Verdict verdict() {
+        synchronized (gateLock) {
+            return gate.verdict(ctx.clock().instant());
+        }
+    }
+
+    /** What the checks say now, whatever the verdict. */
+    public zed.reconciler.health.Health health() {
+        synchronized (gateLock) {
+            return gate.current(ctx.clock().instant());
+        }
+    }
+
+    /** Stops the service and removes the files Zed rendered for it. */
+    public synchronized void stop() {
+        if (!datasetReady && !ctx.store().exists(dataset)) {
+            // never prepared: nothing of it can run (a process starts only after its dataset is there) or be stamped
+            RenderedFiles.remove(spec.files());
+            return;
+        }
+        supervisor.stop(ctx.stopGrace());
+        RenderedFiles.remove(spec.files());
+        supervisor.stampHealth("stopped");
+        stampedHealth = "stopped";
+    }
+
+    /** When the gate's answer can change without new input: the caller's next timer. */
+    public java.util.Optional<Instant> nextChange() {
+        synchronized (gateLock) {
+            return gate.nextChange(ctx.clock().instant());
+        }
     }
 
     /** Log files are capped: past {@value #LOG_CAP} bytes they rotate, {@value #LOG_KEEP} old ones kept. */
@@ -149,39 +263,6 @@ public final class ServiceRun {
         }
     }
 
-    /** Runs every probe once (blocking up to their timeouts) and feeds the results to the gate. */
-    public synchronized Status probe() {
-        if (gate == null) return new Status(supervisor.status(), null, specHash);
-        for (Map.Entry<String, Probe> p : probes.entrySet()) {
-            long t0 = System.nanoTime();
-            ProbeResult r = p.getValue().run(() -> ctx.clock().instant());
-            probeListener.probed(p.getValue(), r, Duration.ofNanos(System.nanoTime() - t0));
-            gate = gate.on(new GateEvent.ProbeReported(p.getKey(), r));
-        }
-        return record(supervisor.status());
-    }
-
-    /** Stops the service and removes the files Zed rendered for it. */
-    public synchronized void stop() {
-        supervisor.stop(ctx.stopGrace());
-        RenderedFiles.remove(spec.files());
-        supervisor.stampHealth("stopped");
-    }
-
-    /** When the gate's answer can change without new input: the caller's next timer. */
-    public synchronized java.util.Optional<Instant> nextChange() {
-        return gate == null ? java.util.Optional.empty() : gate.nextChange(ctx.clock().instant());
-    }
-
-    private Status record(ServiceSupervisor.Status s) {
-        Verdict v = gate.verdict(ctx.clock().instant());
-        if (v instanceof Verdict.Passed) supervisor.healthy();
-        String word = v instanceof Verdict.Passed p ? "passed rev " + ctx.rev() + " at " + p.at()
-                : v instanceof Verdict.Failed f ? "failed rev " + ctx.rev() + ": " + f.reason() : "pending rev " + ctx.rev();
-        supervisor.stampHealth(word.length() > 1000 ? word.substring(0, 1000) : word);
-        return new Status(s, v, specHash);
-    }
-
     /** A jail's state goes on its dataset (STATE.md: com.zed:jail, com.zed:jail.conf-hash), only what changed. */
     private void stampJail(String jailDataset, zed.reconciler.jail.JailState jail) {
         String ds = Planner.full(ctx.root(), jailDataset);
@@ -194,15 +275,30 @@ public final class ServiceRun {
         if (!changed.isEmpty()) ctx.store().set(ds, changed);
     }
 
-    /** The dataset its stamps live on: its own, or the implicit one, made (stamped as Zed's) when missing. */
+    /**
+     * The dataset its stamps live on: its own, or the implicit one, made (stamped as Zed's) when missing, with the
+     * containers above it. Looked at once per run: a steady tick asks zfs nothing.
+     */
     private void ensureDataset() {
-        if (ctx.store().exists(dataset)) return;
-        String parent = dataset.substring(0, Math.max(0, dataset.lastIndexOf('/')));
-        if (spec.dataset() == null && !parent.isEmpty() && !ctx.store().exists(parent)) ctx.store().create(parent, Map.of());
-        Map<String, String> stamp = new LinkedHashMap<>();
-        stamp.put(Planner.MANAGED, "true");
-        stamp.put(Planner.LEVEL, ctx.level().id());
-        ctx.store().create(dataset, stamp);
+        if (datasetReady) return;
+        if (!ctx.store().exists(dataset)) {
+            if (spec.dataset() == null) {
+                List<String> missing = new java.util.ArrayList<>();
+                // up to the pool on ZFS (a pool is never made); every one in the dir store
+                boolean zfs = !ctx.root().isEmpty();
+                for (String p = parentOf(dataset); !p.isEmpty() && (!zfs || p.contains("/")) && !ctx.store().exists(p); p = parentOf(p)) missing.add(0, p);
+                for (String p : missing) ctx.store().create(p, Map.of());
+            }
+            Map<String, String> stamp = new LinkedHashMap<>();
+            stamp.put(Planner.MANAGED, "true");
+            stamp.put(Planner.LEVEL, ctx.level().id());
+            ctx.store().create(dataset, stamp);
+        }
+        datasetReady = true;
+    }
+
+    private static String parentOf(String dataset) {
+        return dataset.substring(0, Math.max(0, dataset.lastIndexOf('/')));
     }
 
     private Map<String, Integer> ports() {
@@ -218,9 +314,17 @@ public final class ServiceRun {
         return m;
     }
 
+    /**
+     * The service's resolved spec as JSON, without positions: equal for two revisions exactly when the spec itself did
+     * not change (an edit above its block moves it, and must not restart it).
+     */
+    public static String comparable(LevelSpec.ServiceSpec spec) {
+        return SpecJson.write(withoutPositions(spec));
+    }
+
     /** Everything whose change restarts the service: its resolved spec, its source revision, its rendered files. */
     private String hash(String sourceRevision, String filesDigest) {
-        String json = SpecJson.write(withoutPositions());
+        String json = comparable(spec);
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             md.update(json.getBytes(StandardCharsets.UTF_8));
@@ -234,7 +338,7 @@ public final class ServiceRun {
     }
 
     /** Positions change with every edit above a block; they must not restart a service. */
-    private LevelSpec.ServiceSpec withoutPositions() {
+    private static LevelSpec.ServiceSpec withoutPositions(LevelSpec.ServiceSpec spec) {
         zed.config.Pos none = zed.config.Pos.NONE;
         return new LevelSpec.ServiceSpec(spec.kind(), spec.name(), spec.dataset(), spec.jail(), spec.version(), spec.vars(), spec.env(),
                 spec.files().stream().map(f -> new LevelSpec.FileSpec(f.name(), f.path(), f.body(), f.mode(), none)).toList(), spec.runtime(),

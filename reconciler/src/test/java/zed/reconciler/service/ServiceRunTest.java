@@ -70,23 +70,60 @@ class ServiceRunTest {
     }
 
     ServiceRun run(LevelSpec level) throws IOException {
+        return run(level, store);
+    }
+
+    ServiceRun run(LevelSpec level, zed.reconciler.store.Store in) throws IOException {
         Files.createDirectories(tmp.resolve("home"));
-        ServiceRun.Context ctx = new ServiceRun.Context(level, 7, store, "", tmp.resolve("state"), ref -> "unused",
+        ServiceRun.Context ctx = new ServiceRun.Context(level, 7, in, "", tmp.resolve("state"), ref -> "unused",
                 System::getenv, null, new Launcher(), Clock.systemUTC(), Duration.ofSeconds(5));
         return new ServiceRun(ctx, level.services().get(0));
     }
 
-    /** Reconciles and probes until {@code done} holds, within a deadline (each probe waits on the real service). */
+    /** Prepares the run once, then supervises it: what the node's actor does first. */
+    static ServiceRun.Status start(ServiceRun r) {
+        if (!r.prepared()) r.prepare();
+        return r.supervise();
+    }
+
+    /** Supervises and probes until {@code done} holds, within a deadline (each probe waits on the real service). */
     ServiceRun.Status until(ServiceRun r, java.util.function.Predicate<ServiceRun.Status> done, String what) {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        ServiceRun.Status s = r.reconcile();
+        ServiceRun.Status s = start(r);
         while (!done.test(s)) {
             if (System.nanoTime() > deadline) throw new AssertionError("timed out waiting for " + what + "; last " + s);
-            s = r.reconcile();
+            for (String check : r.checks().keySet()) r.probe(check);
+            s = r.supervise(); // sees what the probes said, and stamps the gate's transition
             if (s.process().pid() != 0) pids.add(s.process().pid());
-            s = r.probe();
         }
         return s;
+    }
+
+    @Test
+    void aSteadyServiceCostsTheStoreNothingPerTickAndIsPreparedOnlyWhenAsked() throws Exception {
+        int port = freePort();
+        var spec = exec(tinyHttp(), Map.of("port", Value.Num.of(port)), Map.of("PORT", new Value.Str(String.valueOf(port))), List.of(http(port)),
+                LevelSpec.RestartPolicy.DEFAULT);
+        java.util.concurrent.atomic.AtomicInteger calls = new java.util.concurrent.atomic.AtomicInteger();
+        zed.reconciler.store.Store counting = (zed.reconciler.store.Store) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{zed.reconciler.store.Store.class}, (proxy, method, args) -> {
+                    calls.incrementAndGet();
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ServiceRun r = run(level(spec, Duration.ofMillis(300), Duration.ofSeconds(60)), counting);
+        ServiceRun.Status passed = until(r, s -> s.gate() instanceof Verdict.Passed, "the gate to pass");
+        pids.add(passed.process().pid());
+        int before = calls.get();
+        for (int i = 0; i < 20; i++) {
+            ServiceRun.Status s = r.supervise();
+            assertEquals(passed.process().pid(), s.process().pid());
+        }
+        assertEquals(before, calls.get(), "a steady tick reads and writes nothing: stamps are written when they change");
+        assertFalse(r.sourceCanMove(), "an exec service has no source to look at again");
     }
 
     LevelSpec.HealthCheck http(int port) {
@@ -144,7 +181,7 @@ class ServiceRunTest {
                 new LevelSpec.Runtime(List.of("/bin/sh", "-c", "while true; do sleep 1; done"), List.of()), LevelSpec.RestartPolicy.DEFAULT,
                 List.of(), null, List.of(), null, null, null, null, tmp.resolve("home").toString(), P);
         ServiceRun r = run(level(spec, Duration.ofMillis(100), Duration.ofSeconds(30)));
-        ServiceRun.Status s = r.reconcile();
+        ServiceRun.Status s = start(r);
         pids.add(s.process().pid());
         assertEquals("x=1\n", Files.readString(conf));
         r.stop();
@@ -158,10 +195,10 @@ class ServiceRunTest {
         Path conf = tmp.resolve("state/etc/web/web.conf");
         LevelSpec.ServiceSpec v1 = withFile(conf, "v=1\n");
         LevelSpec.ServiceSpec v2 = withFile(conf, "v=2\n");
-        ServiceRun.Status s1 = run(level(v1, Duration.ofMillis(100), Duration.ofSeconds(30))).reconcile();
+        ServiceRun.Status s1 = start(run(level(v1, Duration.ofMillis(100), Duration.ofSeconds(30))));
         pids.add(s1.process().pid());
         ServiceRun r2 = run(level(v2, Duration.ofMillis(100), Duration.ofSeconds(30)));
-        ServiceRun.Status s2 = r2.reconcile();
+        ServiceRun.Status s2 = start(r2);
         pids.add(s2.process().pid());
         assertNotEquals(s1.specHash(), s2.specHash());
         assertNotEquals(s1.process().pid(), s2.process().pid(), "a changed file restarts the service");
@@ -190,7 +227,7 @@ class ServiceRunTest {
         ServiceRun.Context ctx = new ServiceRun.Context(level, 1, store, "", tmp.resolve("state"), ref -> "unused",
                 System::getenv, jails, new Launcher(), Clock.systemUTC(), Duration.ofSeconds(5));
         ServiceRun r = new ServiceRun(ctx, spec);
-        ServiceRun.Status s = r.reconcile();
+        ServiceRun.Status s = start(r);
         pids.add(s.process().pid());
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (!(Files.exists(root.resolve("pid.txt")) && Files.readString(root.resolve("pid.txt")).endsWith("\n"))) {

@@ -1,0 +1,117 @@
+package zed.actors.http;
+
+import org.apache.pekko.http.javadsl.model.HttpMethods;
+import org.apache.pekko.http.javadsl.model.HttpRequest;
+import org.apache.pekko.http.javadsl.model.MediaTypes;
+import org.apache.pekko.http.javadsl.model.StatusCodes;
+import org.apache.pekko.http.javadsl.server.AllDirectives;
+import org.apache.pekko.http.javadsl.server.Route;
+
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.net.SocketException;
+import java.net.URI;
+import java.util.Collections;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.function.Supplier;
+
+/**
+ * What every request must show before the API acts on it; the node runs as root, and a web page the operator opens
+ * must not be able to drive it:
+ * <ul>
+ *   <li>{@code Host} names the address the node is bound to, or localhost (421 otherwise): a DNS-rebound name
+ *       ({@code evil.example.com} resolving to 127.0.0.1) gets nothing.</li>
+ *   <li>An {@code Origin}, when sent, is the node's own (403 otherwise): no cross-site request is served.</li>
+ *   <li>{@code Authorization: Bearer <token>} on every request but {@code GET /v1/health} (401 otherwise).</li>
+ *   <li>A request that changes something (POST, PUT, PATCH, DELETE) says {@code Content-Type: application/json}
+ *       (415 otherwise): a form or a {@code text/plain} post, the requests a page may send across sites without
+ *       asking first, never acts.</li>
+ * </ul>
+ */
+final class RequestGuard extends AllDirectives {
+    private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
+
+    private final ApiToken token;
+    private final Set<String> hosts;
+    private final String tokenFile;
+
+    /**
+     * @param bound the address the API listens on; a wildcard (0.0.0.0, ::) allows every address of this host and
+     *              its names
+     */
+    RequestGuard(ApiToken token, String bound, String tokenFile) {
+        this.token = token;
+        this.tokenFile = tokenFile;
+        this.hosts = allowedHosts(bound);
+    }
+
+    static Set<String> allowedHosts(String bound) {
+        Set<String> h = new TreeSet<>(LOOPBACK);
+        h.add(bare(bound).toLowerCase(Locale.ROOT));
+        if (bare(bound).equals("0.0.0.0") || bare(bound).equals("::")) {
+            try {
+                for (NetworkInterface i : Collections.list(NetworkInterface.getNetworkInterfaces())) {
+                    for (InetAddress a : Collections.list(i.getInetAddresses())) h.add(bare(a.getHostAddress()).toLowerCase(Locale.ROOT));
+                }
+                InetAddress self = InetAddress.getLocalHost();
+                h.add(self.getHostName().toLowerCase(Locale.ROOT));
+                h.add(self.getCanonicalHostName().toLowerCase(Locale.ROOT));
+            } catch (SocketException | java.net.UnknownHostException e) {
+                // the loopback names and the bound address remain
+            }
+        }
+        return Set.copyOf(h);
+    }
+
+    /** An address without brackets or a zone: {@code [::1]} and {@code fe80::1%eth0} as {@code ::1}, {@code fe80::1}. */
+    private static String bare(String host) {
+        String h = host.startsWith("[") && host.endsWith("]") ? host.substring(1, host.length() - 1) : host;
+        int zone = h.indexOf('%');
+        return zone < 0 ? h : h.substring(0, zone);
+    }
+
+    boolean hostAllowed(String host) {
+        return host != null && hosts.contains(bare(host).toLowerCase(Locale.ROOT));
+    }
+
+    /** An Origin is the node's own when its host is one the node answers to. "null" (a sandboxed frame) is not. */
+    boolean originAllowed(String origin) {
+        try {
+            URI u = URI.create(origin);
+            return ("http".equals(u.getScheme()) || "https".equals(u.getScheme())) && hostAllowed(u.getHost());
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+
+    static boolean mutating(HttpRequest r) {
+        return r.method().equals(HttpMethods.POST) || r.method().equals(HttpMethods.PUT) || r.method().equals(HttpMethods.PATCH)
+                || r.method().equals(HttpMethods.DELETE);
+    }
+
+    /** Wraps the API; {@code open} names the requests that need no token. */
+    Route guard(java.util.function.Predicate<HttpRequest> open, Supplier<Route> inner) {
+        return extractRequest(req -> extractHost(host -> optionalHeaderValueByName("Origin", origin -> optionalHeaderValueByName("Authorization", auth -> {
+            if (!hostAllowed(host)) {
+                return complete(HttpApi.error(StatusCodes.MISDIRECTED_REQUEST, "this node does not answer to the host \"" + host
+                        + "\"; use one of " + String.join(", ", hosts)));
+            }
+            if (origin.isPresent() && !originAllowed(origin.get())) {
+                return complete(HttpApi.error(StatusCodes.FORBIDDEN, "requests from another origin (" + origin.get() + ") are refused"));
+            }
+            if (!open.test(req) && !token.accepts(auth.orElse(null))) {
+                return complete(HttpApi.error(StatusCodes.UNAUTHORIZED, "send Authorization: Bearer <the token in " + tokenFile + ">"));
+            }
+            if (mutating(req) && !json(req)) {
+                return complete(HttpApi.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, req.method().value() + " needs Content-Type: application/json"));
+            }
+            return inner.get();
+        }))));
+    }
+
+    private static boolean json(HttpRequest r) {
+        return r.entity().getContentType().mediaType().equals(MediaTypes.APPLICATION_JSON);
+    }
+}

@@ -1,0 +1,103 @@
+package zed.actors.http;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import zed.actors.level.LevelCommand;
+import zed.actors.level.LevelEvent;
+import zed.actors.level.RevisionLog;
+import zed.actors.resource.DatasetActor;
+import zed.actors.resource.JailActor;
+import zed.actors.resource.ServiceActor;
+import zed.config.LevelSpec;
+
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A level's status as the API shows it: its revisions and phase, what it waits for, the rollback under way, and each
+ * resource. A service shows {@code gate} (the revision's verdict: passed, pending, failed) and {@code health} (what
+ * its checks say now: Healthy, Unhealthy) side by side.
+ */
+final class StatusJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private StatusJson() {
+    }
+
+    static ObjectNode of(LevelCommand.Status status) {
+        RevisionLog s = status.state();
+        ObjectNode o = JSON.createObjectNode();
+        o.put("level", s.level());
+        o.put("revision", s.revision());
+        o.put("desiredRevision", s.desired());
+        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
+        else o.putNull("stableRevision");
+        o.put("hash", s.hash());
+        o.put("state", s.phase());
+        if (s.lastError() != null) o.put("error", s.lastError());
+        if (s.parent() != null) o.put("parent", s.parent());
+        if (status.waiting() != null) o.put("waiting", status.waiting());
+        if (s.rollback() != null) o.set("rollback", rollback(s.rollback()));
+        ArrayNode resources = o.putArray("resources");
+        LevelSpec spec = s.desiredSpec();
+        if (spec != null) datasets(resources, spec, status, s.phase());
+        for (JailActor.Report rep : status.jails()) {
+            ObjectNode r = resources.addObject();
+            r.put("kind", "jail");
+            r.put("name", rep.name());
+            r.put("revision", rep.rev());
+            r.put("state", s.phase().equals("Stopped") ? "stopped" : rep.state());
+            if (rep.error() != null) r.put("why", rep.error());
+        }
+        for (ServiceActor.Report rep : status.services()) service(resources.addObject(), rep, spec);
+        return o;
+    }
+
+    private static ObjectNode rollback(LevelEvent.RollbackStarted r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("id", r.rollback());
+        if (r.target() != null) n.put("target", r.target());
+        n.put("from", r.from());
+        if (r.to() > 0) n.put("to", r.to());
+        n.put("automatic", r.automatic());
+        n.put("deadline", r.deadline().toString());
+        return n;
+    }
+
+    private static void datasets(ArrayNode resources, LevelSpec spec, LevelCommand.Status status, String phase) {
+        Map<String, DatasetActor.Report> kept = new HashMap<>();
+        for (DatasetActor.Report rep : status.datasets()) kept.put(rep.name(), rep);
+        for (LevelSpec.DatasetSpec d : spec.datasets()) {
+            ObjectNode r = resources.addObject();
+            r.put("kind", "dataset");
+            r.put("name", d.name());
+            DatasetActor.Report rep = kept.get(d.name());
+            // its own actor's word once it keeps the dataset; until then the level's phase says it
+            if (rep != null && !phase.equals("Stopped")) {
+                r.put("revision", rep.rev());
+                r.put("state", rep.state());
+                if (rep.error() != null) r.put("why", rep.error());
+            } else {
+                r.put("state", phase.equals("Converged") ? "converged" : phase.toLowerCase());
+            }
+        }
+    }
+
+    private static void service(ObjectNode r, ServiceActor.Report rep, LevelSpec spec) {
+        r.put("kind", "service");
+        r.put("name", rep.ref());
+        r.put("revision", rep.rev());
+        r.put("state", rep.state());
+        r.put("gate", rep.gate());
+        r.put("health", rep.health());
+        if (rep.why() != null) r.put("why", rep.why());
+        r.put("pid", rep.pid());
+        LevelSpec.ServiceSpec svc = spec == null ? null : spec.services().stream().filter(x -> x.ref().equals(rep.ref())).findFirst().orElse(null);
+        if (svc != null) {
+            ObjectNode ports = r.putObject("ports");
+            zed.reconciler.service.ServiceRun.ports(svc).forEach(ports::put);
+        }
+        if (rep.print() != null) r.put("print", rep.print());
+    }
+}

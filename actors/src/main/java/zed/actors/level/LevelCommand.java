@@ -1,0 +1,144 @@
+package zed.actors.level;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import zed.actors.JsonEvent;
+import zed.actors.resource.DatasetActor;
+import zed.actors.resource.JailActor;
+import zed.actors.resource.LevelDatasets;
+import zed.actors.resource.ServiceActor;
+import zed.config.Diagnostic;
+
+import java.util.List;
+
+/** What a level entity is asked, and what it answers. The answers are JSON on the API; HttpApi only maps them. */
+public sealed interface LevelCommand extends JsonEvent {
+
+    // ---- asked by the API (or another node) ----------------------------------------------------------------------
+
+    /**
+     * A Zedfile pushed for this level. The level evaluates it here, with the chain above as its parents accepted it,
+     * and accepts the result as a new revision, or not at all (the desired revision's drift hash, or an error).
+     * Pushes are evaluated one at a time, in the order they came.
+     *
+     * @param restart restart the services even when the spec is the same ({@code zed up --restart})
+     */
+    record Push(String source, String filename, String dir, String parent, boolean restart, ActorRef<Pushed> replyTo) implements LevelCommand {
+    }
+
+    record Get(ActorRef<Status> replyTo) implements LevelCommand {
+    }
+
+    record Stop(ActorRef<Status> replyTo) implements LevelCommand {
+    }
+
+    /** Stop first, then destroy the datasets this level manages (DELETE ?destroy=true). */
+    record Destroy(ActorRef<LevelDatasets.Destroyed> replyTo) implements LevelCommand {
+    }
+
+    /** An operator's rollback: the datasets go back to {@code target}, then the revision they carry converges again. */
+    record RollbackTo(String target, ActorRef<RollbackAnswer> replyTo) implements LevelCommand {
+    }
+
+    /** Runs the {@code sudo} hooks of the level's services on this host, through the privilege command. */
+    record RunSudo(ActorRef<SudoRan> replyTo) implements LevelCommand {
+    }
+
+    /** What a converge of the desired revision would change on this host now; changes nothing. */
+    record Plan(ActorRef<Planned> replyTo) implements LevelCommand {
+    }
+
+    /** Keeps the level awake: a node's periodic wake sends it to every level it knows. */
+    record Wake() implements LevelCommand {
+    }
+
+    // ---- the answers ---------------------------------------------------------------------------------------------
+
+    sealed interface Pushed extends JsonEvent {
+    }
+
+    record Accepted(String level, long revision, String hash, boolean changed) implements Pushed {
+    }
+
+    /** Nothing was accepted, nor persisted. */
+    record Refused(Why why, String message, List<Diagnostic> errors) implements Pushed {
+        public enum Why { INVALID, NO_PARENT }
+    }
+
+    /**
+     * What GET answers: the journaled state, what the resources said last, and what the level waits for (null:
+     * nothing), e.g. a parent that failed.
+     */
+    record Status(RevisionLog state, List<ServiceActor.Report> services, List<DatasetActor.Report> datasets,
+                  List<JailActor.Report> jails, String waiting) implements JsonEvent {
+    }
+
+    sealed interface RollbackAnswer extends JsonEvent {
+    }
+
+    /** The rollback {@code id} is journaled and under way. */
+    record RollbackAccepted(String id, String target, long from) implements RollbackAnswer {
+    }
+
+    /** Nothing was done, and why. */
+    record RollbackRefused(Why why, String message) implements RollbackAnswer {
+        public enum Why { NO_SUCH_LEVEL, NO_SUCH_TARGET, CONFLICT }
+    }
+
+    /** @param hooks one line per hook run, in order; {@code error} when they could not run at all */
+    record SudoRan(List<HookRun> hooks, String error) implements JsonEvent {
+    }
+
+    record HookRun(String service, String hook, String outcome, String detail) implements JsonEvent {
+    }
+
+    /** @param json the plan as the planner writes it; {@code error} when the level has nothing to plan */
+    record Planned(String json, String error) implements JsonEvent {
+    }
+
+    // ---- the level's own messages --------------------------------------------------------------------------------
+
+    /** A push, evaluated against the desired revision {@code basedOn}: overtaken when that changed meanwhile. */
+    record Evaluated(Push push, long basedOn, LevelEvaluator.Outcome outcome) implements LevelCommand {
+    }
+
+    /** From a level below: it reads this one's context and wants to hear when it changes. */
+    record RegisterChild(String child) implements LevelCommand {
+    }
+
+    /** From the level above: its resolved context changed; evaluate the desired revision's Zedfile again. */
+    record ParentChanged() implements LevelCommand {
+    }
+
+    record Resume() implements LevelCommand {
+    }
+
+    record FromService(ServiceActor.Report report) implements LevelCommand {
+    }
+
+    record FromDatasets(LevelDatasets.Report report) implements LevelCommand {
+    }
+
+    record FromDataset(DatasetActor.Report report) implements LevelCommand {
+    }
+
+    record FromJail(JailActor.Report report) implements LevelCommand {
+    }
+
+    /** The parent's phase while this level waits for it to converge. */
+    record ParentIs(String phase, String error, long rev, boolean snapshot) implements LevelCommand {
+    }
+
+    record AskParent(long rev, boolean snapshot) implements LevelCommand {
+    }
+
+    /** A service of the rollback {@code id} stopped; the rollback acts once all have. */
+    record ServiceStopped(String id, ServiceActor.Stopped stopped) implements LevelCommand {
+    }
+
+    /** The operator's target, resolved on every dataset (or not: {@code error}). */
+    record TargetResolved(RollbackTo request, long from, String error) implements LevelCommand {
+    }
+
+    record RollbackDeadline(String id) implements LevelCommand {
+    }
+}

@@ -1,0 +1,64 @@
+package zed.actors.level;
+
+import zed.actors.JsonEvent;
+
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * What a level journals: its revisions and what became of them. Each is also published on {@code /v1/events} (the
+ * JSON of the record, see EventJson). Journals written before these records moved here (as nested classes of
+ * LevelEntity) are read through {@link JournalMigration}.
+ */
+public sealed interface LevelEvent extends JsonEvent {
+    record SpecAccepted(long revision, String hash, String source, String filename, String dir, String parent, String specJson,
+                        Map<String, Integer> ports) implements LevelEvent {
+    }
+
+    record ConvergeStarted(long revision) implements LevelEvent {
+    }
+
+    /** An operator forced the services of the revision to restart; {@code generation} counts such restarts. */
+    record RestartRequested(long revision, long generation) implements LevelEvent {
+    }
+
+    record SnapshotTaken(long revision, String snapshot) implements LevelEvent {
+    }
+
+    record Converged(long revision) implements LevelEvent {
+    }
+
+    record ConvergeFailed(long revision, String why) implements LevelEvent {
+    }
+
+    /**
+     * A rollback was asked for and is about to act: journaled before any service stops, so that a node killed in the
+     * middle finishes it after its restart.
+     *
+     * @param rollback  the rollback's id: status and the events that end it name it
+     * @param target    {@code @latest}, {@code @rev:N} or a snapshot name, as the datasets resolve it
+     * @param to        the revision the level converges after it: for an automatic revert the stable one; for an
+     *                  operator's rollback 0, the revision the datasets carry then
+     * @param automatic an auto_revert after a failed revision (true) or an operator's (false)
+     * @param deadline  past it, the rollback is given up and the level is Failed
+     */
+    record RollbackStarted(String rollback, String target, long from, long to, boolean automatic, Instant deadline) implements LevelEvent {
+    }
+
+    /**
+     * The datasets are back at {@code to}'s state; the level converges {@code to} now. {@code rollback} names
+     * the rollback (null in journals written before rollbacks had ids).
+     */
+    record RolledBack(long from, long to, String rollback) implements LevelEvent {
+    }
+
+    /** The rollback did not finish: the level is Failed, its datasets as {@code why} says. */
+    record RollbackFailed(String rollback, String why) implements LevelEvent {
+    }
+
+    record DriftCorrected(long revision, String resource, String what) implements LevelEvent {
+    }
+
+    record LevelStopped(long revision) implements LevelEvent {
+    }
+}

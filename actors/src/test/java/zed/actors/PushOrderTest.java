@@ -1,0 +1,132 @@
+package zed.actors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.FileOutputStream;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Pushes are applied in the order they were accepted, and an evaluation that a newer push overtook is never accepted
+ * over it. The child's Zedfile reads a FIFO ({@code file("gate")}), so the test holds its evaluation in flight for as
+ * long as it likes: a parent's cascade evaluates the child's old Zedfile, the operator pushes a new one meanwhile,
+ * and the new one must be what runs in the end.
+ */
+class PushOrderTest {
+    @TempDir
+    Path state;
+    TestNode node;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (node != null) node.close();
+    }
+
+    static String parent(int n) {
+        return """
+                level "infra" {}
+                service "exec" "registry" {
+                  vars    = { n = %d }
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                update {
+                  min_healthy_time = "500ms"
+                }
+                """.formatted(n);
+    }
+
+    static final String CHILD_OLD = """
+            level "app" {}
+            dataset "old" {
+              properties = {
+                "com.acme:n"    = "${service.exec.registry.vars.n}"
+                "com.acme:gate" = file("gate")
+              }
+            }
+            """;
+
+    static final String CHILD_NEW = """
+            level "app" {}
+            dataset "new" {}
+            """;
+
+    /** Lets one evaluation that reads the gate through: opens it (waiting for the reader), writes, closes. */
+    static CompletableFuture<OutputStream> opened(Path fifo) {
+        return CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileOutputStream(fifo.toFile()); // blocks until an evaluation opens it to read
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, r -> new Thread(r, "fifo-writer").start());
+    }
+
+    static void release(OutputStream gate) throws Exception {
+        gate.write("x".getBytes(StandardCharsets.UTF_8));
+        gate.close();
+    }
+
+    @Test
+    void aPushThatCameWhileACascadeWasEvaluatedIsWhatRunsInTheEnd() throws Exception {
+        node = TestNode.start(state);
+        Path dir = state.resolve("infra/app");
+        Files.createDirectories(dir);
+        Path fifo = dir.resolve("gate");
+        assertEquals(0, new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor());
+
+        node.push("infra", "infra", null, parent(1));
+        node.converged("infra", 1);
+        CompletableFuture<OutputStream> first = opened(fifo);
+        CompletableFuture<TestNode.Answer> child = CompletableFuture.supplyAsync(() -> call(() -> node.push("infra/app", "infra/app", "infra", CHILD_OLD)));
+        release(first.get(60, TimeUnit.SECONDS));
+        assertEquals(200, child.get(60, TimeUnit.SECONDS).status());
+        node.converged("infra/app", 1);
+
+        // the parent changes: the child evaluates its Zedfile again, and that evaluation is held at the gate
+        CompletableFuture<OutputStream> cascade = opened(fifo);
+        node.push("infra", "infra", null, parent(2));
+        OutputStream held = cascade.get(60, TimeUnit.SECONDS);
+        // meanwhile the operator pushes a new Zedfile for the child
+        CompletableFuture<TestNode.Answer> newer = CompletableFuture.supplyAsync(() -> call(() -> node.push("infra/app", "infra/app", "infra", CHILD_NEW)));
+        try {
+            newer.get(2, TimeUnit.SECONDS); // it waits its turn behind the evaluation in flight (or, broken, answers at once)
+        } catch (TimeoutException waiting) {
+            // in order: it is evaluated once the cascade's evaluation is done
+        }
+        release(held);
+        TestNode.Answer answer = newer.get(60, TimeUnit.SECONDS);
+        assertEquals(200, answer.status(), String.valueOf(answer.body()));
+        long rev = answer.body().get("revision").asLong();
+        JsonNode s = node.converged("infra/app", rev);
+        JsonNode later = node.get("/v1/levels/infra%2Fapp");
+        assertEquals(rev, later.get("revision").asLong(), "nothing was accepted after the operator's push: " + later);
+        boolean runsNew = false;
+        for (JsonNode r : s.get("resources")) runsNew |= r.get("name").asText().equals("new");
+        assertTrue(runsNew, "the operator's Zedfile runs, not the one the cascade evaluated: " + s);
+        assertEquals(3, rev, "the cascade's revision 2, then the push's revision 3");
+    }
+
+    interface Call<T> {
+        T run() throws Exception;
+    }
+
+    static <T> T call(Call<T> c) {
+        try {
+            return c.run();
+        } catch (Exception e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+    }
+
+}
