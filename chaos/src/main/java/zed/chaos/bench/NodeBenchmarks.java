@@ -12,6 +12,7 @@ import java.util.Map;
  *   NodeBenchmarks sweep  [datasets=1000] [seconds=90] [idle=30] [reads=10] [drifts=20]
  *   NodeBenchmarks drift  [datasets=100] [seconds=30] [reads=10] [drifts=20]
  *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
+ *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
  * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}.
@@ -50,7 +51,19 @@ public final class NodeBenchmarks {
                             o.getOrDefault("drifts", 20), false);
                 }
             }
-            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift or memory");
+            case "idle" -> {
+                // ZED_BENCH_JARS: label=jar,label=jar; the first is the baseline (scripts/bench-idle.sh builds them)
+                java.util.Map<String, java.nio.file.Path> jars = new java.util.LinkedHashMap<>();
+                for (String kv : System.getenv().getOrDefault("ZED_BENCH_JARS", "").split(",")) {
+                    String[] p = kv.split("=", 2);
+                    if (p.length == 2) jars.put(p[0], java.nio.file.Path.of(p[1]));
+                }
+                if (jars.isEmpty()) throw new IllegalArgumentException("ZED_BENCH_JARS=label=jar,... names the nodes to compare");
+                try (BenchPool pool = BenchPool.open()) {
+                    IdleServices.run(pool, jars, o.getOrDefault("services", 10), o.getOrDefault("seconds", 60), o.getOrDefault("settle", 10));
+                }
+            }
+            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory or idle");
         }
         System.exit(0); // the node's and Kamon's non-daemon threads
     }
