@@ -34,6 +34,8 @@ public final class ServiceSupervisor {
     public static final String LEVEL = zed.reconciler.store.Observation.LEVEL;
     public static final String MANAGED = zed.reconciler.store.Observation.MANAGED;
     public static final String HEALTH = "com.zed:health";
+    /** The {@link LaunchToken} of the last start, stamped before it: how a node finds a process it never stamped. */
+    public static final String LAUNCH = "com.zed:launch";
 
     public enum State { STARTING, RUNNING, BACKOFF, FAILED, STOPPED }
 
@@ -141,7 +143,7 @@ public final class ServiceSupervisor {
         if (pid != 0) launcher.stop(pid, startTime, grace);
         clearProcess();
         state = State.STOPPED;
-        for (String k : new String[]{PID, STARTED_AT}) {
+        for (String k : new String[]{PID, STARTED_AT, LAUNCH}) {
             if (own().containsKey(k)) {
                 store.inherit(dataset, k);
                 written.remove(k);
@@ -153,18 +155,32 @@ public final class ServiceSupervisor {
         return new Status(state, pid, restarts, state == State.BACKOFF ? nextAttempt : null, lastExit, lastExitCode, adopted);
     }
 
-    /** Finds the service through its stamps: alive, and the very process (same start time). */
+    /**
+     * Finds the service through its stamps: the stamped pid, alive and the very process (same start time); else, when a
+     * node was killed after a start and before it stamped the pid, the process that carries the last launch's token.
+     */
     private void adopt() {
         adoptionTried = true;
         Map<String, String> own = own();
         String p = own.get(PID);
         String t = own.get(STARTED_AT);
-        if (p == null || t == null || !p.matches("\\d{1,10}")) return;
-        long candidate = Long.parseLong(p);
-        if (!StartTime.same(candidate, t)) return;
+        if (p != null && t != null && p.matches("\\d{1,10}") && StartTime.same(Long.parseLong(p), t)) {
+            adopted(Long.parseLong(p), t, own.get(SPEC_HASH));
+            return;
+        }
+        LaunchToken token = LaunchToken.parse(own.get(LAUNCH));
+        if (token == null) return;
+        Launched.leader(token).ifPresent(h -> StartTime.of(h.pid()).ifPresent(started -> {
+            adopted(h.pid(), started, own.get(SPEC_HASH));
+            // the stamps the killed node did not write: the next adoption takes the plain path
+            write(Map.of(PID, String.valueOf(pid), STARTED_AT, started));
+        }));
+    }
+
+    private void adopted(long candidate, String started, String hash) {
         pid = candidate;
-        startTime = t;
-        runningHash = own.get(SPEC_HASH);
+        startTime = started;
+        runningHash = hash;
         exit = null;
         adopted = true;
         state = State.RUNNING;
@@ -203,11 +219,20 @@ public final class ServiceSupervisor {
         for (Map.Entry<String, Integer> port : new TreeMap<>(d.ports()).entrySet()) {
             if (!Ports.free(port.getValue())) {
                 state = State.STOPPED;
-                throw new Launcher.LaunchError(d.ref() + ": port " + port.getKey() + "=" + port.getValue()
-                        + " is already in use by another process; nothing was started");
+                throw new Launcher.LaunchError(d.ref() + ": port " + port.getValue() + " (vars." + port.getKey()
+                        + ") is already in use by another process; nothing was started");
             }
         }
-        Launcher.Started s = launcher.start(d.launch());
+        // the intent first: a node killed right after the start finds the process by this token, never an orphan
+        LaunchToken token = LaunchToken.fresh();
+        Map<String, String> intent = new LinkedHashMap<>();
+        intent.put(LAUNCH, token.value());
+        intent.put(SPEC_HASH, d.specHash());
+        write(intent);
+        Map<String, String> env = new LinkedHashMap<>(d.launch().env());
+        env.put(LaunchToken.ENV, token.value());
+        Launch l = d.launch();
+        Launcher.Started s = launcher.start(new Launch(l.service(), l.argv(), env, l.workdir(), l.logDir()));
         pid = s.pid();
         startTime = s.startTime();
         exit = s.exit();

@@ -120,6 +120,42 @@ class ServiceSupervisorTest {
         assertNull(store.zedState(DS).get(ServiceSupervisor.PID), "a stopped service carries no pid");
     }
 
+    @Test
+    void aProcessWhoseNodeDiedBeforeItStampedThePidIsFoundByItsLaunchAndAdoptedNotStartedTwice() throws Exception {
+        int port = freePort();
+        // the node dies right after the start: the pid stamp is never written (the store refuses it, as a killed node would not write it)
+        java.util.concurrent.atomic.AtomicBoolean dying = new java.util.concurrent.atomic.AtomicBoolean(true);
+        zed.reconciler.store.Store killedNode = (zed.reconciler.store.Store) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{zed.reconciler.store.Store.class}, (proxy, method, args) -> {
+                    if (dying.get() && method.getName().equals("set") && ((Map<?, ?>) args[1]).containsKey(ServiceSupervisor.PID)) {
+                        throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, DS, "the node was killed");
+                    }
+                    try {
+                        return method.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        ServiceSupervisor first = new ServiceSupervisor(killedNode, DS, launcher, clock);
+        assertThrows(zed.reconciler.store.StoreError.class, () -> first.reconcile(http(port, "hash1", LevelSpec.RestartPolicy.DEFAULT)));
+        await("the orphan to answer", () -> get(port) != null);
+        assertNull(store.zedState(DS).get(ServiceSupervisor.PID), "no pid was stamped");
+        assertTrue(store.zedState(DS).containsKey(ServiceSupervisor.LAUNCH), "but the launch was, before the start");
+        dying.set(false);
+
+        // the next node: it adopts the process by its launch, stamps it, and starts no twin
+        ServiceSupervisor next = supervisor();
+        ServiceSupervisor.Status s = track(next.reconcile(http(port, "hash1", LevelSpec.RestartPolicy.DEFAULT)));
+        assertEquals(ServiceSupervisor.State.RUNNING, s.state());
+        assertTrue(s.adopted(), "adopted, not started: " + s);
+        assertEquals(String.valueOf(s.pid()), store.zedState(DS).get(ServiceSupervisor.PID));
+        assertEquals("ok hi\n", get(port));
+        // and a stop finds it too
+        next.stop(Duration.ofSeconds(5));
+        await("the service to go", () -> get(port) == null);
+        assertFalse(ProcessHandle.of(s.pid()).map(ProcessHandle::isAlive).orElse(false));
+    }
+
     static long pgid(long pid) throws IOException {
         String s = Files.readString(Path.of("/proc", String.valueOf(pid), "stat"));
         return Long.parseLong(s.substring(s.lastIndexOf(')') + 2).split(" ")[2]);
@@ -260,7 +296,7 @@ class ServiceSupervisorTest {
         try (ServerSocket taken = new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
             int port = taken.getLocalPort();
             Launcher.LaunchError e = assertThrows(Launcher.LaunchError.class, () -> supervisor().reconcile(http(port, "h", LevelSpec.RestartPolicy.DEFAULT)));
-            assertEquals("service.exec.web: port port=" + port + " is already in use by another process; nothing was started", e.getMessage());
+            assertEquals("service.exec.web: port " + port + " (vars.port) is already in use by another process; nothing was started", e.getMessage());
             assertNull(store.zedState(DS).get(ServiceSupervisor.PID));
         }
     }
