@@ -10,9 +10,10 @@ import java.util.Map;
 
 /**
  * Applies a plan's steps in order and stops at the first failure, recording which steps ran. A dataset's stamp is
- * written after its properties, with {@code com.zed:rev} last; where the platform writes one property per call
+ * written after its properties, with {@code com.zed:spec-hash} last; where the platform writes one property per call
  * and the stamp fails part-way, the previous stamp is put back, so a dataset carries either its new stamp or its
- * old one, never a mix.
+ * old one, never a mix. A stamp cut short with no chance to put it back (the node killed) still has its old spec
+ * hash, which the planner takes for "not stamped": the next converge writes it whole.
  */
 public final class PlanRunner {
     public enum Status { DONE, FAILED, NOT_RUN }
@@ -77,8 +78,8 @@ public final class PlanRunner {
 
     private static void stamp(Store store, Step.Update u) {
         Map<String, String> ordered = new LinkedHashMap<>(u.stamp());
-        String rev = ordered.remove(Planner.REV);
-        if (rev != null) ordered.put(Planner.REV, rev); // last, whatever order the plan came in (JSON sorts keys)
+        String hash = ordered.remove(Planner.SPEC_HASH);
+        if (hash != null) ordered.put(Planner.SPEC_HASH, hash); // last, whatever order the plan came in (JSON sorts keys)
         try {
             store.set(u.dataset(), ordered);
         } catch (StoreError e) {

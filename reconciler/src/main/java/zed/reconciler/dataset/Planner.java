@@ -129,11 +129,13 @@ public final class Planner {
         Map<String, String> m = new LinkedHashMap<>();
         m.put(MANAGED, "true");
         m.put(LEVEL, spec.id());
-        m.put(SPEC_HASH, specHash(d.name(), natives));
         m.put(PROPERTIES, natives.isEmpty() ? NO_PROPERTIES : String.join(",", new TreeSet<>(natives.keySet())));
         m.put(DEPLOYED_AT, stamp.at());
         m.put(DEPLOYED_BY, stamp.by());
-        m.put(REV, String.valueOf(stamp.rev())); // last: a reader that sees the new rev sees a whole stamp
+        m.put(REV, String.valueOf(stamp.rev()));
+        // last: the planner takes a dataset whose spec hash is current for stamped; a stamp cut short before it (a
+        // node killed where zfs writes one property per call) keeps the old hash, and the next converge completes it
+        m.put(SPEC_HASH, specHash(d.name(), natives));
         return m;
     }
 

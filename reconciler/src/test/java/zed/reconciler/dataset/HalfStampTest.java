@@ -50,10 +50,16 @@ class HalfStampTest {
         public Map<String, String> zedState(String d) { return inner.zedState(d); }
         public Path mountpoint(String d) { return inner.mountpoint(d); }
 
+        /** After the failure nothing more is written: a node killed there puts nothing back. */
+        boolean killed;
+        boolean dieOnFailure;
+
         public void set(String d, Map<String, String> props) {
             for (Map.Entry<String, String> e : props.entrySet()) {
+                if (killed) throw new StoreError(StoreError.Kind.OTHER, d, "the node is dead");
                 if (e.getKey().equals(failOn)) {
                     failOn = null;
+                    killed = dieOnFailure;
                     throw new StoreError(StoreError.Kind.NO_SPACE, d, "cannot set property for '" + d + "': out of space");
                 }
                 inner.set(d, Map.of(e.getKey(), e.getValue()));
@@ -67,7 +73,7 @@ class HalfStampTest {
         assertEquals(true, Convergence.converge(Specs.level("shop", Specs.dataset("db", Map.of("quota", "1G"))), store, "", new Stamp(1, "t1", "a@h")).converged());
         Map<String, String> before = store.zedState("db");
 
-        store.failOn = Planner.DEPLOYED_BY; // after managed, level, spec-hash, properties and deployed_at were written
+        store.failOn = Planner.DEPLOYED_BY; // after managed, level, properties and deployed_at were written
         Plan p = Convergence.plan(Specs.level("shop", Specs.dataset("db", Map.of("quota", "2G"))), store, "", new Stamp(2, "t2", "b@h"));
         PlanRunner.Report r = PlanRunner.apply(p, store);
         assertFalse(r.ok());
@@ -76,6 +82,23 @@ class HalfStampTest {
 
         Convergence.Result again = Convergence.converge(Specs.level("shop", Specs.dataset("db", Map.of("quota", "2G"))), store, "", new Stamp(2, "t2", "b@h"));
         assertEquals(true, again.converged());
+        assertEquals("2", store.zedState("db").get(Planner.REV));
+    }
+
+    @Test
+    void aStampCutShortByAKilledNodeIsCompletedByTheNextConverge() {
+        OnePropertyAtATime store = new OnePropertyAtATime(new DirStore(tmp));
+        Convergence.converge(Specs.level("shop", Specs.dataset("db", Map.of("quota", "1G"))), store, "", new Stamp(1, "t1", "a@h"));
+        // the node dies as it writes the last property of revision 2's stamp: nothing is put back
+        store.failOn = Planner.SPEC_HASH;
+        store.dieOnFailure = true;
+        var spec = Specs.level("shop", Specs.dataset("db", Map.of("quota", "2G")));
+        assertFalse(PlanRunner.apply(Convergence.plan(spec, store, "", new Stamp(2, "t2", "b@h")), store).ok());
+        assertEquals("2", store.zedState("db").get(Planner.REV), "half-stamped: the new revision, the old hash");
+        store.killed = false; // the next node
+        Convergence.Result next = Convergence.converge(spec, store, "", new Stamp(2, "t3", "c@h"));
+        assertEquals(true, next.converged());
+        assertEquals(Planner.specHash("db", Map.of("quota", "2G")), store.zedState("db").get(Planner.SPEC_HASH), "the stamp is whole again");
         assertEquals("2", store.zedState("db").get(Planner.REV));
     }
 }

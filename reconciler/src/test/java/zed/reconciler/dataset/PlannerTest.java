@@ -48,7 +48,7 @@ class PlannerTest {
     }
 
     @Test
-    void theStampIsWrittenWithTheRevisionLast() {
+    void theStampIsWrittenWithTheSpecHashLast() {
         Plan p = Planner.plan(Specs.level("shop", Specs.dataset("db", Map.of("quota", "1G"))), "zfs", "tank", Map.of("tank", obs("tank", Map.of(), Map.of())), S);
         Step.Create c = (Step.Create) p.steps().get(0);
         assertEquals(Set.of(Planner.MANAGED, Planner.LEVEL, Planner.SPEC_HASH, Planner.PROPERTIES, Planner.DEPLOYED_AT, Planner.DEPLOYED_BY, Planner.REV),
@@ -57,7 +57,7 @@ class PlannerTest {
                 Map.of("tank/db", obs("tank/db", Map.of(Planner.MANAGED, "true", Planner.LEVEL, "shop", Planner.REV, "3", Planner.SPEC_HASH, "x",
                         Planner.PROPERTIES, "quota", "quota", "1073741824"), Map.of())), S).steps().get(0);
         List<String> keys = List.copyOf(u.stamp().keySet());
-        assertEquals(Planner.REV, keys.get(keys.size() - 1), "a reader that sees the new rev sees a whole stamp");
+        assertEquals(Planner.SPEC_HASH, keys.get(keys.size() - 1), "the planner takes a current spec hash for a whole stamp");
         assertEquals("4", u.stamp().get(Planner.REV));
         assertEquals("3", u.previousStamp().get(Planner.REV));
         assertEquals(Set.of(Planner.SPEC_HASH, Planner.DEPLOYED_AT, Planner.DEPLOYED_BY, Planner.REV), u.stamp().keySet(),

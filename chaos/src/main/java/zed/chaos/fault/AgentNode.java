@@ -1,0 +1,196 @@
+package zed.chaos.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Predicate;
+
+/**
+ * A Zed node as an operator runs it, {@code bin/zed agent}, in a process of its own that a fault can kill with
+ * SIGKILL and start again on the same state: its home, journal and pool stay. The API is on a free loopback port
+ * (never 7700), metrics off; every call carries the token the node wrote.
+ */
+public final class AgentNode implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** @param status the HTTP status; {@code body} the JSON answer (an empty object when there was none) */
+    public record Answer(int status, JsonNode body) {
+        public boolean ok() {
+            return status / 100 == 2;
+        }
+    }
+
+    private final Path bin;
+    private final Path home;
+    private final List<String> extra;
+    private final int port;
+    private Process process;
+    private int starts;
+
+    /**
+     * @param bin   {@code bin/zed}
+     * @param extra more arguments of {@code zed agent} ({@code --pool}, {@code --journal})
+     */
+    public AgentNode(Path bin, Path home, List<String> extra) throws IOException {
+        this.bin = bin;
+        this.home = home;
+        this.extra = List.copyOf(extra);
+        try (ServerSocket s = new ServerSocket(0)) {
+            this.port = s.getLocalPort();
+        }
+    }
+
+    public Path home() {
+        return home;
+    }
+
+    public String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    /** How many times it was started. */
+    public int starts() {
+        return starts;
+    }
+
+    /** Starts the node and returns once it answers its health check. */
+    public AgentNode start() throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(bin.toString(), "agent", "--listen", "127.0.0.1:" + port, "--no-metrics"));
+        argv.addAll(extra);
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("agent.out").toFile()))
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        pb.environment().put("ZED_HOME", home.toString());
+        Files.createDirectories(home);
+        process = pb.start();
+        starts++;
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            try {
+                if (HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/v1/health")).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return this;
+            } catch (IOException notYet) {
+                // not listening yet
+            }
+            if (!process.isAlive()) throw new IllegalStateException("the node exited at start; see " + home.resolve("agent.out"));
+            if (System.nanoTime() > deadline) throw new IllegalStateException("the node did not answer within 3 minutes");
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
+    /** SIGKILL: the node gets no chance to stop anything; its services keep running. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor();
+    }
+
+    /** SIGTERM, as a service manager stops it; its services keep running. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process == null || !process.isAlive()) return;
+        process.destroy();
+        if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
+    }
+
+    public Answer send(String method, String path, Object body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofMinutes(2))
+                .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip())
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
+        if (!method.equals("GET")) b.header("Content-Type", "application/json");
+        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode n;
+        try {
+            n = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
+        } catch (IOException notJson) {
+            n = JSON.createObjectNode().put("text", r.body());
+        }
+        return new Answer(r.statusCode(), n);
+    }
+
+    /** A level's path on the API, its id in one segment. */
+    public static String level(String id) {
+        return "/v1/levels/" + id.replace("/", "%2F");
+    }
+
+    /** PUT a level's Zedfile, which lives in {@code dir}. */
+    public Answer push(String id, Path dir, String source) throws IOException, InterruptedException {
+        Files.createDirectories(dir);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("source", source);
+        body.put("dir", dir.toString());
+        return send("PUT", level(id), body);
+    }
+
+    public JsonNode status(String id) throws IOException, InterruptedException {
+        return send("GET", level(id), null).body();
+    }
+
+    /** Polls a level's status until {@code ok}, within {@code within}; the last status either way. */
+    public JsonNode await(String id, Predicate<JsonNode> ok, Duration within) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            try {
+                last = status(id);
+                if (ok.test(last)) return last;
+            } catch (IOException busy) {
+                // the node restarts, or the level wakes: try again
+            }
+            Thread.sleep(200); // polling interval of a deadline wait
+        }
+        return last;
+    }
+
+    /**
+     * The events of a level from the journal's start ({@code /v1/events?level=ID}), read until {@code enough} holds of
+     * what came so far, or {@code within} has passed. After a restart the read journal may hold back events behind a
+     * gap in the journal's ordering for some seconds (a kill can leave one): a reader waits for what it expects.
+     */
+    public List<JsonNode> events(String id, Predicate<List<JsonNode>> enough, Duration within) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/v1/events?level=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip()).build();
+        HttpResponse<java.io.InputStream> r = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        List<JsonNode> out = new ArrayList<>();
+        java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = in.readLine()) != null) lines.add(l);
+            } catch (IOException closed) {
+                // closing the stream ends the read
+            }
+        }, "chaos-events");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + within.toNanos();
+        try {
+            while (!enough.test(out)) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) return out;
+                String l = lines.poll(left, java.util.concurrent.TimeUnit.NANOSECONDS);
+                if (l != null && l.startsWith("data:") && l.length() > 6) out.add(JSON.readTree(l.substring(5)));
+            }
+            return out;
+        } finally {
+            r.body().close();
+        }
+    }
+}

@@ -1,0 +1,24 @@
+package zed.chaos.fault;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+/** Each chaos scenario set up and torn down: its pool, its node, its level; run by the CI tests at small counts and by {@link Chaos} at full ones. */
+public final class Scenarios {
+    private Scenarios() {
+    }
+
+    /** Scenario 1: {@code rounds} kills of the node at random points of a deploy of a level of {@code datasets} datasets. */
+    public static Outcome killDuringDeploy(Path bin, int rounds, int datasets, long seed) throws Exception {
+        Path home = Files.createTempDirectory("zed-chaos-kill");
+        try (ChaosPool pool = ChaosPool.fresh("kill"); AgentNode node = new AgentNode(bin, home.resolve("home"), List.of("--pool", pool.root())).start()) {
+            KillDuringDeploy k = new KillDuringDeploy(node, pool.root(), home.resolve("level"), datasets, seed);
+            Outcome o = k.run(rounds);
+            List<String> ports = k.ports();
+            node.send("DELETE", AgentNode.level(KillDuringDeploy.LEVEL), null);
+            for (String port : ports) o.check(HostFacts.processes("http.server", port).isEmpty(), "a process on port " + port + " outlived zed down");
+            return o;
+        }
+    }
+}
