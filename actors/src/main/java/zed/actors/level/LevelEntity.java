@@ -292,7 +292,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         List<LevelEvent> events = new ArrayList<>();
         if (r.snapshot() != null) events.add(new LevelEvent.SnapshotTaken(r.rev(), r.snapshot()));
         boolean converging = "Converging".equals(s.phase());
-        if (r.error() != null && r.applied() && converging) return failed(s, events, "datasets: " + r.error());
+        if (r.error() != null && r.applied() && converging) {
+            LevelDatasets.Failure f = r.failure();
+            return failed(s, events, "datasets: " + r.error(), f == null ? null : "dataset." + datasetName(spec, f.dataset()), f == null ? null : f.cause());
+        }
         if (!r.applied()) return events.isEmpty() ? Effect().none() : Effect().persist(events);
         if (r.error() == null && converging && spec.services().isEmpty()) events.add(new Converged(r.rev()));
         return Effect().persist(events).thenRun(st -> {
@@ -321,7 +324,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         if (r.rev() != s.desired() || !converging || s.rollingBack()) return events.isEmpty() ? Effect().none() : Effect().persist(events);
         if (r.gate().equals("failed")) {
             String why = r.why() != null && r.why().startsWith(r.ref()) ? r.why() : r.ref() + ": " + r.why();
-            return failed(s, events, why);
+            return failed(s, events, why, r.ref(), "HEALTH_GATE");
         }
         resources.tellNext();
         LevelSpec spec = s.desiredSpec();
@@ -343,9 +346,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
      * the same write (so a node killed now finishes it after its restart) and its steps begin: the datasets go back to
      * the stable revision's snapshot, never to "the revision before", which may itself never have converged.
      */
-    private Effect<LevelEvent, RevisionLog> failed(RevisionLog s, List<LevelEvent> before, String why) {
+    private Effect<LevelEvent, RevisionLog> failed(RevisionLog s, List<LevelEvent> before, String why, String resource, String cause) {
         List<LevelEvent> events = new ArrayList<>(before);
-        events.add(new ConvergeFailed(s.desired(), why));
+        events.add(new ConvergeFailed(s.desired(), why, resource, cause));
         LevelSpec failing = s.desiredSpec();
         boolean revert = failing.update().autoRevert() && s.stableRevision() > 0 && s.stableRevision() != s.desired() && s.kept(s.stableRevision());
         if (revert) {
@@ -356,6 +359,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             host.metrics().converge(level, ConvergeResult.FAILED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
             if (st.rollingBack()) rollbacks.act(st.rollback(), rollbackScope(st, st.rollback()));
         });
+    }
+
+    /** A dataset's name in the level ({@code apps/web}) from its full name under the level's pool. */
+    private String datasetName(LevelSpec spec, String full) {
+        String root = host.root(spec);
+        return root.isEmpty() || !full.startsWith(root + "/") ? full : full.substring(root.length() + 1);
     }
 
     /** The datasets a rollback takes back: those of the revision it goes to (a revert), or of the one desired now. */

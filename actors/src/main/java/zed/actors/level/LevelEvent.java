@@ -28,7 +28,13 @@ public sealed interface LevelEvent extends JsonEvent {
     record Converged(long revision) implements LevelEvent {
     }
 
-    record ConvergeFailed(long revision, String why) implements LevelEvent {
+    /**
+     * @param resource what failed, as the status names it ({@code dataset.apps/web}, {@code service.exec.web}); null in
+     *                 journals written before failures were typed
+     * @param cause    why, typed: the store's kind of error ({@code NO_SPACE}, {@code BUSY}, ...) for a dataset,
+     *                 {@code HEALTH_GATE} for a service
+     */
+    record ConvergeFailed(long revision, String why, String resource, String cause) implements LevelEvent {
     }
 
     /**

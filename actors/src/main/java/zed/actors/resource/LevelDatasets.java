@@ -66,9 +66,25 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * @param restoredRevision the revision the rolled-back datasets carry, from the snapshot's state
      */
     public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack,
-                         Long restoredRevision, String rollback) {
+                         Long restoredRevision, String rollback, Failure failure) {
+        public Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack, Long restoredRevision,
+                      String rollback) {
+            this(rev, applied, snapshot, drift, error, rolledBack, restoredRevision, rollback, null);
+        }
+
         Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
             this(rev, applied, snapshot, drift, error, rolledBack, null, null);
+        }
+    }
+
+    /**
+     * What failed, typed: the dataset (its full name) and the cause as the store typed it (NO_SPACE, BUSY, NOT_MANAGED,
+     * TIMEOUT, ...), so that the level's event names both.
+     */
+    public record Failure(String dataset, String cause) {
+        static Failure of(Throwable t) {
+            Throwable c = t instanceof java.util.concurrent.CompletionException && t.getCause() != null ? t.getCause() : t;
+            return c instanceof zed.reconciler.store.StoreError e ? new Failure(e.dataset(), e.kind().name()) : null;
         }
     }
 
@@ -136,9 +152,14 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                 if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now());
             }
             Convergence.Result r = Convergence.converge(a.spec(), store, host.root(a.spec()), Stamp.now(a.rev()));
-            if (!r.report().ok()) return new Report(a.rev(), true, snap, List.of(), r.report().failure().getMessage(), List.of());
-            if (!r.plan().refused().isEmpty()) return new Report(a.rev(), true, snap, List.of(), r.plan().refused().get(0).dataset() + " "
-                    + r.plan().refused().get(0).reason(), List.of());
+            if (!r.report().ok()) {
+                return new Report(a.rev(), true, snap, List.of(), r.report().failure().getMessage(), List.of(), null, null, Failure.of(r.report().failure()));
+            }
+            if (!r.plan().refused().isEmpty()) {
+                zed.reconciler.dataset.Plan.Refusal no = r.plan().refused().get(0);
+                return new Report(a.rev(), true, snap, List.of(), no.dataset() + " " + no.reason(), List.of(), null, null,
+                        new Failure(no.dataset(), zed.reconciler.store.StoreError.Kind.NOT_MANAGED.name()));
+            }
             return new Report(a.rev(), true, snap, List.of(), null, List.of());
         });
         return this;
@@ -212,6 +233,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             return r;
         }, host.work().zfs());
         getContext().pipeToSelf(f, (rep, e) -> new Done(e == null ? rep
-                : new Report(rev, rollback == null, null, List.of(), (e.getCause() != null ? e.getCause() : e).getMessage(), List.of(), null, rollback)));
+                : new Report(rev, rollback == null, null, List.of(), (e.getCause() != null ? e.getCause() : e).getMessage(), List.of(), null, rollback,
+                Failure.of(e))));
     }
 }

@@ -21,4 +21,17 @@ public final class Scenarios {
             return o;
         }
     }
+
+    /** Scenario 2: {@code runs} deploys that fill the pool (a quota) half-way, each on a fresh dataset. */
+    public static Outcome poolFull(Path bin, int runs) throws Exception {
+        Outcome o = new Outcome("the pool fills during a deploy", "a ConvergeFailed naming the dataset and NO_SPACE; reverted to the stable "
+                + "revision; no dataset half-stamped; the node healthy; the same revision deploys once space is freed");
+        Path home = Files.createTempDirectory("zed-chaos-full");
+        for (int i = 0; i < runs; i++) {
+            try (ChaosPool pool = ChaosPool.fresh("full"); AgentNode node = new AgentNode(bin, home.resolve("home-" + i), List.of("--pool", pool.root())).start()) {
+                new PoolFull(node, pool.root(), home.resolve("level-" + i), o).run();
+            }
+        }
+        return o;
+    }
 }
