@@ -141,28 +141,49 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         return out;
     }
 
+    /**
+     * One read of the pool serves the deploy snapshot and the plan (a snapshot changes no dataset's properties); no
+     * read after the steps: the datasets' own actors take over at once, and their first sweep verifies.
+     */
     private Behavior<Msg> onApply(Apply a) {
         spec = a.spec();
         rev = a.rev();
         run(() -> {
             Store store = host.store(a.spec());
+            String root = host.root(a.spec());
+            Map<String, Observation> seen = Convergence.observe(store, root, a.spec());
             String snap = null;
             if (a.snapshot() && a.spec().snapshots().beforeDeploy()) {
-                List<String> existing = declaredByLevel(Convergence.observe(store, host.root(a.spec()), a.spec()), a.spec());
-                if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now());
+                List<String> existing = declaredByLevel(seen, a.spec());
+                if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now(), store.zedStates(root));
             }
-            Convergence.Result r = Convergence.converge(a.spec(), store, host.root(a.spec()), Stamp.now(a.rev()));
-            if (!r.report().ok()) {
-                return new Report(a.rev(), true, snap, List.of(), r.report().failure().getMessage(), List.of(), null, null, Failure.of(r.report().failure()));
-            }
-            if (!r.plan().refused().isEmpty()) {
-                zed.reconciler.dataset.Plan.Refusal no = r.plan().refused().get(0);
+            zed.reconciler.dataset.Plan plan = Planner.plan(a.spec(), store.kind(), root, seen, Stamp.now(a.rev()));
+            if (!plan.refused().isEmpty()) {
+                zed.reconciler.dataset.Plan.Refusal no = plan.refused().get(0);
                 return new Report(a.rev(), true, snap, List.of(), no.dataset() + " " + no.reason(), List.of(), null, null,
                         new Failure(no.dataset(), zed.reconciler.store.StoreError.Kind.NOT_MANAGED.name()));
             }
+            zed.reconciler.dataset.PlanRunner.Report r = zed.reconciler.dataset.PlanRunner.apply(plan, store);
+            if (!r.ok()) return new Report(a.rev(), true, snap, List.of(), r.failure().getMessage(), List.of(), null, null, Failure.of(r.failure()));
+            implicitServices(store, a.spec(), seen);
             return new Report(a.rev(), true, snap, List.of(), null, List.of());
         });
         return this;
+    }
+
+    /**
+     * The container of the services' implicit datasets ({@code <root>/zed-services}), made here once, before the services
+     * start: several services making it at once raced, and all but one failed their first start.
+     */
+    private void implicitServices(Store store, LevelSpec s, Map<String, Observation> seen) {
+        if (s.services().stream().allMatch(svc -> svc.dataset() != null)) return;
+        String container = Planner.full(host.root(s), zed.reconciler.service.ServiceRun.IMPLICIT);
+        if (seen.containsKey(container) || store.exists(container)) return;
+        try {
+            store.create(container, Map.of());
+        } catch (zed.reconciler.store.StoreError e) {
+            if (!store.exists(container)) throw e; // another level of the pool made it meanwhile: fine
+        }
     }
 
     private Behavior<Msg> onRollback(Rollback r) {
@@ -188,8 +209,13 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         LevelSpec s = spec;
         if (s == null) return this;
         CompletableFuture.runAsync(() -> fence.exclusive(() -> {
+            // two reads for the whole level, whatever its size: the datasets, and every snapshot's name and order
             Store store = host.store(s);
-            for (String n : declaredByLevel(Convergence.observe(store, host.root(s), s), s)) Snapshots.prune(store, n, p.keep(), java.util.Set.of());
+            String root = host.root(s);
+            List<String> mine = declaredByLevel(Convergence.observe(store, root, s), s);
+            if (mine.isEmpty()) return null;
+            Map<String, List<String>> snapshots = store.snapshotNames(root);
+            for (String n : mine) Snapshots.prune(store, n, snapshots.getOrDefault(n, List.of()), p.keep(), java.util.Set.of());
             return null;
         }), host.work().zfs());
         return this;

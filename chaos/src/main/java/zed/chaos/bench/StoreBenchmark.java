@@ -101,7 +101,7 @@ public class StoreBenchmark {
     @Benchmark
     public int observe1000OneGetPerDataset() {
         int n = 0;
-        String props = String.join(",", ZfsStore.SCHEMA) + ",mounted,compression";
+        String props = String.join(",", ZfsStore.OBSERVED) + ",compression";
         for (int i = 0; i < OBSERVED; i++) {
             n += run("zfs", "get", "-H", "-p", "-o", "name,property,value,source", props, observeRoot + "/d" + i).stdout().length();
         }

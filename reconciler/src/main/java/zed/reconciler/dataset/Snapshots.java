@@ -49,9 +49,16 @@ public final class Snapshots {
      * @return the snapshot name
      */
     public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at) {
-        String name = deployName(rev, at);
         Map<String, Map<String, String>> props = new LinkedHashMap<>();
         for (String d : datasets) props.put(d, store.zedState(d));
+        return beforeDeploy(store, datasets, rev, at, props);
+    }
+
+    /** The same, with each dataset's state already read (one recursive read: {@link Store#zedStates}). */
+    public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at, Map<String, Map<String, String>> states) {
+        String name = deployName(rev, at);
+        Map<String, Map<String, String>> props = new LinkedHashMap<>();
+        for (String d : datasets) props.put(d, states.getOrDefault(d, Map.of()));
         store.snapshot(datasets, name, props);
         return name;
     }
@@ -66,21 +73,29 @@ public final class Snapshots {
      * those the platform refuses to destroy because they are held. Snapshots Zed did not make are never touched.
      */
     public static Pruned prune(Store store, String dataset, int keep, Set<String> protect) {
-        List<Snapshot> deploys = store.snapshots(dataset).stream().filter(s -> DEPLOY.matcher(s.name()).matches()).toList();
+        return prune(store, dataset, store.snapshots(dataset).stream().map(Snapshot::name).toList(), keep, protect);
+    }
+
+    /**
+     * The same, with the dataset's snapshot names (oldest first) already read: {@link Store#snapshotNames} reads a
+     * whole level's in one call, where one listing per dataset was a command each.
+     */
+    public static Pruned prune(Store store, String dataset, List<String> snapshots, int keep, Set<String> protect) {
+        List<String> deploys = snapshots.stream().filter(s -> DEPLOY.matcher(s).matches()).toList();
         List<String> destroyed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
         for (int i = 0; i < deploys.size() - keep; i++) {
-            Snapshot s = deploys.get(i);
-            if (protect.contains(s.name()) || IN_USE.contains(s.full())) {
-                skipped.add(s.name());
+            String s = deploys.get(i);
+            if (protect.contains(s) || IN_USE.contains(dataset + "@" + s)) {
+                skipped.add(s);
                 continue;
             }
             try {
-                store.destroySnapshot(dataset, s.name());
-                destroyed.add(s.name());
+                store.destroySnapshot(dataset, s);
+                destroyed.add(s);
             } catch (StoreError e) {
                 if (e.kind() != StoreError.Kind.BUSY) throw e;
-                skipped.add(s.name()); // held (e.g. by a replication), or a clone depends on it
+                skipped.add(s); // held (e.g. by a replication), or a clone depends on it
             }
         }
         return new Pruned(destroyed, skipped);

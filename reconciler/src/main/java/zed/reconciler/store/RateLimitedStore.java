@@ -126,6 +126,16 @@ public final class RateLimitedStore implements Store {
         return inner.zedState(dataset);
     }
 
+    @Override
+    public Map<String, Map<String, String>> zedStates(String root) {
+        return inner.zedStates(root);
+    }
+
+    @Override
+    public Map<String, List<String>> snapshotNames(String root) {
+        return inner.snapshotNames(root);
+    }
+
     public Path mountpoint(String dataset) {
         return inner.mountpoint(dataset);
     }

@@ -57,6 +57,23 @@ public interface Store {
     /** Every {@code com.zed:*} property that the dataset holds itself, whatever its name. */
     Map<String, String> zedState(String dataset);
 
+    /**
+     * The own {@code com.zed:*} state of every dataset at and under {@code root}, snapshots left out. ZFS answers it in
+     * one read (where one {@link #zedState} per dataset would be a command each); this default asks each.
+     */
+    default Map<String, Map<String, String>> zedStates(String root) {
+        Map<String, Map<String, String>> out = new java.util.TreeMap<>();
+        for (String d : observe(root, Set.of()).keySet()) out.put(d, zedState(d));
+        return out;
+    }
+
+    /** The snapshot names of every dataset at and under {@code root}, oldest first; ZFS in one read, this default per dataset. */
+    default Map<String, List<String>> snapshotNames(String root) {
+        Map<String, List<String>> out = new java.util.TreeMap<>();
+        for (String d : observe(root, Set.of()).keySet()) out.put(d, snapshots(d).stream().map(Snapshot::name).toList());
+        return out;
+    }
+
     /** Where the dataset's files are, when it is mounted. */
     Path mountpoint(String dataset);
 }

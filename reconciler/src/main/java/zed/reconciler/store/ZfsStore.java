@@ -20,11 +20,19 @@ import java.util.concurrent.locks.ReentrantLock;
  * probed once; both zfs-fuse 0.7 and OpenZFS 2.x work.
  */
 public final class ZfsStore implements Store {
-    /** The {@code com.zed:*} properties of STATE.md's schema, read by every observation. */
+    /** Every {@code com.zed:*} property Zed writes (STATE.md's schema and the service stamps): a dataset's whole state. */
     public static final List<String> SCHEMA = List.of("com.zed:managed", "com.zed:level", "com.zed:rev", "com.zed:spec-hash",
             "com.zed:deployed_at", "com.zed:deployed_by", "com.zed:properties", "com.zed:service", "com.zed:version", "com.zed:app",
             "com.zed:node_name", "com.zed:pid", "com.zed:started_at", "com.zed:ports", "com.zed:health", "com.zed:jail",
-            "com.zed:jail.conf-hash");
+            "com.zed:jail.conf-hash", "com.zed:service.spec-hash", "com.zed:service.rev", "com.zed:launch");
+
+    /**
+     * What a sweep reads of each dataset: the planner's stamp, whether and where it is mounted (and the level's native
+     * properties, added per call). Not the services' stamps, nor the jails': their actors keep those in memory, and a
+     * sweep of a thousand datasets reads every property it names a thousand times.
+     */
+    public static final List<String> OBSERVED = List.of("com.zed:managed", "com.zed:level", "com.zed:rev", "com.zed:spec-hash",
+            "com.zed:properties", "com.zed:deployed_at", "com.zed:deployed_by", "mounted", "mountpoint");
 
     private static final Map<String, ReentrantLock> POOL_LOCKS = new ConcurrentHashMap<>();
 
@@ -113,8 +121,7 @@ public final class ZfsStore implements Store {
     @Override
     public Map<String, Observation> observe(String root, Set<String> nativeProperties) {
         Names.dataset(root);
-        Set<String> props = new TreeSet<>(SCHEMA);
-        props.add("mounted");
+        Set<String> props = new TreeSet<>(OBSERVED);
         for (String p : nativeProperties) props.add(Names.property(p));
         Command.Result r = read(root, "get", "-H", "-p", "-r", "-o", "name,property,value,source", String.join(",", props), root);
         if (!r.ok()) throw StoreError.fromZfs(root, r.stderr());
@@ -306,6 +313,39 @@ public final class ZfsStore implements Store {
             if (f[1].startsWith("com.zed:") && (f[3].equals("local") || f[3].equals("received"))) m.put(f[1], f[2]);
         }
         return m;
+    }
+
+    /** One recursive read of the schema's properties; snapshots are left out. */
+    @Override
+    public Map<String, Map<String, String>> zedStates(String root) {
+        Command.Result r = read(Names.dataset(root), "get", "-H", "-r", "-o", "name,property,value,source", String.join(",", SCHEMA), root);
+        if (!r.ok()) throw StoreError.fromZfs(root, r.stderr());
+        Map<String, Map<String, String>> out = new TreeMap<>();
+        for (String[] f : rows(r.stdout())) {
+            if (f[0].indexOf('@') >= 0) continue;
+            Map<String, String> m = out.computeIfAbsent(f[0], k -> new TreeMap<>());
+            if ((f[3].equals("local") || f[3].equals("received")) && !f[2].equals("-")) m.put(f[1], f[2]);
+        }
+        return out;
+    }
+
+    /** One recursive read of {@code createtxg}: every snapshot under the root, each dataset's oldest first. */
+    @Override
+    public Map<String, List<String>> snapshotNames(String root) {
+        Command.Result r = read(Names.dataset(root), "get", "-H", "-p", "-r", "-o", "name,property,value,source", "createtxg", root);
+        if (!r.ok()) throw StoreError.fromZfs(root, r.stderr());
+        Map<String, TreeMap<Long, String>> byTxg = new TreeMap<>();
+        for (String[] f : rows(r.stdout())) {
+            int at = f[0].indexOf('@');
+            if (at < 0) {
+                byTxg.computeIfAbsent(f[0], k -> new TreeMap<>());
+                continue;
+            }
+            byTxg.computeIfAbsent(f[0].substring(0, at), k -> new TreeMap<>()).put(Long.parseLong(f[2]), f[0].substring(at + 1));
+        }
+        Map<String, List<String>> out = new TreeMap<>();
+        byTxg.forEach((d, m) -> out.put(d, List.copyOf(m.values())));
+        return out;
     }
 
     @Override

@@ -58,6 +58,21 @@ abstract class StoreContract {
     }
 
     @Test
+    void theStateAndTheSnapshotsOfEveryDatasetUnderARootReadAtOnce() {
+        Convergence.converge(web(Map.of()), store(), root(), stamp(1));
+        store().snapshot(List.of(ds("apps/web"), ds("apps/db")), "s1", Map.of());
+        store().snapshot(List.of(ds("apps/web")), "s2", Map.of());
+        Map<String, Map<String, String>> states = store().zedStates(root());
+        assertEquals("1", states.get(ds("apps/web")).get(Planner.REV));
+        assertEquals("shop", states.get(ds("apps/db")).get(Planner.LEVEL));
+        assertEquals(store().zedState(ds("apps/web")), states.get(ds("apps/web")), "the same as one dataset's read");
+        assertFalse(states.keySet().stream().anyMatch(n -> n.contains("@")), "no snapshot: " + states.keySet());
+        Map<String, List<String>> snaps = store().snapshotNames(root());
+        assertEquals(List.of("s1", "s2"), snaps.get(ds("apps/web")), "oldest first");
+        assertEquals(List.of("s1"), snaps.get(ds("apps/db")));
+    }
+
+    @Test
     void createUpdateNoOpAndVerify() {
         Convergence.Result first = Convergence.converge(web(Map.of("compression", "on")), store(), root(), stamp(1));
         assertTrue(first.converged(), first.report().toString());

@@ -97,6 +97,15 @@ class ZfsStoreContractTest extends StoreContract {
     }
 
     @Test
+    void aLevelsStateAndSnapshotsAreOneCommandEach() {
+        Convergence.converge(web(Map.of()), store, root, stamp(1));
+        int before = command.calls.get();
+        store.zedStates(root);
+        store.snapshotNames(root);
+        assertEquals(2, command.calls.get() - before);
+    }
+
+    @Test
     void anInvalidNameRunsNoCommand() {
         int before = command.calls.get();
         assertThrows(StoreError.class, () -> store.create(root + "/-o", Map.of()));
