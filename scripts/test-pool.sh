@@ -4,6 +4,7 @@
 #   scripts/test-pool.sh up [NAME]        # fresh pools NAME and NAME2 (default zedtest, zedtest2)
 #   scripts/test-pool.sh down [NAME] [--kill-daemon]
 #   scripts/test-pool.sh status [NAME]
+#   scripts/test-pool.sh restart-daemon   # a new zfs-fuse, the pools as they were (for fault tests)
 #
 # NAME defaults to $ZED_TEST_POOL, else zedtest. Pools are 1G sparse files in
 # /var/tmp/zed-test-pools (ZED_TEST_POOL_DIR, ZED_TEST_POOL_SIZE), mounted at
@@ -52,7 +53,7 @@ zpool_() { timeout -k 5 "$ZFS_TIMEOUT" zpool "$@"; }
 now_ms() { date +%s%3N; }
 
 usage() {
-  sed -n '2,6p' "$0" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -245,6 +246,16 @@ cmd_down() {
   return "$rc"
 }
 
+# A fault test killed the daemon (or wedged it): start a new one, which imports the pools from zpool.cache as they
+# were, and mount their datasets again. The pools are not touched otherwise.
+cmd_restart_daemon() {
+  local t0; t0=$(now_ms)
+  stop_daemon
+  start_daemon
+  timeout -k 5 "$ZFS_TIMEOUT" zfs mount -a || log "zfs mount -a reported errors (ignored: datasets left unmounted are mounted by Zed)"
+  log "restarted in $(( $(now_ms) - t0 )) ms"
+}
+
 cmd_status() {
   local pids
   mapfile -t pids < <(daemon_pids)
@@ -294,5 +305,6 @@ case $CMD in
   up) cmd_up ;;
   down) cmd_down ;;
   status) cmd_status ;;
+  restart-daemon) cmd_restart_daemon ;;
   *) usage ;;
 esac

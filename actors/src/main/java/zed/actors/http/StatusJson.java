@@ -38,6 +38,13 @@ final class StatusJson {
         if (s.lastError() != null) o.put("error", s.lastError());
         if (s.parent() != null) o.put("parent", s.parent());
         if (status.waiting() != null) o.put("waiting", status.waiting());
+        LevelSpec pooled = s.desiredSpec();
+        if (pooled != null && pooled.pool() != null) {
+            ObjectNode p = o.putObject("pool");
+            p.put("name", pooled.pool());
+            p.put("available", status.poolTrouble() == null);
+            if (status.poolTrouble() != null) p.put("why", status.poolTrouble());
+        }
         if (s.rollback() != null) o.set("rollback", rollback(s.rollback()));
         ArrayNode resources = o.putArray("resources");
         LevelSpec spec = s.desiredSpec();

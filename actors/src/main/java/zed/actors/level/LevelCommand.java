@@ -68,8 +68,9 @@ public sealed interface LevelCommand extends JsonEvent {
      * What GET answers: the journaled state, what the resources said last, and what the level waits for (null:
      * nothing), e.g. a parent that failed.
      */
+    /** @param poolTrouble why the pool of its datasets does not answer, while it does not (null: it answers) */
     record Status(RevisionLog state, List<ServiceActor.Report> services, List<DatasetActor.Report> datasets,
-                  List<JailActor.Report> jails, String waiting) implements JsonEvent {
+                  List<JailActor.Report> jails, String waiting, String poolTrouble) implements JsonEvent {
     }
 
     sealed interface RollbackAnswer extends JsonEvent {

@@ -521,6 +521,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     /** A dataset actor's word: its state for status, and a correction of drift as an event. */
     private Effect<LevelEvent, RevisionLog> onDataset(RevisionLog s, DatasetActor.Report r) {
         if (!resources.datasetReport(r)) return Effect().none();
+        // the pool going and coming back is one event each, whatever the number of datasets that saw it
+        LevelSpec spec = s.desiredSpec();
+        String pool = spec == null || spec.pool() == null ? "(the dir store)" : spec.pool();
+        if (r.state().equals("unavailable") && resources.poolTrouble() == null) {
+            resources.poolTrouble(r.error());
+            return Effect().persist(new LevelEvent.PoolUnavailable(s.desired(), pool, r.error()));
+        }
+        if (!r.state().equals("unavailable") && resources.poolTrouble() != null && !resources.anyDataset("unavailable")) {
+            resources.poolTrouble(null);
+            return Effect().persist(new LevelEvent.PoolAvailable(s.desired(), pool));
+        }
         ResourceState rs = switch (r.state()) {
             case "failed" -> ResourceState.FAILED;
             case "converged" -> ResourceState.CONVERGED;

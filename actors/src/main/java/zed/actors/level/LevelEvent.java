@@ -67,4 +67,12 @@ public sealed interface LevelEvent extends JsonEvent {
 
     record LevelStopped(long revision) implements LevelEvent {
     }
+
+    /** The pool of the level's datasets stopped answering ({@code why}: what zfs said); nothing is planned until it is back. */
+    record PoolUnavailable(long revision, String pool, String why) implements LevelEvent {
+    }
+
+    /** The pool answers again; its datasets are kept as declared again. */
+    record PoolAvailable(long revision, String pool) implements LevelEvent {
+    }
 }

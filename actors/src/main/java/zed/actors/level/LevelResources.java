@@ -140,6 +140,22 @@ final class LevelResources {
         return datasetActors.report(r.name(), r);
     }
 
+    /** Why the pool does not answer, while it does not (null: it answers). In memory: a restarted level finds out again. */
+    private String poolTrouble;
+
+    String poolTrouble() {
+        return poolTrouble;
+    }
+
+    void poolTrouble(String why) {
+        poolTrouble = why;
+    }
+
+    /** Whether any dataset's last word is {@code state}. */
+    boolean anyDataset(String state) {
+        return datasetActors.reports().stream().anyMatch(r -> r.state().equals(state));
+    }
+
     boolean jailReport(JailActor.Report r) {
         return jailActors.report(r.name(), r);
     }
@@ -234,6 +250,7 @@ final class LevelResources {
         datasetsPool = null;
         datasetActors.forget();
         jailActors.forget();
+        poolTrouble = null;
     }
 
     /** Whether every service of the revision has passed its gate at it. */
@@ -275,7 +292,7 @@ final class LevelResources {
 
     /** What status shows of the resources. */
     LevelCommand.Status status(RevisionLog st, String waiting) {
-        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting);
+        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting, poolTrouble);
     }
 
     void metricsFor(LevelSpec spec, zed.actors.telemetry.ResourceState state) {

@@ -54,7 +54,8 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Msg> {
     /**
      * What the level hears, on every change of state and on every correction.
      *
-     * @param state converged, correcting, waiting (its parent dataset is missing), or failed
+     * @param state converged, correcting, waiting (its parent dataset is missing), unavailable (its pool does not
+     *              answer), or failed
      * @param drift the steps a tick took to put it back (empty when nothing drifted)
      */
     public record Report(String name, long rev, String state, List<String> drift, String error) {
@@ -136,7 +137,13 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Msg> {
     }
 
     private Behavior<Msg> onSlice(PoolObserver.Slice s) {
-        if (desired == null || busy || !s.dataset().equals(full) || s.started() < freshAfter || s.error() != null) return this;
+        if (desired == null || !s.dataset().equals(full)) return this;
+        if (s.error() != null) {
+            // the pool does not answer (its daemon gone, wedged): nothing can be planned; the level says so
+            report("unavailable", List.of(), s.error());
+            return this;
+        }
+        if (busy || s.started() < freshAfter) return this;
         if (System.nanoTime() < notBefore) return this;
         String parent = full.contains("/") ? full.substring(0, full.lastIndexOf('/')) : null;
         String parentName = desired.dataset().name().contains("/") ? desired.dataset().name().substring(0, desired.dataset().name().lastIndexOf('/')) : null;

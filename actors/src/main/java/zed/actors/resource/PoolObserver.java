@@ -130,8 +130,14 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
     }
 
     private void schedule() {
-        timers.startSingleTimer("sweep", new Tick(), Ticks.jittered(interval));
+        // a pool that does not answer (its daemon restarting, wedged) is asked again later and later, up to 15 s
+        Duration next = failures == 0 ? interval : Ticks.backoff(interval, failures, FAILING_MAX);
+        timers.startSingleTimer("sweep", new Tick(), Ticks.jittered(next));
     }
+
+    /** The longest wait between two sweeps of a pool that does not answer. */
+    static final Duration FAILING_MAX = Duration.ofSeconds(15);
+    private int failures;
 
     private Behavior<Msg> sweep() {
         if (busy) {
@@ -160,6 +166,7 @@ public final class PoolObserver extends AbstractBehavior<PoolObserver.Msg> {
         Duration took = Duration.ofNanos(System.nanoTime() - s.started());
         if (metrics != null) metrics.poolSweep(s.error() == null, took);
         String error = s.error() == null ? null : (s.error().getCause() != null ? s.error().getCause() : s.error()).getMessage();
+        failures = error == null ? 0 : failures + 1;
         for (Map.Entry<ActorRef<Slice>, Map<String, Set<String>>> w : watchers.entrySet()) {
             for (Map.Entry<String, Set<String>> d : w.getValue().entrySet()) {
                 // a watch that came after the read began may want properties it did not read: the next sweep has them

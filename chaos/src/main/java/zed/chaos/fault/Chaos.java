@@ -11,6 +11,7 @@ import java.util.Map;
  * <pre>
  *   Chaos kill [rounds=50] [datasets=30] [seed=1]
  *   Chaos full [runs=10]
+ *   Chaos zfs [runs=10]
  * </pre>
  */
 public final class Chaos {
@@ -32,6 +33,7 @@ public final class Chaos {
             case "kill" -> Scenarios.killDuringDeploy(bin, o.getOrDefault("rounds", 50L).intValue(), o.getOrDefault("datasets", 30L).intValue(),
                     o.getOrDefault("seed", 1L));
             case "full" -> Scenarios.poolFull(bin, o.getOrDefault("runs", 10L).intValue());
+            case "zfs" -> Scenarios.zfsRestart(bin, o.getOrDefault("runs", 10L).intValue());
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         };
         System.out.println(outcome);

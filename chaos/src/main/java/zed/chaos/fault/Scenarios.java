@@ -34,4 +34,18 @@ public final class Scenarios {
         }
         return o;
     }
+
+    /** Scenario 4: {@code runs} kills and restarts of the zfs-fuse daemon under a converged level. */
+    public static Outcome zfsRestart(Path bin, int runs) throws Exception {
+        Outcome o = new Outcome("zfs-fuse killed and started again", "the status and an event say the pool is unavailable, the node answers; "
+                + "once back, every dataset converged again with an event, the services' pids unchanged");
+        Path home = Files.createTempDirectory("zed-chaos-zfs");
+        Path repo = bin.toAbsolutePath().getParent().getParent();
+        for (int i = 0; i < runs; i++) {
+            try (ChaosPool pool = ChaosPool.fresh("zfs"); AgentNode node = new AgentNode(bin, home.resolve("home-" + i), List.of("--pool", pool.root())).start()) {
+                new ZfsRestart(node, repo, home.resolve("level-" + i), o).run();
+            }
+        }
+        return o;
+    }
 }
