@@ -48,6 +48,8 @@ import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 public final class HttpApi extends AllDirectives {
     static final long MAX_BODY = 1 << 20;
     static final Duration ASK = Duration.ofSeconds(15);
+    /** How long a status read waits for the level before it answers from the board. */
+    static final Duration READ = Duration.ofSeconds(3);
     /** A stop answers once its services have stopped: each has a grace of 10s before SIGKILL. */
     static final Duration STOP = Duration.ofSeconds(90);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -57,10 +59,12 @@ public final class HttpApi extends AllDirectives {
     private final EventsRoute events;
     private final RequestGuard guard;
     private final KnownLevels levels;
+    private final zed.actors.level.StatusBoard board;
 
-    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels) {
+    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board) {
         this.system = system;
         this.levels = levels;
+        this.board = board;
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
         this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
@@ -158,8 +162,20 @@ public final class HttpApi extends AllDirectives {
         return entity(id).ask(LevelCommand.Get::new, ASK);
     }
 
+    /**
+     * A level's status from the level itself, or, when it cannot answer in time (its journal is down and it restarts
+     * until the journal is back), the last it posted on the node's board, marked so.
+     */
     private CompletionStage<HttpResponse> read(String id) {
-        return status(id).thenApply(s -> s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s)) : error(StatusCodes.NOT_FOUND, "no such level: " + id));
+        return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
+            if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s)) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            zed.actors.level.StatusBoard.Posted last = board.last(id);
+            if (last == null) return error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " does not answer, and has posted no status yet; try again");
+            ObjectNode o = StatusJson.of(last.status());
+            o.put("asOf", last.at().toString());
+            o.put("note", "the level does not answer now (is its journal down?): this is its last status, from " + last.at());
+            return json(StatusCodes.OK, o);
+        });
     }
 
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {

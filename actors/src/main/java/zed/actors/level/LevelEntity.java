@@ -175,8 +175,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         return RetentionCriteria.snapshotEvery(Math.max(1, kept / 2), 2).withDeleteEventsOnSnapshot();
     }
 
+    /** The level's status, posted on the node's board too: what the API shows should the level be unable to answer. */
     private LevelCommand.Status status(RevisionLog st) {
-        return resources.status(st, federation.waiting());
+        LevelCommand.Status s = resources.status(st, federation.waiting());
+        if (st.exists()) host.board().post(level, s);
+        return s;
     }
 
     // ---- revisions -----------------------------------------------------------------------------------------------
@@ -244,6 +247,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                         new ConvergeStarted(rev)))
                 .thenRun(st -> {
                     host.levels().add(level);
+                    status(st);
                     c.replyTo().tell(new Accepted(level, rev, hash, true));
                     federation.registerWithParent(st);
                     federation.tellChildren();
@@ -308,6 +312,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private Effect<LevelEvent, RevisionLog> onService(RevisionLog s, ServiceActor.Report r) {
         if (!resources.knows(r.ref())) return Effect().none(); // a service stopped meanwhile
         ServiceActor.Report before = resources.serviceReport(r);
+        status(s);
         host.metrics().resourceState(level + "/" + r.ref(), ResourceKind.SERVICE, switch (r.gate()) {
             case "passed" -> ResourceState.CONVERGED;
             case "failed" -> ResourceState.FAILED;
@@ -336,6 +341,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     }
 
     private void converged(RevisionLog st, LevelSpec spec) {
+        status(st);
         host.metrics().converge(level, ConvergeResult.CONVERGED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
         // retention runs after each successful deploy, never before: a failed one may still need its snapshot
         resources.prune(spec.snapshots().keep());
@@ -356,6 +362,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     s.stableRevision(), true, rollbacks.deadline()));
         }
         return Effect().persist(events).thenRun(st -> {
+            status(st);
             host.metrics().converge(level, ConvergeResult.FAILED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
             if (st.rollingBack()) rollbacks.act(st.rollback(), rollbackScope(st, st.rollback()));
         });
@@ -521,6 +528,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     /** A dataset actor's word: its state for status, and a correction of drift as an event. */
     private Effect<LevelEvent, RevisionLog> onDataset(RevisionLog s, DatasetActor.Report r) {
         if (!resources.datasetReport(r)) return Effect().none();
+        status(s);
         // the pool going and coming back is one event each, whatever the number of datasets that saw it
         LevelSpec spec = s.desiredSpec();
         String pool = spec == null || spec.pool() == null ? "(the dir store)" : spec.pool();

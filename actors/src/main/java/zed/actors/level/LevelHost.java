@@ -34,6 +34,7 @@ public final class LevelHost {
 
     private final zed.actors.telemetry.ZedMetrics metrics;
     private final KnownLevels levels = new KnownLevels();
+    private final StatusBoard board = new StatusBoard();
 
     /**
      * The bounded executors that blocking driver calls run on, one per kind of work, so that a slow one never starves
@@ -59,6 +60,11 @@ public final class LevelHost {
 
     public zed.actors.telemetry.ZedMetrics metrics() {
         return metrics;
+    }
+
+    /** The last status of each level, for when a level cannot answer itself. */
+    public StatusBoard board() {
+        return board;
     }
 
     /** The levels this node has accepted a revision of. */

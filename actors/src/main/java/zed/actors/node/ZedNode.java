@@ -93,6 +93,9 @@ public final class ZedNode implements AutoCloseable {
                     numThreads = 4
                     maxConnections = 4
                     minConnections = 1
+                    # a journal that does not answer fails a write in 5 s (not HikariCP's 30): the level restarts and
+                    # tries again sooner, and answers sooner once the journal is back
+                    connectionTimeout = 5000
                   }
                 }
                 """.formatted(c.clusterPort(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
@@ -133,7 +136,7 @@ public final class ZedNode implements AutoCloseable {
             wakeLevels(system, host.levels());
             system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), zed.actors.level.Wakeup.EVERY), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
-            HttpApi api = new HttpApi(system, c, token, host.levels());
+            HttpApi api = new HttpApi(system, c, token, host.levels(), host.board());
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()

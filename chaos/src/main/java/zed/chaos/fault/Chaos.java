@@ -12,6 +12,7 @@ import java.util.Map;
  *   Chaos kill [rounds=50] [datasets=30] [seed=1]
  *   Chaos full [runs=10]
  *   Chaos zfs [runs=10]
+ *   Chaos journal [runs=5] [seconds=30]
  * </pre>
  */
 public final class Chaos {
@@ -34,6 +35,7 @@ public final class Chaos {
                     o.getOrDefault("seed", 1L));
             case "full" -> Scenarios.poolFull(bin, o.getOrDefault("runs", 10L).intValue());
             case "zfs" -> Scenarios.zfsRestart(bin, o.getOrDefault("runs", 10L).intValue());
+            case "journal" -> Scenarios.journalOutage(bin, o.getOrDefault("runs", 5L).intValue(), o.getOrDefault("seconds", 30L).intValue());
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         };
         System.out.println(outcome);

@@ -48,4 +48,21 @@ public final class Scenarios {
         }
         return o;
     }
+
+    /** Scenario 3: {@code runs} journal outages of {@code seconds} each, mid-deploy and in steady state, on PostgreSQL behind a proxy. */
+    public static Outcome journalOutage(Path bin, int runs, int seconds) throws Exception {
+        Outcome o = new Outcome("the journal (PostgreSQL) gone for " + seconds + " s, mid-deploy and in steady state",
+                "every status read answered; no Converged shown that the journal lacks; the deploy converges once it is back; "
+                        + "no accepted revision lost; persisting resumes");
+        Path home = Files.createTempDirectory("zed-chaos-journal");
+        for (int i = 0; i < runs; i++) {
+            try (ChaosDatabase db = ChaosDatabase.fresh(); JournalProxy proxy = new JournalProxy(db.server().getHost(),
+                    db.server().getPort() < 0 ? 5432 : db.server().getPort()); ChaosPool pool = ChaosPool.fresh("journal");
+                 AgentNode node = new AgentNode(bin, home.resolve("home-" + i), List.of("--pool", pool.root(), "--journal", db.url("127.0.0.1", proxy.port())))
+                         .start()) {
+                new JournalOutage(node, proxy, db, home.resolve("level-" + i), java.time.Duration.ofSeconds(seconds), o).run();
+            }
+        }
+        return o;
+    }
 }

@@ -1,0 +1,26 @@
+package zed.chaos;
+
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import zed.chaos.fault.Outcome;
+import zed.chaos.fault.Scenarios;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Scenario 3 of the chaos suite, once and short (scripts/chaos.sh journal runs 5 outages of 30 s): PostgreSQL goes away
+ * for 10 s mid-deploy and again in steady state; the node answers status from memory, never shows a Converged it did
+ * not journal, converges and persists again once the journal is back, and loses no accepted revision.
+ */
+class JournalOutageTest {
+    @Test
+    void aJournalThatGoesAwayLosesNothingAndTheNodeKeepsAnswering() throws Exception {
+        ChaosNeeds.zfsPool();
+        if (System.getenv("ZED_TEST_POSTGRES_URL") == null) {
+            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set");
+            Assumptions.abort("no PostgreSQL (ZED_TEST_POSTGRES_URL)");
+        }
+        Outcome o = Scenarios.journalOutage(ZedProcess.bin(), 1, 10);
+        assertTrue(o.failures().isEmpty(), o.toString());
+    }
+}
