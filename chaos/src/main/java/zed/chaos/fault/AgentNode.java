@@ -66,6 +66,23 @@ public final class AgentNode implements AutoCloseable {
         return process.pid();
     }
 
+    /**
+     * The node's threads now ({@code jcmd Thread.print}), kept in its home for a failure to point at: what a node that
+     * stopped making progress waits for. Returns the file, or why there is none.
+     */
+    public String threadDump() {
+        try {
+            long javaPid = process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).map(ProcessHandle::pid)
+                    .findFirst().orElse(process.pid());
+            Path out = home.resolve("threads-" + System.currentTimeMillis() + ".txt");
+            Process jcmd = new ProcessBuilder("jcmd", Long.toString(javaPid), "Thread.print").redirectErrorStream(true)
+                    .redirectOutput(out.toFile()).start();
+            return jcmd.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && jcmd.exitValue() == 0 ? "threads in " + out : "jcmd failed, see " + out;
+        } catch (IOException | InterruptedException | RuntimeException e) {
+            return "no thread dump: " + e;
+        }
+    }
+
     /** How many times it was started. */
     public int starts() {
         return starts;

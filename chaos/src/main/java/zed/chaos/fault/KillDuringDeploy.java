@@ -141,7 +141,8 @@ public final class KillDuringDeploy {
     }
 
     private void check(JsonNode s) throws Exception {
-        if (!outcome.check(s != null && s.path("state").asText().equals("Converged"), "not Converged within 3 minutes: " + s)) return;
+        boolean settled = s != null && s.path("state").asText().equals("Converged");
+        if (!outcome.check(settled, "not Converged within 3 minutes (" + (settled ? "" : node.threadDump()) + "): " + s)) return;
         long desired = s.get("desiredRevision").asLong();
         long newest = s.get("revision").asLong();
         outcome.check(desired == newest || s.path("stableRevision").asLong() == desired, "converged on " + desired + ", neither the newest " + newest

@@ -2,7 +2,6 @@ package zed.reconciler.process;
 
 import jnr.constants.platform.OpenFlags;
 import jnr.posix.SpawnAttribute;
-import jnr.posix.SpawnFileAction;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -33,7 +32,6 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
     private static final String SH = "/bin/sh";
     private static final int APPEND = OpenFlags.O_WRONLY.intValue() | OpenFlags.O_CREAT.intValue() | OpenFlags.O_APPEND.intValue();
     private static final int LOG_MODE = 0600;
-    private static final List<SpawnAttribute> OWN_GROUP = List.of(SpawnAttribute.flags((short) SpawnAttribute.SETPGROUP), SpawnAttribute.pgroup(0));
 
     /** A started process: its pid, which is also its process group id, and its exit code once it has exited. */
     public record Spawned(long pid, CompletableFuture<Integer> exit) {
@@ -45,23 +43,27 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
         if (argv.isEmpty() || !Path.of(argv.get(0)).isAbsolute()) throw new IllegalArgumentException("spawn needs an absolute program path: " + argv);
     }
 
-    /** @throws CannotStart when posix_spawn fails (jnr-posix does not pass on why) */
+    /** @throws CannotStart when posix_spawn fails, with the C library's reason */
     public Spawned start() throws CannotStart {
         List<String> command = new ArrayList<>();
         if (directory != null) command.addAll(List.of(SH, "-c", IN_DIRECTORY, "sh", directory.toAbsolutePath().toString()));
         command.addAll(argv);
         List<String> envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        long pid = Libc.posix().posix_spawnp(command.get(0), fileActions(), OWN_GROUP, command, envp);
-        if (pid <= 0) throw new CannotStart(argv.get(0), "posix_spawn failed", null);
+        long pid = SpawnCalls.spawn(command, envp, fileActions(), true, (short) SpawnAttribute.SETPGROUP);
         return new Spawned(pid, Reaper.watch(pid));
     }
 
-    private List<SpawnFileAction> fileActions() {
-        List<SpawnFileAction> actions = new ArrayList<>();
-        for (int fd : OpenDescriptors.aboveStderr()) actions.add(SpawnFileAction.close(fd));
-        actions.add(SpawnFileAction.open("/dev/null", 0, OpenFlags.O_RDONLY.intValue(), 0));
-        actions.add(SpawnFileAction.open(stdout.toString(), 1, APPEND, LOG_MODE));
-        actions.add(stderr.equals(stdout) ? SpawnFileAction.dup(1, 2) : SpawnFileAction.open(stderr.toString(), 2, APPEND, LOG_MODE));
+    /**
+     * stdin, stdout and stderr, then every other descriptor closed in the child: the JVM's own (opened without
+     * close-on-exec) and any another thread opened a moment ago, such as the pipe through which the JDK learns that
+     * a zfs command started. A service holding that keeps the JDK waiting in ProcessBuilder.start for ever.
+     */
+    private List<SpawnCalls.Action> fileActions() {
+        List<SpawnCalls.Action> actions = new ArrayList<>();
+        actions.add(new SpawnCalls.Action.Open(0, "/dev/null", OpenFlags.O_RDONLY.intValue(), 0));
+        actions.add(new SpawnCalls.Action.Open(1, stdout.toString(), APPEND, LOG_MODE));
+        actions.add(stderr.equals(stdout) ? new SpawnCalls.Action.Dup(1, 2) : new SpawnCalls.Action.Open(2, stderr.toString(), APPEND, LOG_MODE));
+        actions.add(new SpawnCalls.Action.CloseFrom(3));
         return actions;
     }
 }

@@ -122,6 +122,40 @@ class SpawnTest {
         }
     }
 
+    /**
+     * A descriptor another thread opens while a service starts (the pipe through which the JDK learns that a zfs
+     * command started, a socket the node accepts) must not reach the service either: one held by a service keeps the
+     * JDK waiting for ever in ProcessBuilder.start, or a client waiting for the end of its answer.
+     */
+    @Test
+    void descriptorsOpenedWhileAServiceStartsAreNotInheritedEither() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean stop = new java.util.concurrent.atomic.AtomicBoolean();
+        Thread opener = new Thread(() -> {
+            while (!stop.get()) {
+                try {
+                    java.nio.channels.Pipe pipe = java.nio.channels.Pipe.open();
+                    pipe.sink().close();
+                    pipe.source().close();
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            }
+        });
+        opener.start();
+        try {
+            for (int i = 0; i < 300; i++) {
+                Path out = tmp.resolve("fds-" + i);
+                Spawn.Spawned s = new Spawn(List.of(SH, "-c", "ls /proc/$$/fd"), ENV, null, out, out).start();
+                started.add(s);
+                assertEquals(0, exitOf(s));
+                assertEquals("0\n1\n2\n", Files.readString(out), "start " + i + " inherited a descriptor opened meanwhile");
+            }
+        } finally {
+            stop.set(true);
+            opener.join();
+        }
+    }
+
     @Test
     void aRelativeProgramIsRefused() {
         assertThrows(IllegalArgumentException.class, () -> new Spawn(List.of("sleep", "1"), ENV, null, tmp.resolve("o"), tmp.resolve("e")));
