@@ -14,6 +14,6 @@ public final class Main {
 
     /** Runs the command line and returns its exit code (0 ok, 1 invalid input or failure, 2 usage). */
     public static int run(String... args) {
-        return ZedCommand.commandLine().execute(args);
+        return ZedCommand.commandLine(args).execute(args);
     }
 }

@@ -1,25 +1,30 @@
 package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import zed.actors.http.ApiToken;
+import zed.actors.http.LevelPath;
 
 import java.io.IOException;
-import java.net.ConnectException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.HttpURLConnection;
+import java.net.Proxy;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line's side of the HTTP API: {@code $ZED_URL} (default http://127.0.0.1:7700), with the bearer token
  * from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started writes it first) and checked:
  * a file others can read, or an empty or short one, is an error that says how to fix it.
+ *
+ * <p>Over {@link HttpURLConnection}, not java.net.http: that client sets up TLS (the default SSLContext, the trust
+ * store) and a selector thread when it is built, even for plain http, which was a third of a {@code zed status}.
  */
 final class NodeClient {
     record Answer(int status, JsonNode body) {
@@ -40,10 +45,11 @@ final class NodeClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final int READ_TIMEOUT_MS = 60_000;
+
     final URI base;
     private final Path tokenFile;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     NodeClient(Path home) {
         this(baseFromEnvironment(), ApiToken.file(home));
@@ -66,50 +72,69 @@ final class NodeClient {
         return ApiToken.read(tokenFile);
     }
 
-    HttpRequest.Builder request(String path) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
-        String token = token();
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        return b;
-    }
-
     /** A level's path on the API: its id in one segment, whatever its last name ({@code x/plan} too). */
     static String level(String id) {
-        return zed.actors.http.LevelPath.of(id);
+        return LevelPath.of(id);
     }
 
-    Answer send(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode n;
-        try {
-            n = r.body().isEmpty() ? null : JSON.readTree(r.body());
-        } catch (IOException e) {
-            n = null;
+    private HttpURLConnection open(String method, String path) throws IOException {
+        // no proxy, as before: the node is asked directly, whatever http.proxyHost says
+        HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
+        c.setRequestMethod(method);
+        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
+        c.setReadTimeout(READ_TIMEOUT_MS);
+        c.setInstanceFollowRedirects(false);
+        String token = token();
+        if (token != null) c.setRequestProperty("Authorization", "Bearer " + token);
+        return c;
+    }
+
+    Answer send(String method, String path, Object body) throws IOException {
+        HttpURLConnection c = open(method, path);
+        if (body != null) {
+            byte[] json = Json.write(body).getBytes(StandardCharsets.UTF_8);
+            c.setRequestProperty("Content-Type", "application/json");
+            c.setDoOutput(true);
+            // a fixed length also means the JDK never resends a PUT or POST on its own (it does for GET)
+            c.setFixedLengthStreamingMode(json.length);
+            try (OutputStream out = c.getOutputStream()) {
+                out.write(json);
+            }
         }
-        return new Answer(r.statusCode(), n);
+        int status = c.getResponseCode();
+        String text;
+        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
+            text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        return new Answer(status, Json.readOrNull(text));
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    Answer get(String path) throws IOException {
         return send("GET", path, null);
+    }
+
+    /**
+     * Opens a stream that stays open ({@code GET /v1/events}): once its head is in, no read timeout; the caller's
+     * deadline ends it.
+     *
+     * @param lastEventId null, or the event to resume after
+     * @throws IOException when the node does not answer 200
+     */
+    HttpStream stream(String path, String lastEventId) throws IOException {
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", "text/event-stream");
+        String token = token();
+        if (token != null) headers.put("Authorization", "Bearer " + token);
+        if (lastEventId != null) headers.put("Last-Event-ID", lastEventId);
+        return HttpStream.get(base.resolve(path), headers, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
     }
 
     /** Whether a node answers its health check. */
     boolean alive() {
         try {
             return get("/v1/health").ok();
-        } catch (ConnectException e) {
-            return false;
         } catch (IOException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
-    }
-
-    HttpClient http() {
-        return http;
     }
 }
