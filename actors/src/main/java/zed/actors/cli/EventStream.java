@@ -26,11 +26,11 @@ final class EventStream implements AutoCloseable {
     /** Put on the queue when the stream ends, so that a waiting reader wakes at once. */
     private static final Message END = new Message(null, "end of stream", "");
 
-    private final HttpStream lines;
+    private final HttpCall lines;
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private volatile boolean ended;
 
-    private EventStream(HttpStream lines) {
+    private EventStream(HttpCall lines) {
         this.lines = lines;
         Thread reader = new Thread(this::read, "zed-events");
         reader.setDaemon(true);

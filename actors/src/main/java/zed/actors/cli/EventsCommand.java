@@ -24,7 +24,7 @@ final class EventsCommand implements Callable<Integer> {
             return 1;
         }
         String q = level == null ? "" : "?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8);
-        try (HttpStream lines = node.stream("/v1/events" + q, after == null ? null : String.valueOf(after))) {
+        try (HttpCall lines = node.stream("/v1/events" + q, after == null ? null : String.valueOf(after))) {
             for (String l; (l = lines.next()) != null; ) {
                 if (!l.startsWith("data:") || l.length() <= 5) continue;
                 System.out.println(l.substring(5).strip());

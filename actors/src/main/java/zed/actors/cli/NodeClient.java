@@ -5,10 +5,6 @@ import zed.actors.http.ApiToken;
 import zed.actors.http.LevelPath;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.HttpURLConnection;
-import java.net.Proxy;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -22,9 +18,7 @@ import java.util.Map;
  * The command line's side of the HTTP API: {@code $ZED_URL} (default http://127.0.0.1:7700), with the bearer token
  * from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started writes it first) and checked:
  * a file others can read, or an empty or short one, is an error that says how to fix it.
- *
- * <p>Over {@link HttpURLConnection}, not java.net.http: that client sets up TLS (the default SSLContext, the trust
- * store) and a selector thread when it is built, even for plain http, which was a third of a {@code zed status}.
+ * Each call is an {@link HttpCall} of its own.
  */
 final class NodeClient {
     record Answer(int status, JsonNode body) {
@@ -77,36 +71,23 @@ final class NodeClient {
         return LevelPath.of(id);
     }
 
-    private HttpURLConnection open(String method, String path) throws IOException {
-        // no proxy, as before: the node is asked directly, whatever http.proxyHost says
-        HttpURLConnection c = (HttpURLConnection) base.resolve(path).toURL().openConnection(Proxy.NO_PROXY);
-        c.setRequestMethod(method);
-        c.setConnectTimeout(CONNECT_TIMEOUT_MS);
-        c.setReadTimeout(READ_TIMEOUT_MS);
-        c.setInstanceFollowRedirects(false);
+    private Map<String, String> headers() throws IOException {
+        Map<String, String> h = new LinkedHashMap<>();
         String token = token();
-        if (token != null) c.setRequestProperty("Authorization", "Bearer " + token);
-        return c;
+        if (token != null) h.put("Authorization", "Bearer " + token);
+        return h;
     }
 
     Answer send(String method, String path, Object body) throws IOException {
-        HttpURLConnection c = open(method, path);
+        Map<String, String> h = headers();
+        byte[] json = null;
         if (body != null) {
-            byte[] json = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            c.setRequestProperty("Content-Type", "application/json");
-            c.setDoOutput(true);
-            // a fixed length also means the JDK never resends a PUT or POST on its own (it does for GET)
-            c.setFixedLengthStreamingMode(json.length);
-            try (OutputStream out = c.getOutputStream()) {
-                out.write(json);
-            }
+            json = Json.write(body).getBytes(StandardCharsets.UTF_8);
+            h.put("Content-Type", "application/json");
         }
-        int status = c.getResponseCode();
-        String text;
-        try (InputStream in = status >= 400 ? c.getErrorStream() : c.getInputStream()) {
-            text = in == null ? "" : new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
+            return new Answer(c.status(), Json.readOrNull(c.text()));
         }
-        return new Answer(status, Json.readOrNull(text));
     }
 
     Answer get(String path) throws IOException {
@@ -120,13 +101,16 @@ final class NodeClient {
      * @param lastEventId null, or the event to resume after
      * @throws IOException when the node does not answer 200
      */
-    HttpStream stream(String path, String lastEventId) throws IOException {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", "text/event-stream");
-        String token = token();
-        if (token != null) headers.put("Authorization", "Bearer " + token);
-        if (lastEventId != null) headers.put("Last-Event-ID", lastEventId);
-        return HttpStream.get(base.resolve(path), headers, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
+    HttpCall stream(String path, String lastEventId) throws IOException {
+        Map<String, String> h = headers();
+        h.put("Accept", "text/event-stream");
+        if (lastEventId != null) h.put("Last-Event-ID", lastEventId);
+        HttpCall c = HttpCall.send(base.resolve(path), "GET", h, null, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
+        if (c.status() != 200) {
+            c.close();
+            throw new IOException("the node's event stream answered HTTP " + c.status());
+        }
+        return c.unbounded();
     }
 
     /** Whether a node answers its health check. */

@@ -19,8 +19,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** The event stream's own HTTP: a chunked answer read as it comes, and a close that does not wait for the next chunk. */
-class HttpStreamTest {
+/** The command line's HTTP: a chunked answer read as it comes, and a close that does not wait for the next chunk. */
+class HttpCallTest {
     final ServerSocket server = server();
     final CompletableFuture<String> request = new CompletableFuture<>();
 
@@ -64,7 +64,7 @@ class HttpStreamTest {
                 throw new AssertionError(e);
             }
         });
-        try (HttpStream s = HttpStream.get(uri(), Map.of("Authorization", "Bearer t0ken"), 2000, 2000)) {
+        try (HttpCall s = HttpCall.send(uri(), "GET", Map.of("Authorization", "Bearer t0ken"), null, 2000, 2000).unbounded()) {
             String head = request.get(10, TimeUnit.SECONDS);
             assertTrue(head.startsWith("GET /v1/events?level=a%2Fb HTTP/1.1\r\nHost: 127.0.0.1:" + server.getLocalPort() + "\r\n"), head);
             assertTrue(head.contains("\r\nAuthorization: Bearer t0ken\r\n"), head);
@@ -90,16 +90,37 @@ class HttpStreamTest {
     }
 
     @Test
-    void anAnswerOtherThan200IsAnErrorThatSaysWhich() {
-        CompletableFuture.runAsync(() -> {
+    void aBodyGoesWithItsLengthAndAnAnswerOfAKnownLengthIsReadWhole() throws Exception {
+        CompletableFuture<Socket> served = CompletableFuture.supplyAsync(() -> {
             try {
-                answer("HTTP/1.1 401 Unauthorized\r\nContent-Length: 0\r\n\r\n").close();
+                return answer("HTTP/1.1 409 Conflict\r\nContent-Type: application/json\r\nContent-Length: 13\r\n\r\n{\"errors\":[]}");
             } catch (Exception e) {
                 throw new AssertionError(e);
             }
         });
-        IOException e = assertThrows(IOException.class, () -> HttpStream.get(uri(), Map.of(), 2000, 2000));
-        assertEquals("the node's event stream answered HTTP 401", e.getMessage());
+        byte[] body = "{\"target\":\"@rev:1\"}".getBytes(StandardCharsets.UTF_8);
+        try (HttpCall c = HttpCall.send(uri(), "POST", Map.of("Content-Type", "application/json"), body, 2000, 2000)) {
+            assertEquals(409, c.status());
+            assertEquals("{\"errors\":[]}", c.text(), "read to its length, though the server keeps the connection open");
+            String head = request.get(10, TimeUnit.SECONDS);
+            assertTrue(head.startsWith("POST /v1/events?level=a%2Fb HTTP/1.1\r\n"), head);
+            assertTrue(head.contains("\r\nContent-Length: " + body.length + "\r\n"), head);
+        } finally {
+            served.get(10, TimeUnit.SECONDS).close();
+        }
+    }
+
+    @Test
+    void somethingThatIsNotHttpIsAnError() {
+        CompletableFuture.runAsync(() -> {
+            try {
+                answer("SSH-2.0-OpenSSH_9.2\r\n").close();
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        IOException e = assertThrows(IOException.class, () -> HttpCall.send(uri(), "GET", Map.of(), null, 2000, 2000));
+        assertTrue(e.getMessage().startsWith("not an HTTP answer from 127.0.0.1:"), e.getMessage());
     }
 
     @Test
@@ -111,7 +132,7 @@ class HttpStreamTest {
                 throw new AssertionError(e);
             }
         });
-        try (HttpStream s = HttpStream.get(uri(), Map.of(), 2000, 2000)) {
+        try (HttpCall s = HttpCall.send(uri(), "GET", Map.of(), null, 2000, 2000)) {
             assertEquals("a", s.next());
             assertEquals("bc", s.next());
             assertEquals(null, s.next());
