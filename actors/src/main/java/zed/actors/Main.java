@@ -9,6 +9,8 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // picocli otherwise looks for groovy.lang.Closure on the class path, which makes zed-cli.jar open zed.jar
+        System.setProperty("picocli.disable.closures", "true");
         System.exit(run(args));
     }
 
