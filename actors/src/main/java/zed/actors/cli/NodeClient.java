@@ -80,11 +80,9 @@ final class NodeClient {
 
     Answer send(String method, String path, Object body) throws IOException {
         Map<String, String> h = headers();
-        byte[] json = null;
-        if (body != null) {
-            json = Json.write(body).getBytes(StandardCharsets.UTF_8);
-            h.put("Content-Type", "application/json");
-        }
+        // on every call, with a body or not: the node refuses a DELETE or POST without it (no web page can send one)
+        h.put("Content-Type", "application/json");
+        byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
         try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
             return new Answer(c.status(), Json.readOrNull(c.text()));
         }

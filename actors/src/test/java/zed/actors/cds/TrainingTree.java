@@ -1,20 +1,29 @@
 package zed.actors.cds;
 
+import zed.config.Chain;
+import zed.config.eval.ChainEvaluator;
+import zed.config.eval.EvalInputs;
+import zed.reconciler.dataset.Convergence;
+import zed.reconciler.dataset.Stamp;
+import zed.reconciler.store.DirStore;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * What the command line is trained on: a chain of two levels that uses most of the language (datasets with
  * properties, a service with vars, a picked port, env, a file template, a health check, a print line, a reference
  * into the parent level), a level with an error, and the commands an operator runs on them.
  *
- * @param home   $ZED_HOME, with the node's token
- * @param app    the leaf level's directory
- * @param broken a level whose Zedfile has an error
+ * @param home       $ZED_HOME, with the node's token, and a dir store where the leaf's datasets are converged
+ * @param app        the leaf level's directory
+ * @param broken     a level whose Zedfile has an error
+ * @param emptyStore a dir store that holds nothing yet
  */
-record TrainingTree(Path home, Path app, Path broken) {
+record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
     /** One command: its arguments, where it runs, whether a node answers, and the exit it must end with. */
     record Run(List<String> args, Path dir, boolean withNode, int exit) {
     }
@@ -81,7 +90,15 @@ record TrainingTree(Path home, Path app, Path broken) {
         Files.writeString(app.resolve("Zedfile"), z);
         Path broken = Files.createDirectories(root.resolve("broken"));
         Files.writeString(broken.resolve("Zedfile"), "service \"exec\" \"x\" {\n  vars = { port = net::pickprot() }\n}\n");
-        return new TrainingTree(home, app, broken);
+        converge(app, home);
+        return new TrainingTree(home, app, broken, Files.createDirectories(work.resolve("empty-store")));
+    }
+
+    /** The leaf's datasets, as a node leaves them: a plan of the level then finds them all unchanged. */
+    private static void converge(Path app, Path home) {
+        ChainEvaluator.Result r = ChainEvaluator.evaluate(Chain.discover(app, home, app), EvalInputs.local(home, Map.of()));
+        if (!r.ok()) throw new IllegalStateException("the training level does not evaluate: " + r.errors());
+        Convergence.converge(r.leaf(), new DirStore(home.resolve("store")), "", Stamp.now(1));
     }
 
     /** The commands, in an operator's order: look, deploy, watch, undo; and the ways they fail. */
@@ -92,6 +109,7 @@ record TrainingTree(Path home, Path app, Path broken) {
                 new Run(List.of("validate", "."), broken, true, 1),
                 new Run(List.of("get", "service.exec.web.env"), app, true, 0),
                 new Run(List.of("plan"), app, true, 0),
+                new Run(List.of("plan", "--dir-store", emptyStore.toString()), app, true, 0),
                 new Run(List.of("up"), app, true, 0),
                 new Run(List.of("status"), app, true, 0),
                 new Run(List.of("status", "--format", "json"), app, true, 0),
