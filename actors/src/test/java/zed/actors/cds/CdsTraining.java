@@ -32,7 +32,7 @@ import java.util.stream.Stream;
  */
 public final class CdsTraining {
     /** bin/zed's options that shape the JVM; the archive is dumped and checked with them. */
-    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-Xss8m");
+    static final List<String> JVM_OPTIONS = List.of("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xss8m");
     private static final long COMMAND_SECONDS = 120;
 
     private CdsTraining() {
@@ -56,7 +56,9 @@ public final class CdsTraining {
                 // nothing more to do
             }
         } finally {
-            if (work != null) delete(work);
+            // ZED_CDS_KEEP=1 keeps the class lists and the logs of the training runs and the dump, to look into
+            if (work != null && System.getenv("ZED_CDS_KEEP") == null) delete(work);
+            else if (work != null) System.out.println("zed: the training's lists and logs are in " + work);
         }
         System.exit(0);
     }
