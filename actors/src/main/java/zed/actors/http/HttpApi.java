@@ -273,7 +273,7 @@ public final class HttpApi extends AllDirectives {
         if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null)) {
             return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
         }
-        if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
+        if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         // the level runs where its pool is (on a cluster of one, here), and evaluates its Zedfile there
         return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelCommand.Pushed>ask(
@@ -317,6 +317,19 @@ public final class HttpApi extends AllDirectives {
         }
     }
 
+    /** An absolute path this host can name: a NUL, which no path may hold, is refused here, not found by the level. */
+    private static boolean absolutePath(String dir) {
+        try {
+            return Path.of(dir).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static boolean plainName(String filename) {
+        return !filename.isEmpty() && !filename.equals(".") && !filename.equals("..") && !filename.contains("/") && filename.indexOf('\0') < 0;
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
@@ -345,9 +358,12 @@ public final class HttpApi extends AllDirectives {
         ArrayNode a = o.putArray("errors");
         for (Diagnostic d : ds) {
             ObjectNode e = a.addObject();
-            e.put("file", d.pos().file());
-            e.put("line", d.pos().line());
-            e.put("col", d.pos().col());
+            // an error that has no place in a file (Pos.NONE: the level could not evaluate at all) is a message only
+            if (d.pos().line() >= 1) {
+                e.put("file", d.pos().file());
+                e.put("line", d.pos().line());
+                e.put("col", d.pos().col());
+            }
             e.put("message", d.message());
         }
         return json(StatusCodes.BAD_REQUEST, o);

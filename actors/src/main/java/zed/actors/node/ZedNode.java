@@ -68,6 +68,8 @@ public final class ZedNode implements AutoCloseable {
                     journal.plugin = "jdbc-journal"
                     snapshot-store.plugin = "jdbc-snapshot-store"
                   }
+                  # a request too malformed to reach the routes is answered in JSON too, and never with a 5xx
+                  http.server.parsing.error-handler = "zed.actors.http.MalformedRequests"
                   coordinated-shutdown.exit-jvm = off
                   coordinated-shutdown.run-by-jvm-shutdown-hook = on
                 }
