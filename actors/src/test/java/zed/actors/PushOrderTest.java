@@ -117,6 +117,30 @@ class PushOrderTest {
         assertEquals(3, rev, "the cascade's revision 2, then the push's revision 3");
     }
 
+    @Test
+    void refusedPushesToALevelThatNeverGotARevisionAreAllAnsweredWhenTheyComeAtOnce() throws Exception {
+        // found by the API fuzzer: the first refusal passivated the entity under the pushes that waited behind it,
+        // and their answers were lost (a 503 after the ask's 15 s)
+        node = TestNode.start(state);
+        Files.createDirectories(state.resolve("other"));
+        String body = node.json.writeValueAsString(java.util.Map.of("source", "level \"other\" {}\n", "dir", state.resolve("other").toString()));
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<CompletableFuture<TestNode.Answer>> pushes = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String id = "new" + i % 3; // resolves to level "other": every push is refused
+                pushes.add(CompletableFuture.supplyAsync(() -> call(() -> node.send("PUT", "/v1/levels/" + id, body)), clients));
+            }
+            for (CompletableFuture<TestNode.Answer> p : pushes) {
+                TestNode.Answer a = p.get(60, TimeUnit.SECONDS);
+                assertEquals(400, a.status(), String.valueOf(a.body()));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertEquals("[]", node.get("/v1/levels").get("levels").toString(), "a refused level does not live on");
+    }
+
     interface Call<T> {
         T run() throws Exception;
     }
