@@ -46,14 +46,14 @@ class ZedfileFuzzTest {
         assertTrue(v.passed(), () -> String.join("\n", v.faults()));
     }
 
-    @Property(tries = 400)
+    @Property(tries = 500)
     void generatedZedfilesGiveSpecsOrPositionedErrors(@ForAll("generated") ZedChain chain) {
         holds(chain, "generated");
         // the generator writes mostly what evaluates, or the round trip through SpecJson would go untested
         Statistics.label("generated").coverage(c -> c.check("valid").percentage(p -> p > 25));
     }
 
-    @Property(tries = 400)
+    @Property(tries = 500)
     void mutatedZedfilesGiveSpecsOrPositionedErrors(@ForAll("mutants") ZedChain chain) {
         holds(chain, "mutated");
     }
