@@ -23,7 +23,7 @@ public final class Mutations {
     private static final String INTERESTING = "{}[]()\"$<>-=#/*\n~%:,.\\!?&|+ \tée0123456789abcxyz_";
     private static final List<String> TOKENS = List.of("${", "}", "$${", "%{", "%%{", "${~", "~}", "<<EOT\n", "<<-EOT\n", "\nEOT\n", "\n  EOT",
             "::", "...", "[*]", ".*", "for", "for x in y :", "\"", "\\", "\\u00e9", "\\uD800", "\\U0010FFFF", "\\U00110000", "\\x41", "\\u12",
-            "/*", "*/", "//", "#", "\r\n", "\r", "\uFEFF", "\u0000", "null", "true", "false", "99999999999999999999999999", "1e1001", "1e-1001",
+            "/*", "*/", "//", "#", "\r\n", "\r", "\uFEFF", "\u0000", "\\u0000", "null", "true", "false", "99999999999999999999999999", "1e1001", "1e-1001",
             "0.1", "-", "!", "?", ":", "==", "!=", "&&", "||", "<=", ">=", "%", "/", "self.", "self", "service.exec.", "service", ".0", "[0]",
             "[\"k\"]", "net::pickport()", "os::env(\"MODE\")", "os::env()", "file(\"missing.txt\")", "file(\"../x\")", "enc::json(", "secret(\"a\")",
             "secret(\"a b\")", "cfg::hash()", "fs::etc()", "fs::var()", "a::b::c()", " = ", "{", "[", "(", ")", "]", ",", "\n", "level \"x\" {}\n",
