@@ -76,10 +76,11 @@ final class ZedfileFuzz {
     private void failed(Shrinkable<Drawn> input, List<String> faults) {
         String kind = faults.get(0).substring(0, Math.min(40, faults.get(0).length()));
         Deadline deadline = deadlines.get();
-        ZedChain small = Shrinking.shrink(input, d -> {
-            ZedfileOracle.Verdict again = ZedfileOracle.check(d.chain(), deadline);
+        java.util.function.Predicate<ZedChain> same = c -> {
+            ZedfileOracle.Verdict again = ZedfileOracle.check(c, deadline);
             return !again.passed() && again.faults().get(0).startsWith(kind);
-        }, Duration.ofMinutes(2)).chain();
+        };
+        ZedChain small = Shrinking.lines(Shrinking.shrink(input, d -> same.test(d.chain()), Duration.ofMinutes(2)).chain(), same, Duration.ofMinutes(1));
         Path p = Regressions.save(kept, small);
         String f = String.join("\n", ZedfileOracle.check(small, deadline).faults());
         failures.add(input.value().origin() + " " + p.getFileName() + ": " + (f.isEmpty() ? String.join("\n", faults) : f));
