@@ -50,6 +50,11 @@ public final class HttpApi extends AllDirectives {
     static final Duration ASK = Duration.ofSeconds(15);
     /** A stop answers once its services have stopped: each has a grace of 10s before SIGKILL. */
     static final Duration STOP = Duration.ofSeconds(90);
+    /**
+     * The longest a request may wait for its answer (sudo hooks). The server's idle timeout must be longer: a
+     * connection that is quiet while its answer is prepared would be reset without one (ZedNode).
+     */
+    public static final Duration LONGEST_ANSWER = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ActorSystem<Void> system;
@@ -98,7 +103,7 @@ public final class HttpApi extends AllDirectives {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
-            default -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(10), () -> withSizeLimit(MAX_BODY,
+            default -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
         };
     }
@@ -232,7 +237,7 @@ public final class HttpApi extends AllDirectives {
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */
     private CompletionStage<HttpResponse> sudo(String id, String body) {
         if (object(body) == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{}")));
-        return entity(id).<LevelCommand.SudoRan>ask(LevelCommand.RunSudo::new, Duration.ofMinutes(10)).thenApply(r -> {
+        return entity(id).<LevelCommand.SudoRan>ask(LevelCommand.RunSudo::new, LONGEST_ANSWER).thenApply(r -> {
             if (r.error() != null && r.hooks().isEmpty()) return error(StatusCodes.CONFLICT, r.error());
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);

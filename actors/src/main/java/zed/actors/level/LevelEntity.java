@@ -482,7 +482,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             federation.stopWaiting();
             String id = "stop-" + java.util.UUID.randomUUID();
             int services = resources.stopAll(ctx.messageAdapter(ServiceActor.Stopped.class, x -> new LevelCommand.ServiceStopped(id, x)));
-            stopping = new Stopping(id, services, new ArrayList<>(List.of(c.replyTo())));
+            // a stop still under way (a push restarted the level meanwhile) is answered by this one: its id is stale now
+            List<ActorRef<LevelCommand.Status>> replies = stopping == null ? new ArrayList<>() : stopping.replies();
+            replies.add(c.replyTo());
+            stopping = new Stopping(id, services, replies);
             if (services == 0) stopped(st);
         }).thenUnstashAll();
     }
