@@ -117,6 +117,60 @@ class PushOrderTest {
         assertEquals(3, rev, "the cascade's revision 2, then the push's revision 3");
     }
 
+    @Test
+    void refusedPushesToALevelThatNeverGotARevisionAreAllAnsweredWhenTheyComeAtOnce() throws Exception {
+        // found by the API fuzzer: the first refusal passivated the entity under the pushes that waited behind it,
+        // and their answers were lost (a 503 after the ask's 15 s)
+        node = TestNode.start(state);
+        Files.createDirectories(state.resolve("other"));
+        String body = node.json.writeValueAsString(java.util.Map.of("source", "level \"other\" {}\n", "dir", state.resolve("other").toString()));
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(8);
+        try {
+            java.util.List<CompletableFuture<TestNode.Answer>> pushes = new java.util.ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                String id = "new" + i % 3; // resolves to level "other": every push is refused
+                pushes.add(CompletableFuture.supplyAsync(() -> call(() -> node.send("PUT", "/v1/levels/" + id, body)), clients));
+            }
+            for (CompletableFuture<TestNode.Answer> p : pushes) {
+                TestNode.Answer a = p.get(60, TimeUnit.SECONDS);
+                assertEquals(400, a.status(), String.valueOf(a.body()));
+            }
+        } finally {
+            clients.shutdownNow();
+        }
+        assertEquals("[]", node.get("/v1/levels").get("levels").toString(), "a refused level does not live on");
+    }
+
+    @Test
+    void aStopThatAPushAndASecondStopOvertookIsAnsweredToo() throws Exception {
+        // found by the API fuzzer: the second stop replaced the first one under way, whose DELETE never got an answer
+        // (pekko closed the connection after its 60 s idle timeout)
+        node = TestNode.start(state);
+        Path dir = state.resolve("slow");
+        Files.createDirectories(dir);
+        Path gate = dir.resolve("gate");
+        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
+        // a service that, told to stop, waits at the gate before it exits
+        String slow = "level \"slow\" {}\nservice \"exec\" \"s\" {\n  runtime { cmd = [\"/bin/sh\", \"-c\", \"trap 'cat " + gate
+                + " >/dev/null; exit 0' TERM; while true; do sleep 1; done\"] }\n}\nupdate {\n  min_healthy_time = \"500ms\"\n}\n";
+        assertEquals(200, node.push("slow", "slow", null, slow).status());
+        node.converged("slow", 1);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            CompletableFuture<OutputStream> stopping = opened(gate);
+            CompletableFuture<TestNode.Answer> first = CompletableFuture.supplyAsync(() -> call(() -> node.send("DELETE", "/v1/levels/slow", null)), clients);
+            OutputStream held = stopping.get(60, TimeUnit.SECONDS); // the service is stopping, held at the gate
+            assertEquals(200, node.push("slow", "slow", null, slow).status(), "a push restarts the stopped level");
+            CompletableFuture<TestNode.Answer> second = CompletableFuture.supplyAsync(() -> call(() -> node.send("DELETE", "/v1/levels/slow", null)), clients);
+            node.await("slow", s -> s.path("revision").asLong() == 2 && s.path("state").asText().equals("Stopped"), "the second stop to be journaled");
+            release(held);
+            assertEquals(200, first.get(60, TimeUnit.SECONDS).status(), "the first DELETE is answered");
+            assertEquals(200, second.get(60, TimeUnit.SECONDS).status(), "the second DELETE is answered");
+        } finally {
+            clients.shutdownNow();
+        }
+    }
+
     interface Call<T> {
         T run() throws Exception;
     }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -33,8 +34,13 @@ public final class ZedProcess {
     }
 
     public static Outcome run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return run(bin(), cwd, env, Duration.ofSeconds(120), args);
+    }
+
+    /** {@code zed} as found at {@code bin} (a copy of the repository's, a symlink), allowed {@code limit} to finish. */
+    public static Outcome run(Path bin, Path cwd, Map<String, String> env, Duration limit, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
-        cmd.add(bin().toString());
+        cmd.add(bin.toString());
         cmd.addAll(List.of(args));
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(cwd.toFile());
         pb.environment().putAll(env);
@@ -43,9 +49,9 @@ public final class ZedProcess {
         try {
             pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
             Process p = pb.start();
-            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+            if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();
-                throw new AssertionError("zed " + String.join(" ", args) + " did not finish within 120 s");
+                throw new AssertionError("zed " + String.join(" ", args) + " did not finish within " + limit.toSeconds() + " s");
             }
             return new Outcome(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8), Files.readString(err, StandardCharsets.UTF_8));
         } finally {

@@ -1,12 +1,12 @@
 package zed.config;
 
+import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonGenerator;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonSerializer;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializerProvider;
 
 import java.io.IOException;
@@ -25,7 +25,8 @@ import java.util.TreeMap;
  */
 public final class ValueJson {
     static final String SECRET_KEY = "$secret";
-    private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** jackson-core alone: an ObjectMapper here made every evaluation (and every command line) build one. */
+    private static final JsonFactory FACTORY = new JsonFactory();
 
     private ValueJson() {
     }
@@ -33,7 +34,7 @@ public final class ValueJson {
     public static String canonical(Value v) {
         try {
             StringWriter w = new StringWriter();
-            try (JsonGenerator g = MAPPER.getFactory().createGenerator(w)) {
+            try (JsonGenerator g = FACTORY.createGenerator(w)) {
                 write(v, g);
             }
             return w.toString();
@@ -43,7 +44,7 @@ public final class ValueJson {
     }
 
     public static Value parse(String json) {
-        try (JsonParser p = MAPPER.getFactory().createParser(json)) {
+        try (JsonParser p = FACTORY.createParser(json)) {
             p.nextToken();
             return read(p);
         } catch (IOException e) {

@@ -2,18 +2,15 @@ package zed.actors.cli;
 
 import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Stream;
 
 /**
  * The node's event stream of one level ({@code GET /v1/events?level=ID}), read as server-sent events over
- * java.net.http. The JDK has no SSE client, and pekko-http's would need an ActorSystem inside the command line (a
+ * {@link NodeClient#stream}. The JDK has no SSE client, and pekko-http's would need an ActorSystem inside the command line (a
  * second of start-up, and the node's cluster settings to keep out), so the little of the format that the node writes
  * is read here: {@code id}, {@code event} and {@code data} fields, comments, and a blank line that ends a message.
  * A thread reads the stream as it comes; {@link #next} waits for the next message with a deadline.
@@ -29,38 +26,30 @@ final class EventStream implements AutoCloseable {
     /** Put on the queue when the stream ends, so that a waiting reader wakes at once. */
     private static final Message END = new Message(null, "end of stream", "");
 
-    private final HttpResponse<Stream<String>> response;
+    private final HttpCall lines;
     private final BlockingQueue<Message> messages = new LinkedBlockingQueue<>();
     private volatile boolean ended;
 
-    private EventStream(HttpResponse<Stream<String>> response) {
-        this.response = response;
+    private EventStream(HttpCall lines) {
+        this.lines = lines;
         Thread reader = new Thread(this::read, "zed-events");
         reader.setDaemon(true);
         reader.start();
     }
 
     /** Opens the level's stream; with {@code lastEventId}, strictly after that event, else from the level's first. */
-    static EventStream open(NodeClient node, String level, String lastEventId) throws IOException, InterruptedException {
-        // no request timeout: the stream is meant to stay open, and the caller's deadline ends it
-        HttpRequest.Builder b = node.request("/v1/events?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8)).timeout(Duration.ofDays(365));
-        if (lastEventId != null) b.header("Last-Event-ID", lastEventId);
-        HttpResponse<Stream<String>> r = node.http().send(b.GET().build(), HttpResponse.BodyHandlers.ofLines());
-        if (r.statusCode() != 200) {
-            r.body().close();
-            throw new IOException("the node's event stream answered HTTP " + r.statusCode());
-        }
-        return new EventStream(r);
+    static EventStream open(NodeClient node, String level, String lastEventId) throws IOException {
+        return new EventStream(node.stream("/v1/events?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8), lastEventId));
     }
 
     private void read() {
         Parser parser = new Parser();
         try {
-            response.body().forEach(line -> {
+            for (String line; (line = lines.next()) != null; ) {
                 Message m = parser.line(line);
                 if (m != null) messages.add(m);
-            });
-        } catch (RuntimeException closed) {
+            }
+        } catch (IOException | RuntimeException closed) {
             // closing the stream, or losing the node, ends the read
         } finally {
             ended = true;
@@ -85,7 +74,7 @@ final class EventStream implements AutoCloseable {
 
     @Override
     public void close() {
-        response.body().close();
+        lines.close();
     }
 
     /** Lines in, messages out, by the rules of the {@code text/event-stream} format that the node uses. */

@@ -3,11 +3,10 @@ package zed.actors.cli;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
+import java.io.IOException;
 import java.net.URLEncoder;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
 @Command(name = "events", description = "Follows the node's event stream, one JSON event per line, until interrupted.")
 final class EventsCommand implements Callable<Integer> {
@@ -25,17 +24,16 @@ final class EventsCommand implements Callable<Integer> {
             return 1;
         }
         String q = level == null ? "" : "?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8);
-        var req = node.request("/v1/events" + q).timeout(java.time.Duration.ofDays(365));
-        if (after != null) req.header("Last-Event-ID", String.valueOf(after));
-        HttpResponse<Stream<String>> r = node.http().send(req.GET().build(), HttpResponse.BodyHandlers.ofLines());
-        if (r.statusCode() != 200) {
-            System.err.println("zed events: HTTP " + r.statusCode());
+        try (HttpCall lines = node.stream("/v1/events" + q, after == null ? null : String.valueOf(after))) {
+            for (String l; (l = lines.next()) != null; ) {
+                if (!l.startsWith("data:") || l.length() <= 5) continue;
+                System.out.println(l.substring(5).strip());
+                System.out.flush();
+            }
+        } catch (IOException e) {
+            System.err.println("zed events: " + e.getMessage());
             return 1;
         }
-        r.body().filter(l -> l.startsWith("data:") && l.length() > 5).forEach(l -> {
-            System.out.println(l.substring(5).strip());
-            System.out.flush();
-        });
         return 0;
     }
 }

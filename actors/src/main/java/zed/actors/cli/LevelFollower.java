@@ -1,7 +1,6 @@
 package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import java.io.IOException;
 import java.time.Duration;
@@ -35,7 +34,6 @@ final class LevelFollower {
 
     /** How long without an event before the status is looked at anyway. */
     static final Duration QUIET = Duration.ofMillis(500);
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final NodeClient node;
     private final Progress progress;
@@ -138,12 +136,8 @@ final class LevelFollower {
 
     /** Whether an event may have moved revision {@code rev}: its own, a newer one's, or one without a revision (RolledBack). */
     static boolean concerns(EventStream.Message m, long rev) {
-        try {
-            JsonNode e = JSON.readTree(m.data());
-            return e == null || !e.has("revision") || e.get("revision").asLong() >= rev;
-        } catch (IOException notJson) {
-            return true;
-        }
+        JsonNode e = Json.readOrNull(m.data()); // null: empty, or not JSON
+        return e == null || !e.has("revision") || e.get("revision").asLong() >= rev;
     }
 
     private static List<JsonNode> list(JsonNode array) {

@@ -1,25 +1,24 @@
 package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import zed.actors.http.ApiToken;
+import zed.actors.http.LevelPath;
 
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The command line's side of the HTTP API: {@code $ZED_URL} (default http://127.0.0.1:7700), with the bearer token
  * from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started writes it first) and checked:
  * a file others can read, or an empty or short one, is an error that says how to fix it.
+ * Each call is an {@link HttpCall} of its own.
  */
 final class NodeClient {
     record Answer(int status, JsonNode body) {
@@ -40,10 +39,11 @@ final class NodeClient {
         }
     }
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final int CONNECT_TIMEOUT_MS = 2_000;
+    private static final int READ_TIMEOUT_MS = 60_000;
+
     final URI base;
     private final Path tokenFile;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     NodeClient(Path home) {
         this(baseFromEnvironment(), ApiToken.file(home));
@@ -66,50 +66,57 @@ final class NodeClient {
         return ApiToken.read(tokenFile);
     }
 
-    HttpRequest.Builder request(String path) throws IOException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(base.resolve(path)).timeout(Duration.ofSeconds(60));
-        String token = token();
-        if (token != null) b.header("Authorization", "Bearer " + token);
-        return b;
-    }
-
     /** A level's path on the API: its id in one segment, whatever its last name ({@code x/plan} too). */
     static String level(String id) {
-        return zed.actors.http.LevelPath.of(id);
+        return LevelPath.of(id);
     }
 
-    Answer send(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = request(path).header("Content-Type", "application/json");
-        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode n;
-        try {
-            n = r.body().isEmpty() ? null : JSON.readTree(r.body());
-        } catch (IOException e) {
-            n = null;
+    private Map<String, String> headers() throws IOException {
+        Map<String, String> h = new LinkedHashMap<>();
+        String token = token();
+        if (token != null) h.put("Authorization", "Bearer " + token);
+        return h;
+    }
+
+    Answer send(String method, String path, Object body) throws IOException {
+        Map<String, String> h = headers();
+        // on every call, with a body or not: the node refuses a DELETE or POST without it (no web page can send one)
+        h.put("Content-Type", "application/json");
+        byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
+        try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
+            return new Answer(c.status(), Json.readOrNull(c.text()));
         }
-        return new Answer(r.statusCode(), n);
     }
 
-    Answer get(String path) throws IOException, InterruptedException {
+    Answer get(String path) throws IOException {
         return send("GET", path, null);
+    }
+
+    /**
+     * Opens a stream that stays open ({@code GET /v1/events}): once its head is in, no read timeout; the caller's
+     * deadline ends it.
+     *
+     * @param lastEventId null, or the event to resume after
+     * @throws IOException when the node does not answer 200
+     */
+    HttpCall stream(String path, String lastEventId) throws IOException {
+        Map<String, String> h = headers();
+        h.put("Accept", "text/event-stream");
+        if (lastEventId != null) h.put("Last-Event-ID", lastEventId);
+        HttpCall c = HttpCall.send(base.resolve(path), "GET", h, null, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
+        if (c.status() != 200) {
+            c.close();
+            throw new IOException("the node's event stream answered HTTP " + c.status());
+        }
+        return c.unbounded();
     }
 
     /** Whether a node answers its health check. */
     boolean alive() {
         try {
             return get("/v1/health").ok();
-        } catch (ConnectException e) {
-            return false;
         } catch (IOException e) {
             return false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return false;
         }
-    }
-
-    HttpClient http() {
-        return http;
     }
 }

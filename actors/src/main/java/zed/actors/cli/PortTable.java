@@ -1,7 +1,6 @@
 package zed.actors.cli;
 
-import com.fasterxml.jackson.core.type.TypeReference;
-import zed.config.SpecJson;
+import zed.config.FlatJson;
 
 import java.io.IOException;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -25,8 +24,7 @@ final class PortTable {
     Map<String, Integer> load() {
         if (!Files.isRegularFile(file)) return Map.of();
         try {
-            return SpecJson.MAPPER.readValue(file.toFile(), new TypeReference<TreeMap<String, Integer>>() {
-            });
+            return FlatJson.readInts(file);
         } catch (IOException e) {
             // a damaged table only costs new ports, never a failed command; it is rewritten below
             System.err.println("zed: ignoring unreadable " + file + ": " + e.getMessage());
@@ -40,7 +38,7 @@ final class PortTable {
         Files.createDirectories(file.getParent());
         Path tmp = Files.createTempFile(file.getParent(), "ports", ".tmp");
         try {
-            SpecJson.MAPPER.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), new TreeMap<>(ports));
+            FlatJson.write(tmp, new TreeMap<>(ports));
             try {
                 Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             } catch (AtomicMoveNotSupportedException e) {

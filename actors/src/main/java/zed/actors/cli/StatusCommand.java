@@ -1,8 +1,8 @@
 package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
@@ -27,7 +27,7 @@ final class StatusCommand implements Callable<Integer> {
         if (local == null) return 1;
         NodeClient node = LocalChain.node(home);
         if (node == null) return 1;
-        ArrayNode all = new ObjectMapper().createArrayNode();
+        ArrayNode all = JsonNodeFactory.instance.arrayNode();
         for (LevelSpec l : local.levels()) {
             NodeClient.Answer a = node.get(NodeClient.level(l.id()));
             if (a.status() == 404) {
@@ -41,7 +41,7 @@ final class StatusCommand implements Callable<Integer> {
             all.add(a.body());
         }
         if (format == PlanCommand.Format.json) {
-            System.out.println(all.toString());
+            System.out.println(Json.write(all));
             return 0;
         }
         for (JsonNode s : all) {

@@ -8,7 +8,6 @@ import zed.config.Chain;
 import zed.config.LevelSpec;
 import zed.config.eval.ChainEvaluator;
 import zed.config.eval.LevelPlaces;
-import zed.reconciler.host.Flock;
 import zed.reconciler.process.Spawn;
 
 import java.io.File;
@@ -44,13 +43,13 @@ final class UpCommand implements Callable<Integer> {
         NodeClient node = new NodeClient(home);
         if (!node.alive() && !startNode(node, home)) return 1;
 
-        List<Flock> locks = new ArrayList<>();
+        List<StartLock> locks = new ArrayList<>();
         try {
             // two zed up never interleave: each level's start.lock, top down, held for the whole bring-up
             for (LevelSpec l : local.levels()) {
                 Path state = LevelPlaces.state(home, l.name(), Path.of(l.dir()));
                 Files.createDirectories(state);
-                locks.add(Flock.exclusive(state.resolve("start.lock")));
+                locks.add(StartLock.take(state.resolve("start.lock")));
             }
             String parent = null;
             for (int i = 0; i < chain.size(); i++) {
@@ -75,7 +74,7 @@ final class UpCommand implements Callable<Integer> {
             }
             return 0;
         } finally {
-            for (Flock f : locks) f.close();
+            for (StartLock l : locks) l.close();
         }
     }
 

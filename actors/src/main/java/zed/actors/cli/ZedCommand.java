@@ -4,11 +4,19 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 import java.nio.file.Path;
+import java.util.List;
 
+/**
+ * The {@code zed} command. Its subcommands are added when the command line is built, not declared in the annotation:
+ * picocli reads every declared subcommand by reflection before it parses anything, and a command that talks to the
+ * node should pay for its own class alone (see {@link #commandLine(String...)}).
+ */
 @Command(name = "zed", mixinStandardHelpOptions = true, versionProvider = ZedCommand.Version.class,
-        description = "Keeps hosts in the state their Zedfiles declare.",
-        subcommands = {AgentCommand.class, UpCommand.class, StatusCommand.class, DownCommand.class, RollbackCommand.class, EventsCommand.class, SudoCommand.class, PlanCommand.class, GetCommand.class, ValidateCommand.class, InventoryCommand.class, CommandLine.HelpCommand.class})
+        description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
+    /** The subcommands, in the order the help lists them. */
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory");
+
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -17,8 +25,26 @@ public final class ZedCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
+    /** The whole command line: every subcommand and {@code help}. */
     public static CommandLine commandLine() {
+        return commandLine(new String[0]);
+    }
+
+    /**
+     * The command line for these arguments: when the first names a subcommand, with that subcommand alone (its usage
+     * and errors read the same); else (no command, an option, a typo, {@code help}) with all of them, for the help and
+     * the suggestions.
+     */
+    public static CommandLine commandLine(String... args) {
         CommandLine cl = new CommandLine(new ZedCommand());
+        Object only = args.length > 0 ? subcommand(args[0]) : null;
+        if (only != null) {
+            cl.addSubcommand(args[0], only);
+        } else {
+            for (String name : COMMANDS) cl.addSubcommand(name, subcommand(name));
+            cl.addSubcommand(new CommandLine.HelpCommand());
+        }
+        // after the subcommands: picocli hands this setting down only to those already added
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // an operator's mistake (an unsafe token file, say) is one line that says how to fix it, not a stack trace
         cl.setExecutionExceptionHandler((e, cmd, parsed) -> {
@@ -27,6 +53,24 @@ public final class ZedCommand implements Runnable {
             return 1;
         });
         return cl;
+    }
+
+    /** A new subcommand by its name, null for none; a switch, so that naming one loads no other's class. */
+    private static Object subcommand(String name) {
+        return switch (name) {
+            case "agent" -> new AgentCommand();
+            case "up" -> new UpCommand();
+            case "status" -> new StatusCommand();
+            case "down" -> new DownCommand();
+            case "rollback" -> new RollbackCommand();
+            case "events" -> new EventsCommand();
+            case "sudo" -> new SudoCommand();
+            case "plan" -> new PlanCommand();
+            case "get" -> new GetCommand();
+            case "validate" -> new ValidateCommand();
+            case "inventory" -> new InventoryCommand();
+            default -> null;
+        };
     }
 
     /** {@code $ZED_HOME}, default {@code ~/.zed}. */

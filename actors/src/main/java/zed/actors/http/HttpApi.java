@@ -52,6 +52,11 @@ public final class HttpApi extends AllDirectives {
     static final Duration READ = Duration.ofSeconds(3);
     /** A stop answers once its services have stopped: each has a grace of 10s before SIGKILL. */
     static final Duration STOP = Duration.ofSeconds(90);
+    /**
+     * The longest a request may wait for its answer (sudo hooks). The server's idle timeout must be longer: a
+     * connection that is quiet while its answer is prepared would be reset without one (ZedNode).
+     */
+    public static final Duration LONGEST_ANSWER = Duration.ofMinutes(10);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ActorSystem<Void> system;
@@ -102,7 +107,7 @@ public final class HttpApi extends AllDirectives {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
-            default -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(10), () -> withSizeLimit(MAX_BODY,
+            default -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
         };
     }
@@ -248,7 +253,7 @@ public final class HttpApi extends AllDirectives {
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */
     private CompletionStage<HttpResponse> sudo(String id, String body) {
         if (object(body) == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{}")));
-        return entity(id).<LevelCommand.SudoRan>ask(LevelCommand.RunSudo::new, Duration.ofMinutes(10)).thenApply(r -> {
+        return entity(id).<LevelCommand.SudoRan>ask(LevelCommand.RunSudo::new, LONGEST_ANSWER).thenApply(r -> {
             if (r.error() != null && r.hooks().isEmpty()) return error(StatusCodes.CONFLICT, r.error());
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);
@@ -289,7 +294,7 @@ public final class HttpApi extends AllDirectives {
         if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null)) {
             return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
         }
-        if (!Path.of(dir).isAbsolute() || filename.contains("/")) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
+        if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         // the level runs where its pool is (on a cluster of one, here), and evaluates its Zedfile there
         return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelCommand.Pushed>ask(
@@ -333,6 +338,19 @@ public final class HttpApi extends AllDirectives {
         }
     }
 
+    /** An absolute path this host can name: a NUL, which no path may hold, is refused here, not found by the level. */
+    private static boolean absolutePath(String dir) {
+        try {
+            return Path.of(dir).isAbsolute();
+        } catch (java.nio.file.InvalidPathException e) {
+            return false;
+        }
+    }
+
+    private static boolean plainName(String filename) {
+        return !filename.isEmpty() && !filename.equals(".") && !filename.equals("..") && !filename.contains("/") && filename.indexOf('\0') < 0;
+    }
+
     private static String text(JsonNode n, String field) {
         JsonNode v = n.get(field);
         return v != null && v.isTextual() ? v.asText() : null;
@@ -361,9 +379,12 @@ public final class HttpApi extends AllDirectives {
         ArrayNode a = o.putArray("errors");
         for (Diagnostic d : ds) {
             ObjectNode e = a.addObject();
-            e.put("file", d.pos().file());
-            e.put("line", d.pos().line());
-            e.put("col", d.pos().col());
+            // an error that has no place in a file (Pos.NONE: the level could not evaluate at all) is a message only
+            if (d.pos().line() >= 1) {
+                e.put("file", d.pos().file());
+                e.put("line", d.pos().line());
+                e.put("col", d.pos().col());
+            }
             e.put("message", d.message());
         }
         return json(StatusCodes.BAD_REQUEST, o);

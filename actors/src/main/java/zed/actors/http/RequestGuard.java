@@ -21,7 +21,7 @@ import java.util.function.Supplier;
  * What every request must show before the API acts on it; the node runs as root, and a web page the operator opens
  * must not be able to drive it:
  * <ul>
- *   <li>{@code Host} names the address the node is bound to, or localhost (421 otherwise): a DNS-rebound name
+ *   <li>One {@code Host} (400 otherwise), which names the address the node is bound to, or localhost (421 otherwise): a DNS-rebound name
  *       ({@code evil.example.com} resolving to 127.0.0.1) gets nothing.</li>
  *   <li>An {@code Origin}, when sent, is the node's own (403 otherwise): no cross-site request is served.</li>
  *   <li>{@code Authorization: Bearer <token>} on every request but {@code GET /v1/health} (401 otherwise).</li>
@@ -94,6 +94,12 @@ final class RequestGuard extends AllDirectives {
     /** Wraps the API; {@code open} names the requests that need no token. */
     Route guard(java.util.function.Predicate<HttpRequest> open, Supplier<Route> inner) {
         return extractRequest(req -> extractHost(host -> optionalHeaderValueByName("Origin", origin -> optionalHeaderValueByName("Authorization", auth -> {
+            long hostLines = java.util.stream.StreamSupport.stream(req.getHeaders().spliterator(), false).filter(h -> h.is("host")).count();
+            if (hostLines > 1) {
+                // pekko refuses two valid Hosts but lets one it cannot parse stand beside a valid one: which is meant is
+                // ambiguous, and the guard is about the Host (RFC 9112: more than one Host line is a 400)
+                return complete(HttpApi.error(StatusCodes.BAD_REQUEST, "send one Host header, not " + hostLines));
+            }
             if (!hostAllowed(host)) {
                 return complete(HttpApi.error(StatusCodes.MISDIRECTED_REQUEST, "this node does not answer to the host \"" + host
                         + "\"; use one of " + String.join(", ", hosts)));

@@ -51,6 +51,13 @@ public sealed interface LevelCommand extends JsonEvent {
     record Wake() implements LevelCommand {
     }
 
+    /**
+     * Sharding's stop message: the entity is passivated (a level that never got a revision) or handed off. It comes
+     * after what was sent to the entity before it, and sharding holds what comes later until the entity stopped.
+     */
+    record Passivate() implements LevelCommand {
+    }
+
     // ---- the answers ---------------------------------------------------------------------------------------------
 
     sealed interface Pushed extends JsonEvent {

@@ -66,6 +66,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private final Rollbacks rollbacks;
     /** A push (or a parent's change) is being evaluated: the next ones wait, stashed, in order. */
     private boolean evaluating;
+    /** This entity asked sharding to passivate it (it had no revision then); not set when it is handed off. */
+    private boolean passivating;
 
     private LevelEntity(ActorContext<LevelCommand> ctx, String level, LevelHost host, Runnable passivate) {
         super(PersistenceId.of("level", level, "|"), SupervisorStrategy.restartWithBackoff(BACKOFF_MIN, BACKOFF_MAX, 0.2));
@@ -113,6 +115,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 })
                 .onCommand(LevelCommand.Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(status(st))))
                 .onCommand(LevelCommand.Wake.class, (s, c) -> Effect().none())
+                .onCommand(LevelCommand.Passivate.class, this::onPassivate)
                 .onCommand(LevelCommand.Stop.class, this::onStop)
                 .onCommand(LevelCommand.Destroy.class, this::onDestroy)
                 .onCommand(LevelCommand.RollbackTo.class, this::onRollbackTo)
@@ -191,6 +194,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         return Effect().none();
     }
 
+    /**
+     * Stops the entity, but never under a push being evaluated: that push is answered first (the stop waits,
+     * stashed, as the next push would). When a push accepted meanwhile made a level of the one that asked to be
+     * passivated, the level is woken through sharding, which starts it again once this incarnation stopped.
+     */
+    private Effect<LevelEvent, RevisionLog> onPassivate(RevisionLog s, LevelCommand.Passivate c) {
+        if (evaluating) return Effect().stash();
+        if (passivating && s.exists()) ClusterSharding.get(ctx.getSystem()).entityRefFor(KEY, level).tell(new LevelCommand.Wake());
+        return Effect().stop();
+    }
+
     /** A parent's context changed: the desired revision's Zedfile is evaluated again, as a push of it. */
     private Effect<LevelEvent, RevisionLog> onParentChanged(RevisionLog s, LevelCommand.ParentChanged c) {
         if (!s.exists() || s.stopped()) return Effect().none();
@@ -228,7 +242,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                         + " does not exist: push it first", List.of());
             return Effect().none().thenRun(st -> {
                 c.replyTo().tell(refused);
-                if (!st.exists()) passivate.run(); // a level that never got a revision does not live on
+                if (!st.exists()) { // a level that never got a revision does not live on
+                    passivating = true;
+                    passivate.run();
+                }
             }).thenUnstashAll();
         }
         String hash = ok.leaf().hash();
@@ -481,7 +498,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             federation.stopWaiting();
             String id = "stop-" + java.util.UUID.randomUUID();
             int services = resources.stopAll(ctx.messageAdapter(ServiceActor.Stopped.class, x -> new LevelCommand.ServiceStopped(id, x)));
-            stopping = new Stopping(id, services, new ArrayList<>(List.of(c.replyTo())));
+            // a stop still under way (a push restarted the level meanwhile) is answered by this one: its id is stale now
+            List<ActorRef<LevelCommand.Status>> replies = stopping == null ? new ArrayList<>() : stopping.replies();
+            replies.add(c.replyTo());
+            stopping = new Stopping(id, services, replies);
             if (services == 0) stopped(st);
         }).thenUnstashAll();
     }

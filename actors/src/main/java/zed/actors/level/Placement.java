@@ -34,6 +34,8 @@ public final class Placement {
                 // a level is always on: its resource actors are its children, and an idle entity passivated after
                 // sharding's default 2 minutes would stop keeping its datasets, jails and services
                 .withSettings(org.apache.pekko.cluster.sharding.typed.ClusterShardingSettings.create(system).withNoPassivationStrategy())
+                // not stopped outright: a push it is evaluating is answered first (LevelEntity.onPassivate)
+                .withStopMessage(new LevelCommand.Passivate())
                 .withMessageExtractor(new PerLevel())
                 .withAllocationStrategy(ExternalShardAllocationStrategy.create(system, LevelEntity.KEY.name(), LOOKUP));
     }

@@ -68,6 +68,11 @@ public final class ZedNode implements AutoCloseable {
                     journal.plugin = "jdbc-journal"
                     snapshot-store.plugin = "jdbc-snapshot-store"
                   }
+                  # a request too malformed to reach the routes is answered in JSON too, and never with a 5xx
+                  http.server.parsing.error-handler = "zed.actors.http.MalformedRequests"
+                  # longer than the longest answer (a DELETE waits for its services, sudo hooks for themselves):
+                  # pekko resets a connection that is quiet for this long, answer or not (60 s by default)
+                  http.server.idle-timeout = %d s
                   coordinated-shutdown.exit-jvm = off
                   coordinated-shutdown.run-by-jvm-shutdown-hook = on
                 }
@@ -98,7 +103,7 @@ public final class ZedNode implements AutoCloseable {
                     connectionTimeout = 5000
                   }
                 }
-                """.formatted(c.clusterPort(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
+                """.formatted(c.clusterPort(), HttpApi.LONGEST_ANSWER.plusMinutes(1).toSeconds(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
                 h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"));
         return ConfigFactory.parseString(conf + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
     }

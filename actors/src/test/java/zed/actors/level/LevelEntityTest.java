@@ -2,6 +2,8 @@ package zed.actors.level;
 
 import com.typesafe.config.ConfigFactory;
 import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.actor.testkit.typed.javadsl.TestProbe;
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
 import org.apache.pekko.serialization.Serialization;
 import org.apache.pekko.serialization.SerializationExtension;
@@ -12,14 +14,18 @@ import org.junit.jupiter.api.io.TempDir;
 import zed.actors.node.NodeConfig;
 import zed.actors.telemetry.ZedMetrics;
 
+import java.io.FileOutputStream;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -36,6 +42,7 @@ class LevelEntityTest {
     ActorTestKit kit;
     ExecutorService blocking;
     EventSourcedBehaviorTestKit<LevelCommand, LevelEvent, RevisionLog> level;
+    LevelHost host;
 
     static final String SHOP = """
             level "shop" {}
@@ -48,7 +55,7 @@ class LevelEntityTest {
                 "pekko.actor.serialization-bindings { \"zed.actors.JsonEvent\" = jackson-json }\nzed.rollback.timeout = 2s\n" + JournalMigration.config()))
                 .withFallback(ConfigFactory.load()));
         blocking = Executors.newFixedThreadPool(2);
-        LevelHost host = new LevelHost(NodeConfig.defaults(state), LevelHost.Work.on(blocking), ZedMetrics.noop());
+        host = new LevelHost(NodeConfig.defaults(state), LevelHost.Work.on(blocking), ZedMetrics.noop());
         level = EventSourcedBehaviorTestKit.create(kit.system(), LevelEntity.create("shop", host, self -> { }),
                 EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
         Files.createDirectories(state.resolve("shop"));
@@ -100,6 +107,34 @@ class LevelEntityTest {
         assertEquals(3, refused.errors().get(0).pos().line(), refused.errors().toString());
         assertTrue(r.events().isEmpty());
         assertFalse(level.getState().exists());
+    }
+
+    @Test
+    void shardingsStopMessageWaitsUntilThePushInFlightIsAnswered() throws Exception {
+        // found by the API fuzzer: stopped under an evaluation, the entity never answered the push (a 503 after 15 s)
+        Path dir = Files.createDirectories(state.resolve("gated"));
+        Path gate = dir.resolve("gate");
+        assertEquals(0, new ProcessBuilder("mkfifo", gate.toString()).start().waitFor());
+        List<ActorRef<LevelCommand>> passivated = new java.util.concurrent.CopyOnWriteArrayList<>();
+        ActorRef<LevelCommand> entity = kit.spawn(LevelEntity.create("gated", host, passivated::add));
+        TestProbe<LevelCommand.Pushed> reply = kit.createTestProbe();
+        // the Zedfile of another level (refused once evaluated), whose evaluation waits at the gate until it opens
+        CompletableFuture<OutputStream> reading = CompletableFuture.supplyAsync(() -> {
+            try {
+                return new FileOutputStream(gate.toFile());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }, CompletableFuture.delayedExecutor(0, TimeUnit.SECONDS)); // its own thread: opening a FIFO waits for the reader
+        entity.tell(new LevelCommand.Push("level \"other\" {}\ndataset \"d\" {\n  properties = { \"com.acme:gate\" = file(\"gate\") }\n}\n", "Zedfile",
+                dir.toString(), null, false, reply.ref()));
+        OutputStream held = reading.get(60, TimeUnit.SECONDS);
+        entity.tell(new LevelCommand.Passivate()); // sharding's stop message, while the push is evaluated
+        held.write('x');
+        held.close();
+        assertInstanceOf(LevelCommand.Refused.class, reply.receiveMessage(Duration.ofSeconds(30)));
+        reply.expectTerminated(entity, Duration.ofSeconds(30));
+        assertEquals(List.of(entity), passivated, "the refusal asked sharding to passivate the level that never got a revision");
     }
 
     @Test

@@ -176,8 +176,10 @@ public final class ChainEvaluator {
         List<Body.Block> lb = body.blocks("level");
         if (!lb.isEmpty() && !lb.get(0).labels().isEmpty()) {
             Body.Label l = lb.get(0).labels().get(0);
-            if (!LEVEL_NAME.matcher(l.value()).matches()) errors.add(new Diagnostic(l.pos(), "level name \"" + l.value() + "\": use letters, digits, _ and -"));
-            return l.value();
+            if (LEVEL_NAME.matcher(l.value()).matches()) return l.value();
+            errors.add(new Diagnostic(l.pos(), "level name \"" + l.value() + "\": use letters, digits, _ and -"));
+            // evaluated on, for its other errors, under a name its paths can hold (fs::state() is <state>/<name>-...)
+            return l.value().replaceAll("[^A-Za-z0-9_-]", "_");
         }
         if (link.home()) return "global";
         Path dir = link.file().toAbsolutePath().getParent();

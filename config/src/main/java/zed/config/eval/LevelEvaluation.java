@@ -330,7 +330,11 @@ public final class LevelEvaluation {
     String pool() {
         if (poolNode != null) {
             Value v = value(poolNode, poolNode.pos);
-            if (v instanceof Value.Str s) return s.value();
+            if (v instanceof Value.Str s) {
+                // the datasets' mountpoints are paths under it, and no path holds a NUL
+                if (s.value().indexOf('\0') >= 0) throw new EvalError(poolNode.pos, "level.pool: a ZFS dataset name cannot hold a NUL character");
+                return s.value();
+            }
             if (!(v instanceof Value.Null)) throw new EvalError(poolNode.pos, "level.pool must be a string, not " + Interpreter.describe(v));
         }
         if (parent != null) {
@@ -366,6 +370,7 @@ public final class LevelEvaluation {
 
     /** Reads a file named relative to this Zedfile; its digest becomes part of what the level read. */
     Value file(Expr.Call call, String rel) {
+        if (rel.indexOf('\0') >= 0) throw new EvalError(call.args().get(0).pos(), "file(): a path cannot hold a NUL character");
         Path p = dir.resolve(rel).normalize();
         try {
             byte[] b = inputs.host().readFile(p);

@@ -281,12 +281,12 @@ final class SpecBuilder {
         List<SudoHook> sudo = new ArrayList<>();
         Node sg = s.child("sudo");
         if (sg != null) sg.children.forEach((k, n) -> sudo.add(new SudoHook(k, str(n, "check"), str(n, "apply"), str(n, "verify"), n.pos)));
-        String release = relativeToLevel(str(s, "release"));
-        String jar = relativeToLevel(str(s, "jar"));
+        String release = get(s, "release", null, this::relativeToLevel);
+        String jar = get(s, "jar", null, this::relativeToLevel);
         Node git = s.child("git");
         LevelSpec.GitSource gitSource = git == null ? null : new LevelSpec.GitSource(str(git, "url"), str(git, "tag"), str(git, "branch"), str(git, "rev"));
         Node src = s.child("src");
-        LevelSpec.SrcSource srcSource = src == null ? null : new LevelSpec.SrcSource(relativeToLevel(str(src, "path")), str(src, "exe"));
+        LevelSpec.SrcSource srcSource = src == null ? null : new LevelSpec.SrcSource(get(src, "path", null, this::relativeToLevel), str(src, "exe"));
         String dir = get(s, "dir", null, Typed::string);
         return new ServiceSpec(kind, name, dataset, jail, str(s, "version"), vars, env, files, runtime, restart, health,
                 str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, s.pos);
@@ -326,8 +326,11 @@ final class SpecBuilder {
         return false;
     }
 
-    private String relativeToLevel(String p) {
-        return p == null ? null : L.dir.resolve(p).normalize().toString();
+    /** A path named relative to the Zedfile, made absolute; a NUL, which no path holds, is an error at its place. */
+    private String relativeToLevel(Value v, Pos pos, String what) {
+        String p = Typed.string(v, pos, what);
+        if (p.indexOf('\0') >= 0) throw new EvalError(pos, what + ": a path cannot hold a NUL character");
+        return L.dir.resolve(p).normalize().toString();
     }
 
     private void noDollarKeys(Value v, Pos pos, String what) {

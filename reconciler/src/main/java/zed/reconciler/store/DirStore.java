@@ -2,6 +2,7 @@ package zed.reconciler.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import zed.config.FlatJson;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -35,7 +36,11 @@ public final class DirStore implements Store {
     static final String PROPS = ".zed-properties.json";
     static final String SNAPSHOTS = ".zed-snapshots";
     private static final String SNAPSHOT_META = "snapshot.json";
-    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** Built on first write: reading properties (all that a plan does) needs no ObjectMapper. */
+    private static final class Mapper {
+        static final ObjectMapper JSON = new ObjectMapper();
+    }
 
     private final Path root;
     private final ReentrantLock lock = new ReentrantLock();
@@ -82,8 +87,7 @@ public final class DirStore implements Store {
 
     private static Map<String, String> readProps(Path file) {
         try {
-            return JSON.readValue(file.toFile(), new TypeReference<TreeMap<String, String>>() {
-            });
+            return FlatJson.readStrings(file);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -94,7 +98,7 @@ public final class DirStore implements Store {
         try {
             Path tmp = Files.createTempFile(file.getParent(), ".zed-", ".tmp");
             try {
-                JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
+                Mapper.JSON.writerWithDefaultPrettyPrinter().writeValue(tmp.toFile(), value);
                 try {
                     Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 } catch (AtomicMoveNotSupportedException e) {
@@ -262,7 +266,7 @@ public final class DirStore implements Store {
             for (Path p : s.toList()) {
                 Path meta = p.resolve(SNAPSHOT_META);
                 if (!Files.isRegularFile(meta)) continue;
-                Map<String, Object> m = JSON.readValue(meta.toFile(), new TypeReference<Map<String, Object>>() {
+                Map<String, Object> m = Mapper.JSON.readValue(meta.toFile(), new TypeReference<Map<String, Object>>() {
                 });
                 @SuppressWarnings("unchecked")
                 Map<String, String> props = (Map<String, String>) m.getOrDefault("properties", Map.of());

@@ -1,0 +1,98 @@
+package zed.actors.cds;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * A stand-in for the node while the command line is trained for its class data sharing archive: it answers each call
+ * that the commands make, in the node's shapes, so that the training walks the paths a real deploy walks (a push, a
+ * level that is still converging, the event that moves it on, the status that ends the follow). Nothing is kept but
+ * which levels have been looked at once: a training run has a node of its own. A real node would take seconds to
+ * start at every build.
+ */
+final class TrainingNode implements AutoCloseable {
+    private final HttpServer server;
+    private final Set<String> seen = ConcurrentHashMap.newKeySet();
+
+    TrainingNode() throws IOException {
+        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/", this::answer);
+        server.start();
+    }
+
+    String url() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    private void answer(HttpExchange x) throws IOException {
+        try (x) {
+            String path = x.getRequestURI().getRawPath();
+            String method = x.getRequestMethod();
+            x.getRequestBody().readAllBytes();
+            if (path.equals("/v1/health")) {
+                send(x, 200, "{\"status\":\"ok\",\"version\":\"training\"}");
+            } else if (path.equals("/v1/events")) {
+                events(x);
+            } else if (path.startsWith("/v1/levels/")) {
+                level(x, method, path.substring("/v1/levels/".length()));
+            } else {
+                send(x, 404, "{\"errors\":[{\"message\":\"no such path\"}]}");
+            }
+        }
+    }
+
+    private void level(HttpExchange x, String method, String rest) throws IOException {
+        int slash = rest.indexOf('/');
+        String id = URLDecoder.decode(slash < 0 ? rest : rest.substring(0, slash), StandardCharsets.UTF_8);
+        String action = slash < 0 ? "" : rest.substring(slash + 1);
+        switch (method + " " + action) {
+            case "PUT " -> send(x, 200, "{\"level\":\"" + id + "\",\"revision\":1,\"changed\":true}");
+            case "DELETE " -> send(x, 200, "{\"level\":\"" + id + "\",\"state\":\"Stopped\"}");
+            case "POST rollback" -> send(x, 200, "{\"rollback\":\"r1\",\"from\":1}");
+            case "POST sudo" -> send(x, 200, "{\"hooks\":[{\"service\":\"service.exec.web\",\"hook\":\"ports\",\"outcome\":\"SKIPPED\",\"detail\":\"check passed\"}]}");
+            // the first look finds the level on its way, so that a follow waits for an event; every later one, there
+            case "GET " -> send(x, 200, status(id, seen.add(id) ? "Converging" : "Converged"));
+            default -> send(x, 405, "{\"errors\":[{\"message\":\"" + method + " " + action + "\"}]}");
+        }
+    }
+
+    private static String status(String id, String state) {
+        return "{\"level\":\"" + id + "\",\"revision\":1,\"desiredRevision\":1,\"stableRevision\":1,\"hash\":\"0123456789abcdef\","
+                + "\"state\":\"" + state + "\",\"resources\":["
+                + "{\"kind\":\"dataset\",\"name\":\"data\",\"revision\":1,\"state\":\"converged\"},"
+                + "{\"kind\":\"service\",\"name\":\"service.exec.web\",\"revision\":1,\"state\":\"RUNNING\",\"gate\":\"passed\","
+                + "\"health\":\"HEALTHY\",\"pid\":4242,\"print\":\"http://127.0.0.1:8080/\"}]}";
+    }
+
+    /** One event of the level, a heartbeat, and the end of the stream. */
+    private static void events(HttpExchange x) throws IOException {
+        x.getResponseHeaders().set("Content-Type", "text/event-stream");
+        x.sendResponseHeaders(200, 0);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(("id: 1\nevent: Converged\ndata: {\"id\":1,\"type\":\"Converged\",\"revision\":1}\n\ndata:\n\n").getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static void send(HttpExchange x, int status, String json) throws IOException {
+        byte[] b = json.getBytes(StandardCharsets.UTF_8);
+        x.getResponseHeaders().set("Content-Type", "application/json");
+        x.sendResponseHeaders(status, b.length);
+        try (OutputStream out = x.getResponseBody()) {
+            out.write(b);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
