@@ -287,7 +287,13 @@ public final class ServiceRun {
                 // up to the pool on ZFS (a pool is never made); every one in the dir store
                 boolean zfs = !ctx.root().isEmpty();
                 for (String p = parentOf(dataset); !p.isEmpty() && (!zfs || p.contains("/")) && !ctx.store().exists(p); p = parentOf(p)) missing.add(0, p);
-                for (String p : missing) ctx.store().create(p, Map.of());
+                for (String p : missing) {
+                    try {
+                        ctx.store().create(p, Map.of());
+                    } catch (zed.reconciler.store.StoreError e) {
+                        if (!ctx.store().exists(p)) throw e; // another service of the level made it a moment ago: fine
+                    }
+                }
             }
             Map<String, String> stamp = new LinkedHashMap<>();
             stamp.put(Planner.MANAGED, "true");

@@ -249,4 +249,22 @@ class ServiceRunTest {
                 new LevelSpec.Runtime(List.of("/bin/sh", "-c", "while true; do sleep 1; done"), List.of()), LevelSpec.RestartPolicy.DEFAULT,
                 List.of(), null, List.of(), null, null, null, null, tmp.resolve("home").toString(), P);
     }
+
+    /** Two services of a level start together and both find the services' container missing: the slower one's create fails. */
+    @Test
+    void aContainerAnotherServiceMadeAMomentAgoIsNoError() throws Exception {
+        zed.reconciler.store.Store racing = (zed.reconciler.store.Store) java.lang.reflect.Proxy.newProxyInstance(getClass().getClassLoader(),
+                new Class<?>[]{zed.reconciler.store.Store.class}, (proxy, m, args) -> {
+                    if (m.getName().equals("create") && args[0].equals(ServiceRun.IMPLICIT)) store.create(ServiceRun.IMPLICIT, Map.of()); // the other one won
+                    try {
+                        return m.invoke(store, args);
+                    } catch (java.lang.reflect.InvocationTargetException e) {
+                        throw e.getCause();
+                    }
+                });
+        var spec = exec(List.of("/bin/sh", "-c", "exec sleep 300"), Map.of(), Map.of(), List.of(), LevelSpec.RestartPolicy.DEFAULT);
+        ServiceRun r = run(level(spec, Duration.ofMillis(100), Duration.ofSeconds(30)), racing);
+        r.prepare();
+        assertTrue(store.exists("zed-services/shop.exec.web"), "its own dataset was made under the container the other one made");
+    }
 }
