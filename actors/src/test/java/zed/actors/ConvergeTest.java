@@ -80,7 +80,7 @@ class ConvergeTest {
                 level "shop" {}
                 update {
                   min_healthy_time = "1s"
-                  healthy_deadline = "6s"
+                  healthy_deadline = "12s"
                 }
                 dataset "apps/web" {%s}
                 service "exec" "web" {
