@@ -46,6 +46,16 @@ public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path st
     }
 
     public String journal() {
-        return journalUrl != null ? journalUrl : "jdbc:h2:file:" + stateDir.resolve("journal").resolve("zed").toAbsolutePath() + ";DB_CLOSE_DELAY=-1";
+        return durable(journalUrl != null ? journalUrl : "jdbc:h2:file:" + stateDir.resolve("journal").resolve("zed").toAbsolutePath() + ";DB_CLOSE_DELAY=-1");
+    }
+
+    /**
+     * An H2 URL that writes each commit to its file before the commit returns. H2 keeps no redo log and by default
+     * writes what was committed only every half second (its {@code WRITE_DELAY}), so a node killed in that time lost a
+     * revision it had already answered. A URL that sets {@code WRITE_DELAY} itself is taken as the operator's choice.
+     */
+    static String durable(String url) {
+        if (!url.startsWith("jdbc:h2:") || url.toUpperCase(java.util.Locale.ROOT).contains(";WRITE_DELAY=")) return url;
+        return url + ";WRITE_DELAY=0";
     }
 }
