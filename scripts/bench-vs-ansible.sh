@@ -64,15 +64,24 @@ zedfile() { # DIR LEVEL POOL COUNT: a level of COUNT datasets with the three pro
   } >"$1/Zedfile"
 }
 
-declare -A times loads
-measure() { # LABEL DIR COMMAND...: wall ms and the 1-minute load average, appended to the label's runs
-  local label=$1 dir=$2 t0 t1
+declare -A times loads cpus
+tick=$(getconf CLK_TCK)
+children_cpu() { # ms of user + system CPU of this shell's waited-for children so far (cutime + cstime of its stat)
+  local f
+  read -ra f </proc/$$/stat
+  echo $(((f[15] + f[16]) * 1000 / tick))
+}
+measure() { # LABEL DIR COMMAND...: wall ms, the CPU of the command's own processes and the 1-minute load average
+  local label=$1 dir=$2 t0 t1 c0 c1
   shift 2
   loads[$label]+="$(cut -d' ' -f1 /proc/loadavg) "
+  c0=$(children_cpu)
   t0=$EPOCHREALTIME
   (cd "$dir" && "$@" >"$work/out" 2>&1) || { echo "bench-vs-ansible: $label failed:" >&2; tail -20 "$work/out" >&2; exit 1; }
   t1=$EPOCHREALTIME
+  c1=$(children_cpu)
   times[$label]+="$(((${t1/./} - ${t0/./}) / 1000)) "
+  cpus[$label]+="$((c1 - c0)) "
 }
 shell_create() { for ((i = 0; i < n; i++)); do zfs create -o com.acme:a=1 -o com.acme:b=2 -o com.acme:c=3 "$1/d$i"; done; }
 ansible_play() { ANSIBLE_NOCOLOR=1 ansible-playbook -i localhost, -c local "$work/play.yml" -e "parent=$1" -e "n=$n"; }
@@ -124,9 +133,11 @@ rows=("create: shell loop" "create: Ansible" "create: zed up" "re-run: shell (on
 echo
 echo "$(date -u '+%F %H:%M UTC'), $(nproc) cores, $(java -version 2>&1 | head -1), $(ansible --version | head -1), zfs-fuse pool $pool, $n datasets × 3 user properties, $rounds rounds, commit $(git -C "$root" log -1 --format=%h)"
 echo
-echo "| work | ms, median (min–max) | load average (1 min) at each run |"
-echo "|---|---|---|"
-for row in "${rows[@]}"; do echo "| $row | $(stat <<<"${times[$row]}") | ${loads[$row]% } |"; done
+echo "| work | ms, median (min–max) | CPU of its own processes, ms (median) | load average (1 min) at each run |"
+echo "|---|---|---|---|"
+for row in "${rows[@]}"; do echo "| $row | $(stat <<<"${times[$row]}") | $(median <<<"${cpus[$row]}") | ${loads[$row]% } |"; done
+echo
+echo "(CPU: user + system of the command and its children, not of the zfs-fuse daemon or the zed node, which serve them)"
 echo
 echo "| ratio, per round | $(for ((r = 1; r <= rounds; r++)); do printf 'round %d | ' "$r"; done)median |"
 echo "|---|$(for ((r = 1; r <= rounds; r++)); do printf -- '---|'; done)---|"
