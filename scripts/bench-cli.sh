@@ -11,9 +11,10 @@ root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 base=${1:-48a8371}
 runs=${2:-15}
 work=$(mktemp -d /tmp/zed-bench-cli.XXXXXX)
-node=
+# shellcheck source=throwaway-node.sh
+source "$root/scripts/throwaway-node.sh"
 cleanup() {
-  if [[ -n $node ]]; then kill "$node" 2>/dev/null || true; wait "$node" 2>/dev/null || true; fi
+  throwaway_node_stop
   git -C "$root" worktree remove --force "$work/base" >/dev/null 2>&1 || true
   rm -rf "$work"
 }
@@ -28,18 +29,8 @@ mvn_package "$root"
 before="$work/base/bin/zed"
 after="$root/bin/zed"
 
-# a throw-away node on a free port, with a home of its own
-export ZED_HOME="$work/home"
-mkdir -p "$ZED_HOME"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-export ZED_URL="http://127.0.0.1:$port"
-"$after" agent --listen "127.0.0.1:$port" --no-metrics >"$work/agent.log" 2>&1 &
-node=$!
-for _ in $(seq 300); do
-  curl -fs "$ZED_URL/v1/health" >/dev/null 2>&1 && break
-  sleep 0.2 # polling interval of a deadline wait
-done
-curl -fs "$ZED_URL/v1/health" >/dev/null || { echo "bench-cli: the node did not start:" >&2; cat "$work/agent.log" >&2; exit 1; }
+# a throw-away node (this tree's) on a free port, with a home of its own
+throwaway_node_start
 
 mkdir -p "$work/shop" "$work/big"
 printf 'level "shop" {}\ndataset "data" {}\n' >"$work/shop/Zedfile"

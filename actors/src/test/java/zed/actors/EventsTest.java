@@ -42,6 +42,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -329,6 +330,23 @@ class EventsTest {
             assertEquals("application/json", r.response.headers().firstValue("content-type").orElse("").split(";")[0]);
             assertTrue(json.readTree(r.body()).get("errors").get(0).get("message").asText().contains("Last-Event-ID"), bad);
         }
+    }
+
+    @Test
+    void aJournaledEventIsAHeartbeatAtOnceToTheStreamsThatWantItsLevel() throws Exception {
+        System.setProperty("zed.events.keep-alive", "10m"); // any heartbeat seen here is a level's journaled event
+        ConfigFactory.invalidateCaches();
+        try {
+            start();
+        } finally {
+            shortHeartbeats();
+        }
+        Sse shop = sse("/v1/events?level=shop");
+        Sse other = sse("/v1/events?level=other");
+        assertEquals(1, push("shop", null, 1));
+        assertTrue(shop.next(AWAIT).heartbeat(), "the push's events are journaled: a heartbeat comes before the journal's next poll");
+        assertEquals("SpecAccepted", shop.event().type(), "then the event itself");
+        assertThrows(AssertionError.class, () -> other.next(Duration.ofSeconds(2)), "nothing for a level that journaled nothing");
     }
 
     @Test

@@ -42,6 +42,9 @@ final class PlanCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json")
     Format format = Format.table;
 
+    /** How zfs is run: a process each (tests record the calls instead). */
+    zed.reconciler.store.Command zfs = new ProcessCommand();
+
     @Override
     public Integer call() {
         if (pool != null && dirStore != null) {
@@ -64,7 +67,8 @@ final class PlanCommand implements Callable<Integer> {
                 root = "";
             } else {
                 root = pool != null ? pool : leaf.pool();
-                store = ZfsStore.probe(new ProcessCommand(), root);
+                // a plan only reads, and the read is the same on every zfs: no probe, one zfs process in all
+                store = ZfsStore.unprobed(zfs);
             }
             Map<String, Observation> seen = Convergence.observe(store, root, leaf);
             long rev = 1;

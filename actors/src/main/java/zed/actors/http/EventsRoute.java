@@ -17,6 +17,7 @@ import org.apache.pekko.persistence.jdbc.query.javadsl.JdbcReadJournal;
 import org.apache.pekko.persistence.query.NoOffset;
 import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
+import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
 import zed.actors.level.LevelEntity;
 
@@ -34,6 +35,9 @@ import java.util.function.Predicate;
  *       {@code data:} one line of JSON as {@link EventJson} writes it.</li>
  *   <li>{@code Last-Event-ID: n} resumes strictly after event n; without it the stream starts at the journal's
  *       first event. Anything but a non-negative integer is a 400.</li>
+ *   <li>A heartbeat also comes as soon as a wanted level journals an event ({@link LevelEntity.Journaled}, on this
+ *       node): the journal query polls every second, and a client that waits for a level's state (zed up) looks at
+ *       the status when a heartbeat comes, not a second later.</li>
  *   <li>{@code ?level=shop} only that level's events (exact id); {@code ?level=shop&children=true} also those of the
  *       levels beneath it ({@code shop/...}).</li>
  *   <li>An idle stream gets a heartbeat every {@code zed.events.keep-alive} (config, default 10s): pekko-http's
@@ -49,6 +53,7 @@ public final class EventsRoute extends AllDirectives {
     public static final Duration DEFAULT_KEEP_ALIVE = Duration.ofSeconds(10);
     private static final String LEVEL_ID = "[A-Za-z0-9_-]+(/[A-Za-z0-9_-]+)*";
 
+    private final ActorSystem<?> system;
     private final JdbcReadJournal journal;
     private final EventJson json;
     private final Duration keepAlive;
@@ -60,6 +65,7 @@ public final class EventsRoute extends AllDirectives {
 
     public EventsRoute(ActorSystem<?> system, Duration keepAlive) {
         if (keepAlive.isNegative() || keepAlive.isZero()) throw new IllegalArgumentException(KEEP_ALIVE + " must be positive: " + keepAlive);
+        this.system = system;
         this.journal = PersistenceQuery.get(system).getReadJournalFor(JdbcReadJournal.class, JdbcReadJournal.Identifier());
         this.json = EventJson.of(system);
         this.keepAlive = keepAlive;
@@ -99,9 +105,23 @@ public final class EventsRoute extends AllDirectives {
                     ObjectNode data = json.toJson(env);
                     return ServerSentEvent.create(data.toString(), data.get("type").asText(), data.get("id").asText());
                 })
+                .merge(journaled(wanted))
                 .keepAlive(keepAlive, ServerSentEvent::heartbeat);
         return respondWithHeader(CacheControl.create(CacheDirectives.NO_CACHE), () ->
                 completeOK(events, EventStreamMarshalling.toEventStream()));
+    }
+
+    /** A heartbeat each time a wanted level of this node journals an event; at most one waits while the client is slow. */
+    private Source<ServerSentEvent, NotUsed> journaled(Predicate<String> wanted) {
+        org.apache.pekko.event.EventStream bus = org.apache.pekko.actor.typed.javadsl.Adapter.toClassic(system).getEventStream();
+        return Source.<Object>actorRef(m -> Optional.empty(), m -> Optional.empty(), 1, OverflowStrategy.dropHead())
+                .watchTermination((ref, done) -> {
+                    bus.subscribe(ref, LevelEntity.Journaled.class);
+                    done.whenComplete((d, failure) -> bus.unsubscribe(ref));
+                    return NotUsed.getInstance();
+                })
+                .filter(m -> m instanceof LevelEntity.Journaled j && wanted.test(j.level()))
+                .map(m -> ServerSentEvent.heartbeat());
     }
 
     private static HttpResponse error(String message) {

@@ -68,6 +68,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private boolean evaluating;
     /** This entity asked sharding to passivate it (it had no revision then); not set when it is handed off. */
     private boolean passivating;
+    /** Recovery is over: an event applied from now on is one being journaled, and is announced ({@link Journaled}). */
+    private boolean recovered;
+
+    /**
+     * Published on the node's Pekko EventStream as each event of {@code level} is being journaled (not during
+     * recovery), so that {@code /v1/events} can tell its followers at once instead of when its journal query next
+     * polls (every second). A status asked for after it is answered after the write: the level stashes commands while
+     * it persists.
+     */
+    public record Journaled(String level) {
+    }
 
     private LevelEntity(ActorContext<LevelCommand> ctx, String level, LevelHost host, Runnable passivate) {
         super(PersistenceId.of("level", level, "|"), SupervisorStrategy.restartWithBackoff(BACKOFF_MIN, BACKOFF_MAX, 0.2));
@@ -145,15 +156,23 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     @Override
     public EventHandler<RevisionLog, LevelEvent> eventHandler() {
-        return newEventHandlerBuilder().forAnyState().onAnyEvent(RevisionLog::apply);
+        return newEventHandlerBuilder().forAnyState().onAnyEvent((s, e) -> {
+            RevisionLog next = s.apply(e);
+            if (recovered) ctx.getSystem().eventStream().tell(new org.apache.pekko.actor.typed.eventstream.EventStream.Publish<>(new Journaled(level)));
+            return next;
+        });
     }
 
     @Override
     public SignalHandler<RevisionLog> signalHandler() {
         return newSignalHandlerBuilder()
-                .onSignal(RecoveryCompleted.instance(), s -> ctx.getSelf().tell(new LevelCommand.Resume()))
+                .onSignal(RecoveryCompleted.instance(), s -> {
+                    recovered = true;
+                    ctx.getSelf().tell(new LevelCommand.Resume());
+                })
                 // a journal failure restarts the behaviour in this very actor: its children are gone, so is what it knew
                 .onSignal(PreRestart.instance(), s -> {
+                    recovered = false; // the restarted behaviour replays the journal first
                     resources.forget();
                     stopping = null;
                     rollbacks.done();

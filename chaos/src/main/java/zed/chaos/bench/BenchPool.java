@@ -147,6 +147,14 @@ final class BenchPool implements AutoCloseable {
             return new Cpu(System.nanoTime(), jvmCpu(), childrenCpu(), daemonCpu());
         }
 
+        static Cpu zero() {
+            return new Cpu(0, 0, 0, 0);
+        }
+
+        Cpu plus(Cpu other) {
+            return new Cpu(wall + other.wall, jvm + other.jvm, children + other.children, daemon + other.daemon);
+        }
+
         Cpu since(Cpu before) {
             return new Cpu(wall - before.wall, jvm - before.jvm, children - before.children, daemon - before.daemon);
         }

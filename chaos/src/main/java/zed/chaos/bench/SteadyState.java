@@ -2,6 +2,8 @@ package zed.chaos.bench;
 
 import zed.reconciler.store.ZfsStore;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -14,6 +16,9 @@ import java.util.TreeSet;
  * node's JVM, of the zfs commands it ran (cutime + cstime of /proc/self/stat) and of the zfs-fuse daemon, per sweep.
  * Floor: one raw recursive {@code zfs get} of the same tree with the same properties, measured the same way (node
  * stopped), back to back and at the node's cadence. Reference: the idle node (no level) over the same time.
+ * Baseline: the same node's sweeps reading the 21 properties a sweep read before issue 10 (through the zfs wrapper
+ * of scripts/bench-node.sh, see {@link #oldSweepFlag()}), in phases that alternate with today's, and the raw reads
+ * of the two property lists taking turns.
  *
  * <p>Drift to correction: {@code zfs set com.acme:tier=silver} on one dataset behind Zed's back, then {@code zfs get}
  * every 20 ms until it reads gold again; a random pause before each trial spreads the drifts over the sweep cycle.
@@ -31,7 +36,7 @@ final class SteadyState {
         String root = pool.fresh("steady-" + datasets);
         String props = properties();
         BenchPool.Cpu idle = null, sweep;
-        BenchNode.Sweeps s0, s1;
+        Phases newSweeps = new Phases(), oldSweeps = new Phases();
         double convergeMs;
         Trials drift = new Trials(), set = new Trials();
         long driftCount;
@@ -54,16 +59,39 @@ final class SteadyState {
             BenchNode.Sweeps w = node.sweeps();
             for (int i = 0; i < 5; i++) w = node.nextSweep(w.count());
 
-            s0 = node.nextSweep(node.sweeps().count());
-            BenchPool.Cpu c0 = BenchPool.Cpu.now();
+            // the sweeps of today and of before issue 10 (all 21 properties), in alternating phases (new old old new ...),
+            // so that what else runs on the machine weighs on both alike
+            Path flag = oldSweepFlag();
+            int pairs = flag == null ? 0 : Math.max(1, cpuSeconds / (2 * PHASE_SECONDS));
+            int phaseSeconds = flag == null ? cpuSeconds : PHASE_SECONDS;
             double drift0 = drifts(node);
-            BenchPool.sleep(cpuSeconds * 1000L);
-            s1 = node.nextSweep(node.sweeps().count());
-            sweep = BenchPool.Cpu.now().since(c0);
+            for (int i = 0; i < Math.max(1, 2 * pairs); i++) {
+                boolean old = flag != null && (i % 4 == 1 || i % 4 == 2);
+                if (old) Files.writeString(flag, props + "\n" + before() + "\n");
+                else if (flag != null) Files.deleteIfExists(flag);
+                node.nextSweep(node.sweeps().count()); // the read in flight when the mode changed
+                BenchNode.Sweeps a = node.nextSweep(node.sweeps().count());
+                BenchPool.Cpu c0 = BenchPool.Cpu.now();
+                BenchPool.sleep(phaseSeconds * 1000L);
+                BenchNode.Sweeps b = node.nextSweep(node.sweeps().count());
+                BenchPool.Cpu c = BenchPool.Cpu.now().since(c0);
+                if (b.failed() != a.failed()) throw new IllegalStateException("failed sweeps while measuring");
+                (old ? oldSweeps : newSweeps).add(a, b, c);
+                System.out.printf("phase %d (%s sweeps): %d sweeps, read %.0f ms each, node %.1f, zfs commands %.1f, zfs-fuse %.1f ms of CPU per sweep (load %s)%n",
+                        i, old ? "old, 21-property" : "today's", b.count() - a.count(), (b.seconds() - a.seconds()) * 1000 / (b.count() - a.count()),
+                        c.jvm() / 1e6 / (b.count() - a.count()), c.children() / 1e6 / (b.count() - a.count()), c.daemon() / 1e6 / (b.count() - a.count()), load());
+            }
+            if (flag != null) {
+                Files.deleteIfExists(flag);
+                Path rewritten = Path.of(flag + ".rewritten");
+                long r = Files.exists(rewritten) ? Files.readAllLines(rewritten).size() : 0;
+                System.out.printf("reads the wrapper turned into the 21-property one: %d (old-phase sweeps measured: %d)%n", r, oldSweeps.count);
+                if (r < oldSweeps.count) throw new IllegalStateException("the zfs wrapper did not see the node's sweeps: the comparison would be with itself");
+            }
+            sweep = newSweeps.cpu;
             driftCount = Math.round(drifts(node) - drift0);
-            if (s1.failed() != s0.failed()) throw new IllegalStateException("failed sweeps while measuring");
-            long n = s1.count() - s0.count();
-            double period = sweep.wall() / 1e6 / n, read = (s1.seconds() - s0.seconds()) * 1000 / n;
+            long n = newSweeps.count;
+            double period = sweep.wall() / 1e6 / n, read = newSweeps.readSeconds * 1000 / n;
             System.out.printf("%d sweeps in %.1f s: a sweep every %.0f ms, Zed's read %.0f ms; drift corrections meanwhile: %d%n",
                     n, sweep.wall() / 1e9, period, read, driftCount);
 
@@ -91,15 +119,20 @@ final class SteadyState {
             BenchNode.quiet();
         }
 
-        // the floor: raw recursive reads of the same tree and properties, nothing else running
-        Trials readMs = new Trials();
-        BenchPool.Cpu c0 = BenchPool.Cpu.now();
-        for (int i = 0; i < reads; i++) {
+        // the floor: raw recursive reads of the same tree, today's properties and the 21 of before issue 10 taking
+        // turns, nothing else running
+        Trials readMs = new Trials(), beforeMs = new Trials();
+        BenchPool.Cpu raw = BenchPool.Cpu.zero(), old = BenchPool.Cpu.zero();
+        for (int i = 0; i < 2 * reads; i++) {
+            boolean before = i % 4 == 1 || i % 4 == 2;
+            BenchPool.Cpu c0 = BenchPool.Cpu.now();
             long a = System.nanoTime();
-            BenchPool.zfs("get", "-H", "-p", "-r", "-o", "name,property,value,source", props, root);
-            readMs.add((System.nanoTime() - a) / 1e6);
+            BenchPool.zfs("get", "-H", "-p", "-r", "-o", "name,property,value,source", before ? before() : props, root);
+            (before ? beforeMs : readMs).add((System.nanoTime() - a) / 1e6);
+            BenchPool.Cpu c = BenchPool.Cpu.now().since(c0);
+            if (before) old = old.plus(c);
+            else raw = raw.plus(c);
         }
-        BenchPool.Cpu raw = BenchPool.Cpu.now().since(c0);
         // the same reads at the node's cadence (one every PoolObserver.INTERVAL): a pause may leave the daemon's caches colder
         Trials spacedMs = new Trials();
         BenchPool.Cpu c1 = BenchPool.Cpu.now();
@@ -110,19 +143,10 @@ final class SteadyState {
             spacedMs.add((System.nanoTime() - a) / 1e6);
         }
         BenchPool.Cpu spaced = BenchPool.Cpu.now().since(c1);
-        // what a sweep read before issue 10: every property of the schema
-        Trials beforeMs = new Trials();
-        BenchPool.Cpu c2 = BenchPool.Cpu.now();
-        for (int i = 0; i < reads; i++) {
-            long a = System.nanoTime();
-            BenchPool.zfs("get", "-H", "-p", "-r", "-o", "name,property,value,source", before(), root);
-            beforeMs.add((System.nanoTime() - a) / 1e6);
-        }
-        BenchPool.Cpu old = BenchPool.Cpu.now().since(c2);
         BenchPool.destroy(root);
 
-        long n = s1.count() - s0.count();
-        double period = sweep.wall() / 1e6 / n, zedRead = (s1.seconds() - s0.seconds()) * 1000 / n;
+        long n = newSweeps.count;
+        double period = sweep.wall() / 1e6 / n, zedRead = newSweeps.readSeconds * 1000 / n;
         if (printCpu) {
             System.out.printf("%n### CPU per steady-state sweep of %,d datasets (%d sweeps over %.0f s; floor: %d reads; ms of CPU)%n%n",
                     datasets, n, sweep.wall() / 1e9, reads);
@@ -141,6 +165,20 @@ final class SteadyState {
             System.out.printf("| Zed: one sweep (read, %,d slices, %,d plans) | %s read, every %s | %s | %s | %s | %s | %.2f× |%n",
                     datasets, datasets, Trials.fmt(zedRead, 0), Trials.fmt(period, 0), ms(sweep.jvm(), n), ms(sweep.children(), n), ms(sweep.daemon(), n),
                     ms(total(sweep), n), total(sweep) / n / floorTotal);
+            if (oldSweeps.count > 0) {
+                long m = oldSweeps.count;
+                BenchPool.Cpu o = oldSweeps.cpu;
+                System.out.printf("| before issue 10: one sweep of the same node reading the %d properties it read then, in alternating phases | %s read, every %s | %s | %s | %s | %s | %.2f× |%n",
+                        before().split(",").length, Trials.fmt(oldSweeps.readSeconds * 1000 / m, 0), Trials.fmt(o.wall() / 1e6 / m, 0), ms(o.jvm(), m),
+                        ms(o.children(), m), ms(o.daemon(), m), ms(total(o), m), total(o) / m / floorTotal);
+                System.out.printf("%n**today's sweep / before issue 10's, CPU per sweep: node JVM %.2f×, zfs commands %.2f×, zfs-fuse %.2f×, total %.2f× (target ≤ 0.5×); "
+                                + "the raw reads alone (floor): %.2f×** (%d and %d sweeps)%n",
+                        sweep.jvm() / (double) n / (o.jvm() / (double) m), sweep.children() / (double) n / (o.children() / (double) m),
+                        sweep.daemon() / (double) n / (o.daemon() / (double) m), total(sweep) / (double) n / (total(o) / (double) m),
+                        total(raw) / (double) total(old), n, m);
+            } else {
+                System.out.printf("%n(no sweeps of before issue 10: run through scripts/bench-node.sh, which puts the zfs wrapper first on the PATH)%n");
+            }
             if (idle != null) {
                 double k = idle.wall() / (period * 1e6); // idle time in sweep periods
                 System.out.printf("| reference: idle node (no level) over one sweep period | %s | %s | %s | %s | %s | %.2f× |%n",
@@ -173,6 +211,40 @@ final class SteadyState {
                     Trials.fmt(drift.max(), 0), Trials.fmt(drift.min(), 0));
             System.out.printf("| p99 in sweep periods (target: at most 2) | %.2f |%n", drift.percentile(99) / period);
             System.out.printf("%nall latencies (ms): %s%n", drift);
+        }
+    }
+
+    /** Seconds of one phase of today's or before issue 10's sweeps. */
+    static final int PHASE_SECONDS = 15;
+
+    /**
+     * The file that makes the node's sweeps read what they read before issue 10: scripts/bench-node.sh puts a zfs
+     * wrapper first on the PATH that, while the file exists, reads the property list of its second line instead of
+     * the one of its first (what a sweep reads today). Null when no wrapper is there (NodeBenchmarks run directly).
+     */
+    static Path oldSweepFlag() {
+        String f = System.getenv("ZED_BENCH_OLD_SWEEP");
+        return f == null || f.isEmpty() ? null : Path.of(f);
+    }
+
+    /** The sweeps, CPU and read time of the phases of one kind. */
+    static final class Phases {
+        long count;
+        double readSeconds;
+        BenchPool.Cpu cpu = BenchPool.Cpu.zero();
+
+        void add(BenchNode.Sweeps a, BenchNode.Sweeps b, BenchPool.Cpu c) {
+            count += b.count() - a.count();
+            readSeconds += b.seconds() - a.seconds();
+            cpu = cpu.plus(c);
+        }
+    }
+
+    static String load() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (java.io.IOException e) {
+            return "?";
         }
     }
 

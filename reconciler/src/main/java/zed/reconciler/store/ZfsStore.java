@@ -53,6 +53,16 @@ public final class ZfsStore implements Store {
         return new ZfsStore(command, capabilities(command, pool), Duration.ofSeconds(60), Duration.ofSeconds(120));
     }
 
+    /**
+     * A store that probes nothing, for reading and planning only ({@code zed plan}): a read is the same {@code zfs get}
+     * whatever zfs is installed, so the probe's two processes ({@code zfs}, {@code zpool get}) would only add to the
+     * command's time. Its writes assume the least zfs ({@link Capabilities#NONE}: one property per {@code zfs set}, one
+     * dataset per {@code zfs snapshot}), which is correct everywhere, only slower than a probed store.
+     */
+    public static ZfsStore unprobed(Command command) {
+        return new ZfsStore(command, Capabilities.NONE, Duration.ofSeconds(60), Duration.ofSeconds(120));
+    }
+
     /** Reads the usage text of {@code zfs} (what each subcommand accepts) and the pool's lz4 feature. */
     public static Capabilities capabilities(Command command, String pool) {
         Command.Result usage = command.run(List.of("zfs"), Duration.ofSeconds(30), "zfs");
