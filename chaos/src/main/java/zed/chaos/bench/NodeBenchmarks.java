@@ -15,7 +15,9 @@ import java.util.Map;
  *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
- * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}.
+ * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}. sweep's seconds
+ * are split into 15 s phases of today's sweeps and of before issue 10's (21 properties), taking turns, when
+ * bench-node.sh's zfs wrapper is there ({@link SteadyState#oldSweepFlag()}).
  */
 public final class NodeBenchmarks {
     private NodeBenchmarks() {
