@@ -50,6 +50,13 @@ class DriftTest {
         node.converged("shop", 1);
     }
 
+    /** {@code zed_drift_corrections_total{kind="service"}} as the node's metrics endpoint shows it now. */
+    double serviceDrift() throws Exception {
+        String page = http.send(HttpRequest.newBuilder(node.node().telemetry().metricsUri()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return page.lines().filter(l -> l.startsWith("zed_drift_corrections_total{") && l.contains("kind=\"service\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
+    }
+
     static <T> T await(Check<T> get, Predicate<T> ok, String what) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         T last = null;
@@ -84,11 +91,14 @@ class DriftTest {
         start();
         JsonNode status = node.get("/v1/levels/shop");
         long pid = status.get("resources").get(1).get("pid").asLong();
+        double drift = serviceDrift();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("service.exec.worker"));
         assertTrue(e.get("what").asText().startsWith("restarted (restart 1) after it killed by signal 9"), e.toString());
         JsonNode again = await(() -> node.get("/v1/levels/shop"), s -> s.get("resources").get(1).get("pid").asLong() != pid
                 && s.get("resources").get(1).get("pid").asLong() != 0, "a new process");
         assertTrue(ProcessHandle.of(again.get("resources").get(1).get("pid").asLong()).map(ProcessHandle::isAlive).orElse(false));
+        // the restart is a drift correction in the metric too, as it is in the events (it was not counted before)
+        await(this::serviceDrift, d -> d >= drift + 1, "zed_drift_corrections_total{kind=service} to count the restart");
     }
 }
