@@ -345,6 +345,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             events.add(new DriftCorrected(r.rev(), r.ref(), "restarted (restart " + r.restarts() + ") after it " + r.lastExit()));
             host.metrics().driftCorrected(ResourceKind.SERVICE);
         }
+        if (before != null && before.rev() == r.rev() && r.remakes() > before.remakes() && r.rev() == s.desired()) {
+            // its dataset was destroyed behind Zed's back, and made again with the service's stamps
+            events.add(new DriftCorrected(r.rev(), r.ref(), "made its dataset " + r.remade() + " again after it was destroyed"));
+            host.metrics().driftCorrected(ResourceKind.SERVICE);
+        }
         if (r.rev() != s.desired() || !converging || s.rollingBack()) return events.isEmpty() ? Effect().none() : Effect().persist(events);
         if (r.gate().equals("failed")) {
             String why = r.why() != null && r.why().startsWith(r.ref()) ? r.why() : r.ref() + ": " + r.why();
