@@ -5,6 +5,7 @@
 #   scripts/chaos.sh full [runs=10]                     # the pool fills during a deploy (scenario 2)
 #   scripts/chaos.sh journal [runs=5] [seconds=30]      # PostgreSQL cut away (scenario 3; needs ZED_TEST_POSTGRES_URL)
 #   scripts/chaos.sh zfs [runs=10]                      # zfs-fuse killed and started again (scenario 4)
+#   scripts/chaos.sh soak [minutes=30] [datasets=200] [services=10] [seed=1] [kept=1000]  # drift every second (scenario 6)
 #   scripts/chaos.sh fuzz                               # 1,000,000 Zedfiles and 100,000 requests (scenario 5)
 #   scripts/chaos.sh fuzz zedfiles=10000 requests=2000  # smaller, e.g. before a commit
 #   scripts/chaos.sh fuzz seed=42 threads=2 clients=4   # the same inputs again, on as many threads and clients
@@ -13,12 +14,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
-usage() { sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
+usage() { sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 2; }
 [ $# -gt 0 ] || usage
 scenario=$1; shift
 case "$scenario" in
   fuzz) main=zed.chaos.fuzz.Fuzz ;;
-  kill|full|journal|zfs) main=zed.chaos.fault.Chaos; set -- "$scenario" "$@" ;;
+  kill|full|journal|zfs|soak) main=zed.chaos.fault.Chaos; set -- "$scenario" "$@" ;;
   *) usage ;;
 esac
 # one reactor run, so that the sibling modules' jars (config's test jar: the Zedfile fuzzer) resolve for the class path

@@ -33,6 +33,11 @@ class DriftTest {
     }
 
     void start() throws Exception {
+        start("  dataset = \"data\"\n");
+    }
+
+    /** The level, its worker service with {@code dataset} (or none: the implicit one). */
+    void start(String dataset) throws Exception {
         node = TestNode.start(state);
         node.push("shop", "project", null, """
                 level "shop" {}
@@ -43,11 +48,17 @@ class DriftTest {
                   properties = { "com.acme:tier" = "gold" }
                 }
                 service "exec" "worker" {
-                  dataset = "data"
-                  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
+                %s  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
                 }
-                """);
+                """.formatted(dataset));
         node.converged("shop", 1);
+    }
+
+    /** {@code zed_drift_corrections_total{kind="service"}} as the node's metrics endpoint shows it now. */
+    double serviceDrift() throws Exception {
+        String page = http.send(HttpRequest.newBuilder(node.node().telemetry().metricsUri()).build(), HttpResponse.BodyHandlers.ofString()).body();
+        return page.lines().filter(l -> l.startsWith("zed_drift_corrections_total{") && l.contains("kind=\"service\""))
+                .mapToDouble(l -> Double.parseDouble(l.substring(l.lastIndexOf(' ') + 1))).sum();
     }
 
     static <T> T await(Check<T> get, Predicate<T> ok, String what) throws Exception {
@@ -84,11 +95,36 @@ class DriftTest {
         start();
         JsonNode status = node.get("/v1/levels/shop");
         long pid = status.get("resources").get(1).get("pid").asLong();
+        double drift = serviceDrift();
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("service.exec.worker"));
         assertTrue(e.get("what").asText().startsWith("restarted (restart 1) after it killed by signal 9"), e.toString());
         JsonNode again = await(() -> node.get("/v1/levels/shop"), s -> s.get("resources").get(1).get("pid").asLong() != pid
                 && s.get("resources").get(1).get("pid").asLong() != 0, "a new process");
         assertTrue(ProcessHandle.of(again.get("resources").get(1).get("pid").asLong()).map(ProcessHandle::isAlive).orElse(false));
+        // the restart is a drift correction in the metric too, as it is in the events (it was not counted before)
+        await(this::serviceDrift, d -> d >= drift + 1, "zed_drift_corrections_total{kind=service} to count the restart");
+    }
+
+    @Test
+    void aDestroyedImplicitServiceDatasetIsMadeAgainWithItsStampsAndReported() throws Exception {
+        start("");
+        long pid = node.get("/v1/levels/shop").get("resources").get(1).get("pid").asLong();
+        Path dataset = state.resolve("store/zed-services/shop.exec.worker");
+        Path props = dataset.resolve(".zed-properties.json");
+        assertTrue(Files.readString(props).contains("\"com.zed:pid\" : \"" + pid + "\""), Files.readString(props));
+        double drift = serviceDrift();
+        try (Stream<Path> all = Files.walk(dataset)) {
+            // what zfs destroy does to it in the dir store; the service runs on
+            for (Iterator<Path> it = all.sorted(java.util.Comparator.reverseOrder()).iterator(); it.hasNext(); ) Files.delete(it.next());
+        }
+        // made again within a couple of sweeps, with the stamps of the process that still runs (no restart)
+        await(() -> Files.exists(props) ? Files.readString(props) : "", p -> p.contains("\"com.zed:pid\" : \"" + pid + "\""),
+                "the service's dataset to be made again with its stamps");
+        JsonNode e = event(x -> x.get("type").asText().equals("DriftCorrected") && x.get("resource").asText().equals("service.exec.worker"));
+        assertTrue(e.get("what").asText().equals("made its dataset zed-services/shop.exec.worker again after it was destroyed"), e.toString());
+        assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service was not restarted");
+        assertTrue(node.get("/v1/levels/shop").get("resources").get(1).get("pid").asLong() == pid);
+        await(this::serviceDrift, d -> d >= drift + 1, "zed_drift_corrections_total{kind=service} to count it");
     }
 }

@@ -360,7 +360,14 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         if (before != null && before.rev() == r.rev() && r.restarts() > before.restarts() && r.rev() == s.desired()
                 && !(converging && r.gate().equals("failed"))) {
             // a killed or crashed service was restarted: that is drift corrected, and the event says why
+            // (the drift metric counts what these events say)
             events.add(new DriftCorrected(r.rev(), r.ref(), "restarted (restart " + r.restarts() + ") after it " + r.lastExit()));
+            host.metrics().driftCorrected(ResourceKind.SERVICE);
+        }
+        if (before != null && before.rev() == r.rev() && r.remakes() > before.remakes() && r.rev() == s.desired()) {
+            // its dataset was destroyed behind Zed's back, and made again with the service's stamps
+            events.add(new DriftCorrected(r.rev(), r.ref(), "made its dataset " + r.remade() + " again after it was destroyed"));
+            host.metrics().driftCorrected(ResourceKind.SERVICE);
         }
         if (r.rev() != s.desired() || !converging || s.rollingBack()) return events.isEmpty() ? Effect().none() : Effect().persist(events);
         if (r.gate().equals("failed")) {

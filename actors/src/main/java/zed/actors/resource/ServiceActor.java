@@ -82,15 +82,25 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private record StopDone(Throwable error) implements Msg {
     }
 
+    /** What the pool's sweep saw of the service's dataset. */
+    private record Observed(PoolObserver.Slice slice) implements Msg {
+    }
+
     /**
      * What the level hears: the gate of a revision, the service's health now, and its process, for status.
      *
      * @param gate     passed, pending or failed: the revision's verdict
      * @param health   Healthy or Unhealthy: what its checks say now, whatever the verdict
      * @param restarts how often the supervisor restarted it at this revision; {@code lastExit} why the last time
+     * @param remakes  how often its dataset was made again at this revision, after a sweep saw it destroyed;
+     *                 {@code remade} the dataset
      */
     public record Report(String ref, long rev, String gate, String why, String state, long pid, String print, String health,
-                         int restarts, String lastExit) {
+                         int restarts, String lastExit, int remakes, String remade) {
+        public Report(String ref, long rev, String gate, String why, String state, long pid, String print, String health, int restarts,
+                      String lastExit) {
+            this(ref, rev, gate, why, state, pid, print, health, restarts, lastExit, 0, null);
+        }
     }
 
     /** How often the process is looked at, jittered; an exit is seen at once. */
@@ -118,6 +128,14 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private ServiceSupervisor.Status process;
     private Report reported;
     private long watchedPid;
+    /** The pool observer that sweeps its dataset, and the dataset it watches there (null: none). */
+    private ActorRef<PoolObserver.Msg> observer;
+    private String watchedDataset;
+    private final ActorRef<PoolObserver.Slice> slices;
+    /** A slice whose sweep began before this ({@link System#nanoTime}) may predate the dataset: it says nothing. */
+    private long datasetSince;
+    private int remakes;
+    private String remade;
 
     private ServiceActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, StashBuffer<Msg> stash, LevelHost host, ActorRef<Report> level) {
         super(ctx);
@@ -125,6 +143,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         this.stash = stash;
         this.host = host;
         this.level = level;
+        this.slices = ctx.messageAdapter(PoolObserver.Slice.class, Observed::new);
     }
 
     public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
@@ -151,6 +170,11 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
                 .onMessage(Supervised.class, this::onSupervised)
                 .onMessage(Probed.class, this::onProbed)
                 .onMessage(StopDone.class, this::onStopDone)
+                .onMessage(Observed.class, o -> onSlice(o.slice()))
+                .onSignal(org.apache.pekko.actor.typed.PostStop.class, s -> {
+                    unwatchDataset();
+                    return this;
+                })
                 .build();
     }
 
@@ -174,6 +198,10 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         process = null;
         reported = null;
         watchedPid = 0;
+        remakes = 0;
+        remade = null;
+        datasetSince = Long.MAX_VALUE; // until it is prepared: its dataset may not be there yet
+        watchDataset(h, r.level(), run.dataset());
         timers.cancelAll();
         for (String check : run.checks().keySet()) timers.startSingleTimer(probeKey(check), new ProbeTick(check), Ticks.jittered(run.checks().get(check)));
         if (run.sourceCanMove()) timers.startTimerWithFixedDelay("source", new SourceTick(), Ticks.jittered(SOURCE_CHECK), SOURCE_CHECK);
@@ -206,7 +234,37 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         preparing = false;
         if (p.run() != run) return prepareAgain || (run != null && !run.prepared()) ? prepare() : this;
         if (p.error() != null) return failed(p.error());
+        if (datasetSince == Long.MAX_VALUE) datasetSince = System.nanoTime(); // prepared: its dataset is there from now on
         if (prepareAgain) prepare();
+        return supervise();
+    }
+
+    // ---- its dataset ---------------------------------------------------------------------------------------------
+
+    /**
+     * Its dataset is watched in the pool's sweeps (the batched read the dataset actors share, no zfs call of its own):
+     * one destroyed behind Zed's back is made again by the next supervise step, with its stamps, and reported.
+     */
+    private void watchDataset(LevelHost h, LevelSpec spec, String dataset) {
+        ActorRef<PoolObserver.Msg> o = h.observer(getContext().getSystem(), spec);
+        if (dataset.equals(watchedDataset) && o.equals(observer)) return;
+        unwatchDataset();
+        observer = o;
+        watchedDataset = dataset;
+        observer.tell(new PoolObserver.Watch(dataset, java.util.Set.of(), slices));
+    }
+
+    private void unwatchDataset() {
+        if (observer != null && watchedDataset != null) observer.tell(new PoolObserver.Unwatch(watchedDataset, slices));
+        observer = null;
+        watchedDataset = null;
+    }
+
+    private Behavior<Msg> onSlice(PoolObserver.Slice s) {
+        // an error says nothing about the dataset (the pool does not answer); a slice older than the dataset neither
+        if (run == null || stopAsked() || !run.prepared() || s.error() != null || !s.dataset().equals(run.dataset())) return this;
+        if (s.started() < datasetSince || s.self() != null) return this;
+        run.datasetGone();
         return supervise();
     }
 
@@ -237,6 +295,11 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         failures = 0;
         lastError = null;
         process = d.status().process();
+        if (d.status().remade() != null) {
+            remakes++;
+            remade = d.status().remade();
+            datasetSince = System.nanoTime();
+        }
         report();
         watchExit(process.pid());
         timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
@@ -312,7 +375,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         String state = lastError != null && (process == null || process.pid() == 0) ? "FAILED" : process == null ? "STARTING" : process.state().name();
         Report r = new Report(current.spec().ref(), current.rev(), gate, why, state, process == null ? 0 : process.pid(), current.spec().print(),
                 health instanceof Health.Healthy ? "Healthy" : "Unhealthy", process == null ? 0 : process.restarts(),
-                process == null ? null : process.lastExit());
+                process == null ? null : process.lastExit(), remakes, remade);
         if (r.equals(reported)) return;
         reported = r;
         level.tell(r);
@@ -347,6 +410,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         current = null;
         process = null;
         reported = null;
+        unwatchDataset();
         for (ActorRef<Stopped> r : stopReplies) r.tell(new Stopped(ref));
         stopReplies.clear();
         return stash.unstashAll(this);

@@ -117,6 +117,14 @@ class ServiceActorTest {
         }
     }
 
+    /**
+     * The service's steps held; the pool's sweeps (which watch its dataset) run apart, on their own executor as on the
+     * node: they are not the service's steps, and a held test runs those one by one.
+     */
+    LevelHost.Work heldSteps(HeldExecutor held) {
+        return new LevelHost.Work(held, blocking, held, held);
+    }
+
     static boolean alive(long pid) {
         return pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
     }
@@ -124,7 +132,7 @@ class ServiceActorTest {
     @Test
     void aStopWaitsForTheStepInFlightAndTheNextRunWaitsForTheStop() throws Exception {
         HeldExecutor held = new HeldExecutor();
-        LevelHost host = new LevelHost(NodeConfig.defaults(tmp), LevelHost.Work.on(held), ZedMetrics.noop());
+        LevelHost host = new LevelHost(NodeConfig.defaults(tmp), heldSteps(held), ZedMetrics.noop());
         TestProbe<ServiceActor.Report> level = kit.createTestProbe();
         ActorRef<ServiceActor.Msg> actor = kit.spawn(ServiceActor.create(host, level.getRef()));
         LevelSpec.ServiceSpec v1 = service("echo $$ >> " + tmp.resolve("pids") + "; while true; do sleep 1; done");
@@ -185,7 +193,7 @@ class ServiceActorTest {
     @Test
     void aStepOfTheReplacedSpecIsNotReportedAsTheNewRevisionsGate() throws Exception {
         HeldExecutor held = new HeldExecutor();
-        LevelHost host = new LevelHost(NodeConfig.defaults(tmp), LevelHost.Work.on(held), ZedMetrics.noop());
+        LevelHost host = new LevelHost(NodeConfig.defaults(tmp), heldSteps(held), ZedMetrics.noop());
         TestProbe<ServiceActor.Report> level = kit.createTestProbe();
         ActorRef<ServiceActor.Msg> actor = kit.spawn(ServiceActor.create(host, level.getRef()));
         LevelSpec.ServiceSpec v1 = service("while true; do sleep 1; done");

@@ -66,14 +66,19 @@ public final class AgentNode implements AutoCloseable {
         return process.pid();
     }
 
+    /** The node's JVM: {@code bin/zed} itself, or the java it started. */
+    public long javaPid() {
+        return process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).map(ProcessHandle::pid)
+                .findFirst().orElse(process.pid());
+    }
+
     /**
      * The node's threads now ({@code jcmd Thread.print}), kept in its home for a failure to point at: what a node that
      * stopped making progress waits for. Returns the file, or why there is none.
      */
     public String threadDump() {
         try {
-            long javaPid = process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).map(ProcessHandle::pid)
-                    .findFirst().orElse(process.pid());
+            long javaPid = javaPid();
             Path out = home.resolve("threads-" + System.currentTimeMillis() + ".txt");
             Process jcmd = new ProcessBuilder("jcmd", Long.toString(javaPid), "Thread.print").redirectErrorStream(true)
                     .redirectOutput(out.toFile()).start();
@@ -88,9 +93,10 @@ public final class AgentNode implements AutoCloseable {
         return starts;
     }
 
-    /** Starts the node and returns once it answers its health check. */
+    /** Starts the node and returns once it answers its health check. Metrics are off unless {@code extra} says {@code --metrics}. */
     public AgentNode start() throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(bin.toString(), "agent", "--listen", "127.0.0.1:" + port, "--no-metrics"));
+        List<String> argv = new ArrayList<>(List.of(bin.toString(), "agent", "--listen", "127.0.0.1:" + port));
+        if (!extra.contains("--metrics")) argv.add("--no-metrics");
         argv.addAll(extra);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("agent.out").toFile()))
@@ -174,6 +180,27 @@ public final class AgentNode implements AutoCloseable {
             Thread.sleep(200); // polling interval of a deadline wait
         }
         return last;
+    }
+
+    /**
+     * Follows a level's events from the journal's start ({@code /v1/events?level=ID}) on a thread of its own, handing
+     * each to {@code each} as it comes, until the returned handle is closed (or the node goes).
+     */
+    public AutoCloseable follow(String id, java.util.function.Consumer<JsonNode> each) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/v1/events?level=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))
+                .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip()).build();
+        HttpResponse<java.io.InputStream> r = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        Thread reader = new Thread(() -> {
+            try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+                String l;
+                while ((l = in.readLine()) != null) if (l.startsWith("data:") && l.length() > 6) each.accept(JSON.readTree(l.substring(5)));
+            } catch (IOException closed) {
+                // closing the stream ends the read
+            }
+        }, "chaos-follow");
+        reader.setDaemon(true);
+        reader.start();
+        return () -> r.body().close();
     }
 
     /**

@@ -13,6 +13,7 @@ import java.util.Map;
  *   Chaos full [runs=10]
  *   Chaos zfs [runs=10]
  *   Chaos journal [runs=5] [seconds=30]
+ *   Chaos soak [minutes=30] [datasets=200] [services=10] [seed=1] [kept=1000]
  * </pre>
  */
 public final class Chaos {
@@ -36,6 +37,8 @@ public final class Chaos {
             case "full" -> Scenarios.poolFull(bin, o.getOrDefault("runs", 10L).intValue());
             case "zfs" -> Scenarios.zfsRestart(bin, o.getOrDefault("runs", 10L).intValue());
             case "journal" -> Scenarios.journalOutage(bin, o.getOrDefault("runs", 5L).intValue(), o.getOrDefault("seconds", 30L).intValue());
+            case "soak" -> Scenarios.soak(bin, o.getOrDefault("minutes", 30L).intValue(), o.getOrDefault("datasets", 200L).intValue(),
+                    o.getOrDefault("services", 10L).intValue(), o.getOrDefault("seed", 1L), o.getOrDefault("kept", 1000L).intValue());
             default -> throw new IllegalArgumentException("no scenario " + args[0]);
         };
         System.out.println(outcome);

@@ -13,6 +13,7 @@ public final class Outcome {
     private int runs;
     private int faults;
     private final List<String> failures = new ArrayList<>();
+    private final List<String> notes = new ArrayList<>();
 
     public Outcome(String scenario, String checked) {
         this.scenario = scenario;
@@ -28,12 +29,21 @@ public final class Outcome {
     }
 
     /** Records a failure when {@code ok} is false. */
-    public boolean check(boolean ok, String failure) {
+    public synchronized boolean check(boolean ok, String failure) {
         if (!ok) failures.add("run " + runs + ": " + failure);
         return ok;
     }
 
-    public List<String> failures() {
+    /** A line of what the run measured, printed after the table (the soak's figures). */
+    public synchronized void note(String line) {
+        notes.add(line);
+    }
+
+    public List<String> notes() {
+        return List.copyOf(notes);
+    }
+
+    public synchronized List<String> failures() {
         return List.copyOf(failures);
     }
 
@@ -56,6 +66,7 @@ public final class Outcome {
 
     @Override
     public String toString() {
-        return header() + "\n" + row() + (failures.isEmpty() ? "" : "\n\nFailures:\n- " + String.join("\n- ", failures));
+        return header() + "\n" + row() + (notes.isEmpty() ? "" : "\n\n" + String.join("\n", notes))
+                + (failures.isEmpty() ? "" : "\n\nFailures:\n- " + String.join("\n- ", failures));
     }
 }

@@ -2,6 +2,7 @@ package zed.chaos.fault;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 
 /** Each chaos scenario set up and torn down: its pool, its node, its level; run by the CI tests at small counts and by {@link Chaos} at full ones. */
@@ -44,6 +45,40 @@ public final class Scenarios {
         for (int i = 0; i < runs; i++) {
             try (ChaosPool pool = ChaosPool.fresh("zfs"); AgentNode node = new AgentNode(bin, home.resolve("home-" + i), List.of("--pool", pool.root())).start()) {
                 new ZfsRestart(node, repo, home.resolve("level-" + i), o).run();
+            }
+        }
+        return o;
+    }
+
+    /**
+     * Scenario 6, the soak: a level of {@code datasets} datasets and {@code services} services, one drift a second for
+     * {@code minutes}; the level keeps the node's default events-kept (1000).
+     */
+    public static Outcome soak(Path bin, int minutes, int datasets, int services, long seed) throws Exception {
+        return soak(bin, minutes, datasets, services, seed, 1000);
+    }
+
+    /** The soak with the node's {@code --events-kept}: small enough, the journal's retention runs within a short soak too. */
+    public static Outcome soak(Path bin, int minutes, int datasets, int services, long seed, int eventsKept) throws Exception {
+        Outcome o = new Outcome("soak: " + datasets + " datasets, " + services + " services, a drift a second for " + minutes + " min",
+                "every drift corrected within " + Soak.DEADLINE.toSeconds() + " s as the host shows it, with a DriftCorrected event; heap after GC "
+                        + "and threads flat; the level's events under the retention bound; the drift metric as the events; one process per service; "
+                        + "none after DELETE");
+        Path home = Files.createTempDirectory("zed-chaos-soak");
+        int metrics;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            metrics = s.getLocalPort();
+        }
+        ChaosPool pool = ChaosPool.fresh("soak");
+        try (AgentNode node = new AgentNode(bin, home.resolve("home"), List.of("--pool", pool.root(), "--metrics", "127.0.0.1:" + metrics,
+                "--events-kept", String.valueOf(eventsKept))).start()) {
+            new Soak(node, pool.root(), home.resolve("level"), datasets, services, seed, eventsKept, metrics, o).run(Duration.ofMinutes(minutes));
+        } finally {
+            try {
+                pool.close();
+            } catch (java.io.IOException e) {
+                // what the soak measured stands; the dataset it leaves is said
+                o.note("the scenario's dataset " + pool.root() + " was left behind: " + e.getMessage());
             }
         }
         return o;

@@ -132,6 +132,15 @@ public final class ServiceSupervisor {
         if (!transition.equals(own().get(HEALTH))) write(Map.of(HEALTH, transition));
     }
 
+    /**
+     * Its dataset was made again (destroyed behind Zed's back): what this supervisor remembers having stamped is gone
+     * with it, so the next {@link #reconcile} reads the dataset again and writes every stamp anew (the running pid
+     * among them: without it the next node could not adopt the process).
+     */
+    public synchronized void forgetStamps() {
+        written = null;
+    }
+
     /** The gate passed: the next crash backs off from the shortest delay again. */
     public synchronized void healthy() {
         if (budget != null) budget.healthy();

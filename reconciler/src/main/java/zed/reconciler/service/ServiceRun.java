@@ -66,8 +66,15 @@ public final class ServiceRun {
         }
     }
 
-    /** What a step says: the process and the gate of this revision. */
-    public record Status(ServiceSupervisor.Status process, Verdict gate, String specHash) {
+    /**
+     * What a step says: the process and the gate of this revision.
+     *
+     * @param remade the dataset this step made again after a sweep saw it destroyed (null: none)
+     */
+    public record Status(ServiceSupervisor.Status process, Verdict gate, String specHash, String remade) {
+        public Status(ServiceSupervisor.Status process, Verdict gate, String specHash) {
+            this(process, gate, specHash, null);
+        }
     }
 
     private final Context ctx;
@@ -82,6 +89,8 @@ public final class ServiceRun {
     /** What {@link #prepare} made; read by {@link #supervise}. */
     private volatile ServiceSupervisor.Desired desired;
     private boolean datasetReady;
+    /** A sweep saw the dataset gone: set from any thread ({@link #datasetGone}), acted on by the next supervise step. */
+    private volatile boolean datasetGone;
     /** The jail configuration this run has ensured (null: none yet). */
     private String ensuredJail;
     /** Guarded by the supervise step. */
@@ -176,10 +185,29 @@ public final class ServiceRun {
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
     }
 
+    /**
+     * The node's pool sweep saw the dataset gone (destroyed behind Zed's back). The next {@link #supervise} makes it
+     * again, writes every stamp anew and says so ({@link Status#remade}). Never waits: a step may be in flight.
+     */
+    public void datasetGone() {
+        datasetGone = true;
+    }
+
     /** Starts (or adopts, or restarts) the process as last prepared, and feeds the gate what happened to it. */
     public synchronized Status supervise() {
         ServiceSupervisor.Desired d = desired;
         if (d == null) throw new IllegalStateException(spec.ref() + ": supervised before it was prepared");
+        String remade = null;
+        if (datasetGone) {
+            // asked once per sweep that saw it gone, never per tick; a failure leaves the flag for the retry
+            datasetReady = false;
+            if (ensureDataset()) {
+                supervisor.forgetStamps();
+                stampedHealth = null;
+                remade = dataset;
+            }
+            datasetGone = false;
+        }
         ServiceSupervisor.Status s = supervisor.reconcile(d);
         rotateLogs(d.launch().logDir());
         Instant now = ctx.clock().instant();
@@ -200,7 +228,7 @@ public final class ServiceRun {
             supervisor.stampHealth(word.length() > 1000 ? word.substring(0, 1000) : word);
             stampedHealth = word;
         }
-        return new Status(s, v, d.specHash());
+        return new Status(s, v, d.specHash(), remade);
     }
 
     /** Runs the named check once (blocking up to its timeout) and feeds the result to the gate. */
@@ -277,10 +305,12 @@ public final class ServiceRun {
 
     /**
      * The dataset its stamps live on: its own, or the implicit one, made (stamped as Zed's) when missing, with the
-     * containers above it. Looked at once per run: a steady tick asks zfs nothing.
+     * containers above it. Looked at once per run, and again when a sweep saw it gone ({@link #datasetGone}): a
+     * steady tick asks zfs nothing. Returns whether it made the dataset.
      */
-    private void ensureDataset() {
-        if (datasetReady) return;
+    private boolean ensureDataset() {
+        if (datasetReady) return false;
+        boolean made = false;
         if (!ctx.store().exists(dataset)) {
             if (spec.dataset() == null) {
                 List<String> missing = new java.util.ArrayList<>();
@@ -298,9 +328,16 @@ public final class ServiceRun {
             Map<String, String> stamp = new LinkedHashMap<>();
             stamp.put(Planner.MANAGED, "true");
             stamp.put(Planner.LEVEL, ctx.level().id());
-            ctx.store().create(dataset, stamp);
+            try {
+                ctx.store().create(dataset, stamp);
+                made = true;
+            } catch (zed.reconciler.store.StoreError e) {
+                // a declared dataset's own actor made it a moment ago (it is the one that recreates those): fine
+                if (spec.dataset() == null || !ctx.store().exists(dataset)) throw e;
+            }
         }
         datasetReady = true;
+        return made;
     }
 
     private static String parentOf(String dataset) {
