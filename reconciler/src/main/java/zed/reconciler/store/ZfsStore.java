@@ -50,7 +50,7 @@ public final class ZfsStore implements Store {
 
     /** Probes the installed zfs (and the pool's features) once and returns a store that uses what is there. */
     public static ZfsStore probe(Command command, String pool) {
-        return new ZfsStore(command, capabilities(command, pool), Duration.ofSeconds(60), Duration.ofSeconds(120));
+        return withDefaultTimeouts(command, capabilities(command, pool));
     }
 
     /**
@@ -60,7 +60,12 @@ public final class ZfsStore implements Store {
      * dataset per {@code zfs snapshot}), which is correct everywhere, only slower than a probed store.
      */
     public static ZfsStore unprobed(Command command) {
-        return new ZfsStore(command, Capabilities.NONE, Duration.ofSeconds(60), Duration.ofSeconds(120));
+        return withDefaultTimeouts(command, Capabilities.NONE);
+    }
+
+    /** A read may take a minute, a write two: what a busy pool needs (probed or not, the same calls). */
+    private static ZfsStore withDefaultTimeouts(Command command, Capabilities caps) {
+        return new ZfsStore(command, caps, Duration.ofSeconds(60), Duration.ofSeconds(120));
     }
 
     /** Reads the usage text of {@code zfs} (what each subcommand accepts) and the pool's lz4 feature. */
