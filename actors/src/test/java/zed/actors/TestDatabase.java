@@ -13,12 +13,13 @@ import java.util.UUID;
 /**
  * A PostgreSQL database of a test's own, beside the one {@code ZED_TEST_POSTGRES_URL} names (a JDBC URL with user and
  * password of a role that may create databases): reruns start clean, and nothing else's journal is touched. Unset,
- * the test skips; with {@code ZED_REQUIRE_POSTGRES=1} (CI sets it) it fails instead.
+ * the test skips; with {@code ZED_REQUIRE_POSTGRES=1} (CI sets it) it fails instead. Public for the tests of other
+ * packages (zed.actors.cluster's lease).
  */
-final class TestDatabase implements AutoCloseable {
+public final class TestDatabase implements AutoCloseable {
     private final String adminUrl;
     private final String name;
-    final String url;
+    public final String url;
 
     private TestDatabase(String adminUrl, String name) {
         this.adminUrl = adminUrl;
@@ -26,7 +27,7 @@ final class TestDatabase implements AutoCloseable {
         this.url = withDatabase(adminUrl, name);
     }
 
-    static TestDatabase fresh() throws Exception {
+    public static TestDatabase fresh() throws Exception {
         String adminUrl = System.getenv("ZED_TEST_POSTGRES_URL");
         if (adminUrl == null || adminUrl.isBlank()) {
             if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) {
@@ -52,7 +53,7 @@ final class TestDatabase implements AutoCloseable {
     }
 
     /** The first column of every row. */
-    List<String> query(String sql) throws Exception {
+    public List<String> query(String sql) throws Exception {
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement(); ResultSet r = s.executeQuery(sql)) {
             while (r.next()) rows.add(r.getString(1));
@@ -60,7 +61,7 @@ final class TestDatabase implements AutoCloseable {
         return rows;
     }
 
-    void execute(String sql) throws Exception {
+    public void execute(String sql) throws Exception {
         try (Connection c = DriverManager.getConnection(url); Statement s = c.createStatement()) {
             s.execute(sql);
         }

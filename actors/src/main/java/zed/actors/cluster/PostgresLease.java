@@ -1,0 +1,299 @@
+package zed.actors.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigUtil;
+import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.coordination.lease.LeaseException;
+import org.apache.pekko.coordination.lease.LeaseSettings;
+import org.apache.pekko.coordination.lease.LeaseTimeoutException;
+import org.apache.pekko.coordination.lease.javadsl.Lease;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.sql.SQLException;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * Pekko's Lease on the PostgreSQL every node already journals to, for the split brain resolver's
+ * {@code lease-majority}: with it two hosts are a safe cluster, the database being the referee (docs: CLUSTER.md,
+ * "Split brain"). One row per lease in {@code zed_lease}; whether it is free is decided on the database's clock alone
+ * ({@link LeaseRow}).
+ *
+ * <p>Pekko's {@code LeaseProvider} builds it by reflection from the block {@link #config} writes
+ * ({@code lease-class}, the timeouts, {@code url}); the split brain resolver names the owner (the node's
+ * {@code host:port}). While held, the row is renewed every {@code heartbeat-interval}; a renewal that finds the row
+ * taken over, or that cannot reach the database for {@code heartbeat-timeout}, loses the lease: the lost callback runs
+ * and {@link #checkLease()} turns false. Every call answers within {@code lease-operation-timeout}, with a
+ * {@link LeaseException} when the database did not say yes or no.
+ *
+ * <p>Implements the Java Lease, which {@code LeaseProvider} wraps for the split brain resolver itself.
+ */
+public final class PostgresLease extends Lease implements AutoCloseable {
+    /** Where {@link #config} puts the block: the value of {@code lease-majority.lease-implementation}. */
+    public static final String CONFIG_PATH = "zed.lease";
+
+    private static final Logger log = LoggerFactory.getLogger(PostgresLease.class);
+    private static final Consumer<Optional<Throwable>> NOBODY = lost -> {
+    };
+
+    /** The lease as this node holds it: renewed at that instant of this JVM's monotonic clock, told through onLost. */
+    private record Held(long renewedAtNanos, Consumer<Optional<Throwable>> onLost) {
+    }
+
+    /** A step on the lease's thread that completes the caller's answer itself. */
+    private interface Step {
+        void run(CompletableFuture<Boolean> answer) throws SQLException;
+    }
+
+    private final LeaseSettings settings;
+    private final LeaseRow row;
+    /** "lease [name] at jdbc:postgresql://host/db": what every message names, never the URL's query string. */
+    private final String where;
+    private final long ttlNanos;
+    private final long intervalNanos;
+    private final Duration operationTimeout;
+    /**
+     * One thread for all of this lease's database work, heartbeats included: steps never overlap, so at most one
+     * connection is open, and an acquire, a renewal and a release see each other's outcome in order.
+     */
+    private final ScheduledThreadPoolExecutor thread;
+    private volatile Held held;
+    private volatile boolean closed;
+    /** The lease's thread only. */
+    private ScheduledFuture<?> nextBeat;
+    private String lastFailure = "";
+
+    /** The constructor LeaseProvider tries first: the lease stops heartbeating when the actor system terminates. */
+    public PostgresLease(LeaseSettings settings, ExtendedActorSystem system) {
+        this(settings);
+        system.registerOnTermination(this::close);
+    }
+
+    public PostgresLease(LeaseSettings settings) {
+        this.settings = settings;
+        Config c = settings.leaseConfig();
+        String url = c.hasPath("url") ? c.getString("url").strip() : "";
+        if (url.isEmpty()) {
+            throw new IllegalArgumentException("lease [" + settings.leaseName() + "]: its config block has no url (the node's journal URL)");
+        }
+        this.where = "lease [" + settings.leaseName() + "] at " + LeaseRow.redacted(url);
+        if (!url.startsWith("jdbc:postgresql:")) throw new IllegalArgumentException(where + ": not a jdbc:postgresql: URL");
+        Duration ttl = settings.timeoutSettings().getHeartbeatTimeout();
+        this.ttlNanos = ttl.toNanos();
+        this.intervalNanos = settings.timeoutSettings().getHeartbeatInterval().toNanos();
+        this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
+        this.row = new LeaseRow(url, optional(c, "user"), optional(c, "password"), operationTimeout, settings.leaseName(), settings.ownerName(), ttl);
+        this.thread = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "zed-lease-" + settings.leaseName());
+            t.setDaemon(true);
+            return t;
+        });
+        thread.setRemoveOnCancelPolicy(true);
+    }
+
+    /**
+     * The lease's config block at {@link #CONFIG_PATH}, for the node to parse into its own config. The timings fit a
+     * split brain decision: the resolver holds the lease only while it downs the other side (then releases it), so
+     * {@code heartbeat-timeout} matters only when the holder dies holding it: the others wait that long at most.
+     */
+    public static String config(String jdbcUrl) {
+        return """
+                %s {
+                  lease-class = "%s"
+                  # a holder that stops renewing (dead, or cut from the database) keeps the lease this long, on the database's clock
+                  heartbeat-timeout = 30s
+                  # less than half of heartbeat-timeout (Pekko requires it): renewals may fail for 27 s before the lease is lost
+                  heartbeat-interval = 3s
+                  # acquire and release answer within this, yes, no or a LeaseException; as the journal's 5 s connection timeout
+                  lease-operation-timeout = 5s
+                  # the node's journal URL; user and password, empty, leave the URL's own (or the driver's default, the OS user)
+                  url = %s
+                  user = ""
+                  password = ""
+                }
+                """.formatted(CONFIG_PATH, PostgresLease.class.getName(), ConfigUtil.quoteString(jdbcUrl));
+    }
+
+    @Override
+    public LeaseSettings getSettings() {
+        return settings;
+    }
+
+    @Override
+    public CompletionStage<Boolean> acquire() {
+        return claim(null);
+    }
+
+    @Override
+    public CompletionStage<Boolean> acquire(Consumer<Optional<Throwable>> leaseLostCallback) {
+        return claim(leaseLostCallback);
+    }
+
+    private CompletionStage<Boolean> claim(Consumer<Optional<Throwable>> onLost) {
+        return call("acquire", answer -> {
+            Held before = held;
+            long sent = System.nanoTime();
+            boolean ours = row.claim();
+            // held before the caller hears yes, so that its checkLease() right after says true; the first renewal
+            // cannot run before this step ends, so the lost callback never runs before the answer is out
+            if (ours) hold(new Held(sent, onLost != null ? onLost : before != null ? before.onLost() : NOBODY));
+            boolean told = answer.complete(ours);
+            if (ours && !told && before == null) {
+                // the caller heard a timeout: it must not be left holding a lease it does not know it has
+                held = null;
+                stopBeating();
+                row.giveBack();
+            } else if (!ours && before != null) {
+                lose(before, "taken over by another owner");
+            }
+        });
+    }
+
+    /**
+     * True: the row is ours and the database cannot have let anyone else have it yet. Measured from the instant the
+     * last renewal was sent, before the database read its clock, so the lease ends here no later than there.
+     */
+    @Override
+    public boolean checkLease() {
+        Held h = held;
+        return h != null && !closed && System.nanoTime() - h.renewedAtNanos() < ttlNanos;
+    }
+
+    /**
+     * Deletes the row if it is ours. True once the database has answered: this owner does not hold the lease any
+     * more, whether it still did or not (the split brain resolver asks again on every tick until it hears true).
+     */
+    @Override
+    public CompletionStage<Boolean> release() {
+        return call("release", answer -> {
+            row.giveBack();
+            held = null;
+            stopBeating();
+            answer.complete(true);
+        });
+    }
+
+    /**
+     * Stops heartbeating without releasing, as a crash would: the row runs out after {@code heartbeat-timeout}. Runs
+     * when the actor system terminates, which is what Pekko's split brain resolver expects ("The lease will not be
+     * released until after the lease heartbeat-timeout").
+     */
+    @Override
+    public void close() {
+        closed = true;
+        held = null;
+        thread.shutdownNow();
+    }
+
+    private CompletionStage<Boolean> call(String what, Step step) {
+        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+        // on the JDK's own timer, not the lease's thread, which may be the one stuck in the database
+        CompletableFuture.delayedExecutor(operationTimeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run).execute(() ->
+                answer.completeExceptionally(new LeaseTimeoutException(where + ": " + what + " got no answer within " + operationTimeout.toMillis() + " ms")));
+        try {
+            thread.execute(() -> {
+                if (answer.isDone()) return; // timed out while waiting for the thread: too late to start
+                try {
+                    step.run(answer);
+                } catch (SQLException | RuntimeException e) {
+                    answer.completeExceptionally(failure(what, e));
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            answer.completeExceptionally(new LeaseException(where + ": " + what + " after the lease was closed"));
+        }
+        return answer;
+    }
+
+    private void hold(Held h) {
+        if (closed) return;
+        held = h;
+        if (nextBeat == null) beatIn(intervalNanos);
+    }
+
+    private void beat() {
+        nextBeat = null;
+        Held h = held;
+        if (h == null || closed) return;
+        long sent = System.nanoTime();
+        if (sent - h.renewedAtNanos() >= ttlNanos) {
+            lose(h, unrenewed());
+            return;
+        }
+        try {
+            if (!row.renew()) {
+                lose(h, "taken over by another owner");
+            } else if (!closed) {
+                held = new Held(sent, h.onLost());
+                beatIn(intervalNanos);
+            }
+        } catch (SQLException | RuntimeException e) {
+            lastFailure = detail(e);
+            long left = ttlNanos - (System.nanoTime() - h.renewedAtNanos());
+            if (left <= 0) {
+                lose(h, unrenewed());
+            } else {
+                log.warn("{}: renew failed: {}; trying again, the lease is lost in {} ms unless renewed", where, lastFailure, TimeUnit.NANOSECONDS.toMillis(left));
+                // no later than the instant it would be lost, so that the callback runs then
+                beatIn(Math.min(intervalNanos, left));
+            }
+        }
+    }
+
+    private String unrenewed() {
+        return "not renewed within heartbeat-timeout (" + TimeUnit.NANOSECONDS.toMillis(ttlNanos) + " ms): " + lastFailure;
+    }
+
+    private void beatIn(long nanos) {
+        try {
+            nextBeat = thread.schedule(this::beat, nanos, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            nextBeat = null;
+        }
+    }
+
+    private void stopBeating() {
+        if (nextBeat != null) nextBeat.cancel(false);
+        nextBeat = null;
+    }
+
+    private void lose(Held h, String reason) {
+        held = null;
+        stopBeating();
+        LeaseException why = new LeaseException(where + " lost: " + reason);
+        log.warn(why.getMessage());
+        try {
+            h.onLost().accept(Optional.of(why));
+        } catch (RuntimeException e) {
+            log.error("{}: the lease-lost callback failed", where, e);
+        }
+    }
+
+    /** The database's error, with nothing of the URL past its redacted form and no password. */
+    private LeaseException failure(String what, Exception e) {
+        return new LeaseException(where + ": " + what + " failed: " + detail(e));
+    }
+
+    private String detail(Exception e) {
+        String state = e instanceof SQLException s && s.getSQLState() != null ? " (SQLState " + s.getSQLState() + ")" : "";
+        String kind = e instanceof SQLException ? "" : e.getClass().getSimpleName() + ": ";
+        return kind + row.scrubbed(e.getMessage()) + state;
+    }
+
+    private static String optional(Config c, String key) {
+        return c.hasPath(key) ? c.getString(key) : "";
+    }
+
+    @Override
+    public String toString() {
+        return "PostgresLease(" + where + ", owner " + settings.ownerName() + ")";
+    }
+}

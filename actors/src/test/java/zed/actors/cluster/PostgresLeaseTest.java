@@ -1,0 +1,276 @@
+package zed.actors.cluster;
+
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.ActorSystem;
+import org.apache.pekko.coordination.lease.LeaseException;
+import org.apache.pekko.coordination.lease.LeaseSettings;
+import org.apache.pekko.coordination.lease.scaladsl.Lease;
+import org.apache.pekko.coordination.lease.scaladsl.LeaseProvider;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import scala.jdk.javaapi.FutureConverters;
+import zed.actors.TestDatabase;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
+
+/**
+ * The split brain resolver's lease on a real PostgreSQL (a database of this class's own, beside the one
+ * {@code ZED_TEST_POSTGRES_URL} names; with {@code ZED_REQUIRE_POSTGRES=1} a missing one fails instead of skipping).
+ * Each test takes a lease name of its own. Timings are short (a 3 s heartbeat-timeout) and every wait has a deadline.
+ */
+class PostgresLeaseTest {
+    static final Duration TTL = Duration.ofSeconds(3);
+    static final Duration INTERVAL = Duration.ofMillis(500);
+    static final Duration OPERATION = Duration.ofSeconds(2);
+    /** Scheduling noise on a busy 2-core CI machine. */
+    static final Duration SLACK = Duration.ofSeconds(2);
+    static final String TIMINGS = "heartbeat-timeout = 3s, heartbeat-interval = 500ms, lease-operation-timeout = 2s";
+
+    static TestDatabase db;
+    final List<AutoCloseable> opened = new ArrayList<>();
+    final String name = "test-" + UUID.randomUUID();
+
+    @BeforeAll
+    static void database() throws Exception {
+        db = TestDatabase.fresh();
+    }
+
+    @AfterAll
+    static void dropDatabase() throws Exception {
+        if (db != null) db.close();
+    }
+
+    @AfterEach
+    void closeLeases() throws Exception {
+        for (AutoCloseable c : opened) c.close();
+    }
+
+    static Config block(String url) {
+        return ConfigFactory.parseString(TIMINGS).withFallback(ConfigFactory.parseString(PostgresLease.config(url)).getConfig(PostgresLease.CONFIG_PATH));
+    }
+
+    PostgresLease lease(String owner) {
+        return lease(db.url, owner);
+    }
+
+    PostgresLease lease(String url, String owner) {
+        PostgresLease l = new PostgresLease(LeaseSettings.apply(block(url), name, owner));
+        opened.add(l);
+        return l;
+    }
+
+    static <T> T within(Duration d, CompletionStage<T> stage) throws Exception {
+        return stage.toCompletableFuture().get(d.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    static boolean answer(CompletionStage<Boolean> stage) throws Exception {
+        return within(OPERATION.plus(SLACK), stage);
+    }
+
+    static void eventually(Duration d, String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + d.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) fail("not within " + d.toMillis() + " ms: " + what);
+            Thread.sleep(20);
+        }
+    }
+
+    String owner() throws Exception {
+        List<String> rows = db.query("SELECT owner FROM zed_lease WHERE name = '" + name + "'");
+        return rows.isEmpty() ? null : rows.get(0);
+    }
+
+    @Test
+    void ofTwoOwnersAskingAtOnceExactlyOneGetsIt() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        CompletionStage<Boolean> fa = a.acquire();
+        CompletionStage<Boolean> fb = b.acquire();
+        boolean ra = answer(fa);
+        boolean rb = answer(fb);
+        assertNotEquals(ra, rb, "exactly one of the two holds it");
+        assertEquals(ra, a.checkLease());
+        assertEquals(rb, b.checkLease());
+        assertEquals(ra ? "a" : "b", owner());
+        // asking again changes nothing: the holder keeps it, the other is refused
+        assertEquals(ra, answer(a.acquire()));
+        assertEquals(rb, answer(b.acquire()));
+    }
+
+    @Test
+    void theHolderRenewsPastTheTtlAndKeepsIt() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+        assertTrue(answer(a.acquire(lost::complete)));
+        long until = System.nanoTime() + TTL.multipliedBy(2).plus(INTERVAL).toNanos();
+        while (System.nanoTime() < until) {
+            assertTrue(a.checkLease(), "the holder still holds it");
+            assertFalse(answer(b.acquire()), "the other is refused while the holder renews");
+        }
+        assertFalse(lost.isDone(), "never lost");
+        assertEquals("a", owner());
+        assertEquals(List.of("t"), db.query("SELECT expires_at > now() FROM zed_lease WHERE name = '" + name + "'"));
+    }
+
+    @Test
+    void theOtherGetsItOnceTheHolderReleases() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        assertTrue(answer(a.acquire()));
+        assertFalse(answer(b.acquire()));
+        assertTrue(answer(a.release()));
+        assertFalse(a.checkLease());
+        assertNull(owner(), "the row is gone");
+        assertTrue(answer(b.acquire()), "free at once, with no wait for the ttl");
+        assertTrue(b.checkLease());
+        // a release by one that does not hold it leaves the holder's row alone
+        assertTrue(answer(a.release()));
+        assertEquals("b", owner());
+        assertTrue(b.checkLease());
+    }
+
+    @Test
+    void theOtherGetsItOnlyAfterTheTtlOnceTheHolderStopsHeartbeating() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        assertTrue(answer(a.acquire()));
+        a.close(); // as a crash: no release
+        long stopped = System.nanoTime();
+        assertFalse(answer(b.acquire()), "still the dead holder's until its row runs out");
+        eventually(TTL.plus(SLACK), "the other acquires once the row ran out", () -> {
+            try {
+                return answer(b.acquire());
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        Duration waited = Duration.ofNanos(System.nanoTime() - stopped);
+        // the holder's last renewal was at most one interval before it stopped; the row outlived it by the ttl
+        assertTrue(waited.compareTo(TTL.minus(INTERVAL)) >= 0, "got it after " + waited.toMillis() + " ms, before the ttl ran out");
+        assertEquals("b", owner());
+    }
+
+    @Test
+    void aHolderWhoseRowWasTakenOverIsToldAndLetsGo() throws Exception {
+        PostgresLease a = lease("a");
+        CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+        assertTrue(answer(a.acquire(lost::complete)));
+        db.execute("UPDATE zed_lease SET owner = 'intruder' WHERE name = '" + name + "'");
+        Optional<Throwable> why = within(INTERVAL.plus(OPERATION).plus(SLACK), lost);
+        assertFalse(a.checkLease());
+        assertTrue(why.isPresent() && why.get().getMessage().contains("taken over"), String.valueOf(why));
+        assertEquals("intruder", owner(), "the new owner's row is left alone");
+        assertFalse(answer(a.acquire()), "and cannot be taken back before it runs out");
+    }
+
+    @Test
+    void aHolderCutFromTheDatabaseLosesItWhenTheTtlRunsOut() throws Exception {
+        URI pg = URI.create(db.url.substring("jdbc:".length()));
+        try (CuttableLink link = new CuttableLink(pg.getHost(), pg.getPort())) {
+            PostgresLease a = lease(db.url.replace(pg.getHost() + ":" + pg.getPort(), "127.0.0.1:" + link.port()), "a");
+            PostgresLease b = lease("b");
+            CompletableFuture<Optional<Throwable>> lost = new CompletableFuture<>();
+            assertTrue(answer(a.acquire(lost::complete)));
+            link.cut();
+            long cut = System.nanoTime();
+            Optional<Throwable> why = within(TTL.plus(OPERATION).plus(SLACK), lost);
+            Duration after = Duration.ofNanos(System.nanoTime() - cut);
+            assertTrue(after.compareTo(TTL.minus(INTERVAL)) >= 0, "lost after " + after.toMillis() + " ms: one failed renewal must not lose it");
+            assertFalse(a.checkLease());
+            assertTrue(why.isPresent() && why.get().getMessage().contains("not renewed"), String.valueOf(why));
+            eventually(OPERATION.plus(SLACK), "the other acquires the row that ran out", () -> {
+                try {
+                    return answer(b.acquire());
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            });
+        }
+    }
+
+    @Test
+    void anUnreachableDatabaseFailsAcquireWithinTheOperationTimeout() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = s.getLocalPort();
+        }
+        LeaseException refused = failsInTime(lease("jdbc:postgresql://127.0.0.1:" + closedPort + "/zed?user=zed&password=s3cret-pw", "a").acquire());
+        assertTrue(refused.getMessage().contains("acquire failed") && refused.getMessage().contains("127.0.0.1:" + closedPort + " refused"), refused.getMessage());
+        assertFalse(refused.getMessage().contains("s3cret") || refused.getMessage().contains("password="), refused.getMessage());
+
+        // a port that takes the connection and then says nothing: the driver would wait for ever without a timeout
+        try (ServerSocket silent = new ServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            PostgresLease hung = lease("jdbc:postgresql://127.0.0.1:" + silent.getLocalPort() + "/zed?user=zed&password=s3cret-pw", "a");
+            LeaseException timedOut = failsInTime(hung.acquire());
+            assertFalse(timedOut.getMessage().contains("s3cret"), timedOut.getMessage());
+            assertFalse(hung.checkLease());
+            failsInTime(hung.release());
+        }
+    }
+
+    static LeaseException failsInTime(CompletionStage<Boolean> stage) throws Exception {
+        long start = System.nanoTime();
+        ExecutionException e = assertThrows(ExecutionException.class, () -> within(OPERATION.plus(SLACK), stage));
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        assertTrue(took.compareTo(OPERATION.plusMillis(500)) <= 0, "answered after " + took.toMillis() + " ms");
+        return assertInstanceOf(LeaseException.class, e.getCause());
+    }
+
+    @Test
+    void leaseProviderBuildsItFromTheActorSystemsConfigAsTheSplitBrainResolverDoes() throws Exception {
+        Config config = ConfigFactory.parseString("pekko.loglevel = WARNING\n" + PostgresLease.CONFIG_PATH + " { " + TIMINGS + " }")
+                .withFallback(ConfigFactory.parseString(PostgresLease.config(db.url)))
+                .withFallback(ConfigFactory.load());
+        assertEquals(db.url, config.getString(PostgresLease.CONFIG_PATH + ".url"), "the URL survives HOCON quoting");
+        ActorSystem system = ActorSystem.create("lease", config);
+        try {
+            // as SplitBrainResolverProvider: LeaseProvider(system).getLease(leaseName, lease-implementation, host:port)
+            Lease a = LeaseProvider.get(system).getLease(name, PostgresLease.CONFIG_PATH, "lease@127.0.0.1:2552");
+            Lease b = LeaseProvider.get(system).getLease(name, PostgresLease.CONFIG_PATH, "lease@127.0.0.1:2553");
+            assertEquals(TTL.toMillis(), a.settings().timeoutSettings().getHeartbeatTimeout().toMillis(), "the lease's own block, over pekko's defaults");
+            assertTrue(answer(scala(a.acquire())));
+            assertTrue(a.checkLease());
+            assertFalse(answer(scala(b.acquire())));
+            assertEquals("lease@127.0.0.1:2552", owner());
+            assertTrue(answer(scala(a.release())));
+            assertTrue(answer(scala(b.acquire())));
+            system.terminate();
+            within(Duration.ofSeconds(30), system.getWhenTerminated().toCompletableFuture());
+            // the actor system's end stops the heartbeat without releasing, as Pekko's resolver expects
+            assertFalse(b.checkLease());
+            assertEquals("lease@127.0.0.1:2553", owner());
+        } finally {
+            system.terminate();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static CompletionStage<Boolean> scala(scala.concurrent.Future<Object> f) {
+        return (CompletionStage<Boolean>) (CompletionStage<?>) FutureConverters.asJava(f);
+    }
+}
