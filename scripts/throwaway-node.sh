@@ -4,11 +4,12 @@
 # exit) for levels that name no pool.
 #
 #   scripts/throwaway-node.sh [--pool PARENT] [-- COMMAND...]
-#     prints the node's URL and ZED_HOME, then runs COMMAND with ZED_URL and ZED_HOME exported (or, without COMMAND,
-#     waits until it is interrupted); the node is stopped and its home and dataset removed on exit.
+#     prints the node's URL and ZED_HOME, then runs COMMAND with ZED_NODE (and ZED_URL, its older name) and ZED_HOME
+#     exported and ZED_TOKEN unset, or without COMMAND waits until it is interrupted; the node is stopped and its home
+#     and dataset removed on exit.
 #
 #   source scripts/throwaway-node.sh   # from another script: defines the functions and starts nothing
-#     throwaway_node_start [PARENT]    # exports ZED_URL, ZED_HOME, ZED_NODE_PID, ZED_NODE_DATASET (empty without PARENT)
+#     throwaway_node_start [PARENT]    # exports ZED_NODE, ZED_URL, ZED_HOME, ZED_NODE_PID, ZED_NODE_DATASET (empty without PARENT)
 #     throwaway_node_stop              # put it in the caller's EXIT trap
 #
 # The node is this tree's bin/zed agent (build the jar first, or bin/zed builds it). It never binds the default
@@ -22,6 +23,8 @@ throwaway_node_start() { # [PARENT dataset: the node's own pool dataset is made 
   mkdir -p "$ZED_HOME"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   export ZED_URL="http://127.0.0.1:$port"
+  export ZED_NODE=$ZED_URL # wins over ZED_URL: an operator's own ZED_NODE would otherwise send the commands to their node
+  unset ZED_TOKEN          # the token is the one in this node's ZED_HOME
   export ZED_NODE_DATASET=
   local pool_args=()
   if [[ -n $parent ]]; then

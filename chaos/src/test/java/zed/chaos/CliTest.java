@@ -1,14 +1,19 @@
 package zed.chaos;
 
+import com.sun.net.httpserver.HttpServer;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -193,5 +198,41 @@ class CliTest {
         ZedProcess.Outcome s = zed(tree.resolve("shop"), "status");
         assertEquals(1, s.exit(), s.toString());
         assertTrue(s.err().contains("holds a token of 5 characters"), s.toString());
+    }
+
+    /**
+     * The node and the token come from the environment that bin/zed is run in: ZED_NODE over ZED_URL, ZED_TOKEN over the
+     * token file, sent as the bearer token; a short ZED_TOKEN is refused before anything is sent, and never shown.
+     */
+    @Test
+    void zedNodeAndZedTokenComeFromTheEnvironment() throws Exception {
+        List<String> seen = new CopyOnWriteArrayList<>();
+        HttpServer node = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        node.createContext("/", x -> {
+            seen.add(x.getRequestURI().getPath() + " " + x.getRequestHeaders().getFirst("Authorization"));
+            byte[] b = "{\"hosts\":[{\"name\":\"h1\",\"address\":\"127.0.0.2:25520\",\"status\":\"up\",\"self\":true,\"pool\":null,\"gpus\":[],\"levels\":[],\"note\":null}]}"
+                    .getBytes(StandardCharsets.UTF_8);
+            x.sendResponseHeaders(200, b.length);
+            x.getResponseBody().write(b);
+            x.close();
+        });
+        node.start();
+        try {
+            String url = "http://127.0.0.1:" + node.getAddress().getPort();
+            String token = "0123456789abcdef".repeat(3);
+            ZedProcess.Outcome o = ZedProcess.run(tree, Map.of("ZED_HOME", env.get("ZED_HOME"), "ZED_NODE", url, "ZED_URL", "http://127.0.0.1:1",
+                    "ZED_TOKEN", token), "hosts");
+            assertEquals(0, o.exit(), o.toString());
+            assertEquals(List.of("NAME  ADDRESS          STATUS  POOL  FREE  GPUS  LEVELS", "h1*   127.0.0.2:25520  up      -     -     -     -"), o.outLines());
+            assertEquals(List.of("/v1/hosts Bearer " + token), seen);
+
+            ZedProcess.Outcome refused = ZedProcess.run(tree, Map.of("ZED_HOME", env.get("ZED_HOME"), "ZED_NODE", url, "ZED_TOKEN", "hunter2"), "hosts");
+            assertEquals(1, refused.exit(), refused.toString());
+            assertTrue(refused.err().startsWith("zed: ZED_TOKEN holds a token of 7 characters; "), refused.toString());
+            assertTrue(!refused.err().contains("hunter2") && !refused.out().contains("hunter2"), refused.toString());
+            assertEquals(1, seen.size(), "nothing was sent with the short token");
+        } finally {
+            node.stop(0);
+        }
     }
 }

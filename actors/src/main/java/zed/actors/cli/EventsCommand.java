@@ -1,6 +1,7 @@
 package zed.actors.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.io.IOException;
@@ -16,9 +17,12 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--after", paramLabel = "ID", description = "start after this event id (default: from the first event)")
     Long after;
 
+    @Mixin
+    NodeOptions nodeOptions;
+
     @Override
     public Integer call() throws Exception {
-        NodeClient node = new NodeClient(ZedCommand.zedHome());
+        NodeClient node = nodeOptions.client();
         if (!node.alive()) {
             System.err.println("zed: no node answers at " + node.base);
             return 1;

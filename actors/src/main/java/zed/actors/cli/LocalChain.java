@@ -26,11 +26,10 @@ final class LocalChain {
         return null;
     }
 
-    /** A client of the node, or null after saying that none answers. */
-    static NodeClient node(Path home) {
-        NodeClient node = new NodeClient(home);
+    /** The node, when it answers; else null, after saying that none does. */
+    static NodeClient answering(NodeClient node) {
         if (node.alive()) return node;
-        System.err.println("zed: no node answers at " + node.base + " (start one with zed agent, or zed up)");
+        System.err.println("zed: no node answers at " + node.base + (node.local() ? " (start one with zed agent, or zed up)" : ""));
         return null;
     }
 }

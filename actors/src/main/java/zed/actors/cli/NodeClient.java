@@ -1,11 +1,14 @@
 package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import zed.actors.http.ApiToken;
 import zed.actors.http.LevelPath;
 
 import java.io.IOException;
+import java.net.InetAddress;
 import java.net.URI;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,13 +18,14 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The command line's side of the HTTP API: {@code $ZED_URL} (default http://127.0.0.1:7700), with the bearer token
- * from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started writes it first) and checked:
- * a file others can read, or an empty or short one, is an error that says how to fix it.
+ * The command line's side of the HTTP API: a node's base URL (which one: {@link NodeOptions}), with the bearer token
+ * from {@code $ZED_TOKEN}, else from {@code $ZED_HOME/api-token}, read at each request (a node the CLI just started
+ * writes it first) and checked: a file others can read, or an empty or short one, is an error that says how to fix it.
  * Each call is an {@link HttpCall} of its own.
  */
 final class NodeClient {
-    record Answer(int status, JsonNode body) {
+    /** An answer: its status, its body as a tree (null when it is not JSON) and as the node sent it. */
+    record Answer(int status, JsonNode body, String text) {
         boolean ok() {
             return status / 100 == 2;
         }
@@ -44,26 +48,39 @@ final class NodeClient {
 
     final URI base;
     private final Path tokenFile;
-
-    NodeClient(Path home) {
-        this(baseFromEnvironment(), ApiToken.file(home));
-    }
-
-    private static URI baseFromEnvironment() {
-        String url = System.getenv("ZED_URL");
-        return URI.create(url != null && !url.isEmpty() ? url : "http://127.0.0.1:7700");
-    }
+    private final String token;
 
     /** The node at {@code base}, with the token in {@code tokenFile} (null: none). */
     NodeClient(URI base, Path tokenFile) {
+        this(base, tokenFile, null);
+    }
+
+    /** The node at {@code base}, with {@code token} (already checked; from ZED_TOKEN), or when it is null the one in {@code tokenFile}. */
+    NodeClient(URI base, Path tokenFile, String token) {
         this.base = base;
         this.tokenFile = tokenFile;
+        this.token = token;
     }
 
     /** @throws IllegalStateException when the token file is there but unsafe or unusable */
     private String token() throws IOException {
+        if (token != null) return token;
         if (tokenFile == null || !Files.exists(tokenFile)) return null; // the node answers 401, naming the file
         return ApiToken.read(tokenFile);
+    }
+
+    /**
+     * Whether the node is on this host: its address is a loopback one, or a name whose every address is (a name that
+     * does not resolve is not). {@code zed up} starts a node only there, and finds a failed service's log only there.
+     */
+    boolean local() {
+        String host = base.getHost().startsWith("[") ? base.getHost().substring(1, base.getHost().length() - 1) : base.getHost();
+        try {
+            for (InetAddress a : InetAddress.getAllByName(host)) if (!a.isLoopbackAddress()) return false;
+            return true;
+        } catch (UnknownHostException e) {
+            return false;
+        }
     }
 
     /** A level's path on the API: its id in one segment, whatever its last name ({@code x/plan} too). */
@@ -84,7 +101,13 @@ final class NodeClient {
         h.put("Content-Type", "application/json");
         byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
         try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
-            return new Answer(c.status(), Json.readOrNull(c.text()));
+            String text = c.text();
+            JsonNode tree = Json.readOrNull(text);
+            // the node's 401 names its token file; the token sent was another one
+            if (c.status() == 401 && token != null && tree != null && tree.get("errors") instanceof ArrayNode es) {
+                es.addObject().put("message", "(zed sent the token in ZED_TOKEN: is it this node's?)");
+            }
+            return new Answer(c.status(), tree, text);
         }
     }
 

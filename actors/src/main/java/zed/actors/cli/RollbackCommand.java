@@ -1,6 +1,7 @@
 package zed.actors.cli;
 
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Parameters;
 import zed.config.eval.ChainEvaluator;
 
@@ -17,12 +18,15 @@ final class RollbackCommand implements Callable<Integer> {
     @Parameters(index = "1", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
     Path dir = Path.of("");
 
+    @Mixin
+    NodeOptions nodeOptions;
+
     @Override
     public Integer call() throws Exception {
-        Path home = ZedCommand.zedHome();
+        Path home = nodeOptions.home();
         ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
         if (local == null) return 1;
-        NodeClient node = LocalChain.node(home);
+        NodeClient node = LocalChain.answering(nodeOptions.client());
         if (node == null) return 1;
         String id = local.leaf().id();
         NodeClient.Answer a = node.send("POST", NodeClient.level(id) + "/rollback", Map.of("target", target));

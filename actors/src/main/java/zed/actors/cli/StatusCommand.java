@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import zed.config.LevelSpec;
@@ -20,12 +21,15 @@ final class StatusCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json")
     PlanCommand.Format format = PlanCommand.Format.table;
 
+    @Mixin
+    NodeOptions nodeOptions;
+
     @Override
     public Integer call() throws Exception {
-        Path home = ZedCommand.zedHome();
+        Path home = nodeOptions.home();
         ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
         if (local == null) return 1;
-        NodeClient node = LocalChain.node(home);
+        NodeClient node = LocalChain.answering(nodeOptions.client());
         if (node == null) return 1;
         ArrayNode all = JsonNodeFactory.instance.arrayNode();
         for (LevelSpec l : local.levels()) {

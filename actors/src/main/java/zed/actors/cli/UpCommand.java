@@ -2,6 +2,7 @@ package zed.actors.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import zed.config.Chain;
@@ -22,8 +23,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-@Command(name = "up", description = {"Brings the chain that ends at DIR up: pushes each level, root first, to the local node (starting one",
-        "in the background if none answers), follows it to Converged, and prints the services' addresses."})
+@Command(name = "up", description = {"Brings the chain that ends at DIR up: pushes each level, root first, to the node (starting one on this",
+        "host in the background if none answers at a loopback address), follows it to Converged, and prints the services' addresses."})
 final class UpCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
     Path dir = Path.of("");
@@ -34,14 +35,25 @@ final class UpCommand implements Callable<Integer> {
     @Option(names = "--restart", description = "restart the leaf level's services even when nothing changed")
     boolean restart;
 
+    @Mixin
+    NodeOptions nodeOptions;
+
     @Override
     public Integer call() throws Exception {
-        Path home = ZedCommand.zedHome();
+        Path home = nodeOptions.home();
         ChainEvaluator.Result local = LocalChain.evaluate(dir, home);
         if (local == null) return 1;
         List<Chain.Link> chain = Chain.discover(dir, home, Path.of("").toAbsolutePath());
-        NodeClient node = new NodeClient(home);
-        if (!node.alive() && !startNode(node, home)) return 1;
+        NodeClient node = nodeOptions.client();
+        if (!node.alive()) {
+            // a node elsewhere is that host's to start: one started here would not be the node that was named
+            if (!node.local()) {
+                System.err.println("zed: no node answers at " + node.base + "; zed up starts a node only on this host (a loopback address),"
+                        + " so start zed agent on that host, or name another node with --node or ZED_NODE");
+                return 1;
+            }
+            if (!startNode(node, home)) return 1;
+        }
 
         List<StartLock> locks = new ArrayList<>();
         try {
@@ -117,7 +129,7 @@ final class UpCommand implements Callable<Integer> {
             }
             if (a.ok() && s.get("state").asText().equals("Failed")) {
                 System.err.println(level + ": " + s.path("error").asText());
-                failures(s, home, level);
+                failures(s, node.local() ? home : null, level);
                 return false;
             }
             Thread.sleep(300); // polling interval of a deadline wait
@@ -143,7 +155,7 @@ final class UpCommand implements Callable<Integer> {
                 long desired = s.path("desiredRevision").asLong();
                 System.err.println(level + ": revision " + rev + " failed: " + failure(s, rev)
                         + (desired < rev ? " (reverted to revision " + desired + ")" : ""));
-                failures(o.resources(), home, level);
+                failures(o.resources(), node.local() ? home : null, level);
                 return false;
             }
             case STOPPED -> System.err.println(level + ": stopped before revision " + rev + " converged");
@@ -162,7 +174,11 @@ final class UpCommand implements Callable<Integer> {
         return "the level is " + status.path("state").asText("in an unknown state");
     }
 
-    /** A failure block for each failed resource: its error and the last lines of its log. */
+    /**
+     * A failure block for each failed resource: its error and the last lines of its log.
+     *
+     * @param home where the node keeps the logs, $ZED_HOME; null when the node is on another host (so are its logs)
+     */
     static void failures(JsonNode status, Path home, String level) {
         List<JsonNode> resources = new ArrayList<>();
         status.get("resources").forEach(resources::add);
@@ -173,6 +189,7 @@ final class UpCommand implements Callable<Integer> {
         for (JsonNode r : resources) {
             if (!r.get("kind").asText().equals("service") || r.path("gate").asText().equals("passed")) continue;
             System.err.println("  " + r.get("name").asText() + ": " + r.path("state").asText() + " " + r.path("why").asText(""));
+            if (home == null) continue;
             String name = r.get("name").asText().replaceFirst("^service\\.[a-z]+\\.", "");
             try (var dirs = Files.list(home.resolve("state"))) {
                 for (Path d : dirs.toList()) {

@@ -5,6 +5,7 @@ import picocli.CommandLine.Command;
 
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The {@code zed} command. Its subcommands are added when the command line is built, not declared in the annotation:
@@ -15,7 +16,7 @@ import java.util.List;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -36,6 +37,11 @@ public final class ZedCommand implements Runnable {
      * the suggestions.
      */
     public static CommandLine commandLine(String... args) {
+        return commandLine(System.getenv(), args);
+    }
+
+    /** The same, reading ZED_HOME, ZED_NODE, ZED_URL and ZED_TOKEN from {@code env} where it talks to a node (a test's environment). */
+    static CommandLine commandLine(Map<String, String> env, String... args) {
         CommandLine cl = new CommandLine(new ZedCommand());
         Object only = args.length > 0 ? subcommand(args[0]) : null;
         if (only != null) {
@@ -43,6 +49,11 @@ public final class ZedCommand implements Runnable {
         } else {
             for (String name : COMMANDS) cl.addSubcommand(name, subcommand(name));
             cl.addSubcommand(new CommandLine.HelpCommand());
+        }
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            for (CommandLine.Model.CommandSpec m : sub.getCommandSpec().mixins().values()) {
+                if (m.userObject() instanceof NodeOptions n) n.env = env;
+            }
         }
         // after the subcommands: picocli hands this setting down only to those already added
         cl.setCaseInsensitiveEnumValuesAllowed(true);
@@ -69,13 +80,19 @@ public final class ZedCommand implements Runnable {
             case "get" -> new GetCommand();
             case "validate" -> new ValidateCommand();
             case "inventory" -> new InventoryCommand();
+            case "hosts" -> new HostsCommand();
             default -> null;
         };
     }
 
     /** {@code $ZED_HOME}, default {@code ~/.zed}. */
     static Path zedHome() {
-        String h = System.getenv("ZED_HOME");
+        return zedHome(System.getenv());
+    }
+
+    /** {@code $ZED_HOME} of {@code env}, default {@code ~/.zed}. */
+    static Path zedHome(Map<String, String> env) {
+        String h = env.get("ZED_HOME");
         if (h != null && !h.isEmpty()) return Path.of(h).toAbsolutePath();
         return Path.of(System.getProperty("user.home"), ".zed");
     }

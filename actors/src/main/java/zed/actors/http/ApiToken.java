@@ -20,7 +20,7 @@ import java.util.Set;
  */
 public final class ApiToken {
     /** The shortest token accepted: 128 bits, in hex. A generated one has 256. */
-    static final int MIN_LENGTH = 32;
+    public static final int MIN_LENGTH = 32;
     private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
@@ -64,11 +64,23 @@ public final class ApiToken {
                     + ": anyone who can read it can drive this node as root; run `chmod 600 " + f + "`");
         }
         String t = Files.readString(f, StandardCharsets.UTF_8).strip();
-        if (t.length() < MIN_LENGTH || !t.chars().allMatch(c -> c > 32 && c < 127)) {
-            throw new IllegalStateException("the API token file " + f + " holds " + (t.isEmpty() ? "nothing" : "a token of " + t.length() + " characters")
+        String flaw = flaw(t);
+        if (flaw != null) {
+            throw new IllegalStateException("the API token file " + f + " holds " + flaw
                     + "; a token has at least " + MIN_LENGTH + " printable characters: remove the file and the node writes a new one at its next start");
         }
         return t;
+    }
+
+    /**
+     * Why {@code token} (stripped) cannot be a token, in words that never show it ("nothing", "a token of 5 characters"),
+     * or null when it can: at least {@link #MIN_LENGTH} characters, printable ASCII and no spaces (it goes into a header).
+     */
+    public static String flaw(String token) {
+        if (token.isEmpty()) return "nothing";
+        if (token.length() < MIN_LENGTH) return "a token of " + token.length() + " characters";
+        if (!token.chars().allMatch(c -> c > 32 && c < 127)) return "a token of " + token.length() + " characters, some of them spaces or not printable";
+        return null;
     }
 
     public boolean accepts(String authorization) {

@@ -86,7 +86,7 @@ public final class CdsTraining {
                         cmd.addAll(JVM_OPTIONS);
                         cmd.addAll(List.of("-jar", jar.toString()));
                         cmd.addAll(r.args());
-                        run(cmd, r.dir(), Map.of("ZED_HOME", tree.home().toString(), "ZED_URL", r.withNode() ? node.url() : "http://127.0.0.1:1"), r.exit(), log);
+                        run(cmd, r.dir(), Map.of("ZED_HOME", tree.home().toString(), "ZED_NODE", r.withNode() ? node.url() : "http://127.0.0.1:1"), r.exit(), log);
                         return lines(list);
                     }
                 }));
@@ -121,6 +121,8 @@ public final class CdsTraining {
     private static void run(List<String> cmd, Path dir, Map<String, String> env, int exit, Path log) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        // the stand-in node and the token in the training's home, never an operator's (a real node would get the training's levels)
+        pb.environment().keySet().removeAll(List.of("ZED_NODE", "ZED_URL", "ZED_TOKEN"));
         pb.environment().putAll(env);
         Process p = pb.start();
         if (!p.waitFor(COMMAND_SECONDS, TimeUnit.SECONDS)) {

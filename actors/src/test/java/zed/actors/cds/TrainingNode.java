@@ -12,6 +12,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import static zed.actors.cli.StandInNode.send;
+
 /**
  * A stand-in for the node while the command line is trained for its class data sharing archive: it answers each call
  * that the commands make, in the node's shapes, so that the training walks the paths a real deploy walks (a push, a
@@ -40,6 +42,8 @@ final class TrainingNode implements AutoCloseable {
             x.getRequestBody().readAllBytes();
             if (path.equals("/v1/health")) {
                 send(x, 200, "{\"status\":\"ok\",\"version\":\"training\"}");
+            } else if (path.equals("/v1/hosts")) {
+                send(x, 200, HOSTS);
             } else if (path.equals("/v1/events")) {
                 events(x);
             } else if (path.startsWith("/v1/levels/")) {
@@ -65,6 +69,15 @@ final class TrainingNode implements AutoCloseable {
         }
     }
 
+    /** A cluster of two: this host, with a pool and a GPU, and one whose facts are missing. */
+    private static final String HOSTS = "{\"hosts\":["
+            + "{\"name\":\"h1\",\"address\":\"127.0.0.2:25520\",\"status\":\"up\",\"self\":true,"
+            + "\"pool\":{\"name\":\"tank/zed\",\"free\":1040187392,\"available\":true},"
+            + "\"gpus\":[{\"uuid\":\"GPU-0\",\"name\":\"NVIDIA H100\",\"vramTotal\":85899345920,\"vramFree\":85000000000}],"
+            + "\"levels\":[\"training\",\"training/app\"],\"note\":null},"
+            + "{\"name\":\"h2\",\"address\":\"127.0.0.3:25520\",\"status\":\"unreachable\",\"self\":false,"
+            + "\"pool\":null,\"gpus\":[],\"levels\":[],\"note\":\"no answer from the host in 3 s\"}]}";
+
     private static String status(String id, String state) {
         return "{\"level\":\"" + id + "\",\"revision\":1,\"desiredRevision\":1,\"stableRevision\":1,\"hash\":\"0123456789abcdef\","
                 + "\"state\":\"" + state + "\",\"resources\":["
@@ -79,15 +92,6 @@ final class TrainingNode implements AutoCloseable {
         x.sendResponseHeaders(200, 0);
         try (OutputStream out = x.getResponseBody()) {
             out.write(("id: 1\nevent: Converged\ndata: {\"id\":1,\"type\":\"Converged\",\"revision\":1}\n\ndata:\n\n").getBytes(StandardCharsets.UTF_8));
-        }
-    }
-
-    private static void send(HttpExchange x, int status, String json) throws IOException {
-        byte[] b = json.getBytes(StandardCharsets.UTF_8);
-        x.getResponseHeaders().set("Content-Type", "application/json");
-        x.sendResponseHeaders(status, b.length);
-        try (OutputStream out = x.getResponseBody()) {
-            out.write(b);
         }
     }
 
