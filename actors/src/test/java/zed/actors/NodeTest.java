@@ -175,7 +175,7 @@ class NodeTest {
     void aParentThatDoesNotExistIs409AndAChildSeesItsParentsContext() throws Exception {
         start();
         Answer orphan = call("PUT", "/v1/levels/infra/shop", push(SHOP.replace("level \"shop\" {}", ""), "/srv/infra/shop", "infra"));
-        assertEquals(409, orphan.status());
+        assertEquals(409, orphan.status(), orphan.body().toString());
         assertEquals(200, call("PUT", "/v1/levels/infra", push("level \"infra\" {}\nservice \"exec\" \"db\" {\n  vars = { port = 5432 }\n  runtime { cmd = [\"/bin/true\"] }\n}\n",
                 "/srv/infra", null)).status());
         Answer child = call("PUT", "/v1/levels/infra/shop", push("service \"exec\" \"api\" {\n  env = { DB = service.exec.db.vars.port }\n  runtime { cmd = [\"/bin/true\"] }\n}\n",

@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: GPU models and jobs, and placing a level on a named host.
+ * What the language parses but a node does not run yet: GPU models and jobs, and one instance of a level per host
+ * ({@code level.hosts}).
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.
@@ -22,9 +23,9 @@ public final class NotSupportedYet {
                 case "model" -> errors.add(block(b, "GPU models"));
                 case "job" -> errors.add(block(b, "GPU jobs"));
                 case "level" -> {
-                    Body.Attribute host = b.body().attribute("host");
-                    if (host != null) errors.add(new Diagnostic(host.pos(), "level.host: placing a level on a named host is not supported yet "
-                            + "(this node runs every level it is given); remove the attribute"));
+                    Body.Attribute hosts = b.body().attribute("hosts");
+                    if (hosts != null) errors.add(new Diagnostic(hosts.pos(), "level.hosts: one instance of a level per host is not supported yet; "
+                            + "place the level on one host with host = \"NAME\""));
                 }
                 default -> {
                 }

@@ -16,7 +16,7 @@ import static zed.config.ValidationTestSupport.svc;
  * Structural validation (Schema, Structures): every message the structure check can produce, with its exact place.
  * Type and reference checks are in {@link ValidationTestSpecTest}, evaluation errors in {@link ValidationTestEvalTest},
  * chains, several errors at once and the valid example in {@link ValidationTestChainTest}, models, jobs and
- * level.host (refused until a node runs them) in {@link ValidationTestNotSupportedYetTest}.
+ * level.hosts (refused until a node runs them) in {@link ValidationTestNotSupportedYetTest}.
  *
  * <p>Expectations follow ZEDFILE.md, not the implementation: where they differ the case fails on purpose. Nested
  * blocks are named the way references and the type checks name them (service.exec.a.health.http), because a name
@@ -55,9 +55,9 @@ class ValidationTest {
                         "snapshots {",
                         "  keep_last = 2",
                         "}"),
-                c(2, 3, "unknown attribute \"hosts\" in level; did you mean \"host\"?",
+                c(2, 3, "unknown attribute \"hots\" in level; did you mean \"host\"?",
                         "level {",
-                        "  hosts = 'h1'",
+                        "  hots = 'h1'",
                         "}"),
                 c(2, 3, "unknown attribute \"mountpiont\" in dataset.d; did you mean \"mountpoint\"?",
                         "dataset 'd' {",

@@ -301,8 +301,8 @@ class ValidationTestChainTest {
 
     /**
      * The example of ZEDFILE.md, "A level" and "GPU resources", made valid on any machine: the datasets the jail and
-     * the model use are declared, service.exec.db exists, and os::env has a default. Its level.host, model and job are
-     * refused until a node runs them.
+     * the model use are declared, service.exec.db exists, and os::env has a default. Its model and job are refused
+     * until a node runs them.
      */
     static final String EXAMPLE = """
             level "shop" {                 # optional; default name: the directory's name

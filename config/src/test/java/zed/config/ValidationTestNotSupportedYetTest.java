@@ -18,7 +18,7 @@ import static zed.config.ValidationTestSupport.assertOnlyErrorBesideRefusals;
 import static zed.config.ValidationTestSupport.c;
 
 /**
- * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.host. Each is refused
+ * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.hosts. Each is refused
  * at its place rather than silently ignored, and what is written inside it is still checked, so that the checks are
  * ready for the work that will run them.
  */
@@ -31,9 +31,9 @@ class ValidationTestNotSupportedYetTest {
                         "model 'llama' {",
                         "  dataset = 'm'",
                         "}"),
-                c(2, 3, "level.host: placing a level on a named host is not supported yet (this node runs every level it is given); remove the attribute",
+                c(2, 3, "level.hosts: one instance of a level per host is not supported yet; place the level on one host with host = \"NAME\"",
                         "level 'shop' {",
-                        "  host = 'h1'",
+                        "  hosts = ['h1', 'h2']",
                         "}"));
     }
 
@@ -44,10 +44,9 @@ class ValidationTestNotSupportedYetTest {
     }
 
     @Test
-    void the_example_of_zedfile_md_is_refused_for_its_host_its_model_and_its_job(@TempDir Path tmp) {
+    void the_example_of_zedfile_md_is_refused_for_its_model_and_its_job_but_not_its_host(@TempDir Path tmp) {
         Tree t = new Tree(tmp).write("shop/Zedfile", ValidationTestChainTest.EXAMPLE);
         assertEquals(List.of(
-                "Zedfile:2:3: level.host: placing a level on a named host is not supported yet (this node runs every level it is given); remove the attribute",
                 "Zedfile:76:1: model \"llama70b\": GPU models are not supported yet; remove the block (see docs/gpu.md)",
                 "Zedfile:80:1: job \"finetune\": GPU jobs are not supported yet; remove the block (see docs/gpu.md)"),
                 t.evaluate("shop", "shop").errors().stream().map(Diagnostic::render).toList());
@@ -80,7 +79,9 @@ class ValidationTestNotSupportedYetTest {
                 c(2, 3, "level.host must be a string, not a list",
                         "level {",
                         "  host = ['h1']",
-                        "}"),
+                        "}",
+                        "model 'm' { dataset = 'm' }",
+                        "dataset 'm' {}"),
                 c(2, 7, "model \"llama 70b\": a model name is letters, digits, _ and -",
                         "dataset 'm' {}",
                         "model 'llama 70b' {",

@@ -7,8 +7,10 @@ import zed.actors.node.ZedNode;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "agent", description = {"Runs the Zed node in the foreground: the HTTP API, the level entities, the journal.",
-        "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM."})
+@Command(name = "agent", defaultValueProvider = AgentConf.class,
+        description = {"Runs the Zed node in the foreground: the HTTP API, the level entities, the journal.",
+        "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM.",
+        "Every flag can also be a line of $ZED_HOME/agent.conf: name = value (e.g. seed = 10.0.0.1:25520); a flag given here wins."})
 final class AgentCommand implements Callable<Integer> {
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); every call but GET /v1/health needs the token in $ZED_HOME/api-token")
     String listen = "127.0.0.1:7700";
@@ -25,11 +27,28 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--no-metrics", description = "export no metrics")
     boolean noMetrics;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "this host's name in the cluster (default: the machine's short host name)")
+    String hostName;
+
+    @Option(names = "--cluster", paramLabel = "HOST:PORT", description = "Artery's canonical address, where other nodes reach this one (default: a free port on 127.0.0.1)")
+    String cluster;
+
+    @Option(names = "--seed", paramLabel = "HOST:PORT", split = ",", description = "a node of the cluster to join (repeatable; none: this node is a cluster of its own)")
+    java.util.List<String> seeds = new java.util.ArrayList<>();
+
     @Option(names = "--events-kept", paramLabel = "N", description = "how many events each level keeps at least, for /v1/events to resume from (default 1000)")
     int eventsKept = NodeConfig.EVENTS_KEPT;
 
+    @picocli.CommandLine.Spec
+    picocli.CommandLine.Model.CommandSpec spec;
+
     @Override
     public Integer call() throws Exception {
+        String conf = new AgentConf().problem(spec);
+        if (conf != null) {
+            System.err.println("zed agent: " + conf);
+            return 2;
+        }
         int colon = listen.lastIndexOf(':');
         if (colon <= 0) {
             System.err.println("zed agent: --listen takes HOST:PORT, e.g. 127.0.0.1:7700");
@@ -42,9 +61,18 @@ final class AgentCommand implements Callable<Integer> {
             int mc = metrics.lastIndexOf(':');
             t = zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint(metrics.substring(0, mc), Integer.parseInt(metrics.substring(mc + 1)));
         }
-        NodeConfig c = new NodeConfig(host, port, 0, ZedCommand.zedHome(), journal, pool, t, eventsKept);
+        zed.actors.cluster.ClusterConfig cc;
+        try {
+            cc = zed.actors.cluster.ClusterConfig.alone().withSeeds(seeds);
+            if (hostName != null) cc = cc.withHost(hostName);
+            if (cluster != null) cc = cc.withAddress(cluster);
+        } catch (IllegalArgumentException e) {
+            System.err.println("zed agent: " + e.getMessage());
+            return 2;
+        }
+        NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept);
         ZedNode node = ZedNode.start(c);
-        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (state in " + c.stateDir() + ")");
+        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir() + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();
         return 0;
     }

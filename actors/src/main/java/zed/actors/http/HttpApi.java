@@ -21,6 +21,7 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
+import zed.actors.cluster.PlacementTable;
 import zed.actors.level.KnownLevels;
 import zed.actors.level.LevelCommand;
 import zed.actors.level.LevelEntity;
@@ -65,11 +66,14 @@ public final class HttpApi extends AllDirectives {
     private final RequestGuard guard;
     private final KnownLevels levels;
     private final zed.actors.level.StatusBoard board;
+    private final org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table;
 
-    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board) {
+    public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
+                   org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table) {
         this.system = system;
         this.levels = levels;
         this.board = board;
+        this.table = table;
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
         this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
@@ -81,6 +85,7 @@ public final class HttpApi extends AllDirectives {
         Route api = concat(
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
+                path(segment("v1").slash("hosts"), () -> get(() -> completeWithFuture(HostsJson.of(system, levels).thenApply(o -> json(StatusCodes.OK, o))))),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
                         path(PathMatchers.segments(), segments -> level(LevelPath.of(segments))))));
@@ -112,9 +117,30 @@ public final class HttpApi extends AllDirectives {
         };
     }
 
-    /** Only a level this node has accepted a revision of is addressed: any other id is a 404, and no entity starts. */
+    /**
+     * Only a level the cluster has placed is addressed: any other id is a 404, and no entity starts. A level whose
+     * host is away now is a 503 at once: it waits for its host and runs nowhere else, and a request for it would only
+     * wait out its timeout.
+     */
     private Route known(String id, java.util.function.Supplier<Route> inner) {
-        return levels.contains(id) ? inner.get() : complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+        return onSuccess(levels.knows(id), known -> {
+            if (!known) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+            String away = away(levels.hostOf(id));
+            return away == null ? inner.get() : complete(error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " runs on host "
+                    + levels.hostOf(id) + ", which " + away + ": it runs there and nowhere else, and answers once its host is back"));
+        });
+    }
+
+    /** Why {@code host} cannot run a level now ("is unreachable", "is not a member of the cluster"), null when it can. */
+    private String away(String host) {
+        if (host == null) return null;
+        var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+        for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+            if (!host.equals(PlacementTable.Members.hostOf(m))) continue;
+            if (m.status() == org.apache.pekko.cluster.MemberStatus.down() || m.status() == org.apache.pekko.cluster.MemberStatus.removed()) continue;
+            return cluster.state().getUnreachable().contains(m) ? "is unreachable" : null;
+        }
+        return "is not a member of the cluster now";
     }
 
     private static RejectionHandler rejections() {
@@ -153,10 +179,12 @@ public final class HttpApi extends AllDirectives {
     }
 
     private Route list() {
-        ObjectNode o = JSON.createObjectNode();
-        ArrayNode a = o.putArray("levels");
-        levels.all().forEach(a::add);
-        return complete(json(StatusCodes.OK, o));
+        return completeWithFuture(levels.refresh().thenApply(known -> {
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode a = o.putArray("levels");
+            known.all().forEach(a::add);
+            return json(StatusCodes.OK, o);
+        }));
     }
 
     private EntityRef<LevelCommand> entity(String id) {
@@ -296,22 +324,49 @@ public final class HttpApi extends AllDirectives {
         }
         if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
-        // the level runs where its pool is (on a cluster of one, here), and evaluates its Zedfile there
-        return zed.actors.level.Placement.pinHere(system, id).thenCompose(pinned -> entity(id).<LevelCommand.Pushed>ask(
-                reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)).thenApply(answer -> {
-            if (answer instanceof LevelCommand.Refused r) {
-                if (r.why() == LevelCommand.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
-                return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
+        zed.config.DeclaredHost declared;
+        try {
+            declared = zed.config.DeclaredHost.of(filename, source);
+        } catch (zed.config.ZedfileException e) {
+            return done(diagnostics(e.diagnostics()));
+        }
+        // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
+                reply -> new PlacementTable.Place(id, declared.host(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {
+            if (placed instanceof PlacementTable.Refused r) {
+                if (r.why() == zed.actors.cluster.PlacementRule.Refuse.Why.NOT_A_MEMBER) {
+                    return done(diagnostics(List.of(new Diagnostic(declared.pos(), "level.host: " + r.message()))));
+                }
+                return done(error(StatusCodes.CONFLICT, r.message()));
             }
-            LevelCommand.Accepted a = (LevelCommand.Accepted) answer;
-            ObjectNode o = JSON.createObjectNode();
-            o.put("level", a.level());
-            o.put("revision", a.revision());
-            o.put("hash", a.hash());
-            o.put("changed", a.changed());
-            if (restart && !a.changed()) o.put("restarted", true);
-            return json(StatusCodes.OK, o);
+            PlacementTable.Placed p = (PlacementTable.Placed) placed;
+            levels.put(id, p.host());
+            return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)
+                    .thenApply(answer -> pushed(id, p, restart, answer));
         });
+    }
+
+    private HttpResponse pushed(String id, PlacementTable.Placed placed, boolean restart, LevelCommand.Pushed answer) {
+        if (answer instanceof LevelCommand.Refused r) {
+            // a level that never got a revision has no place: its first push was refused (unless another push, at the
+            // same time, gave it one)
+            if (placed.fresh()) status(id).thenAccept(st -> {
+                if (st.state().exists()) return;
+                table.tell(new PlacementTable.Unplace(id));
+                levels.remove(id);
+            });
+            if (r.why() == LevelCommand.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
+            return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
+        }
+        LevelCommand.Accepted a = (LevelCommand.Accepted) answer;
+        ObjectNode o = JSON.createObjectNode();
+        o.put("level", a.level());
+        o.put("revision", a.revision());
+        o.put("hash", a.hash());
+        o.put("changed", a.changed());
+        o.put("host", placed.host());
+        if (restart && !a.changed()) o.put("restarted", true);
+        return json(StatusCodes.OK, o);
     }
 
     // ---- JSON helpers ------------------------------------------------------------------------------------------

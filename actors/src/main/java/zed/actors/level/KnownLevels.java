@@ -1,34 +1,93 @@
 package zed.actors.level;
 
-import java.util.Collection;
 import java.util.List;
-import java.util.Set;
-import java.util.TreeSet;
-import java.util.concurrent.ConcurrentSkipListSet;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 
 /**
- * The ids of the levels this node has accepted a revision of: read from the journal at start, added to when a level's
- * first revision is journaled. The API asks it before it addresses a level, so that a request for an id nobody
- * pushed answers 404 and starts no entity (one would otherwise live on, idle, for every such request).
+ * The levels of the cluster and their hosts, as this node last heard them from the placement table (refreshed at
+ * start, by every wake, and when a request names a level it does not know), plus the levels this node's own
+ * entities journaled a first revision of. The API asks it before it addresses a level, so that a request for an id
+ * nobody pushed answers 404 and starts no entity (one would otherwise live on, idle, for every such request).
  */
 public final class KnownLevels {
-    private final Set<String> ids = new ConcurrentSkipListSet<>();
+    private final ConcurrentMap<String, String> hosts = new ConcurrentHashMap<>();
+    private final String self;
+    private volatile org.apache.pekko.actor.typed.ActorRef<zed.actors.cluster.PlacementTable.Command> table;
+    private volatile org.apache.pekko.actor.typed.ActorSystem<?> system;
+    static final java.time.Duration ASK = java.time.Duration.ofSeconds(5);
 
-    public void addAll(Collection<String> levels) {
-        ids.addAll(levels);
+    /** @param self this node's host name */
+    public KnownLevels(String self) {
+        this.self = self;
     }
 
+    /** The cluster's placement table, which {@link #refresh()} reads (before it is attached: nothing is read). */
+    public void attach(org.apache.pekko.actor.typed.ActorSystem<?> system, org.apache.pekko.actor.typed.ActorRef<zed.actors.cluster.PlacementTable.Command> table) {
+        this.system = system;
+        this.table = table;
+    }
+
+    /** Reads the placement table into this; when it does not answer, what was known stays. */
+    public java.util.concurrent.CompletionStage<KnownLevels> refresh() {
+        var t = table;
+        if (t == null) return java.util.concurrent.CompletableFuture.completedFuture(this);
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<zed.actors.cluster.PlacementTable.Command, zed.actors.cluster.PlacementTable.Placements>ask(
+                t, zed.actors.cluster.PlacementTable.Get::new, ASK, system.scheduler()).handle((p, e) -> {
+            if (p != null) replace(p.levels());
+            return this;
+        });
+    }
+
+    /** Whether the cluster has placed {@code level}: known here, or in the table when asked now. */
+    public java.util.concurrent.CompletionStage<Boolean> knows(String level) {
+        if (contains(level)) return java.util.concurrent.CompletableFuture.completedFuture(true);
+        return refresh().thenApply(k -> k.contains(level));
+    }
+
+    /** Everything the placement table holds now: it is the truth, what it no longer holds is gone. */
+    public void replace(Map<String, String> placements) {
+        hosts.keySet().retainAll(placements.keySet());
+        hosts.putAll(placements);
+    }
+
+    /** A level that journaled its first revision on this node. */
     public void add(String level) {
-        ids.add(level);
+        hosts.putIfAbsent(level, self);
+    }
+
+    public void put(String level, String host) {
+        hosts.put(level, host);
+    }
+
+    public void remove(String level) {
+        hosts.remove(level);
     }
 
     public boolean contains(String level) {
-        return ids.contains(level);
+        return hosts.containsKey(level);
+    }
+
+    /** The host a level runs on, null when unknown. */
+    public String hostOf(String level) {
+        return hosts.get(level);
+    }
+
+    /** This node's host name. */
+    public String self() {
+        return self;
     }
 
     /** Every known id, sorted. */
     public List<String> all() {
-        return List.copyOf(new TreeSet<>(ids));
+        return List.copyOf(new TreeMap<>(hosts).keySet());
+    }
+
+    /** The levels placed on {@code host}, sorted. */
+    public List<String> on(String host) {
+        return new TreeMap<>(hosts).entrySet().stream().filter(e -> e.getValue().equals(host)).map(Map.Entry::getKey).toList();
     }
 
     /** The known levels below {@code level} (ids are paths: {@code level/...}). */

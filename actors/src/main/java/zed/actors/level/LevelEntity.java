@@ -238,7 +238,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private void evaluate(RevisionLog s, LevelCommand.Push p) {
         long basedOn = s.desired();
         java.util.Map<String, Integer> held = s.ports();
-        ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), p.parent()).thenApplyAsync(chain -> chain == null
+        ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(p.parent())
                         : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held), host.work().processes()),
                 (o, e) -> new LevelCommand.Evaluated(p, basedOn, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,

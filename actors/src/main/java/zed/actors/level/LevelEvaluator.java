@@ -51,19 +51,21 @@ final class LevelEvaluator {
     static final int MAX_DEPTH = 64;
 
     /** The levels above {@code parent} and itself, root first; null when one of them does not exist or is stopped. */
-    static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, String parent) {
-        return ancestors(system, parent, new ArrayList<>());
+    static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent) {
+        return ancestors(system, levels, parent, new ArrayList<>());
     }
 
-    private static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, String parent, List<RevisionLog> acc) {
+    private static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent, List<RevisionLog> acc) {
         if (parent == null) return CompletableFuture.completedFuture(acc);
         if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
-        return ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
+        // a level the cluster has not placed does not exist: asked, it would wait for a placement that never comes
+        return levels.knows(parent).thenCompose(known -> !known ? CompletableFuture.<List<RevisionLog>>completedFuture(null)
+                : ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
             RevisionLog s = st.state();
             if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
             acc.add(0, s);
-            return ancestors(system, s.source().parent(), acc);
-        });
+            return ancestors(system, levels, s.source().parent(), acc);
+        }));
     }
 
     /**
@@ -88,12 +90,16 @@ final class LevelEvaluator {
         contents.put(f, source.getBytes(StandardCharsets.UTF_8));
         ports.putAll(ownPorts);
         // the ports this node's levels hold are theirs: a running service keeps its port
-        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values())), config.stateDir(), config.pool(),
+        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values()), config.cluster().host()), config.stateDir(), config.pool(),
                 config.stateDir().resolve("store"), ports);
         ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
         if (!r.ok()) return new Invalid(r.errors());
         LevelSpec leaf = r.leaf();
         if (!leaf.id().equals(id)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id);
+        // the node placed the level by the host its Zedfile names (DeclaredHost): a level evaluated elsewhere is a mistake
+        if (leaf.host() != null && !leaf.host().equals(config.cluster().host())) {
+            return new WrongId("this Zedfile places level " + id + " on host " + leaf.host() + ", but it runs on host " + config.cluster().host());
+        }
         Map<String, Integer> mine = new LinkedHashMap<>();
         r.ports().forEach((k, v) -> {
             if (k.startsWith(id + "|")) mine.put(k, v);

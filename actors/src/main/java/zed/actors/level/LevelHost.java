@@ -33,7 +33,7 @@ public final class LevelHost {
     private final Map<String, org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg>> observers = new ConcurrentHashMap<>();
 
     private final zed.actors.telemetry.ZedMetrics metrics;
-    private final KnownLevels levels = new KnownLevels();
+    private final KnownLevels levels;
     private final StatusBoard board = new StatusBoard();
 
     /**
@@ -56,6 +56,7 @@ public final class LevelHost {
         this.config = config;
         this.work = work;
         this.metrics = metrics;
+        this.levels = new KnownLevels(config.cluster().host());
     }
 
     public zed.actors.telemetry.ZedMetrics metrics() {
@@ -67,7 +68,7 @@ public final class LevelHost {
         return board;
     }
 
-    /** The levels this node has accepted a revision of. */
+    /** The levels of the cluster and their hosts, as this node knows them. */
     public KnownLevels levels() {
         return levels;
     }

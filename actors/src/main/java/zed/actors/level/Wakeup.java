@@ -1,34 +1,51 @@
 package zed.actors.level;
 
+import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.Behavior;
 import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
+import zed.actors.cluster.PlacementTable;
 
 import java.time.Duration;
 
 /**
- * Keeps every level this node knows awake: a level is always on (its resource actors keep its datasets, jails and
- * services as declared), so one that stopped for any reason (a failure its own supervision gave up on, a shard
- * restarted) is started again by the next wake, without waiting for someone to call the API.
+ * Keeps every level placed on this host awake: a level is always on (its resource actors keep its datasets, jails
+ * and services as declared), so one that stopped for any reason (a failure its own supervision gave up on, a shard
+ * restarted) is started again by the next wake, without waiting for someone to call the API. Each wake first reads
+ * the placement table, so the node also learns the levels pushed through other nodes. Only this host's levels are
+ * woken: another host's are its own to wake, and a wake from here for a host that is away would only wait.
  */
 public final class Wakeup {
-    /** How often every known level is woken. */
+    /** How often every level of this host is woken. */
     public static final Duration EVERY = Duration.ofSeconds(30);
+    static final Duration ASK = Duration.ofSeconds(5);
 
     private Wakeup() {
     }
 
-    private record Tick() {
+    private sealed interface Msg {
     }
 
-    public static Behavior<Object> create(KnownLevels levels, Duration every) {
-        return Behaviors.withTimers(timers -> {
+    private record Tick() implements Msg {
+    }
+
+    private record Read(PlacementTable.Placements placements) implements Msg {
+    }
+
+    public static Behavior<Object> create(KnownLevels levels, ActorRef<PlacementTable.Command> table, Duration every) {
+        return Behaviors.<Msg>withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), every);
             return Behaviors.receive((ctx, msg) -> {
-                ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
-                for (String id : levels.all()) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelCommand.Wake());
+                if (msg instanceof Tick) {
+                    // no answer (the table moves, the cluster is split): wake what is known
+                    ctx.ask(PlacementTable.Placements.class, table, ASK, PlacementTable.Get::new, (p, e) -> new Read(p));
+                } else if (msg instanceof Read r) {
+                    if (r.placements() != null) levels.replace(r.placements().levels());
+                    ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
+                    for (String id : levels.on(levels.self())) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelCommand.Wake());
+                }
                 return Behaviors.same();
             });
-        });
+        }).unsafeCast();
     }
 }

@@ -3,15 +3,16 @@ package zed.actors.node;
 import java.nio.file.Path;
 
 /**
- * How a node runs. Defaults: the API on 127.0.0.1:7700, the cluster on a random loopback port, the journal in an
- * H2 file under the state directory.
+ * How a node runs. Defaults: the API on 127.0.0.1:7700, a cluster of its own on a random loopback port, the journal
+ * in an H2 file under the state directory.
  *
  * @param journalUrl a JDBC URL for the journal; null means the H2 file {@code <state>/journal/zed}
  * @param pool       the node's ZFS pool for levels that name none; null means the dir store
  * @param eventsKept how many events each level keeps at least, for {@code /v1/events} to resume from; older ones are
  *                   deleted after the level's snapshot
+ * @param cluster    the host's name and how it joins the cluster (default: a cluster of its own)
  */
-public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path stateDir, String journalUrl, String pool,
+public record NodeConfig(String httpHost, int httpPort, zed.actors.cluster.ClusterConfig cluster, Path stateDir, String journalUrl, String pool,
                          zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept) {
     /** The events each level keeps unless told otherwise. */
     public static final int EVENTS_KEPT = 1000;
@@ -21,28 +22,37 @@ public record NodeConfig(String httpHost, int httpPort, int clusterPort, Path st
     }
 
     public static NodeConfig defaults(Path stateDir) {
-        return new NodeConfig("127.0.0.1", 7700, 0, stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults(), EVENTS_KEPT);
+        return new NodeConfig("127.0.0.1", 7700, zed.actors.cluster.ClusterConfig.alone(), stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults(), EVENTS_KEPT);
     }
 
     public NodeConfig withHttp(String host, int port) {
-        return new NodeConfig(host, port, clusterPort, stateDir, journalUrl, pool, telemetry, eventsKept);
+        return new NodeConfig(host, port, cluster, stateDir, journalUrl, pool, telemetry, eventsKept);
     }
 
     /** The journal in the database at {@code url} (a JDBC URL; null: the H2 file in the state directory). */
     public NodeConfig withJournal(String url) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, url, pool, telemetry, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, url, pool, telemetry, eventsKept);
     }
 
     public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, t, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, t, eventsKept);
     }
 
     public NodeConfig withPool(String p) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, p, telemetry, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, p, telemetry, eventsKept);
     }
 
     public NodeConfig withEventsKept(int n) {
-        return new NodeConfig(httpHost, httpPort, clusterPort, stateDir, journalUrl, pool, telemetry, n);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, n);
+    }
+
+    public NodeConfig withCluster(zed.actors.cluster.ClusterConfig c) {
+        return new NodeConfig(httpHost, httpPort, c, stateDir, journalUrl, pool, telemetry, eventsKept);
+    }
+
+    /** Whether the journal is an H2 file: this node's alone, never shared with another. */
+    public boolean h2() {
+        return journal().startsWith("jdbc:h2:");
     }
 
     public String journal() {

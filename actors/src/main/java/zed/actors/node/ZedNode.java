@@ -45,8 +45,12 @@ public final class ZedNode implements AutoCloseable {
     static final String PROBES = "zed.dispatchers.probes";
     static final String PROCESSES = "zed.dispatchers.processes";
 
+    private static String quoted(String s) {
+        return s.replace("\\", "\\\\").replace("\"", "\\\"");
+    }
+
     static Config config(NodeConfig c) {
-        String journal = c.journal().replace("\\", "\\\\").replace("\"", "\\\"");
+        String journal = quoted(c.journal());
         boolean h2 = c.journal().startsWith("jdbc:h2:");
         String conf = """
                 pekko {
@@ -57,12 +61,13 @@ public final class ZedNode implements AutoCloseable {
                     provider = cluster
                     serialization-bindings { "zed.actors.JsonEvent" = jackson-json }
                   }
-                  remote.artery.canonical { hostname = "127.0.0.1", port = %d }
+                  remote.artery.canonical { hostname = "%s", port = %d }
                   cluster {
                     downing-provider-class = "org.apache.pekko.cluster.sbr.SplitBrainResolverProvider"
                     split-brain-resolver.active-strategy = keep-majority
                     jmx.multi-mbeans-in-same-jvm = on
-                    roles = ["host"]
+                    # the host's name travels with its membership: placements name hosts, and every node maps them to addresses
+                    roles = ["host", "%s"]
                   }
                   persistence {
                     journal.plugin = "jdbc-journal"
@@ -95,21 +100,33 @@ public final class ZedNode implements AutoCloseable {
                     driver = "%s"
                     user = "%s"
                     password = ""
-                    numThreads = 4
-                    maxConnections = 4
+                    # PostgreSQL is shared by every node of a cluster: two connections each at most, one at rest, so
+                    # that 50 nodes fit in its default max_connections (100)
+                    numThreads = %d
+                    maxConnections = %d
                     minConnections = 1
+                    idleTimeout = 30000
                     # a journal that does not answer fails a write in 5 s (not HikariCP's 30): the level restarts and
                     # tries again sooner, and answers sooner once the journal is back
                     connectionTimeout = 5000
                   }
                 }
-                """.formatted(c.clusterPort(), HttpApi.LONGEST_ANSWER.plusMinutes(1).toSeconds(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
-                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"));
-        return ConfigFactory.parseString(conf + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
+                """.formatted(quoted(c.cluster().bind()), c.cluster().port(), quoted(zed.actors.cluster.ClusterConfig.HOST_ROLE + c.cluster().host()), HttpApi.LONGEST_ANSWER.plusMinutes(1).toSeconds(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
+                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 2, h2 ? 4 : 2);
+        // split brain: on PostgreSQL (every node's journal) the side that holds the lease in it survives, whatever the
+        // sizes, so that two hosts are a safe cluster; an H2 journal is one node's alone, which never splits
+        String sbr = h2 ? "" : zed.actors.cluster.PostgresLease.config(c.journal()) + """
+                pekko.cluster.split-brain-resolver {
+                  active-strategy = lease-majority
+                  lease-majority.lease-implementation = "%s"
+                }
+                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH);
+        return ConfigFactory.parseString(conf + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
     }
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
+        refuseUnsafeCluster(c);
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
         // checked before anything starts: a token file others can read is refused, with how to fix it
@@ -126,7 +143,12 @@ public final class ZedNode implements AutoCloseable {
         system.getWhenTerminated().thenRun(telemetry::close);
         try {
             Cluster cluster = Cluster.get(system);
-            cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of one joins itself
+            if (c.cluster().seeds().isEmpty()) {
+                cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of its own joins itself
+            } else {
+                cluster.manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(c.cluster().seeds().stream()
+                        .map(ZedNode::seedAddress).toList()));
+            }
             SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
             // driver calls (zfs, processes, probes, jails) block: they run on their own dispatcher, never the actors'
             java.util.function.Function<String, java.util.concurrent.Executor> pool = name ->
@@ -134,14 +156,20 @@ public final class ZedNode implements AutoCloseable {
             zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c,
                     new zed.actors.level.LevelHost.Work(pool.apply(BUILDS), pool.apply(ZFS), pool.apply(PROBES), pool.apply(PROCESSES)), telemetry.metrics());
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
-            system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(),
+            var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
                     host.work().processes(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
-            ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
-            wakeLevels(system, host.levels());
-            system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), zed.actors.level.Wakeup.EVERY), "wakeup",
+            // what zed hosts shows of this host, to whichever node asks
+            system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes()), "host-card",
                     org.apache.pekko.actor.typed.Props.empty());
-            HttpApi api = new HttpApi(system, c, token, host.levels(), host.board());
+            ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
+            var table = org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(org.apache.pekko.cluster.typed.SingletonActor.of(
+                    zed.actors.cluster.PlacementTable.create(), zed.actors.cluster.PlacementTable.NAME));
+            host.levels().attach(system, table);
+            wakeLevels(system, host.levels(), table, c.cluster().host());
+            system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY), "wakeup",
+                    org.apache.pekko.actor.typed.Props.empty());
+            HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table);
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
@@ -153,13 +181,63 @@ public final class ZedNode implements AutoCloseable {
         }
     }
 
-    /** Every level in the journal is woken at start, so that its resources are supervised again without waiting for a request. */
-    private static void wakeLevels(ActorSystem<Void> system, zed.actors.level.KnownLevels levels) throws Exception {
+    /**
+     * At start the node learns every placement, and wakes the levels of its own host, so that their resources are
+     * supervised again without waiting for a request. Levels in the journal with no placement (journaled before
+     * there was a placement table) are placed on the first node that finds them: on a node of its own, this one.
+     */
+    private static void wakeLevels(ActorSystem<Void> system, zed.actors.level.KnownLevels levels,
+                                   org.apache.pekko.actor.typed.ActorRef<zed.actors.cluster.PlacementTable.Command> table, String self) throws Exception {
         var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
-        levels.addAll(ids);
+        // the table is a singleton on the cluster's oldest node: asked until the cluster has formed and it answers
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(JOIN_WAIT.toSeconds());
+        zed.actors.cluster.PlacementTable.Placements placements = null;
+        while (placements == null) {
+            try {
+                placements = org.apache.pekko.actor.typed.javadsl.AskPattern.<zed.actors.cluster.PlacementTable.Command, zed.actors.cluster.PlacementTable.Placements>ask(table,
+                        reply -> new zed.actors.cluster.PlacementTable.Adopt(ids, self, reply), Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                if (System.nanoTime() > deadline) throw new IllegalStateException("no answer from the cluster's placement table in "
+                        + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal?)");
+            }
+        }
+        levels.replace(placements.levels());
         ClusterSharding sharding = ClusterSharding.get(system);
-        zed.actors.level.Placement.pinHere(system, ids).toCompletableFuture().get(30, TimeUnit.SECONDS);
-        for (String id : ids) sharding.entityRefFor(LevelEntity.KEY, id).tell(new zed.actors.level.LevelCommand.Wake());
+        for (String id : levels.on(self)) sharding.entityRefFor(LevelEntity.KEY, id).tell(new zed.actors.level.LevelCommand.Wake());
+    }
+
+    /** How long a starting node waits to join its cluster and hear from the placement table. */
+    static final Duration JOIN_WAIT = Duration.ofSeconds(90);
+
+    private static org.apache.pekko.actor.Address seedAddress(String hostPort) {
+        int colon = hostPort.lastIndexOf(':');
+        String h = hostPort.substring(0, colon);
+        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
+        return new org.apache.pekko.actor.Address("pekko", "zed", h, Integer.parseInt(hostPort.substring(colon + 1)));
+    }
+
+    /**
+     * A cluster of several nodes needs one journal they all share, and Artery beyond loopback needs TLS: refused at
+     * start, before anything runs, with what to do instead.
+     */
+    static void refuseUnsafeCluster(NodeConfig c) {
+        if (c.cluster().shared() && c.h2()) {
+            throw new IllegalStateException("a node that joins others (--seed) needs the journal they share, on PostgreSQL "
+                    + "(--journal jdbc:postgresql://HOST:5432/zed?user=...); an H2 journal is this node's file alone, and two nodes on "
+                    + "their own journals would each run every level");
+        }
+        if (!loopback(c.cluster().bind())) {
+            throw new IllegalStateException("--cluster " + c.cluster().bind() + ":" + c.cluster().port() + " binds the cluster beyond loopback, "
+                    + "where Artery must use TLS with mutual authentication, which this node cannot set up yet; bind the cluster to a loopback address");
+        }
+    }
+
+    private static boolean loopback(String host) {
+        try {
+            return java.net.InetAddress.getByName(host).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("--cluster: unknown host " + host);
+        }
     }
 
     public int httpPort() {

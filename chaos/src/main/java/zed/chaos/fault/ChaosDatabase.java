@@ -13,8 +13,8 @@ import java.util.UUID;
  * A PostgreSQL database of a scenario's own, beside the one {@code ZED_TEST_POSTGRES_URL} names (a JDBC URL with user
  * and password of a role that may create databases), dropped at the end.
  */
-record ChaosDatabase(String adminUrl, String name) implements AutoCloseable {
-    static ChaosDatabase fresh() throws Exception {
+public record ChaosDatabase(String adminUrl, String name) implements AutoCloseable {
+    public static ChaosDatabase fresh() throws Exception {
         String admin = System.getenv("ZED_TEST_POSTGRES_URL");
         if (admin == null || admin.isBlank()) throw new IllegalStateException("ZED_TEST_POSTGRES_URL is not set: no PostgreSQL for the journal");
         String name = "zed_chaos_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
@@ -25,19 +25,19 @@ record ChaosDatabase(String adminUrl, String name) implements AutoCloseable {
     }
 
     /** Where the database listens: host and port of the admin URL. */
-    URI server() {
+    public URI server() {
         return URI.create(adminUrl.substring("jdbc:".length()));
     }
 
     /** The JDBC URL of this database, through {@code host:port} (a proxy) instead of the server's own address. */
-    String url(String host, int port) {
+    public String url(String host, int port) {
         URI u = server();
         String query = adminUrl.contains("?") ? adminUrl.substring(adminUrl.indexOf('?')) : "";
         return "jdbc:postgresql://" + host + ":" + port + "/" + name + query;
     }
 
     /** The first column of every row, straight from the server. */
-    List<String> query(String sql) throws Exception {
+    public List<String> query(String sql) throws Exception {
         URI u = server();
         List<String> rows = new ArrayList<>();
         try (Connection c = DriverManager.getConnection(url(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())); Statement s = c.createStatement();

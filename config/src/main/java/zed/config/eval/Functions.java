@@ -23,6 +23,7 @@ public final class Functions {
         a.put("fs::hash", new int[]{0, 0});
         a.put("cfg::hash", new int[]{0, 0});
         a.put("os::env", new int[]{1, 2});
+        a.put("host::name", new int[]{0, 0});
         a.put("enc::json", new int[]{1, 1});
         a.put("file", new int[]{1, 1});
         a.put("secret", new int[]{1, 2});

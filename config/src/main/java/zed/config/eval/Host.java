@@ -23,4 +23,9 @@ public interface Host {
 
     /** {@code $TMPDIR}, or the system's temporary directory. */
     Path tmpDir();
+
+    /** The host's name in the cluster ({@code host::name()}); "localhost" where no node says otherwise (a command line's own evaluation). */
+    default String name() {
+        return "localhost";
+    }
 }

@@ -13,6 +13,7 @@ import java.util.Set;
 public final class LocalHost implements Host {
     private final Map<String, String> env;
     private final Set<Integer> owned;
+    private final String name;
 
     public LocalHost() {
         this(System.getenv());
@@ -27,8 +28,19 @@ public final class LocalHost implements Host {
      *              not make {@code net::pickport()} move it (which would change the level and restart it)
      */
     public LocalHost(Map<String, String> env, Set<Integer> owned) {
+        this(env, owned, "localhost");
+    }
+
+    /** @param name the host's name in the cluster, what {@code host::name()} evaluates to */
+    public LocalHost(Map<String, String> env, Set<Integer> owned, String name) {
         this.env = Map.copyOf(env);
         this.owned = Set.copyOf(owned);
+        this.name = name;
+    }
+
+    @Override
+    public String name() {
+        return name;
     }
 
     @Override

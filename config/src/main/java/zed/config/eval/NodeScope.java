@@ -77,6 +77,8 @@ final class NodeScope implements Scope {
             }
             case "file":
                 return level.file(call, Functions.string(call, args, 0, "the path"));
+            case "host::name":
+                return new Value.Str(level.inputs.host().name());
             default:
                 return Functions.callPure(call, args);
         }

@@ -22,7 +22,12 @@ public final class HostInventory {
 
     /** This host: nvidia-smi, then the Vulkan loader. */
     public static HostInventory local() {
-        return new HostInventory(hostName(), List.of(NvidiaSmi.onThisHost(), new VulkanDevices()));
+        return local(hostName());
+    }
+
+    /** This machine's GPUs, reported as the host {@code name} (its name in the cluster). */
+    public static HostInventory local(String name) {
+        return new HostInventory(name, List.of(NvidiaSmi.onThisHost(), new VulkanDevices()));
     }
 
     public String host() {

@@ -11,8 +11,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
  * The state store on ZFS, through the {@code zfs} command with argv lists. Mutating calls are serialised per pool
@@ -34,7 +32,6 @@ public final class ZfsStore implements Store {
     public static final List<String> OBSERVED = List.of("com.zed:managed", "com.zed:level", "com.zed:rev", "com.zed:spec-hash",
             "com.zed:properties", "com.zed:deployed_at", "com.zed:deployed_by", "mounted", "mountpoint");
 
-    private static final Map<String, ReentrantLock> POOL_LOCKS = new ConcurrentHashMap<>();
 
     private final Command command;
     private final Capabilities caps;
@@ -109,15 +106,11 @@ public final class ZfsStore implements Store {
 
     /** A mutating call: serialised per pool, typed on failure. */
     private Command.Result write(String subject, String... args) {
-        ReentrantLock lock = POOL_LOCKS.computeIfAbsent(pool(subject), k -> new ReentrantLock());
-        lock.lock();
-        try {
+        return PoolWriteLock.holding(pool(subject), () -> {
             Command.Result r = zfs(writeTimeout, subject, args);
             if (!r.ok()) throw StoreError.fromZfs(subject, r.stderr());
             return r;
-        } finally {
-            lock.unlock();
-        }
+        });
     }
 
     private static String pool(String dataset) {

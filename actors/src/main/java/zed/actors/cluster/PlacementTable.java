@@ -1,0 +1,208 @@
+package zed.actors.cluster;
+
+import org.apache.pekko.actor.Address;
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.SupervisorStrategy;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.sharding.external.ExternalShardAllocation;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+import org.apache.pekko.persistence.typed.PersistenceId;
+import org.apache.pekko.persistence.typed.RecoveryCompleted;
+import org.apache.pekko.persistence.typed.javadsl.CommandHandler;
+import org.apache.pekko.persistence.typed.javadsl.Effect;
+import org.apache.pekko.persistence.typed.javadsl.EventHandler;
+import org.apache.pekko.persistence.typed.javadsl.EventSourcedBehavior;
+import org.apache.pekko.persistence.typed.javadsl.RetentionCriteria;
+import org.apache.pekko.persistence.typed.javadsl.SignalHandler;
+import zed.actors.JsonEvent;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * The truth of where each level runs: level id → host name, journaled, one for the whole cluster (a cluster
+ * singleton, its one writer). Sharding's external allocation is gossip and forgets everything at a full restart, so
+ * the table writes it again whenever it starts and whenever a member comes up (a host that came back on another
+ * address); {@link PinnedAllocation} then places each level's shard on its host's node, and nowhere else.
+ */
+public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Command, PlacementTable.Event, PlacementTable.State> {
+    public static final String NAME = "placements";
+
+    public sealed interface Command {
+    }
+
+    /** A push of {@code level} came to {@code receiving}; its Zedfile names {@code declared} (null: none). */
+    public record Place(String level, String declared, String receiving, ActorRef<Answer> replyTo) implements Command, JsonEvent {
+    }
+
+    /** The push that placed {@code level} was refused: a level that never got a revision has no place. */
+    public record Unplace(String level) implements Command, JsonEvent {
+    }
+
+    /**
+     * The levels of the journal that {@code host} found at start: those with no place yet (journaled before the table
+     * existed) are placed there. Answers every placement.
+     */
+    public record Adopt(List<String> levels, String host, ActorRef<Placements> replyTo) implements Command, JsonEvent {
+    }
+
+    public record Get(ActorRef<Placements> replyTo) implements Command, JsonEvent {
+    }
+
+    private record MembersChanged() implements Command {
+    }
+
+    public sealed interface Answer extends JsonEvent {
+    }
+
+    public record Placed(String level, String host, boolean fresh) implements Answer {
+    }
+
+    public record Refused(PlacementRule.Refuse.Why why, String message) implements Answer {
+    }
+
+    /** @param levels level id → host name */
+    public record Placements(Map<String, String> levels) implements JsonEvent {
+    }
+
+    public sealed interface Event extends JsonEvent {
+    }
+
+    public record LevelPlaced(String level, String host) implements Event {
+    }
+
+    public record LevelUnplaced(String level) implements Event {
+    }
+
+    /** @param levels level id → host name */
+    public record State(Map<String, String> levels) implements JsonEvent {
+        State with(String level, String host) {
+            Map<String, String> m = new TreeMap<>(levels);
+            if (host == null) m.remove(level);
+            else m.put(level, host);
+            return new State(m);
+        }
+    }
+
+    private final ActorContext<Command> ctx;
+    private final Cluster cluster;
+
+    private PlacementTable(ActorContext<Command> ctx) {
+        super(PersistenceId.ofUniqueId("zed-placements"), SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+        this.ctx = ctx;
+        this.cluster = Cluster.get(ctx.getSystem());
+        ActorRef<ClusterEvent.MemberEvent> members = ctx.messageAdapter(ClusterEvent.MemberEvent.class, e -> new MembersChanged());
+        cluster.subscriptions().tell(Subscribe.create(members, ClusterEvent.MemberEvent.class));
+    }
+
+    public static Behavior<Command> create() {
+        return Behaviors.supervise(Behaviors.<Command>setup(PlacementTable::new))
+                .onFailure(SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
+    }
+
+    @Override
+    public State emptyState() {
+        return new State(Map.of());
+    }
+
+    @Override
+    public RetentionCriteria retentionCriteria() {
+        return RetentionCriteria.snapshotEvery(100, 2);
+    }
+
+    @Override
+    public SignalHandler<State> signalHandler() {
+        return newSignalHandlerBuilder().onSignal(RecoveryCompleted.instance(), this::allocate).build();
+    }
+
+    @Override
+    public CommandHandler<Command, Event, State> commandHandler() {
+        return newCommandHandlerBuilder().forAnyState()
+                .onCommand(Place.class, this::place)
+                .onCommand(Unplace.class, (s, c) -> s.levels().containsKey(c.level())
+                        ? Effect().persist(new LevelUnplaced(c.level())) : Effect().none())
+                .onCommand(Adopt.class, this::adopt)
+                .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
+                .onCommand(MembersChanged.class, (s, c) -> {
+                    allocate(s);
+                    return Effect().none();
+                })
+                .build();
+    }
+
+    private Effect<Event, State> place(State s, Place c) {
+        PlacementRule.Decision d = PlacementRule.decide(c.level(), s.levels().get(c.level()), c.declared(), c.receiving(), Members.hostNames(cluster));
+        if (d instanceof PlacementRule.Refuse r) return Effect().reply(c.replyTo(), new Refused(r.why(), r.message()));
+        PlacementRule.Place p = (PlacementRule.Place) d;
+        if (!p.fresh()) {
+            allocate(s); // the location may have been lost (a restart of every node): written again before the push goes on
+            return Effect().reply(c.replyTo(), new Placed(c.level(), p.host(), false));
+        }
+        return Effect().persist(new LevelPlaced(c.level(), p.host())).thenRun(this::allocate)
+                .thenReply(c.replyTo(), st -> new Placed(c.level(), p.host(), true));
+    }
+
+    private Effect<Event, State> adopt(State s, Adopt c) {
+        List<Event> fresh = c.levels().stream().filter(l -> !s.levels().containsKey(l)).<Event>map(l -> new LevelPlaced(l, c.host())).toList();
+        if (fresh.isEmpty()) return Effect().reply(c.replyTo(), new Placements(s.levels()));
+        return Effect().persist(fresh).thenRun(this::allocate).thenReply(c.replyTo(), st -> new Placements(st.levels()));
+    }
+
+    /** Writes the shard location of every level whose host is a member now (the others have no address to give). */
+    private void allocate(State s) {
+        Map<String, Address> hosts = Members.addresses(cluster);
+        Map<String, Address> locations = new TreeMap<>();
+        s.levels().forEach((level, host) -> {
+            Address a = hosts.get(host);
+            if (a != null) locations.put(level, a);
+        });
+        if (locations.isEmpty()) return;
+        ExternalShardAllocation.get(ctx.getSystem()).getClient(zed.actors.level.LevelEntity.KEY.name()).setShardLocations(locations)
+                .whenComplete((done, e) -> {
+                    if (e != null) ctx.getSystem().log().warn("placements: writing {} shard locations failed ({}); written again at the next change", locations.size(), e.toString());
+                });
+    }
+
+    @Override
+    public EventHandler<State, Event> eventHandler() {
+        return newEventHandlerBuilder().forAnyState()
+                .onEvent(LevelPlaced.class, (s, e) -> s.with(e.level(), e.host()))
+                .onEvent(LevelUnplaced.class, (s, e) -> s.with(e.level(), null))
+                .build();
+    }
+
+    /** What the cluster's membership says about hosts. */
+    public static final class Members {
+        private Members() {
+        }
+
+        /** The host name a member carries in its roles, null for none. */
+        public static String hostOf(org.apache.pekko.cluster.Member m) {
+            for (String r : m.getRoles()) if (r.startsWith(ClusterConfig.HOST_ROLE)) return r.substring(ClusterConfig.HOST_ROLE.length());
+            return null;
+        }
+
+        /** Every host that is a member now (joining, up, leaving; unreachable ones too), by name → its node's address. */
+        public static Map<String, Address> addresses(Cluster cluster) {
+            Map<String, Address> out = new TreeMap<>();
+            for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+                if (m.status() == MemberStatus.down() || m.status() == MemberStatus.removed()) continue;
+                String h = hostOf(m);
+                if (h != null) out.put(h, m.address());
+            }
+            return out;
+        }
+
+        public static Set<String> hostNames(Cluster cluster) {
+            return addresses(cluster).keySet();
+        }
+    }
+}

@@ -1,0 +1,77 @@
+package zed.actors.host;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import zed.actors.JsonEvent;
+import zed.reconciler.gpu.Gpu;
+import zed.reconciler.gpu.Inventory;
+import zed.reconciler.process.Subprocess;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+/**
+ * What this host tells the cluster about itself for {@code zed hosts}: its pool and the pool's free space, and its
+ * GPUs (the inventory). One per node, found through the receptionist, so that any node can ask every host.
+ */
+public final class HostCard {
+    public static final ServiceKey<Describe> KEY = ServiceKey.create(Describe.class, "zed-host-card");
+    static final Duration ASK = Duration.ofSeconds(3);
+
+    private HostCard() {
+    }
+
+    public record Describe(ActorRef<Report> replyTo) implements JsonEvent {
+    }
+
+    /**
+     * @param pool null on the dir store
+     * @param free the pool's free bytes, -1 when unknown
+     * @param note why something is missing, null when nothing is
+     */
+    public record Report(String host, String pool, long free, boolean available, List<GpuCard> gpus, String note) implements JsonEvent {
+    }
+
+    /** @param vramMb the GPU's memory in MiB (0: its source did not say) */
+    public record GpuCard(String uuid, String name, long vramMb) implements JsonEvent {
+    }
+
+    public static Behavior<Describe> create(String host, String pool, ActorRef<HostInventoryActor.Msg> inventory, Executor blocking) {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            return Behaviors.receiveMessage(d -> {
+                CompletableFuture<Inventory> inv = org.apache.pekko.actor.typed.javadsl.AskPattern.<HostInventoryActor.Msg, Inventory>ask(
+                        inventory, HostInventoryActor.Get::new, ASK, ctx.getSystem().scheduler()).toCompletableFuture();
+                CompletableFuture<long[]> space = pool == null ? CompletableFuture.completedFuture(null)
+                        : CompletableFuture.supplyAsync(() -> free(pool), blocking);
+                inv.handle((i, e) -> i).thenCombine(space.handle((s, e) -> s == null ? new long[]{-1} : s), (i, s) -> {
+                    List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(HostCard::card).toList();
+                    String note = i == null ? "the GPU inventory did not answer in " + ASK.toSeconds() + " s" : null;
+                    if (pool != null && s[0] < 0) note = (note == null ? "" : note + "; ") + "pool " + pool + " did not answer";
+                    return new Report(host, pool, s[0], pool == null || s[0] >= 0, gpus, note);
+                }).thenAccept(d.replyTo()::tell);
+                return Behaviors.same();
+            });
+        });
+    }
+
+    private static GpuCard card(Gpu g) {
+        return new GpuCard(g.uuid(), g.name(), g.vramMb());
+    }
+
+    /** The pool's free bytes ({@code zfs get available}), -1 when it does not answer. */
+    private static long[] free(String pool) {
+        try {
+            Subprocess.Result r = Subprocess.of(List.of("zfs", "get", "-Hpo", "value", "available", pool), Duration.ofSeconds(10)).run();
+            if (r.exit() != 0) return new long[]{-1};
+            return new long[]{Long.parseLong(r.stdout().strip())};
+        } catch (Exception e) {
+            return new long[]{-1};
+        }
+    }
+}

@@ -1,0 +1,47 @@
+package zed.actors.node;
+
+import org.junit.jupiter.api.Test;
+import zed.actors.cluster.ClusterConfig;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** What a node refuses before it starts anything: a shared cluster on an H2 journal, Artery beyond loopback without TLS. */
+class ClusterRefusalTest {
+    static final NodeConfig BASE = NodeConfig.defaults(Path.of("/var/lib/zed"));
+
+    @Test
+    void aNodeThatJoinsOthersOnAnH2JournalIsRefusedSayingToUsePostgres() {
+        NodeConfig c = BASE.withCluster(ClusterConfig.alone().withHost("h2").withAddress("127.0.0.3:25520").withSeeds(List.of("127.0.0.2:25520")));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c));
+        assertTrue(e.getMessage().startsWith("a node that joins others (--seed) needs the journal they share, on PostgreSQL (--journal jdbc:postgresql://"), e.getMessage());
+        // on PostgreSQL it may
+        ZedNode.refuseUnsafeCluster(c.withJournal("jdbc:postgresql://127.0.0.1:5432/zed"));
+    }
+
+    @Test
+    void arteryBeyondLoopbackIsRefusedUntilItHasTls() {
+        NodeConfig c = BASE.withJournal("jdbc:postgresql://127.0.0.1:5432/zed").withCluster(ClusterConfig.alone().withAddress("192.0.2.10:25520"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c));
+        assertEquals("--cluster 192.0.2.10:25520 binds the cluster beyond loopback, where Artery must use TLS with mutual authentication, "
+                + "which this node cannot set up yet; bind the cluster to a loopback address", e.getMessage());
+        ZedNode.refuseUnsafeCluster(c.withCluster(ClusterConfig.alone().withAddress("127.0.0.4:25520")));
+    }
+
+    @Test
+    void clusterFlagsAreCheckedWithWhatIsWrong() {
+        assertEquals("--host takes a host name (letters, digits, '.', '_', '-'; at most 63), not \"h 1\"",
+                assertThrows(IllegalArgumentException.class, () -> ClusterConfig.alone().withHost("h 1")).getMessage());
+        assertEquals("--cluster takes HOST:PORT, not \"127.0.0.2\"",
+                assertThrows(IllegalArgumentException.class, () -> ClusterConfig.alone().withAddress("127.0.0.2")).getMessage());
+        assertEquals("--seed: no port 70000 in \"h:70000\"",
+                assertThrows(IllegalArgumentException.class, () -> ClusterConfig.alone().withSeeds(List.of("h:70000"))).getMessage());
+        ClusterConfig ok = ClusterConfig.alone().withAddress("[::1]:25520");
+        assertEquals("::1", ok.bind());
+        assertEquals(25520, ok.port());
+    }
+}

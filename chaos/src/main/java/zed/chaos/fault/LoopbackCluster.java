@@ -1,0 +1,101 @@
+package zed.chaos.fault;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A cluster of real nodes on one machine: {@code n} agent JVMs, host {@code hI} with Artery on 127.0.0.(I+1) (Linux
+ * routes all of 127/8 to the loopback, so no alias is needed), each with its own dataset under the test pool as its
+ * pool and its own {@code ZED_HOME}, all on one PostgreSQL journal; every node's seed is h1. The APIs listen on
+ * 127.0.0.1, on ports of their own (never 7700); metrics are off (never 9095).
+ */
+public final class LoopbackCluster implements AutoCloseable {
+    /** @param address Artery's {@code HOST:PORT}; {@code pool} the node's {@code --pool} */
+    public record Host(String name, String address, String pool, AgentNode node) {
+    }
+
+    private final List<Host> hosts;
+
+    private LoopbackCluster(List<Host> hosts) {
+        this.hosts = hosts;
+    }
+
+    /**
+     * Starts h1 (which forms the cluster), then the others, each once it answers; returns when every node is up in
+     * the cluster as h1 sees it.
+     */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
+        String journal = db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort());
+        List<Host> hosts = new ArrayList<>();
+        String seed = null;
+        for (int i = 1; i <= n; i++) {
+            String ip = "127.0.0." + (i + 1);
+            String address = ip + ":" + freePort(ip);
+            if (seed == null) seed = address;
+            String root = pool.root() + "/h" + i;
+            HostFacts.zfs("create", root);
+            AgentNode node = new AgentNode(bin, work.resolve("h" + i), List.of("--host", "h" + i, "--cluster", address, "--seed", seed,
+                    "--journal", journal, "--pool", root));
+            hosts.add(new Host("h" + i, address, root, node));
+        }
+        LoopbackCluster c = new LoopbackCluster(hosts);
+        try {
+            for (Host h : hosts) h.node().start();
+            c.awaitUp(n, Duration.ofMinutes(2));
+            return c;
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static int freePort(String ip) throws IOException {
+        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getByName(ip))) {
+            return s.getLocalPort();
+        }
+    }
+
+    public List<Host> hosts() {
+        return hosts;
+    }
+
+    public Host host(String name) {
+        return hosts.stream().filter(h -> h.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    /** {@code GET /v1/hosts} from h1 until {@code count} hosts are up, within {@code within}; the last answer. */
+    public JsonNode awaitUp(int count, Duration within) throws Exception {
+        return awaitHosts(hosts.get(0).node(), h -> h.path("status").asText().equals("up"), count, within);
+    }
+
+    /** {@code GET /v1/hosts} from {@code from} until {@code count} hosts match {@code which}. */
+    public static JsonNode awaitHosts(AgentNode from, java.util.function.Predicate<JsonNode> which, int count, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonNode last = null;
+        while (true) {
+            try {
+                last = from.send("GET", "/v1/hosts", null).body();
+                int matching = 0;
+                for (JsonNode h : last.path("hosts")) if (which.test(h)) matching++;
+                if (matching == count) return last;
+            } catch (IOException notYet) {
+                // the node is starting or stopping
+            }
+            if (System.nanoTime() > deadline) throw new AssertionError("not " + count + " such hosts within " + within.toSeconds() + " s: " + last);
+            Thread.sleep(250); // polling interval of a deadline wait
+        }
+    }
+
+    /** Stops every node that runs (SIGTERM); services are left to the caller. */
+    @Override
+    public void close() throws InterruptedException {
+        for (Host h : hosts) h.node().close();
+    }
+}

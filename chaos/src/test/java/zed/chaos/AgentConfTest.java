@@ -1,0 +1,63 @@
+package zed.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.chaos.fault.AgentNode;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** {@code $ZED_HOME/agent.conf}: the agent's flags as lines of a file, checked as the flags are; a flag given wins. */
+class AgentConfTest {
+    @Test
+    void theFileGivesTheAgentItsFlags(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("agent.conf"), "# this host\nhost = h7\nevents-kept = 50\n");
+        try (AgentNode node = new AgentNode(ZedProcess.bin(), home, List.of()).start()) {
+            JsonNode hosts = node.send("GET", "/v1/hosts", null).body();
+            assertEquals("h7", hosts.path("hosts").get(0).path("name").asText(), hosts.toString());
+        }
+    }
+
+    @Test
+    void aFlagOnTheCommandLineWinsOverTheFile(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("agent.conf"), "host = h7\n");
+        try (AgentNode node = new AgentNode(ZedProcess.bin(), home, List.of("--host", "h8")).start()) {
+            JsonNode hosts = node.send("GET", "/v1/hosts", null).body();
+            assertEquals("h8", hosts.path("hosts").get(0).path("name").asText(), hosts.toString());
+        }
+    }
+
+    @Test
+    void aNameThatIsNoFlagIsRefusedNamingTheFlags(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("agent.conf"), "seeds = 127.0.0.2:25520\n");
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (cluster, events-kept, host, journal, listen, metrics, no-metrics, pool, seed)"), o.toString());
+    }
+
+    @Test
+    void aBadValueIsRefusedAsTheFlagWouldBe(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("agent.conf"), "events-kept = many\n");
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains("many"), o.toString());
+    }
+
+    @Test
+    void aFileWithTheJournalsPasswordThatOthersMayReadIsRefused(@TempDir Path home) throws Exception {
+        Path conf = home.resolve("agent.conf");
+        Files.writeString(conf, "journal = jdbc:postgresql://127.0.0.1:1/zed?user=zed&password=s3cret\n");
+        Files.setPosixFilePermissions(conf, PosixFilePermissions.fromString("rw-r--r--"));
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains("holds the journal's URL (and its password) but others may read it: chmod 600 " + conf), o.toString());
+        assertTrue(!o.out().contains("s3cret") && !o.err().contains("s3cret"), "the password is never printed: " + o);
+    }
+}

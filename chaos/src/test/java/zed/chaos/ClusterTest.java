@@ -1,0 +1,179 @@
+package zed.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.chaos.fault.AgentNode;
+import zed.chaos.fault.ChaosDatabase;
+import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.LoopbackCluster;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Three real nodes (JVMs) on 127.0.0.2, .3 and .4, each with its own dataset of the zfs-fuse test pool as its pool,
+ * one PostgreSQL journal: the cluster forms, lists its hosts, places a level on the host its Zedfile names whichever
+ * node received it, answers for it from any node, refuses a host that is not a member at its position, and never
+ * runs a level whose host is gone anywhere else: it waits, and comes back on its host, adopting its service.
+ */
+class ClusterTest {
+    static final String WEB = """
+            level "web" {
+              host = "h2"
+            }
+            dataset "data" {
+              properties = { "com.acme:where" = host::name() }
+            }
+            service "exec" "web" {
+              dataset = "data"
+              vars    = { port = net::pickport() }
+              runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "127.0.0.1"] }
+              health "http" {
+                url      = "http://127.0.0.1:${self.vars.port}/"
+                interval = "500ms"
+              }
+            }
+            """;
+
+    @Test
+    void threeHostsFormAClusterAndEachLevelRunsOnItsHostAndNowhereElse(@TempDir Path work) throws Exception {
+        ChaosNeeds.zfsPool();
+        if (System.getenv("ZED_TEST_POSTGRES_URL") == null) {
+            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set");
+            Assumptions.abort("no PostgreSQL (ZED_TEST_POSTGRES_URL)");
+        }
+        List<Long> pids = new ArrayList<>();
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("cluster");
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 3, db, pool)) {
+            AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node(), h3 = cluster.host("h3").node();
+            try {
+                // every member, as any node sees it: its name, address, pool and free space, and which one answered
+                // (membership is gossip: h3 may see itself joining for a moment after h1 saw it up)
+                JsonNode hosts = LoopbackCluster.awaitHosts(h3, h -> h.path("status").asText().equals("up"), 3, Duration.ofSeconds(30));
+                assertEquals(List.of("h1", "h2", "h3"), names(hosts), hosts.toString());
+                for (JsonNode h : hosts.path("hosts")) {
+                    LoopbackCluster.Host want = cluster.host(h.path("name").asText());
+                    assertEquals(want.address(), h.path("address").asText(), h.toString());
+                    assertEquals("up", h.path("status").asText(), h.toString());
+                    assertEquals(want.pool(), h.path("pool").path("name").asText(), h.toString());
+                    assertTrue(h.path("pool").path("free").asLong() > 0, h.toString());
+                    assertEquals(want.name().equals("h3"), h.path("self").asBoolean(), h.toString());
+                }
+                // the command line, through any node, with that node's token
+                ZedProcess.Outcome listed = ZedProcess.run(work, Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1), "ZED_HOME", work.resolve("cli").toString()), "hosts");
+                assertEquals(0, listed.exit(), listed.toString());
+                for (String h : List.of("h1", "h2", "h3")) assertTrue(listed.out().contains(cluster.host(h).address()), listed.toString());
+
+                // a host that is not a member: refused at its position, nothing placed
+                AgentNode.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
+                assertEquals(400, refused.status(), refused.body().toString());
+                JsonNode e = refused.body().path("errors").get(0);
+                assertEquals(2, e.path("line").asInt(), e.toString());
+                assertEquals(3, e.path("col").asInt(), e.toString());
+                assertTrue(e.path("message").asText().contains("host \"h9\" is not a member of the cluster (members: h1, h2, h3)"), e.toString());
+                assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
+
+                // pushed through h1, it runs on h2: h2's pool holds its dataset, stamped with h2's name
+                AgentNode.Answer pushed = h1.push("web", work.resolve("web"), WEB);
+                assertEquals(200, pushed.status(), pushed.body().toString());
+                assertEquals("h2", pushed.body().path("host").asText(), pushed.body().toString());
+                JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
+                assertEquals("Converged", web.path("state").asText(), "read through h3: " + web);
+                String data = cluster.host("h2").pool() + "/data";
+                assertEquals("h2", zfsGet(data, "com.acme:where"), "host::name() is the level's host");
+                for (String other : List.of("h1", "h3")) {
+                    assertFalse(zfsList(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                }
+                long pid = servicePid(web);
+                pids.add(pid);
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service runs: " + web);
+                JsonNode placed = h1.send("GET", "/v1/hosts", null).body();
+                assertEquals(List.of("web"), levelsOn(placed, "h2"), placed.toString());
+
+                // a level that names no host stays where it was received
+                AgentNode.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");
+                assertEquals(200, local.status(), local.body().toString());
+                assertEquals("h3", local.body().path("host").asText());
+                assertEquals("Converged", h1.await("notes", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1)).path("state").asText());
+                assertTrue(zfsList(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
+                // and does not move by a push that names another host
+                AgentNode.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
+                assertEquals(409, move.status(), move.body().toString());
+
+                // h2's node is killed (its service keeps running): web is not started anywhere else, and says why
+                h2.kill();
+                JsonNode gone = h1.await("web", s -> s.path("errors").path(0).path("message").asText().contains("runs on host h2"), Duration.ofSeconds(60));
+                assertTrue(gone.toString().contains("runs on host h2, which"), "while h2 is away: " + gone);
+                for (String other : List.of("h1", "h3")) {
+                    assertFalse(zfsList(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                }
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "a node's death leaves its services running");
+
+                // h2 comes back: web is Converged there again, with the same process
+                h2.start();
+                JsonNode back = h1.await("web", s -> s.path("state").asText().equals("Converged")
+                        && servicePid(s) == pid, Duration.ofMinutes(2));
+                assertEquals(pid, servicePid(back), "adopted, not restarted: " + back);
+            } finally {
+                for (AgentNode n : List.of(h1, h2, h3)) {
+                    try {
+                        n.send("DELETE", AgentNode.level("web"), null);
+                        break;
+                    } catch (Exception tryAnother) {
+                        // that node is down: another one routes the stop
+                    }
+                }
+                for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** The pid of the level's one service, 0 when it has none. */
+    private static long servicePid(JsonNode status) {
+        for (JsonNode r : status.path("resources")) if (r.has("pid")) return r.path("pid").asLong();
+        return 0;
+    }
+
+    private static String token(AgentNode n) throws Exception {
+        return Files.readString(n.home().resolve("api-token")).strip();
+    }
+
+    private static List<String> names(JsonNode hosts) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode h : hosts.path("hosts")) out.add(h.path("name").asText());
+        return out;
+    }
+
+    private static List<String> levelsOn(JsonNode hosts, String name) {
+        List<String> out = new ArrayList<>();
+        for (JsonNode h : hosts.path("hosts")) if (h.path("name").asText().equals(name)) h.path("levels").forEach(l -> out.add(l.asText()));
+        return out;
+    }
+
+    private static String zfsGet(String dataset, String property) throws Exception {
+        return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
+    }
+
+    private static Set<String> zfsList(String root) throws Exception {
+        return new TreeSet<>(List.of(run("zfs", "list", "-Hro", "name", root).strip().split("\n")));
+    }
+
+    private static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out);
+        return out;
+    }
+}

@@ -1,0 +1,36 @@
+package zed.config;
+
+import org.junit.jupiter.api.Test;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+/** The host a Zedfile names, read before evaluation, at its position; an expression there is refused. */
+class DeclaredHostTest {
+    @Test
+    void aQuotedHostNameIsReadWithItsPosition() {
+        DeclaredHost d = DeclaredHost.of("Zedfile", "dataset \"d\" {}\nlevel \"web\" {\n  host = \"h2\"\n}\n");
+        assertEquals("h2", d.host());
+        assertEquals(new Pos("Zedfile", 3, 3), d.pos());
+    }
+
+    @Test
+    void noHostOrNoLevelBlockIsNone() {
+        assertEquals(DeclaredHost.NONE, DeclaredHost.of("Zedfile", "level \"web\" {}\n"));
+        assertEquals(DeclaredHost.NONE, DeclaredHost.of("Zedfile", "dataset \"d\" {}\n"));
+    }
+
+    @Test
+    void aZedfileThatDoesNotParseIsLeftToTheEvaluationToReport() {
+        assertEquals(DeclaredHost.NONE, DeclaredHost.of("Zedfile", "level \"web\" {\n  host = \n"));
+    }
+
+    @Test
+    void anExpressionOrABadNameIsRefusedAtItsPosition() {
+        for (String value : new String[]{"os::env(\"H\")", "\"${host::name()}\"", "\"h 2\"", "[\"h1\"]", "\"\""}) {
+            ZedfileException e = assertThrows(ZedfileException.class, () -> DeclaredHost.of("Zedfile", "level \"web\" {\n  host = " + value + "\n}\n"), value);
+            assertEquals("Zedfile:2:3: level.host must be a host name in quotes, e.g. host = \"h2\" (it is read before anything is evaluated)",
+                    e.diagnostics().get(0).render(), value);
+        }
+    }
+}
