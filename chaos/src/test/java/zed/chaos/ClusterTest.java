@@ -24,7 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * Three real nodes (JVMs) on 127.0.0.2, .3 and .4, each with its own dataset of the zfs-fuse test pool as its pool,
- * one PostgreSQL journal: the cluster forms, lists its hosts, places a level on the host its Zedfile names whichever
+ * one PostgreSQL journal, set up by {@code zed cluster init} (Artery over TLS, one token): the cluster forms, a node
+ * of another cluster's CA cannot join, the cluster lists its hosts, places a level on the host its Zedfile names whichever
  * node received it, answers for it from any node, refuses a host that is not a member at its position, and never
  * runs a level whose host is gone anywhere else: it waits, and comes back on its host, adopting its service.
  */
@@ -75,6 +76,9 @@ class ClusterTest {
                 ZedProcess.Outcome listed = ZedProcess.run(work, Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1), "ZED_HOME", work.resolve("cli").toString()), "hosts");
                 assertEquals(0, listed.exit(), listed.toString());
                 for (String h : List.of("h1", "h2", "h3")) assertTrue(listed.out().contains(cluster.host(h).address()), listed.toString());
+
+                // a node whose certificate another cluster's CA signed cannot join: the TLS handshake fails both ways
+                foreignNodeCannotJoin(work, db, cluster);
 
                 // a host that is not a member: refused at its position, nothing placed
                 AgentNode.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
@@ -137,6 +141,34 @@ class ClusterTest {
                 }
                 for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
             }
+        }
+    }
+
+    private static void foreignNodeCannotJoin(Path work, ChaosDatabase db, LoopbackCluster cluster) throws Exception {
+        String address;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName("127.0.0.5"))) {
+            address = "127.0.0.5:" + s.getLocalPort();
+        }
+        LoopbackCluster.init(ZedProcess.bin(), work.resolve("other"), List.of("h4"), List.of(address));
+        Path home = work.resolve("h4");
+        LoopbackCluster.copy(work.resolve("other").resolve("h4"), home);
+        Path log = home.resolve("agent.out");
+        ProcessBuilder pb = new ProcessBuilder(ZedProcess.bin().toString(), "agent", "--host", "h4", "--seed", cluster.host("h1").address(),
+                "--journal", db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort()),
+                "--listen", "127.0.0.1:0", "--no-metrics").redirectErrorStream(true).redirectOutput(log.toFile());
+        pb.environment().put("ZED_HOME", home.toString());
+        Process h4 = pb.start();
+        try {
+            long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+            while (!(Files.exists(log) && Files.readString(log).contains("SSLHandshakeException"))) {
+                assertTrue(System.nanoTime() < deadline, "no TLS handshake failure within 90 s:\n" + (Files.exists(log) ? Files.readString(log) : ""));
+                Thread.sleep(250); // polling interval of a deadline wait
+            }
+            JsonNode hosts = cluster.host("h1").node().send("GET", "/v1/hosts", null).body();
+            assertEquals(List.of("h1", "h2", "h3"), names(hosts), "h4 joined: " + hosts);
+        } finally {
+            h4.descendants().forEach(ProcessHandle::destroyForcibly);
+            h4.destroyForcibly().waitFor();
         }
     }
 

@@ -66,6 +66,11 @@ final class AgentCommand implements Callable<Integer> {
             cc = zed.actors.cluster.ClusterConfig.alone().withSeeds(seeds);
             if (hostName != null) cc = cc.withHost(hostName);
             if (cluster != null) cc = cc.withAddress(cluster);
+            // the cluster's file (zed cluster init) completes what the flags leave out: this host's address, the seeds
+            java.nio.file.Path file = ZedCommand.zedHome().resolve(zed.actors.cluster.ClusterFile.NAME);
+            if (java.nio.file.Files.exists(file)) {
+                cc = zed.actors.cluster.ClusterFile.parse(java.nio.file.Files.readString(file)).complete(cc, hostName != null, cluster != null, !seeds.isEmpty());
+            }
         } catch (IllegalArgumentException e) {
             System.err.println("zed agent: " + e.getMessage());
             return 2;

@@ -34,15 +34,20 @@ public final class ApiToken {
         return stateDir.resolve("api-token");
     }
 
+    /** A new token: 32 random bytes, hex. */
+    public static String generate() {
+        byte[] b = new byte[32];
+        new SecureRandom().nextBytes(b);
+        return HexFormat.of().formatHex(b);
+    }
+
     /** The node's token: the one in the state directory (checked), or a new one written there. */
     public static ApiToken ensure(Path stateDir) {
         Path f = file(stateDir);
         try {
             if (Files.exists(f)) return new ApiToken(read(f));
             Files.createDirectories(stateDir);
-            byte[] b = new byte[32];
-            new SecureRandom().nextBytes(b);
-            String t = HexFormat.of().formatHex(b);
+            String t = generate();
             Path tmp = Files.createTempFile(stateDir, "api-token", ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
             Files.writeString(tmp, t + "\n");
             Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE);

@@ -115,13 +115,16 @@ public final class ZedNode implements AutoCloseable {
                 h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 2, h2 ? 4 : 2);
         // split brain: on PostgreSQL (every node's journal) the side that holds the lease in it survives, whatever the
         // sizes, so that two hosts are a safe cluster; an H2 journal is one node's alone, which never splits
+        // Artery over TLS with mutual authentication whenever the node has the material (zed cluster init)
+        zed.actors.cluster.ClusterTls tls = zed.actors.cluster.ClusterTls.in(c.stateDir());
+        String transport = tls == null ? "" : tls.config();
         String sbr = h2 ? "" : zed.actors.cluster.PostgresLease.config(c.journal()) + """
                 pekko.cluster.split-brain-resolver {
                   active-strategy = lease-majority
                   lease-majority.lease-implementation = "%s"
                 }
                 """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH);
-        return ConfigFactory.parseString(conf + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
+        return ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
     }
 
     /** Starts a node and returns once its API answers. */
@@ -226,9 +229,10 @@ public final class ZedNode implements AutoCloseable {
                     + "(--journal jdbc:postgresql://HOST:5432/zed?user=...); an H2 journal is this node's file alone, and two nodes on "
                     + "their own journals would each run every level");
         }
-        if (!loopback(c.cluster().bind())) {
+        if (!loopback(c.cluster().bind()) && zed.actors.cluster.ClusterTls.in(c.stateDir()) == null) {
             throw new IllegalStateException("--cluster " + c.cluster().bind() + ":" + c.cluster().port() + " binds the cluster beyond loopback, "
-                    + "where Artery must use TLS with mutual authentication, which this node cannot set up yet; bind the cluster to a loopback address");
+                    + "where Artery must use TLS with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
+                    + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
     }
 

@@ -13,8 +13,10 @@ import java.util.List;
 /**
  * A cluster of real nodes on one machine: {@code n} agent JVMs, host {@code hI} with Artery on 127.0.0.(I+1) (Linux
  * routes all of 127/8 to the loopback, so no alias is needed), each with its own dataset under the test pool as its
- * pool and its own {@code ZED_HOME}, all on one PostgreSQL journal; every node's seed is h1. The APIs listen on
- * 127.0.0.1, on ports of their own (never 7700); metrics are off (never 9095).
+ * pool and its own {@code ZED_HOME}, all on one PostgreSQL journal. Set up as an operator would: {@code zed cluster
+ * init} writes each host's cluster.conf (its address and the seeds), the cluster's token and its TLS material, and
+ * each node runs Artery over TLS with mutual authentication. The APIs listen on 127.0.0.1, on ports of their own
+ * (never 7700); metrics are off (never 9095).
  */
 public final class LoopbackCluster implements AutoCloseable {
     /** @param address Artery's {@code HOST:PORT}; {@code pool} the node's {@code --pool} */
@@ -33,17 +35,22 @@ public final class LoopbackCluster implements AutoCloseable {
      */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
         String journal = db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort());
-        List<Host> hosts = new ArrayList<>();
-        String seed = null;
+        List<String> names = new ArrayList<>(), addresses = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             String ip = "127.0.0." + (i + 1);
-            String address = ip + ":" + freePort(ip);
-            if (seed == null) seed = address;
-            String root = pool.root() + "/h" + i;
+            names.add("h" + i);
+            addresses.add(ip + ":" + freePort(ip));
+        }
+        init(bin, work.resolve("init"), names, addresses);
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String root = pool.root() + "/" + names.get(i);
             HostFacts.zfs("create", root);
-            AgentNode node = new AgentNode(bin, work.resolve("h" + i), List.of("--host", "h" + i, "--cluster", address, "--seed", seed,
-                    "--journal", journal, "--pool", root));
-            hosts.add(new Host("h" + i, address, root, node));
+            Path home = work.resolve(names.get(i));
+            copy(work.resolve("init").resolve(names.get(i)), home);
+            // the address, the seeds, the TLS material and the token come from what zed cluster init wrote
+            AgentNode node = new AgentNode(bin, home, List.of("--host", names.get(i), "--journal", journal, "--pool", root));
+            hosts.add(new Host(names.get(i), addresses.get(i), root, node));
         }
         LoopbackCluster c = new LoopbackCluster(hosts);
         try {
@@ -53,6 +60,25 @@ public final class LoopbackCluster implements AutoCloseable {
         } catch (Exception | AssertionError e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** {@code zed cluster init} for these hosts into {@code out}: a new CA, and a directory per host. */
+    public static void init(Path bin, Path out, List<String> names, List<String> addresses) throws IOException, InterruptedException {
+        List<String> argv = new ArrayList<>(List.of(bin.toString(), "cluster", "init", "--out", out.toString()));
+        for (int i = 0; i < names.size(); i++) argv.addAll(List.of("--host", names.get(i) + "=" + addresses.get(i)));
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String said = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException("zed cluster init failed: " + said);
+    }
+
+    /** Copies a host's directory as an operator would ({@code cp -rp}): its files keep their modes. */
+    public static void copy(Path from, Path to) throws IOException {
+        try (var walk = java.nio.file.Files.walk(from)) {
+            for (Path f : walk.toList()) {
+                java.nio.file.Files.copy(f, to.resolve(from.relativize(f).toString()), java.nio.file.StandardCopyOption.COPY_ATTRIBUTES,
+                        java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            }
         }
     }
 
