@@ -201,6 +201,13 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
             return out;
         }
 
+        /** Every member host by name → the address others reach it at (its Artery host). */
+        public static Map<String, String> hostAddresses(Cluster cluster) {
+            Map<String, String> out = new TreeMap<>();
+            addresses(cluster).forEach((h, a) -> out.put(h, a.host().getOrElse(() -> "127.0.0.1")));
+            return out;
+        }
+
         public static Set<String> hostNames(Cluster cluster) {
             return addresses(cluster).keySet();
         }

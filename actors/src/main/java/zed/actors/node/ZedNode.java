@@ -32,7 +32,11 @@ public final class ZedNode implements AutoCloseable {
     private final NodeConfig config;
     private final zed.actors.telemetry.Telemetry telemetry;
 
-    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry) {
+    private final java.util.concurrent.atomic.AtomicReference<String> stopped;
+
+    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry,
+                    java.util.concurrent.atomic.AtomicReference<String> stopped) {
+        this.stopped = stopped;
         this.system = system;
         this.binding = binding;
         this.config = config;
@@ -146,6 +150,13 @@ public final class ZedNode implements AutoCloseable {
         system.getWhenTerminated().thenRun(telemetry::close);
         try {
             Cluster cluster = Cluster.get(system);
+            // a second node calling itself by a name that is taken stops (HostNameGuard)
+            java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+            system.systemActorOf(zed.actors.cluster.HostNameGuard.create(c.cluster().host(), why -> {
+                if (!stopped.compareAndSet(null, why)) return;
+                system.log().error(why);
+                system.terminate();
+            }), "host-name-guard", org.apache.pekko.actor.typed.Props.empty());
             if (c.cluster().seeds().isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of its own joins itself
             } else {
@@ -176,7 +187,7 @@ public final class ZedNode implements AutoCloseable {
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
-            return new ZedNode(system, b, c, telemetry);
+            return new ZedNode(system, b, c, telemetry, stopped);
         } catch (Exception e) {
             system.terminate();
             telemetry.close();
@@ -259,6 +270,11 @@ public final class ZedNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /** Why the node stopped by itself (its host name taken by another node), null when it did not. */
+    public String stoppedBecause() {
+        return stopped.get();
     }
 
     /** Stops the API, then the actor system (entities passivate; services are left running). */
