@@ -44,7 +44,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     }
 
     /** The push that placed {@code level} was refused: a level that never got a revision has no place. */
-    public record Unplace(String level) implements Command, JsonEvent {
+    public record Unplace(String level, ActorRef<Placements> replyTo) implements Command, JsonEvent {
     }
 
     /**
@@ -128,7 +128,8 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Place.class, this::place)
                 .onCommand(Unplace.class, (s, c) -> s.levels().containsKey(c.level())
-                        ? Effect().persist(new LevelUnplaced(c.level())) : Effect().none())
+                        ? Effect().persist(new LevelUnplaced(c.level())).thenReply(c.replyTo(), st -> new Placements(st.levels()))
+                        : Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(Adopt.class, this::adopt)
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(MembersChanged.class, (s, c) -> {
