@@ -202,6 +202,13 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
             return out;
         }
 
+        /** As {@link #hostAddresses(Cluster)}; none for an actor system that is no cluster node (a test of one level). */
+        public static Map<String, String> hostAddresses(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+            if (!(system.classicSystem() instanceof org.apache.pekko.actor.ExtendedActorSystem e)
+                    || !(e.provider() instanceof org.apache.pekko.cluster.ClusterActorRefProvider)) return Map.of();
+            return hostAddresses(Cluster.get(system));
+        }
+
         /** Every member host by name → the address others reach it at (its Artery host). */
         public static Map<String, String> hostAddresses(Cluster cluster) {
             Map<String, String> out = new TreeMap<>();

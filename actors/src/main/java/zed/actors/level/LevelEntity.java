@@ -241,7 +241,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(p.parent())
                         : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,
-                        host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()))),
+                        host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem())),
                         host.work().processes()),
                 (o, e) -> new LevelCommand.Evaluated(p, basedOn, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
                         "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage())))));

@@ -272,9 +272,20 @@ public final class ZedNode implements AutoCloseable {
         return config;
     }
 
-    /** Why the node stopped by itself (its host name taken by another node), null when it did not. */
+    /**
+     * Why the node stopped by itself, null when it did not (it was closed): its host name was taken by another node,
+     * or the cluster downed it (the split-brain resolver, when it was on the side without the lease, or it could not
+     * reach the lease's database).
+     */
     public String stoppedBecause() {
-        return stopped.get();
+        if (stopped.get() != null) return stopped.get();
+        var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+        if (reason.isPresent() && reason.get() instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$) {
+            return "the cluster downed this node (" + config.cluster().host() + "): it was cut off from the others, and the split-brain resolver "
+                    + "kept the side that holds the lease in the journal's database; its services are left running. Start it again once the "
+                    + "network is back: it joins, and its levels converge, adopting what runs";
+        }
+        return null;
     }
 
     /** Stops the API, then the actor system (entities passivate; services are left running). */
