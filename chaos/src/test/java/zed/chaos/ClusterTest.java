@@ -136,6 +136,7 @@ class ClusterTest {
                 assertEquals("h2", pushed.body().path("host").asText(), pushed.body().toString());
                 JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", web.path("state").asText(), "read through h3: " + web);
+                assertEquals("h2", web.path("host").asText(), "its status says where it runs: " + web);
                 String data = cluster.host("h2").pool() + "/data";
                 assertEquals("h2", zfsGet(data, "com.acme:where"), "host::name() is the level's host");
                 for (String other : List.of("h1", "h3")) {

@@ -201,7 +201,7 @@ public final class HttpApi extends AllDirectives {
      */
     private CompletionStage<HttpResponse> read(String id) {
         return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
-            if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s)) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s).put("host", levels.hostOf(id))) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
             zed.actors.level.StatusBoard.Posted last = board.last(id);
             if (last == null) return error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " does not answer, and has posted no status yet; try again");
             ObjectNode o = StatusJson.of(last.status());
