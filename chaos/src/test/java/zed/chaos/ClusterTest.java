@@ -28,7 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * of another cluster's CA cannot join, the cluster lists its hosts, places a level on the host its Zedfile names whichever
  * node received it, answers for it from any node, refuses a host that is not a member at its position, lets a child on
  * h2 reach its parent's service on h1 at h1's address and follow the parent's changes, and never
- * runs a level whose host is gone anywhere else: it waits, and comes back on its host, adopting its service.
+ * runs a level whose host is gone (its node killed) anywhere else: it waits (PartitionTest shows it come back).
  */
 class ClusterTest {
     static final String WEB = """
@@ -102,8 +102,10 @@ class ClusterTest {
             AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node(), h3 = cluster.host("h3").node();
             try {
                 // every member, as any node sees it: its name, address, pool and free space, and which one answered
-                // (membership is gossip: h3 may see itself joining for a moment after h1 saw it up)
-                JsonNode hosts = LoopbackCluster.awaitHosts(h3, h -> h.path("status").asText().equals("up"), 3, Duration.ofSeconds(30));
+                // (membership is gossip: h3 may see itself joining for a moment after h1 saw it up; and a node that just
+                // started may not have its facts yet)
+                JsonNode hosts = LoopbackCluster.awaitHosts(h3, h -> h.path("status").asText().equals("up") && !h.path("pool").path("name").asText().isEmpty(),
+                        3, Duration.ofSeconds(60));
                 assertEquals(List.of("h1", "h2", "h3"), names(hosts), hosts.toString());
                 for (JsonNode h : hosts.path("hosts")) {
                     LoopbackCluster.Host want = cluster.host(h.path("name").asText());
@@ -180,6 +182,10 @@ class ClusterTest {
                 JsonNode cascaded = h2.await("infra/shop", s -> s.path("revision").asLong() == 2 && s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals(2, cascaded.path("revision").asLong(), "the parent's change on h1 gave the child on h2 a revision: " + cascaded);
                 assertEquals("v2", zfsGet(links, "com.acme:tag"));
+                // stopped through h3 with its child on h2, child first
+                AgentNode.Answer stopped = h3.send("DELETE", AgentNode.level("infra") + "?cascade=true", null);
+                assertEquals(200, stopped.status(), stopped.body().toString());
+                assertEquals("Stopped", h1.status("infra/shop").path("state").asText());
 
                 // h2's node is killed (its service keeps running): web is not started anywhere else, and says why
                 h2.kill();
@@ -190,13 +196,9 @@ class ClusterTest {
                 }
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "a node's death leaves its services running");
 
-                // h2 comes back: web is Converged there again, with the same process
-                h2.start();
-                JsonNode back = h1.await("web", s -> s.path("state").asText().equals("Converged")
-                        && servicePid(s) == pid, Duration.ofMinutes(2));
-                assertEquals(pid, servicePid(back), "adopted, not restarted: " + back);
+                // its coming back (the level converging again with the same process) is PartitionTest's
             } finally {
-                for (String path : List.of(AgentNode.level("web"), AgentNode.level("infra") + "?cascade=true")) {
+                for (String path : List.of(AgentNode.level("infra") + "?cascade=true", AgentNode.level("web"))) {
                     for (AgentNode n : List.of(h1, h2, h3)) {
                         try {
                             n.send("DELETE", path, null);
