@@ -1,7 +1,6 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -92,10 +91,7 @@ class ClusterTest {
     @Test
     void threeHostsFormAClusterAndEachLevelRunsOnItsHostAndNowhereElse(@TempDir Path work) throws Exception {
         ChaosNeeds.zfsPool();
-        if (System.getenv("ZED_TEST_POSTGRES_URL") == null) {
-            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set");
-            Assumptions.abort("no PostgreSQL (ZED_TEST_POSTGRES_URL)");
-        }
+        ChaosNeeds.postgres();
         List<Long> pids = new ArrayList<>();
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("cluster");
              LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 3, db, pool)) {
@@ -144,7 +140,7 @@ class ClusterTest {
                 for (String other : List.of("h1", "h3")) {
                     assertFalse(zfsList(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
                 }
-                long pid = servicePid(web);
+                long pid = AgentNode.servicePid(web);
                 pids.add(pid);
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service runs: " + web);
                 JsonNode placed = h1.send("GET", "/v1/hosts", null).body();
@@ -166,13 +162,13 @@ class ClusterTest {
                 assertEquals(200, parent.status(), parent.body().toString());
                 JsonNode registry = h1.await("infra", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", registry.path("state").asText(), registry.toString());
-                pids.add(servicePid(registry));
+                pids.add(AgentNode.servicePid(registry));
                 AgentNode.Answer child = h1.push("infra/shop", work.resolve("infra/shop"), SHOP, "infra");
                 assertEquals(200, child.status(), child.body().toString());
                 assertEquals("h2", child.body().path("host").asText());
                 JsonNode shop = h3.await("infra/shop", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", shop.path("state").asText(), "its health check reaches h1's registry from h2: " + shop);
-                pids.add(servicePid(shop));
+                pids.add(AgentNode.servicePid(shop));
                 String links = cluster.host("h2").pool() + "/links";
                 String[] reg = zfsGet(links, "com.acme:registry").split(":");
                 assertEquals("127.0.0.2", reg[0], "h1's address, as the child read it");
@@ -239,12 +235,6 @@ class ClusterTest {
             h4.descendants().forEach(ProcessHandle::destroyForcibly);
             h4.destroyForcibly().waitFor();
         }
-    }
-
-    /** The pid of the level's one service, 0 when it has none. */
-    private static long servicePid(JsonNode status) {
-        for (JsonNode r : status.path("resources")) if (r.has("pid")) return r.path("pid").asLong();
-        return 0;
     }
 
     private static String token(AgentNode n) throws Exception {

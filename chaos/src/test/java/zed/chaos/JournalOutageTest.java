@@ -1,6 +1,5 @@
 package zed.chaos;
 
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import zed.chaos.fault.Outcome;
 import zed.chaos.fault.Scenarios;
@@ -16,10 +15,7 @@ class JournalOutageTest {
     @Test
     void aJournalThatGoesAwayLosesNothingAndTheNodeKeepsAnswering() throws Exception {
         ChaosNeeds.zfsPool();
-        if (System.getenv("ZED_TEST_POSTGRES_URL") == null) {
-            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set");
-            Assumptions.abort("no PostgreSQL (ZED_TEST_POSTGRES_URL)");
-        }
+        ChaosNeeds.postgres();
         Outcome o = Scenarios.journalOutage(ZedProcess.bin(), 1, 10);
         assertTrue(o.failures().isEmpty(), o.toString());
     }

@@ -1,7 +1,6 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -52,10 +51,7 @@ class PartitionTest {
     @Test
     void theSideWithoutTheLeaseDownsItselfAndALevelRunsOnOneHostOnly(@TempDir Path work) throws Exception {
         ChaosNeeds.zfsPool();
-        if (System.getenv("ZED_TEST_POSTGRES_URL") == null) {
-            if ("1".equals(System.getenv("ZED_REQUIRE_POSTGRES"))) throw new AssertionError("ZED_REQUIRE_POSTGRES=1 but ZED_TEST_POSTGRES_URL is not set");
-            Assumptions.abort("no PostgreSQL (ZED_TEST_POSTGRES_URL)");
-        }
+        ChaosNeeds.postgres();
         List<AgentNode> nodes = new ArrayList<>();
         long[] pid = {0};
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("partition"); HostNetwork net = HostNetwork.create(3);
@@ -97,7 +93,7 @@ class PartitionTest {
             assertEquals(200, h2.push("web", work.resolve("web"), WEB).status());
             JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
             assertEquals("Converged", web.path("state").asText(), web.toString());
-            pid[0] = servicePid(web);
+            pid[0] = AgentNode.servicePid(web);
 
             // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits
             net.cut(1);
@@ -120,8 +116,8 @@ class PartitionTest {
             // healed and started again: h1 joins, and its level converges with the process it left
             net.heal(1);
             h1.start();
-            JsonNode back = h3.await("web", s -> s.path("state").asText().equals("Converged") && servicePid(s) == running, Duration.ofMinutes(2));
-            assertEquals(running, servicePid(back), "adopted, not restarted: " + back);
+            JsonNode back = h3.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) == running, Duration.ofMinutes(2));
+            assertEquals(running, AgentNode.servicePid(back), "adopted, not restarted: " + back);
 
             // two hosts: h3 leaves; h1 and h2 cut apart: exactly one of them lives on
             h3.close();
@@ -135,11 +131,6 @@ class PartitionTest {
             assertTrue(survivor.alive(), "both sides downed themselves: " + alone);
             assertEquals(1, alone.path("hosts").size(), alone.toString());
         }
-    }
-
-    private static long servicePid(JsonNode status) {
-        for (JsonNode r : status.path("resources")) if (r.has("pid")) return r.path("pid").asLong();
-        return 0;
     }
 
     private static List<String> datasets(String root) throws Exception {

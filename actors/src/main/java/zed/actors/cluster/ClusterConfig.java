@@ -56,7 +56,7 @@ public record ClusterConfig(String host, String bind, int port, List<String> see
 
     /** A {@code HOST:PORT} as the flags take it. */
     public record Address(String host, int port) {
-        static Address parse(String s, String flag) {
+        public static Address parse(String s, String flag) {
             int colon = s == null ? -1 : s.lastIndexOf(':');
             if (colon <= 0) throw new IllegalArgumentException(flag + " takes HOST:PORT, not \"" + s + "\"");
             String h = s.substring(0, colon);

@@ -191,13 +191,23 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
             return null;
         }
 
+        /** Whether a member still is one: joining, up, leaving (unreachable too), not downed nor removed. */
+        static boolean current(org.apache.pekko.cluster.Member m) {
+            return m.status() != MemberStatus.down() && m.status() != MemberStatus.removed();
+        }
+
+        /** The member that runs as {@code host} now, null when none does. */
+        public static org.apache.pekko.cluster.Member of(Cluster cluster, String host) {
+            for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) if (current(m) && host.equals(hostOf(m))) return m;
+            return null;
+        }
+
         /** Every host that is a member now (joining, up, leaving; unreachable ones too), by name → its node's address. */
         public static Map<String, Address> addresses(Cluster cluster) {
             Map<String, Address> out = new TreeMap<>();
             for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
-                if (m.status() == MemberStatus.down() || m.status() == MemberStatus.removed()) continue;
                 String h = hostOf(m);
-                if (h != null) out.put(h, m.address());
+                if (current(m) && h != null) out.put(h, m.address());
             }
             return out;
         }

@@ -135,12 +135,9 @@ public final class HttpApi extends AllDirectives {
     private String away(String host) {
         if (host == null) return null;
         var cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
-        for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
-            if (!host.equals(PlacementTable.Members.hostOf(m))) continue;
-            if (m.status() == org.apache.pekko.cluster.MemberStatus.down() || m.status() == org.apache.pekko.cluster.MemberStatus.removed()) continue;
-            return cluster.state().getUnreachable().contains(m) ? "is unreachable" : null;
-        }
-        return "is not a member of the cluster now";
+        org.apache.pekko.cluster.Member m = PlacementTable.Members.of(cluster, host);
+        if (m == null) return "is not a member of the cluster now";
+        return cluster.state().getUnreachable().contains(m) ? "is unreachable" : null;
     }
 
     private static RejectionHandler rejections() {

@@ -69,15 +69,8 @@ final class LevelEvaluator {
     }
 
     /**
-     * @param above    the chain above, root first (from {@link #ancestors})
-     * @param ownPorts the allocations this level holds already
-     */
-    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<RevisionLog> above,
-                            Map<String, Integer> ownPorts) {
-        return evaluate(config, id, source, filename, dir, above, ownPorts, Map.of(), Map.of());
-    }
-
-    /**
+     * @param above      the chain above, root first (from {@link #ancestors})
+     * @param ownPorts   the allocations this level holds already
      * @param levelHosts level id → its host: the levels above may run on other hosts, and each is evaluated as its
      *                   host runs it ({@code host::name()}, the address of its services)
      * @param addresses  host name → where the other hosts reach it

@@ -227,10 +227,8 @@ public final class ZedNode implements AutoCloseable {
     static final Duration JOIN_WAIT = Duration.ofSeconds(90);
 
     private static org.apache.pekko.actor.Address seedAddress(String hostPort) {
-        int colon = hostPort.lastIndexOf(':');
-        String h = hostPort.substring(0, colon);
-        if (h.startsWith("[") && h.endsWith("]")) h = h.substring(1, h.length() - 1);
-        return new org.apache.pekko.actor.Address("pekko", "zed", h, Integer.parseInt(hostPort.substring(colon + 1)));
+        zed.actors.cluster.ClusterConfig.Address a = zed.actors.cluster.ClusterConfig.Address.parse(hostPort, "--seed");
+        return new org.apache.pekko.actor.Address("pekko", "zed", a.host(), a.port());
     }
 
     /**

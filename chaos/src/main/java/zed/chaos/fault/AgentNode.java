@@ -175,6 +175,12 @@ public final class AgentNode implements AutoCloseable {
         return new Answer(r.statusCode(), n);
     }
 
+    /** The pid of a level's first service in its status ({@code GET /v1/levels/{id}}), 0 when it has none. */
+    public static long servicePid(JsonNode status) {
+        for (JsonNode r : status.path("resources")) if (r.has("pid")) return r.path("pid").asLong();
+        return 0;
+    }
+
     /** A level's path on the API, its id in one segment. */
     public static String level(String id) {
         return "/v1/levels/" + id.replace("/", "%2F");
