@@ -8,6 +8,7 @@ import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -62,7 +63,7 @@ class ClusterTest {
             try {
                 // every member, as any node sees it: its name, address, pool and free space, and which one answered
                 // (membership is gossip: h3 may see itself joining for a moment after h1 saw it up)
-                JsonNode hosts = LoopbackCluster.awaitHosts(h3, h -> h.path("status").asText().equals("up"), 3, Duration.ofSeconds(30));
+                JsonNode hosts = LoopbackCluster.awaitHosts(h3.api(), h -> h.path("status").asText().equals("up"), 3, Duration.ofSeconds(30));
                 assertEquals(List.of("h1", "h2", "h3"), names(hosts), hosts.toString());
                 for (JsonNode h : hosts.path("hosts")) {
                     LoopbackCluster.Host want = cluster.host(h.path("name").asText());
@@ -81,7 +82,7 @@ class ClusterTest {
                 foreignNodeCannotJoin(work, db, cluster);
 
                 // a host that is not a member: refused at its position, nothing placed
-                AgentNode.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
+                NodeCalls.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
                 assertEquals(400, refused.status(), refused.body().toString());
                 JsonNode e = refused.body().path("errors").get(0);
                 assertEquals(2, e.path("line").asInt(), e.toString());
@@ -90,7 +91,7 @@ class ClusterTest {
                 assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
 
                 // pushed through h1, it runs on h2: h2's pool holds its dataset, stamped with h2's name
-                AgentNode.Answer pushed = h1.push("web", work.resolve("web"), WEB);
+                NodeCalls.Answer pushed = h1.push("web", work.resolve("web"), WEB);
                 assertEquals(200, pushed.status(), pushed.body().toString());
                 assertEquals("h2", pushed.body().path("host").asText(), pushed.body().toString());
                 JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
@@ -107,13 +108,13 @@ class ClusterTest {
                 assertEquals(List.of("web"), levelsOn(placed, "h2"), placed.toString());
 
                 // a level that names no host stays where it was received
-                AgentNode.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");
+                NodeCalls.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");
                 assertEquals(200, local.status(), local.body().toString());
                 assertEquals("h3", local.body().path("host").asText());
                 assertEquals("Converged", h1.await("notes", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1)).path("state").asText());
                 assertTrue(zfsList(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
                 // and does not move by a push that names another host
-                AgentNode.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
+                NodeCalls.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
                 assertEquals(409, move.status(), move.body().toString());
 
                 // h2's node is killed (its service keeps running): web is not started anywhere else, and says why
@@ -154,7 +155,7 @@ class ClusterTest {
         LoopbackCluster.copy(work.resolve("other").resolve("h4"), home);
         Path log = home.resolve("agent.out");
         ProcessBuilder pb = new ProcessBuilder(ZedProcess.bin().toString(), "agent", "--host", "h4", "--seed", cluster.host("h1").address(),
-                "--journal", db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort()),
+                "--journal", db.url(),
                 "--listen", "127.0.0.1:0", "--no-metrics").redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ZED_HOME", home.toString());
         Process h4 = pb.start();
