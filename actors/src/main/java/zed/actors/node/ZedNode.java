@@ -101,7 +101,10 @@ public final class ZedNode implements AutoCloseable {
                     user = "%s"
                     password = ""
                     # PostgreSQL is shared by every node of a cluster: two connections each at most, one at rest, so
-                    # that 50 nodes fit in its default max_connections (100)
+                    # that 50 nodes fit in its default max_connections (100). One thread: the read journal polls twice a
+                    # second, and with two threads each would keep a connection of its own busy (HikariCP hands a
+                    # thread the connection it used last), so neither ever idled out; the second connection is for a
+                    # stream (a replay) that holds one while the thread runs other work
                     numThreads = %d
                     maxConnections = %d
                     minConnections = 1
@@ -112,7 +115,7 @@ public final class ZedNode implements AutoCloseable {
                   }
                 }
                 """.formatted(quoted(c.cluster().bind()), c.cluster().port(), quoted(zed.actors.cluster.ClusterConfig.HOST_ROLE + c.cluster().host()), HttpApi.LONGEST_ANSWER.plusMinutes(1).toSeconds(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
-                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 2, h2 ? 4 : 2);
+                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 1, h2 ? 4 : 2);
         // split brain: on PostgreSQL (every node's journal) the side that holds the lease in it survives, whatever the
         // sizes, so that two hosts are a safe cluster; an H2 journal is one node's alone, which never splits
         // Artery over TLS with mutual authentication whenever the node has the material (zed cluster init)
