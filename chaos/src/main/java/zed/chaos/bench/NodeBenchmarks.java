@@ -13,7 +13,7 @@ import java.util.Map;
  *   NodeBenchmarks drift  [datasets=100] [seconds=30] [reads=10] [drifts=20]
  *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
  *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
- *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=60] [idle=10]
+ *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=75] [idle=10]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
  * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}. sweep's seconds
@@ -68,7 +68,7 @@ public final class NodeBenchmarks {
                 }
             }
             case "cluster" -> ClusterFormation.run(o.getOrDefault("nodes", 50), o.getOrDefault("parallel", 1), o.getOrDefault("trials", 5),
-                    o.getOrDefault("rest", 60), o.getOrDefault("idle", 10));
+                    o.getOrDefault("rest", 75), o.getOrDefault("idle", 10));
             default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory, idle or cluster");
         }
         System.exit(0); // the node's and Kamon's non-daemon threads
