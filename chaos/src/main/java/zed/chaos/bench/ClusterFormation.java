@@ -1,15 +1,12 @@
 package zed.chaos.bench;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import org.apache.pekko.cluster.typed.Cluster;
 import zed.chaos.fault.ChaosDatabase;
-import zed.chaos.fault.NodeCalls;
 
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,9 +62,9 @@ final class ClusterFormation {
             int formPeakOne = conns.peakByApplication().values().stream().mapToInt(Integer::intValue).max().orElse(0);
             long formPeakAt = conns.peakAtMs();
             int atFormed = conns.total();
-            System.out.printf("# formed in %,d ms (load %s)%n", cluster.formedMs(), SteadyState.load());
+            printFormation(cluster, solo, formCpu);
 
-            // at rest: idle connections beyond each node's minimum close after 30 s
+            // at rest: a node's idle second connection closes 30 to 60 s after its last use
             conns.resetPeak();
             long c0 = BenchPool.jvmCpu(), t0 = System.nanoTime(), pg0 = conns.backendCpu();
             Map<Long, Long> threadCpu0 = threadCpu();
@@ -86,31 +83,6 @@ final class ClusterFormation {
             long heapCluster = ActorMemory.settledHeap() - heap0 - heapSolo;
             int threadsCluster = ManagementFactory.getThreadMXBean().getThreadCount() - threads0 - threadsSolo;
 
-            // pushes: through n1, placed on the last node; the same on the node alone, taking turns
-            conns.resetPeak();
-            InJvmCluster.Member first = cluster.member("n1"), last = cluster.member("n" + n);
-            double clusterFirst = InJvmCluster.push(first, last, root, "x0");
-            Trials clusterPush = new Trials(), soloBeside = new Trials();
-            for (int i = 1; i <= trials; i++) {
-                clusterPush.add(InJvmCluster.push(first, last, root, "x" + i));
-                soloBeside.add(InJvmCluster.push(solo, solo, root, "t" + i));
-            }
-            int pushPeak = conns.peak();
-            List<String> holders = cluster.holders("x1");
-
-            Trials starts = new Trials();
-            for (InJvmCluster.Member m : cluster.members()) if (!m.host().equals("n1")) starts.add(m.took());
-            InJvmCluster.Member slowest = cluster.members().stream().max(Comparator.comparingLong(InJvmCluster.Member::took)).orElseThrow();
-
-            System.out.println();
-            System.out.println("| formation, " + n + " nodes | ms |");
-            System.out.println("|---|---|");
-            System.out.printf("| baseline: one node alone starts (its own database; the JVM's first node, so with the class loading) | %,d |%n", solo.took());
-            System.out.printf("| n1 starts (forms the cluster) | %,d |%n", cluster.member("n1").took());
-            System.out.printf("| each other node's start, median (min–max) | %s |%n", starts.summary(0));
-            System.out.printf("| the slowest start | %,d (%s, started at %,d ms) |%n", slowest.took(), slowest.host(), slowest.startedAt());
-            System.out.printf("| **first start → all %d Up as n1 sees them** | **%,d** |%n", n, cluster.formedMs());
-            System.out.printf("| CPU of this JVM during formation | %,d |%n", formCpu / 1_000_000);
             System.out.println();
             System.out.println("| journal connections (one PostgreSQL database, " + n + " nodes) | count | per node |");
             System.out.println("|---|---|---|");
@@ -124,15 +96,6 @@ final class ClusterFormation {
                     rest.values().stream().mapToInt(Integer::intValue).max().orElse(0));
             System.out.printf("| (at rest, every 5 s from formation: %s; holding more than one at the end: %s) | | |%n", series,
                     rest.entrySet().stream().filter(e -> e.getValue() > 1).map(e -> e.getKey() + " " + e.getValue()).toList());
-            System.out.printf("| peak during the %d pushes | %d | %.2f |%n", trials + 1, pushPeak, pushPeak / (double) n);
-            System.out.println();
-            System.out.println("| push of one level with one dataset, PUT → Converged | ms, median (min–max) |");
-            System.out.println("|---|---|");
-            System.out.printf("| baseline: one node alone, before the cluster started (first push: %,.0f) | %s |%n", soloFirst, soloQuiet.summary(0));
-            System.out.printf("| baseline: one node alone, beside the running cluster, taking turns with the row below | %s |%n", soloBeside.summary(0));
-            System.out.printf("| %d-node cluster: through n1, placed on n%d (first push: %,.0f) | %s |%n", n, n, clusterFirst, clusterPush.summary(0));
-            System.out.printf("| cluster / alone beside it, medians | %.2f× |%n", clusterPush.median() / soloBeside.median());
-            System.out.printf("(the dataset of x1 is in the dir store of: %s)%n", holders);
             System.out.println();
             System.out.println("| per node | one node alone | in the " + n + "-node cluster |");
             System.out.println("|---|---|---|");
@@ -145,6 +108,28 @@ final class ClusterFormation {
             System.out.println("Where this JVM's CPU went at rest, by thread (ms/s for the whole JVM, the busiest kinds of thread):");
             byThread.entrySet().stream().sorted(Map.Entry.<String, Double>comparingByValue().reversed()).limit(10)
                     .forEach(e -> System.out.printf("  %7.1f  %s%n", e.getValue(), e.getKey()));
+            InJvmCluster.Member first = cluster.member("n1");
+            System.out.printf("(after the rest: n1 sees %d of %d members Up, %d unreachable; load %s)%n", first.up(), n,
+                    Cluster.get(first.node().system()).state().getUnreachable().size(), SteadyState.load());
+
+            // pushes: through n1, placed on the last node; the same on the node alone, taking turns
+            conns.resetPeak();
+            InJvmCluster.Member last = cluster.member("n" + n);
+            double clusterFirst = InJvmCluster.push(first, last, root, "x0");
+            Trials clusterPush = new Trials(), soloBeside = new Trials();
+            for (int i = 1; i <= trials; i++) {
+                clusterPush.add(InJvmCluster.push(first, last, root, "x" + i));
+                soloBeside.add(InJvmCluster.push(solo, solo, root, "t" + i));
+            }
+            System.out.println();
+            System.out.println("| push of one level with one dataset, PUT → Converged | ms, median (min–max) |");
+            System.out.println("|---|---|");
+            System.out.printf("| baseline: one node alone, before the cluster started (first push: %,.0f) | %s |%n", soloFirst, soloQuiet.summary(0));
+            System.out.printf("| baseline: one node alone, beside the running cluster, taking turns with the row below | %s |%n", soloBeside.summary(0));
+            System.out.printf("| %d-node cluster: through n1, placed on n%d (first push: %,.0f) | %s |%n", n, n, clusterFirst, clusterPush.summary(0));
+            System.out.printf("| cluster / alone beside it, medians | %.2f× |%n", clusterPush.median() / soloBeside.median());
+            System.out.printf("(the dataset of x1 is in the dir store of: %s; the journal's connections peaked at %d during the pushes)%n", cluster.holders("x1"),
+                    conns.peak());
             System.out.printf("(load at the end %s; this JVM: %d threads, %,d MiB heap used)%n", SteadyState.load(), ManagementFactory.getThreadMXBean().getThreadCount(),
                     ActorMemory.settledHeap() >> 20);
         } finally {
@@ -152,6 +137,23 @@ final class ClusterFormation {
             if (cluster != null) cluster.close();
             if (solo != null) solo.node().close();
         }
+    }
+
+    private static void printFormation(InJvmCluster cluster, InJvmCluster.Member solo, long formCpu) {
+        int n = cluster.members().size();
+        Trials starts = new Trials();
+        for (InJvmCluster.Member m : cluster.members()) if (!m.host().equals("n1")) starts.add(m.took());
+        InJvmCluster.Member slowest = cluster.members().stream().max(Comparator.comparingLong(InJvmCluster.Member::took)).orElseThrow();
+        System.out.println();
+        System.out.println("| formation, " + n + " nodes | ms |");
+        System.out.println("|---|---|");
+        System.out.printf("| baseline: one node alone starts (its own database; the JVM's first node, so with the class loading) | %,d |%n", solo.took());
+        System.out.printf("| n1 starts (forms the cluster) | %,d |%n", cluster.member("n1").took());
+        System.out.printf("| each other node's start, median (min–max) | %s |%n", starts.summary(0));
+        System.out.printf("| the slowest start | %,d (%s, started at %,d ms) |%n", slowest.took(), slowest.host(), slowest.startedAt());
+        System.out.printf("| **first start → all %d Up as n1 sees them** | **%,d** |%n", n, cluster.formedMs());
+        System.out.printf("| CPU of this JVM during formation | %,d |%n", formCpu / 1_000_000);
+        System.out.printf("(load %s)%n", SteadyState.load());
     }
 
     /** Each live thread's CPU so far, ns, by thread id. */
