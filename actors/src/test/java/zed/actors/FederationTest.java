@@ -53,18 +53,14 @@ class FederationTest {
         return node.await(id, ok, what);
     }
 
-    /** Ports nothing listens on (a fixed one, like 5432, may be a real database's on the machine that runs the test). */
-    static int freePort() throws java.io.IOException {
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
-            return s.getLocalPort();
-        }
-    }
+    /** Two different ports: picked while both are held, since a port just closed may be handed out again at once. */
+    final int[] ports = twoPorts();
+    final int db = ports[0], db2 = ports[1];
 
-    final int db = unchecked(), db2 = unchecked();
-
-    static int unchecked() {
-        try {
-            return freePort();
+    static int[] twoPorts() {
+        try (java.net.ServerSocket a = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress());
+             java.net.ServerSocket b = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            return new int[]{a.getLocalPort(), b.getLocalPort()};
         } catch (java.io.IOException e) {
             throw new java.io.UncheckedIOException(e);
         }

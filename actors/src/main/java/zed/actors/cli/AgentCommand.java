@@ -79,6 +79,10 @@ final class AgentCommand implements Callable<Integer> {
         ZedNode node = ZedNode.start(c);
         System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir() + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.stoppedBecause() != null) {
+            System.err.println("zed agent: " + node.stoppedBecause());
+            return 1;
+        }
         return 0;
     }
 }

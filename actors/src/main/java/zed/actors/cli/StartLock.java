@@ -9,8 +9,8 @@ import java.nio.file.StandardOpenOption;
 /**
  * A level's {@code start.lock}, held by one {@code zed up} for its whole bring-up, so that two never interleave.
  *
- * <p>A java.nio {@link FileLock} (fcntl(2) on Linux), not {@code zed.reconciler.host.Flock} (flock(2) through JNR):
- * loading JNR costs a command line a quarter of a second, half of a no-op {@code zed up}. Between processes, which is
+ * <p>A java.nio {@link FileLock} (fcntl(2) on Linux), not flock(2) through JNR (as it was until issue 10): loading JNR
+ * costs a command line a quarter of a second, half of a no-op {@code zed up}. Between processes, which is
  * all that this lock is for, the two exclude alike; fcntl's catches do not arise here, because one {@code zed up}
  * opens each lock file once and closes it only to let go. The kernel drops the lock when its holder dies.
  */

@@ -74,7 +74,9 @@ public final class ClusterKeys {
     }
 
     private static void keytool(Map<String, String> secrets, String... args) throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString()));
+        // each call is a JVM of its own, about twenty per cluster: started for a short life
+        List<String> argv = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-J-XX:TieredStopAtLevel=1", "-J-XX:+UseSerialGC", "-J-Xshare:auto"));
         argv.addAll(List.of(args));
         Map<String, String> env = new java.util.HashMap<>(System.getenv());
         env.putAll(secrets);

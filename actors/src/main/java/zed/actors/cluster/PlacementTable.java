@@ -44,7 +44,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     }
 
     /** The push that placed {@code level} was refused: a level that never got a revision has no place. */
-    public record Unplace(String level) implements Command, JsonEvent {
+    public record Unplace(String level, ActorRef<Placements> replyTo) implements Command, JsonEvent {
     }
 
     /**
@@ -128,7 +128,8 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Place.class, this::place)
                 .onCommand(Unplace.class, (s, c) -> s.levels().containsKey(c.level())
-                        ? Effect().persist(new LevelUnplaced(c.level())) : Effect().none())
+                        ? Effect().persist(new LevelUnplaced(c.level())).thenReply(c.replyTo(), st -> new Placements(st.levels()))
+                        : Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(Adopt.class, this::adopt)
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(MembersChanged.class, (s, c) -> {
@@ -198,6 +199,20 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                 String h = hostOf(m);
                 if (h != null) out.put(h, m.address());
             }
+            return out;
+        }
+
+        /** As {@link #hostAddresses(Cluster)}; none for an actor system that is no cluster node (a test of one level). */
+        public static Map<String, String> hostAddresses(org.apache.pekko.actor.typed.ActorSystem<?> system) {
+            if (!(system.classicSystem() instanceof org.apache.pekko.actor.ExtendedActorSystem e)
+                    || !(e.provider() instanceof org.apache.pekko.cluster.ClusterActorRefProvider)) return Map.of();
+            return hostAddresses(Cluster.get(system));
+        }
+
+        /** Every member host by name → the address others reach it at (its Artery host). */
+        public static Map<String, String> hostAddresses(Cluster cluster) {
+            Map<String, String> out = new TreeMap<>();
+            addresses(cluster).forEach((h, a) -> out.put(h, a.host().getOrElse(() -> "127.0.0.1")));
             return out;
         }
 

@@ -21,7 +21,12 @@ import java.util.concurrent.Executor;
  */
 public final class HostCard {
     public static final ServiceKey<Describe> KEY = ServiceKey.create(Describe.class, "zed-host-card");
-    static final Duration ASK = Duration.ofSeconds(3);
+    /**
+     * How long the card waits for the GPU inventory: well within the 3 s that {@code /v1/hosts} waits for a card,
+     * since the first inventory of a node that just started (Vulkan's loader) can take longer than that, and the pool's
+     * facts should not wait for it.
+     */
+    static final Duration INVENTORY = Duration.ofMillis(1500);
 
     private HostCard() {
     }
@@ -46,12 +51,12 @@ public final class HostCard {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             return Behaviors.receiveMessage(d -> {
                 CompletableFuture<Inventory> inv = org.apache.pekko.actor.typed.javadsl.AskPattern.<HostInventoryActor.Msg, Inventory>ask(
-                        inventory, HostInventoryActor.Get::new, ASK, ctx.getSystem().scheduler()).toCompletableFuture();
+                        inventory, HostInventoryActor.Get::new, INVENTORY, ctx.getSystem().scheduler()).toCompletableFuture();
                 CompletableFuture<long[]> space = pool == null ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(() -> free(pool), blocking);
                 inv.handle((i, e) -> i).thenCombine(space.handle((s, e) -> s == null ? new long[]{-1} : s), (i, s) -> {
                     List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(HostCard::card).toList();
-                    String note = i == null ? "the GPU inventory did not answer in " + ASK.toSeconds() + " s" : null;
+                    String note = i == null ? "the GPU inventory is not taken yet (or did not answer in " + INVENTORY.toMillis() + " ms)" : null;
                     if (pool != null && s[0] < 0) note = (note == null ? "" : note + "; ") + "pool " + pool + " did not answer";
                     return new Report(host, pool, s[0], pool == null || s[0] >= 0, gpus, note);
                 }).thenAccept(d.replyTo()::tell);
@@ -67,7 +72,7 @@ public final class HostCard {
     /** The pool's free bytes ({@code zfs get available}), -1 when it does not answer. */
     private static long[] free(String pool) {
         try {
-            Subprocess.Result r = Subprocess.of(List.of("zfs", "get", "-Hpo", "value", "available", pool), Duration.ofSeconds(10)).run();
+            Subprocess.Result r = Subprocess.of(List.of("zfs", "get", "-Hpo", "value", "available", pool), Duration.ofSeconds(2)).run();
             if (r.exit() != 0) return new long[]{-1};
             return new long[]{Long.parseLong(r.stdout().strip())};
         } catch (Exception e) {

@@ -201,7 +201,7 @@ public final class HttpApi extends AllDirectives {
      */
     private CompletionStage<HttpResponse> read(String id) {
         return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
-            if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s)) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s).put("host", levels.hostOf(id))) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
             zed.actors.level.StatusBoard.Posted last = board.last(id);
             if (last == null) return error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " does not answer, and has posted no status yet; try again");
             ObjectNode o = StatusJson.of(last.status());
@@ -342,19 +342,29 @@ public final class HttpApi extends AllDirectives {
             PlacementTable.Placed p = (PlacementTable.Placed) placed;
             levels.put(id, p.host());
             return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)
-                    .thenApply(answer -> pushed(id, p, restart, answer));
+                    .thenCompose(answer -> answer instanceof LevelCommand.Refused && p.fresh() ? unplace(id).thenApply(x -> answer) : done(answer))
+                    .thenApply(answer -> pushed(p, restart, answer));
         });
     }
 
-    private HttpResponse pushed(String id, PlacementTable.Placed placed, boolean restart, LevelCommand.Pushed answer) {
-        if (answer instanceof LevelCommand.Refused r) {
-            // a level that never got a revision has no place: its first push was refused (unless another push, at the
-            // same time, gave it one)
-            if (placed.fresh()) status(id).thenAccept(st -> {
-                if (st.state().exists()) return;
-                table.tell(new PlacementTable.Unplace(id));
-                levels.remove(id);
+    /**
+     * A level that never got a revision has no place: its first push was refused. Taken back before the refusal is
+     * answered (unless another push, at the same time, gave the level a revision).
+     */
+    private CompletionStage<Object> unplace(String id) {
+        return status(id).thenCompose(st -> {
+            if (st.state().exists()) return done(null);
+            levels.remove(id);
+            return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Placements>ask(table,
+                    reply -> new PlacementTable.Unplace(id, reply), ASK, system.scheduler()).thenApply(placements -> {
+                levels.replace(placements.levels());
+                return null;
             });
+        });
+    }
+
+    private HttpResponse pushed(PlacementTable.Placed placed, boolean restart, LevelCommand.Pushed answer) {
+        if (answer instanceof LevelCommand.Refused r) {
             if (r.why() == LevelCommand.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
             return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
         }

@@ -75,6 +75,11 @@ public final class KnownLevels {
         return hosts.get(level);
     }
 
+    /** Every known level → its host, now. */
+    public Map<String, String> placements() {
+        return Map.copyOf(hosts);
+    }
+
     /** This node's host name. */
     public String self() {
         return self;

@@ -240,7 +240,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         java.util.Map<String, Integer> held = s.ports();
         ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(p.parent())
-                        : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held), host.work().processes()),
+                        : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,
+                        host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem())),
+                        host.work().processes()),
                 (o, e) -> new LevelCommand.Evaluated(p, basedOn, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
                         "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage())))));
     }

@@ -74,6 +74,16 @@ final class LevelEvaluator {
      */
     static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<RevisionLog> above,
                             Map<String, Integer> ownPorts) {
+        return evaluate(config, id, source, filename, dir, above, ownPorts, Map.of(), Map.of());
+    }
+
+    /**
+     * @param levelHosts level id → its host: the levels above may run on other hosts, and each is evaluated as its
+     *                   host runs it ({@code host::name()}, the address of its services)
+     * @param addresses  host name → where the other hosts reach it
+     */
+    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<RevisionLog> above,
+                            Map<String, Integer> ownPorts, Map<String, String> levelHosts, Map<String, String> addresses) {
         List<Chain.Link> links = new ArrayList<>();
         Map<Path, byte[]> contents = new HashMap<>();
         Map<String, Integer> ports = new HashMap<>();
@@ -90,7 +100,7 @@ final class LevelEvaluator {
         contents.put(f, source.getBytes(StandardCharsets.UTF_8));
         ports.putAll(ownPorts);
         // the ports this node's levels hold are theirs: a running service keeps its port
-        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values()), config.cluster().host()), config.stateDir(), config.pool(),
+        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values()), config.cluster().host()).inCluster(levelHosts, addresses), config.stateDir(), config.pool(),
                 config.stateDir().resolve("store"), ports);
         ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
         if (!r.ok()) return new Invalid(r.errors());

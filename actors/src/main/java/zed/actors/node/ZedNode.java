@@ -32,7 +32,11 @@ public final class ZedNode implements AutoCloseable {
     private final NodeConfig config;
     private final zed.actors.telemetry.Telemetry telemetry;
 
-    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry) {
+    private final java.util.concurrent.atomic.AtomicReference<String> stopped;
+
+    private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry,
+                    java.util.concurrent.atomic.AtomicReference<String> stopped) {
+        this.stopped = stopped;
         this.system = system;
         this.binding = binding;
         this.config = config;
@@ -149,6 +153,13 @@ public final class ZedNode implements AutoCloseable {
         system.getWhenTerminated().thenRun(telemetry::close);
         try {
             Cluster cluster = Cluster.get(system);
+            // a second node calling itself by a name that is taken stops (HostNameGuard)
+            java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
+            system.systemActorOf(zed.actors.cluster.HostNameGuard.create(c.cluster().host(), why -> {
+                if (!stopped.compareAndSet(null, why)) return;
+                system.log().error(why);
+                system.terminate();
+            }), "host-name-guard", org.apache.pekko.actor.typed.Props.empty());
             if (c.cluster().seeds().isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of its own joins itself
             } else {
@@ -179,7 +190,7 @@ public final class ZedNode implements AutoCloseable {
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
-            return new ZedNode(system, b, c, telemetry);
+            return new ZedNode(system, b, c, telemetry, stopped);
         } catch (Exception e) {
             system.terminate();
             telemetry.close();
@@ -263,6 +274,22 @@ public final class ZedNode implements AutoCloseable {
 
     public NodeConfig config() {
         return config;
+    }
+
+    /**
+     * Why the node stopped by itself, null when it did not (it was closed): its host name was taken by another node,
+     * or the cluster downed it (the split-brain resolver, when it was on the side without the lease, or it could not
+     * reach the lease's database).
+     */
+    public String stoppedBecause() {
+        if (stopped.get() != null) return stopped.get();
+        var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+        if (reason.isPresent() && reason.get() instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$) {
+            return "the cluster downed this node (" + config.cluster().host() + "): it was cut off from the others, and the split-brain resolver "
+                    + "kept the side that holds the lease in the journal's database; its services are left running. Start it again once the "
+                    + "network is back: it joins, and its levels converge, adopting what runs";
+        }
+        return null;
     }
 
     /** Stops the API, then the actor system (entities passivate; services are left running). */

@@ -24,12 +24,20 @@ class ClusterRefusalTest {
     }
 
     @Test
-    void arteryBeyondLoopbackIsRefusedUntilItHasTls() {
-        NodeConfig c = BASE.withJournal("jdbc:postgresql://127.0.0.1:5432/zed").withCluster(ClusterConfig.alone().withAddress("192.0.2.10:25520"));
+    void arteryBeyondLoopbackIsRefusedWithoutTlsMaterial(@org.junit.jupiter.api.io.TempDir Path home) throws Exception {
+        NodeConfig c = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed").withCluster(ClusterConfig.alone().withAddress("192.0.2.10:25520"));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c));
-        assertEquals("--cluster 192.0.2.10:25520 binds the cluster beyond loopback, where Artery must use TLS with mutual authentication, "
-                + "which this node cannot set up yet; bind the cluster to a loopback address", e.getMessage());
+        assertEquals("--cluster 192.0.2.10:25520 binds the cluster beyond loopback, where Artery must use TLS with mutual authentication, and "
+                + home.resolve("tls") + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME", e.getMessage());
         ZedNode.refuseUnsafeCluster(c.withCluster(ClusterConfig.alone().withAddress("127.0.0.4:25520")));
+        // with the material (as zed cluster init writes it), it may; incomplete material is refused, naming what is missing
+        java.nio.file.Files.createDirectories(home.resolve("tls"));
+        java.nio.file.Files.writeString(home.resolve("tls/node.p12"), "");
+        assertEquals(home.resolve("tls") + " is incomplete: trust.p12 is missing (zed cluster init writes node.p12, trust.p12 and password)",
+                assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c)).getMessage());
+        java.nio.file.Files.writeString(home.resolve("tls/trust.p12"), "");
+        java.nio.file.Files.writeString(home.resolve("tls/password"), "x\n");
+        ZedNode.refuseUnsafeCluster(c);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Predicate;
 
 /**
@@ -28,6 +29,9 @@ public final class AgentNode implements AutoCloseable {
     private final Path bin;
     private final Path home;
     private final List<String> extra;
+    private final List<String> launcher;
+    private final String apiHost;
+    private final Map<String, String> env;
     private final int port;
     private Process process;
     private int starts;
@@ -37,9 +41,21 @@ public final class AgentNode implements AutoCloseable {
      * @param extra more arguments of {@code zed agent} ({@code --pool}, {@code --journal})
      */
     public AgentNode(Path bin, Path home, List<String> extra) throws IOException {
+        this(bin, home, extra, List.of(), "127.0.0.1", Map.of());
+    }
+
+    /**
+     * @param launcher what the agent's command line runs under, e.g. {@code ip netns exec NS} (a host's network)
+     * @param apiHost  where its API listens, and is called
+     * @param env      more variables of its environment (e.g. {@code ZED_JAVA_OPTS})
+     */
+    public AgentNode(Path bin, Path home, List<String> extra, List<String> launcher, String apiHost, Map<String, String> env) throws IOException {
         this.bin = bin;
         this.home = home;
         this.extra = List.copyOf(extra);
+        this.launcher = List.copyOf(launcher);
+        this.apiHost = apiHost;
+        this.env = Map.copyOf(env);
         try (ServerSocket s = new ServerSocket(0)) {
             this.port = s.getLocalPort();
         }
@@ -50,7 +66,7 @@ public final class AgentNode implements AutoCloseable {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port;
+        return "http://" + apiHost + ":" + port;
     }
 
     public long pid() {
@@ -86,13 +102,15 @@ public final class AgentNode implements AutoCloseable {
 
     /** Starts the node and returns once it answers its health check. Metrics are off unless {@code extra} says {@code --metrics}. */
     public AgentNode start() throws IOException, InterruptedException {
-        List<String> argv = new ArrayList<>(List.of(bin.toString(), "agent", "--listen", "127.0.0.1:" + port));
+        List<String> argv = new ArrayList<>(launcher);
+        argv.addAll(List.of(bin.toString(), "agent", "--listen", apiHost + ":" + port));
         if (!extra.contains("--metrics")) argv.add("--no-metrics");
         argv.addAll(extra);
         ProcessBuilder pb = new ProcessBuilder(argv).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.appendTo(home.resolve("agent.out").toFile()))
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         pb.environment().put("ZED_HOME", home.toString());
+        pb.environment().putAll(env);
         Files.createDirectories(home);
         process = pb.start();
         starts++;
@@ -108,6 +126,16 @@ public final class AgentNode implements AutoCloseable {
             if (System.nanoTime() > deadline) throw new IllegalStateException("the node did not answer within 3 minutes");
             Thread.sleep(100); // polling interval of a deadline wait
         }
+    }
+
+    /** Whether the node's process still runs. */
+    public boolean alive() {
+        return process != null && process.isAlive();
+    }
+
+    /** The node's exit code, once it has exited. */
+    public int exitCode() {
+        return process.exitValue();
     }
 
     /** SIGKILL: the node gets no chance to stop anything; its services keep running. */
@@ -141,6 +169,11 @@ public final class AgentNode implements AutoCloseable {
     /** PUT a level's Zedfile, which lives in {@code dir}. */
     public NodeCalls.Answer push(String id, Path dir, String source) throws IOException, InterruptedException {
         return api().push(id, dir, source);
+    }
+
+    /** PUT a level below {@code parent} (null: a level of its own). */
+    public NodeCalls.Answer push(String id, Path dir, String source, String parent) throws IOException, InterruptedException {
+        return api().push(id, dir, source, parent);
     }
 
     public JsonNode status(String id) throws IOException, InterruptedException {

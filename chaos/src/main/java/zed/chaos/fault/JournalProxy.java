@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * {@link #restore} lets them through again. Loopback only.
  */
 public final class JournalProxy implements AutoCloseable {
+    private final String bind;
     private final String host;
     private final int target;
     private final int port;
@@ -22,6 +23,12 @@ public final class JournalProxy implements AutoCloseable {
     private volatile ServerSocket server;
 
     public JournalProxy(String host, int target) throws IOException {
+        this("127.0.0.1", host, target);
+    }
+
+    /** Listening on {@code bind} (e.g. a bridge's address, for nodes in network namespaces of their own). */
+    public JournalProxy(String bind, String host, int target) throws IOException {
+        this.bind = bind;
         this.host = host;
         this.target = target;
         try (ServerSocket s = new ServerSocket(0)) {
@@ -47,7 +54,7 @@ public final class JournalProxy implements AutoCloseable {
         if (server != null) return;
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
-        s.bind(new InetSocketAddress("127.0.0.1", port));
+        s.bind(new InetSocketAddress(bind, port));
         server = s;
         Thread accept = new Thread(() -> accept(s), "journal-proxy-accept");
         accept.setDaemon(true);

@@ -59,10 +59,16 @@ public record NodeCalls(String url, Path home) {
 
     /** PUT a level's Zedfile, which lives in {@code dir}. */
     public Answer push(String id, Path dir, String source) throws IOException, InterruptedException {
+        return push(id, dir, source, null);
+    }
+
+    /** PUT a level below {@code parent} (null: a level of its own). */
+    public Answer push(String id, Path dir, String source, String parent) throws IOException, InterruptedException {
         Files.createDirectories(dir);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("source", source);
         body.put("dir", dir.toString());
+        if (parent != null) body.put("parent", parent);
         return send("PUT", level(id), body);
     }
 

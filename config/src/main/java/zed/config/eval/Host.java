@@ -24,8 +24,21 @@ public interface Host {
     /** {@code $TMPDIR}, or the system's temporary directory. */
     Path tmpDir();
 
-    /** The host's name in the cluster ({@code host::name()}); "localhost" where no node says otherwise (a command line's own evaluation). */
+    /** The host's name in the cluster; "localhost" where no node says otherwise (a command line's own evaluation). */
     default String name() {
         return "localhost";
+    }
+
+    /**
+     * The host {@code level} runs on ({@code host::name()} in that level's Zedfile): a level's parents may run on
+     * other hosts of the cluster, and each is evaluated as its own host would. This host when the level is not known.
+     */
+    default String hostOf(String level) {
+        return name();
+    }
+
+    /** Where the other hosts reach {@code host} ({@code service.<kind>.<name>.address} of a service there). */
+    default String address(String host) {
+        return "127.0.0.1";
     }
 }

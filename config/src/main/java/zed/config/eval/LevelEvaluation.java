@@ -249,6 +249,9 @@ public final class LevelEvaluation {
     // ---- references ------------------------------------------------------------------------------------------
 
     /** Resolves {@code service.<kind>.<name>...} from this level, looking upward through the chain. */
+    /** {@code service.<kind>.<name>.address}: the address of the host the service's level runs on. */
+    static final String ADDRESS = "address";
+
     Value serviceReference(Expr.Var root, List<Step> steps) {
         if (steps.size() < 2 || steps.get(0).isIndex() || steps.get(1).isIndex()) {
             throw new EvalError(root.pos(), "a service reference reads service.<kind>.<name>, e.g. service.exec.web.vars.port");
@@ -257,7 +260,10 @@ public final class LevelEvaluation {
         for (LevelEvaluation l = this; l != null; l = l.parent) {
             Node svc = l.services.get(key);
             if (svc == null) continue;
-            Value v = walk(svc, steps.subList(2, steps.size()), root.pos());
+            Value v = steps.size() == 3 && !steps.get(2).isIndex() && steps.get(2).name().equals(ADDRESS) && svc.child(ADDRESS) == null
+                    // where the service's host is reached: a parent's service may run on another host of the cluster
+                    ? new Value.Str(inputs.host().address(inputs.host().hostOf(l.id)))
+                    : walk(svc, steps.subList(2, steps.size()), root.pos());
             if (l != this) reads.put(pathText("service", steps), v);
             return v;
         }

@@ -14,6 +14,8 @@ public final class LocalHost implements Host {
     private final Map<String, String> env;
     private final Set<Integer> owned;
     private final String name;
+    private final Map<String, String> levelHosts;
+    private final Map<String, String> addresses;
 
     public LocalHost() {
         this(System.getenv());
@@ -33,9 +35,33 @@ public final class LocalHost implements Host {
 
     /** @param name the host's name in the cluster, what {@code host::name()} evaluates to */
     public LocalHost(Map<String, String> env, Set<Integer> owned, String name) {
+        this(env, owned, name, Map.of(), Map.of());
+    }
+
+    private LocalHost(Map<String, String> env, Set<Integer> owned, String name, Map<String, String> levelHosts, Map<String, String> addresses) {
         this.env = Map.copyOf(env);
         this.owned = Set.copyOf(owned);
         this.name = name;
+        this.levelHosts = Map.copyOf(levelHosts);
+        this.addresses = Map.copyOf(addresses);
+    }
+
+    /**
+     * This host in a cluster: the host of each level ({@code levelHosts}, level id → host name), and the address of
+     * each host ({@code addresses}, host name → address).
+     */
+    public LocalHost inCluster(Map<String, String> levelHosts, Map<String, String> addresses) {
+        return new LocalHost(env, owned, name, levelHosts, addresses);
+    }
+
+    @Override
+    public String hostOf(String level) {
+        return levelHosts.getOrDefault(level, name);
+    }
+
+    @Override
+    public String address(String host) {
+        return addresses.getOrDefault(host, "127.0.0.1");
     }
 
     @Override
