@@ -7,6 +7,7 @@ import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,7 +101,7 @@ class ClusterTest {
                 // every member, as any node sees it: its name, address, pool and free space, and which one answered
                 // (membership is gossip: h3 may see itself joining for a moment after h1 saw it up; and a node that just
                 // started may not have its facts yet)
-                JsonNode hosts = LoopbackCluster.awaitHosts(h3, h -> h.path("status").asText().equals("up") && !h.path("pool").path("name").asText().isEmpty(),
+                JsonNode hosts = LoopbackCluster.awaitHosts(h3.api(), h -> h.path("status").asText().equals("up") && !h.path("pool").path("name").asText().isEmpty(),
                         3, Duration.ofSeconds(60));
                 assertEquals(List.of("h1", "h2", "h3"), names(hosts), hosts.toString());
                 for (JsonNode h : hosts.path("hosts")) {
@@ -120,7 +121,7 @@ class ClusterTest {
                 foreignNodeCannotJoin(work, db, cluster);
 
                 // a host that is not a member: refused at its position, nothing placed
-                AgentNode.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
+                NodeCalls.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
                 assertEquals(400, refused.status(), refused.body().toString());
                 JsonNode e = refused.body().path("errors").get(0);
                 assertEquals(2, e.path("line").asInt(), e.toString());
@@ -129,7 +130,7 @@ class ClusterTest {
                 assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
 
                 // pushed through h1, it runs on h2: h2's pool holds its dataset, stamped with h2's name
-                AgentNode.Answer pushed = h1.push("web", work.resolve("web"), WEB);
+                NodeCalls.Answer pushed = h1.push("web", work.resolve("web"), WEB);
                 assertEquals(200, pushed.status(), pushed.body().toString());
                 assertEquals("h2", pushed.body().path("host").asText(), pushed.body().toString());
                 JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
@@ -147,23 +148,23 @@ class ClusterTest {
                 assertEquals(List.of("web"), levelsOn(placed, "h2"), placed.toString());
 
                 // a level that names no host stays where it was received
-                AgentNode.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");
+                NodeCalls.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");
                 assertEquals(200, local.status(), local.body().toString());
                 assertEquals("h3", local.body().path("host").asText());
                 assertEquals("Converged", h1.await("notes", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1)).path("state").asText());
                 assertTrue(zfsList(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
                 // and does not move by a push that names another host
-                AgentNode.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
+                NodeCalls.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
                 assertEquals(409, move.status(), move.body().toString());
 
                 // federation across hosts: a child on h2 reads its parent's service on h1, address included, and
                 // follows its changes
-                AgentNode.Answer parent = h3.push("infra", work.resolve("infra"), infra("v1"));
+                NodeCalls.Answer parent = h3.push("infra", work.resolve("infra"), infra("v1"));
                 assertEquals(200, parent.status(), parent.body().toString());
                 JsonNode registry = h1.await("infra", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", registry.path("state").asText(), registry.toString());
                 pids.add(AgentNode.servicePid(registry));
-                AgentNode.Answer child = h1.push("infra/shop", work.resolve("infra/shop"), SHOP, "infra");
+                NodeCalls.Answer child = h1.push("infra/shop", work.resolve("infra/shop"), SHOP, "infra");
                 assertEquals(200, child.status(), child.body().toString());
                 assertEquals("h2", child.body().path("host").asText());
                 JsonNode shop = h3.await("infra/shop", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
@@ -179,7 +180,7 @@ class ClusterTest {
                 assertEquals(2, cascaded.path("revision").asLong(), "the parent's change on h1 gave the child on h2 a revision: " + cascaded);
                 assertEquals("v2", zfsGet(links, "com.acme:tag"));
                 // stopped through h3 with its child on h2, child first
-                AgentNode.Answer stopped = h3.send("DELETE", AgentNode.level("infra") + "?cascade=true", null);
+                NodeCalls.Answer stopped = h3.send("DELETE", AgentNode.level("infra") + "?cascade=true", null);
                 assertEquals(200, stopped.status(), stopped.body().toString());
                 assertEquals("Stopped", h1.status("infra/shop").path("state").asText());
 
@@ -219,7 +220,7 @@ class ClusterTest {
         LoopbackCluster.copy(work.resolve("other").resolve("h4"), home);
         Path log = home.resolve("agent.out");
         ProcessBuilder pb = new ProcessBuilder(ZedProcess.bin().toString(), "agent", "--host", "h4", "--seed", cluster.host("h1").address(),
-                "--journal", db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort()),
+                "--journal", db.url(),
                 "--listen", "127.0.0.1:0", "--no-metrics").redirectErrorStream(true).redirectOutput(log.toFile());
         pb.environment().put("ZED_HOME", home.toString());
         Process h4 = pb.start();

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.NodeCalls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,7 +29,7 @@ class KillAfterAnswerTest {
         try (ChaosPool pool = ChaosPool.fresh("answer"); AgentNode node = new AgentNode(ZedProcess.bin(), home.resolve("home"), List.of("--pool", pool.root())).start()) {
             for (int round = 1; round <= 3; round++) {
                 String source = "level \"" + LEVEL + "\" {}\ndataset \"d\" {\n  properties = { \"com.acme:round\" = \"" + round + "\" }\n}\n";
-                AgentNode.Answer a = node.push(LEVEL, home.resolve("level"), source);
+                NodeCalls.Answer a = node.push(LEVEL, home.resolve("level"), source);
                 assertTrue(a.ok() && a.body().path("changed").asBoolean(), "push " + round + ": " + a);
                 long answered = a.body().get("revision").asLong();
                 node.kill();

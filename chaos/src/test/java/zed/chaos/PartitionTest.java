@@ -9,6 +9,7 @@ import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.HostNetwork;
 import zed.chaos.fault.JournalProxy;
 import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -88,7 +89,7 @@ class PartitionTest {
             }
             AgentNode h1 = nodes.get(0), h2 = nodes.get(1), h3 = nodes.get(2);
             for (AgentNode n : nodes) n.start();
-            LoopbackCluster.awaitHosts(h1, h -> h.path("status").asText().equals("up"), 3, Duration.ofMinutes(2));
+            LoopbackCluster.awaitHosts(h1.api(), h -> h.path("status").asText().equals("up"), 3, Duration.ofMinutes(2));
 
             assertEquals(200, h2.push("web", work.resolve("web"), WEB).status());
             JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
@@ -101,12 +102,12 @@ class PartitionTest {
             assertEquals(1, h1.exitCode());
             String said = Files.readString(h1.home().resolve("agent.out"));
             assertTrue(said.contains("the cluster downed this node (h1)"), said.substring(Math.max(0, said.length() - 2000)));
-            LoopbackCluster.awaitHosts(h2, h -> true, 2, Duration.ofSeconds(60));
+            LoopbackCluster.awaitHosts(h2.api(), h -> true, 2, Duration.ofSeconds(60));
             List<String> owners = db.query("SELECT owner FROM zed_lease");
             assertEquals(1, owners.size(), owners.toString());
             assertTrue(owners.get(0).contains(net.ip(2)) || owners.get(0).contains(net.ip(3)), "the lease is the majority's: " + owners);
             // the level waits for its host: never started on h2 or h3, its service on h1 left running
-            AgentNode.Answer waiting = h2.send("GET", AgentNode.level("web"), null);
+            NodeCalls.Answer waiting = h2.send("GET", AgentNode.level("web"), null);
             assertEquals(503, waiting.status(), waiting.body().toString());
             assertTrue(waiting.body().toString().contains("runs on host h1, which is not a member of the cluster now"), waiting.body().toString());
             for (int i = 2; i <= 3; i++) assertFalse(datasets(pool.root() + "/h" + i).contains(pool.root() + "/h" + i + "/data"));
@@ -121,13 +122,13 @@ class PartitionTest {
 
             // two hosts: h3 leaves; h1 and h2 cut apart: exactly one of them lives on
             h3.close();
-            LoopbackCluster.awaitHosts(h1, h -> h.path("status").asText().equals("up"), 2, Duration.ofSeconds(60));
+            LoopbackCluster.awaitHosts(h1.api(), h -> h.path("status").asText().equals("up"), 2, Duration.ofSeconds(60));
             net.cut(2);
             await(() -> !h1.alive() || !h2.alive(), Duration.ofSeconds(90), "one side of two to down itself");
             AgentNode survivor = h1.alive() ? h1 : h2;
             AgentNode downed = h1.alive() ? h2 : h1;
             assertEquals(1, downed.exitCode());
-            JsonNode alone = LoopbackCluster.awaitHosts(survivor, h -> h.path("status").asText().equals("up"), 1, Duration.ofSeconds(60));
+            JsonNode alone = LoopbackCluster.awaitHosts(survivor.api(), h -> h.path("status").asText().equals("up"), 1, Duration.ofSeconds(60));
             assertTrue(survivor.alive(), "both sides downed themselves: " + alone);
             assertEquals(1, alone.path("hosts").size(), alone.toString());
         }

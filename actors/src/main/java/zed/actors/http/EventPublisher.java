@@ -48,7 +48,7 @@ public final class EventPublisher implements Extension {
         // the newest event, by one index lookup: reading the tag through to its end would cost the whole journal
         CompletableFuture.supplyAsync(() -> {
                     try {
-                        return zed.actors.node.JournalDatabase.newestOrdering(system.settings().config());
+                        return zed.actors.node.JournalDatabase.newestOrdering(system);
                     } catch (java.sql.SQLException e) {
                         throw new java.util.concurrent.CompletionException(e);
                     }

@@ -213,7 +213,8 @@ public final class ZedNode implements AutoCloseable {
             try {
                 placements = org.apache.pekko.actor.typed.javadsl.AskPattern.<zed.actors.cluster.PlacementTable.Command, zed.actors.cluster.PlacementTable.Placements>ask(table,
                         reply -> new zed.actors.cluster.PlacementTable.Adopt(ids, self, reply), Duration.ofSeconds(5), system.scheduler()).toCompletableFuture().get(10, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                // no answer in time (the ask's own timeout, or, on a starved machine, not even that within 10 s): asked again
                 if (System.nanoTime() > deadline) throw new IllegalStateException("no answer from the cluster's placement table in "
                         + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal?)");
             }

@@ -100,7 +100,12 @@ final class BenchPool implements AutoCloseable {
 
     /** CPU of the zfs-fuse daemon (utime + stime), which answers every zfs command. */
     static long daemonCpu() {
-        String[] f = stat(daemonPid());
+        return processCpu(daemonPid());
+    }
+
+    /** CPU of any process of this machine (utime + stime); IllegalStateException once it is gone. */
+    static long processCpu(String pid) {
+        String[] f = stat(pid);
         return ticks(Long.parseLong(f[11]) + Long.parseLong(f[12]));
     }
 

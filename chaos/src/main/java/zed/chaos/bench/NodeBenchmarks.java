@@ -13,18 +13,20 @@ import java.util.Map;
  *   NodeBenchmarks drift  [datasets=100] [seconds=30] [reads=10] [drifts=20]
  *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
  *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
+ *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=75] [idle=10]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
  * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}. sweep's seconds
  * are split into 15 s phases of today's sweeps and of before issue 10's (21 properties), taking turns, when
- * bench-node.sh's zfs wrapper is there ({@link SteadyState#oldSweepFlag()}).
+ * bench-node.sh's zfs wrapper is there ({@link SteadyState#oldSweepFlag()}). cluster (issue 11, {@link ClusterFormation})
+ * needs no pool but PostgreSQL ({@code ZED_TEST_POSTGRES_URL}); run it with {@code scripts/bench-cluster.sh}.
  */
 public final class NodeBenchmarks {
     private NodeBenchmarks() {
     }
 
     public static void main(String[] args) throws Exception {
-        if (args.length == 0) throw new IllegalArgumentException("usage: NodeBenchmarks push|sweep|drift|memory [key=value ...]");
+        if (args.length == 0) throw new IllegalArgumentException("usage: NodeBenchmarks push|sweep|drift|memory|idle|cluster [key=value ...]");
         Map<String, Integer> o = new HashMap<>();
         for (int i = 1; i < args.length; i++) {
             String[] kv = args[i].split("=", 2);
@@ -65,7 +67,9 @@ public final class NodeBenchmarks {
                     IdleServices.run(pool, jars, o.getOrDefault("services", 10), o.getOrDefault("seconds", 60), o.getOrDefault("settle", 10));
                 }
             }
-            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory or idle");
+            case "cluster" -> ClusterFormation.run(o.getOrDefault("nodes", 50), o.getOrDefault("parallel", 1), o.getOrDefault("trials", 5),
+                    o.getOrDefault("rest", 75), o.getOrDefault("idle", 10));
+            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory, idle or cluster");
         }
         System.exit(0); // the node's and Kamon's non-daemon threads
     }

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Predicate;
@@ -24,15 +23,8 @@ import java.util.function.Predicate;
  * (never 7700), metrics off; every call carries the token the node wrote.
  */
 public final class AgentNode implements AutoCloseable {
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
-
-    /** @param status the HTTP status; {@code body} the JSON answer (an empty object when there was none) */
-    public record Answer(int status, JsonNode body) {
-        public boolean ok() {
-            return status / 100 == 2;
-        }
-    }
+    private static final ObjectMapper JSON = NodeCalls.JSON;
+    private static final HttpClient HTTP = NodeCalls.HTTP;
 
     private final Path bin;
     private final Path home;
@@ -160,19 +152,13 @@ public final class AgentNode implements AutoCloseable {
         if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) process.destroyForcibly().waitFor();
     }
 
-    public Answer send(String method, String path, Object body) throws IOException, InterruptedException {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url() + path)).timeout(Duration.ofMinutes(2))
-                .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip())
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
-        if (!method.equals("GET")) b.header("Content-Type", "application/json");
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode n;
-        try {
-            n = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());
-        } catch (IOException notJson) {
-            n = JSON.createObjectNode().put("text", r.body());
-        }
-        return new Answer(r.statusCode(), n);
+    /** Calls to its API. */
+    public NodeCalls api() {
+        return new NodeCalls(url(), home);
+    }
+
+    public NodeCalls.Answer send(String method, String path, Object body) throws IOException, InterruptedException {
+        return api().send(method, path, body);
     }
 
     /** The pid of a level's first service in its status ({@code GET /v1/levels/{id}}), 0 when it has none. */
@@ -183,42 +169,26 @@ public final class AgentNode implements AutoCloseable {
 
     /** A level's path on the API, its id in one segment. */
     public static String level(String id) {
-        return "/v1/levels/" + id.replace("/", "%2F");
+        return NodeCalls.level(id);
     }
 
     /** PUT a level's Zedfile, which lives in {@code dir}. */
-    public Answer push(String id, Path dir, String source) throws IOException, InterruptedException {
-        return push(id, dir, source, null);
+    public NodeCalls.Answer push(String id, Path dir, String source) throws IOException, InterruptedException {
+        return api().push(id, dir, source);
     }
 
     /** PUT a level below {@code parent} (null: a level of its own). */
-    public Answer push(String id, Path dir, String source, String parent) throws IOException, InterruptedException {
-        Files.createDirectories(dir);
-        Map<String, Object> body = new LinkedHashMap<>();
-        body.put("source", source);
-        body.put("dir", dir.toString());
-        if (parent != null) body.put("parent", parent);
-        return send("PUT", level(id), body);
+    public NodeCalls.Answer push(String id, Path dir, String source, String parent) throws IOException, InterruptedException {
+        return api().push(id, dir, source, parent);
     }
 
     public JsonNode status(String id) throws IOException, InterruptedException {
-        return send("GET", level(id), null).body();
+        return api().status(id);
     }
 
     /** Polls a level's status until {@code ok}, within {@code within}; the last status either way. */
     public JsonNode await(String id, Predicate<JsonNode> ok, Duration within) throws IOException, InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        JsonNode last = null;
-        while (System.nanoTime() < deadline) {
-            try {
-                last = status(id);
-                if (ok.test(last)) return last;
-            } catch (IOException busy) {
-                // the node restarts, or the level wakes: try again
-            }
-            Thread.sleep(200); // polling interval of a deadline wait
-        }
-        return last;
+        return api().await(id, ok, within, Duration.ofMillis(200));
     }
 
     /**

@@ -36,11 +36,16 @@ public record ChaosDatabase(String adminUrl, String name) implements AutoCloseab
         return "jdbc:postgresql://" + host + ":" + port + "/" + name + query;
     }
 
+    /** The JDBC URL of this database, through the server's own address. */
+    public String url() {
+        URI u = server();
+        return url(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort());
+    }
+
     /** The first column of every row, straight from the server. */
     public List<String> query(String sql) throws Exception {
-        URI u = server();
         List<String> rows = new ArrayList<>();
-        try (Connection c = DriverManager.getConnection(url(u.getHost(), u.getPort() < 0 ? 5432 : u.getPort())); Statement s = c.createStatement();
+        try (Connection c = DriverManager.getConnection(url()); Statement s = c.createStatement();
              ResultSet r = s.executeQuery(sql)) {
             while (r.next()) rows.add(r.getString(1));
         }

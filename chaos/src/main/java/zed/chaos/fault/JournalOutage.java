@@ -68,7 +68,7 @@ final class JournalOutage {
         Instant end = Instant.now().plus(outage);
         boolean sawConverged = false;
         while (Instant.now().isBefore(end)) {
-            AgentNode.Answer a = node.send("GET", AgentNode.level(LEVEL), null);
+            NodeCalls.Answer a = node.send("GET", AgentNode.level(LEVEL), null);
             outcome.check(a.ok(), "a status read failed during the outage: " + a.status() + " " + a.body());
             JsonNode s = a.body();
             sawConverged |= s.path("state").asText().equals("Converged") && s.path("desiredRevision").asLong() == revision;
@@ -92,7 +92,7 @@ final class JournalOutage {
         if (!outcome.check(first != null && first.path("state").asText().equals("Converged"), "did not converge: " + first)) return;
 
         // in the middle of a deploy: accepted, its services restarting, its gate counting
-        AgentNode.Answer push = node.push(LEVEL, dir, zedfile(2));
+        NodeCalls.Answer push = node.push(LEVEL, dir, zedfile(2));
         long rev = push.body().path("revision").asLong();
         proxy.cut();
         outcome.fault();
@@ -110,7 +110,7 @@ final class JournalOutage {
         outcome.fault();
         during(rev);
         restore();
-        AgentNode.Answer next = node.push(LEVEL, dir, zedfile(3));
+        NodeCalls.Answer next = node.push(LEVEL, dir, zedfile(3));
         long rev3 = next.body().path("revision").asLong();
         outcome.check(next.ok() && rev3 == rev + 1, "a push after the outage was not the next revision: " + next.body());
         JsonNode last = node.await(LEVEL, s -> s.path("state").asText().equals("Converged") && s.path("desiredRevision").asLong() == rev3,

@@ -115,7 +115,7 @@ public final class KillDuringDeploy {
     private void push(int n, boolean failing) throws Exception {
         long newest = node.status(LEVEL).path("revision").asLong(0);
         try {
-            AgentNode.Answer a = node.push(LEVEL, dir, zedfile(n, failing));
+            NodeCalls.Answer a = node.push(LEVEL, dir, zedfile(n, failing));
             if (a.ok() && a.body().path("changed").asBoolean()) {
                 answered.add(a.body().get("revision").asLong());
                 roundOf.put(a.body().get("revision").asLong(), n);

@@ -34,7 +34,7 @@ public final class LoopbackCluster implements AutoCloseable {
      * the cluster as h1 sees it.
      */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
-        String journal = db.url(db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort());
+        String journal = db.url();
         List<String> names = new ArrayList<>(), addresses = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
             String ip = "127.0.0." + (i + 1);
@@ -98,11 +98,11 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** {@code GET /v1/hosts} from h1 until {@code count} hosts are up, within {@code within}; the last answer. */
     public JsonNode awaitUp(int count, Duration within) throws Exception {
-        return awaitHosts(hosts.get(0).node(), h -> h.path("status").asText().equals("up"), count, within);
+        return awaitHosts(hosts.get(0).node().api(), h -> h.path("status").asText().equals("up"), count, within);
     }
 
     /** {@code GET /v1/hosts} from {@code from} until {@code count} hosts match {@code which}. */
-    public static JsonNode awaitHosts(AgentNode from, java.util.function.Predicate<JsonNode> which, int count, Duration within) throws Exception {
+    public static JsonNode awaitHosts(NodeCalls from, java.util.function.Predicate<JsonNode> which, int count, Duration within) throws Exception {
         long deadline = System.nanoTime() + within.toNanos();
         JsonNode last = null;
         while (true) {

@@ -54,7 +54,7 @@ final class PoolFull {
         if (!outcome.check(stable != null && stable.path("state").asText().equals("Converged"), "the small revision did not converge: " + stable)) return;
         long first = stable.get("desiredRevision").asLong();
 
-        AgentNode.Answer big = node.push(LEVEL, dir, zedfile(true));
+        NodeCalls.Answer big = node.push(LEVEL, dir, zedfile(true));
         outcome.fault();
         long bigRev = big.body().path("revision").asLong();
         JsonNode back = node.await(LEVEL, s -> s.path("state").asText().equals("Converged") && s.path("revision").asLong() == bigRev
@@ -73,7 +73,7 @@ final class PoolFull {
         outcome.check(node.send("GET", "/v1/health", null).ok(), "the node does not answer its health check");
 
         HostFacts.zfs("set", "quota=none", root);
-        AgentNode.Answer again = node.push(LEVEL, dir, zedfile(true));
+        NodeCalls.Answer again = node.push(LEVEL, dir, zedfile(true));
         long rev = again.body().path("revision").asLong();
         outcome.check(again.ok() && rev > bigRev, "the deploy after space was freed was not a new revision: " + again.body());
         JsonNode after = node.await(LEVEL, s -> s.path("state").asText().equals("Converged") && s.path("desiredRevision").asLong() == rev, Duration.ofMinutes(2));

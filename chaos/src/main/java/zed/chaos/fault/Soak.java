@@ -206,7 +206,7 @@ final class Soak {
     Outcome run(Duration length) throws Exception {
         outcome.run();
         try {
-            AgentNode.Answer pushed = node.push(LEVEL, dir, zedfile());
+            NodeCalls.Answer pushed = node.push(LEVEL, dir, zedfile());
             if (!outcome.check(pushed.ok(), "the push was refused: " + pushed.body())) return outcome;
             rev = pushed.body().path("revision").asLong();
             long t0 = System.nanoTime();
@@ -223,7 +223,7 @@ final class Soak {
             }
         } finally {
             List<String> left = new ArrayList<>(ports.values());
-            AgentNode.Answer deleted = node.send("DELETE", AgentNode.level(LEVEL), null);
+            NodeCalls.Answer deleted = node.send("DELETE", AgentNode.level(LEVEL), null);
             outcome.check(deleted.ok(), "DELETE of the level failed: " + deleted.status() + " " + deleted.body());
             for (String port : left) outcome.check(HostFacts.processes("http.server", port).isEmpty(), "a process on port " + port + " outlived the DELETE");
         }
