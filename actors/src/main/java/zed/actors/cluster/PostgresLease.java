@@ -34,6 +34,13 @@ import java.util.function.Consumer;
  * and {@link #checkLease()} turns false. Every call answers within {@code lease-operation-timeout}, with a
  * {@link LeaseException} when the database did not say yes or no.
  *
+ * <p>A lease stays held for {@code hold-after-use} after it was last used (acquired, or found held by
+ * {@link #checkLease()}); a release before then is answered at once and carried out then. Pekko's resolver, when it
+ * finds the lease still held from an earlier decision, acts on a new one without acquiring, and without moving the
+ * time at which it releases the earlier one: so it could release the lease a moment after downing a new other side,
+ * and that side would take it and down this one (both sides live: a partition test saw it). Held after every use,
+ * the lease outlives each decision by {@code release-after}, as the resolver means it to.
+ *
  * <p>Implements the Java Lease, which {@code LeaseProvider} wraps for the split brain resolver itself.
  */
 public final class PostgresLease extends Lease implements AutoCloseable {
@@ -60,6 +67,11 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     private final long ttlNanos;
     private final long intervalNanos;
     private final Duration operationTimeout;
+    private final long holdAfterUseNanos;
+    /** When the lease was last used: acquired, or found held by {@link #checkLease()}. */
+    private volatile long usedAtNanos;
+    /** The lease's thread only: a release waiting for hold-after-use to pass since the last use. */
+    private ScheduledFuture<?> pendingRelease;
     /**
      * One thread for all of this lease's database work, heartbeats included: steps never overlap, so at most one
      * connection is open, and an acquire, a renewal and a release see each other's outcome in order.
@@ -90,6 +102,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         this.ttlNanos = ttl.toNanos();
         this.intervalNanos = settings.timeoutSettings().getHeartbeatInterval().toNanos();
         this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
+        this.holdAfterUseNanos = c.hasPath("hold-after-use") ? c.getDuration("hold-after-use").toNanos() : 0;
         this.row = new LeaseRow(url, optional(c, "user"), optional(c, "password"), operationTimeout, settings.leaseName(), settings.ownerName(), ttl);
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "zed-lease-" + settings.leaseName());
@@ -114,6 +127,9 @@ public final class PostgresLease extends Lease implements AutoCloseable {
                   heartbeat-interval = 3s
                   # acquire and release answer within this, yes, no or a LeaseException; as the journal's 5 s connection timeout
                   lease-operation-timeout = 5s
+                  # held this long after its last use, a release waiting till then (see the class): as the resolver's
+                  # lease-majority.release-after, the time it gives the other side to down itself
+                  hold-after-use = 40s
                   # the node's journal URL; user and password, empty, leave the URL's own (or the driver's default, the OS user)
                   url = %s
                   user = ""
@@ -144,7 +160,10 @@ public final class PostgresLease extends Lease implements AutoCloseable {
             boolean ours = row.claim();
             // held before the caller hears yes, so that its checkLease() right after says true; the first renewal
             // cannot run before this step ends, so the lost callback never runs before the answer is out
-            if (ours) hold(new Held(sent, onLost != null ? onLost : before != null ? before.onLost() : NOBODY));
+            if (ours) {
+                usedAtNanos = sent;
+                hold(new Held(sent, onLost != null ? onLost : before != null ? before.onLost() : NOBODY));
+            }
             boolean told = answer.complete(ours);
             if (ours && !told && before == null) {
                 // the caller heard a timeout: it must not be left holding a lease it does not know it has
@@ -164,21 +183,58 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     @Override
     public boolean checkLease() {
         Held h = held;
-        return h != null && !closed && System.nanoTime() - h.renewedAtNanos() < ttlNanos;
+        long now = System.nanoTime();
+        boolean ours = h != null && !closed && now - h.renewedAtNanos() < ttlNanos;
+        if (ours) usedAtNanos = now;
+        return ours;
     }
 
     /**
      * Deletes the row if it is ours. True once the database has answered: this owner does not hold the lease any
      * more, whether it still did or not (the split brain resolver asks again on every tick until it hears true).
+     * Within hold-after-use of the last use, true at once, and the row is deleted (still renewed till then) once
+     * that has passed since the last use, unless the lease is used again meanwhile.
      */
     @Override
     public CompletionStage<Boolean> release() {
         return call("release", answer -> {
-            row.giveBack();
-            held = null;
-            stopBeating();
-            answer.complete(true);
+            if (!releaseWhenUnused()) answer.complete(true);
+            else {
+                giveBack();
+                answer.complete(true);
+            }
         });
+    }
+
+    /** On the lease's thread: true when the lease may go now; otherwise the release is set for when it may. */
+    private boolean releaseWhenUnused() {
+        if (pendingRelease != null) pendingRelease.cancel(false);
+        pendingRelease = null;
+        long wait = usedAtNanos + holdAfterUseNanos - System.nanoTime();
+        if (held == null || wait <= 0) return true;
+        try {
+            pendingRelease = thread.schedule(() -> {
+                pendingRelease = null;
+                if (!releaseWhenUnused()) return;
+                try {
+                    giveBack();
+                } catch (SQLException | RuntimeException e) {
+                    // the row stays ours until its ttl runs out (renewals stopped): the others wait that long at most
+                    held = null;
+                    stopBeating();
+                    log.warn("{}: release failed: {}; the lease runs out in {} ms", where, detail(e), TimeUnit.NANOSECONDS.toMillis(ttlNanos));
+                }
+            }, wait, TimeUnit.NANOSECONDS);
+        } catch (RejectedExecutionException closing) {
+            return true;
+        }
+        return false;
+    }
+
+    private void giveBack() throws SQLException {
+        row.giveBack();
+        held = null;
+        stopBeating();
     }
 
     /**

@@ -48,7 +48,8 @@ class PostgresLeaseTest {
     static final Duration OPERATION = Duration.ofSeconds(2);
     /** Scheduling noise on a busy 2-core CI machine. */
     static final Duration SLACK = Duration.ofSeconds(2);
-    static final String TIMINGS = "heartbeat-timeout = 3s, heartbeat-interval = 500ms, lease-operation-timeout = 2s";
+    static final String TIMINGS = "heartbeat-timeout = 3s, heartbeat-interval = 500ms, lease-operation-timeout = 2s, hold-after-use = 0s";
+    static final Duration HOLD = Duration.ofMillis(2500);
 
     static TestDatabase db;
     final List<AutoCloseable> opened = new ArrayList<>();
@@ -78,7 +79,11 @@ class PostgresLeaseTest {
     }
 
     PostgresLease lease(String url, String owner) {
-        PostgresLease l = new PostgresLease(LeaseSettings.apply(block(url), name, owner));
+        return lease(block(url), owner);
+    }
+
+    PostgresLease lease(Config block, String owner) {
+        PostgresLease l = new PostgresLease(LeaseSettings.apply(block, name, owner));
         opened.add(l);
         return l;
     }
@@ -152,6 +157,37 @@ class PostgresLeaseTest {
         assertTrue(answer(a.release()));
         assertEquals("b", owner());
         assertTrue(b.checkLease());
+    }
+
+    /**
+     * The resolver, finding the lease held from an earlier decision, downs a new other side without acquiring and
+     * then releases on the earlier decision's time: the lease must stay held for hold-after-use after that use, or
+     * the new other side takes it and downs this one too.
+     */
+    @Test
+    void aReleaseSoonAfterAUseWaitsTillHoldAfterUseHasPassed() throws Exception {
+        Config held = ConfigFactory.parseString("hold-after-use = " + HOLD.toMillis() + "ms").withFallback(block(db.url));
+        PostgresLease a = lease(held, "a");
+        PostgresLease b = lease("b");
+        assertTrue(answer(a.acquire()));
+        assertTrue(a.checkLease(), "used again for a second decision");
+        long used = System.nanoTime();
+        assertTrue(answer(a.release()), "answered at once");
+        assertFalse(answer(b.acquire()), "the other side may not take it within hold-after-use of the last use");
+        assertEquals("a", owner());
+        assertTrue(a.checkLease(), "still renewed meanwhile");
+        used = System.nanoTime();
+        // released once hold-after-use has passed since that last use, and then the other side gets it
+        eventually(HOLD.plus(INTERVAL).plus(SLACK), "the row gone after hold-after-use", () -> {
+            try {
+                return owner() == null;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertTrue(System.nanoTime() - used >= HOLD.toNanos() - Duration.ofMillis(50).toNanos(), "not before hold-after-use passed");
+        assertFalse(a.checkLease());
+        assertTrue(answer(b.acquire()));
     }
 
     @Test
