@@ -22,6 +22,7 @@ import java.util.function.BooleanSupplier;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 /**
  * Partitions, for real: three nodes, each in a network namespace of its own (a veth on a bridge, 198.18.0.0/24), over
@@ -98,7 +99,7 @@ class PartitionTest {
 
             // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits
             net.cut(1);
-            await(() -> !h1.alive(), Duration.ofSeconds(90), "h1 to down itself");
+            await(() -> !h1.alive(), Duration.ofSeconds(90), () -> "h1 to down itself" + sides(nodes, db));
             assertEquals(1, h1.exitCode());
             String said = Files.readString(h1.home().resolve("agent.out"));
             assertTrue(said.contains("the cluster downed this node (h1)"), said.substring(Math.max(0, said.length() - 2000)));
@@ -118,13 +119,13 @@ class PartitionTest {
             net.heal(1);
             h1.start();
             JsonNode back = h3.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) == running, Duration.ofMinutes(2));
-            assertEquals(running, AgentNode.servicePid(back), "adopted, not restarted: " + back);
+            assertEquals(running, AgentNode.servicePid(back), "adopted, not restarted: " + back + sides(nodes, db));
 
             // two hosts: h3 leaves; h1 and h2 cut apart: exactly one of them lives on
             h3.close();
             LoopbackCluster.awaitHosts(h1.api(), h -> h.path("status").asText().equals("up"), 2, Duration.ofSeconds(60));
             net.cut(2);
-            await(() -> !h1.alive() || !h2.alive(), Duration.ofSeconds(90), "one side of two to down itself");
+            await(() -> !h1.alive() || !h2.alive(), Duration.ofSeconds(90), () -> "one side of two to down itself" + sides(nodes, db));
             AgentNode survivor = h1.alive() ? h1 : h2;
             AgentNode downed = h1.alive() ? h2 : h1;
             assertEquals(1, downed.exitCode());
@@ -134,6 +135,30 @@ class PartitionTest {
         }
     }
 
+    /** What each side did, for a failure's message: alive or its exit, its last words on the split, the lease's row. */
+    private static String sides(List<AgentNode> nodes, ChaosDatabase db) {
+        StringBuilder b = new StringBuilder();
+        for (AgentNode n : nodes) {
+            b.append("\n").append(n.home().getFileName()).append(": ").append(n.alive() ? "alive" : "exited " + n.exitCode());
+            try {
+                List<String> lines = Files.readAllLines(n.home().resolve("agent.out"));
+                for (String line : lines) {
+                    if (line.matches("(?i).*(split.brain|lease|downing|downed|unreachable|sbr|seed|joining).*")) b.append("\n  ").append(line);
+                }
+                b.append("\n  ...its last lines:");
+                for (String line : lines.subList(Math.max(0, lines.size() - 12), lines.size())) b.append("\n  ").append(line);
+            } catch (Exception e) {
+                b.append(" (no agent.out: ").append(e).append(')');
+            }
+        }
+        try {
+            b.append("\nzed_lease: ").append(db.query("SELECT name || ' ' || owner || ' ' || expires_at FROM zed_lease"));
+        } catch (Exception e) {
+            b.append("\nzed_lease: ").append(e);
+        }
+        return b.toString();
+    }
+
     private static List<String> datasets(String root) throws Exception {
         Process p = new ProcessBuilder("zfs", "list", "-Hro", "name", root).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
@@ -141,10 +166,10 @@ class PartitionTest {
         return List.of(out.strip().split("\n"));
     }
 
-    private static void await(BooleanSupplier ok, Duration within, String what) throws InterruptedException {
+    private static void await(BooleanSupplier ok, Duration within, java.util.function.Supplier<String> what) throws InterruptedException {
         long deadline = System.nanoTime() + within.toNanos();
         while (!ok.getAsBoolean()) {
-            assertTrue(System.nanoTime() < deadline, "not within " + within.toSeconds() + " s: " + what);
+            if (System.nanoTime() >= deadline) fail("not within " + within.toSeconds() + " s: " + what.get());
             Thread.sleep(250); // polling interval of a deadline wait
         }
     }

@@ -72,6 +72,10 @@ public final class ZedNode implements AutoCloseable {
                     jmx.multi-mbeans-in-same-jvm = on
                     # the host's name travels with its membership: placements name hosts, and every node maps them to addresses
                     roles = ["host", "%s"]
+                    # the first host in cluster.conf forms a new cluster when no other seed answers within this, so a
+                    # restart of it while the others run must reach them first: Pekko's 5 s is less than a TLS
+                    # handshake with a busy host can take (a loaded CI run saw 20 s), and an island shares the journal
+                    seed-node-timeout = 30s
                   }
                   persistence {
                     journal.plugin = "jdbc-journal"
@@ -129,6 +133,10 @@ public final class ZedNode implements AutoCloseable {
                 pekko.cluster.split-brain-resolver {
                   active-strategy = lease-majority
                   lease-majority.lease-implementation = "%s"
+                  # the minority waits this long before it asks for the lease, so that the majority gets it: Pekko's 2 s
+                  # may be less than the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut
+                  # host still up 90 s later); a minority that must take over (the majority gone) waits 4 s more
+                  lease-majority.acquire-lease-delay-for-minority = 6s
                 }
                 """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH);
         return ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
