@@ -322,11 +322,16 @@ public final class HttpApi extends AllDirectives {
         if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         zed.config.DeclaredHost declared;
+        zed.config.DeclaredHost standby;
         try {
             declared = zed.config.DeclaredHost.of(filename, source);
+            standby = zed.config.DeclaredHost.standby(filename, source);
         } catch (zed.config.ZedfileException e) {
             return done(diagnostics(e.diagnostics()));
         }
+        String noStandby = standby.host() == null ? null
+                : zed.actors.cluster.PlacementRule.notAMember(standby.host(), PlacementTable.Members.hostNames(org.apache.pekko.cluster.typed.Cluster.get(system)));
+        if (noStandby != null) return done(diagnostics(List.of(new Diagnostic(standby.pos(), "failover.standby: " + noStandby))));
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
                 reply -> new PlacementTable.Place(id, declared.host(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {
