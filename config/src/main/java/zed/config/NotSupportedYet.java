@@ -6,8 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: GPU models and jobs, one instance of a level per host
- * ({@code level.hosts}), and replication to a standby ({@code failover}).
+ * What the language parses but a node does not run yet: GPU models and jobs, and one instance of a level per host
+ * ({@code level.hosts}). ({@code failover.auto = true} is refused where the level is built, since it is a value.)
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.
@@ -22,8 +22,6 @@ public final class NotSupportedYet {
             switch (b.type()) {
                 case "model" -> errors.add(block(b, "GPU models"));
                 case "job" -> errors.add(block(b, "GPU jobs"));
-                case "failover" -> errors.add(new Diagnostic(b.pos(), "failover: replicating a level to a standby is not supported yet; "
-                        + "remove the block (see docs/cluster.md, Failover)"));
                 case "level" -> {
                     Body.Attribute hosts = b.body().attribute("hosts");
                     if (hosts != null) errors.add(new Diagnostic(hosts.pos(), "level.hosts: one instance of a level per host is not supported yet; "

@@ -18,7 +18,7 @@ import static zed.config.ValidationTestSupport.assertOnlyErrorBesideRefusals;
 import static zed.config.ValidationTestSupport.c;
 
 /**
- * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.hosts, failover. Each is refused
+ * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.hosts. Each is refused
  * at its place rather than silently ignored, and what is written inside it is still checked, so that the checks are
  * ready for the work that will run them.
  */
@@ -34,11 +34,6 @@ class ValidationTestNotSupportedYetTest {
                 c(2, 3, "level.hosts: one instance of a level per host is not supported yet; place the level on one host with host = \"NAME\"",
                         "level 'shop' {",
                         "  hosts = ['h1', 'h2']",
-                        "}"),
-                c(2, 1, "failover: replicating a level to a standby is not supported yet; remove the block (see docs/cluster.md, Failover)",
-                        "level 'shop' { host = 'h1' }",
-                        "failover {",
-                        "  standby = 'h3'",
                         "}"));
     }
 
@@ -143,38 +138,8 @@ class ValidationTestNotSupportedYetTest {
                         "  checkpoint_every = 'hourly'",
                         "}",
                         "model 'm' { dataset = 'm' }",
-                        "dataset 'm' {}"),
-                c(1, 1, "failover needs level.host: a standby is another host than the level's",
-                        "failover { standby = 'h3' }"),
-                c(2, 12, "failover.standby must be another host than level.host (\"h1\")",
-                        "level 'shop' { host = 'h1' }",
-                        "failover { standby = 'h1' }"),
-                c(2, 12, "failover.standby: \"h 3\" is not a host name",
-                        "level 'shop' { host = 'h1' }",
-                        "failover { standby = 'h 3' }"),
-                c(2, 1, "failover: missing required attribute \"standby\"",
-                        "level 'shop' { host = 'h1' }",
-                        "failover { every = '30s' }"),
-                c(3, 3, "failover.every must be at least 1s, not 500ms",
-                        "level 'shop' { host = 'h1' }",
-                        "failover {",
-                        "  every   = '500ms'",
-                        "  standby = 'h3'",
-                        "}"),
-                c(2, 28, "failover.every" + DUR + "number 30",
-                        "level 'shop' { host = 'h1' }",
-                        "failover { standby = 'h3', every = 30 }")
+                        "dataset 'm' {}")
         );
-    }
-
-    /** auto = true is refused on its own, at its place, until a level moves by itself: beside the block's refusal. */
-    @Test
-    void failover_auto_is_refused_at_its_place(@TempDir Path tmp) {
-        Tree t = new Tree(tmp).write("shop/Zedfile", "level \"shop\" { host = \"h1\" }\nfailover {\n  standby = \"h3\"\n  auto    = true\n}\n");
-        assertEquals(List.of(
-                "Zedfile:2:1: failover: replicating a level to a standby is not supported yet; remove the block (see docs/cluster.md, Failover)",
-                "Zedfile:4:3: failover.auto = true is not supported yet: a level does not move to its standby by itself; remove auto (or set auto = false)"),
-                t.evaluate("shop", "shop").errors().stream().map(Diagnostic::render).sorted().toList());
     }
 
     @ParameterizedTest(name = "{0}")

@@ -68,6 +68,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private boolean evaluating;
     /** This entity asked sharding to passivate it (it had no revision then); not set when it is handed off. */
     private boolean passivating;
+    /** The last round of replication to the standby, since the level started on this node (null: none yet). */
+    private LevelCommand.Replication replication;
     /** Recovery is over: an event applied from now on is one being journaled, and is announced ({@link Journaled}). */
     private boolean recovered;
 
@@ -133,6 +135,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.TargetResolved.class, this::onTargetResolved)
                 .onCommand(LevelCommand.ServiceStopped.class, this::onServiceStopped)
                 .onCommand(LevelCommand.RollbackDeadline.class, this::onRollbackDeadline)
+                .onCommand(LevelCommand.Replicated.class, this::onReplicated)
                 .onCommand(LevelCommand.RunSudo.class, (s, c) -> {
                     LevelSudo.run(host, s, c.replyTo());
                     return Effect().none();
@@ -199,7 +202,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     /** The level's status, posted on the node's board too: what the API shows should the level be unable to answer. */
     private LevelCommand.Status status(RevisionLog st) {
-        LevelCommand.Status s = resources.status(st, federation.waiting());
+        LevelCommand.Status s = resources.status(st, federation.waiting()).withReplication(replication);
         if (st.exists()) host.board().post(level, s);
         return s;
     }
@@ -387,6 +390,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     private void converged(RevisionLog st, LevelSpec spec) {
         status(st);
+        replicate(spec);
         host.metrics().converge(level, ConvergeResult.CONVERGED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
         // retention runs after each successful deploy, never before: a failed one may still need its snapshot
         resources.prune(spec.snapshots().keep());
@@ -411,6 +415,28 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             host.metrics().converge(level, ConvergeResult.FAILED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
             if (st.rollingBack()) rollbacks.act(st.rollback(), rollbackScope(st, st.rollback()));
         });
+    }
+
+    /** After each Converged: a level with a standby replicates to it from now on, one without stops. */
+    private void replicate(LevelSpec spec) {
+        var sender = host.replication();
+        if (sender == null) return;
+        if (spec.failover() != null) sender.tell(new zed.actors.replica.ReplicaSender.Converged(spec, ctx.getSelf()));
+        else sender.tell(new zed.actors.replica.ReplicaSender.Forget(level));
+    }
+
+    /** A round of replication ended: journaled (one event each, for /v1/events), and kept for status. */
+    private Effect<LevelEvent, RevisionLog> onReplicated(RevisionLog s, LevelCommand.Replicated r) {
+        LevelEvent e;
+        if (r.error() == null) {
+            replication = new LevelCommand.Replication(r.standby(), r.snapshot(), r.at(), null, null);
+            e = new LevelEvent.Replicated(s.desired(), r.standby(), r.snapshot(), r.datasets());
+        } else {
+            LevelCommand.Replication before = replication;
+            replication = new LevelCommand.Replication(r.standby(), before == null ? null : before.snapshot(), before == null ? null : before.at(), r.error(), r.at());
+            e = new LevelEvent.ReplicationFailed(s.desired(), r.standby(), r.error());
+        }
+        return Effect().persist(e).thenRun(this::status);
     }
 
     /** A dataset's name in the level ({@code apps/web}) from its full name under the level's pool. */
@@ -523,6 +549,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         }
         return Effect().persist(new LevelEvent.LevelStopped(s.revision())).thenRun(st -> {
             rollbacks.done();
+            if (host.replication() != null) host.replication().tell(new zed.actors.replica.ReplicaSender.Forget(level));
             federation.stopWaiting();
             String id = "stop-" + java.util.UUID.randomUUID();
             int services = resources.stopAll(ctx.messageAdapter(ServiceActor.Stopped.class, x -> new LevelCommand.ServiceStopped(id, x)));

@@ -158,6 +158,9 @@ public final class ZfsReplicas implements Replicas {
         store.set(target, Map.of(REPLICA_OF, origin));
         Map<String, String> state = store.zedState(target);
         for (String stamp : RUNNING_STAMPS) if (state.containsKey(stamp)) store.inherit(target, stamp);
+        // the older replication snapshots came along with -I; the newest is all the next increment needs
+        List<ReplicaPlan.Snap> there = snapshots(target);
+        if (!there.isEmpty()) prune(target, there.get(there.size() - 1).name());
     }
 
     /** What must go before the stream lands: ancestors for a first receive, the old copy or the standby's own snapshots. */

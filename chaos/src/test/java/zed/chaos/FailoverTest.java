@@ -1,0 +1,146 @@
+package zed.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.chaos.fault.AgentNode;
+import zed.chaos.fault.ChaosDatabase;
+import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replication to a standby over real nodes (JVMs) on 127.0.0.2 and .3, each its own dataset of the zfs-fuse test pool
+ * as its pool, the cluster's TLS material from {@code zed cluster init}: a level on h1 with {@code failover { standby
+ * = "h2" }} has its datasets on h2's pool, data and properties, marked as replicas and with no process of its there;
+ * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. One method, its
+ * scenarios in sequence, so that the cluster starts once.
+ */
+class FailoverTest {
+    static final String WEB = """
+            level "web" {
+              host = "h1"
+            }
+            failover {
+              standby = "h2"
+              every   = "2s"
+            }
+            dataset "data" {
+              properties = { "com.acme:tier" = "gold" }
+            }
+            dataset "data/logs" {}
+            service "exec" "web" {
+              dataset = "data"
+              vars    = { port = net::pickport() }
+              runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "127.0.0.1"] }
+              health "http" {
+                url      = "http://127.0.0.1:${self.vars.port}/"
+                interval = "500ms"
+              }
+            }
+            """;
+
+    @Test
+    void aLevelsDatasetsReachItsStandbyAndFollowItsChanges(@TempDir Path work) throws Exception {
+        ChaosNeeds.zfsPool();
+        ChaosNeeds.postgres();
+        long pid = 0;
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("failover");
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, pool)) {
+            AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node();
+            try {
+                // pushed through h2, it runs on h1
+                NodeCalls.Answer pushed = h2.push("web", work.resolve("web"), WEB);
+                assertEquals(200, pushed.status(), pushed.body().toString());
+                assertEquals("h1", pushed.body().path("host").asText());
+                JsonNode web = h2.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
+                assertEquals("Converged", web.path("state").asText(), web.toString());
+                pid = AgentNode.servicePid(web);
+                String data = cluster.host("h1").pool() + "/data";
+                String replica = cluster.host("h2").pool() + "/data";
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "one");
+
+                // the first round is a full send; the file written after it comes with the next one
+                String got = await(() -> read(replica), "one", Duration.ofSeconds(60));
+                assertEquals("one", got, "the standby's pool holds the level's data");
+                assertEquals("h1", zfsGet(replica, "com.zed:replica-of"), "marked as h1's replica");
+                assertEquals("web", zfsGet(replica, "com.zed:level"), "the level's state travels");
+                assertEquals("gold", zfsGet(replica, "com.acme:tier"), "so do its properties");
+                assertEquals("-", zfsGet(replica, "com.zed:pid"), "h1's process does not run on h2");
+                assertEquals(String.valueOf(pid), zfsGet(data, "com.zed:pid"), "it runs on h1");
+                assertEquals("h1", zfsGet(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "a child dataset too");
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+                // a change on h1 arrives as an increment
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "two");
+                assertEquals("two", await(() -> read(replica), "two", Duration.ofSeconds(60)), "the change reached the standby");
+                List<String> snaps = List.of(run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", replica).strip().split("\n"));
+                // a round may be between its receive and its pruning: two at most
+                assertTrue(snaps.stream().filter(s -> s.startsWith(replica + "@zed-replica-")).count() <= 2, "old replication snapshots are pruned: " + snaps);
+
+                // status, through either node: the standby, the newest complete snapshot, and its age
+                JsonNode rep = h2.status("web").path("replication");
+                assertEquals("h2", rep.path("standby").asText(), rep.toString());
+                assertTrue(rep.path("snapshot").asText().startsWith("zed-replica-"), rep.toString());
+                assertTrue(rep.path("lagSeconds").asLong() < 30, rep.toString());
+                assertFalse(rep.has("error"), rep.toString());
+                // and each round is an event
+                List<JsonNode> events = h1.events("web", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("Replicated")), Duration.ofSeconds(30));
+                JsonNode replicated = events.stream().filter(e -> e.path("type").asText().equals("Replicated")).findFirst().orElseThrow();
+                assertEquals("h2", replicated.path("standby").asText(), replicated.toString());
+                assertEquals(2, replicated.path("datasets").asInt(), replicated.toString());
+
+                // h2 runs nothing of web: its status says h1, and h2's pool holds no process stamp of it
+                assertEquals("h1", h2.status("web").path("host").asText());
+                for (String d : run("zfs", "list", "-H", "-o", "name", "-r", cluster.host("h2").pool()).strip().split("\n")) {
+                    assertEquals("-", zfsGet(d, "com.zed:pid"), d + " has a process stamp");
+                }
+            } finally {
+                h1.send("DELETE", AgentNode.level("web"), null);
+                if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Polls {@code read} until it gives {@code want} or the deadline passes; the last value either way. */
+    private static String await(Supplier<String> read, String want, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = read.get();
+        while (!want.equals(last) && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling interval of a deadline wait
+            last = read.get();
+        }
+        return last;
+    }
+
+    private static String read(String dataset) {
+        try {
+            String mountpoint = zfsGet(dataset, "mountpoint");
+            Path f = Path.of(mountpoint).resolve("page.txt");
+            return Files.exists(f) ? Files.readString(f) : null;
+        } catch (Exception notYet) {
+            return null;
+        }
+    }
+
+    private static String zfsGet(String dataset, String property) throws Exception {
+        return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
+    }
+
+    private static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out);
+        return out;
+    }
+}
