@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Replication to a standby over real nodes (JVMs) on 127.0.0.2 and .3, each its own dataset of the zfs-fuse test pool
  * as its pool, the cluster's TLS material from {@code zed cluster init}: a level on h1 with {@code failover { standby
  * = "h2" }} has its datasets on h2's pool, data and properties, marked as replicas and with no process of its there;
- * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. One method, its
- * scenarios in sequence, so that the cluster starts once.
+ * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. Then {@code zed move
+ * web --to h2}: a file written just before is on h2, and the service runs on h2 only. One method, its scenarios in
+ * sequence, so that the cluster starts once.
  */
 class FailoverTest {
     static final String WEB = """
@@ -73,10 +74,12 @@ class FailoverTest {
                 // the first round is a full send; the file written after it comes with the next one
                 String got = await(() -> read(replica), "one", Duration.ofSeconds(60));
                 assertEquals("one", got, "the standby's pool holds the level's data");
-                assertEquals("h1", zfsGet(replica, "com.zed:replica-of"), "marked as h1's replica");
+                // the marks land in the same step as the data, a moment after a first (full) receive has mounted it
+                assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(10)), "marked as h1's replica");
                 assertEquals("web", zfsGet(replica, "com.zed:level"), "the level's state travels");
                 assertEquals("gold", zfsGet(replica, "com.acme:tier"), "so do its properties");
-                assertEquals("-", zfsGet(replica, "com.zed:pid"), "h1's process does not run on h2");
+                // a receive puts h1's stamps there for a moment (the stream carries them), and takes them away at once
+                assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "h1's process does not run on h2");
                 assertEquals(String.valueOf(pid), zfsGet(data, "com.zed:pid"), "it runs on h1");
                 assertEquals("h1", zfsGet(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "a child dataset too");
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
@@ -103,10 +106,32 @@ class FailoverTest {
                 // h2 runs nothing of web: its status says h1, and h2's pool holds no process stamp of it
                 assertEquals("h1", h2.status("web").path("host").asText());
                 for (String d : run("zfs", "list", "-H", "-o", "name", "-r", cluster.host("h2").pool()).strip().split("\n")) {
-                    assertEquals("-", zfsGet(d, "com.zed:pid"), d + " has a process stamp");
+                    assertEquals("-", await(() -> get(d, "com.zed:pid"), "-", Duration.ofSeconds(10)), d + " has a process stamp");
                 }
+
+                // zed move: a file written just before is there on h2, the service runs on h2 and nowhere else
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "three");
+                ZedProcess.Outcome moved = ZedProcess.run(work, java.util.Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1),
+                        "ZED_HOME", work.resolve("cli").toString()), "move", "web", "--to", "h2");
+                assertEquals(0, moved.exit(), moved.toString());
+                assertTrue(moved.out().contains("web: moved from h1 to h2"), moved.toString());
+                JsonNode there = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2"), Duration.ofMinutes(2));
+                assertEquals("h2", there.path("host").asText(), there.toString());
+                assertEquals("Converged", there.path("state").asText(), there.toString());
+                assertEquals("three", read(replica), "nothing written before the move is lost");
+                long moverPid = AgentNode.servicePid(there);
+                assertTrue(moverPid > 0 && moverPid != pid, there.toString());
+                assertTrue(ProcessHandle.of(moverPid).map(ProcessHandle::isAlive).orElse(false), "the service runs on h2");
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "and no longer on h1");
+                assertEquals(String.valueOf(moverPid), zfsGet(replica, "com.zed:pid"), "h2's dataset carries the process");
+                assertEquals("-", zfsGet(replica, "com.zed:replica-of"), "it is the level's own now");
+                assertEquals("h2", zfsGet(data, "com.zed:replica-of"), "what h1 kept is a replica of h2's now");
+                String h1pid = zfsGet(data, "com.zed:pid");
+                assertTrue(h1pid.equals("-") || !ProcessHandle.of(Long.parseLong(h1pid)).map(ProcessHandle::isAlive).orElse(false),
+                        "no process of web runs from h1's pool: " + h1pid);
+                pid = moverPid;
             } finally {
-                h1.send("DELETE", AgentNode.level("web"), null);
+                h2.send("DELETE", AgentNode.level("web"), null);
                 if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
@@ -131,6 +156,18 @@ class FailoverTest {
         } catch (Exception notYet) {
             return null;
         }
+    }
+
+    private static String get(String dataset, String property) {
+        try {
+            return zfsGet(dataset, property);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static String token(AgentNode n) throws Exception {
+        return Files.readString(n.home().resolve("api-token")).strip();
     }
 
     private static String zfsGet(String dataset, String property) throws Exception {

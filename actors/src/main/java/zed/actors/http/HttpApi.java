@@ -111,6 +111,8 @@ public final class HttpApi extends AllDirectives {
         return switch (p.action()) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
+            case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(move(id, body)))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
             default -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
@@ -273,6 +275,14 @@ public final class HttpApi extends AllDirectives {
             o.put("state", "RollingBack");
             return json(StatusCodes.ACCEPTED, o);
         });
+    }
+
+    /** POST move {"to": "h3"}: a planned move ({@link LevelMove}); 200 once the level converges its revision there. */
+    private CompletionStage<HttpResponse> move(String id, String body) {
+        JsonNode req = object(body);
+        String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
+        if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
+        return new LevelMove(system, this::entity, table, levels).run(id, to);
     }
 
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */

@@ -93,6 +93,17 @@ public sealed interface LevelCommand extends JsonEvent {
     record Replication(String standby, String snapshot, java.time.Instant at, String error, java.time.Instant failedAt) implements JsonEvent {
     }
 
+    /** zed move: the level, stopped, sends its last increment to {@code to} and gives its datasets there the lead. */
+    record MoveOut(String to, ActorRef<zed.actors.replica.ReplicaSender.Moved> replyTo) implements LevelCommand {
+    }
+
+    /** Which host this entity runs on now (a move waits until its shard has gone to the new one). */
+    record WhereAreYou(ActorRef<Here> replyTo) implements LevelCommand {
+    }
+
+    record Here(String host) implements JsonEvent {
+    }
+
     /** A round of replication to the standby ended: {@code error} null when every dataset is there at {@code snapshot}. */
     record Replicated(String standby, String snapshot, int datasets, java.time.Instant at, String error) implements LevelCommand {
     }

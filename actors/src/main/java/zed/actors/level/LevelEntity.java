@@ -136,6 +136,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.ServiceStopped.class, this::onServiceStopped)
                 .onCommand(LevelCommand.RollbackDeadline.class, this::onRollbackDeadline)
                 .onCommand(LevelCommand.Replicated.class, this::onReplicated)
+                .onCommand(LevelCommand.MoveOut.class, this::onMoveOut)
+                .onCommand(LevelCommand.WhereAreYou.class, (s, c) -> {
+                    c.replyTo().tell(new LevelCommand.Here(host.config().cluster().host()));
+                    return Effect().none();
+                })
                 .onCommand(LevelCommand.RunSudo.class, (s, c) -> {
                     LevelSudo.run(host, s, c.replyTo());
                     return Effect().none();
@@ -437,6 +442,17 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             e = new LevelEvent.ReplicationFailed(s.desired(), r.standby(), r.error());
         }
         return Effect().persist(e).thenRun(this::status);
+    }
+
+    /** Only a stopped level moves: its data is still, so the last increment holds all of it. */
+    private Effect<LevelEvent, RevisionLog> onMoveOut(RevisionLog s, LevelCommand.MoveOut c) {
+        LevelSpec spec = s.desiredSpec();
+        String why = !s.stopped() ? "level " + level + " is " + s.phase() + ": a move stops it first"
+                : spec == null || spec.pool() == null ? "level " + level + " keeps its datasets in the dir store: only a level on a ZFS pool moves"
+                : host.replication() == null ? "this node does not replicate yet (it is starting)" : null;
+        if (why != null) c.replyTo().tell(new zed.actors.replica.ReplicaSender.Moved(null, why));
+        else host.replication().tell(new zed.actors.replica.ReplicaSender.Final(spec, c.to(), c.replyTo()));
+        return Effect().none();
     }
 
     /** A dataset's name in the level ({@code apps/web}) from its full name under the level's pool. */

@@ -48,6 +48,10 @@ public final class ReplicaReceiver {
     public record Take(String relative, String origin, Wire step, SourceRef<ByteString> bytes, ActorRef<Taken> replyTo) implements Command {
     }
 
+    /** The level moved here: its replicas at {@code relatives} become its own datasets. */
+    public record Promote(java.util.List<String> relatives, ActorRef<Taken> replyTo) implements Command {
+    }
+
     /** @param error why the receive failed, else null */
     public record Taken(String dataset, String error) implements JsonEvent {
     }
@@ -64,6 +68,7 @@ public final class ReplicaReceiver {
                     String why = "this host has no ZFS pool (it runs on the dir store), so it cannot be a standby";
                     if (m instanceof Probe p) p.replyTo().tell(new Held(null, null, why));
                     if (m instanceof Take t) t.replyTo().tell(new Taken(null, why));
+                    if (m instanceof Promote pr) pr.replyTo().tell(new Taken(null, why));
                     return Behaviors.same();
                 }
                 if (m instanceof Probe p) {
@@ -71,6 +76,11 @@ public final class ReplicaReceiver {
                     CompletableFuture.supplyAsync(() -> new Held(dataset, replicas.get().target(dataset), null), zfs)
                             .exceptionally(e -> new Held(dataset, null, cause(e)))
                             .thenAccept(p.replyTo()::tell);
+                } else if (m instanceof Promote pr) {
+                    CompletableFuture.supplyAsync(() -> {
+                        for (String r : pr.relatives()) replicas.get().promote(pool + "/" + r);
+                        return new Taken(pool, null);
+                    }, zfs).exceptionally(e -> new Taken(pool, cause(e))).thenAccept(pr.replyTo()::tell);
                 } else if (m instanceof Take t) {
                     String dataset = pool + "/" + t.relative();
                     InputStream in = t.bytes().getSource().runWith(StreamConverters.asInputStream(QUIET), ctx.getSystem());

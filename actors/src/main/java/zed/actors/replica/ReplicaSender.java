@@ -53,6 +53,17 @@ public final class ReplicaSender {
     public record Forget(String level) implements Msg {
     }
 
+    /**
+     * A planned move to {@code to}, its services stopped: one last round to {@code to}, then the replicas there become
+     * the level's own datasets and the ones here become replicas of {@code to}. The level replicates from here no more.
+     */
+    public record Final(LevelSpec spec, String to, ActorRef<Moved> replyTo) implements Msg {
+    }
+
+    /** @param error why the move's last round failed (nothing was promoted then), else null */
+    public record Moved(String snapshot, String error) implements zed.actors.JsonEvent {
+    }
+
     private record Tick(String level) implements Msg {
     }
 
@@ -64,6 +75,7 @@ public final class ReplicaSender {
         ActorRef<LevelCommand> level;
         boolean running;
         boolean again;
+        Final last;
     }
 
     /**
@@ -75,7 +87,13 @@ public final class ReplicaSender {
             Map<String, Entry> entries = new HashMap<>();
             ActorSystem<?> system = ctx.getSystem();
             return Behaviors.receiveMessage(m -> {
-                if (m instanceof Converged c) {
+                if (m instanceof Converged c && c.spec().failover().standby().equals(origin)) {
+                    // moved here from its old host by zed move: the Zedfile still names this host as the standby
+                    entries.remove(c.spec().id());
+                    timers.cancel(c.spec().id());
+                    c.level().tell(new LevelCommand.Replicated(origin, null, 0, Instant.now(), "the standby " + origin + " is the host the level runs on now; "
+                            + "name another standby (the old host holds a replica of it)"));
+                } else if (m instanceof Converged c) {
                     Entry e = entries.computeIfAbsent(c.spec().id(), k -> new Entry());
                     e.spec = c.spec();
                     e.level = c.level();
@@ -84,9 +102,23 @@ public final class ReplicaSender {
                 } else if (m instanceof Forget f) {
                     entries.remove(f.level());
                     timers.cancel(f.level());
+                } else if (m instanceof Final f) {
+                    Entry e = entries.computeIfAbsent(f.spec().id(), k -> new Entry());
+                    e.spec = f.spec();
+                    e.last = f;
+                    timers.cancel(f.spec().id());
+                    if (!e.running) ctx.getSelf().tell(new Tick(f.spec().id()));
                 } else if (m instanceof Tick t) {
                     Entry e = entries.get(t.level());
                     if (e == null) return Behaviors.same();
+                    if (e.last != null && !e.running) {
+                        Final f = e.last;
+                        entries.remove(t.level());
+                        CompletableFuture.supplyAsync(() -> move(system, origin, replicas, f.spec(), f.to()), zfs)
+                                .handle((snap, err) -> new Moved(snap, err == null ? null : ReplicaReceiver.cause(err)))
+                                .thenAccept(f.replyTo()::tell);
+                        return Behaviors.same();
+                    }
                     if (e.running) {
                         e.again = true;
                         return Behaviors.same();
@@ -105,7 +137,7 @@ public final class ReplicaSender {
                     Entry e = entries.get(d.level());
                     if (e == null) return Behaviors.same();
                     e.running = false;
-                    if (e.again) {
+                    if (e.again || e.last != null) {
                         e.again = false;
                         ctx.getSelf().tell(new Tick(d.level()));
                     }
@@ -115,13 +147,29 @@ public final class ReplicaSender {
         }));
     }
 
-    /** One round, blocking (on the zfs executor): every dataset of the level at one new snapshot. Returns its name. */
+    /** One round to the level's standby, blocking (on the zfs executor): every dataset at one new snapshot. Returns its name. */
     static String round(ActorSystem<?> system, String origin, Function<String, Replicas> replicas, LevelSpec spec) {
-        String standby = spec.failover().standby();
+        return round(system, origin, replicas, spec, spec.failover().standby());
+    }
+
+    /** The move's last round to {@code to}, then the swap: the replicas there are the level's, the datasets here replicas. */
+    static String move(ActorSystem<?> system, String origin, Function<String, Replicas> replicas, LevelSpec spec, String to) {
+        String snap = round(system, origin, replicas, spec, to);
+        List<String> names = spec.datasets().stream().map(LevelSpec.DatasetSpec::name).sorted().toList();
+        ReplicaReceiver.Taken promoted = await(AskPattern.ask(receiver(system, to), r -> new ReplicaReceiver.Promote(names, r), ASK, system.scheduler()),
+                "host " + to + " did not take the level's datasets as its own within " + ASK.toSeconds() + "s");
+        if (promoted.error() != null) throw new IllegalStateException("host " + to + ": " + promoted.error());
+        Replicas pool = replicas.apply(spec.pool());
+        for (String n : names) pool.demote(spec.pool() + "/" + n, to);
+        return snap;
+    }
+
+    static String round(ActorSystem<?> system, String origin, Function<String, Replicas> replicas, LevelSpec spec, String standby) {
         if (spec.pool() == null) throw new IllegalStateException("level " + spec.id() + " keeps its datasets in the dir store: only ZFS datasets replicate");
         // parents before children, so that a child's replica has its parent there
         List<String> names = spec.datasets().stream().map(LevelSpec.DatasetSpec::name).sorted().toList();
         if (names.isEmpty()) return null;
+        if (standby.equals(origin)) throw new IllegalStateException("host " + origin + " is where the level runs: it cannot be its own standby");
         Replicas pool = replicas.apply(spec.pool());
         String snap = pool.snapshot(names.stream().map(n -> spec.pool() + "/" + n).toList(), Instant.now());
         ActorRef<ReplicaReceiver.Command> receiver = receiver(system, standby);

@@ -40,6 +40,12 @@ public interface Replicas {
      */
     void receive(String target, ReplicaPlan.Step step, InputStream stream, String origin);
 
+    /** The replica becomes the level's own dataset (a move landed here): it is no replica any more. */
+    void promote(String dataset);
+
+    /** The level's own dataset becomes a replica of {@code of} (the level moved there): the next increments land here. */
+    void demote(String dataset, String of);
+
     /** A running {@code zfs send}. */
     interface Sending extends AutoCloseable {
         InputStream stream();

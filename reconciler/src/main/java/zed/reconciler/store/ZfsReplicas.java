@@ -78,6 +78,16 @@ public final class ZfsReplicas implements Replicas {
     }
 
     @Override
+    public void promote(String dataset) {
+        store.inherit(dataset, REPLICA_OF);
+    }
+
+    @Override
+    public void demote(String dataset, String of) {
+        store.set(dataset, Map.of(REPLICA_OF, of));
+    }
+
+    @Override
     public Sending send(String dataset, ReplicaPlan.Step step) {
         List<String> argv = new ArrayList<>(List.of("zfs", "send", "-p"));
         if (step instanceof ReplicaPlan.Full f) argv.add(dataset + "@" + Names.snapshot(f.snapshot()));
@@ -151,13 +161,13 @@ public final class ZfsReplicas implements Replicas {
         PoolWriteLock.holding(ZfsStore.pool(target), () -> {
             prepare(target, step);
             run(target, stream);
+            // what the stream carried says the primary runs its services; here they do not run. Before the remount,
+            // so that a reader who sees the new files sees these too
+            zfs(target, "set", REPLICA_OF + "=" + origin, target);
+            for (String stamp : RUNNING_STAMPS) zfs(target, "inherit", stamp, target);
             remount(target);
             return null;
         });
-        // what the stream carried says the primary runs its services; here they do not run
-        store.set(target, Map.of(REPLICA_OF, origin));
-        Map<String, String> state = store.zedState(target);
-        for (String stamp : RUNNING_STAMPS) if (state.containsKey(stamp)) store.inherit(target, stamp);
         // the older replication snapshots came along with -I; the newest is all the next increment needs
         List<ReplicaPlan.Snap> there = snapshots(target);
         if (!there.isEmpty()) prune(target, there.get(there.size() - 1).name());
@@ -184,7 +194,7 @@ public final class ZfsReplicas implements Replicas {
     }
 
     private void destroyTree(String target) {
-        zfs(target, "destroy", "-r", target);
+        zfs(target, "destroy", "-r", "-f", target); // -f: unmounted even when a reader had it open a moment ago
     }
 
     /** A write inside the pool's lock: straight to the command, since the store's own writes take the lock again. */
