@@ -81,7 +81,9 @@ class FailoverTest {
                 // a receive puts h1's stamps there for a moment (the stream carries them), and takes them away at once
                 assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "h1's process does not run on h2");
                 assertEquals(String.valueOf(pid), zfsGet(data, "com.zed:pid"), "it runs on h1");
-                assertEquals("h1", zfsGet(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "a child dataset too");
+                // a round sends parents first: the child lands a moment after
+                assertEquals("h1", await(() -> get(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "h1", Duration.ofSeconds(30)),
+                        "a child dataset too");
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
                 // a change on h1 arrives as an increment

@@ -76,6 +76,8 @@ public final class ReplicaSender {
         boolean running;
         boolean again;
         Final last;
+        /** Forgotten while a round ran: kept until it ends, so that a move's last round never runs beside it. */
+        boolean gone;
     }
 
     /**
@@ -97,11 +99,14 @@ public final class ReplicaSender {
                     Entry e = entries.computeIfAbsent(c.spec().id(), k -> new Entry());
                     e.spec = c.spec();
                     e.level = c.level();
+                    e.gone = false;
                     timers.startTimerWithFixedDelay(c.spec().id(), new Tick(c.spec().id()), c.spec().failover().every());
                     ctx.getSelf().tell(new Tick(c.spec().id()));
                 } else if (m instanceof Forget f) {
-                    entries.remove(f.level());
                     timers.cancel(f.level());
+                    Entry e = entries.get(f.level());
+                    if (e != null && e.running) e.gone = true;
+                    else entries.remove(f.level());
                 } else if (m instanceof Final f) {
                     Entry e = entries.computeIfAbsent(f.spec().id(), k -> new Entry());
                     e.spec = f.spec();
@@ -123,6 +128,7 @@ public final class ReplicaSender {
                         e.again = true;
                         return Behaviors.same();
                     }
+                    if (e.gone) return Behaviors.same();
                     e.running = true;
                     LevelSpec spec = e.spec;
                     ActorRef<LevelCommand> level = e.level;
@@ -137,7 +143,9 @@ public final class ReplicaSender {
                     Entry e = entries.get(d.level());
                     if (e == null) return Behaviors.same();
                     e.running = false;
-                    if (e.again || e.last != null) {
+                    if (e.gone && e.last == null) {
+                        entries.remove(d.level());
+                    } else if (e.again || e.last != null) {
                         e.again = false;
                         ctx.getSelf().tell(new Tick(d.level()));
                     }
