@@ -24,8 +24,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as its pool, the cluster's TLS material from {@code zed cluster init}: a level on h1 with {@code failover { standby
  * = "h2" }} has its datasets on h2's pool, data and properties, marked as replicas and with no process of its there;
  * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. Then {@code zed move
- * web --to h2}: a file written just before is on h2, and the service runs on h2 only. One method, its scenarios in
- * sequence, so that the cluster starts once.
+ * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. One method,
+ * its scenarios in sequence, so that the cluster starts once.
  */
 class FailoverTest {
     static final String WEB = """
@@ -132,6 +132,10 @@ class FailoverTest {
                 assertTrue(h1pid.equals("-") || !ProcessHandle.of(Long.parseLong(h1pid)).map(ProcessHandle::isAlive).orElse(false),
                         "no process of web runs from h1's pool: " + h1pid);
                 pid = moverPid;
+                // and replication goes on the other way: h1, the old host, is the standby of the moved revision
+                assertTrue(moved.out().contains("host = \"h2\" and standby = \"h1\""), moved.toString());
+                Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "four");
+                assertEquals("four", await(() -> read(data), "four", Duration.ofSeconds(60)), "h2's change reached h1");
             } finally {
                 h2.send("DELETE", AgentNode.level("web"), null);
                 if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
