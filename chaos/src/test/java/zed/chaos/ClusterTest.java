@@ -128,6 +128,13 @@ class ClusterTest {
                 assertEquals(3, e.path("col").asInt(), e.toString());
                 assertTrue(e.path("message").asText().contains("host \"h9\" is not a member of the cluster (members: h1, h2, h3)"), e.toString());
                 assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
+                // so is a standby that is not a member, at its position
+                NodeCalls.Answer noStandby = h1.push("nine", work.resolve("nine"), "level \"nine\" { host = \"h1\" }\nfailover {\n  standby = \"h9\"\n}\n");
+                assertEquals(400, noStandby.status(), noStandby.body().toString());
+                JsonNode se = noStandby.body().path("errors").get(0);
+                assertEquals(List.of(3, 3), List.of(se.path("line").asInt(), se.path("col").asInt()), se.toString());
+                assertTrue(se.path("message").asText().contains("failover.standby: host \"h9\" is not a member of the cluster (members: h1, h2, h3)"), se.toString());
+                assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
 
                 // pushed through h1, it runs on h2: h2's pool holds its dataset, stamped with h2's name
                 NodeCalls.Answer pushed = h1.push("web", work.resolve("web"), WEB);

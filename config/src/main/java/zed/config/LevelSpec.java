@@ -11,12 +11,21 @@ import java.util.Map;
  * @param id     the level id: its ancestors' names and its own, joined by "/"
  * @param parent the parent level's id, or null for the root of the chain
  * @param pool   the ZFS dataset its datasets live under; null means the dir store
- * @param hash   the drift hash (ZEDFILE.md, Federation)
+ * @param hash     the drift hash (ZEDFILE.md, Federation)
+ * @param failover where its datasets are replicated to ({@code failover { standby = ... }}), null for nowhere
  */
 public record LevelSpec(String id, String name, String parent, String file, String dir, String host, String pool,
                         List<String> sysenv, SnapshotPolicy snapshots, UpdatePolicy update, List<DatasetSpec> datasets,
                         List<JailSpec> jails, List<ServiceSpec> services, List<ModelSpec> models, List<JobSpec> jobs,
-                        String hash, Pos pos) {
+                        String hash, Pos pos, FailoverPolicy failover) {
+    /** A level without a standby: what every level was before failover, and still most are. */
+    public LevelSpec(String id, String name, String parent, String file, String dir, String host, String pool,
+                     List<String> sysenv, SnapshotPolicy snapshots, UpdatePolicy update, List<DatasetSpec> datasets,
+                     List<JailSpec> jails, List<ServiceSpec> services, List<ModelSpec> models, List<JobSpec> jobs,
+                     String hash, Pos pos) {
+        this(id, name, parent, file, dir, host, pool, sysenv, snapshots, update, datasets, jails, services, models, jobs, hash, pos, null);
+    }
+
     public LevelSpec {
         sysenv = List.copyOf(sysenv);
         datasets = List.copyOf(datasets);
@@ -41,6 +50,15 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
     public record UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel) {
         /** With snapshots before each deploy, as by default; without them auto_revert defaults to false. */
         public static final UpdatePolicy DEFAULT = new UpdatePolicy(Duration.ofSeconds(5), Duration.ofMinutes(2), true, 1);
+    }
+
+    /**
+     * @param standby the host whose pool receives the level's datasets
+     * @param every   how often an increment is sent, besides after each Converged
+     * @param auto    whether the level moves to the standby by itself when its host is downed
+     */
+    public record FailoverPolicy(String standby, Duration every, boolean auto, Pos pos) {
+        public static final Duration DEFAULT_EVERY = Duration.ofSeconds(30);
     }
 
     /** @param mountpoint resolved: the declared one, or the default under the pool or the dir store */

@@ -7,7 +7,7 @@ import java.util.List;
 
 /**
  * What the language parses but a node does not run yet: GPU models and jobs, and one instance of a level per host
- * ({@code level.hosts}).
+ * ({@code level.hosts}). ({@code failover.auto = true} is refused where the level is built, since it is a value.)
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.

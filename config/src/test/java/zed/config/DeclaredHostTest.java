@@ -33,4 +33,14 @@ class DeclaredHostTest {
                     e.diagnostics().get(0).render(), value);
         }
     }
+
+    @Test
+    void aStandbyIsReadLikeAHostAndRefusedLikeOne() {
+        DeclaredHost d = DeclaredHost.standby("Zedfile", "level \"web\" { host = \"h1\" }\nfailover {\n  standby = \"h3\"\n}\n");
+        assertEquals(new DeclaredHost("h3", new Pos("Zedfile", 3, 3)), d);
+        assertEquals(DeclaredHost.NONE, DeclaredHost.standby("Zedfile", "level \"web\" { host = \"h1\" }\n"));
+        ZedfileException e = assertThrows(ZedfileException.class, () -> DeclaredHost.standby("Zedfile", "failover {\n  standby = os::env(\"S\")\n}\n"));
+        assertEquals("Zedfile:2:3: failover.standby must be a host name in quotes, e.g. standby = \"h2\" (it is read before anything is evaluated)",
+                e.diagnostics().get(0).render());
+    }
 }

@@ -43,7 +43,7 @@ class LevelSpecJsonTest {
     }
 
     @Test
-    void aHostModelsAndJobsRoundTripThroughJson() throws IOException {
+    void aHostModelsJobsAndAStandbyRoundTripThroughJson() throws IOException {
         // validation refuses them until a node runs them (NotSupportedYet), so they are put into a spec by hand
         Tree t = new Tree(tmp);
         t.write("shop/Zedfile", corpus("full.zed"));
@@ -52,7 +52,7 @@ class LevelSpecJsonTest {
         LevelSpec spec = new LevelSpec(l.id(), l.name(), l.parent(), l.file(), l.dir(), "h1", l.pool(), l.sysenv(), l.snapshots(), l.update(),
                 l.datasets(), l.jails(), l.services(), List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", Map.of("vram_mb", Value.Num.of(49152)), p)),
                 List.of(new LevelSpec.JobSpec("finetune", "llama70b", new LevelSpec.Runtime(List.of("./train"), List.of()), Duration.ofHours(1), p)),
-                l.hash(), l.pos());
+                l.hash(), l.pos(), new LevelSpec.FailoverPolicy("h3", Duration.ofSeconds(30), false, p));
         assertEquals(spec, SpecJson.read(SpecJson.write(spec), LevelSpec.class));
     }
 

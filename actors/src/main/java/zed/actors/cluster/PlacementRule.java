@@ -28,15 +28,18 @@ public final class PlacementRule {
      * @param members   the host names of the cluster's members now (unreachable ones included: they are members)
      */
     public static Decision decide(String level, String existing, String declared, String receiving, Set<String> members) {
-        if (declared != null && !members.contains(declared)) {
-            return new Refuse(Refuse.Why.NOT_A_MEMBER, "host \"" + declared + "\" is not a member of the cluster (members: "
-                    + String.join(", ", new java.util.TreeSet<>(members)) + ")");
-        }
+        if (declared != null && !members.contains(declared)) return new Refuse(Refuse.Why.NOT_A_MEMBER, notAMember(declared, members));
         if (existing != null && declared != null && !existing.equals(declared)) {
             return new Refuse(Refuse.Why.MOVE, "level " + level + " runs on host " + existing + ", not " + declared
                     + ": a push does not move a level between hosts (moving one is not supported yet); keep host = \"" + existing + "\"");
         }
         if (existing != null) return new Place(existing, false);
         return new Place(declared != null ? declared : receiving, true);
+    }
+
+    /** Why a host a Zedfile names (its host, its standby) cannot be used, null when it is a member. */
+    public static String notAMember(String host, Set<String> members) {
+        if (members.contains(host)) return null;
+        return "host \"" + host + "\" is not a member of the cluster (members: " + String.join(", ", new java.util.TreeSet<>(members)) + ")";
     }
 }

@@ -57,6 +57,10 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public record Get(ActorRef<Placements> replyTo) implements Command, JsonEvent {
     }
 
+    /** zed move: {@code level} runs on {@code host} from now on (its datasets are there, its services stopped here). */
+    public record Move(String level, String host, ActorRef<Placements> replyTo) implements Command, JsonEvent {
+    }
+
     private record MembersChanged() implements Command {
     }
 
@@ -132,6 +136,8 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                         : Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(Adopt.class, this::adopt)
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
+                .onCommand(Move.class, (s, c) -> Effect().persist(new LevelPlaced(c.level(), c.host())).thenRun(this::allocate)
+                        .thenReply(c.replyTo(), st -> new Placements(st.levels())))
                 .onCommand(MembersChanged.class, (s, c) -> {
                     allocate(s);
                     return Effect().none();

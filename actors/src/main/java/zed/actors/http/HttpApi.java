@@ -111,6 +111,8 @@ public final class HttpApi extends AllDirectives {
         return switch (p.action()) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
+            case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(move(id, body)))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
             default -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
@@ -275,6 +277,14 @@ public final class HttpApi extends AllDirectives {
         });
     }
 
+    /** POST move {"to": "h3"}: a planned move ({@link LevelMove}); 200 once the level converges its revision there. */
+    private CompletionStage<HttpResponse> move(String id, String body) {
+        JsonNode req = object(body);
+        String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
+        if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
+        return new LevelMove(system, this::entity, table, levels).run(id, to);
+    }
+
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */
     private CompletionStage<HttpResponse> sudo(String id, String body) {
         if (object(body) == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{}")));
@@ -322,11 +332,16 @@ public final class HttpApi extends AllDirectives {
         if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         zed.config.DeclaredHost declared;
+        zed.config.DeclaredHost standby;
         try {
             declared = zed.config.DeclaredHost.of(filename, source);
+            standby = zed.config.DeclaredHost.standby(filename, source);
         } catch (zed.config.ZedfileException e) {
             return done(diagnostics(e.diagnostics()));
         }
+        String noStandby = standby.host() == null ? null
+                : zed.actors.cluster.PlacementRule.notAMember(standby.host(), PlacementTable.Members.hostNames(org.apache.pekko.cluster.typed.Cluster.get(system)));
+        if (noStandby != null) return done(diagnostics(List.of(new Diagnostic(standby.pos(), "failover.standby: " + noStandby))));
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
                 reply -> new PlacementTable.Place(id, declared.host(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {

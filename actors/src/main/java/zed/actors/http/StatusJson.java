@@ -45,6 +45,7 @@ final class StatusJson {
             p.put("available", status.poolTrouble() == null);
             if (status.poolTrouble() != null) p.put("why", status.poolTrouble());
         }
+        if (status.replication() != null) o.set("replication", replication(status.replication()));
         if (s.rollback() != null) o.set("rollback", rollback(s.rollback()));
         ArrayNode resources = o.putArray("resources");
         LevelSpec spec = s.desiredSpec();
@@ -59,6 +60,24 @@ final class StatusJson {
         }
         for (ServiceActor.Report rep : status.services()) service(resources.addObject(), rep, spec);
         return o;
+    }
+
+    /** The lag is the age of the newest snapshot the standby holds whole: what a failover now would lose at most. */
+    private static ObjectNode replication(LevelCommand.Replication r) {
+        ObjectNode n = JSON.createObjectNode();
+        n.put("standby", r.standby());
+        if (r.snapshot() != null) {
+            n.put("snapshot", r.snapshot());
+            n.put("at", r.at().toString());
+            n.put("lagSeconds", Math.max(0, java.time.Duration.between(r.at(), java.time.Instant.now()).toSeconds()));
+        } else {
+            n.putNull("snapshot");
+        }
+        if (r.error() != null) {
+            n.put("error", r.error());
+            n.put("failedAt", r.failedAt().toString());
+        }
+        return n;
     }
 
     private static ObjectNode rollback(LevelEvent.RollbackStarted r) {

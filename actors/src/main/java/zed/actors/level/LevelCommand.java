@@ -77,7 +77,35 @@ public sealed interface LevelCommand extends JsonEvent {
      */
     /** @param poolTrouble why the pool of its datasets does not answer, while it does not (null: it answers) */
     record Status(RevisionLog state, List<ServiceActor.Report> services, List<DatasetActor.Report> datasets,
-                  List<JailActor.Report> jails, String waiting, String poolTrouble) implements JsonEvent {
+                  List<JailActor.Report> jails, String waiting, String poolTrouble, Replication replication) implements JsonEvent {
+        public Status withReplication(Replication r) {
+            return new Status(state, services, datasets, jails, waiting, poolTrouble, r);
+        }
+    }
+
+    /**
+     * Where the level's replication to its standby stands, as this node saw it since the level started here.
+     *
+     * @param snapshot the newest snapshot the standby holds whole (null: none since)
+     * @param at       when it was sent (null: none since)
+     * @param error    why the last round failed, null when it did not
+     */
+    record Replication(String standby, String snapshot, java.time.Instant at, String error, java.time.Instant failedAt) implements JsonEvent {
+    }
+
+    /** zed move: the level, stopped, sends its last increment to {@code to} and gives its datasets there the lead. */
+    record MoveOut(String to, ActorRef<zed.actors.replica.ReplicaSender.Moved> replyTo) implements LevelCommand {
+    }
+
+    /** Which host this entity runs on now (a move waits until its shard has gone to the new one). */
+    record WhereAreYou(ActorRef<Here> replyTo) implements LevelCommand {
+    }
+
+    record Here(String host) implements JsonEvent {
+    }
+
+    /** A round of replication to the standby ended: {@code error} null when every dataset is there at {@code snapshot}. */
+    record Replicated(String standby, String snapshot, int datasets, java.time.Instant at, String error) implements LevelCommand {
     }
 
     sealed interface RollbackAnswer extends JsonEvent {

@@ -68,6 +68,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private boolean evaluating;
     /** This entity asked sharding to passivate it (it had no revision then); not set when it is handed off. */
     private boolean passivating;
+    /** The last round of replication to the standby, since the level started on this node (null: none yet). */
+    private LevelCommand.Replication replication;
     /** Recovery is over: an event applied from now on is one being journaled, and is announced ({@link Journaled}). */
     private boolean recovered;
 
@@ -133,6 +135,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.TargetResolved.class, this::onTargetResolved)
                 .onCommand(LevelCommand.ServiceStopped.class, this::onServiceStopped)
                 .onCommand(LevelCommand.RollbackDeadline.class, this::onRollbackDeadline)
+                .onCommand(LevelCommand.Replicated.class, this::onReplicated)
+                .onCommand(LevelCommand.MoveOut.class, this::onMoveOut)
+                .onCommand(LevelCommand.WhereAreYou.class, (s, c) -> {
+                    c.replyTo().tell(new LevelCommand.Here(host.config().cluster().host()));
+                    return Effect().none();
+                })
                 .onCommand(LevelCommand.RunSudo.class, (s, c) -> {
                     LevelSudo.run(host, s, c.replyTo());
                     return Effect().none();
@@ -199,7 +207,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     /** The level's status, posted on the node's board too: what the API shows should the level be unable to answer. */
     private LevelCommand.Status status(RevisionLog st) {
-        LevelCommand.Status s = resources.status(st, federation.waiting());
+        LevelCommand.Status s = resources.status(st, federation.waiting()).withReplication(replication);
         if (st.exists()) host.board().post(level, s);
         return s;
     }
@@ -387,6 +395,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     private void converged(RevisionLog st, LevelSpec spec) {
         status(st);
+        replicate(spec);
         host.metrics().converge(level, ConvergeResult.CONVERGED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
         // retention runs after each successful deploy, never before: a failed one may still need its snapshot
         resources.prune(spec.snapshots().keep());
@@ -411,6 +420,39 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             host.metrics().converge(level, ConvergeResult.FAILED, Duration.between(resources.convergeStarted(), java.time.Instant.now()));
             if (st.rollingBack()) rollbacks.act(st.rollback(), rollbackScope(st, st.rollback()));
         });
+    }
+
+    /** After each Converged: a level with a standby replicates to it from now on, one without stops. */
+    private void replicate(LevelSpec spec) {
+        var sender = host.replication();
+        if (sender == null) return;
+        if (spec.failover() != null) sender.tell(new zed.actors.replica.ReplicaSender.Converged(spec, ctx.getSelf()));
+        else sender.tell(new zed.actors.replica.ReplicaSender.Forget(level));
+    }
+
+    /** A round of replication ended: journaled (one event each, for /v1/events), and kept for status. */
+    private Effect<LevelEvent, RevisionLog> onReplicated(RevisionLog s, LevelCommand.Replicated r) {
+        LevelEvent e;
+        if (r.error() == null) {
+            replication = new LevelCommand.Replication(r.standby(), r.snapshot(), r.at(), null, null);
+            e = new LevelEvent.Replicated(s.desired(), r.standby(), r.snapshot(), r.datasets());
+        } else {
+            LevelCommand.Replication before = replication;
+            replication = new LevelCommand.Replication(r.standby(), before == null ? null : before.snapshot(), before == null ? null : before.at(), r.error(), r.at());
+            e = new LevelEvent.ReplicationFailed(s.desired(), r.standby(), r.error());
+        }
+        return Effect().persist(e).thenRun(this::status);
+    }
+
+    /** Only a stopped level moves: its data is still, so the last increment holds all of it. */
+    private Effect<LevelEvent, RevisionLog> onMoveOut(RevisionLog s, LevelCommand.MoveOut c) {
+        LevelSpec spec = s.desiredSpec();
+        String why = !s.stopped() ? "level " + level + " is " + s.phase() + ": a move stops it first"
+                : spec == null || spec.pool() == null ? "level " + level + " keeps its datasets in the dir store: only a level on a ZFS pool moves"
+                : host.replication() == null ? "this node does not replicate yet (it is starting)" : null;
+        if (why != null) c.replyTo().tell(new zed.actors.replica.ReplicaSender.Moved(null, why));
+        else host.replication().tell(new zed.actors.replica.ReplicaSender.Final(spec, c.to(), c.replyTo()));
+        return Effect().none();
     }
 
     /** A dataset's name in the level ({@code apps/web}) from its full name under the level's pool. */
@@ -523,6 +565,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         }
         return Effect().persist(new LevelEvent.LevelStopped(s.revision())).thenRun(st -> {
             rollbacks.done();
+            if (host.replication() != null) host.replication().tell(new zed.actors.replica.ReplicaSender.Forget(level));
             federation.stopWaiting();
             String id = "stop-" + java.util.UUID.randomUUID();
             int services = resources.stopAll(ctx.messageAdapter(ServiceActor.Stopped.class, x -> new LevelCommand.ServiceStopped(id, x)));

@@ -72,6 +72,14 @@ public sealed interface LevelEvent extends JsonEvent {
     record PoolUnavailable(long revision, String pool, String why) implements LevelEvent {
     }
 
+    /** Every dataset of the level is on the standby at {@code snapshot} (failover { standby }). */
+    record Replicated(long revision, String standby, String snapshot, int datasets) implements LevelEvent {
+    }
+
+    /** A round of replication to the standby failed; the standby keeps what it had, and the next round tries again. */
+    record ReplicationFailed(long revision, String standby, String why) implements LevelEvent {
+    }
+
     /** The pool answers again; its datasets are kept as declared again. */
     record PoolAvailable(long revision, String pool) implements LevelEvent {
     }

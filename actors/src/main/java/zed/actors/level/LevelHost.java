@@ -35,6 +35,8 @@ public final class LevelHost {
     private final zed.actors.telemetry.ZedMetrics metrics;
     private final KnownLevels levels;
     private final StatusBoard board = new StatusBoard();
+    /** Where levels with a standby report their Converged; null until the node has started it. */
+    private volatile org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> replication;
 
     /**
      * The bounded executors that blocking driver calls run on, one per kind of work, so that a slow one never starves
@@ -61,6 +63,14 @@ public final class LevelHost {
 
     public zed.actors.telemetry.ZedMetrics metrics() {
         return metrics;
+    }
+
+    public org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> replication() {
+        return replication;
+    }
+
+    public void replication(org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> sender) {
+        this.replication = sender;
     }
 
     /** The last status of each level, for when a level cannot answer itself. */

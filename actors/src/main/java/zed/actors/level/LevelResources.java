@@ -292,7 +292,7 @@ final class LevelResources {
 
     /** What status shows of the resources. */
     LevelCommand.Status status(RevisionLog st, String waiting) {
-        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting, poolTrouble);
+        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting, poolTrouble, null);
     }
 
     void metricsFor(LevelSpec spec, zed.actors.telemetry.ResourceState state) {

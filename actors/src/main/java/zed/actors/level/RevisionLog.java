@@ -164,7 +164,8 @@ public record RevisionLog(String level, long revision, long desired, String phas
         if (event instanceof LevelStopped) {
             return new RevisionLog(level, revision, desired, "Stopped", stableRevision, stableSnapshot, revisions, ports, generation, lastError, null);
         }
-        if (event instanceof DriftCorrected || event instanceof LevelEvent.PoolUnavailable || event instanceof LevelEvent.PoolAvailable) return this;
+        if (event instanceof DriftCorrected || event instanceof LevelEvent.PoolUnavailable || event instanceof LevelEvent.PoolAvailable
+                || event instanceof LevelEvent.Replicated || event instanceof LevelEvent.ReplicationFailed) return this;
         throw new IllegalArgumentException("unknown event " + event);
     }
 

@@ -187,6 +187,15 @@ public final class ZedNode implements AutoCloseable {
             // what zed hosts shows of this host, to whichever node asks
             system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes()), "host-card",
                     org.apache.pekko.actor.typed.Props.empty());
+            // replication to a standby: this node receives replicas into its pool, and sends its levels' to their standbys
+            java.util.Map<String, zed.reconciler.replica.Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
+            java.util.function.Function<String, zed.reconciler.replica.Replicas> replicasOf = p -> replicas.computeIfAbsent(p, k ->
+                    new zed.reconciler.store.ZfsReplicas(zed.reconciler.store.ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), k),
+                            zed.actors.replica.ReplicaSender.TRANSFER));
+            system.systemActorOf(zed.actors.replica.ReplicaReceiver.create(c.pool(), () -> replicasOf.apply(c.pool()), host.work().zfs()), "replica-receiver",
+                    org.apache.pekko.actor.typed.Props.empty());
+            host.replication(system.systemActorOf(zed.actors.replica.ReplicaSender.create(c.cluster().host(), replicasOf, host.work().zfs()), "replica-sender",
+                    org.apache.pekko.actor.typed.Props.empty()));
             ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
             var table = org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(org.apache.pekko.cluster.typed.SingletonActor.of(
                     zed.actors.cluster.PlacementTable.create(), zed.actors.cluster.PlacementTable.NAME));

@@ -133,7 +133,7 @@ public final class DatasetActor extends AbstractBehavior<DatasetActor.Msg> {
     private static LevelSpec only(Desired d) {
         LevelSpec l = d.level();
         return new LevelSpec(l.id(), l.name(), l.parent(), l.file(), l.dir(), l.host(), l.pool(), l.sysenv(), l.snapshots(), l.update(),
-                List.of(d.dataset()), List.of(), List.of(), List.of(), List.of(), l.hash(), l.pos());
+                List.of(d.dataset()), List.of(), List.of(), List.of(), List.of(), l.hash(), l.pos(), l.failover());
     }
 
     private Behavior<Msg> onSlice(PoolObserver.Slice s) {

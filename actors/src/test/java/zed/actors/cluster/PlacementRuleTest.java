@@ -37,4 +37,10 @@ class PlacementRuleTest {
         assertEquals("level web runs on host h1, not h2: a push does not move a level between hosts (moving one is not supported yet); keep host = \"h1\"",
                 ((PlacementRule.Refuse) d).message());
     }
+
+    @Test
+    void aStandbyIsCheckedLikeAHost() {
+        assertEquals(null, PlacementRule.notAMember("h3", Set.of("h1", "h3")));
+        assertEquals("host \"h9\" is not a member of the cluster (members: h1, h3)", PlacementRule.notAMember("h9", Set.of("h3", "h1")));
+    }
 }

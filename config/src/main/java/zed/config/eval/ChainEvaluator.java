@@ -169,7 +169,7 @@ public final class ChainEvaluator {
         String hash = knownHash != null ? knownHash : level.driftHash();
         String file = link.file().toString();
         return new LevelSpec(spec.id(), spec.name(), spec.parent(), file, spec.dir(), spec.host(), spec.pool(), spec.sysenv(), spec.snapshots(),
-                spec.update(), spec.datasets(), spec.jails(), spec.services(), spec.models(), spec.jobs(), hash, spec.pos());
+                spec.update(), spec.datasets(), spec.jails(), spec.services(), spec.models(), spec.jobs(), hash, spec.pos(), spec.failover());
     }
 
     private static String levelName(Chain.Link link, Body body, List<Diagnostic> errors) {

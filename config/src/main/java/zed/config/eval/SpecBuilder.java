@@ -29,6 +29,7 @@ import java.util.regex.Pattern;
 /** Turns an evaluated level into a typed {@link LevelSpec}: defaults, types, references between blocks. */
 final class SpecBuilder {
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]+");
+    static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
     static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
@@ -150,6 +151,8 @@ final class SpecBuilder {
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
                 "update.healthy_deadline (" + Typed.format(update.healthyDeadline()) + ") must be longer than min_healthy_time (" + Typed.format(update.minHealthyTime()) + ")");
 
+        LevelSpec.FailoverPolicy failover = failover(level, host);
+
         List<DatasetSpec> datasets = new ArrayList<>();
         all("dataset").forEach((name, n) -> datasets.add(dataset(name, n)));
         List<JailSpec> jails = new ArrayList<>();
@@ -164,7 +167,30 @@ final class SpecBuilder {
 
         Pos levelPos = level != null ? level.pos : new Pos(L.display, 1, 1);
         return new LevelSpec(L.id, L.name, parentId, L.file.toString(), L.dir.toString(), host, pool, sysenv, snapshots, update,
-                datasets, jails, services, models, jobs, null, levelPos);
+                datasets, jails, services, models, jobs, null, levelPos, failover);
+    }
+
+    /**
+     * The standby of a single-host level. It needs {@code level.host}: a level without one stays where it was first
+     * pushed, so nothing here could say that its standby is another host.
+     */
+    private LevelSpec.FailoverPolicy failover(Node level, String host) {
+        Node f = L.block("failover", null);
+        if (f == null) return null;
+        String standby = str(f, "standby");
+        Duration every = get(f, "every", LevelSpec.FailoverPolicy.DEFAULT_EVERY, Typed::duration);
+        boolean auto = get(f, "auto", false, Typed::bool);
+        check(host != null, f.pos, "failover needs level.host: a standby is another host than the level's, so name the level's own, "
+                + "e.g. level { host = \"h1\" }");
+        if (standby != null) {
+            check(HOST.matcher(standby).matches(), pos(f, "standby"), "failover.standby: \"" + standby + "\" is not a host name");
+            check(!standby.equals(host), pos(f, "standby"), "failover.standby must be another host than level.host (\"" + host + "\")");
+        }
+        // an accepted setting must work: the level does not move by itself yet, so auto = true would promise what is not done
+        check(!auto, pos(f, "auto"), "failover.auto = true is not supported yet: a level does not move to its standby by itself; "
+                + "remove auto (or set auto = false)");
+        check(every.compareTo(Duration.ofSeconds(1)) >= 0, pos(f, "every"), "failover.every must be at least 1s, not " + Typed.format(every));
+        return new LevelSpec.FailoverPolicy(standby, every, auto, f.pos);
     }
 
     private void declaredDataset(Node owner, String attr, String name) {

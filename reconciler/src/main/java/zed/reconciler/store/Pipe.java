@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
  * ({@link ProcessTree}).
  */
 public final class Pipe {
-    private static final File NO_INPUT = new File("/dev/null");
+    static final File NO_INPUT = new File("/dev/null");
 
     public record Result(int sendExit, int receiveExit, String sendErr, String receiveErr, long bytes, boolean cut) {
         public boolean ok() {
@@ -63,7 +63,7 @@ public final class Pipe {
         }
     }
 
-    private static Process start(ProcessBuilder pb, String subject) {
+    static Process start(ProcessBuilder pb, String subject) {
         try {
             return pb.start();
         } catch (IOException e) {

@@ -113,7 +113,7 @@ public final class ZfsStore implements Store {
         });
     }
 
-    private static String pool(String dataset) {
+    static String pool(String dataset) {
         int i = dataset.indexOf('/');
         int j = dataset.indexOf('@');
         int end = i < 0 ? (j < 0 ? dataset.length() : j) : (j < 0 ? i : Math.min(i, j));
@@ -375,6 +375,10 @@ public final class ZfsStore implements Store {
 
     Command command() {
         return command;
+    }
+
+    Duration readTimeout() {
+        return readTimeout;
     }
 
     Duration writeTimeout() {

@@ -1,0 +1,54 @@
+package zed.actors.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+@Command(name = "move", description = {"Moves LEVEL to another host, planned: its services stop, its last increment goes to HOST (nothing is lost),",
+        "and it converges there. The Zedfile's host = must then name HOST. See docs/cluster.md, Moving a level."})
+final class MoveCommand implements Callable<Integer> {
+    @Parameters(index = "0", paramLabel = "LEVEL", description = "the level's id, e.g. web or shop/web")
+    String level;
+
+    @Option(names = "--to", required = true, paramLabel = "HOST", description = "the host it runs on from now on")
+    String to;
+
+    @Mixin
+    NodeOptions nodeOptions;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Override
+    public Integer call() {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        NodeClient node = nodeOptions.client();
+        NodeClient.Answer a;
+        try {
+            a = node.send("POST", NodeClient.level(level) + "/move", Map.of("to", to));
+        } catch (IOException e) {
+            err.println("zed: no node answers at " + node.base + ": " + e.getMessage());
+            return 1;
+        }
+        if (!a.ok()) {
+            a.errors().forEach(err::println);
+            err.flush();
+            return 1;
+        }
+        out.println(level + ": moved from " + a.body().path("from").asText() + " to " + a.body().path("to").asText()
+                + " (revision " + a.body().path("revision").asLong() + " converging there" + (a.body().has("snapshot") ? ", its data at " + a.body().path("snapshot").asText() : "") + ")");
+        // the level's revision on the new host says so; the operator's copy must too, or the next push is refused
+        out.println("  its Zedfile now reads host = \"" + to + "\"" + (a.body().path("source").asText().contains("standby = \"" + a.body().path("from").asText() + "\"")
+                ? " and standby = \"" + a.body().path("from").asText() + "\"" : "") + ": write the same in yours before the next zed up");
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,101 @@
+package zed.actors.replica;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.receptionist.Receptionist;
+import org.apache.pekko.actor.typed.receptionist.ServiceKey;
+import org.apache.pekko.stream.SourceRef;
+import org.apache.pekko.stream.javadsl.StreamConverters;
+import org.apache.pekko.util.ByteString;
+import zed.actors.JsonEvent;
+import zed.reconciler.replica.ReplicaPlan;
+import zed.reconciler.replica.Replicas;
+
+import java.io.InputStream;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+/**
+ * The standby's side: says what it holds of a replica, and receives a stream into its pool. One per node, found
+ * through the receptionist. Replicas go to {@code <this node's pool>/<the dataset's path under the primary's pool>},
+ * marked {@value Replicas#REPLICA_OF}: no level runs them here, so nothing here converges, adopts or destroys them.
+ * The bytes come over Artery as a stream ref, so they travel on the cluster's own authenticated channel (TLS with
+ * mutual authentication wherever the cluster has its material).
+ */
+public final class ReplicaReceiver {
+    public static final ServiceKey<Command> KEY = ServiceKey.create(Command.class, "zed-replicas");
+    /** How long the stream may stay quiet before the receive gives up (the send then fails too). */
+    static final Duration QUIET = Duration.ofMinutes(2);
+
+    private ReplicaReceiver() {
+    }
+
+    public sealed interface Command extends JsonEvent {
+    }
+
+    /** What the standby holds at {@code relative} under its pool. */
+    public record Probe(String relative, ActorRef<Held> replyTo) implements Command {
+    }
+
+    /** @param error why it cannot say (no pool, the pool does not answer), else null */
+    public record Held(String dataset, ReplicaPlan.Target target, String error) implements JsonEvent {
+    }
+
+    /** Receive {@code bytes} (made by the primary for {@code step}) into {@code relative} under the pool. */
+    public record Take(String relative, String origin, Wire step, SourceRef<ByteString> bytes, ActorRef<Taken> replyTo) implements Command {
+    }
+
+    /** The level moved here: its replicas at {@code relatives} become its own datasets. */
+    public record Promote(java.util.List<String> relatives, ActorRef<Taken> replyTo) implements Command {
+    }
+
+    /** @param error why the receive failed, else null */
+    public record Taken(String dataset, String error) implements JsonEvent {
+    }
+
+    /**
+     * @param pool     this node's pool (null: the dir store, which holds no replicas)
+     * @param replicas made when first needed: a probe of the pool runs zfs
+     */
+    public static Behavior<Command> create(String pool, Supplier<Replicas> replicas, Executor zfs) {
+        return Behaviors.setup(ctx -> {
+            ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            return Behaviors.receiveMessage(m -> {
+                if (pool == null) {
+                    String why = "this host has no ZFS pool (it runs on the dir store), so it cannot be a standby";
+                    if (m instanceof Probe p) p.replyTo().tell(new Held(null, null, why));
+                    if (m instanceof Take t) t.replyTo().tell(new Taken(null, why));
+                    if (m instanceof Promote pr) pr.replyTo().tell(new Taken(null, why));
+                    return Behaviors.same();
+                }
+                if (m instanceof Probe p) {
+                    String dataset = pool + "/" + p.relative();
+                    CompletableFuture.supplyAsync(() -> new Held(dataset, replicas.get().target(dataset), null), zfs)
+                            .exceptionally(e -> new Held(dataset, null, cause(e)))
+                            .thenAccept(p.replyTo()::tell);
+                } else if (m instanceof Promote pr) {
+                    CompletableFuture.supplyAsync(() -> {
+                        for (String r : pr.relatives()) replicas.get().promote(pool + "/" + r);
+                        return new Taken(pool, null);
+                    }, zfs).exceptionally(e -> new Taken(pool, cause(e))).thenAccept(pr.replyTo()::tell);
+                } else if (m instanceof Take t) {
+                    String dataset = pool + "/" + t.relative();
+                    InputStream in = t.bytes().getSource().runWith(StreamConverters.asInputStream(QUIET), ctx.getSystem());
+                    CompletableFuture.supplyAsync(() -> {
+                        replicas.get().receive(dataset, t.step().step(), in, t.origin());
+                        return new Taken(dataset, null);
+                    }, zfs).exceptionally(e -> new Taken(dataset, cause(e))).thenAccept(t.replyTo()::tell);
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    static String cause(Throwable e) {
+        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+        return c.getMessage() != null ? c.getMessage() : c.toString();
+    }
+}

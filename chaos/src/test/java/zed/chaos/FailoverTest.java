@@ -1,0 +1,189 @@
+package zed.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.chaos.fault.AgentNode;
+import zed.chaos.fault.ChaosDatabase;
+import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.function.Supplier;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Replication to a standby over real nodes (JVMs) on 127.0.0.2 and .3, each its own dataset of the zfs-fuse test pool
+ * as its pool, the cluster's TLS material from {@code zed cluster init}: a level on h1 with {@code failover { standby
+ * = "h2" }} has its datasets on h2's pool, data and properties, marked as replicas and with no process of its there;
+ * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. Then {@code zed move
+ * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. One method,
+ * its scenarios in sequence, so that the cluster starts once.
+ */
+class FailoverTest {
+    static final String WEB = """
+            level "web" {
+              host = "h1"
+            }
+            failover {
+              standby = "h2"
+              every   = "2s"
+            }
+            dataset "data" {
+              properties = { "com.acme:tier" = "gold" }
+            }
+            dataset "data/logs" {}
+            service "exec" "web" {
+              dataset = "data"
+              vars    = { port = net::pickport() }
+              runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "127.0.0.1"] }
+              health "http" {
+                url      = "http://127.0.0.1:${self.vars.port}/"
+                interval = "500ms"
+              }
+            }
+            """;
+
+    @Test
+    void aLevelsDatasetsReachItsStandbyAndFollowItsChanges(@TempDir Path work) throws Exception {
+        ChaosNeeds.zfsPool();
+        ChaosNeeds.postgres();
+        long pid = 0;
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("failover");
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, pool)) {
+            AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node();
+            try {
+                // pushed through h2, it runs on h1
+                NodeCalls.Answer pushed = h2.push("web", work.resolve("web"), WEB);
+                assertEquals(200, pushed.status(), pushed.body().toString());
+                assertEquals("h1", pushed.body().path("host").asText());
+                JsonNode web = h2.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
+                assertEquals("Converged", web.path("state").asText(), web.toString());
+                pid = AgentNode.servicePid(web);
+                String data = cluster.host("h1").pool() + "/data";
+                String replica = cluster.host("h2").pool() + "/data";
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "one");
+
+                // the first round is a full send; the file written after it comes with the next one
+                String got = await(() -> read(replica), "one", Duration.ofSeconds(60));
+                assertEquals("one", got, "the standby's pool holds the level's data");
+                // the marks land in the same step as the data, a moment after a first (full) receive has mounted it
+                assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(10)), "marked as h1's replica");
+                assertEquals("web", zfsGet(replica, "com.zed:level"), "the level's state travels");
+                assertEquals("gold", zfsGet(replica, "com.acme:tier"), "so do its properties");
+                // a receive puts h1's stamps there for a moment (the stream carries them), and takes them away at once
+                assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "h1's process does not run on h2");
+                assertEquals(String.valueOf(pid), zfsGet(data, "com.zed:pid"), "it runs on h1");
+                // a round sends parents first: the child lands a moment after
+                assertEquals("h1", await(() -> get(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "h1", Duration.ofSeconds(30)),
+                        "a child dataset too");
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
+
+                // a change on h1 arrives as an increment
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "two");
+                assertEquals("two", await(() -> read(replica), "two", Duration.ofSeconds(60)), "the change reached the standby");
+                List<String> snaps = List.of(run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", replica).strip().split("\n"));
+                // a round may be between its receive and its pruning: two at most
+                assertTrue(snaps.stream().filter(s -> s.startsWith(replica + "@zed-replica-")).count() <= 2, "old replication snapshots are pruned: " + snaps);
+
+                // status, through either node: the standby, the newest complete snapshot, and its age
+                JsonNode rep = h2.status("web").path("replication");
+                assertEquals("h2", rep.path("standby").asText(), rep.toString());
+                assertTrue(rep.path("snapshot").asText().startsWith("zed-replica-"), rep.toString());
+                assertTrue(rep.path("lagSeconds").asLong() < 30, rep.toString());
+                assertFalse(rep.has("error"), rep.toString());
+                // and each round is an event
+                List<JsonNode> events = h1.events("web", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("Replicated")), Duration.ofSeconds(30));
+                JsonNode replicated = events.stream().filter(e -> e.path("type").asText().equals("Replicated")).findFirst().orElseThrow();
+                assertEquals("h2", replicated.path("standby").asText(), replicated.toString());
+                assertEquals(2, replicated.path("datasets").asInt(), replicated.toString());
+
+                // h2 runs nothing of web: its status says h1, and h2's pool holds no process stamp of it
+                assertEquals("h1", h2.status("web").path("host").asText());
+                for (String d : run("zfs", "list", "-H", "-o", "name", "-r", cluster.host("h2").pool()).strip().split("\n")) {
+                    assertEquals("-", await(() -> get(d, "com.zed:pid"), "-", Duration.ofSeconds(10)), d + " has a process stamp");
+                }
+
+                // zed move: a file written just before is there on h2, the service runs on h2 and nowhere else
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "three");
+                ZedProcess.Outcome moved = ZedProcess.run(work, java.util.Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1),
+                        "ZED_HOME", work.resolve("cli").toString()), "move", "web", "--to", "h2");
+                assertEquals(0, moved.exit(), moved.toString());
+                assertTrue(moved.out().contains("web: moved from h1 to h2"), moved.toString());
+                JsonNode there = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2"), Duration.ofMinutes(2));
+                assertEquals("h2", there.path("host").asText(), there.toString());
+                assertEquals("Converged", there.path("state").asText(), there.toString());
+                assertEquals("three", read(replica), "nothing written before the move is lost");
+                long moverPid = AgentNode.servicePid(there);
+                assertTrue(moverPid > 0 && moverPid != pid, there.toString());
+                assertTrue(ProcessHandle.of(moverPid).map(ProcessHandle::isAlive).orElse(false), "the service runs on h2");
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "and no longer on h1");
+                assertEquals(String.valueOf(moverPid), zfsGet(replica, "com.zed:pid"), "h2's dataset carries the process");
+                assertEquals("-", zfsGet(replica, "com.zed:replica-of"), "it is the level's own now");
+                assertEquals("h2", zfsGet(data, "com.zed:replica-of"), "what h1 kept is a replica of h2's now");
+                String h1pid = zfsGet(data, "com.zed:pid");
+                assertTrue(h1pid.equals("-") || !ProcessHandle.of(Long.parseLong(h1pid)).map(ProcessHandle::isAlive).orElse(false),
+                        "no process of web runs from h1's pool: " + h1pid);
+                pid = moverPid;
+                // and replication goes on the other way: h1, the old host, is the standby of the moved revision
+                assertTrue(moved.out().contains("host = \"h2\" and standby = \"h1\""), moved.toString());
+                Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "four");
+                assertEquals("four", await(() -> read(data), "four", Duration.ofSeconds(60)), "h2's change reached h1");
+            } finally {
+                h2.send("DELETE", AgentNode.level("web"), null);
+                if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    /** Polls {@code read} until it gives {@code want} or the deadline passes; the last value either way. */
+    private static String await(Supplier<String> read, String want, Duration within) throws InterruptedException {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = read.get();
+        while (!want.equals(last) && System.nanoTime() < deadline) {
+            Thread.sleep(200); // polling interval of a deadline wait
+            last = read.get();
+        }
+        return last;
+    }
+
+    private static String read(String dataset) {
+        try {
+            String mountpoint = zfsGet(dataset, "mountpoint");
+            Path f = Path.of(mountpoint).resolve("page.txt");
+            return Files.exists(f) ? Files.readString(f) : null;
+        } catch (Exception notYet) {
+            return null;
+        }
+    }
+
+    private static String get(String dataset, String property) {
+        try {
+            return zfsGet(dataset, property);
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+    private static String token(AgentNode n) throws Exception {
+        return Files.readString(n.home().resolve("api-token")).strip();
+    }
+
+    private static String zfsGet(String dataset, String property) throws Exception {
+        return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
+    }
+
+    private static String run(String... argv) throws Exception {
+        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out);
+        return out;
+    }
+}

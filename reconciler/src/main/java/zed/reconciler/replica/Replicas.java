@@ -1,0 +1,60 @@
+package zed.reconciler.replica;
+
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * The pool side of replication to a standby: snapshots with their guids, a send as a byte stream on the primary, a
+ * receive from a byte stream on the standby. How the bytes travel between the two hosts is not its business.
+ */
+public interface Replicas {
+    /** On a replica: the host its source runs on. A dataset without it is never received into. */
+    String REPLICA_OF = "com.zed:replica-of";
+    /** The snapshots replication takes itself, between deploys, named {@code zed-replica-<UTC time>}. */
+    String PREFIX = "zed-replica-";
+    /**
+     * Stamps that say a process runs on this host ({@link zed.reconciler.store.ZfsStore#SCHEMA}): a replica's came
+     * from the primary and say nothing about the standby, so they are removed after each receive.
+     */
+    List<String> RUNNING_STAMPS = List.of("com.zed:pid", "com.zed:started_at", "com.zed:node_name", "com.zed:launch");
+
+    /** The dataset's snapshots with their guids, oldest first. */
+    List<ReplicaPlan.Snap> snapshots(String dataset);
+
+    /** What the standby holds at {@code dataset}. */
+    ReplicaPlan.Target target(String dataset);
+
+    /** Takes one snapshot of each dataset, one name for all; returns the name. */
+    String snapshot(List<String> datasets, Instant at);
+
+    /** Destroys replication's own snapshots of the dataset older than {@code keep}: the next increment starts at keep. */
+    void prune(String dataset, String keep);
+
+    /** Starts the send that {@code step} (a {@link ReplicaPlan.Full}, {@link ReplicaPlan.Again} or {@link ReplicaPlan.Incremental}) needs. */
+    Sending send(String dataset, ReplicaPlan.Step step);
+
+    /**
+     * Receives a stream that {@link #send} made for {@code step} into {@code target}, and marks it a replica of
+     * {@code origin}. Blocks until the stream ends.
+     */
+    void receive(String target, ReplicaPlan.Step step, InputStream stream, String origin);
+
+    /** The replica becomes the level's own dataset (a move landed here): it is no replica any more. */
+    void promote(String dataset);
+
+    /** The level's own dataset becomes a replica of {@code of} (the level moved there): the next increments land here. */
+    void demote(String dataset, String of);
+
+    /** A running {@code zfs send}. */
+    interface Sending extends AutoCloseable {
+        InputStream stream();
+
+        /** Waits for the send to exit; throws with its stderr when it failed. */
+        void finish();
+
+        /** Stops it (the other side went away). */
+        @Override
+        void close();
+    }
+}

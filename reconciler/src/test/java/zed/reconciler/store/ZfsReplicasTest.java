@@ -1,0 +1,145 @@
+package zed.reconciler.store;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import zed.reconciler.dataset.Planner;
+import zed.reconciler.replica.ReplicaPlan;
+import zed.reconciler.replica.Replicas;
+
+import java.io.ByteArrayInputStream;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** A level's dataset sent as a byte stream from one zfs-fuse test pool and received into the other, as a standby would. */
+class ZfsReplicasTest {
+    ZfsStore store;
+    ZfsReplicas replicas;
+    String source;
+    String target;
+    Instant clock = Instant.parse("2026-12-04T10:00:00Z");
+
+    @BeforeEach
+    void setUp() {
+        String pool = TestPool.pool("ZED_TEST_POOL");
+        String pool2 = TestPool.pool("ZED_TEST_POOL2");
+        store = ZfsStore.probe(new ProcessCommand(), pool);
+        replicas = new ZfsReplicas(store, Duration.ofMinutes(2));
+        String name = TestPool.freshName();
+        source = pool + "/" + name + "/web";
+        target = pool2 + "/" + name + "/web";
+        store.create(pool + "/" + name, Map.of());
+        store.create(source, Map.of(Planner.MANAGED, "true", Planner.LEVEL, "web", Planner.REV, "1", "com.zed:pid", "4242"));
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (store == null) return;
+        TestPool.destroyTree(store, source.substring(0, source.lastIndexOf('/')));
+        TestPool.destroyTree(store, target.substring(0, target.lastIndexOf('/')));
+    }
+
+    /** One round as the primary and the standby do it: snapshot, plan from both sides, send, receive. */
+    private ReplicaPlan.Step replicate() {
+        clock = clock.plusSeconds(1);
+        replicas.snapshot(List.of(source), clock);
+        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        if (step instanceof ReplicaPlan.UpToDate || step instanceof ReplicaPlan.Refuse || step instanceof ReplicaPlan.NothingYet) return step;
+        try (Replicas.Sending s = replicas.send(source, step)) {
+            replicas.receive(target, step, s.stream(), "h1");
+            s.finish();
+        }
+        return step;
+    }
+
+    private String read(String dataset) throws Exception {
+        return Files.readString(store.mountpoint(dataset).resolve("data.txt"));
+    }
+
+    @Test
+    void aFullThenAnIncrementCarryDataAndStateAndMarkTheReplica() throws Exception {
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        assertInstanceOf(ReplicaPlan.Full.class, replicate());
+        assertEquals("one", read(target));
+        Map<String, String> state = store.zedState(target);
+        assertEquals("h1", state.get(Replicas.REPLICA_OF));
+        assertEquals("1", state.get(Planner.REV), "the level's state travels");
+        assertNull(state.get("com.zed:pid"), "the primary's process does not run here");
+
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "two");
+        store.set(source, Map.of(Planner.REV, "2"));
+        ReplicaPlan.Incremental inc = assertInstanceOf(ReplicaPlan.Incremental.class, replicate());
+        assertEquals(List.of(inc.to()), replicas.snapshots(target).stream().map(ReplicaPlan.Snap::name).toList(),
+                "the standby keeps the newest replication snapshot: all the next increment needs");
+        assertEquals("two", read(target));
+        assertEquals("2", store.zedState(target).get(Planner.REV));
+        assertEquals("h1", store.zedState(target).get(Replicas.REPLICA_OF), "still marked after an increment");
+        assertNull(store.zedState(target).get("com.zed:pid"));
+
+        replicas.prune(source, inc.to());
+        assertEquals(List.of(inc.to()), replicas.snapshots(source).stream().map(ReplicaPlan.Snap::name).toList(), "only the base of the next increment stays");
+        ReplicaPlan.Step next = replicate();
+        assertInstanceOf(ReplicaPlan.Incremental.class, next, "pruned on the source, the increment starts at what both still hold");
+    }
+
+    @Test
+    void aCutStreamLandsNothingAndTheNextTrySendsTheIncrementAgain() throws Exception {
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        replicate();
+        byte[] big = new byte[2 << 20];
+        new java.util.Random(7).nextBytes(big);
+        Files.write(store.mountpoint(source).resolve("big.bin"), big);
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "two");
+        clock = clock.plusSeconds(1);
+        replicas.snapshot(List.of(source), clock);
+        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        try (Replicas.Sending s = replicas.send(source, step)) {
+            InputStream cut = new ByteArrayInputStream(s.stream().readNBytes(256 * 1024));
+            StoreError e = assertThrows(StoreError.class, () -> replicas.receive(target, step, cut, "h1"));
+            assertTrue(e.getMessage().contains("replication interrupted"), e.getMessage());
+        }
+        assertEquals(1, replicas.snapshots(target).size(), "the cut increment did not land");
+        assertEquals("one", read(target));
+        assertInstanceOf(ReplicaPlan.Incremental.class, replicate());
+        assertEquals("two", read(target));
+        assertEquals(big.length, Files.size(store.mountpoint(target).resolve("big.bin")));
+    }
+
+    @Test
+    void aReplicaThatSharesNothingWithItsSourceIsReceivedAgain() throws Exception {
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        replicate();
+        String first = replicas.snapshots(source).get(0).name();
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "two");
+        clock = clock.plusSeconds(1);
+        replicas.snapshot(List.of(source), clock);
+        store.destroySnapshot(source, first);
+        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        assertInstanceOf(ReplicaPlan.Again.class, step);
+        try (Replicas.Sending s = replicas.send(source, step)) {
+            replicas.receive(target, step, s.stream(), "h1");
+            s.finish();
+        }
+        assertEquals("two", read(target));
+        assertEquals("h1", store.zedState(target).get(Replicas.REPLICA_OF));
+    }
+
+    @Test
+    void theStandbysOwnDatasetIsRefused() {
+        store.create(target.substring(0, target.lastIndexOf('/')), Map.of());
+        store.create(target, Map.of());
+        assertInstanceOf(ReplicaPlan.Refuse.class, replicate());
+        assertFalse(store.zedState(target).containsKey(Replicas.REPLICA_OF));
+    }
+}
