@@ -6,8 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: GPU models and jobs, and one instance of a level per host
- * ({@code level.hosts}).
+ * What the language parses but a node does not run yet: GPU models and jobs.
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.
@@ -22,11 +21,6 @@ public final class NotSupportedYet {
             switch (b.type()) {
                 case "model" -> errors.add(block(b, "GPU models"));
                 case "job" -> errors.add(block(b, "GPU jobs"));
-                case "level" -> {
-                    Body.Attribute hosts = b.body().attribute("hosts");
-                    if (hosts != null) errors.add(new Diagnostic(hosts.pos(), "level.hosts: one instance of a level per host is not supported yet; "
-                            + "place the level on one host with host = \"NAME\""));
-                }
                 default -> {
                 }
             }

@@ -18,7 +18,7 @@ import static zed.config.ValidationTestSupport.assertOnlyErrorBesideRefusals;
 import static zed.config.ValidationTestSupport.c;
 
 /**
- * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.hosts. Each is refused
+ * What the language parses but a node does not run yet (NotSupportedYet): a model, a job. Each is refused
  * at its place rather than silently ignored, and what is written inside it is still checked, so that the checks are
  * ready for the work that will run them.
  */
@@ -30,10 +30,6 @@ class ValidationTestNotSupportedYetTest {
                         "dataset 'm' {}",
                         "model 'llama' {",
                         "  dataset = 'm'",
-                        "}"),
-                c(2, 3, "level.hosts: one instance of a level per host is not supported yet; place the level on one host with host = \"NAME\"",
-                        "level 'shop' {",
-                        "  hosts = ['h1', 'h2']",
                         "}"));
     }
 

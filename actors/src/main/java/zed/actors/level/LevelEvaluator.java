@@ -98,14 +98,16 @@ final class LevelEvaluator {
         ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
         if (!r.ok()) return new Invalid(r.errors());
         LevelSpec leaf = r.leaf();
-        if (!leaf.id().equals(id)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id);
+        // an instance of a multi-host level (level@host) evaluates its level's Zedfile, as its host runs it
+        String level = zed.actors.cluster.Instances.levelOf(id);
+        if (!leaf.id().equals(level)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + level);
         // the node placed the level by the host its Zedfile names (DeclaredHost): a level evaluated elsewhere is a mistake
         if (leaf.host() != null && !leaf.host().equals(config.cluster().host())) {
             return new WrongId("this Zedfile places level " + id + " on host " + leaf.host() + ", but it runs on host " + config.cluster().host());
         }
         Map<String, Integer> mine = new LinkedHashMap<>();
         r.ports().forEach((k, v) -> {
-            if (k.startsWith(id + "|")) mine.put(k, v);
+            if (k.startsWith(level + "|")) mine.put(k, v);
         });
         return new Ok(leaf, mine);
     }

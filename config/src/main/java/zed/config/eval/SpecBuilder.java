@@ -115,6 +115,8 @@ final class SpecBuilder {
     LevelSpec build(String parentId) {
         Node level = L.block("level", null);
         String host = str(level, "host");
+        check(host == null || level == null || level.child("hosts") == null, pos(level, "hosts"),
+                "a level has host = \"NAME\" (one instance) or hosts = [...] (one per host), not both");
         List<String> sysenv = get(level, "sysenv", List.of(), Typed::strings);
         for (String s : sysenv) check(ENV_NAME.matcher(s).matches(), pos(level, "sysenv"), "level.sysenv: \"" + s + "\" is not an environment variable name");
         String pool;
