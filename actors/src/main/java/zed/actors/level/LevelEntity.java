@@ -238,12 +238,6 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private void evaluate(RevisionLog s, LevelCommand.Push p) {
         long basedOn = s.desired();
         java.util.Map<String, Integer> held = s.ports();
-        if (p.parent() != null && !host.levels().instances(p.parent()).isEmpty()) {
-            // which instance's context would it read? Refused until a child reads one entry per instance
-            ctx.getSelf().tell(new LevelCommand.Evaluated(p, basedOn, new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
-                    "the parent level " + p.parent() + " runs on several hosts (hosts = [...]): a level below a multi-host level is not supported yet")))));
-            return;
-        }
         ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(p.parent())
                         : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,

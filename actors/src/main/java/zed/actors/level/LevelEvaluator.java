@@ -60,6 +60,9 @@ final class LevelEvaluator {
         if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
         // a level the cluster has not placed does not exist: asked, it would wait for a placement that never comes
         return levels.knows(parent).thenCompose(known -> !known ? CompletableFuture.<List<RevisionLog>>completedFuture(null)
+                // which instance's context would it read? Refused until a child reads one entry per instance
+                : !levels.instances(parent).isEmpty() ? CompletableFuture.<List<RevisionLog>>failedFuture(new IllegalStateException("the parent level " + parent
+                + " runs on several hosts (hosts = [...]): a level below a multi-host level is not supported yet"))
                 : ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
             RevisionLog s = st.state();
             if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);

@@ -115,8 +115,12 @@ final class SpecBuilder {
     LevelSpec build(String parentId) {
         Node level = L.block("level", null);
         String host = str(level, "host");
-        check(host == null || level == null || level.child("hosts") == null, pos(level, "hosts"),
-                "a level has host = \"NAME\" (one instance) or hosts = [...] (one per host), not both");
+        // where the level runs is the node's to read before evaluation (DeclaredHost); checked here too, for zed validate
+        List<String> hosts = get(level, "hosts", null, Typed::strings); // null: none, or not a list (said so)
+        boolean many = level != null && level.child("hosts") != null;
+        check(host == null || !many, pos(level, "hosts"), "a level has host = \"NAME\" (one instance) or hosts = [...] (one per host), not both");
+        check(hosts == null || !hosts.isEmpty(), pos(level, "hosts"), "level.hosts must name at least one host");
+        check(hosts == null || hosts.size() == new java.util.HashSet<>(hosts).size(), pos(level, "hosts"), "level.hosts names a host twice");
         List<String> sysenv = get(level, "sysenv", List.of(), Typed::strings);
         for (String s : sysenv) check(ENV_NAME.matcher(s).matches(), pos(level, "sysenv"), "level.sysenv: \"" + s + "\" is not an environment variable name");
         String pool;
