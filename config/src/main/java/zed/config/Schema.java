@@ -81,7 +81,8 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
     public static final Schema FILE = new Schema("file", 0, 0, List.of(), Map.of(), Set.of(), blocks(
             new Schema("level", 0, 1, List.of("name"), attrs("host", Type.STRING, "hosts", Type.STRING_LIST, "pool", Type.STRING, "sysenv", Type.STRING_LIST), Set.of(), Map.of(), false),
             block("snapshots", List.of(), attrs("before_deploy", Type.BOOL, "keep", Type.INT), Set.of(), false),
-            block("update", List.of(), attrs("min_healthy_time", Type.DURATION, "healthy_deadline", Type.DURATION, "auto_revert", Type.BOOL, "max_parallel", Type.INT), Set.of(), false),
+            block("update", List.of(), attrs("min_healthy_time", Type.DURATION, "healthy_deadline", Type.DURATION, "auto_revert", Type.BOOL, "max_parallel", Type.INT,
+                    "strategy", Type.STRING, "canary", Type.INT, "auto_promote", Type.BOOL, "progress_deadline", Type.DURATION), Set.of(), false),
             block("dataset", List.of("name"), attrs("mountpoint", Type.STRING, "properties", Type.OBJECT), Set.of(), true),
             block("jail", List.of("name"), attrs("dataset", Type.STRING, "hostname", Type.STRING, "ip4", Type.STRING, "ip6", Type.STRING,
                             "vnet", Type.BOOL, "params", Type.OBJECT), Set.of("dataset"), true,

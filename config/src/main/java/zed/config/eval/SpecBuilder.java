@@ -71,6 +71,22 @@ final class SpecBuilder {
         return c != null ? c.pos : branch != null ? branch.pos : Pos.NONE;
     }
 
+    /**
+     * The rollout settings across a level's hosts, checked although a node refuses them until rollouts run
+     * ({@link zed.config.NotSupportedYet}): so that a Zedfile that sets them is told everything wrong with it at once.
+     */
+    private void rollout(Node upd, UpdatePolicy update) {
+        String strategy = str(upd, "strategy");
+        check(strategy == null || strategy.equals("coordinated") || strategy.equals("rolling"), pos(upd, "strategy"),
+                "update.strategy must be \"coordinated\" or \"rolling\", not \"" + strategy + "\"");
+        check(get(upd, "canary", 0, Typed::integer) >= 0, pos(upd, "canary"), "update.canary must be 0 or more");
+        get(upd, "auto_promote", false, Typed::bool);
+        java.time.Duration progress = get(upd, "progress_deadline", null, Typed::duration);
+        check(progress == null || progress.compareTo(update.healthyDeadline()) > 0, pos(upd, "progress_deadline"),
+                "update.progress_deadline (" + (progress == null ? "" : Typed.format(progress)) + ") must be longer than healthy_deadline ("
+                        + Typed.format(update.healthyDeadline()) + ")");
+    }
+
     private <T> T get(Node branch, String attr, T dflt, Conv<T> conv) {
         try {
             Value v = raw(branch, attr);
@@ -155,6 +171,7 @@ final class SpecBuilder {
         check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
                 "update.healthy_deadline (" + Typed.format(update.healthyDeadline()) + ") must be longer than min_healthy_time (" + Typed.format(update.minHealthyTime()) + ")");
+        rollout(upd, update);
 
         List<DatasetSpec> datasets = new ArrayList<>();
         all("dataset").forEach((name, n) -> datasets.add(dataset(name, n)));
