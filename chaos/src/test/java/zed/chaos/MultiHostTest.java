@@ -116,6 +116,24 @@ class MultiHostTest {
                 for (String h : List.of("h1", "h2", "h3")) assertEquals("v2", ClusterTest.zfsGet(cluster.host(h).pool() + "/site", "com.acme:version"), h);
                 for (JsonNode i : v2.path("instances")) pids.add(AgentNode.servicePid(i));
 
+                // h2's node is killed: its instance is Unknown, the others run on; started again, it converges again,
+                // adopting the process that kept running
+                AgentNode h2node = cluster.host("h2").node();
+                long h2pid = 0;
+                for (JsonNode i : v2.path("instances")) if (i.path("host").asText().equals("h2")) h2pid = AgentNode.servicePid(i);
+                h2node.kill();
+                JsonNode away = h1.await("web", s -> instance(s, "h2").path("state").asText().equals("Unknown"), Duration.ofSeconds(60));
+                assertEquals("Unknown", instance(away, "h2").path("state").asText(), away.toString());
+                assertEquals("Converged", instance(away, "h1").path("state").asText(), away.toString());
+                assertEquals("Converged", instance(away, "h3").path("state").asText(), away.toString());
+                h2node.start();
+                // (right after its start an instance shows its journaled state before its service reported: await both)
+                JsonNode back = h1.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(instance(s, "h2")) > 0,
+                        Duration.ofMinutes(2));
+                assertEquals("Converged", back.path("state").asText(), back.toString());
+                assertEquals(2, back.path("revision").asLong(), back.toString());
+                assertEquals(h2pid, AgentNode.servicePid(instance(back, "h2")), "the instance adopted its running process: " + back);
+
                 // the hosts of a placed level do not change with a push; no level runs below it yet
                 NodeCalls.Answer move = h1.push("web", dir, web("v2", "\"h1\", \"h2\""));
                 assertEquals(409, move.status(), move.body().toString());
@@ -127,8 +145,7 @@ class MultiHostTest {
                 assertEquals(409, rollback.status(), rollback.body().toString());
 
                 // stopped through h2: every instance stops and its process ends
-                AgentNode h2 = cluster.host("h2").node();
-                NodeCalls.Answer stopped = h2.send("DELETE", AgentNode.level("web"), null);
+                NodeCalls.Answer stopped = h2node.send("DELETE", AgentNode.level("web"), null);
                 assertEquals(200, stopped.status(), stopped.body().toString());
                 assertEquals(3, stopped.body().path("instances").size(), stopped.body().toString());
                 for (JsonNode i : stopped.body().path("instances")) assertEquals("Stopped", i.path("state").asText(), i.toString());
@@ -140,7 +157,7 @@ class MultiHostTest {
                 NodeCalls.Answer destroyed = null;
                 long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (System.nanoTime() < deadline) {
-                    destroyed = h2.send("DELETE", AgentNode.level("web") + "?destroy=true", null);
+                    destroyed = h2node.send("DELETE", AgentNode.level("web") + "?destroy=true", null);
                     if (destroyed.status() != 409 || !destroyed.body().toString().contains("dataset is busy")) break;
                     Thread.sleep(1000); // polling interval of a deadline wait
                 }
@@ -155,6 +172,11 @@ class MultiHostTest {
                 for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    private static JsonNode instance(JsonNode level, String host) {
+        for (JsonNode i : level.path("instances")) if (i.path("host").asText().equals(host)) return i;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
     }
 
     private static List<String> texts(JsonNode array) {

@@ -110,11 +110,14 @@ public final class HttpApi extends AllDirectives {
                             completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false)).thenCompose(r ->
                                     r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))))));
         }
-        if (!levels.instances(id).isEmpty()) {
-            return complete(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts (" + String.join(", ", levels.instances(id))
-                    + "): " + p.action() + " of a multi-host level is not supported yet"));
-        }
-        return switch (p.action()) {
+        // read after knows(): a node that has not yet read the level's instances from the placement table reads them
+        return onSuccess(levels.knows(id), known -> levels.instances(id).isEmpty() ? action(id, p.action())
+                : complete(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts (" + String.join(", ", levels.instances(id))
+                + "): " + p.action() + " of a multi-host level is not supported yet")));
+    }
+
+    private Route action(String id, String action) {
+        return switch (action) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
