@@ -255,17 +255,17 @@ class ClusterTest {
         return out;
     }
 
-    private static List<String> levelsOn(JsonNode hosts, String name) {
+    static List<String> levelsOn(JsonNode hosts, String name) {
         List<String> out = new ArrayList<>();
         for (JsonNode h : hosts.path("hosts")) if (h.path("name").asText().equals(name)) h.path("levels").forEach(l -> out.add(l.asText()));
         return out;
     }
 
-    private static String zfsGet(String dataset, String property) throws Exception {
+    static String zfsGet(String dataset, String property) throws Exception {
         return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
     }
 
-    private static Set<String> zfsList(String root) throws Exception {
+    static Set<String> zfsList(String root) throws Exception {
         return new TreeSet<>(List.of(run("zfs", "list", "-Hro", "name", root).strip().split("\n")));
     }
 

@@ -6,13 +6,17 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: GPU models and jobs, and one instance of a level per host
- * ({@code level.hosts}). ({@code failover.auto = true} is refused where the level is built, since it is a value.)
+ * What the language parses but a node does not run yet: GPU models and jobs, and rollouts across a level's hosts
+ * ({@code update { strategy, canary, auto_promote, progress_deadline }}). ({@code failover.auto = true} is refused where
+ * the level is built, since it is a value.)
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.
  */
 public final class NotSupportedYet {
+    /** The update settings of a rollout across a level's hosts. */
+    private static final List<String> ROLLOUT = List.of("strategy", "canary", "auto_promote", "progress_deadline");
+
     private NotSupportedYet() {
     }
 
@@ -22,10 +26,12 @@ public final class NotSupportedYet {
             switch (b.type()) {
                 case "model" -> errors.add(block(b, "GPU models"));
                 case "job" -> errors.add(block(b, "GPU jobs"));
-                case "level" -> {
-                    Body.Attribute hosts = b.body().attribute("hosts");
-                    if (hosts != null) errors.add(new Diagnostic(hosts.pos(), "level.hosts: one instance of a level per host is not supported yet; "
-                            + "place the level on one host with host = \"NAME\""));
+                case "update" -> {
+                    for (String a : ROLLOUT) {
+                        Body.Attribute set = b.body().attribute(a);
+                        if (set != null) errors.add(new Diagnostic(set.pos(), "update." + a + ": rollouts across a level's hosts are not supported yet; "
+                                + "a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)"));
+                    }
                 }
                 default -> {
                 }

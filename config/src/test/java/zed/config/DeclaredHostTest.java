@@ -43,4 +43,30 @@ class DeclaredHostTest {
         assertEquals("Zedfile:2:3: failover.standby must be a host name in quotes, e.g. standby = \"h2\" (it is read before anything is evaluated)",
                 e.diagnostics().get(0).render());
     }
+
+    @Test
+    void hostsAreReadInTheirOrderWithTheirPosition() {
+        DeclaredHost d = DeclaredHost.of("Zedfile", "level \"web\" {\n  hosts = [\"h2\", \"h1\", \"h3\"]\n}\n");
+        assertEquals(java.util.List.of("h2", "h1", "h3"), d.hosts());
+        assertEquals(null, d.host());
+        assertEquals(true, d.multi());
+        assertEquals(new Pos("Zedfile", 2, 3), d.pos());
+    }
+
+    @Test
+    void hostsThatAreNotQuotedNamesOrRepeatOneAreRefusedAtTheirPosition() {
+        String shape = "Zedfile:2:3: level.hosts must be a list of host names in quotes, e.g. hosts = [\"h1\", \"h2\"] (it is read before anything is evaluated)";
+        for (String value : new String[]{"[]", "\"h1\"", "[\"h1\", os::env(\"H\")]", "[\"${host::name()}\"]", "[\"h 1\"]"}) {
+            ZedfileException e = assertThrows(ZedfileException.class, () -> DeclaredHost.of("Zedfile", "level \"web\" {\n  hosts = " + value + "\n}\n"), value);
+            assertEquals(shape, e.diagnostics().get(0).render(), value);
+        }
+        ZedfileException twice = assertThrows(ZedfileException.class, () -> DeclaredHost.of("Zedfile", "level \"web\" {\n  hosts = [\"h1\", \"h1\"]\n}\n"));
+        assertEquals("Zedfile:2:3: level.hosts names host \"h1\" twice", twice.diagnostics().get(0).render());
+    }
+
+    @Test
+    void hostAndHostsTogetherAreRefused() {
+        ZedfileException e = assertThrows(ZedfileException.class, () -> DeclaredHost.of("Zedfile", "level \"web\" {\n  host = \"h1\"\n  hosts = [\"h1\"]\n}\n"));
+        assertEquals("Zedfile:3:3: a level has host = \"NAME\" (one instance) or hosts = [...] (one per host), not both", e.diagnostics().get(0).render());
+    }
 }

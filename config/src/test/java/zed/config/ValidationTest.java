@@ -15,8 +15,8 @@ import static zed.config.ValidationTestSupport.svc;
 /**
  * Structural validation (Schema, Structures): every message the structure check can produce, with its exact place.
  * Type and reference checks are in {@link ValidationTestSpecTest}, evaluation errors in {@link ValidationTestEvalTest},
- * chains, several errors at once and the valid example in {@link ValidationTestChainTest}, models, jobs and
- * level.hosts (refused until a node runs them) in {@link ValidationTestNotSupportedYetTest}.
+ * chains, several errors at once and the valid example in {@link ValidationTestChainTest}, models and jobs
+ * (refused until a node runs them) in {@link ValidationTestNotSupportedYetTest}.
  *
  * <p>Expectations follow ZEDFILE.md, not the implementation: where they differ the case fails on purpose. Nested
  * blocks are named the way references and the type checks name them (service.exec.a.health.http), because a name

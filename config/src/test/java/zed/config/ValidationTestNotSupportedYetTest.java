@@ -18,7 +18,7 @@ import static zed.config.ValidationTestSupport.assertOnlyErrorBesideRefusals;
 import static zed.config.ValidationTestSupport.c;
 
 /**
- * What the language parses but a node does not run yet (NotSupportedYet): a model, a job, level.hosts. Each is refused
+ * What the language parses but a node does not run yet (NotSupportedYet): a model, a job. Each is refused
  * at its place rather than silently ignored, and what is written inside it is still checked, so that the checks are
  * ready for the work that will run them.
  */
@@ -31,9 +31,14 @@ class ValidationTestNotSupportedYetTest {
                         "model 'llama' {",
                         "  dataset = 'm'",
                         "}"),
-                c(2, 3, "level.hosts: one instance of a level per host is not supported yet; place the level on one host with host = \"NAME\"",
-                        "level 'shop' {",
-                        "  hosts = ['h1', 'h2']",
+                c(2, 3, "update.strategy: rollouts across a level's hosts are not supported yet; a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)",
+                        "update {",
+                        "  strategy = 'coordinated'",
+                        "}"),
+                c(3, 3, "update.canary: rollouts across a level's hosts are not supported yet; a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)",
+                        "update {",
+                        "  max_parallel = 2",
+                        "  canary       = 1",
                         "}"));
     }
 
@@ -75,6 +80,22 @@ class ValidationTestNotSupportedYetTest {
                         "model 'm' { dataset = 'm' }",
                         "job 'j' {",
                         "  model = 'm'",
+                        "}"),
+                c(2, 3, "update.strategy must be \"coordinated\" or \"rolling\", not \"canary\"",
+                        "update {",
+                        "  strategy = 'canary'",
+                        "}"),
+                c(2, 3, "update.canary must be 0 or more",
+                        "update {",
+                        "  canary = -1",
+                        "}"),
+                c(2, 3, "update.auto_promote must be true or false, not string \"yes\"",
+                        "update {",
+                        "  auto_promote = 'yes'",
+                        "}"),
+                c(2, 3, "update.progress_deadline (1m) must be longer than healthy_deadline (2m)",
+                        "update {",
+                        "  progress_deadline = '1m'",
                         "}"),
                 c(2, 3, "level.host must be a string, not a list",
                         "level {",

@@ -134,7 +134,7 @@ final class ValidationTestSupport {
     }
 
     /**
-     * As {@link #assertOnlyError}, for a file with something refused as not supported yet (a model, a job, level.hosts):
+     * As {@link #assertOnlyError}, for a file with something refused as not supported yet (a model, a job):
      * the error stands beside those refusals, and nothing else is reported.
      */
     static void assertOnlyErrorBesideRefusals(Path tmp, String source, int line, int col, String message) {

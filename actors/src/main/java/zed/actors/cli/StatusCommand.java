@@ -49,21 +49,27 @@ final class StatusCommand implements Callable<Integer> {
             return 0;
         }
         for (JsonNode s : all) {
-            System.out.println(s.get("level").asText() + "  " + s.get("state").asText()
-                    + (s.has("revision") ? "  revision " + s.get("revision").asLong() : "")
-                    + (s.has("desiredRevision") && s.get("desiredRevision").asLong() != s.path("revision").asLong() ? " (running " + s.get("desiredRevision").asLong() + ")" : "")
-                    + (s.hasNonNull("error") ? "  error: " + s.get("error").asText() : ""));
-            JsonNode rep = s.path("replication");
-            if (rep.has("standby")) {
-                System.out.println("  replica on " + rep.get("standby").asText() + "  "
-                        + (rep.hasNonNull("snapshot") ? rep.get("snapshot").asText() + ", lag " + rep.get("lagSeconds").asLong() + "s" : "none complete yet")
-                        + (rep.hasNonNull("error") ? "  last round failed: " + rep.get("error").asText() : ""));
-            }
-            for (JsonNode r : s.path("resources")) {
-                System.out.println("  " + r.get("kind").asText() + " " + r.get("name").asText() + "  " + r.path("state").asText()
-                        + (r.has("gate") ? "  " + r.get("gate").asText() : "") + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
-            }
+            print(s.get("level").asText(), s, "");
+            // a level on several hosts: each instance, with its host, revision, state and resources
+            for (JsonNode i : s.path("instances")) print("host " + i.path("host").asText(), i, "  ");
         }
         return 0;
+    }
+
+    private static void print(String name, JsonNode s, String indent) {
+        System.out.println(indent + name + "  " + s.path("state").asText()
+                + (s.has("revision") ? "  revision " + s.get("revision").asLong() : "")
+                + (s.has("desiredRevision") && s.get("desiredRevision").asLong() != s.path("revision").asLong() ? " (running " + s.get("desiredRevision").asLong() + ")" : "")
+                + (s.hasNonNull("error") ? "  error: " + s.get("error").asText() : ""));
+        JsonNode rep = s.path("replication");
+        if (rep.has("standby")) {
+            System.out.println(indent + "  replica on " + rep.get("standby").asText() + "  "
+                    + (rep.hasNonNull("snapshot") ? rep.get("snapshot").asText() + ", lag " + rep.get("lagSeconds").asLong() + "s" : "none complete yet")
+                    + (rep.hasNonNull("error") ? "  last round failed: " + rep.get("error").asText() : ""));
+        }
+        for (JsonNode r : s.path("resources")) {
+            System.out.println(indent + "  " + r.get("kind").asText() + " " + r.get("name").asText() + "  " + r.path("state").asText()
+                    + (r.has("gate") ? "  " + r.get("gate").asText() : "") + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
+        }
     }
 }

@@ -77,6 +77,11 @@ final class UpCommand implements Callable<Integer> {
                     a.errors().forEach(System.err::println);
                     return 1;
                 }
+                if (a.body().has("instances")) { // a level on several hosts: each instance counts its own revisions
+                    if (!followInstances(node, l.id(), a.body())) return 1;
+                    parent = l.id();
+                    continue;
+                }
                 long rev = a.body().get("revision").asLong();
                 System.out.println(l.id() + ": revision " + rev + (a.body().get("changed").asBoolean() ? ""
                         : a.body().path("restarted").asBoolean() ? " (unchanged, services restarting)" : " (unchanged)"));
@@ -162,6 +167,42 @@ final class UpCommand implements Callable<Integer> {
             case TIMED_OUT -> System.err.println(level + ": not converged within " + timeout);
             case LOST -> System.err.println(o.message());
         }
+        return false;
+    }
+
+    /**
+     * Follows a level with one instance per host until every instance converged the revision it accepted (the
+     * pushed one: {@code instances[].revision}), or one failed it; polls the level's status, which gathers theirs.
+     */
+    boolean followInstances(NodeClient node, String level, JsonNode pushed) throws Exception {
+        Map<String, Long> want = new LinkedHashMap<>();
+        for (JsonNode i : pushed.path("instances")) {
+            want.put(i.path("host").asText(), i.path("revision").asLong());
+            System.out.println(level + " on " + i.path("host").asText() + ": revision " + i.path("revision").asLong() + (i.path("changed").asBoolean() ? "" : " (unchanged)"));
+        }
+        long deadline = System.nanoTime() + durationOf(timeout).toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Answer a = node.get(NodeClient.level(level));
+            if (a.ok()) {
+                int converged = 0;
+                for (JsonNode i : a.body().path("instances")) {
+                    Long rev = want.get(i.path("host").asText());
+                    if (rev == null) continue;
+                    String state = i.path("state").asText();
+                    if (state.equals("Converged") && i.path("desiredRevision").asLong() == rev) converged++;
+                    if (state.equals("Failed") || state.equals("Converged") && i.path("desiredRevision").asLong() < rev) {
+                        System.err.println(level + " on " + i.path("host").asText() + ": revision " + rev + " failed: " + failure(i, rev));
+                        return false;
+                    }
+                }
+                if (converged == want.size()) {
+                    System.out.println(level + ": Converged on " + String.join(", ", want.keySet()));
+                    return true;
+                }
+            }
+            Thread.sleep(300); // polling interval of a deadline wait
+        }
+        System.err.println(level + ": not converged on every host within " + timeout);
         return false;
     }
 

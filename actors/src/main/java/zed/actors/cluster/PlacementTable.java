@@ -39,8 +39,11 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public sealed interface Command {
     }
 
-    /** A push of {@code level} came to {@code receiving}; its Zedfile names {@code declared} (null: none). */
-    public record Place(String level, String declared, String receiving, ActorRef<Answer> replyTo) implements Command, JsonEvent {
+    /**
+     * A push of {@code level} came to {@code receiving}; its Zedfile names {@code declared} (null: none), or
+     * {@code hosts} for one instance per host (empty: a single-host level).
+     */
+    public record Place(String level, String declared, List<String> hosts, String receiving, ActorRef<Answer> replyTo) implements Command, JsonEvent {
     }
 
     /** The push that placed {@code level} was refused: a level that never got a revision has no place. */
@@ -67,7 +70,11 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public sealed interface Answer extends JsonEvent {
     }
 
-    public record Placed(String level, String host, boolean fresh) implements Answer {
+    /**
+     * @param host  the level's host; null for a multi-host level
+     * @param hosts the hosts of its instances ({@link Instances}), empty for a single-host level
+     */
+    public record Placed(String level, String host, List<String> hosts, boolean fresh) implements Answer {
     }
 
     public record Refused(PlacementRule.Refuse.Why why, String message) implements Answer {
@@ -131,9 +138,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public CommandHandler<Command, Event, State> commandHandler() {
         return newCommandHandlerBuilder().forAnyState()
                 .onCommand(Place.class, this::place)
-                .onCommand(Unplace.class, (s, c) -> s.levels().containsKey(c.level())
-                        ? Effect().persist(new LevelUnplaced(c.level())).thenReply(c.replyTo(), st -> new Placements(st.levels()))
-                        : Effect().reply(c.replyTo(), new Placements(s.levels())))
+                .onCommand(Unplace.class, this::unplace)
                 .onCommand(Adopt.class, this::adopt)
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(Move.class, (s, c) -> Effect().persist(new LevelPlaced(c.level(), c.host())).thenRun(this::allocate)
@@ -146,19 +151,49 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     }
 
     private Effect<Event, State> place(State s, Place c) {
-        PlacementRule.Decision d = PlacementRule.decide(c.level(), s.levels().get(c.level()), c.declared(), c.receiving(), Members.hostNames(cluster));
+        List<String> instances = instanceHosts(s, c.level());
+        PlacementRule.Decision d = c.hosts().isEmpty()
+                ? PlacementRule.decide(c.level(), s.levels().get(c.level()), instances, c.declared(), c.receiving(), Members.hostNames(cluster))
+                : PlacementRule.decideEach(c.level(), s.levels().get(c.level()), instances, c.hosts(), Members.hostNames(cluster));
         if (d instanceof PlacementRule.Refuse r) return Effect().reply(c.replyTo(), new Refused(r.why(), r.message()));
-        PlacementRule.Place p = (PlacementRule.Place) d;
-        if (!p.fresh()) {
-            allocate(s); // the location may have been lost (a restart of every node): written again before the push goes on
-            return Effect().reply(c.replyTo(), new Placed(c.level(), p.host(), false));
+        boolean fresh;
+        Placed placed;
+        List<Event> events;
+        if (d instanceof PlacementRule.PlaceEach p) {
+            fresh = p.fresh();
+            placed = new Placed(c.level(), null, p.hosts(), fresh);
+            events = p.hosts().stream().<Event>map(h -> new LevelPlaced(Instances.id(c.level(), h), h)).toList();
+        } else {
+            PlacementRule.Place p = (PlacementRule.Place) d;
+            fresh = p.fresh();
+            placed = new Placed(c.level(), p.host(), List.of(), fresh);
+            events = List.of(new LevelPlaced(c.level(), p.host()));
         }
-        return Effect().persist(new LevelPlaced(c.level(), p.host())).thenRun(this::allocate)
-                .thenReply(c.replyTo(), st -> new Placed(c.level(), p.host(), true));
+        if (!fresh) {
+            allocate(s); // the location may have been lost (a restart of every node): written again before the push goes on
+            return Effect().reply(c.replyTo(), placed);
+        }
+        return Effect().persist(events).thenRun(this::allocate).thenReply(c.replyTo(), st -> placed);
+    }
+
+    /** The hosts of {@code level}'s instances, sorted; empty for a single-host level or one never placed. */
+    static List<String> instanceHosts(State s, String level) {
+        return s.levels().keySet().stream().filter(id -> Instances.isInstance(id) && Instances.levelOf(id).equals(level))
+                .map(Instances::hostOf).sorted().toList();
+    }
+
+    /** Takes back the level's place, and each of its instances' (a multi-host level's first push was refused). */
+    private Effect<Event, State> unplace(State s, Unplace c) {
+        List<Event> gone = s.levels().keySet().stream().filter(id -> id.equals(c.level()) || Instances.isInstance(id) && Instances.levelOf(id).equals(c.level()))
+                .<Event>map(LevelUnplaced::new).toList();
+        if (gone.isEmpty()) return Effect().reply(c.replyTo(), new Placements(s.levels()));
+        return Effect().persist(gone).thenReply(c.replyTo(), st -> new Placements(st.levels()));
     }
 
     private Effect<Event, State> adopt(State s, Adopt c) {
-        List<Event> fresh = c.levels().stream().filter(l -> !s.levels().containsKey(l)).<Event>map(l -> new LevelPlaced(l, c.host())).toList();
+        // an instance of a multi-host level belongs to the host it names, whichever node found it
+        List<Event> fresh = c.levels().stream().filter(l -> !s.levels().containsKey(l))
+                .<Event>map(l -> new LevelPlaced(l, Instances.isInstance(l) ? Instances.hostOf(l) : c.host())).toList();
         if (fresh.isEmpty()) return Effect().reply(c.replyTo(), new Placements(s.levels()));
         return Effect().persist(fresh).thenRun(this::allocate).thenReply(c.replyTo(), st -> new Placements(st.levels()));
     }

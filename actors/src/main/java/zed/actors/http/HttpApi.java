@@ -67,6 +67,7 @@ public final class HttpApi extends AllDirectives {
     private final KnownLevels levels;
     private final zed.actors.level.StatusBoard board;
     private final org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table;
+    private final InstanceCalls instances;
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
                    org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table) {
@@ -74,6 +75,7 @@ public final class HttpApi extends AllDirectives {
         this.levels = levels;
         this.board = board;
         this.table = table;
+        this.instances = new InstanceCalls(system, levels, table);
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
         this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
@@ -108,7 +110,14 @@ public final class HttpApi extends AllDirectives {
                             completeWithFuture(stop(id, cascade.map("true"::equals).orElse(false)).thenCompose(r ->
                                     r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))))));
         }
-        return switch (p.action()) {
+        // read after knows(): a node that has not yet read the level's instances from the placement table reads them
+        return onSuccess(levels.knows(id), known -> levels.instances(id).isEmpty() ? action(id, p.action())
+                : complete(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts (" + String.join(", ", levels.instances(id))
+                + "): " + p.action() + " of a multi-host level is not supported yet")));
+    }
+
+    private Route action(String id, String action) {
+        return switch (action) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
@@ -199,6 +208,8 @@ public final class HttpApi extends AllDirectives {
      * until the journal is back), the last it posted on the node's board, marked so.
      */
     private CompletionStage<HttpResponse> read(String id) {
+        // a node knows the instances it runs before it reads the others' from the placement table
+        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.read(id, k.instances(id)));
         return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
             if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s).put("host", levels.hostOf(id))) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
             zed.actors.level.StatusBoard.Posted last = board.last(id);
@@ -211,6 +222,7 @@ public final class HttpApi extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {
+        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.stop(id, k.instances(id), STOP, false));
         return runningChildren(id).thenCompose(children -> {
             if (!children.isEmpty() && !cascade) {
                 return done(error(StatusCodes.CONFLICT, "level " + id + " has levels below it (" + String.join(", ", children)
@@ -227,6 +239,7 @@ public final class HttpApi extends AllDirectives {
 
     /** After a stop: the level's managed datasets are destroyed (snapshots first, children first). */
     private CompletionStage<HttpResponse> destroy(String id) {
+        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.stop(id, k.instances(id), STOP, true));
         return entity(id).<zed.actors.resource.LevelDatasets.Destroyed>ask(LevelCommand.Destroy::new, Duration.ofMinutes(5)).thenApply(d -> {
             if (d.error() != null) return error(StatusCodes.CONFLICT, "level " + id + " stopped, but destroying its datasets failed: " + d.error());
             ObjectNode o = JSON.createObjectNode();
@@ -344,14 +357,15 @@ public final class HttpApi extends AllDirectives {
         if (noStandby != null) return done(diagnostics(List.of(new Diagnostic(standby.pos(), "failover.standby: " + noStandby))));
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
-                reply -> new PlacementTable.Place(id, declared.host(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {
+                reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {
             if (placed instanceof PlacementTable.Refused r) {
                 if (r.why() == zed.actors.cluster.PlacementRule.Refuse.Why.NOT_A_MEMBER) {
-                    return done(diagnostics(List.of(new Diagnostic(declared.pos(), "level.host: " + r.message()))));
+                    return done(diagnostics(List.of(new Diagnostic(declared.pos(), (declared.multi() ? "level.hosts: " : "level.host: ") + r.message()))));
                 }
                 return done(error(StatusCodes.CONFLICT, r.message()));
             }
             PlacementTable.Placed p = (PlacementTable.Placed) placed;
+            if (!p.hosts().isEmpty()) return instances.push(p, source, filename, dir, parent, restart);
             levels.put(id, p.host());
             return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)
                     .thenCompose(answer -> answer instanceof LevelCommand.Refused && p.fresh() ? unplace(id).thenApply(x -> answer) : done(answer))

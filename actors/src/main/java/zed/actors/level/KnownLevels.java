@@ -41,10 +41,16 @@ public final class KnownLevels {
         });
     }
 
-    /** Whether the cluster has placed {@code level}: known here, or in the table when asked now. */
+    /** Whether the cluster has placed {@code level} (or its instances): known here, or in the table when asked now. */
     public java.util.concurrent.CompletionStage<Boolean> knows(String level) {
-        if (contains(level)) return java.util.concurrent.CompletableFuture.completedFuture(true);
-        return refresh().thenApply(k -> k.contains(level));
+        if (contains(level) || !instances(level).isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(true);
+        return refresh().thenApply(k -> k.contains(level) || !k.instances(level).isEmpty());
+    }
+
+    /** The instance ids of a multi-host level ({@code level@host}), sorted; empty for any other level. */
+    public List<String> instances(String level) {
+        return new TreeMap<>(hosts).keySet().stream()
+                .filter(id -> zed.actors.cluster.Instances.isInstance(id) && zed.actors.cluster.Instances.levelOf(id).equals(level)).toList();
     }
 
     /** Everything the placement table holds now: it is the truth, what it no longer holds is gone. */
@@ -85,9 +91,9 @@ public final class KnownLevels {
         return self;
     }
 
-    /** Every known id, sorted. */
+    /** Every known level, sorted: a multi-host level once, by its name. */
     public List<String> all() {
-        return List.copyOf(new TreeMap<>(hosts).keySet());
+        return new java.util.TreeSet<>(hosts.keySet().stream().map(zed.actors.cluster.Instances::levelOf).toList()).stream().toList();
     }
 
     /** The levels placed on {@code host}, sorted. */
@@ -95,8 +101,8 @@ public final class KnownLevels {
         return new TreeMap<>(hosts).entrySet().stream().filter(e -> e.getValue().equals(host)).map(Map.Entry::getKey).toList();
     }
 
-    /** The known levels below {@code level} (ids are paths: {@code level/...}). */
+    /** The known entities below {@code level} (ids are paths: {@code level/...}), each instance of a multi-host one. */
     public List<String> below(String level) {
-        return all().stream().filter(x -> x.startsWith(level + "/")).toList();
+        return new TreeMap<>(hosts).keySet().stream().filter(x -> x.startsWith(level + "/")).toList();
     }
 }

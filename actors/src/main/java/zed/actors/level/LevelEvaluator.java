@@ -60,6 +60,9 @@ final class LevelEvaluator {
         if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
         // a level the cluster has not placed does not exist: asked, it would wait for a placement that never comes
         return levels.knows(parent).thenCompose(known -> !known ? CompletableFuture.<List<RevisionLog>>completedFuture(null)
+                // which instance's context would it read? Refused until a child reads one entry per instance
+                : !levels.instances(parent).isEmpty() ? CompletableFuture.<List<RevisionLog>>failedFuture(new IllegalStateException("the parent level " + parent
+                + " runs on several hosts (hosts = [...]): a level below a multi-host level is not supported yet"))
                 : ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
             RevisionLog s = st.state();
             if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
@@ -98,14 +101,16 @@ final class LevelEvaluator {
         ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
         if (!r.ok()) return new Invalid(r.errors());
         LevelSpec leaf = r.leaf();
-        if (!leaf.id().equals(id)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + id);
+        // an instance of a multi-host level (level@host) evaluates its level's Zedfile, as its host runs it
+        String level = zed.actors.cluster.Instances.levelOf(id);
+        if (!leaf.id().equals(level)) return new WrongId("this Zedfile resolves to level " + leaf.id() + ", but was pushed as " + level);
         // the node placed the level by the host its Zedfile names (DeclaredHost): a level evaluated elsewhere is a mistake
         if (leaf.host() != null && !leaf.host().equals(config.cluster().host())) {
             return new WrongId("this Zedfile places level " + id + " on host " + leaf.host() + ", but it runs on host " + config.cluster().host());
         }
         Map<String, Integer> mine = new LinkedHashMap<>();
         r.ports().forEach((k, v) -> {
-            if (k.startsWith(id + "|")) mine.put(k, v);
+            if (k.startsWith(level + "|")) mine.put(k, v);
         });
         return new Ok(leaf, mine);
     }

@@ -52,7 +52,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     public record Destroy(LevelSpec spec, ActorRef<Destroyed> replyTo) implements Msg {
     }
 
-    public record Destroyed(List<String> destroyed, String error) {
+    /** Serializable: the node that asked may be another host's (a level destroyed through any node). */
+    public record Destroyed(List<String> destroyed, String error) implements zed.actors.JsonEvent {
     }
 
     private record Done(Report report) implements Msg {

@@ -72,6 +72,22 @@ final class SpecBuilder {
         return c != null ? c.pos : branch != null ? branch.pos : Pos.NONE;
     }
 
+    /**
+     * The rollout settings across a level's hosts, checked although a node refuses them until rollouts run
+     * ({@link zed.config.NotSupportedYet}): so that a Zedfile that sets them is told everything wrong with it at once.
+     */
+    private void rollout(Node upd, UpdatePolicy update) {
+        String strategy = str(upd, "strategy");
+        check(strategy == null || strategy.equals("coordinated") || strategy.equals("rolling"), pos(upd, "strategy"),
+                "update.strategy must be \"coordinated\" or \"rolling\", not \"" + strategy + "\"");
+        check(get(upd, "canary", 0, Typed::integer) >= 0, pos(upd, "canary"), "update.canary must be 0 or more");
+        get(upd, "auto_promote", false, Typed::bool);
+        java.time.Duration progress = get(upd, "progress_deadline", null, Typed::duration);
+        check(progress == null || progress.compareTo(update.healthyDeadline()) > 0, pos(upd, "progress_deadline"),
+                "update.progress_deadline (" + (progress == null ? "" : Typed.format(progress)) + ") must be longer than healthy_deadline ("
+                        + Typed.format(update.healthyDeadline()) + ")");
+    }
+
     private <T> T get(Node branch, String attr, T dflt, Conv<T> conv) {
         try {
             Value v = raw(branch, attr);
@@ -116,6 +132,12 @@ final class SpecBuilder {
     LevelSpec build(String parentId) {
         Node level = L.block("level", null);
         String host = str(level, "host");
+        // where the level runs is the node's to read before evaluation (DeclaredHost); checked here too, for zed validate
+        List<String> hosts = get(level, "hosts", null, Typed::strings); // null: none, or not a list (said so)
+        boolean many = level != null && level.child("hosts") != null;
+        check(host == null || !many, pos(level, "hosts"), "a level has host = \"NAME\" (one instance) or hosts = [...] (one per host), not both");
+        check(hosts == null || !hosts.isEmpty(), pos(level, "hosts"), "level.hosts must name at least one host");
+        check(hosts == null || hosts.size() == new java.util.HashSet<>(hosts).size(), pos(level, "hosts"), "level.hosts names a host twice");
         List<String> sysenv = get(level, "sysenv", List.of(), Typed::strings);
         for (String s : sysenv) check(ENV_NAME.matcher(s).matches(), pos(level, "sysenv"), "level.sysenv: \"" + s + "\" is not an environment variable name");
         String pool;
@@ -150,6 +172,7 @@ final class SpecBuilder {
         check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
                 "update.healthy_deadline (" + Typed.format(update.healthyDeadline()) + ") must be longer than min_healthy_time (" + Typed.format(update.minHealthyTime()) + ")");
+        rollout(upd, update);
 
         LevelSpec.FailoverPolicy failover = failover(level, host);
 
