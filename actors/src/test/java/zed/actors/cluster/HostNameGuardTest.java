@@ -36,11 +36,7 @@ class HostNameGuardTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (ActorSystem<Void> s : new ActorSystem[]{first, second}) {
-            if (s == null) continue;
-            s.terminate();
-            s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        Systems.terminate(first, second);
     }
 
     @Test

@@ -93,11 +93,7 @@ class PinnedAllocationTest {
 
     @AfterEach
     void stop() throws Exception {
-        for (ActorSystem<Void> s : new ActorSystem[]{a, b}) {
-            if (s == null) continue;
-            s.terminate();
-            s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
-        }
+        Systems.terminate(a, b);
     }
 
     @Test
