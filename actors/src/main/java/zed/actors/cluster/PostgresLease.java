@@ -46,8 +46,6 @@ import java.util.function.Consumer;
 public final class PostgresLease extends Lease implements AutoCloseable {
     /** Where {@link #config} puts the block: the value of {@code lease-majority.lease-implementation}. */
     public static final String CONFIG_PATH = "zed.lease";
-    /** The placement table's lease (a cluster singleton's): {@code pekko.cluster.singleton.use-lease}. */
-    public static final String SINGLETON_PATH = "zed.singleton-lease";
 
     private static final Logger log = LoggerFactory.getLogger(PostgresLease.class);
     private static final Consumer<Optional<Throwable>> NOBODY = lost -> {
@@ -115,37 +113,29 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     }
 
     /**
-     * The leases' config blocks, for the node to parse into its own config. At {@link #CONFIG_PATH}, the split brain
-     * resolver's: the resolver holds it only while it downs the other side (then releases it), so
-     * {@code heartbeat-timeout} matters only when the holder dies holding it: the others wait that long at most. At
-     * {@link #SINGLETON_PATH}, the placement table's: a cluster singleton runs only while it holds it, so that a
-     * second cluster on the same journal (an island: a first seed started again while cut off from the others) never
-     * runs a second table writing the same persistence id. A holder that dies keeps it 15 s, less than the split brain
-     * resolver takes to down it (stable-after, 20 s), so the table's next node waits for nothing more.
+     * The lease's config block at {@link #CONFIG_PATH}, for the node to parse into its own config. The timings fit a
+     * split brain decision: the resolver holds the lease only while it downs the other side (then releases it), so
+     * {@code heartbeat-timeout} matters only when the holder dies holding it: the others wait that long at most.
      */
     public static String config(String jdbcUrl) {
-        return block(CONFIG_PATH, "30s", "3s", "40s", jdbcUrl) + block(SINGLETON_PATH, "15s", "3s", "0s", jdbcUrl);
-    }
-
-    private static String block(String path, String ttl, String interval, String holdAfterUse, String jdbcUrl) {
         return """
                 %s {
                   lease-class = "%s"
                   # a holder that stops renewing (dead, or cut from the database) keeps the lease this long, on the database's clock
-                  heartbeat-timeout = %s
-                  # less than half of heartbeat-timeout (Pekko requires it): renewals may fail for the rest before the lease is lost
-                  heartbeat-interval = %s
+                  heartbeat-timeout = 30s
+                  # less than half of heartbeat-timeout (Pekko requires it): renewals may fail for 27 s before the lease is lost
+                  heartbeat-interval = 3s
                   # acquire and release answer within this, yes, no or a LeaseException; as the journal's 5 s connection timeout
                   lease-operation-timeout = 5s
-                  # held this long after its last use, a release waiting till then (see the class); for the resolver's lease as
-                  # its lease-majority.release-after, the time it gives the other side to down itself
-                  hold-after-use = %s
+                  # held this long after its last use, a release waiting till then (see the class): as the resolver's
+                  # lease-majority.release-after, the time it gives the other side to down itself
+                  hold-after-use = 40s
                   # the node's journal URL; user and password, empty, leave the URL's own (or the driver's default, the OS user)
                   url = %s
                   user = ""
                   password = ""
                 }
-                """.formatted(path, PostgresLease.class.getName(), ttl, interval, holdAfterUse, ConfigUtil.quoteString(jdbcUrl));
+                """.formatted(CONFIG_PATH, PostgresLease.class.getName(), ConfigUtil.quoteString(jdbcUrl));
     }
 
     @Override

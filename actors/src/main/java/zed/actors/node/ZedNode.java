@@ -138,11 +138,7 @@ public final class ZedNode implements AutoCloseable {
                   # host still up 90 s later); a minority that must take over (the majority gone) waits 4 s more
                   lease-majority.acquire-lease-delay-for-minority = 6s
                 }
-                # the placement table runs only while it holds its lease: never twice on one journal (PostgresLease.config)
-                pekko.cluster.singleton.use-lease = "%s"
-                # sharding's coordinator keeps its state in memory (ddata), not the journal: a second one writes nothing shared
-                pekko.cluster.sharding.coordinator-singleton.use-lease = ""
-                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH, zed.actors.cluster.PostgresLease.SINGLETON_PATH);
+                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH);
         return ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
     }
 
@@ -237,7 +233,7 @@ public final class ZedNode implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // no answer in time (the ask's own timeout, or, on a starved machine, not even that within 10 s): asked again
                 if (System.nanoTime() > deadline) throw new IllegalStateException("no answer from the cluster's placement table in "
-                        + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal? Or is it cut off from a cluster whose table holds the lease in the journal's database?)");
+                        + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal?)");
             }
         }
         levels.replace(placements.levels());

@@ -36,7 +36,11 @@ class HostNameGuardTest {
 
     @AfterEach
     void stop() throws Exception {
-        Systems.terminate(first, second);
+        for (ActorSystem<Void> s : new ActorSystem[]{first, second}) {
+            if (s == null) continue;
+            s.terminate();
+            s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test

@@ -93,7 +93,11 @@ class PinnedAllocationTest {
 
     @AfterEach
     void stop() throws Exception {
-        Systems.terminate(a, b);
+        for (ActorSystem<Void> s : new ActorSystem[]{a, b}) {
+            if (s == null) continue;
+            s.terminate();
+            s.getWhenTerminated().toCompletableFuture().get(30, TimeUnit.SECONDS);
+        }
     }
 
     @Test
