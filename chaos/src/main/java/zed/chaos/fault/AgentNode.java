@@ -95,6 +95,16 @@ public final class AgentNode implements AutoCloseable {
         }
     }
 
+    /** The end of agent.out, for a failure's message: the test's directory is gone when it is read. */
+    private String lastWords() {
+        try {
+            String out = Files.readString(home.resolve("agent.out"));
+            return out.substring(Math.max(0, out.length() - 3000));
+        } catch (IOException e) {
+            return "(no agent.out: " + e + ")";
+        }
+    }
+
     /** How many times it was started. */
     public int starts() {
         return starts;
@@ -122,7 +132,7 @@ public final class AgentNode implements AutoCloseable {
             } catch (IOException notYet) {
                 // not listening yet
             }
-            if (!process.isAlive()) throw new IllegalStateException("the node exited at start; see " + home.resolve("agent.out"));
+            if (!process.isAlive()) throw new IllegalStateException("the node exited at start; its last words: " + lastWords());
             if (System.nanoTime() > deadline) throw new IllegalStateException("the node did not answer within 3 minutes");
             Thread.sleep(100); // polling interval of a deadline wait
         }
