@@ -203,9 +203,27 @@ destroy_pool() {
   rm -f "$POOL_DIR/$pool.img"
 }
 
+# zpool create refuses a mount point that is not empty. A destroyed pool's
+# datasets leave their mount point directories behind on the root file
+# system when they were mounted while the pool was gone (a killed daemon, a
+# wedged one): empty directories, which we remove. Anything else there is
+# not ours to delete, so it is moved aside, and said so.
+clear_mountpoint() {
+  local dir="/$1" aside
+  [[ -d $dir ]] || return 0
+  if mountpoint -q "$dir"; then return 0; fi
+  find "$dir" -xdev -mindepth 1 -depth -type d -empty -delete 2>/dev/null || true
+  if [[ -n $(ls -A "$dir" 2>/dev/null) ]]; then
+    aside="$dir.stale-$(date +%Y%m%d-%H%M%S)"
+    log "moving what is left in $dir aside to $aside"
+    mv "$dir" "$aside"
+  fi
+}
+
 create_pool() {
   local file="$POOL_DIR/$1.img"
   destroy_pool "$1" || exit 1
+  clear_mountpoint "$1"
   truncate -s "$POOL_SIZE" "$file"
   log "creating pool $1 on $file ($POOL_SIZE sparse)"
   # -f: the file is new, but be sure an old label never gets in the way.
