@@ -65,6 +65,24 @@ class RolloutTest {
                 """.formatted(update, version, d, version, port);
     }
 
+    /** The {@code data:} lines of {@code /v1/events?level=LEVEL} from the start, until {@code enough} or {@code within}. */
+    static List<String> events(AgentNode node, String level, java.util.function.Predicate<List<String>> enough, Duration within) throws Exception {
+        java.net.http.HttpRequest r = java.net.http.HttpRequest.newBuilder(java.net.URI.create(node.url() + "/v1/events?level=" + level))
+                .header("Authorization", "Bearer " + node.api().token()).build();
+        java.net.http.HttpResponse<java.io.InputStream> resp = java.net.http.HttpClient.newHttpClient().send(r, java.net.http.HttpResponse.BodyHandlers.ofInputStream());
+        List<String> out = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + within.toNanos();
+        try (java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(resp.body(), java.nio.charset.StandardCharsets.UTF_8))) {
+            String line;
+            // the stream's heartbeats end a read now and then, so the deadline is looked at even when no event comes
+            while (System.nanoTime() < deadline && (line = in.readLine()) != null) {
+                if (line.startsWith("data:") && line.length() > 6) out.add(line.substring(5).strip());
+                if (enough.test(out)) break;
+            }
+        }
+        return out;
+    }
+
     @Test
     void coordinatedRevertedAndCanaryRolloutsAcrossThreeHosts(@TempDir Path work) throws Exception {
         ChaosNeeds.zfsPool();
@@ -134,6 +152,12 @@ class RolloutTest {
                     String log = Files.readString(Path.of(dirs.get(h), "log.txt"));
                     assertFalse(log.contains("v3"), h + "'s data is back at revision 2: " + log);
                 }
+
+                // each step is an event of the level on /v1/events: one REVERTED per host, then the rollout's end
+                List<String> events = events(h2, "web", l -> l.stream().anyMatch(e -> e.contains("\"type\":\"RolloutEnded\"") && e.contains("\"outcome\":\"Reverted\"")),
+                        Duration.ofSeconds(30));
+                assertEquals(3, events.stream().filter(e -> e.contains("\"rollout\":2") && e.contains("\"step\":\"REVERTED\"")).count(), String.join("\n", events));
+                assertTrue(events.stream().anyMatch(e -> e.contains("\"type\":\"RolloutStarted\"") && e.contains("\"rollout\":2")), String.join("\n", events));
 
                 // a canary: h1 takes revision 4 and waits for zed promote; h2 and h3 stay on revision 2 meanwhile
                 Files.writeString(dir.resolve("Zedfile"), web("v4", "  strategy = \"rolling\"\n  canary = 1", dirs, false));
