@@ -47,9 +47,28 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
         public static final SnapshotPolicy DEFAULT = new SnapshotPolicy(true, 5);
     }
 
-    public record UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel) {
+    /**
+     * How a revision is taken: each instance's gate (min_healthy_time, healthy_deadline, auto_revert) and, for a level
+     * with {@code hosts = [...]}, its rollout across them (strategy, max_parallel, canary, auto_promote,
+     * progress_deadline). The rollout's settings are left out of the spec's JSON while they have their defaults, so
+     * that a spec journaled before they existed reads back (and hashes) unchanged.
+     *
+     * @param strategy         "coordinated" or "rolling"; null: coordinated
+     * @param progressDeadline how long one host may take to pass its gate in a rollout; null: 10 minutes
+     */
+    public record UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String strategy,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) int canary,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_DEFAULT) boolean autoPromote,
+                               @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) Duration progressDeadline) {
         /** With snapshots before each deploy, as by default; without them auto_revert defaults to false. */
         public static final UpdatePolicy DEFAULT = new UpdatePolicy(Duration.ofSeconds(5), Duration.ofMinutes(2), true, 1);
+        public static final Duration PROGRESS_DEADLINE = Duration.ofMinutes(10);
+
+        /** An instance's gate, with the rollout's defaults. */
+        public UpdatePolicy(Duration minHealthyTime, Duration healthyDeadline, boolean autoRevert, int maxParallel) {
+            this(minHealthyTime, healthyDeadline, autoRevert, maxParallel, null, 0, false, null);
+        }
     }
 
     /**

@@ -6,9 +6,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: GPU models and jobs, and rollouts across a level's hosts
- * ({@code update { strategy, canary, auto_promote, progress_deadline }}). ({@code failover.auto = true} is refused where
- * the level is built, since it is a value.)
+ * What the language parses but a node does not run yet: GPU models and jobs, and the rollout settings
+ * ({@code update { strategy, canary, auto_promote, progress_deadline }}) on a level that runs on one host only: a
+ * rollout runs across a level's hosts ({@code hosts = [...]}), and a single-host level has none to roll out across.
+ * ({@code failover.auto = true} is refused where the level is built, since it is a value.)
  * Refused rather than ignored, so that a level never reports Converged with part of it silently left out. The schema
  * keeps them for the work that will run them, and these errors do not stop evaluation, so the rest of such a file,
  * the refused blocks included, is still checked.
@@ -22,15 +23,16 @@ public final class NotSupportedYet {
 
     public static List<Diagnostic> check(Body file) {
         List<Diagnostic> errors = new ArrayList<>();
+        boolean multiHost = file.blocks("level").stream().anyMatch(l -> l.body().attribute("hosts") != null);
         for (Body.Block b : file.blocks()) {
             switch (b.type()) {
                 case "model" -> errors.add(block(b, "GPU models"));
                 case "job" -> errors.add(block(b, "GPU jobs"));
                 case "update" -> {
-                    for (String a : ROLLOUT) {
+                    for (String a : multiHost ? List.<String>of() : ROLLOUT) {
                         Body.Attribute set = b.body().attribute(a);
-                        if (set != null) errors.add(new Diagnostic(set.pos(), "update." + a + ": rollouts across a level's hosts are not supported yet; "
-                                + "a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)"));
+                        if (set != null) errors.add(new Diagnostic(set.pos(), "update." + a + ": a rollout runs across a level's hosts, and this level "
+                                + "runs on one: set it on a level with hosts = [...] (see docs/cluster.md)"));
                     }
                 }
                 default -> {

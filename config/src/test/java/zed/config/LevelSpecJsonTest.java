@@ -57,6 +57,16 @@ class LevelSpecJsonTest {
     }
 
     @Test
+    void aRolloutsSettingsRoundTripAndASpecWithoutThemReadsAndWritesAsBefore() {
+        LevelSpec.UpdatePolicy set = new LevelSpec.UpdatePolicy(Duration.ofSeconds(1), Duration.ofSeconds(30), true, 2, "rolling", 1, true, Duration.ofMinutes(3));
+        assertEquals(set, SpecJson.read(SpecJson.write(set), LevelSpec.UpdatePolicy.class));
+        // what a journal holds from before rollouts: the four fields of an instance's gate only
+        String old = "{\"autoRevert\":true,\"healthyDeadline\":\"PT2M\",\"maxParallel\":1,\"minHealthyTime\":\"PT5S\"}";
+        assertEquals(LevelSpec.UpdatePolicy.DEFAULT, SpecJson.read(old, LevelSpec.UpdatePolicy.class));
+        assertEquals(old, SpecJson.write(LevelSpec.UpdatePolicy.DEFAULT), "a spec without rollout settings hashes as before");
+    }
+
+    @Test
     void valuesRoundTripAndCanonicalJsonSortsKeys() {
         Value v = Value.of(Map.of("b", List.of(1, "x", true), "a", Map.of("z", 2.5 > 1 ? new java.math.BigDecimal("2.50") : 0)));
         assertEquals("{\"a\":{\"z\":2.5},\"b\":[1,\"x\",true]}", v.toJson());

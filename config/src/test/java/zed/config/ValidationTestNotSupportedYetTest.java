@@ -31,15 +31,35 @@ class ValidationTestNotSupportedYetTest {
                         "model 'llama' {",
                         "  dataset = 'm'",
                         "}"),
-                c(2, 3, "update.strategy: rollouts across a level's hosts are not supported yet; a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)",
+                c(2, 3, "update.strategy: a rollout runs across a level's hosts, and this level runs on one: set it on a level with hosts = [...] (see docs/cluster.md)",
                         "update {",
                         "  strategy = 'coordinated'",
                         "}"),
-                c(3, 3, "update.canary: rollouts across a level's hosts are not supported yet; a level with hosts = [...] takes a revision on every host at once (see docs/cluster.md)",
+                c(3, 3, "update.canary: a rollout runs across a level's hosts, and this level runs on one: set it on a level with hosts = [...] (see docs/cluster.md)",
                         "update {",
                         "  max_parallel = 2",
                         "  canary       = 1",
                         "}"));
+    }
+
+    @Test
+    void a_level_on_several_hosts_takes_the_rollout_settings_and_keeps_them(@TempDir Path tmp) {
+        zed.config.Tree t = new zed.config.Tree(tmp);
+        t.write("web/Zedfile", String.join("\n",
+                "level 'web' {",
+                "  hosts = ['h1', 'h2']",
+                "}",
+                "update {",
+                "  strategy          = 'rolling'",
+                "  canary            = 1",
+                "  auto_promote      = true",
+                "  progress_deadline = '5m'",
+                "}", "").replace('\'', '"'));
+        LevelSpec.UpdatePolicy u = t.leaf("web").update();
+        assertEquals("rolling", u.strategy());
+        assertEquals(1, u.canary());
+        assertEquals(true, u.autoPromote());
+        assertEquals(java.time.Duration.ofMinutes(5), u.progressDeadline());
     }
 
     @ParameterizedTest(name = "{0}")

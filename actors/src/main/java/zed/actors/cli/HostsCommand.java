@@ -6,7 +6,6 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,17 +29,8 @@ final class HostsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeClient node = nodeOptions.client();
-        NodeClient.Answer a;
-        try {
-            a = node.get("/v1/hosts");
-        } catch (IOException e) {
-            err.println("zed: no node answers at " + node.base + ": " + e.getMessage());
-            return 1;
-        }
-        if (!a.ok()) {
-            a.errors().forEach(err::println);
-            return 1;
-        }
+        NodeClient.Answer a = node.sendOrSay("GET", "/v1/hosts", null, err);
+        if (a == null) return 1;
         if (a.body() == null || !a.body().path("hosts").isArray()) {
             err.println("zed: the node at " + node.base + " answered without a list of hosts");
             return 1;

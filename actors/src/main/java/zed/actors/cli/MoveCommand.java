@@ -6,7 +6,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -31,18 +30,8 @@ final class MoveCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeClient node = nodeOptions.client();
-        NodeClient.Answer a;
-        try {
-            a = node.send("POST", NodeClient.level(level) + "/move", Map.of("to", to));
-        } catch (IOException e) {
-            err.println("zed: no node answers at " + node.base + ": " + e.getMessage());
-            return 1;
-        }
-        if (!a.ok()) {
-            a.errors().forEach(err::println);
-            err.flush();
-            return 1;
-        }
+        NodeClient.Answer a = node.sendOrSay("POST", NodeClient.level(level) + "/move", Map.of("to", to), err);
+        if (a == null) return 1;
         out.println(level + ": moved from " + a.body().path("from").asText() + " to " + a.body().path("to").asText()
                 + " (revision " + a.body().path("revision").asLong() + " converging there" + (a.body().has("snapshot") ? ", its data at " + a.body().path("snapshot").asText() : "") + ")");
         // the level's revision on the new host says so; the operator's copy must too, or the next push is refused

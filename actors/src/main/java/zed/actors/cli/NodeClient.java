@@ -111,6 +111,27 @@ final class NodeClient {
         }
     }
 
+    /**
+     * {@link #send}, for a command that only reports: a node that does not answer, or answers an error, is said on
+     * {@code err}, and null returned.
+     */
+    Answer sendOrSay(String method, String path, Object body, java.io.PrintWriter err) {
+        Answer a;
+        try {
+            a = send(method, path, body);
+        } catch (IOException e) {
+            err.println("zed: no node answers at " + base + ": " + e.getMessage());
+            err.flush();
+            return null;
+        }
+        if (!a.ok()) {
+            a.errors().forEach(err::println);
+            err.flush();
+            return null;
+        }
+        return a;
+    }
+
     Answer get(String path) throws IOException {
         return send("GET", path, null);
     }

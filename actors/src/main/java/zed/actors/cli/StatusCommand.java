@@ -52,8 +52,21 @@ final class StatusCommand implements Callable<Integer> {
             print(s.get("level").asText(), s, "");
             // a level on several hosts: each instance, with its host, revision, state and resources
             for (JsonNode i : s.path("instances")) print("host " + i.path("host").asText(), i, "  ");
+            rollout(s.path("rollout"));
         }
         return 0;
+    }
+
+    /** A multi-host level's rollout: its state, then per host its step, revision and health. */
+    private static void rollout(JsonNode r) {
+        if (!r.has("state")) return;
+        System.out.println("  rollout " + r.path("rollout").asLong() + " (" + r.path("strategy").asText() + ")  " + r.path("state").asText()
+                + (r.has("stableRevision") ? "  stable revision " + r.get("stableRevision").asLong() : "") + (r.hasNonNull("error") ? "  error: " + r.get("error").asText() : ""));
+        for (JsonNode h : r.path("hosts")) {
+            System.out.println("    host " + h.path("host").asText() + "  " + h.path("state").asText()
+                    + (h.has("revision") ? "  revision " + h.get("revision").asLong() : "") + (h.has("health") ? "  " + h.get("health").asText() : "")
+                    + (h.hasNonNull("why") ? "  " + h.get("why").asText() : ""));
+        }
     }
 
     private static void print(String name, JsonNode s, String indent) {

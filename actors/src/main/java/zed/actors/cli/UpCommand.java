@@ -77,6 +77,11 @@ final class UpCommand implements Callable<Integer> {
                     a.errors().forEach(System.err::println);
                     return 1;
                 }
+                if (a.body().has("rollout")) { // a new revision of a level on several hosts: its rollout decides
+                    if (!followRollout(node, l.id(), a.body().path("rollout").asLong())) return 1;
+                    parent = l.id();
+                    continue;
+                }
                 if (a.body().has("instances")) { // a level on several hosts: each instance counts its own revisions
                     if (!followInstances(node, l.id(), a.body())) return 1;
                     parent = l.id();
@@ -203,6 +208,46 @@ final class UpCommand implements Callable<Integer> {
             Thread.sleep(300); // polling interval of a deadline wait
         }
         System.err.println(level + ": not converged on every host within " + timeout);
+        return false;
+    }
+
+    /**
+     * Follows a multi-host level's rollout {@code n} until it ends (Stable: every host passed; Reverted or Failed: why,
+     * per host) or waits for {@code zed promote}; polls the level's status, which shows it.
+     */
+    boolean followRollout(NodeClient node, String level, long n) throws Exception {
+        System.out.println(level + ": rollout " + n + " under way");
+        long deadline = System.nanoTime() + durationOf(timeout).toNanos();
+        while (System.nanoTime() < deadline) {
+            NodeClient.Answer a = node.get(NodeClient.level(level));
+            JsonNode r = a.ok() ? a.body().path("rollout") : null;
+            if (r != null && r.path("rollout").asLong() == n) {
+                String state = r.path("state").asText();
+                if (state.equals("Stable")) {
+                    for (JsonNode h : r.path("hosts")) System.out.println(level + " on " + h.path("host").asText() + ": revision " + h.path("handedRevision").asLong());
+                    List<String> hosts = new java.util.ArrayList<>();
+                    r.path("hosts").forEach(h -> hosts.add(h.path("host").asText()));
+                    System.out.println(level + ": Converged on " + String.join(", ", hosts));
+                    return true;
+                }
+                if (state.equals("WaitingForPromotion")) {
+                    List<String> passed = new java.util.ArrayList<>();
+                    for (JsonNode h : r.path("hosts")) if (h.path("state").asText().equals("PASSED")) passed.add(h.path("host").asText());
+                    System.out.println(level + ": the canaries passed (" + String.join(", ", passed) + "); the rollout waits for zed promote " + level
+                            + " (or zed promote " + level + " --abort)");
+                    return true;
+                }
+                if (state.equals("Reverted") || state.equals("Failed")) {
+                    System.err.println(level + ": rollout " + n + " " + state + (state.equals("Reverted") ? ": every host it changed is back on the stable revision" : ""));
+                    for (JsonNode h : r.path("hosts")) {
+                        System.err.println("  host " + h.path("host").asText() + "  " + h.path("state").asText() + (h.hasNonNull("why") ? "  " + h.get("why").asText() : ""));
+                    }
+                    return false;
+                }
+            }
+            Thread.sleep(300); // polling interval of a deadline wait
+        }
+        System.err.println(level + ": rollout " + n + " did not end within " + timeout);
         return false;
     }
 

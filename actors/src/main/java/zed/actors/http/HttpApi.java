@@ -68,6 +68,7 @@ public final class HttpApi extends AllDirectives {
     private final zed.actors.level.StatusBoard board;
     private final org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table;
     private final InstanceCalls instances;
+    private final RolloutCalls rollouts;
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
                    org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table) {
@@ -76,6 +77,7 @@ public final class HttpApi extends AllDirectives {
         this.board = board;
         this.table = table;
         this.instances = new InstanceCalls(system, levels, table);
+        this.rollouts = new RolloutCalls(system);
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
         this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
@@ -111,9 +113,20 @@ public final class HttpApi extends AllDirectives {
                                     r.status().isSuccess() && destroy.map("true"::equals).orElse(false) ? destroy(id) : done(r)))))))));
         }
         // read after knows(): a node that has not yet read the level's instances from the placement table reads them
-        return onSuccess(levels.knows(id), known -> levels.instances(id).isEmpty() ? action(id, p.action())
-                : complete(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts (" + String.join(", ", levels.instances(id))
-                + "): " + p.action() + " of a multi-host level is not supported yet")));
+        return onSuccess(levels.knows(id), known -> {
+            boolean multi = !levels.instances(id).isEmpty();
+            if (p.action().equals("promote")) {
+                return post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> {
+                    JsonNode req = object(body);
+                    if (req == null) return complete(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{} or {\"abort\": true}")));
+                    if (!multi) return complete(error(StatusCodes.CONFLICT, "level " + id + " runs on one host: a promotion is of a rollout across a level's hosts"));
+                    return completeWithFuture(rollouts.promote(id, req));
+                }))));
+            }
+            return !multi ? action(id, p.action())
+                    : complete(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts (" + String.join(", ", levels.instances(id))
+                    + "): " + p.action() + " of a multi-host level is not supported yet"));
+        });
     }
 
     private Route action(String id, String action) {
@@ -209,7 +222,7 @@ public final class HttpApi extends AllDirectives {
      */
     private CompletionStage<HttpResponse> read(String id) {
         // a node knows the instances it runs before it reads the others' from the placement table
-        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.read(id, k.instances(id)));
+        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.read(id, k.instances(id))).thenCompose(o -> rollouts.withRollout(id, o));
         return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
             if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s).put("host", levels.hostOf(id))) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
             zed.actors.level.StatusBoard.Posted last = board.last(id);
@@ -346,9 +359,11 @@ public final class HttpApi extends AllDirectives {
         if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
         zed.config.DeclaredHost declared;
         zed.config.DeclaredHost standby;
+        zed.config.eval.DeclaredRollout rollout;
         try {
             declared = zed.config.DeclaredHost.of(filename, source);
             standby = zed.config.DeclaredHost.standby(filename, source);
+            rollout = declared.multi() ? zed.config.eval.DeclaredRollout.of(filename, source) : null;
         } catch (zed.config.ZedfileException e) {
             return done(diagnostics(e.diagnostics()));
         }
@@ -365,7 +380,9 @@ public final class HttpApi extends AllDirectives {
                 return done(error(StatusCodes.CONFLICT, r.message()));
             }
             PlacementTable.Placed p = (PlacementTable.Placed) placed;
-            if (!p.hosts().isEmpty()) return instances.push(p, source, filename, dir, parent, restart);
+            // a level's first revision goes to every host at once (there is nothing to go back to); later ones roll out
+            if (!p.hosts().isEmpty()) return p.fresh() ? instances.push(p, source, filename, dir, parent, restart)
+                    : rollouts.start(p, rollout, source, filename, dir, parent, restart);
             levels.put(id, p.host());
             return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)
                     .thenCompose(answer -> answer instanceof LevelCommand.Refused && p.fresh() ? unplace(id).thenApply(x -> answer) : done(answer))

@@ -100,7 +100,7 @@ final class InstanceCalls {
      * Every instance's status, each with its host; the level's state is theirs when they agree, else Failed when one
      * failed, else Converging. An instance that does not answer (its host away) is Unknown, with why.
      */
-    CompletionStage<HttpResponse> read(String level, List<String> instances) {
+    CompletionStage<ObjectNode> read(String level, List<String> instances) {
         List<CompletableFuture<ObjectNode>> each = new ArrayList<>();
         for (String instance : instances) {
             String host = Instances.hostOf(instance);
@@ -133,7 +133,7 @@ final class InstanceCalls {
             if (desired.size() == 1 && !desired.contains(-1L)) o.put("desiredRevision", desired.iterator().next());
             o.set("instances", out);
             o.putArray("resources");
-            return HttpApi.json(StatusCodes.OK, o);
+            return o;
         });
     }
 

@@ -43,6 +43,12 @@ public final class Wakeup {
                     if (r.placements() != null) levels.replace(r.placements().levels());
                     ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
                     for (String id : levels.on(levels.self())) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelCommand.Wake());
+                    // a multi-host level's rollout, which a node's crash may have stopped midway, resumes
+                    for (String id : levels.on(levels.self())) {
+                        if (zed.actors.cluster.Instances.isInstance(id)) {
+                            sharding.entityRefFor(zed.actors.rollout.RolloutEntity.KEY, zed.actors.cluster.Instances.levelOf(id)).tell(new zed.actors.rollout.RolloutCommand.Wake());
+                        }
+                    }
                 }
                 return Behaviors.same();
             });

@@ -197,6 +197,7 @@ public final class ZedNode implements AutoCloseable {
             host.replication(system.systemActorOf(zed.actors.replica.ReplicaSender.create(c.cluster().host(), replicasOf, host.work().zfs()), "replica-sender",
                     org.apache.pekko.actor.typed.Props.empty()));
             ClusterSharding.get(system).init(zed.actors.level.Placement.entity(system, host));
+            ClusterSharding.get(system).init(zed.actors.rollout.RolloutEntity.entity(system));
             var table = org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(org.apache.pekko.cluster.typed.SingletonActor.of(
                     zed.actors.cluster.PlacementTable.create(), zed.actors.cluster.PlacementTable.NAME));
             host.levels().attach(system, table);

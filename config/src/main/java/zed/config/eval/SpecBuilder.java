@@ -73,19 +73,22 @@ final class SpecBuilder {
     }
 
     /**
-     * The rollout settings across a level's hosts, checked although a node refuses them until rollouts run
-     * ({@link zed.config.NotSupportedYet}): so that a Zedfile that sets them is told everything wrong with it at once.
+     * The rollout settings across a level's hosts (a level with {@code hosts = [...]}; a single-host level is refused
+     * them by {@link zed.config.NotSupportedYet}), checked and kept in the update policy.
      */
-    private void rollout(Node upd, UpdatePolicy update) {
+    private UpdatePolicy rollout(Node upd, UpdatePolicy update) {
         String strategy = str(upd, "strategy");
         check(strategy == null || strategy.equals("coordinated") || strategy.equals("rolling"), pos(upd, "strategy"),
                 "update.strategy must be \"coordinated\" or \"rolling\", not \"" + strategy + "\"");
-        check(get(upd, "canary", 0, Typed::integer) >= 0, pos(upd, "canary"), "update.canary must be 0 or more");
-        get(upd, "auto_promote", false, Typed::bool);
+        int canary = get(upd, "canary", 0, Typed::integer);
+        check(canary >= 0, pos(upd, "canary"), "update.canary must be 0 or more");
+        boolean autoPromote = get(upd, "auto_promote", false, Typed::bool);
         java.time.Duration progress = get(upd, "progress_deadline", null, Typed::duration);
         check(progress == null || progress.compareTo(update.healthyDeadline()) > 0, pos(upd, "progress_deadline"),
                 "update.progress_deadline (" + (progress == null ? "" : Typed.format(progress)) + ") must be longer than healthy_deadline ("
                         + Typed.format(update.healthyDeadline()) + ")");
+        return new UpdatePolicy(update.minHealthyTime(), update.healthyDeadline(), update.autoRevert(), update.maxParallel(), strategy, Math.max(canary, 0),
+                autoPromote, progress);
     }
 
     private <T> T get(Node branch, String attr, T dflt, Conv<T> conv) {
@@ -172,7 +175,7 @@ final class SpecBuilder {
         check(update.minHealthyTime().compareTo(update.healthyDeadline()) < 0,
                 pos(upd, upd != null && upd.child("healthy_deadline") != null ? "healthy_deadline" : "min_healthy_time"),
                 "update.healthy_deadline (" + Typed.format(update.healthyDeadline()) + ") must be longer than min_healthy_time (" + Typed.format(update.minHealthyTime()) + ")");
-        rollout(upd, update);
+        update = rollout(upd, update);
 
         LevelSpec.FailoverPolicy failover = failover(level, host);
 
