@@ -1,6 +1,7 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -30,6 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * h2 reach its parent's service on h1 at h1's address and follow the parent's changes, and never
  * runs a level whose host is gone (its node killed) anywhere else: it waits (PartitionTest shows it come back).
  */
+@Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class ClusterTest {
     static final String WEB = """
             level "web" {

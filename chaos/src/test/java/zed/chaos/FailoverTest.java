@@ -1,6 +1,7 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -27,6 +28,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. One method,
  * its scenarios in sequence, so that the cluster starts once.
  */
+@Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class FailoverTest {
     static final String WEB = """
             level "web" {

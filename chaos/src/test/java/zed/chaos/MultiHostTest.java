@@ -1,6 +1,7 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -29,6 +30,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * instance; a new revision reaches each; a host that is not a member is refused at its position, a change of hosts
  * and a level below it are refused; stopped with destroy, every instance stops and its datasets go.
  */
+@Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class MultiHostTest {
     static String web(String version, String hosts) {
         return """

@@ -1,6 +1,7 @@
 package zed.chaos;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
@@ -28,6 +29,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * only is reverted on every host, data (a file its services wrote) and properties; a canary waits for zed promote,
  * then the revision goes on to every host.
  */
+@Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class RolloutTest {
     static final List<String> HOSTS = List.of("h1", "h2", "h3");
 
