@@ -104,7 +104,7 @@ class NodeOptionsTest {
 
     @Test
     void everyCommandThatTalksToANodeTakesTheOptionAndNoOtherDoes() {
-        List<String> talk = List.of("up", "status", "down", "rollback", "events", "sudo", "hosts", "move");
+        List<String> talk = List.of("up", "status", "down", "rollback", "events", "sudo", "hosts", "move", "failover", "promote");
         for (String name : ZedCommand.COMMANDS) {
             var option = ZedCommand.commandLine(name).getSubcommands().get(name).getCommandSpec().findOption("--node");
             if (talk.contains(name)) assertNotNull(option, name);
