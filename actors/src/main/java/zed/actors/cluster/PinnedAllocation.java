@@ -60,12 +60,27 @@ public final class PinnedAllocation extends ShardCoordinator.AbstractShardAlloca
                     var location = l.getShardLocations().get(shard);
                     if (location == null || inProgress.contains(shard)) continue;
                     ActorRef there = regionAt(location.address(), current);
-                    // only to a live node: a shard whose host is away stays where it is until the host is back
-                    if (there != null && !there.equals(region)) move.add(shard);
+                    // only to a live node: a shard whose host is away stays where it is until the host is back; and only
+                    // from one: a hand-off asked of a region that is gone waits out its timeout (a minute) before the
+                    // coordinator lets the shard go, which it does anyway once it has seen the region's node removed
+                    // (after down-removal-margin, the resolver's stable-after)
+                    if (there != null && !there.equals(region) && live(region)) move.add(shard);
                 }
             });
             return move;
         }));
+    }
+
+    /** Whether the region's node is a member that is not downed, removed or unreachable; this node's own always is. */
+    private boolean live(ActorRef region) {
+        Address a = region.path().address();
+        if (!a.hasGlobalScope()) return true;
+        var state = cluster.state();
+        for (org.apache.pekko.cluster.Member m : state.getMembers()) {
+            if (!m.address().equals(a)) continue;
+            return PlacementTable.Members.current(m) && !state.getUnreachable().contains(m);
+        }
+        return false;
     }
 
     /** The shard region at {@code address}; this node's own region has a local address (no host and port). */
