@@ -58,9 +58,15 @@ public final class HostNetwork implements AutoCloseable {
         return "198.18.0." + (10 + i);
     }
 
-    /** What runs a command in host {@code i}'s network. */
+    /**
+     * What runs a command in host {@code i}'s network, and only there: {@code nsenter --net}, not {@code ip netns exec},
+     * which also gives the command a mount namespace of its own. A node's zfs-fuse mounts are made by the daemon, in
+     * the machine's namespace: from a namespace of its own, a node's {@code zfs umount} unmounted only its own view, and
+     * its next {@code zfs mount} then found the dataset "already mounted" or "busy" (a failover's take-over did). On a
+     * real host, as here now, a mount is the whole machine's.
+     */
     public List<String> in(int i) {
-        return List.of("ip", "netns", "exec", ns(i));
+        return List.of("nsenter", "--net=/run/netns/" + ns(i), "--");
     }
 
     private String bridge() {
