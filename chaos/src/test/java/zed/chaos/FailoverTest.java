@@ -25,8 +25,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * as its pool, the cluster's TLS material from {@code zed cluster init}: a level on h1 with {@code failover { standby
  * = "h2" }} has its datasets on h2's pool, data and properties, marked as replicas and with no process of its there;
  * a change on h1 reaches h2 as an increment; status shows the lag, and each round is an event. Then {@code zed move
- * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. One method,
- * its scenarios in sequence, so that the cluster starts once.
+ * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. Then h2 is
+ * lost (agent and service killed): {@code zed failover web --to h1} is refused while h2 is a member, and once it is
+ * downed the level runs on h1 with h2's last replicated write and a FailedOver event; h2 started again fences (a
+ * replica of h1, no process) and receives h1's next change. One method, its scenarios in sequence, so that the cluster
+ * starts once.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class FailoverTest {
@@ -138,11 +141,72 @@ class FailoverTest {
                 assertTrue(moved.out().contains("host = \"h2\" and standby = \"h1\""), moved.toString());
                 Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "four");
                 assertEquals("four", await(() -> read(data), "four", Duration.ofSeconds(60)), "h2's change reached h1");
+
+                // h2 is lost: its agent and its service are killed. While the cluster still counts it a member, a
+                // failover is refused (the level would run twice should h2 only be cut off)
+                Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "five");
+                assertEquals("five", await(() -> read(data), "five", Duration.ofSeconds(60)), "h2's last change reached h1");
+                h2.kill();
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                NodeCalls.Answer early = h1.send("POST", AgentNode.level("web") + "/failover", java.util.Map.of("to", "h1"));
+                assertEquals(409, early.status(), early.body().toString());
+                assertTrue(early.body().toString().contains("host h2 is still a member of the cluster"), early.body().toString());
+                // once the split-brain resolver has downed it: zed failover, through h1
+                awaitGone(h1, "h2", Duration.ofSeconds(90));
+                ZedProcess.Outcome failed = ZedProcess.run(work, java.util.Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1),
+                        "ZED_HOME", work.resolve("cli").toString()), "failover", "web", "--to", "h1");
+                assertEquals(0, failed.exit(), failed.toString());
+                assertTrue(failed.out().contains("web: failed over from h2 to h1"), failed.toString());
+                assertTrue(failed.out().contains("host = \"h1\" and standby = \"h2\""), failed.toString());
+                JsonNode over = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h1")
+                        && AgentNode.servicePid(s) > 0, Duration.ofMinutes(2));
+                assertEquals("Converged", over.path("state").asText(), over.toString());
+                assertEquals("five", read(data), "the level runs on h1 with the replicated data");
+                assertEquals("-", zfsGet(data, "com.zed:replica-of"), "h1's datasets are the level's own now");
+                long overPid = AgentNode.servicePid(over);
+                assertTrue(ProcessHandle.of(overPid).map(ProcessHandle::isAlive).orElse(false), "its service runs on h1: " + over);
+                pid = overPid;
+                List<JsonNode> overEvents = h1.events("web", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("FailedOver")), Duration.ofSeconds(30));
+                JsonNode failedOver = overEvents.stream().filter(e -> e.path("type").asText().equals("FailedOver")).findFirst().orElseThrow();
+                assertEquals("h2", failedOver.path("from").asText(), failedOver.toString());
+                assertEquals("h1", failedOver.path("to").asText(), failedOver.toString());
+                assertTrue(failedOver.path("snapshot").asText().startsWith("zed-replica-"), failedOver.toString());
+                assertTrue(failedOver.path("lostWindowSeconds").asLong() >= 0, failedOver.toString());
+
+                // h2 comes back: before anything runs there it fences web (a replica of h1 now, no process stamp),
+                // and h1's changes reach it
+                h2.start();
+                assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(90)), "h2 is web's standby now");
+                assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "and runs none of it");
+                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "six");
+                assertEquals("six", await(() -> read(replica), "six", Duration.ofSeconds(90)), "h1's change reached h2");
+                assertEquals("h1", h2.status("web").path("host").asText(), "web runs on h1, as h2 sees it");
             } finally {
-                h2.send("DELETE", AgentNode.level("web"), null);
+                for (AgentNode n : List.of(h1, h2)) {
+                    try {
+                        n.send("DELETE", AgentNode.level("web"), null);
+                        break;
+                    } catch (Exception down) {
+                        // that node is not running: the other one stops it
+                    }
+                }
                 if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    /** Until {@code host} is no member of the cluster as {@code from} sees it (downed and removed). */
+    private static void awaitGone(AgentNode from, String host, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        JsonNode last = null;
+        while (System.nanoTime() < deadline) {
+            last = from.send("GET", "/v1/hosts", null).body();
+            boolean there = false;
+            for (JsonNode h : last.path("hosts")) there |= h.path("name").asText().equals(host);
+            if (!there) return;
+            Thread.sleep(250); // polling interval of a deadline wait
+        }
+        throw new AssertionError(host + " still a member after " + within.toSeconds() + " s: " + last);
     }
 
     /** Polls {@code read} until it gives {@code want} or the deadline passes; the last value either way. */

@@ -29,7 +29,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  * TLS, one PostgreSQL reached through the bridge. nftables in h1's namespace cut it off from h2 and h3 (not from the
  * database): the split-brain resolver's lease in PostgreSQL lets exactly one side live, so h1 downs itself and exits
  * saying why, its level waits for it (503 elsewhere, started on no other host), its service is left running, and once
- * the network heals and h1 starts again the level converges there with the same process. Then two hosts: cut apart,
+ * the network heals and h1 starts again the level converges there with the same process. A second level, with h2 its
+ * standby, is stopped on h1 as it downs itself, failed over to h2 (zed failover's request), and fenced on h1 when it
+ * comes back: it runs on one host throughout. Then two hosts: cut apart,
  * exactly one survives, never both. The resolver decides after 5 s of stability here (ZED_JAVA_OPTS), 20 s by default.
  */
 class PartitionTest {
@@ -48,6 +50,26 @@ class PartitionTest {
               }
             }
             """;
+    /** A level with a standby: a downed host stops its service, and it can be failed over to h2. */
+    static final String API = """
+            level "api" {
+              host = "h1"
+            }
+            failover {
+              standby = "h2"
+              every   = "2s"
+            }
+            dataset "apidata" {}
+            service "exec" "api" {
+              dataset = "apidata"
+              vars    = { port = net::pickport() }
+              runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "127.0.0.1"] }
+              health "http" {
+                url      = "http://127.0.0.1:${self.vars.port}/"
+                interval = "500ms"
+              }
+            }
+            """;
     static final Map<String, String> FAST_SBR = Map.of("ZED_JAVA_OPTS", "-Dpekko.cluster.split-brain-resolver.stable-after=5s");
 
     @Test
@@ -55,23 +77,26 @@ class PartitionTest {
         ChaosNeeds.zfsPool();
         ChaosNeeds.postgres();
         List<AgentNode> nodes = new ArrayList<>();
-        long[] pid = {0};
+        long[] pid = {0, 0, 0}; // web's process, api's on h1, api's on h2
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("partition"); HostNetwork net = HostNetwork.create(3);
              JournalProxy pg = new JournalProxy(net.gateway(), db.server().getHost(), db.server().getPort() < 0 ? 5432 : db.server().getPort())) {
             // the nodes stop before what they run on (the network, the journal's relay, the pool) is taken away
             try {
                 partitions(work, db, pool, net, pg, nodes, pid);
             } finally {
-                for (AgentNode n : nodes) {
-                    if (!n.alive()) continue;
-                    try {
-                        n.send("DELETE", AgentNode.level("web"), null);
-                    } catch (Exception ignored) {
-                        // the other node stops it, or the process is killed below
+                for (String level : List.of("web", "api")) {
+                    for (AgentNode n : nodes) {
+                        if (!n.alive()) continue;
+                        try {
+                            n.send("DELETE", AgentNode.level(level), null);
+                            break;
+                        } catch (Exception ignored) {
+                            // another node stops it, or the process is killed below
+                        }
                     }
                 }
                 for (AgentNode n : nodes) n.close();
-                if (pid[0] > 0) ProcessHandle.of(pid[0]).ifPresent(ProcessHandle::destroyForcibly);
+                for (long p : pid) if (p > 0) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
     }
@@ -96,6 +121,13 @@ class PartitionTest {
             JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
             assertEquals("Converged", web.path("state").asText(), web.toString());
             pid[0] = AgentNode.servicePid(web);
+            // api, with h2 its standby: replicated there before the cut
+            assertEquals(200, h2.push("api", work.resolve("api"), API).status());
+            JsonNode api = h3.await("api", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
+            assertEquals("Converged", api.path("state").asText(), api.toString());
+            pid[1] = AgentNode.servicePid(api);
+            String apiOnH1 = pool.root() + "/h1/apidata", apiOnH2 = pool.root() + "/h2/apidata";
+            await(() -> "h1".equals(zfsGet(apiOnH2, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "api's replica on h2");
 
             // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits
             net.cut(1);
@@ -114,12 +146,37 @@ class PartitionTest {
             for (int i = 2; i <= 3; i++) assertFalse(datasets(pool.root() + "/h" + i).contains(pool.root() + "/h" + i + "/data"));
             final long running = pid[0];
             assertTrue(ProcessHandle.of(running).map(ProcessHandle::isAlive).orElse(false), "a downed node's services are left running");
+            // but for those of a level with a standby: api's stopped, and h1 said so
+            final long apiRunning = pid[1];
+            await(() -> !ProcessHandle.of(apiRunning).map(ProcessHandle::isAlive).orElse(false), Duration.ofSeconds(30), () -> "api's service on h1 to stop");
+            assertTrue(said.contains("stopped the service on " + apiOnH1 + " (level api, which has a standby)"), said.substring(Math.max(0, said.length() - 2000)));
+            assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"));
+
+            // api fails over to h2 through h2: it runs there, with what was replicated, and on no other host
+            NodeCalls.Answer over = h2.send("POST", AgentNode.level("api") + "/failover", Map.of("to", "h2"));
+            assertEquals(200, over.status(), over.body().toString() + sides(nodes, db));
+            JsonNode moved = h3.await("api", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2")
+                    && AgentNode.servicePid(s) > 0, Duration.ofMinutes(2));
+            if (!moved.path("state").asText().equals("Converged")) {
+                fail("api did not converge on h2: " + moved + "\nits events: " + h2.events("api", es -> false, Duration.ofSeconds(5)) + sides(nodes, db));
+            }
+            assertEquals("h2", moved.path("host").asText(), moved.toString());
+            pid[2] = AgentNode.servicePid(moved);
+            assertTrue(ProcessHandle.of(pid[2]).map(ProcessHandle::isAlive).orElse(false), moved.toString());
+            assertEquals(String.valueOf(pid[2]), zfsGet(apiOnH2, "com.zed:pid"));
+            assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"), "api runs on one host only");
 
             // healed and started again: h1 joins, and its level converges with the process it left
             net.heal(1);
             h1.start();
             JsonNode back = h3.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) == running, Duration.ofMinutes(2));
             assertEquals(running, AgentNode.servicePid(back), "adopted, not restarted: " + back + sides(nodes, db));
+            // and api, failed over meanwhile, is fenced on h1: a replica of h2's now, run only on h2
+            await(() -> "h2".equals(zfsGet(apiOnH1, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "h1 to fence api" + sides(nodes, db));
+            assertEquals("h2", h1.status("api").path("host").asText());
+            // (a receive from h2 carries h2's stamps for a moment, and takes them away at once)
+            await(() -> "-".equals(zfsGet(apiOnH1, "com.zed:pid")), Duration.ofSeconds(10), () -> "no process stamp of api on h1");
+            assertTrue(ProcessHandle.of(pid[2]).map(ProcessHandle::isAlive).orElse(false), "api runs on h2 on");
 
             // two hosts: h3 leaves; h1 and h2 cut apart: exactly one of them lives on
             h3.close();
@@ -159,7 +216,17 @@ class PartitionTest {
         return b.toString();
     }
 
-    private static List<String> datasets(String root) throws Exception {
+    private static String zfsGet(String dataset, String property) {
+        try {
+            Process p = new ProcessBuilder("zfs", "get", "-Hpo", "value", property, dataset).redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes()).strip();
+            return p.waitFor() == 0 ? out : "(zfs get failed: " + out + ")";
+        } catch (Exception e) {
+            return e.toString();
+        }
+    }
+
+        private static List<String> datasets(String root) throws Exception {
         Process p = new ProcessBuilder("zfs", "list", "-Hro", "name", root).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes());
         p.waitFor();

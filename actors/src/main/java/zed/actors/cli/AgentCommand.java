@@ -79,6 +79,13 @@ final class AgentCommand implements Callable<Integer> {
         ZedNode node = ZedNode.start(c);
         System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir() + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();
+        if (node.downed()) {
+            try {
+                for (String line : node.standDown()) System.err.println("zed agent: stopped " + line);
+            } catch (RuntimeException e) {
+                System.err.println("zed agent: could not stop the services of the levels with a standby: " + e.getMessage());
+            }
+        }
         if (node.stoppedBecause() != null) {
             System.err.println("zed agent: " + node.stoppedBecause());
             return 1;

@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "cluster", "move", "promote");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "cluster", "move", "failover", "promote");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -83,6 +83,7 @@ public final class ZedCommand implements Runnable {
             case "cluster" -> new ClusterCommand();
             case "hosts" -> new HostsCommand();
             case "move" -> new MoveCommand();
+            case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();
             default -> null;
         };

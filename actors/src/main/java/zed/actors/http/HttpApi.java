@@ -135,6 +135,8 @@ public final class HttpApi extends AllDirectives {
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(move(id, body)))))));
+            case "failover" -> post(() -> placed(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(failover(id, body)))))));
             // sudo hooks may install things: the answer waits for them, longer than a request usually may
             default -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(sudo(id, body)))))));
@@ -151,8 +153,14 @@ public final class HttpApi extends AllDirectives {
             if (!known) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
             String away = away(levels.hostOf(id));
             return away == null ? inner.get() : complete(error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " runs on host "
-                    + levels.hostOf(id) + ", which " + away + ": it runs there and nowhere else, and answers once its host is back"));
+                    + levels.hostOf(id) + ", which " + away + ": it runs there and nowhere else, and answers once its host is back"
+                    + (away.startsWith("is not a member") ? " (or, if it has a standby, once it is failed over there: zed failover " + id + " --to HOST)" : "")));
         });
+    }
+
+    /** As {@link #known}, for what is asked of a level precisely while its host is away (a failover). */
+    private Route placed(String id, java.util.function.Supplier<Route> inner) {
+        return onSuccess(levels.knows(id), known -> known ? inner.get() : complete(error(StatusCodes.NOT_FOUND, "no such level: " + id)));
     }
 
     /** Why {@code host} cannot run a level now ("is unreachable", "is not a member of the cluster"), null when it can. */
@@ -309,6 +317,14 @@ public final class HttpApi extends AllDirectives {
         String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
         if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
         return new LevelMove(system, this::entity, table, levels).run(id, to);
+    }
+
+    /** POST failover {"to": "h3"}: its host is lost ({@link LevelFailover}); 200 once its revision runs there. */
+    private CompletionStage<HttpResponse> failover(String id, String body) {
+        JsonNode req = object(body);
+        String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
+        if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
+        return new LevelFailover(system, this::entity, table, levels).run(id, to);
     }
 
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */

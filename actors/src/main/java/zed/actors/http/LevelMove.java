@@ -100,16 +100,20 @@ final class LevelMove {
         return entity.apply(id).ask(r -> new LevelCommand.Push(rev.source(), rev.filename(), rev.dir(), rev.parent(), false, r), HttpApi.LONGEST_ANSWER);
     }
 
-    /** Whether the level's entity answers from {@code to} before the deadline. */
     private CompletionStage<Boolean> arrived(String id, String to, long deadline) {
+        return arrived(system, entity, id, to, deadline);
+    }
+
+    /** Whether the level's entity answers from {@code to} before the deadline (a move's, or a failover's). */
+    static CompletionStage<Boolean> arrived(ActorSystem<Void> system, Function<String, EntityRef<LevelCommand>> entity, String id, String to, long deadline) {
         return entity.apply(id).<LevelCommand.Here>ask(LevelCommand.WhereAreYou::new, Duration.ofSeconds(5))
                 .handle((h, e) -> h != null && to.equals(h.host()))
                 .thenCompose(there -> there || System.nanoTime() > deadline ? done(there)
                         : org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(500), system.classicSystem().scheduler(), system.executionContext(),
-                        () -> arrived(id, to, deadline)));
+                        () -> arrived(system, entity, id, to, deadline)));
     }
 
-    private static <T> CompletionStage<T> done(T value) {
+    static <T> CompletionStage<T> done(T value) {
         return CompletableFuture.completedFuture(value);
     }
 }

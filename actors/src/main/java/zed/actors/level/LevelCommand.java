@@ -108,6 +108,14 @@ public sealed interface LevelCommand extends JsonEvent {
     record Replicated(String standby, String snapshot, int datasets, java.time.Instant at, String error) implements LevelCommand {
     }
 
+    /** A failover brought the level here: journaled as {@link LevelEvent.FailedOver}, answered once it is. */
+    record FailedOver(String from, String to, String snapshot, long lostWindowSeconds, boolean consistent, List<String> missing,
+                      ActorRef<Done> replyTo) implements LevelCommand {
+    }
+
+    record Done() implements JsonEvent {
+    }
+
     sealed interface RollbackAnswer extends JsonEvent {
     }
 

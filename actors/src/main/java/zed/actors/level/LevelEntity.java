@@ -137,6 +137,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.RollbackDeadline.class, this::onRollbackDeadline)
                 .onCommand(LevelCommand.Replicated.class, this::onReplicated)
                 .onCommand(LevelCommand.MoveOut.class, this::onMoveOut)
+                .onCommand(LevelCommand.FailedOver.class, (s, c) -> Effect().persist(new LevelEvent.FailedOver(s.desired(), c.from(), c.to(), c.snapshot(),
+                        c.lostWindowSeconds(), c.consistent(), c.missing())).thenReply(c.replyTo(), st -> new LevelCommand.Done()))
                 .onCommand(LevelCommand.WhereAreYou.class, (s, c) -> {
                     c.replyTo().tell(new LevelCommand.Here(host.config().cluster().host()));
                     return Effect().none();
@@ -329,10 +331,22 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         federation.registerWithParent(s);
         if (s.rollingBack()) {
             rollbacks.act(s.rollback(), rollbackScope(s, s.rollback()));
-        } else if (!s.stopped()) {
+        } else if (!s.stopped() && elsewhere(s.desiredSpec()) == null) {
             startResources(s, false);
+        } else if (!s.stopped()) {
+            ctx.getLog().warn("level {}: {}", level, elsewhere(s.desiredSpec()));
         }
         return Effect().none();
+    }
+
+    /**
+     * Why the desired revision is not started here, null when it is: it was evaluated for another host (its pool, its
+     * addresses), and the level came here by a failover, whose push of the revision evaluated here follows.
+     */
+    private String elsewhere(LevelSpec spec) {
+        String here = host.config().cluster().host();
+        if (spec == null || spec.host() == null || spec.host().equals(here)) return null;
+        return "its revision was evaluated for host " + spec.host() + " and this is " + here + ": it starts here once it is evaluated here";
     }
 
     private Effect<LevelEvent, RevisionLog> onDatasets(RevisionLog s, LevelDatasets.Report r) {
@@ -410,7 +424,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         List<LevelEvent> events = new ArrayList<>(before);
         events.add(new ConvergeFailed(s.desired(), why, resource, cause));
         LevelSpec failing = s.desiredSpec();
-        boolean revert = failing.update().autoRevert() && s.stableRevision() > 0 && s.stableRevision() != s.desired() && s.kept(s.stableRevision());
+        // never to a revision evaluated for another host (the level failed over or moved here since): its pool is not here
+        boolean revert = failing.update().autoRevert() && s.stableRevision() > 0 && s.stableRevision() != s.desired() && s.kept(s.stableRevision())
+                && elsewhere(s.spec(s.stableRevision())) == null;
         if (revert) {
             events.add(new RollbackStarted(Rollbacks.newId(), s.stableSnapshot() == null ? null : "@" + s.stableSnapshot(), s.desired(),
                     s.stableRevision(), true, rollbacks.deadline()));
@@ -424,6 +440,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
 
     /** After each Converged: a level with a standby replicates to it from now on, one without stops. */
     private void replicate(LevelSpec spec) {
+        if (spec.failover() != null) host.withStandby().add(level);
+        else host.withStandby().remove(level);
         var sender = host.replication();
         if (sender == null) return;
         if (spec.failover() != null) sender.tell(new zed.actors.replica.ReplicaSender.Converged(spec, ctx.getSelf()));

@@ -80,6 +80,15 @@ public sealed interface LevelEvent extends JsonEvent {
     record ReplicationFailed(long revision, String standby, String why) implements LevelEvent {
     }
 
+    /**
+     * {@code zed failover}: the level's host {@code from} was lost and the level runs on {@code to} from the replicas
+     * there, at {@code snapshot}; what was written on {@code from} after that (up to {@code lostWindowSeconds} before the
+     * failover) may be lost. {@code consistent} is false when its datasets came back at different rounds.
+     */
+    record FailedOver(long revision, String from, String to, String snapshot, long lostWindowSeconds, boolean consistent,
+                      java.util.List<String> missing) implements LevelEvent {
+    }
+
     /** The pool answers again; its datasets are kept as declared again. */
     record PoolAvailable(long revision, String pool) implements LevelEvent {
     }

@@ -29,6 +29,7 @@ public final class LevelHost {
     private final Work work;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
     private final Launcher launcher = new Launcher();
+    private final java.util.Set<String> withStandby = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile JailDriver jails;
     private final Map<String, org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg>> observers = new ConcurrentHashMap<>();
 
@@ -71,6 +72,11 @@ public final class LevelHost {
 
     public void replication(org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> sender) {
         this.replication = sender;
+    }
+
+    /** The levels on this node whose revision names a standby: what a downed node stops ({@link zed.actors.replica.Fencing}). */
+    public java.util.Set<String> withStandby() {
+        return withStandby;
     }
 
     /** The last status of each level, for when a level cannot answer itself. */

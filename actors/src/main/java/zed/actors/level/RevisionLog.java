@@ -165,7 +165,8 @@ public record RevisionLog(String level, long revision, long desired, String phas
             return new RevisionLog(level, revision, desired, "Stopped", stableRevision, stableSnapshot, revisions, ports, generation, lastError, null);
         }
         if (event instanceof DriftCorrected || event instanceof LevelEvent.PoolUnavailable || event instanceof LevelEvent.PoolAvailable
-                || event instanceof LevelEvent.Replicated || event instanceof LevelEvent.ReplicationFailed) return this;
+                || event instanceof LevelEvent.Replicated || event instanceof LevelEvent.ReplicationFailed
+                || event instanceof LevelEvent.FailedOver) return this;
         throw new IllegalArgumentException("unknown event " + event);
     }
 

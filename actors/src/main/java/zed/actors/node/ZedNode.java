@@ -34,8 +34,11 @@ public final class ZedNode implements AutoCloseable {
 
     private final java.util.concurrent.atomic.AtomicReference<String> stopped;
 
+    private final zed.actors.level.LevelHost host;
+
     private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry,
-                    java.util.concurrent.atomic.AtomicReference<String> stopped) {
+                    java.util.concurrent.atomic.AtomicReference<String> stopped, zed.actors.level.LevelHost host) {
+        this.host = host;
         this.stopped = stopped;
         this.system = system;
         this.binding = binding;
@@ -201,14 +204,14 @@ public final class ZedNode implements AutoCloseable {
             var table = org.apache.pekko.cluster.typed.ClusterSingleton.get(system).init(org.apache.pekko.cluster.typed.SingletonActor.of(
                     zed.actors.cluster.PlacementTable.create(), zed.actors.cluster.PlacementTable.NAME));
             host.levels().attach(system, table);
-            wakeLevels(system, host.levels(), table, c.cluster().host());
+            wakeLevels(system, host, replicasOf, table, c.cluster().host());
             system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
             HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table);
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
-            return new ZedNode(system, b, c, telemetry, stopped);
+            return new ZedNode(system, b, c, telemetry, stopped, host);
         } catch (Exception e) {
             system.terminate();
             telemetry.close();
@@ -221,7 +224,8 @@ public final class ZedNode implements AutoCloseable {
      * supervised again without waiting for a request. Levels in the journal with no placement (journaled before
      * there was a placement table) are placed on the first node that finds them: on a node of its own, this one.
      */
-    private static void wakeLevels(ActorSystem<Void> system, zed.actors.level.KnownLevels levels,
+    private static void wakeLevels(ActorSystem<Void> system, zed.actors.level.LevelHost host,
+                                   java.util.function.Function<String, zed.reconciler.replica.Replicas> replicasOf,
                                    org.apache.pekko.actor.typed.ActorRef<zed.actors.cluster.PlacementTable.Command> table, String self) throws Exception {
         var ids = LevelEntity.ids(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
         // the table is a singleton on the cluster's oldest node: asked until the cluster has formed and it answers
@@ -237,7 +241,15 @@ public final class ZedNode implements AutoCloseable {
                         + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal?)");
             }
         }
+        zed.actors.level.KnownLevels levels = host.levels();
         levels.replace(placements.levels());
+        // before anything runs here: the levels that failed over from this host while it was away stop here
+        String pool = host.config().pool();
+        if (pool != null) {
+            for (String fenced : zed.actors.replica.Fencing.run(self, pool, placements.levels(), host.store(pool), replicasOf.apply(pool), host.launcher())) {
+                system.log().warn("fenced {}", fenced);
+            }
+        }
         ClusterSharding sharding = ClusterSharding.get(system);
         for (String id : levels.on(self)) sharding.entityRefFor(LevelEntity.KEY, id).tell(new zed.actors.level.LevelCommand.Wake());
     }
@@ -299,13 +311,29 @@ public final class ZedNode implements AutoCloseable {
      */
     public String stoppedBecause() {
         if (stopped.get() != null) return stopped.get();
-        var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
-        if (reason.isPresent() && reason.get() instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$) {
+        if (downed()) {
             return "the cluster downed this node (" + config.cluster().host() + "): it was cut off from the others, and the split-brain resolver "
-                    + "kept the side that holds the lease in the journal's database; its services are left running. Start it again once the "
-                    + "network is back: it joins, and its levels converge, adopting what runs";
+                    + "kept the side that holds the lease in the journal's database; its services are left running, but for those of levels with "
+                    + "a standby (they may be failed over to it). Start it again once the network is back: it joins, and its levels converge, "
+                    + "adopting what runs (a level failed over meanwhile stops here and this host becomes its standby)";
         }
         return null;
+    }
+
+    /** Whether the split-brain resolver downed this node (rather than it being closed, or stopping by itself). */
+    public boolean downed() {
+        var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
+        return stopped.get() == null && reason.isPresent() && reason.get() instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$;
+    }
+
+    /**
+     * Once a downed node's actors are gone (none restarts what this stops): the services of its levels with a standby
+     * stop ({@link zed.actors.replica.Fencing#standDown}). One line per service stopped.
+     */
+    public java.util.List<String> standDown() {
+        String pool = config.pool();
+        if (pool == null) return java.util.List.of();
+        return zed.actors.replica.Fencing.standDown(pool, java.util.Set.copyOf(host.withStandby()), host.store(pool), host.launcher());
     }
 
     /** Stops the API, then the actor system (entities passivate; services are left running). */

@@ -9,10 +9,12 @@ import org.apache.pekko.stream.SourceRef;
 import org.apache.pekko.stream.javadsl.StreamConverters;
 import org.apache.pekko.util.ByteString;
 import zed.actors.JsonEvent;
+import zed.reconciler.replica.FailoverPoint;
 import zed.reconciler.replica.ReplicaPlan;
 import zed.reconciler.replica.Replicas;
 
 import java.io.InputStream;
+import java.util.List;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -52,6 +54,25 @@ public final class ReplicaReceiver {
     public record Promote(java.util.List<String> relatives, ActorRef<Taken> replyTo) implements Command {
     }
 
+    /**
+     * A failover from {@code from}, which is lost: this host's replicas of the level's datasets from there go back to
+     * the last round they all hold ({@link FailoverPoint}) and become the level's own datasets.
+     */
+    public record FailOver(String level, String from, ActorRef<TookOver> replyTo) implements Command {
+    }
+
+    /**
+     * @param snapshot   the round the level's data is at now
+     * @param consistent false when the datasets are at different rounds (the primary was lost in the middle of one)
+     * @param missing    datasets of which this host held no replica
+     * @param error      why nothing was taken over, else null
+     */
+    public record TookOver(String snapshot, boolean consistent, java.util.List<String> missing, String error) implements JsonEvent {
+        static TookOver refused(String why) {
+            return new TookOver(null, false, java.util.List.of(), why);
+        }
+    }
+
     /** @param error why the receive failed, else null */
     public record Taken(String dataset, String error) implements JsonEvent {
     }
@@ -69,6 +90,7 @@ public final class ReplicaReceiver {
                     if (m instanceof Probe p) p.replyTo().tell(new Held(null, null, why));
                     if (m instanceof Take t) t.replyTo().tell(new Taken(null, why));
                     if (m instanceof Promote pr) pr.replyTo().tell(new Taken(null, why));
+                    if (m instanceof FailOver f) f.replyTo().tell(TookOver.refused(why));
                     return Behaviors.same();
                 }
                 if (m instanceof Probe p) {
@@ -81,6 +103,9 @@ public final class ReplicaReceiver {
                         for (String r : pr.relatives()) replicas.get().promote(pool + "/" + r);
                         return new Taken(pool, null);
                     }, zfs).exceptionally(e -> new Taken(pool, cause(e))).thenAccept(pr.replyTo()::tell);
+                } else if (m instanceof FailOver f) {
+                    CompletableFuture.supplyAsync(() -> takeOver(pool, replicas.get(), f), zfs)
+                            .exceptionally(e -> TookOver.refused(cause(e))).thenAccept(f.replyTo()::tell);
                 } else if (m instanceof Take t) {
                     String dataset = pool + "/" + t.relative();
                     InputStream in = t.bytes().getSource().runWith(StreamConverters.asInputStream(QUIET), ctx.getSystem());
@@ -92,6 +117,25 @@ public final class ReplicaReceiver {
                 return Behaviors.same();
             });
         });
+    }
+
+    /** Only replicas of the lost host are taken: anything else is this host's own, or another's. */
+    private static TookOver takeOver(String pool, Replicas replicas, FailOver f) {
+        java.util.Map<String, java.util.List<String>> held = new java.util.TreeMap<>();
+        List<String> found = replicas.replicasOf(pool, f.level(), f.from());
+        // none: a failover that took them over and did not finish (the placement table did not answer) is asked again
+        if (found.isEmpty()) found = replicas.replicasOf(pool, f.level(), null);
+        for (String dataset : found) {
+            held.put(dataset.substring(pool.length() + 1), replicas.snapshots(dataset).stream().map(ReplicaPlan.Snap::name).toList());
+        }
+        if (held.isEmpty()) return TookOver.refused("this host holds no replica of level " + f.level() + " from host " + f.from() + ": nothing was taken over");
+        FailoverPoint.Decision d = FailoverPoint.decide(held);
+        if (d == null) return TookOver.refused("this host holds no complete round of replication of level " + f.level() + " from " + f.from());
+        // parents before children (a TreeMap of their names), each back to its round, then no replica any more
+        for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(d.rollbackTo()).entrySet()) {
+            replicas.takeOver(pool + "/" + e.getKey(), e.getValue());
+        }
+        return new TookOver(d.snapshot(), d.consistent(), d.missing(), null);
     }
 
     static String cause(Throwable e) {

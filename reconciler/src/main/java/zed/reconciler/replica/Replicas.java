@@ -43,6 +43,18 @@ public interface Replicas {
     /** The replica becomes the level's own dataset (a move landed here): it is no replica any more. */
     void promote(String dataset);
 
+    /**
+     * The datasets under {@code root} that are replicas of {@code level}'s datasets on host {@code origin}, parents
+     * first; with {@code origin} null, the level's datasets there that are no replica.
+     */
+    List<String> replicasOf(String root, String level, String origin);
+
+    /**
+     * A failover: the replica goes back to {@code snapshot} (what was received after it, an unfinished round, is
+     * destroyed with it) and becomes the level's own dataset.
+     */
+    void takeOver(String dataset, String snapshot);
+
     /** The level's own dataset becomes a replica of {@code of} (the level moved there): the next increments land here. */
     void demote(String dataset, String of);
 

@@ -10,7 +10,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -26,7 +25,7 @@ import java.util.concurrent.TimeUnit;
  * newest common snapshot. A receive holds the standby pool's write lock ({@link PoolWriteLock}) from start to end.
  */
 public final class ZfsReplicas implements Replicas {
-    private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss.SSS'Z'").withZone(ZoneOffset.UTC);
+    private static final DateTimeFormatter STAMP = zed.reconciler.replica.FailoverPoint.STAMP;
     private final ZfsStore store;
     private final Duration timeout;
 
@@ -80,6 +79,30 @@ public final class ZfsReplicas implements Replicas {
     @Override
     public void promote(String dataset) {
         store.inherit(dataset, REPLICA_OF);
+    }
+
+    @Override
+    public List<String> replicasOf(String root, String level, String origin) {
+        List<String> out = new ArrayList<>();
+        for (Map.Entry<String, Map<String, String>> e : store.zedStates(root).entrySet()) {
+            if (!level.equals(e.getValue().get(Observation.LEVEL))) continue;
+            if (java.util.Objects.equals(origin, store.zedState(e.getKey()).get(REPLICA_OF))) out.add(e.getKey());
+        }
+        return out;
+    }
+
+    @Override
+    public void takeOver(String dataset, String snapshot) {
+        Names.dataset(dataset);
+        PoolWriteLock.holding(ZfsStore.pool(dataset), () -> {
+            // mounted again after, as a receive is (remount): zfs-fuse leaves a reader's view as it was otherwise. One
+            // that is busy (a shell in it) is rolled back mounted, and keeps the old view until its next mount
+            Command.Result unmounted = store.command().run(List.of("zfs", "umount", dataset), store.writeTimeout(), dataset);
+            zfs(dataset, "rollback", "-r", dataset + "@" + Names.snapshot(snapshot));
+            zfs(dataset, "inherit", REPLICA_OF, dataset);
+            if (unmounted.ok()) zfs(dataset, "mount", dataset);
+            return null;
+        });
     }
 
     @Override

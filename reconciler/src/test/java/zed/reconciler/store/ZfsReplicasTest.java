@@ -142,4 +142,38 @@ class ZfsReplicasTest {
         assertInstanceOf(ReplicaPlan.Refuse.class, replicate());
         assertFalse(store.zedState(target).containsKey(Replicas.REPLICA_OF));
     }
+
+    @Test
+    void aFailoverTakesTheReplicaBackToItsLastRoundAndTheOldSourceThenReceivesFromIt() throws Exception {
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        replicate();
+        String root2 = target.substring(0, target.lastIndexOf('/'));
+        assertEquals(List.of(target), replicas.replicasOf(root2, "web", "h1"));
+        assertEquals(List.of(), replicas.replicasOf(root2, "web", "h9"), "only the lost host's replicas");
+        assertEquals(List.of(), replicas.replicasOf(root2, "shop", "h1"), "only the level's");
+        String round = replicas.snapshots(target).get(replicas.snapshots(target).size() - 1).name();
+
+        // the source is lost with a change that never left it; the standby takes over at the round it holds
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "lost");
+        replicas.takeOver(target, round);
+        assertNull(store.zedState(target).get(Replicas.REPLICA_OF), "the level's own dataset now");
+        assertEquals("one", read(target));
+        assertEquals(List.of(), replicas.replicasOf(root2, "web", "h1"));
+        assertEquals(List.of(target), replicas.replicasOf(root2, "web", null), "the level's own, found again by a failover asked again");
+
+        // the old source comes back as a replica of the new host: an increment from the round they share lands on it,
+        // over what it wrote after that round
+        Files.writeString(store.mountpoint(target).resolve("data.txt"), "two");
+        replicas.demote(source, "h2");
+        clock = clock.plusSeconds(1);
+        replicas.snapshot(List.of(target), clock);
+        ReplicaPlan.Step back = ReplicaPlan.decide("h2", source, replicas.snapshots(target), replicas.target(source));
+        assertInstanceOf(ReplicaPlan.Incremental.class, back, back.toString());
+        try (Replicas.Sending sending = replicas.send(target, back)) {
+            replicas.receive(source, back, sending.stream(), "h2");
+            sending.finish();
+        }
+        assertEquals("two", read(source));
+        assertEquals("h2", store.zedState(source).get(Replicas.REPLICA_OF));
+    }
 }

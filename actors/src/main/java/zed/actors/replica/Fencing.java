@@ -1,0 +1,78 @@
+package zed.actors.replica;
+
+import zed.reconciler.process.Launcher;
+import zed.reconciler.process.ServiceSupervisor;
+import zed.reconciler.replica.Replicas;
+import zed.reconciler.store.Observation;
+import zed.reconciler.store.Store;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a host does first when it comes back after its levels failed over ({@code zed failover}): each dataset in its
+ * pool of a level the placement table now puts on another host stops its service (the stamped process, checked by its
+ * start time) and becomes a replica of that host, so that the level never runs on two hosts and the next increments
+ * from its new host land here. A dataset already a replica (a planned move left it so) is left as it is, and so is
+ * anything of a level the table does not know (destroyed, or never placed).
+ */
+public final class Fencing {
+    /** How long a fenced service has between SIGTERM and SIGKILL. */
+    static final Duration GRACE = Duration.ofSeconds(10);
+
+    private Fencing() {
+    }
+
+    /**
+     * What a node downed by the split-brain resolver does once its actors are gone: the services of its levels that
+     * have a standby stop, since the standby may be given them ({@code zed failover}) while this host cannot hear of
+     * it. The others keep running: no other host can take them, and their users keep what still works.
+     *
+     * @return one line per service stopped, for the node's last words
+     */
+    public static List<String> standDown(String pool, java.util.Set<String> levels, Store store, Launcher launcher) {
+        List<String> done = new ArrayList<>();
+        if (pool == null || levels.isEmpty()) return done;
+        for (Map.Entry<String, Map<String, String>> e : store.zedStates(pool).entrySet()) {
+            String level = e.getValue().get(Observation.LEVEL);
+            if (level == null || !levels.contains(level)) continue;
+            if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
+            new ServiceSupervisor(store, e.getKey(), launcher, Clock.systemUTC()).stop(GRACE);
+            done.add("the service on " + e.getKey() + " (level " + level + ", which has a standby)");
+        }
+        return done;
+    }
+
+    /** Whether the stamped process still runs (the very one: same start time). */
+    private static boolean runs(Map<String, String> stamps) {
+        String pid = stamps.get(ServiceSupervisor.PID), started = stamps.get(ServiceSupervisor.STARTED_AT);
+        return pid != null && started != null && pid.matches("\\d{1,10}") && zed.reconciler.process.StartTime.same(Long.parseLong(pid), started);
+    }
+
+    /**
+     * @param placements the placement table: level → its host
+     * @return one line per dataset fenced, for the log
+     */
+    public static List<String> run(String self, String pool, Map<String, String> placements, Store store, Replicas replicas, Launcher launcher) {
+        List<String> done = new ArrayList<>();
+        if (pool == null) return done; // the dir store holds no replicas, and nothing fails over from it
+        for (Map.Entry<String, Map<String, String>> e : store.zedStates(pool).entrySet()) {
+            String level = e.getValue().get(Observation.LEVEL);
+            String placed = level == null ? null : placements.get(level);
+            if (placed == null || placed.equals(self)) continue;
+            String dataset = e.getKey();
+            if (store.zedState(dataset).get(Replicas.REPLICA_OF) != null) continue;
+            boolean stamped = e.getValue().containsKey(ServiceSupervisor.PID) || e.getValue().containsKey(ServiceSupervisor.LAUNCH);
+            boolean ran = stamped && runs(e.getValue());
+            // stopped by its stamps even when no process is seen by them: the launch token finds one a killed node did not stamp
+            if (stamped) new ServiceSupervisor(store, dataset, launcher, Clock.systemUTC()).stop(GRACE);
+            replicas.demote(dataset, placed);
+            for (String stamp : Replicas.RUNNING_STAMPS) if (e.getValue().containsKey(stamp)) store.inherit(dataset, stamp);
+            done.add(dataset + " (level " + level + ", which runs on " + placed + " now): " + (ran ? "its service stopped, " : "") + "a replica of " + placed);
+        }
+        return done;
+    }
+}

@@ -1,0 +1,95 @@
+package zed.actors.replica;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import zed.reconciler.process.Launcher;
+import zed.reconciler.process.StartTime;
+import zed.reconciler.replica.Replicas;
+import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.TestPool;
+import zed.reconciler.store.ZfsReplicas;
+import zed.reconciler.store.ZfsStore;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A host that comes back after a failover, on a zfs-fuse test pool with real processes: the service of a level placed
+ * elsewhere now stops and its dataset becomes a replica of the new host; its own levels, levels the table does not
+ * know and datasets that are replicas already are left as they are.
+ */
+class FencingTest {
+    ZfsStore store;
+    String root;
+    Process web;
+    Process notes;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        String pool = TestPool.pool("ZED_TEST_POOL");
+        store = ZfsStore.probe(new ProcessCommand(), pool);
+        root = pool + "/" + TestPool.freshName();
+        store.create(root, Map.of());
+        // setsid: each its own process group, as a service is (the stop signals the group)
+        web = new ProcessBuilder("setsid", "sleep", "300").start();
+        notes = new ProcessBuilder("setsid", "sleep", "300").start();
+    }
+
+    @AfterEach
+    void tearDown() {
+        if (web != null) web.destroyForcibly();
+        if (notes != null) notes.destroyForcibly();
+        if (store != null) TestPool.destroyTree(store, root);
+    }
+
+    @Test
+    void aLevelThatFailedOverStopsHereAndItsDatasetBecomesTheNewHostsReplica() throws Exception {
+        running(store, root + "/data", "web", web);
+        store.create(root + "/data/logs", Map.of("com.zed:managed", "true", "com.zed:level", "web"));
+        running(store, root + "/notes", "notes", notes);
+        store.create(root + "/old", Map.of("com.zed:managed", "true", "com.zed:level", "gone"));
+        store.create(root + "/shop", Map.of("com.zed:managed", "true", "com.zed:level", "shop", Replicas.REPLICA_OF, "h3"));
+
+        List<String> fenced = Fencing.run("h2", root, Map.of("web", "h1", "notes", "h2", "shop", "h1"), store,
+                new ZfsReplicas(store, Duration.ofMinutes(1)), new Launcher());
+
+        assertEquals(2, fenced.size(), fenced.toString());
+        assertTrue(web.waitFor(30, TimeUnit.SECONDS), "web's service stopped here");
+        assertEquals("h1", store.zedState(root + "/data").get(Replicas.REPLICA_OF), "a replica of the host web runs on now");
+        assertNull(store.zedState(root + "/data").get("com.zed:pid"), "no process stamp left");
+        assertEquals("h1", store.zedState(root + "/data/logs").get(Replicas.REPLICA_OF), "a child dataset too");
+        assertTrue(notes.isAlive(), "a level placed here runs on");
+        assertEquals(String.valueOf(notes.pid()), store.zedState(root + "/notes").get("com.zed:pid"));
+        assertNull(store.zedState(root + "/notes").get(Replicas.REPLICA_OF));
+        assertFalse(store.zedState(root + "/old").containsKey(Replicas.REPLICA_OF), "a level the table does not know is not touched");
+        assertEquals("h3", store.zedState(root + "/shop").get(Replicas.REPLICA_OF), "a replica already is left as it is");
+    }
+
+    @Test
+    void aDownedNodeStopsTheServicesOfItsLevelsWithAStandbyAndNoOthers() throws Exception {
+        running(store, root + "/data", "web", web);
+        running(store, root + "/notes", "notes", notes);
+
+        List<String> stopped = Fencing.standDown(root, java.util.Set.of("web"), store, new Launcher());
+
+        assertEquals(1, stopped.size(), stopped.toString());
+        assertTrue(web.waitFor(30, TimeUnit.SECONDS), "web has a standby: its service stopped");
+        assertNull(store.zedState(root + "/data").get("com.zed:pid"));
+        assertNull(store.zedState(root + "/data").get(Replicas.REPLICA_OF), "its data stays its own: nothing failed over yet");
+        assertTrue(notes.isAlive(), "notes has none: it runs on");
+    }
+
+    /** A level's dataset whose service is {@code p}, stamped as a node stamps it. */
+    private static void running(ZfsStore store, String dataset, String level, Process p) {
+        store.create(dataset, Map.of("com.zed:managed", "true", "com.zed:level", level, "com.zed:pid", String.valueOf(p.pid()),
+                "com.zed:started_at", StartTime.of(p.pid()).orElseThrow()));
+    }
+}
