@@ -30,8 +30,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  * database): the split-brain resolver's lease in PostgreSQL lets exactly one side live, so h1 downs itself and exits
  * saying why, its level waits for it (503 elsewhere, started on no other host), its service is left running, and once
  * the network heals and h1 starts again the level converges there with the same process. A second level, with h2 its
- * standby, is stopped on h1 as it downs itself, failed over to h2 (zed failover's request), and fenced on h1 when it
- * comes back: it runs on one host throughout. Then two hosts: cut apart,
+ * standby and auto failover, is stopped on h1 as it downs itself, fails over to h2 by itself, and is fenced on h1 when
+ * it comes back: it runs on one host throughout. Then two hosts: cut apart,
  * exactly one survives, never both. The resolver decides after 5 s of stability here (ZED_JAVA_OPTS), 20 s by default.
  */
 class PartitionTest {
@@ -50,7 +50,7 @@ class PartitionTest {
               }
             }
             """;
-    /** A level with a standby: a downed host stops its service, and it can be failed over to h2. */
+    /** A level with a standby that fails over by itself: a downed host stops its service, and h2 takes it. */
     static final String API = """
             level "api" {
               host = "h1"
@@ -58,6 +58,7 @@ class PartitionTest {
             failover {
               standby = "h2"
               every   = "2s"
+              auto    = true
             }
             dataset "apidata" {}
             service "exec" "api" {
@@ -152,9 +153,7 @@ class PartitionTest {
             assertTrue(said.contains("stopped the service on " + apiOnH1 + " (level api, which has a standby)"), said.substring(Math.max(0, said.length() - 2000)));
             assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"));
 
-            // api fails over to h2 through h2: it runs there, with what was replicated, and on no other host
-            NodeCalls.Answer over = h2.send("POST", AgentNode.level("api") + "/failover", Map.of("to", "h2"));
-            assertEquals(200, over.status(), over.body().toString() + sides(nodes, db));
+            // api fails over to h2 by itself (auto = true): it runs there, with what was replicated, and on no other host
             JsonNode moved = h3.await("api", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2")
                     && AgentNode.servicePid(s) > 0, Duration.ofMinutes(2));
             if (!moved.path("state").asText().equals("Converged")) {
@@ -165,6 +164,9 @@ class PartitionTest {
             assertTrue(ProcessHandle.of(pid[2]).map(ProcessHandle::isAlive).orElse(false), moved.toString());
             assertEquals(String.valueOf(pid[2]), zfsGet(apiOnH2, "com.zed:pid"));
             assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"), "api runs on one host only");
+            JsonNode failedOver = h2.events("api", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("FailedOver")), Duration.ofSeconds(30))
+                    .stream().filter(e -> e.path("type").asText().equals("FailedOver")).findFirst().orElseThrow();
+            assertEquals(List.of("h1", "h2"), List.of(failedOver.path("from").asText(), failedOver.path("to").asText()), failedOver.toString());
 
             // healed and started again: h1 joins, and its level converges with the process it left
             net.heal(1);

@@ -40,14 +40,7 @@ class ValidationTestFailoverTest {
                         "}"),
                 c(2, 28, "failover.every" + DUR + "number 30",
                         "level 'shop' { host = 'h1' }",
-                        "failover { standby = 'h3', every = 30 }"),
-                // an accepted setting must work: the level does not move by itself yet
-                c(4, 3, "failover.auto = true is not supported yet: a level does not move to its standby by itself; remove auto (or set auto = false)",
-                        "level 'shop' { host = 'h1' }",
-                        "failover {",
-                        "  standby = 'h3'",
-                        "  auto    = true",
-                        "}"));
+                        "failover { standby = 'h3', every = 30 }"));
     }
 
     @ParameterizedTest(name = "{0}")
@@ -63,5 +56,8 @@ class ValidationTestFailoverTest {
         assertEquals(List.of("h3", Duration.ofSeconds(30), false), List.of(f.standby(), f.every(), f.auto()));
         assertEquals(new Pos("shop/Zedfile", 2, 1), f.pos());
         assertEquals(null, new Tree(tmp.resolve("b")).write("shop/Zedfile", "level \"shop\" {}\n").leaf("shop").failover());
+        LevelSpec.FailoverPolicy auto = new Tree(tmp.resolve("c")).write("shop/Zedfile", "level \"shop\" { host = \"h1\" }\nfailover {\n  standby = \"h3\"\n  auto = true\n}\n")
+                .leaf("shop").failover();
+        assertEquals(true, auto.auto(), "auto = true is taken: the level moves to its standby when the cluster downs its host");
     }
 }

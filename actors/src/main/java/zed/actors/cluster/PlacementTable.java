@@ -64,6 +64,20 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public record Move(String level, String host, ActorRef<Placements> replyTo) implements Command, JsonEvent {
     }
 
+    /**
+     * What the level's converged revision says of its standby: {@code standby} null for none, {@code auto} whether the
+     * level moves there by itself once the cluster downs its host ({@link AutoFailover}). Kept only where auto is on.
+     */
+    public record Standby(String level, String standby, boolean auto) implements Command, JsonEvent {
+    }
+
+    /** Level id → its standby, of the levels with {@code failover { auto = true }}. */
+    public record GetAuto(ActorRef<AutoStandbys> replyTo) implements Command, JsonEvent {
+    }
+
+    public record AutoStandbys(Map<String, String> standbys, Map<String, String> levels) implements JsonEvent {
+    }
+
     private record MembersChanged() implements Command {
     }
 
@@ -93,13 +107,37 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public record LevelUnplaced(String level) implements Event {
     }
 
-    /** @param levels level id → host name */
-    public record State(Map<String, String> levels) implements JsonEvent {
+    /** {@code standby} null: the level fails over by itself no more. */
+    public record AutoStandby(String level, String standby) implements Event {
+    }
+
+    /**
+     * @param levels level id → host name
+     * @param auto   level id → its standby, for the levels that fail over by themselves (absent in tables journaled
+     *               before there was auto failover)
+     */
+    public record State(Map<String, String> levels, Map<String, String> auto) implements JsonEvent {
+        public State {
+            auto = auto == null ? Map.of() : auto;
+        }
+
         State with(String level, String host) {
             Map<String, String> m = new TreeMap<>(levels);
-            if (host == null) m.remove(level);
-            else m.put(level, host);
-            return new State(m);
+            Map<String, String> a = new TreeMap<>(auto);
+            if (host == null) {
+                m.remove(level);
+                a.remove(level);
+            } else {
+                m.put(level, host);
+            }
+            return new State(m, a);
+        }
+
+        State withAuto(String level, String standby) {
+            Map<String, String> a = new TreeMap<>(auto);
+            if (standby == null) a.remove(level);
+            else a.put(level, standby);
+            return new State(levels, a);
         }
     }
 
@@ -121,7 +159,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
 
     @Override
     public State emptyState() {
-        return new State(Map.of());
+        return new State(Map.of(), Map.of());
     }
 
     @Override
@@ -143,6 +181,11 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                 .onCommand(Get.class, (s, c) -> Effect().reply(c.replyTo(), new Placements(s.levels())))
                 .onCommand(Move.class, (s, c) -> Effect().persist(new LevelPlaced(c.level(), c.host())).thenRun(this::allocate)
                         .thenReply(c.replyTo(), st -> new Placements(st.levels())))
+                .onCommand(Standby.class, (s, c) -> {
+                    String want = c.auto() && c.standby() != null && s.levels().containsKey(c.level()) ? c.standby() : null;
+                    return java.util.Objects.equals(want, s.auto().get(c.level())) ? Effect().none() : Effect().persist(new AutoStandby(c.level(), want));
+                })
+                .onCommand(GetAuto.class, (s, c) -> Effect().reply(c.replyTo(), new AutoStandbys(s.auto(), s.levels())))
                 .onCommand(MembersChanged.class, (s, c) -> {
                     allocate(s);
                     return Effect().none();
@@ -218,6 +261,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
         return newEventHandlerBuilder().forAnyState()
                 .onEvent(LevelPlaced.class, (s, e) -> s.with(e.level(), e.host()))
                 .onEvent(LevelUnplaced.class, (s, e) -> s.with(e.level(), null))
+                .onEvent(AutoStandby.class, (s, e) -> s.withAuto(e.level(), e.standby()))
                 .build();
     }
 

@@ -319,6 +319,27 @@ public final class HttpApi extends AllDirectives {
         return new LevelMove(system, this::entity, table, levels).run(id, to);
     }
 
+    /**
+     * A failover as {@code POST .../failover} runs it, for {@link zed.actors.cluster.AutoFailover}: its answer in one
+     * line (the status, and the body: the level's new place and snapshot, or why not).
+     */
+    public CompletionStage<String> failOver(String id, String to) {
+        return levels.knows(id).thenCompose(known -> !known ? done("no such level: " + id)
+                : new LevelFailover(system, this::entity, table, levels).run(id, to).thenCompose(r -> r.entity().toStrict(5000, org.apache.pekko.stream.Materializer.matFromSystem(system))
+                .thenApply(body -> r.status().intValue() + " " + withoutSource(body.getData().utf8String()))));
+    }
+
+    /** The answer for a log: the Zedfile's text stays out of it (it is the operator's, and may say more than a log should). */
+    private static String withoutSource(String body) {
+        try {
+            JsonNode n = JSON.readTree(body);
+            if (n instanceof ObjectNode o) o.remove("source");
+            return n.toString();
+        } catch (java.io.IOException e) {
+            return body;
+        }
+    }
+
     /** POST failover {"to": "h3"}: its host is lost ({@link LevelFailover}); 200 once its revision runs there. */
     private CompletionStage<HttpResponse> failover(String id, String body) {
         JsonNode req = object(body);

@@ -30,6 +30,11 @@ public final class KnownLevels {
         this.table = table;
     }
 
+    /** The cluster's placement table, null before {@link #attach}. */
+    public org.apache.pekko.actor.typed.ActorRef<zed.actors.cluster.PlacementTable.Command> table() {
+        return table;
+    }
+
     /** Reads the placement table into this; when it does not answer, what was known stays. */
     public java.util.concurrent.CompletionStage<KnownLevels> refresh() {
         var t = table;

@@ -442,6 +442,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private void replicate(LevelSpec spec) {
         if (spec.failover() != null) host.withStandby().add(level);
         else host.withStandby().remove(level);
+        // the table keeps the standbys of the levels that fail over by themselves (it writes only a change)
+        var table = host.levels().table();
+        if (table != null) {
+            table.tell(new zed.actors.cluster.PlacementTable.Standby(level, spec.failover() == null ? null : spec.failover().standby(),
+                    spec.failover() != null && spec.failover().auto()));
+        }
         var sender = host.replication();
         if (sender == null) return;
         if (spec.failover() != null) sender.tell(new zed.actors.replica.ReplicaSender.Converged(spec, ctx.getSelf()));

@@ -208,6 +208,8 @@ public final class ZedNode implements AutoCloseable {
             system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
             HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table);
+            system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver), "auto-failover",
+                    org.apache.pekko.actor.typed.Props.empty());
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()

@@ -212,9 +212,6 @@ final class SpecBuilder {
             check(HOST.matcher(standby).matches(), pos(f, "standby"), "failover.standby: \"" + standby + "\" is not a host name");
             check(!standby.equals(host), pos(f, "standby"), "failover.standby must be another host than level.host (\"" + host + "\")");
         }
-        // an accepted setting must work: the level does not move by itself yet, so auto = true would promise what is not done
-        check(!auto, pos(f, "auto"), "failover.auto = true is not supported yet: a level does not move to its standby by itself; "
-                + "remove auto (or set auto = false)");
         check(every.compareTo(Duration.ofSeconds(1)) >= 0, pos(f, "every"), "failover.every must be at least 1s, not " + Typed.format(every));
         return new LevelSpec.FailoverPolicy(standby, every, auto, f.pos);
     }

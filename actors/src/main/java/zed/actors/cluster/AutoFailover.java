@@ -1,0 +1,89 @@
+package zed.actors.cluster;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.cluster.ClusterEvent;
+import org.apache.pekko.cluster.MemberStatus;
+import org.apache.pekko.cluster.typed.Cluster;
+import org.apache.pekko.cluster.typed.Subscribe;
+
+import java.time.Duration;
+import java.util.concurrent.CompletionStage;
+import java.util.function.BiFunction;
+
+/**
+ * {@code failover { auto = true }}: one per node. When the cluster removes a member it had downed (the split-brain
+ * resolver's other side, or a host that died), this node fails over to itself each level placed on that host whose
+ * standby it is, as {@code zed failover} would. Each standby acts for its own levels, so no one node (the table's
+ * among them, which may be the one lost) has to. A member that left (a node stopped by its operator, which leaves
+ * its services running) is not failed over: only one the cluster downed.
+ */
+public final class AutoFailover {
+    /** How long the placement table may take to answer (it moves to another node when its own is the one lost). */
+    static final Duration TABLE = Duration.ofSeconds(60);
+
+    private AutoFailover() {
+    }
+
+    public sealed interface Msg {
+    }
+
+    private record Removed(String host, boolean downed) implements Msg {
+    }
+
+    private record Asked(String host, long deadline, PlacementTable.AutoStandbys answer) implements Msg {
+    }
+
+    private record Retry(String host, long deadline) implements Msg {
+    }
+
+    private record Outcome(String level, String from, String line) implements Msg {
+    }
+
+    /**
+     * @param self     this node's host name
+     * @param failover runs a failover of a level to a host, as {@code POST .../failover} does; its outcome in one line
+     */
+    public static Behavior<Msg> create(String self, ActorRef<PlacementTable.Command> table, BiFunction<String, String, CompletionStage<String>> failover) {
+        return Behaviors.setup(ctx -> {
+            ActorRef<ClusterEvent.MemberRemoved> removed = ctx.messageAdapter(ClusterEvent.MemberRemoved.class,
+                    e -> new Removed(PlacementTable.Members.hostOf(e.member()), e.previousStatus() == MemberStatus.down()));
+            Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
+            return Behaviors.receiveMessage(m -> {
+                if (m instanceof Removed r && r.downed() && r.host() != null && !r.host().equals(self)) {
+                    ask(ctx, table, r.host(), System.nanoTime() + TABLE.toNanos());
+                } else if (m instanceof Retry r) {
+                    ask(ctx, table, r.host(), r.deadline());
+                } else if (m instanceof Asked a && a.answer() == null) {
+                    if (System.nanoTime() < a.deadline()) {
+                        ctx.scheduleOnce(Duration.ofSeconds(1), ctx.getSelf(), new Retry(a.host(), a.deadline()));
+                    } else {
+                        ctx.getLog().error("auto failover from {}: the placement table did not answer within {}s; fail its levels over with zed failover",
+                                a.host(), TABLE.toSeconds());
+                    }
+                } else if (m instanceof Asked a) {
+                    for (String level : levelsFor(a.answer(), a.host(), self)) {
+                        ctx.getLog().warn("auto failover: level {} ran on {}, which the cluster downed; it fails over to this host, its standby", level, a.host());
+                        ctx.pipeToSelf(failover.apply(level, self), (line, e) -> new Outcome(level, a.host(), e != null ? String.valueOf(e) : line));
+                    }
+                } else if (m instanceof Outcome o) {
+                    ctx.getLog().warn("auto failover of level {} from {}: {}", o.level(), o.from(), o.line());
+                }
+                return Behaviors.same();
+            });
+        });
+    }
+
+    /** The levels that ran on the downed {@code host} and fail over by themselves to {@code self}, their standby. */
+    static java.util.List<String> levelsFor(PlacementTable.AutoStandbys table, String host, String self) {
+        return table.standbys().entrySet().stream()
+                .filter(e -> e.getValue().equals(self) && host.equals(table.levels().get(e.getKey())))
+                .map(java.util.Map.Entry::getKey).sorted().toList();
+    }
+
+    private static void ask(org.apache.pekko.actor.typed.javadsl.ActorContext<Msg> ctx, ActorRef<PlacementTable.Command> table, String host, long deadline) {
+        ctx.ask(PlacementTable.AutoStandbys.class, table, Duration.ofSeconds(5), PlacementTable.GetAuto::new,
+                (answer, e) -> new Asked(host, deadline, answer));
+    }
+}
