@@ -35,8 +35,9 @@ final class FailoverCommand implements Callable<Integer> {
         if (a == null) return 1;
         var b = a.body();
         String from = b.path("from").asText();
-        out.println(level + ": failed over from " + from + " to " + b.path("to").asText() + " (revision " + b.path("revision").asLong()
-                + " converging there), its data at " + b.path("snapshot").asText());
+        out.println(level + ": failed over from " + from + " to " + b.path("to").asText() + (b.path("stopped").asBoolean()
+                ? " (stopped, as it was: zed up with host = \"" + b.path("to").asText() + "\" starts it there)"
+                : " (revision " + b.path("revision").asLong() + " converging there)") + ", its data at " + b.path("snapshot").asText());
         long lost = b.path("lostWindowSeconds").asLong(-1);
         out.println("  what " + from + " wrote after that snapshot is lost" + (lost >= 0 ? ": up to the last " + lost + " s before the failover" : ""));
         if (!b.path("consistent").asBoolean(true)) out.println("  its datasets came back at different replication rounds: " + from + " was lost during one");
@@ -44,6 +45,10 @@ final class FailoverCommand implements Callable<Integer> {
             StringBuilder m = new StringBuilder();
             b.path("missing").forEach(n -> m.append(m.length() == 0 ? "" : ", ").append(n.asText()));
             out.println("  never replicated, so they start empty: " + m);
+        }
+        if (b.path("stopped").asBoolean()) {
+            out.flush();
+            return 0;
         }
         out.println("  its Zedfile now reads host = \"" + b.path("to").asText() + "\"" + (b.path("source").asText().contains("standby = \"" + from + "\"")
                 ? " and standby = \"" + from + "\"" : "") + ": write the same in yours before the next zed up");

@@ -45,6 +45,11 @@ final class LevelFailover {
     }
 
     CompletionStage<HttpResponse> run(String id, String to) {
+        // where the table says it runs now, not where this node last heard: a failover done meanwhile through another node
+        return levels.refresh().thenCompose(known -> decide(id, to));
+    }
+
+    private CompletionStage<HttpResponse> decide(String id, String to) {
         String from = levels.hostOf(id);
         if (from == null) return LevelMove.done(HttpApi.error(StatusCodes.NOT_FOUND, "no such level: " + id));
         if (to.equals(from)) return LevelMove.done(HttpApi.error(StatusCodes.CONFLICT, "level " + id + " runs on " + to + " already"));
@@ -68,7 +73,7 @@ final class LevelFailover {
                         ? LevelMove.done(HttpApi.error(StatusCodes.CONFLICT, "level " + id + " did not fail over to " + to + ": " + took.error()))
                         : place(id, from, to, took, asked).exceptionally(late -> HttpApi.error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id
                         + "'s datasets on " + to + " are its own now, at " + took.snapshot() + ", but the failover did not finish: " + why(late)
-                        + "; ask again, which finishes it")))
+                        + "; ask again, which finishes it (if it answers that the level runs on " + to + " already, zed up starts it there)")))
                 .thenCompose(answer -> answer);
     }
 
@@ -88,6 +93,11 @@ final class LevelFailover {
                     EntityRef<LevelCommand> level = entity.apply(id);
                     return level.<LevelCommand.Status>ask(LevelCommand.Get::new, HttpApi.ASK).thenCompose(st -> {
                         RevisionLog.Revision rev = st.state().desiredRevision();
+                        if (st.state().stopped()) {
+                            // stopped by its operator before its host was lost: its data is here now, and it stays stopped
+                            return level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(), took.missing(), r),
+                                    HttpApi.ASK).thenApply(journaled -> stopped(id, from, to, took, lost));
+                        }
                         RevisionLog.Revision moved = new RevisionLog.Revision(rev.number(), rev.hash(), zed.config.MovedSource.of(rev.filename(), rev.source(), from, to),
                                 rev.filename(), rev.dir(), rev.parent(), rev.specJson());
                         return level.<LevelCommand.Pushed>ask(r -> new LevelCommand.Push(moved.source(), moved.filename(), moved.dir(), moved.parent(), false, r), HttpApi.LONGEST_ANSWER)
@@ -97,11 +107,14 @@ final class LevelFailover {
                 });
     }
 
-    private static HttpResponse answer(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, RevisionLog.Revision moved, LevelCommand.Pushed a) {
-        if (!(a instanceof LevelCommand.Accepted ok)) {
-            return HttpApi.error(StatusCodes.CONFLICT, "level " + id + " is on " + to + " with its data at " + took.snapshot()
-                    + ", but its revision was refused there: " + ((LevelCommand.Refused) a).message());
-        }
+    private static HttpResponse stopped(String id, String from, String to, ReplicaReceiver.TookOver took, long lost) {
+        ObjectNode o = base(id, from, to, took, lost);
+        o.put("stopped", true);
+        return HttpApi.json(StatusCodes.OK, o);
+    }
+
+    /** What every answer of a failover that took the data over says: from where to where, at which round. */
+    private static ObjectNode base(String id, String from, String to, ReplicaReceiver.TookOver took, long lost) {
         ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         o.put("level", id);
         o.put("from", from);
@@ -109,6 +122,15 @@ final class LevelFailover {
         o.put("snapshot", took.snapshot());
         o.put("lostWindowSeconds", lost);
         o.put("consistent", took.consistent());
+        return o;
+    }
+
+    private static HttpResponse answer(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, RevisionLog.Revision moved, LevelCommand.Pushed a) {
+        if (!(a instanceof LevelCommand.Accepted ok)) {
+            return HttpApi.error(StatusCodes.CONFLICT, "level " + id + " is on " + to + " with its data at " + took.snapshot()
+                    + ", but its revision was refused there: " + ((LevelCommand.Refused) a).message());
+        }
+        ObjectNode o = base(id, from, to, took, lost);
         took.missing().forEach(o.putArray("missing")::add);
         o.put("source", moved.source());
         o.put("revision", ok.revision());

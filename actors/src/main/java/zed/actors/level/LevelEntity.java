@@ -333,6 +333,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             rollbacks.act(s.rollback(), rollbackScope(s, s.rollback()));
         } else if (!s.stopped() && elsewhere(s.desiredSpec()) == null) {
             startResources(s, false);
+            // a converged level's standby (what a downed node stops, what fails over by itself) and its replication hold
+            // from its start on, not only from its next Converged
+            if ("Converged".equals(s.phase())) replicate(s.desiredSpec());
         } else if (!s.stopped()) {
             ctx.getLog().warn("level {}: {}", level, elsewhere(s.desiredSpec()));
         }

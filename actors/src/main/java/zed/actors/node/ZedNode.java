@@ -248,8 +248,13 @@ public final class ZedNode implements AutoCloseable {
         // before anything runs here: the levels that failed over from this host while it was away stop here
         String pool = host.config().pool();
         if (pool != null) {
-            for (String fenced : zed.actors.replica.Fencing.run(self, pool, placements.levels(), host.store(pool), replicasOf.apply(pool), host.launcher())) {
-                system.log().warn("fenced {}", fenced);
+            try {
+                for (String fenced : zed.actors.replica.Fencing.run(self, pool, placements.levels(), host.store(pool), replicasOf.apply(pool), host.launcher())) {
+                    system.log().warn("fenced {}", fenced);
+                }
+            } catch (RuntimeException e) {
+                // the pool does not answer (not imported yet): its levels say so as they start; nothing of theirs runs from it
+                system.log().error("could not fence the levels that failed over from this host while it was away: {}", e.getMessage());
             }
         }
         ClusterSharding sharding = ClusterSharding.get(system);
