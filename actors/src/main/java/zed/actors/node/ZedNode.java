@@ -136,13 +136,23 @@ public final class ZedNode implements AutoCloseable {
                 pekko.cluster.split-brain-resolver {
                   active-strategy = lease-majority
                   lease-majority.lease-implementation = "%s"
-                  # the minority waits this long before it asks for the lease, so that the majority gets it: Pekko's 2 s
-                  # may be less than the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut
-                  # host still up 90 s later); a minority that must take over (the majority gone) waits 4 s more
-                  lease-majority.acquire-lease-delay-for-minority = 6s
+                  # the minority's wait for the lease, and the timing of downing: zed.actors.cluster.Downing
                 }
-                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH);
-        return ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()).withFallback(ConfigFactory.load());
+                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(clusterSize(c.stateDir()));
+        // -D settings win over the node's, as over any Pekko application's: an operator may tune (e.g. the failure
+        // detector) in ZED_JAVA_OPTS, and the benchmarks run Pekko's own timing beside Zed's
+        return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()))
+                .withFallback(ConfigFactory.load());
+    }
+
+    /** The hosts {@code cluster.conf} lists (the agent has checked it before the node starts); 0 without one. */
+    private static int clusterSize(java.nio.file.Path stateDir) {
+        java.nio.file.Path f = stateDir.resolve(zed.actors.cluster.ClusterFile.NAME);
+        try {
+            return java.nio.file.Files.exists(f) ? zed.actors.cluster.ClusterFile.parse(java.nio.file.Files.readString(f)).hosts().size() : 0;
+        } catch (java.io.IOException | IllegalArgumentException unreadable) {
+            return 0;
+        }
     }
 
     /** Starts a node and returns once its API answers. */

@@ -22,18 +22,18 @@ final class ClusterFormation {
     private ClusterFormation() {
     }
 
-    static void run(int n, int parallel, int trials, int restSeconds, int idleSeconds) throws Exception {
+    static void run(int n, int parallel, int trials, int restSeconds, int idleSeconds, int rollouts) throws Exception {
         Path root = InJvmCluster.memoryRoot();
         System.out.printf("# %d nodes, started %d at a time after n1; state (and dir stores) in %s; max heap %,d MiB; load %s%n", n, parallel, root,
                 Runtime.getRuntime().maxMemory() >> 20, SteadyState.load());
         try (ChaosDatabase soloDb = ChaosDatabase.fresh(); ChaosDatabase db = ChaosDatabase.fresh(); JournalConnections conns = new JournalConnections(db)) {
-            measure(n, parallel, trials, restSeconds, idleSeconds, root, soloDb, db, conns);
+            measure(n, parallel, trials, restSeconds, idleSeconds, rollouts, root, soloDb, db, conns);
         } finally {
             InJvmCluster.deleteTree(root);
         }
     }
 
-    private static void measure(int n, int parallel, int trials, int restSeconds, int idleSeconds, Path root, ChaosDatabase soloDb, ChaosDatabase db,
+    private static void measure(int n, int parallel, int trials, int restSeconds, int idleSeconds, int rollouts, Path root, ChaosDatabase soloDb, ChaosDatabase db,
                             JournalConnections conns) throws Exception {
         InJvmCluster cluster = null;
         InJvmCluster.Member solo = null;
@@ -132,6 +132,7 @@ final class ClusterFormation {
                     conns.peak());
             System.out.printf("(load at the end %s; this JVM: %d threads, %,d MiB heap used)%n", SteadyState.load(), ManagementFactory.getThreadMXBean().getThreadCount(),
                     ActorMemory.settledHeap() >> 20);
+            if (rollouts > 0) ClusterRollout.run(cluster, root, rollouts);
         } finally {
             // before the databases go
             if (cluster != null) cluster.close();

@@ -1,6 +1,7 @@
 package zed.chaos.bench;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -13,7 +14,9 @@ import java.util.Map;
  *   NodeBenchmarks drift  [datasets=100] [seconds=30] [reads=10] [drifts=20]
  *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
  *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
- *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=75] [idle=10]
+ *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=75] [idle=10] [rollouts=3]
+ *   NodeBenchmarks failover [trials=3] [datasets=5] [defaults=1]
+ *   NodeBenchmarks rollout [trials=3] [datasets=20] [services=2]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
  * {@code <pool>/bench-<random>}, destroyed at the end. Run them with {@code scripts/bench-node.sh}. sweep's seconds
@@ -68,8 +71,18 @@ public final class NodeBenchmarks {
                 }
             }
             case "cluster" -> ClusterFormation.run(o.getOrDefault("nodes", 50), o.getOrDefault("parallel", 1), o.getOrDefault("trials", 5),
-                    o.getOrDefault("rest", 75), o.getOrDefault("idle", 10));
-            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory, idle or cluster");
+                    o.getOrDefault("rest", 75), o.getOrDefault("idle", 10), o.getOrDefault("rollouts", 3));
+            case "failover" -> {
+                List<FailoverTime.Result> results = new java.util.ArrayList<>();
+                for (var c : FailoverTime.configurations(o.getOrDefault("defaults", 1) == 1).entrySet()) {
+                    results.add(FailoverTime.run(java.nio.file.Path.of("bin/zed").toAbsolutePath(), c.getKey(), c.getValue(), o.getOrDefault("trials", 3),
+                            o.getOrDefault("datasets", 5)));
+                }
+                FailoverTime.print(results);
+            }
+            case "rollout" -> RolloutTime.run(java.nio.file.Path.of("bin/zed").toAbsolutePath(), o.getOrDefault("trials", 3), o.getOrDefault("datasets", 20),
+                    o.getOrDefault("services", 2));
+            default -> throw new IllegalArgumentException("no benchmark " + args[0] + "; push, sweep, drift, memory, idle, cluster, failover or rollout");
         }
         System.exit(0); // the node's and Kamon's non-daemon threads
     }

@@ -14,12 +14,12 @@ import java.util.TreeMap;
 import java.util.stream.Stream;
 
 /** What the host says, read the way an operator would: {@code zfs get}, and the processes in {@code /proc}. */
-final class HostFacts {
+public final class HostFacts {
     private HostFacts() {
     }
 
     /** {@code zfs ...}; its stdout, or an exception with what it said. */
-    static String zfs(String... args) throws IOException, InterruptedException {
+    public static String zfs(String... args) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of("zfs"));
         argv.addAll(List.of(args));
         Subprocess.Result r = Subprocess.of(argv, Duration.ofMinutes(2)).mergingErrors().run();

@@ -34,6 +34,11 @@ public final class LoopbackCluster implements AutoCloseable {
      * the cluster as h1 sees it.
      */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
+        return start(bin, work, n, db, pool, java.util.Map.of());
+    }
+
+    /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with {@code env} in its environment (e.g. {@code ZED_JAVA_OPTS}). */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, java.util.Map<String, String> env) throws Exception {
         String journal = db.url();
         List<String> names = new ArrayList<>(), addresses = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -49,7 +54,7 @@ public final class LoopbackCluster implements AutoCloseable {
             Path home = work.resolve(names.get(i));
             copy(work.resolve("init").resolve(names.get(i)), home);
             // the address, the seeds, the TLS material and the token come from what zed cluster init wrote
-            AgentNode node = new AgentNode(bin, home, List.of("--host", names.get(i), "--journal", journal, "--pool", root));
+            AgentNode node = new AgentNode(bin, home, List.of("--host", names.get(i), "--journal", journal, "--pool", root), List.of(), "127.0.0.1", env);
             hosts.add(new Host(names.get(i), addresses.get(i), root, node));
         }
         LoopbackCluster c = new LoopbackCluster(hosts);

@@ -83,11 +83,21 @@ public final class ZfsReplicas implements Replicas {
 
     @Override
     public List<String> replicasOf(String root, String level, String origin) {
-        List<String> out = new ArrayList<>();
-        for (Map.Entry<String, Map<String, String>> e : store.zedStates(root).entrySet()) {
-            if (!level.equals(e.getValue().get(Observation.LEVEL))) continue;
-            if (java.util.Objects.equals(origin, store.zedState(e.getKey()).get(REPLICA_OF))) out.add(e.getKey());
+        // one recursive read of the two properties, not one read per dataset: a failover waits for it
+        Names.dataset(root);
+        Command.Result r = store.command().run(List.of("zfs", "get", "-H", "-r", "-o", "name,property,value,source", Observation.LEVEL + "," + REPLICA_OF, root),
+                store.readTimeout(), root);
+        if (!r.ok()) throw StoreError.fromZfs(root, r.stderr());
+        Map<String, Map<String, String>> own = new TreeMap<>();
+        for (String[] f : ZfsStore.rows(r.stdout())) {
+            if (f[0].indexOf('@') >= 0) continue;
+            Map<String, String> m = own.computeIfAbsent(f[0], k -> new HashMap<>());
+            if ((f[3].equals("local") || f[3].equals("received")) && !f[2].equals("-")) m.put(f[1], f[2]);
         }
+        List<String> out = new ArrayList<>();
+        own.forEach((dataset, m) -> {
+            if (level.equals(m.get(Observation.LEVEL)) && java.util.Objects.equals(origin, m.get(REPLICA_OF))) out.add(dataset);
+        });
         return out;
     }
 

@@ -1,0 +1,57 @@
+package zed.actors.cluster;
+
+import java.time.Duration;
+
+/**
+ * When the split-brain resolver downs a lost host, and when its levels may start elsewhere: most of a lost host's
+ * failover time. A loss is noticed in about 5 s; the resolver acts once the cluster has been stable for
+ * {@code stable-after}; the shards (and singletons) of the downed host start elsewhere {@code down-removal-margin}
+ * after that.
+ *
+ * <p>stable-after: Pekko's default, 20 s, is its recommended minimum for 100 nodes. A Zed cluster is 1 to 50 hosts,
+ * and Pekko recommends less for those (7 s for 5 nodes, 10 s for 10, 13 s for 20, 17 s for 50: gossip must have
+ * spread a change before the resolver acts on it). The size is the number of hosts in {@code cluster.conf}, the same
+ * file on every host, so that every node waits as long ("use the same configuration on all nodes"); a node without
+ * it (seeds given by flag) keeps Pekko's 20 s.
+ *
+ * <p>down-removal-margin: Pekko takes stable-after, which assumes the other side downs itself when this one downs
+ * it. With lease-majority the side without the lease asks for it {@link #MINORITY_DELAY} later, and only then downs
+ * itself and stops its levels (and their services): the margin is stable-after plus that delay, so that a level
+ * never runs on both sides of a partition. Pure.
+ */
+public final class Downing {
+    /** Pekko's default, for a cluster whose size is not known. */
+    static final Duration UNKNOWN = Duration.ofSeconds(20);
+    /**
+     * How long the side that may be the minority waits before it asks for the lease: Pekko's 2 s may be less than
+     * the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut host still up 90 s
+     * later); a minority that must take over (the majority gone) waits this much more.
+     */
+    public static final Duration MINORITY_DELAY = Duration.ofSeconds(6);
+
+    private Downing() {
+    }
+
+    /** Pekko's recommended minimum for a cluster of {@code hosts}, rounded up to the next size it names; 0: not known. */
+    public static Duration stableAfter(int hosts) {
+        if (hosts <= 0) return UNKNOWN;
+        if (hosts <= 5) return Duration.ofSeconds(7);
+        if (hosts <= 10) return Duration.ofSeconds(10);
+        if (hosts <= 20) return Duration.ofSeconds(13);
+        if (hosts <= 50) return Duration.ofSeconds(17);
+        if (hosts <= 100) return Duration.ofSeconds(20);
+        return Duration.ofSeconds(30);
+    }
+
+    /** After the resolver downs a host, how long before its levels may start elsewhere. */
+    public static Duration removalMargin(int hosts) {
+        return stableAfter(hosts).plus(MINORITY_DELAY);
+    }
+
+    /** The settings, for a cluster of {@code hosts} (0: not known) whose resolver is lease-majority. */
+    public static String config(int hosts) {
+        return "pekko.cluster.split-brain-resolver.stable-after = " + stableAfter(hosts).toSeconds() + "s\n"
+                + "pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority = " + MINORITY_DELAY.toSeconds() + "s\n"
+                + "pekko.cluster.down-removal-margin = " + removalMargin(hosts).toSeconds() + "s\n";
+    }
+}

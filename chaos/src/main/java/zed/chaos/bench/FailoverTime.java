@@ -1,0 +1,253 @@
+package zed.chaos.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import zed.chaos.fault.AgentNode;
+import zed.chaos.fault.ChaosDatabase;
+import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.HostFacts;
+import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Issue 11: a host lost → its level Converged on the standby. Three agents (JVMs) on 127.0.0.2–.4, each its own
+ * dataset of the zfs-fuse test pool, one PostgreSQL journal, the TLS material of {@code zed cluster init}, as
+ * {@code LoopbackCluster} starts them. A level on the primary with {@code failover { standby, every = "2s", auto =
+ * true }}, {@code datasets} datasets and a service with an HTTP health check. Each trial writes a file on the primary,
+ * waits until the standby holds it, then kills the primary's agent and its service with SIGKILL (a lost host) and
+ * polls the third host's API every 100 ms: when it sees the lost host unreachable, when it no longer lists it (downed
+ * and removed), when the level's status names the standby as its host, and when the level is Converged there (its
+ * health check passed) with the file. Then the lost host starts again, fences, becomes the standby, and the next trial
+ * loses the other one.
+ *
+ * <p>Baselines from the same run: the same level pushed fresh to the third host, PUT to Converged (what the failover
+ * pays for converging, beside what it pays for noticing the loss); and the same trials on a cluster whose agents run
+ * with Pekko's default timing of failure detection and downing ({@code ZED_JAVA_OPTS} of {@code pekkoDefaults}).
+ */
+final class FailoverTime {
+    private FailoverTime() {
+    }
+
+    /** Phases of one failover, ms from the kill; -1 when not seen. */
+    record Phases(long unreachable, long removed, long convergedThere, long converged) {
+    }
+
+    /** One configuration's trials. */
+    record Result(String label, List<Phases> failovers, Trials cold) {
+    }
+
+    static String web(String primary, String standby, int datasets, String root) {
+        StringBuilder d = new StringBuilder();
+        for (int i = 1; i < datasets; i++) d.append("dataset \"").append(root).append("/d").append(i).append("\" {}\n");
+        return """
+                level "web" {
+                  host = "%s"
+                }
+                failover {
+                  standby = "%s"
+                  every   = "2s"
+                  auto    = true
+                }
+                dataset "%s" {}
+                %s
+                service "exec" "web" {
+                  dataset = "%s"
+                  vars    = { port = net::pickport() }
+                  runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "127.0.0.1"] }
+                  health "http" {
+                    url      = "http://127.0.0.1:${self.vars.port}/"
+                    interval = "500ms"
+                  }
+                }
+                """.formatted(primary, standby, root, d, root);
+    }
+
+    /** The same level without failover, on {@code host}: the baseline's cold converge. */
+    static String cold(String host, int datasets, String root) {
+        return web(host, "x", datasets, root).replaceAll("(?s)failover \\{.*?\\}\n", "").replace("level \"web\"", "level \"cold\"");
+    }
+
+    static Result run(Path bin, String label, Map<String, String> env, int trials, int datasets) throws Exception {
+        Path work = Files.createTempDirectory("zed-bench-failover");
+        List<Phases> out = new ArrayList<>();
+        Trials cold = new Trials();
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("bench-failover")) {
+            try (LoopbackCluster cluster = LoopbackCluster.start(bin, work, 3, db, pool, env)) {
+                trials(cluster, work, trials, datasets, label, out, cold);
+            } finally {
+                // the services outlive their agents (a lost host's are killed by the trial; a failed run's are not)
+                String root = "/" + pool.root();
+                ProcessHandle.allProcesses().filter(h -> cwd(h).startsWith(root + "/")).forEach(ProcessHandle::destroyForcibly);
+            }
+        }
+        return new Result(label, out, cold);
+    }
+
+    static String cwd(ProcessHandle h) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).toString();
+        } catch (Exception gone) {
+            return "";
+        }
+    }
+
+    private static void trials(LoopbackCluster cluster, Path work, int trials, int datasets, String label, List<Phases> out, Trials cold) throws Exception {
+        {
+            AgentNode h3 = cluster.host("h3").node();
+            String primary = "h1", standby = "h2";
+            NodeCalls.Answer pushed = h3.push("web", work.resolve("web"), web(primary, standby, datasets, "fo"));
+            if (pushed.status() != 200) throw new IllegalStateException("push: " + pushed);
+            for (int t = 0; t < trials; t++) {
+                AgentNode lost = cluster.host(primary).node();
+                final String from = primary;
+                JsonNode st = h3.await("web", s -> converged(s, from), Duration.ofMinutes(3));
+                if (!converged(st, primary)) throw new IllegalStateException("web is not Converged on " + primary + ": " + st);
+                long pid = AgentNode.servicePid(st);
+                String marker = "trial-" + t + "-" + System.nanoTime();
+                Files.writeString(mountpoint(cluster.host(primary).pool() + "/fo").resolve("page.txt"), marker);
+                String replica = cluster.host(standby).pool() + "/fo";
+                awaitFile(replica, marker, Duration.ofMinutes(2));
+
+                long t0 = System.nanoTime();
+                lost.kill();
+                ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                long unreachable = -1, removed = -1, there = -1, done = -1;
+                AgentNode target = cluster.host(standby).node();
+                final String to = standby;
+                long deadline = t0 + Duration.ofMinutes(4).toNanos();
+                while (done < 0 && System.nanoTime() < deadline) {
+                    long now = (System.nanoTime() - t0) / 1_000_000;
+                    try {
+                        String status = hostStatus(h3.send("GET", "/v1/hosts", null).body(), primary);
+                        if (unreachable < 0 && !"up".equals(status)) unreachable = now;
+                        if (removed < 0 && status == null) removed = now;
+                        if (there < 0 && converged(target.status("web"), to)) there = now;
+                        JsonNode s = h3.status("web");
+                        if (converged(s, to) && marker.equals(read(cluster.host(to).pool() + "/fo"))) done = now;
+                    } catch (java.io.IOException busy) {
+                        // an answer that did not come: poll again
+                    }
+                    Thread.sleep(100); // the benchmark's polling interval
+                }
+                Phases p = new Phases(unreachable, removed, there, done);
+                out.add(p);
+                System.out.printf("# %s trial %d: %s → %s: %s%n", label, t + 1, primary, to, p);
+                if (done < 0) throw new IllegalStateException("web did not converge on " + to + " within 4 minutes: " + h3.status("web"));
+
+                // the baseline: the same level, fresh, on the bystander
+                long c0 = System.nanoTime();
+                NodeCalls.Answer c = h3.push("cold", work.resolve("cold"), cold("h3", datasets, "cold" + t));
+                if (c.status() != 200) throw new IllegalStateException("cold push: " + c);
+                JsonNode cs = h3.api().await("cold", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(3), Duration.ofMillis(100));
+                if (!cs.path("state").asText().equals("Converged")) throw new IllegalStateException("cold: " + cs);
+                cold.add((System.nanoTime() - c0) / 1e6);
+                h3.send("DELETE", AgentNode.level("cold") + "?destroy=true", null);
+
+                // the lost host comes back, fences, and stands by
+                lost.start();
+                cluster.awaitUp(3, Duration.ofMinutes(3));
+                awaitProperty(cluster.host(primary).pool() + "/fo", "com.zed:replica-of", to, Duration.ofMinutes(3));
+                standby = primary;
+                primary = to;
+            }
+            JsonNode last = h3.status("web");
+            long pid = AgentNode.servicePid(last);
+            h3.send("DELETE", AgentNode.level("web"), null);
+            if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    static void print(List<Result> results) {
+        System.out.println();
+        StringBuilder h = new StringBuilder("| ms from the kill, median (min–max) |");
+        StringBuilder sep = new StringBuilder("|---|");
+        for (Result r : results) {
+            h.append(' ').append(r.label()).append(" (").append(r.failovers().size()).append(" trials) |");
+            sep.append("---|");
+        }
+        System.out.println(h);
+        System.out.println(sep);
+        row(results, "the lost host unreachable, as a survivor sees it", Phases::unreachable);
+        row(results, "the lost host downed and removed", Phases::removed);
+        row(results, "the level Converged on the standby, as the standby answers", Phases::convergedThere);
+        row(results, "**the level Converged on the standby with the last replicated file, as a third host answers**", Phases::converged);
+        StringBuilder c = new StringBuilder("| baseline: the same level pushed fresh to a live host, PUT → Converged |");
+        for (Result r : results) c.append(' ').append(r.cold().summary(0)).append(" |");
+        System.out.println(c);
+    }
+
+    private static void row(List<Result> results, String name, java.util.function.ToLongFunction<Phases> f) {
+        StringBuilder b = new StringBuilder("| ").append(name).append(" |");
+        for (Result r : results) {
+            Trials t = new Trials();
+            for (Phases p : r.failovers()) if (f.applyAsLong(p) >= 0) t.add(f.applyAsLong(p));
+            b.append(' ').append(t.size() == 0 ? "not seen" : t.summary(0)).append(" |");
+        }
+        System.out.println(b);
+    }
+
+    private static boolean converged(JsonNode s, String host) {
+        return s.path("state").asText().equals("Converged") && host != null && host.equals(s.path("host").asText()) && AgentNode.servicePid(s) > 0;
+    }
+
+    /** The lost host's status in {@code GET /v1/hosts}; null when it is no longer listed. */
+    private static String hostStatus(JsonNode hosts, String name) {
+        for (JsonNode h : hosts.path("hosts")) if (h.path("name").asText().equals(name)) return h.path("status").asText();
+        return null;
+    }
+
+    private static Path mountpoint(String dataset) throws Exception {
+        return Path.of(HostFacts.zfs("get", "-Hpo", "value", "mountpoint", dataset).strip());
+    }
+
+    private static String read(String dataset) {
+        try {
+            Path f = mountpoint(dataset).resolve("page.txt");
+            return Files.exists(f) ? Files.readString(f) : null;
+        } catch (Exception notYet) {
+            return null;
+        }
+    }
+
+    private static void awaitFile(String dataset, String want, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        while (!want.equals(read(dataset))) {
+            if (System.nanoTime() > deadline) throw new IllegalStateException(dataset + " did not get " + want + " within " + within);
+            Thread.sleep(200); // polling interval of a deadline wait
+        }
+    }
+
+    private static void awaitProperty(String dataset, String property, String want, Duration within) throws Exception {
+        long deadline = System.nanoTime() + within.toNanos();
+        String last = null;
+        while (true) {
+            try {
+                last = HostFacts.zfs("get", "-Hpo", "value", property, dataset).strip();
+            } catch (java.io.IOException notYet) {
+                last = notYet.getMessage();
+            }
+            if (want.equals(last)) return;
+            if (System.nanoTime() > deadline) throw new IllegalStateException(dataset + " " + property + " is " + last + ", not " + want);
+            Thread.sleep(200); // polling interval of a deadline wait
+        }
+    }
+
+    /** Agents' environment for each configuration, in the order run: Zed's timing, then Pekko's defaults. */
+    static Map<String, Map<String, String>> configurations(boolean withDefaults) {
+        Map<String, Map<String, String>> c = new LinkedHashMap<>();
+        c.put("Zed", Map.of());
+        if (withDefaults) c.put("Pekko's defaults", Map.of("ZED_JAVA_OPTS", PEKKO_DEFAULTS));
+        return c;
+    }
+
+    /** Pekko's own failure detection and downing timing, over what Zed sets (system properties win, see ZedNode). */
+    static final String PEKKO_DEFAULTS = "-Dpekko.cluster.split-brain-resolver.stable-after=20s -Dpekko.cluster.down-removal-margin=off"
+            + " -Dpekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority=2s";
+}
