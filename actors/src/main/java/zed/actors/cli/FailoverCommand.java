@@ -50,8 +50,7 @@ final class FailoverCommand implements Callable<Integer> {
             out.flush();
             return 0;
         }
-        out.println("  its Zedfile now reads host = \"" + b.path("to").asText() + "\"" + (b.path("source").asText().contains("standby = \"" + from + "\"")
-                ? " and standby = \"" + from + "\"" : "") + ": write the same in yours before the next zed up");
+        out.println(MoveCommand.nowReads(b));
         out.flush();
         return 0;
     }

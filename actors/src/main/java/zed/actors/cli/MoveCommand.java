@@ -35,9 +35,15 @@ final class MoveCommand implements Callable<Integer> {
         out.println(level + ": moved from " + a.body().path("from").asText() + " to " + a.body().path("to").asText()
                 + " (revision " + a.body().path("revision").asLong() + " converging there" + (a.body().has("snapshot") ? ", its data at " + a.body().path("snapshot").asText() : "") + ")");
         // the level's revision on the new host says so; the operator's copy must too, or the next push is refused
-        out.println("  its Zedfile now reads host = \"" + to + "\"" + (a.body().path("source").asText().contains("standby = \"" + a.body().path("from").asText() + "\"")
-                ? " and standby = \"" + a.body().path("from").asText() + "\"" : "") + ": write the same in yours before the next zed up");
+        out.println(nowReads(a.body()));
         out.flush();
         return 0;
+    }
+
+    /** What the level's Zedfile reads now on its new host, which the operator's copy must say too. */
+    static String nowReads(com.fasterxml.jackson.databind.JsonNode answer) {
+        String from = answer.path("from").asText();
+        return "  its Zedfile now reads host = \"" + answer.path("to").asText() + "\"" + (answer.path("source").asText().contains("standby = \"" + from + "\"")
+                ? " and standby = \"" + from + "\"" : "") + ": write the same in yours before the next zed up";
     }
 }

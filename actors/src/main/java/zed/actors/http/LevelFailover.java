@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
 import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
@@ -65,14 +64,14 @@ final class LevelFailover {
                     : "zed move " + id + " --to " + to + " moves it without losing anything")));
         }
         Instant asked = Instant.now();
-        return receiver(to).thenCompose(r -> AskPattern.<ReplicaReceiver.Command, ReplicaReceiver.TookOver>ask(r, reply -> new ReplicaReceiver.FailOver(id, from, reply),
+        return ReplicaReceiver.on(system, to, HttpApi.ASK).thenCompose(r -> AskPattern.<ReplicaReceiver.Command, ReplicaReceiver.TookOver>ask(r, reply -> new ReplicaReceiver.FailOver(id, from, reply),
                         Duration.ofMinutes(2), system.scheduler()))
                 .handle((took, e) -> e != null
-                        ? LevelMove.done(HttpApi.error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " did not fail over to " + to + ": " + why(e)))
+                        ? LevelMove.done(HttpApi.error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " did not fail over to " + to + ": " + ReplicaReceiver.cause(e)))
                         : took.error() != null
                         ? LevelMove.done(HttpApi.error(StatusCodes.CONFLICT, "level " + id + " did not fail over to " + to + ": " + took.error()))
                         : place(id, from, to, took, asked).exceptionally(late -> HttpApi.error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id
-                        + "'s datasets on " + to + " are its own now, at " + took.snapshot() + ", but the failover did not finish: " + why(late)
+                        + "'s datasets on " + to + " are its own now, at " + took.snapshot() + ", but the failover did not finish: " + ReplicaReceiver.cause(late)
                         + "; ask again, which finishes it (if it answers that the level runs on " + to + " already, zed up starts it there)")))
                 .thenCompose(answer -> answer);
     }
@@ -98,8 +97,7 @@ final class LevelFailover {
                             return level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(), took.missing(), r),
                                     HttpApi.ASK).thenApply(journaled -> stopped(id, from, to, took, lost));
                         }
-                        RevisionLog.Revision moved = new RevisionLog.Revision(rev.number(), rev.hash(), zed.config.MovedSource.of(rev.filename(), rev.source(), from, to),
-                                rev.filename(), rev.dir(), rev.parent(), rev.specJson());
+                        RevisionLog.Revision moved = rev.movedTo(from, to);
                         return level.<LevelCommand.Pushed>ask(r -> new LevelCommand.Push(moved.source(), moved.filename(), moved.dir(), moved.parent(), false, r), HttpApi.LONGEST_ANSWER)
                                 .thenCompose(a -> level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(),
                                         took.missing(), r), HttpApi.ASK).thenApply(journaled -> answer(id, from, to, took, lost, moved, a)));
@@ -135,24 +133,5 @@ final class LevelFailover {
         o.put("source", moved.source());
         o.put("revision", ok.revision());
         return HttpApi.json(StatusCodes.OK, o);
-    }
-
-    private static String why(Throwable e) {
-        Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
-        return c.getMessage() != null ? c.getMessage() : c.toString();
-    }
-
-    /** The replica receiver on {@code host}, through the receptionist. */
-    private CompletionStage<ActorRef<ReplicaReceiver.Command>> receiver(String host) {
-        Cluster cluster = Cluster.get(system);
-        org.apache.pekko.cluster.Member m = PlacementTable.Members.of(cluster, host);
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(), r -> Receptionist.find(ReplicaReceiver.KEY, r), HttpApi.ASK,
-                system.scheduler()).thenApply(listing -> {
-            for (ActorRef<ReplicaReceiver.Command> ref : listing.getServiceInstances(ReplicaReceiver.KEY)) {
-                // this node's own receiver's path has no host: a local ref
-                if (m != null && (ref.path().address().equals(m.address()) || m.equals(cluster.selfMember()) && ref.path().address().hasLocalScope())) return ref;
-            }
-            throw new IllegalStateException("host " + host + " has no replica receiver yet (is it starting?)");
-        });
     }
 }

@@ -75,9 +75,7 @@ final class LevelMove {
                         return done(HttpApi.error(StatusCodes.GATEWAY_TIMEOUT, "level " + id + " is placed on " + to + " with its data, but its shard did not get there within "
                                 + ARRIVAL.toSeconds() + "s; it is stopped: zed up starts it on " + to));
                     }
-                    // the revision as it reads now: host = the new host, and the old one the standby where the new one was
-                    RevisionLog.Revision moved = new RevisionLog.Revision(rev.number(), rev.hash(), zed.config.MovedSource.of(rev.filename(), rev.source(), from, to),
-                            rev.filename(), rev.dir(), rev.parent(), rev.specJson());
+                    RevisionLog.Revision moved = rev.movedTo(from, to);
                     return push(id, moved).thenApply(a -> {
                         if (!(a instanceof LevelCommand.Accepted ok)) {
                             return HttpApi.error(StatusCodes.CONFLICT, "level " + id + " is on " + to + " with its data, but its revision was refused there: "

@@ -43,6 +43,10 @@ public record RevisionLog(String level, long revision, long desired, String phas
 
     /** One accepted revision: the Zedfile as pushed, where it lives, and what it resolved to. */
     public record Revision(long number, String hash, String source, String filename, String dir, String parent, String specJson) {
+        /** This revision as it reads once its level runs on {@code to}: host = the new host, and the old one the standby where the new one was. */
+        public Revision movedTo(String from, String to) {
+            return new Revision(number, hash, zed.config.MovedSource.of(filename, source, from, to), filename, dir, parent, specJson);
+        }
     }
 
     @JsonCreator

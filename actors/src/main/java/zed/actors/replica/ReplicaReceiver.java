@@ -138,8 +138,24 @@ public final class ReplicaReceiver {
         return new TookOver(d.snapshot(), d.consistent(), d.missing(), null);
     }
 
-    static String cause(Throwable e) {
+    /** What went wrong, without the wrapper a future adds. */
+    public static String cause(Throwable e) {
         Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
         return c.getMessage() != null ? c.getMessage() : c.toString();
+    }
+
+    /** The receiver on {@code host}, through the receptionist; fails saying why when the host has none. */
+    public static java.util.concurrent.CompletionStage<ActorRef<Command>> on(org.apache.pekko.actor.typed.ActorSystem<?> system, String host, Duration ask) {
+        org.apache.pekko.cluster.typed.Cluster cluster = org.apache.pekko.cluster.typed.Cluster.get(system);
+        org.apache.pekko.cluster.Member m = zed.actors.cluster.PlacementTable.Members.of(cluster, host);
+        if (m == null) return CompletableFuture.failedFuture(new IllegalStateException("host " + host + " is not a member of the cluster now"));
+        return org.apache.pekko.actor.typed.javadsl.AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
+                r -> Receptionist.find(KEY, r), ask, system.scheduler()).thenApply(listing -> {
+            for (ActorRef<Command> ref : listing.getServiceInstances(KEY)) {
+                // this node's own receiver's path has no host: a local ref
+                if (ref.path().address().equals(m.address()) || m.equals(cluster.selfMember()) && ref.path().address().hasLocalScope()) return ref;
+            }
+            throw new IllegalStateException("host " + host + " has no replica receiver yet (is it starting?)");
+        });
     }
 }

@@ -203,14 +203,7 @@ public final class ReplicaSender {
 
     /** The standby's receiver: the one the receptionist lists at the standby member's address. */
     private static ActorRef<ReplicaReceiver.Command> receiver(ActorSystem<?> system, String standby) {
-        org.apache.pekko.cluster.Member m = PlacementTable.Members.of(Cluster.get(system), standby);
-        if (m == null) throw new IllegalStateException("standby " + standby + " is not a member of the cluster now");
-        Receptionist.Listing listing = await(AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                r -> Receptionist.find(ReplicaReceiver.KEY, r), ASK, system.scheduler()), "the receptionist did not answer");
-        for (ActorRef<ReplicaReceiver.Command> ref : listing.getServiceInstances(ReplicaReceiver.KEY)) {
-            if (ref.path().address().equals(m.address())) return ref;
-        }
-        throw new IllegalStateException("standby " + standby + " has no replica receiver yet (is it starting?)");
+        return await(ReplicaReceiver.on(system, standby, ASK), "the receptionist did not answer");
     }
 
     private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String timeout) {
