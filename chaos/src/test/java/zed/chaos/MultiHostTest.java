@@ -188,7 +188,7 @@ class MultiHostTest {
                 h2node.start();
                 // (right after its start an instance shows its journaled state before its service reported: await both)
                 JsonNode back = h1.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(instance(s, "h2")) > 0,
-                        Duration.ofMinutes(2));
+                        Duration.ofMinutes(3)); // a restarted node beside another scenario on two cores
                 assertEquals("Converged", back.path("state").asText(), back.toString());
                 assertEquals(2, back.path("revision").asLong(), back.toString());
                 assertEquals(h2pid, AgentNode.servicePid(instance(back, "h2")), "the instance adopted its running process: " + back);
