@@ -129,6 +129,40 @@ class MultiHostParentTest {
         assertFalse(own.ok(), "a level's own service has no instances: it reads self");
     }
 
+    /** The multi-host parent's own parent, on one host: each instance reads it as a single-host child does. */
+    @Test
+    void aMultiHostParentReadsItsOwnParentAsAnyLevelDoes() {
+        Path top = Path.of("/srv/Zedfile"), web = Path.of("/srv/web/Zedfile"), api = Path.of("/srv/web/api/Zedfile");
+        String infra = """
+                level "infra" {
+                  host = "h9"
+                }
+                service "exec" "db" {
+                  vars    = { port = 5432 }
+                  runtime { cmd = ["db"] }
+                }
+                """;
+        String webSource = """
+                level "web" {
+                  hosts = ["h1", "h2"]
+                }
+                service "exec" "registry" {
+                  vars    = { db = "${service.exec.db.address}:${service.exec.db.vars.port}", where = host::name() }
+                  runtime { cmd = ["registry"] }
+                }
+                """;
+        LocalHost h3 = new LocalHost(Map.of(), Set.of(), "h3").inCluster(Map.of("infra", "h9"), Map.of("h1", "10.0.0.1", "h2", "10.0.0.2", "h9", "10.0.0.9"));
+        EvalInputs inputs = new EvalInputs(h3, Path.of("/var/lib/zed"), null, Path.of("/var/lib/zed/store"), Map.of());
+        byte[] w = webSource.getBytes(StandardCharsets.UTF_8);
+        ChainEvaluator.Result r = ChainEvaluator.evaluate(
+                List.of(new Chain.Link(top, top.toString(), false), new Chain.Link(web, web.toString(), false), new Chain.Link(api, api.toString(), false)),
+                Map.of(top, infra.getBytes(StandardCharsets.UTF_8), web, w, api, api("X = \"${service.exec.registry.instances[1].vars.where}>${service.exec.registry.instances[1].vars.db}\"").getBytes(StandardCharsets.UTF_8)),
+                Map.of(1, List.of(new ChainEvaluator.Instance("h1", web, w, Map.of()), new ChainEvaluator.Instance("h2", web, w, Map.of()))), inputs);
+        assertTrue(r.ok(), r.errors().toString());
+        assertEquals("infra/web/api", r.leaf().id());
+        assertEquals(new Value.Str("h2>10.0.0.9:5432"), env(r, "X"));
+    }
+
     @Test
     void aMultiHostLevelBelowAMultiHostLevelReadsItsParentPerInstanceToo() {
         Path mid = Path.of("/srv/web/api/Zedfile"), leaf = Path.of("/srv/web/api/ui/Zedfile");
