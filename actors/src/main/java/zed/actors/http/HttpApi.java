@@ -243,7 +243,6 @@ public final class HttpApi extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {
-        if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.stop(id, k.instances(id), STOP, false));
         return runningChildren(id).thenCompose(children -> {
             if (!children.isEmpty() && !cascade) {
                 return done(error(StatusCodes.CONFLICT, "level " + id + " has levels below it (" + String.join(", ", children)
@@ -254,6 +253,7 @@ public final class HttpApi extends AllDirectives {
             List<String> deepestFirst = new ArrayList<>(children);
             deepestFirst.sort((x, y) -> Integer.compare(y.split("/").length, x.split("/").length));
             for (String c : deepestFirst) below = below.thenCompose(x -> entity(c).ask(LevelCommand.Stop::new, STOP));
+            if (!levels.instances(id).isEmpty()) return below.thenCompose(x -> levels.refresh()).thenCompose(k -> instances.stop(id, k.instances(id), STOP, false));
             return below.thenCompose(x -> entity(id).ask(LevelCommand.Stop::new, STOP)).thenApply(st -> json(StatusCodes.OK, StatusJson.of(st)));
         });
     }
@@ -407,6 +407,18 @@ public final class HttpApi extends AllDirectives {
         String noStandby = standby.host() == null ? null
                 : zed.actors.cluster.PlacementRule.notAMember(standby.host(), PlacementTable.Members.hostNames(org.apache.pekko.cluster.typed.Cluster.get(system)));
         if (noStandby != null) return done(diagnostics(List.of(new Diagnostic(standby.pos(), "failover.standby: " + noStandby))));
+        // a level on several hosts below one on several hosts: each instance would follow each parent instance's change
+        // by itself, outside a rollout; refused before anything is placed
+        CompletionStage<Boolean> belowMulti = declared.multi() && parent != null
+                ? levels.knows(parent).thenApply(k -> !levels.instances(parent).isEmpty()) : CompletableFuture.completedFuture(false);
+        return belowMulti.thenCompose(refused -> refused
+                ? done(diagnostics(List.of(new Diagnostic(declared.pos(), "level.hosts: the parent level " + parent + " runs on several hosts too:"
+                        + " a level on several hosts below a level on several hosts is not supported yet; place this one on one host (host = \"NAME\")"))))
+                : place(id, declared, rollout, source, filename, dir, parent, restart));
+    }
+
+    private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, zed.config.eval.DeclaredRollout rollout, String source, String filename,
+                                                String dir, String parent, boolean restart) {
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
                 reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {

@@ -89,7 +89,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         this.host = host;
         this.passivate = passivate;
         this.resources = new LevelResources(ctx, level, host);
-        this.federation = new Federation(ctx, level);
+        this.federation = new Federation(ctx, level, host.levels());
         this.rollbacks = new Rollbacks(ctx, resources);
     }
 
@@ -127,7 +127,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     return Effect().none();
                 })
                 .onCommand(LevelCommand.Get.class, (s, c) -> Effect().none().thenRun(st -> c.replyTo().tell(status(st))))
-                .onCommand(LevelCommand.Wake.class, (s, c) -> Effect().none())
+                .onCommand(LevelCommand.Wake.class, (s, c) -> {
+                    // a parent (or a parent's instance) that started again has forgotten its children: told again
+                    if (s.exists() && !s.stopped()) federation.registerWithParent(s);
+                    return Effect().none();
+                })
                 .onCommand(LevelCommand.Passivate.class, this::onPassivate)
                 .onCommand(LevelCommand.Stop.class, this::onStop)
                 .onCommand(LevelCommand.Destroy.class, this::onDestroy)
@@ -244,6 +248,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         return Effect().none();
     }
 
+    /** A push of a parent's change (onParentChanged): it answers no one. */
+    private boolean cascade(LevelCommand.Push p) {
+        return p.replyTo().equals(ctx.getSystem().ignoreRef());
+    }
+
     /** Evaluation reads files and the chain above: off the entity's thread; the result comes back as Evaluated. */
     private void evaluate(RevisionLog s, LevelCommand.Push p) {
         long basedOn = s.desired();
@@ -271,6 +280,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             else if (ev.outcome() instanceof LevelEvaluator.WrongId w) refused = new Refused(Refused.Why.INVALID, w.message(), List.of());
             else refused = new Refused(Refused.Why.NO_PARENT, "the parent level " + ((LevelEvaluator.NoParent) ev.outcome()).parent()
                         + " does not exist: push it first", List.of());
+            if (cascade(c)) federation.cascadeFailed(refused.message() + (refused.errors().isEmpty() ? "" : ": " + refused.errors().get(0).render()));
             return Effect().none().thenRun(st -> {
                 c.replyTo().tell(refused);
                 if (!st.exists()) { // a level that never got a revision does not live on
@@ -279,6 +289,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 }
             }).thenUnstashAll();
         }
+        federation.cascadeEvaluated();
         String hash = ok.leaf().hash();
         if (hash.equals(s.desiredHash()) && !s.stopped()) {
             if (c.restart()) {

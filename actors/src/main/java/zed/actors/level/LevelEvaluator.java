@@ -19,6 +19,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
@@ -50,25 +51,81 @@ final class LevelEvaluator {
     /** A chain deeper than this is a loop in the parents, not a federation. */
     static final int MAX_DEPTH = 64;
 
+    /**
+     * A level of the chain above, as it runs: its revision log, or, for a level that runs on several hosts, each
+     * instance's (host → log, in the order of its {@code hosts = [...]}); {@code log} is then the instance this host
+     * runs, else the first: what a child inherits from the level itself (its pool) is read as this host would run it.
+     */
+    record Above(RevisionLog log, Map<String, RevisionLog> instances) {
+        static Above one(RevisionLog log) {
+            return new Above(log, Map.of());
+        }
+    }
+
     /** The levels above {@code parent} and itself, root first; null when one of them does not exist or is stopped. */
-    static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent) {
+    static CompletionStage<List<Above>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent) {
         return ancestors(system, levels, parent, new ArrayList<>());
     }
 
-    private static CompletionStage<List<RevisionLog>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent, List<RevisionLog> acc) {
+    private static CompletionStage<List<Above>> ancestors(ActorSystem<?> system, KnownLevels levels, String parent, List<Above> acc) {
         if (parent == null) return CompletableFuture.completedFuture(acc);
         if (acc.size() > MAX_DEPTH) return CompletableFuture.completedFuture(null);
         // a level the cluster has not placed does not exist: asked, it would wait for a placement that never comes
-        return levels.knows(parent).thenCompose(known -> !known ? CompletableFuture.<List<RevisionLog>>completedFuture(null)
-                // which instance's context would it read? Refused until a child reads one entry per instance
-                : !levels.instances(parent).isEmpty() ? CompletableFuture.<List<RevisionLog>>failedFuture(new IllegalStateException("the parent level " + parent
-                + " runs on several hosts (hosts = [...]): a level below a multi-host level is not supported yet"))
-                : ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK).thenCompose(st -> {
-            RevisionLog s = st.state();
-            if (!s.exists() || s.stopped()) return CompletableFuture.completedFuture(null);
-            acc.add(0, s);
-            return ancestors(system, levels, s.source().parent(), acc);
-        }));
+        return levels.knows(parent).thenCompose(known -> {
+            if (!known) return CompletableFuture.<List<Above>>completedFuture(null);
+            List<String> instances = levels.instances(parent);
+            CompletionStage<Above> above = instances.isEmpty()
+                    ? ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, parent).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK)
+                    .thenApply(st -> !st.state().exists() || st.state().stopped() ? null : Above.one(st.state()))
+                    : instances(system, parent, instances, levels.self());
+            return above.thenCompose(a -> {
+                if (a == null) return CompletableFuture.<List<Above>>completedFuture(null);
+                acc.add(0, a);
+                return ancestors(system, levels, a.log().source().parent(), acc);
+            });
+        });
+    }
+
+    /**
+     * Every instance of a multi-host level, as it runs. A child reads each, so an instance that does not answer (its
+     * host away) fails the evaluation with its host named, rather than leaving it out of what the child reads.
+     */
+    private static CompletionStage<Above> instances(ActorSystem<?> system, String parent, List<String> ids, String self) {
+        List<CompletableFuture<RevisionLog>> asks = new ArrayList<>();
+        for (String id : ids) {
+            String host = zed.actors.cluster.Instances.hostOf(id);
+            asks.add(ClusterSharding.get(system).entityRefFor(LevelEntity.KEY, id).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK)
+                    .handle((st, e) -> {
+                        if (e != null) throw new IllegalStateException("the parent level " + parent + " runs on several hosts, and its instance on host "
+                                + host + " did not answer (is its host away?): this level reads every instance; " + e.getMessage());
+                        return st.state();
+                    }).toCompletableFuture());
+        }
+        return CompletableFuture.allOf(asks.toArray(new CompletableFuture[0])).thenApply(done -> {
+            Map<String, RevisionLog> byHost = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) {
+                RevisionLog s = asks.get(i).join();
+                if (s.exists() && !s.stopped()) byHost.put(zed.actors.cluster.Instances.hostOf(ids.get(i)), s);
+            }
+            if (byHost.isEmpty()) return null;
+            // in the order its hosts are written, as the level's status lists them
+            RevisionLog any = byHost.values().iterator().next();
+            List<String> order = new ArrayList<>(declaredHosts(any));
+            byHost.keySet().stream().sorted().filter(h -> !order.contains(h)).forEach(order::add);
+            Map<String, RevisionLog> ordered = new LinkedHashMap<>();
+            for (String h : order) if (byHost.containsKey(h)) ordered.put(h, byHost.get(h));
+            RevisionLog main = ordered.getOrDefault(self, ordered.values().iterator().next());
+            return new Above(main, ordered);
+        });
+    }
+
+    /** The hosts a revision's Zedfile names, in the order written; empty when it cannot tell. */
+    private static List<String> declaredHosts(RevisionLog s) {
+        try {
+            return zed.config.DeclaredHost.of(s.source().filename(), s.source().source()).hosts();
+        } catch (RuntimeException e) {
+            return List.of();
+        }
     }
 
     /**
@@ -78,27 +135,38 @@ final class LevelEvaluator {
      *                   host runs it ({@code host::name()}, the address of its services)
      * @param addresses  host name → where the other hosts reach it
      */
-    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<RevisionLog> above,
+    static Outcome evaluate(NodeConfig config, String id, String source, String filename, String dir, List<Above> above,
                             Map<String, Integer> ownPorts, Map<String, String> levelHosts, Map<String, String> addresses) {
         List<Chain.Link> links = new ArrayList<>();
         Map<Path, byte[]> contents = new HashMap<>();
         Map<String, Integer> ports = new HashMap<>();
-        for (RevisionLog s : above) {
+        Map<Integer, List<ChainEvaluator.Instance>> instances = new HashMap<>();
+        Set<Integer> held = new HashSet<>();
+        for (Above a : above) {
             // each level above as it runs: its desired revision's Zedfile
-            RevisionLog.Revision r = s.source();
+            RevisionLog.Revision r = a.log().source();
             Path f = Path.of(r.dir()).resolve(r.filename());
+            List<ChainEvaluator.Instance> each = new ArrayList<>();
+            a.instances().forEach((h, s) -> {
+                // each instance as its host runs it: its own revision (a rollout may be under way), its own ports there
+                Path g = Path.of(s.source().dir()).resolve(s.source().filename());
+                each.add(new ChainEvaluator.Instance(h, g, s.source().source().getBytes(StandardCharsets.UTF_8), s.ports()));
+                held.addAll(s.ports().values());
+            });
+            if (!each.isEmpty()) instances.put(links.size(), each);
             links.add(new Chain.Link(f, f.toString(), false));
             contents.put(f, r.source().getBytes(StandardCharsets.UTF_8));
-            ports.putAll(s.ports());
+            ports.putAll(a.log().ports());
         }
         Path f = Path.of(dir).resolve(filename);
         links.add(new Chain.Link(f, f.toString(), false));
         contents.put(f, source.getBytes(StandardCharsets.UTF_8));
         ports.putAll(ownPorts);
         // the ports this node's levels hold are theirs: a running service keeps its port
-        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), new HashSet<>(ports.values()), config.cluster().host()).inCluster(levelHosts, addresses), config.stateDir(), config.pool(),
+        held.addAll(ports.values());
+        EvalInputs inputs = new EvalInputs(new LocalHost(System.getenv(), held, config.cluster().host()).inCluster(levelHosts, addresses), config.stateDir(), config.pool(),
                 config.stateDir().resolve("store"), ports);
-        ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, inputs);
+        ChainEvaluator.Result r = ChainEvaluator.evaluate(links, contents, instances, inputs);
         if (!r.ok()) return new Invalid(r.errors());
         LevelSpec leaf = r.leaf();
         // an instance of a multi-host level (level@host) evaluates its level's Zedfile, as its host runs it

@@ -65,19 +65,37 @@ public final class ChainEvaluator {
         }
     }
 
+    /**
+     * One instance of a level of the chain that runs on several hosts ({@code hosts = [...]}): its Zedfile as that
+     * instance runs it (the revisions of instances may differ in a rollout), its host, and the ports it holds there.
+     */
+    public record Instance(String host, Path file, byte[] source, Map<String, Integer> ports) {
+        public Instance {
+            ports = Map.copyOf(ports);
+        }
+    }
+
     public static Result evaluate(List<Chain.Link> chain, EvalInputs inputs) {
         return evaluate(chain, Map.of(), inputs);
+    }
+
+    public static Result evaluate(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
+        return evaluate(chain, contents, Map.of(), inputs);
     }
 
     /**
      * @param contents the source of some links, by file, instead of what is on disk: the node evaluates what was
      *                 pushed to it, which need not be on its disk
+     * @param instances link index → the instances of that link's level when it runs on several hosts: each is
+     *                  evaluated as its host runs it, and the levels below read its services per instance
+     *                  ({@code service.<kind>.<name>.instances}); the link itself is evaluated as this host would run it
+     *                  (what a child inherits, such as its pool)
      */
-    public static Result evaluate(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
-        return onDeepStack(() -> run(chain, contents, inputs));
+    public static Result evaluate(List<Chain.Link> chain, Map<Path, byte[]> contents, Map<Integer, List<Instance>> instances, EvalInputs inputs) {
+        return onDeepStack(() -> run(chain, contents, instances, inputs));
     }
 
-    private static Result run(List<Chain.Link> chain, Map<Path, byte[]> contents, EvalInputs inputs) {
+    private static Result run(List<Chain.Link> chain, Map<Path, byte[]> contents, Map<Integer, List<Instance>> instances, EvalInputs inputs) {
         List<Diagnostic> errors = new ArrayList<>();
         List<Diagnostic> refused = new ArrayList<>();
         List<Body> bodies = new ArrayList<>();
@@ -126,20 +144,54 @@ public final class ChainEvaluator {
             LevelEvaluation level = new LevelEvaluation(id, name, link.file(), link.display(), sources.get(i), parent, inputs, ports, errors);
             LevelSpec spec = evaluateLevel(level, body, parentId, link, null);
             if (level.hashUsed) {
-                // cfg::hash() is the drift hash, which is known only once the level has been read: evaluate again with it
-                String hash = spec.hash();
-                List<Diagnostic> second = new ArrayList<>();
-                LevelEvaluation again = new LevelEvaluation(id, name, level.file, level.display, sources.get(i), parent, inputs, ports, second);
-                again.hash = hash;
-                spec = evaluateLevel(again, body, parentId, link, hash);
-                level = again;
+                level = again(level, body, parentId, link, spec.hash(), null);
+                spec = level.spec;
             }
+            List<Instance> each = instances.getOrDefault(i, List.of());
+            if (!each.isEmpty()) level.instances = evaluateInstances(each, id, name, parent, parentId, inputs, errors);
             specs.add(spec);
             parent = level;
             parentId = id;
         }
         Scope leafScope = new NodeScope(parent, null);
         return new Result(errors.isEmpty() ? List.copyOf(specs) : List.of(), ports.merged(), sorted(errors), leafScope);
+    }
+
+    /**
+     * cfg::hash() is the drift hash, which is known only once the level has been read: evaluated again with it. The
+     * second evaluation's errors are those of the first, so they are not reported twice.
+     */
+    private static LevelEvaluation again(LevelEvaluation first, Body body, String parentId, Chain.Link link, String hash, String instanceHost) {
+        LevelEvaluation again = new LevelEvaluation(first.id, first.name, first.file, first.display, first.source, first.parent, first.inputs, first.ports, new ArrayList<>());
+        again.hash = hash;
+        again.instanceHost = instanceHost;
+        again.spec = evaluateLevel(again, body, parentId, link, hash);
+        return again;
+    }
+
+    /** Each instance of a multi-host level of the chain, evaluated as its host runs it, with the ports it holds there. */
+    private static List<LevelEvaluation> evaluateInstances(List<Instance> each, String id, String name, LevelEvaluation parent, String parentId,
+                                                           EvalInputs inputs, List<Diagnostic> errors) {
+        List<LevelEvaluation> out = new ArrayList<>();
+        for (Instance in : each) {
+            // named as the file itself: an error it shares with the chain's own evaluation of the level is reported once
+            String display = in.file().toString();
+            String text = utf8(in.source(), display, errors);
+            if (text == null) continue;
+            Body body;
+            try {
+                body = Parser.parseFile(display, text);
+            } catch (ZedfileException e) {
+                errors.addAll(e.diagnostics());
+                continue;
+            }
+            Chain.Link link = new Chain.Link(in.file(), display, false);
+            LevelEvaluation ie = new LevelEvaluation(id, name, in.file(), display, in.source(), parent, inputs, new Ports(in.ports(), inputs.host()), errors);
+            ie.instanceHost = in.host();
+            LevelSpec spec = evaluateLevel(ie, body, parentId, link, null);
+            out.add(ie.hashUsed ? again(ie, body, parentId, link, spec.hash(), in.host()) : ie);
+        }
+        return out;
     }
 
     /** Decodes UTF-8; on a bad byte, records an error at its line and column and returns null. */

@@ -1,6 +1,7 @@
 package zed.config.eval;
 
 import zed.config.Diagnostic;
+import zed.config.LevelSpec;
 import zed.config.Pos;
 import zed.config.Schema;
 import zed.config.Structures;
@@ -59,6 +60,12 @@ public final class LevelEvaluation {
     String hash;
     boolean hashUsed;
     Node poolNode;
+    /** The host this evaluation is one instance of the level on; null when the level runs as one (its host: {@link Host#hostOf}). */
+    String instanceHost;
+    /** The spec of a second evaluation (cfg::hash()), kept with it. */
+    LevelSpec spec;
+    /** A level above that runs on several hosts: its evaluation per instance, in its hosts' order; null otherwise. */
+    List<LevelEvaluation> instances;
 
     LevelEvaluation(String id, String name, Path file, String display, byte[] source, LevelEvaluation parent, EvalInputs inputs, Ports ports, List<Diagnostic> errors) {
         this.id = id;
@@ -248,9 +255,18 @@ public final class LevelEvaluation {
 
     // ---- references ------------------------------------------------------------------------------------------
 
-    /** Resolves {@code service.<kind>.<name>...} from this level, looking upward through the chain. */
     /** {@code service.<kind>.<name>.address}: the address of the host the service's level runs on. */
     static final String ADDRESS = "address";
+    /** {@code service.<kind>.<name>.instances}: a multi-host level's service, one entry per instance. */
+    static final String INSTANCES = "instances";
+    static final String HOST = "host";
+
+    /** The host this level is evaluated as running on: {@code host::name()}, and where its services are reached. */
+    String host() {
+        return instanceHost != null ? instanceHost : inputs.host().hostOf(id);
+    }
+
+    /** Resolves {@code service.<kind>.<name>...} from this level, looking upward through the chain. */
 
     Value serviceReference(Expr.Var root, List<Step> steps) {
         if (steps.size() < 2 || steps.get(0).isIndex() || steps.get(1).isIndex()) {
@@ -260,9 +276,13 @@ public final class LevelEvaluation {
         for (LevelEvaluation l = this; l != null; l = l.parent) {
             Node svc = l.services.get(key);
             if (svc == null) continue;
-            Value v = steps.size() == 3 && !steps.get(2).isIndex() && steps.get(2).name().equals(ADDRESS) && svc.child(ADDRESS) == null
+            boolean each = steps.size() >= 3 && !steps.get(2).isIndex() && steps.get(2).name().equals(INSTANCES) && svc.child(INSTANCES) == null;
+            Value v = l.instances != null ? perInstance(l, key, steps)
+                    // one entry on one host: a child reads a service the same way whether its level runs on one host or several
+                    : each ? entries(List.of(l), key, steps)
+                    : steps.size() == 3 && !steps.get(2).isIndex() && steps.get(2).name().equals(ADDRESS) && svc.child(ADDRESS) == null
                     // where the service's host is reached: a parent's service may run on another host of the cluster
-                    ? new Value.Str(inputs.host().address(inputs.host().hostOf(l.id)))
+                    ? new Value.Str(inputs.host().address(l.host()))
                     : walk(svc, steps.subList(2, steps.size()), root.pos());
             if (l != this) reads.put(pathText("service", steps), v);
             return v;
@@ -271,6 +291,42 @@ public final class LevelEvaluation {
         for (LevelEvaluation l = this; l != null; l = l.parent) known.addAll(l.services.keySet());
         throw new EvalError(steps.get(1).pos(), "service." + key + " is not declared in this level or any level above"
                 + didYouMeanService(key, known));
+    }
+
+    /**
+     * A service of a level above that runs on several hosts: read only through {@code .instances}, one entry per
+     * instance (its values as that instance evaluates them, its {@code host} and {@code address}). Anything else would
+     * pick one instance silently, so it is an error that says what to read instead.
+     */
+    private Value perInstance(LevelEvaluation l, String key, List<Step> steps) {
+        List<String> hosts = l.instances.stream().map(i -> i.instanceHost).toList();
+        if (steps.size() < 3 || steps.get(2).isIndex() || !steps.get(2).name().equals(INSTANCES)) {
+            Step at = steps.get(steps.size() < 3 ? 1 : 2);
+            String what = steps.size() < 3 ? "" : "." + (at.isIndex() ? "[" + at.index() + "]" : at.name());
+            throw new EvalError(at.pos(), "service." + key + what + ": level " + l.id + " runs on several hosts (hosts = [" + String.join(", ", hosts)
+                    + "]), one instance each, so its service has no single value: read service." + key + ".instances, one entry per instance"
+                    + " with its host and address, e.g. service." + key + ".instances[0].address");
+        }
+        return entries(l.instances, key, steps);
+    }
+
+    /** {@code service.<kind>.<name>.instances...}: one entry per evaluation of the service's level, in the order given. */
+    private Value entries(List<LevelEvaluation> each, String key, List<Step> steps) {
+        List<Value> entries = new ArrayList<>();
+        for (LevelEvaluation in : each) {
+            Node svc = in.services.get(key);
+            if (svc == null) {
+                throw new EvalError(steps.get(2).pos(), "service." + key + " is not declared by level " + in.id + " as host " + in.host() + " runs it");
+            }
+            Map<String, Value> fields = new LinkedHashMap<>(((Value.ObjV) in.value(svc, steps.get(2).pos())).fields());
+            fields.putIfAbsent(HOST, new Value.Str(in.host()));
+            // where the other hosts reach this instance: its host's address
+            fields.putIfAbsent(ADDRESS, new Value.Str(inputs.host().address(in.host())));
+            entries.add(new Value.ObjV(fields));
+        }
+        Value v = new Value.ListV(entries);
+        for (Step s : steps.subList(3, steps.size())) v = Interpreter.step(v, s);
+        return v;
     }
 
     private static String didYouMeanService(String key, List<String> known) {

@@ -78,7 +78,7 @@ final class NodeScope implements Scope {
             case "file":
                 return level.file(call, Functions.string(call, args, 0, "the path"));
             case "host::name":
-                return new Value.Str(level.inputs.host().hostOf(level.id));
+                return new Value.Str(level.host());
             default:
                 return Functions.callPure(call, args);
         }
