@@ -46,7 +46,8 @@ final class ClusterInitCommand implements Callable<Integer> {
         try {
             file = ClusterFile.parse(text.toString());
         } catch (IllegalArgumentException e) {
-            System.err.println("zed cluster init: " + e.getMessage().replace(ClusterFile.NAME + ":", "--host #"));
+            // a line of the file is a --host here; a refusal of the whole file names its hosts itself
+            System.err.println("zed cluster init: " + e.getMessage().replace(ClusterFile.NAME + ": ", "").replace(ClusterFile.NAME + ":", "--host #"));
             return 2;
         }
         if (Files.exists(out.resolve("ca"))) return exists(out.resolve("ca"));
