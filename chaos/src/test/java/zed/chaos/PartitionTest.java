@@ -106,13 +106,16 @@ class PartitionTest {
         {
             String journal = db.url(net.gateway(), pg.port());
             List<String> names = List.of("h1", "h2", "h3");
-            LoopbackCluster.init(ZedProcess.bin(), work.resolve("init"), names, List.of(net.ip(1) + ":25520", net.ip(2) + ":25520", net.ip(3) + ":25520"));
+            List<String> addresses = List.of(net.ip(1) + ":25520", net.ip(2) + ":25520", net.ip(3) + ":25520");
+            LoopbackCluster.init(ZedProcess.bin(), work.resolve("init"), names, addresses);
             for (int i = 1; i <= 3; i++) {
                 String root = pool.root() + "/h" + i;
                 new ProcessBuilder("zfs", "create", root).inheritIO().start().waitFor();
                 Path home = work.resolve("h" + i);
                 LoopbackCluster.copy(work.resolve("init").resolve("h" + i), home);
-                nodes.add(new AgentNode(ZedProcess.bin(), home, List.of("--host", "h" + i, "--journal", journal, "--pool", root), net.in(i), net.ip(i), FAST_SBR));
+                // seed nodes, started one after another (BootstrapTest forms a cluster through Cluster Bootstrap)
+                nodes.add(new AgentNode(ZedProcess.bin(), home, List.of("--host", "h" + i, "--journal", journal, "--pool", root, "--seed", String.join(",", addresses)),
+                        net.in(i), net.ip(i), FAST_SBR));
             }
             AgentNode h1 = nodes.get(0), h2 = nodes.get(1), h3 = nodes.get(2);
             for (AgentNode n : nodes) n.start();

@@ -33,7 +33,8 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--cluster", paramLabel = "HOST:PORT", description = "Artery's canonical address, where other nodes reach this one (default: a free port on 127.0.0.1)")
     String cluster;
 
-    @Option(names = "--seed", paramLabel = "HOST:PORT", split = ",", description = "a node of the cluster to join (repeatable; none: this node is a cluster of its own)")
+    @Option(names = "--seed", paramLabel = "HOST:PORT", split = ",", description = {"a node of the cluster to join (repeatable); without it the node forms through",
+            "Cluster Bootstrap with the hosts of $ZED_HOME/cluster.conf, or, without that file, is a cluster of its own"})
     java.util.List<String> seeds = new java.util.ArrayList<>();
 
     @Option(names = "--events-kept", paramLabel = "N", description = "how many events each level keeps at least, for /v1/events to resume from (default 1000)")
@@ -66,7 +67,7 @@ final class AgentCommand implements Callable<Integer> {
             cc = zed.actors.cluster.ClusterConfig.alone().withSeeds(seeds);
             if (hostName != null) cc = cc.withHost(hostName);
             if (cluster != null) cc = cc.withAddress(cluster);
-            // the cluster's file (zed cluster init) completes what the flags leave out: this host's address, the seeds
+            // the cluster's file (zed cluster init) completes what the flags leave out: this host's address, how it forms
             java.nio.file.Path file = ZedCommand.zedHome().resolve(zed.actors.cluster.ClusterFile.NAME);
             if (java.nio.file.Files.exists(file)) {
                 cc = zed.actors.cluster.ClusterFile.parse(java.nio.file.Files.readString(file)).complete(cc, hostName != null, cluster != null, !seeds.isEmpty());
@@ -77,7 +78,8 @@ final class AgentCommand implements Callable<Integer> {
         }
         NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept);
         ZedNode node = ZedNode.start(c);
-        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir() + ")");
+        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir()
+                + (cc.bootstrap() == null ? "" : ", formed through Cluster Bootstrap on " + cc.bootstrap().host() + ":" + cc.bootstrap().port()) + ")");
         node.system().getWhenTerminated().toCompletableFuture().join();
         if (node.downed()) {
             try {

@@ -15,14 +15,16 @@ import java.util.concurrent.Callable;
 /**
  * {@code zed cluster init --host h1=ADDR --host h2=ADDR ...}: everything the hosts of a new cluster share, one
  * directory per host to copy into its {@code $ZED_HOME}: {@code cluster.conf} (the same on every host), one API
- * token for the whole cluster, and the host's TLS material (a key pair the cluster's CA signed, and the CA to trust).
+ * token for the whole cluster, and the host's TLS material (a key pair the cluster's CA signed, and the CA to trust),
+ * which Artery and Cluster Bootstrap's endpoint both use.
  * The CA's own key stays in {@code OUT/ca}, on no host.
  */
 @Command(name = "init", description = {"Writes a new cluster's files: one directory per host (copy it into that host's $ZED_HOME),",
         "with cluster.conf, the cluster's API token and the host's TLS key and certificate, signed by a new cluster CA (kept in OUT/ca)."})
 final class ClusterInitCommand implements Callable<Integer> {
-    @Option(names = "--host", required = true, paramLabel = "NAME=HOST:PORT",
-            description = "a host of the cluster and Artery's address there (repeat for each host; the first one forms the cluster)")
+    @Option(names = "--host", required = true, paramLabel = "NAME=HOST:PORT[,bootstrap=PORT]",
+            description = {"a host of the cluster, Artery's address there, and the port of its Cluster Bootstrap endpoint on that address",
+                    "(default " + ClusterFile.BOOTSTRAP_PORT + "; give one of its own to a host that shares its address with another); repeat for each host"})
     List<String> hosts;
 
     @Option(names = "--out", paramLabel = "DIR", description = "where to write (default: ./zed-cluster)")
@@ -37,13 +39,15 @@ final class ClusterInitCommand implements Callable<Integer> {
                 System.err.println("zed cluster init: --host takes NAME=HOST:PORT, not \"" + h + "\"");
                 return 2;
             }
-            text.append(h, 0, eq).append(" = ").append(h.substring(eq + 1)).append('\n');
+            String value = h.substring(eq + 1);
+            text.append(h, 0, eq).append(" = ").append(value.contains("bootstrap=") ? value : value + ", bootstrap=" + ClusterFile.BOOTSTRAP_PORT).append('\n');
         }
         ClusterFile file;
         try {
             file = ClusterFile.parse(text.toString());
         } catch (IllegalArgumentException e) {
-            System.err.println("zed cluster init: " + e.getMessage().replace(ClusterFile.NAME + ":", "--host #"));
+            // a line of the file is a --host here; a refusal of the whole file names its hosts itself
+            System.err.println("zed cluster init: " + e.getMessage().replace(ClusterFile.NAME + ": ", "").replace(ClusterFile.NAME + ":", "--host #"));
             return 2;
         }
         if (Files.exists(out.resolve("ca"))) return exists(out.resolve("ca"));
@@ -62,7 +66,8 @@ final class ClusterInitCommand implements Callable<Integer> {
             System.out.println("  " + out.resolve(name) + "/  copy into " + name + "'s $ZED_HOME (cluster.conf, api-token, tls/), keeping its modes");
         }
         System.out.println("  " + out.resolve("ca") + "/  the cluster CA's key: keep it on no host, and safe");
-        System.out.println("then on each host: zed agent --host NAME --journal jdbc:postgresql://...   (address and seeds come from cluster.conf)");
+        System.out.println("then on each host: zed agent --host NAME --journal jdbc:postgresql://...   (the address comes from cluster.conf; the hosts");
+        System.out.println("  form the cluster through Cluster Bootstrap once every host listed there answers on its bootstrap port)");
         return 0;
     }
 

@@ -9,9 +9,10 @@ import java.util.Locale;
  * @param host  the host's name in the cluster: what {@code level { host = ... }} names and {@code zed hosts} shows
  * @param bind  Artery's canonical host name or address, the one other nodes reach this one at
  * @param port  Artery's canonical port; 0 takes a free one (a node alone, or one that only joins)
- * @param seeds the nodes to join, {@code HOST:PORT}; none: the node forms a cluster of its own
+ * @param seeds the nodes to join, {@code HOST:PORT}; none (and no bootstrap): the node forms a cluster of its own
+ * @param bootstrap how the node forms through Cluster Bootstrap (cluster.conf's hosts), null when it does not: with seeds, or alone
  */
-public record ClusterConfig(String host, String bind, int port, List<String> seeds) {
+public record ClusterConfig(String host, String bind, int port, List<String> seeds, Bootstrap bootstrap) {
     /** The role that carries a member's host name: roles are gossiped with membership, so every node can map names to addresses. */
     public static final String HOST_ROLE = "host=";
 
@@ -21,6 +22,11 @@ public record ClusterConfig(String host, String bind, int port, List<String> see
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--cluster: no port " + port);
         seeds = List.copyOf(seeds);
         for (String s : seeds) Address.parse(s, "--seed");
+        if (bootstrap != null && !seeds.isEmpty()) throw new IllegalArgumentException("a node forms through seeds or through Cluster Bootstrap, not both");
+    }
+
+    public ClusterConfig(String host, String bind, int port, List<String> seeds) {
+        this(host, bind, port, seeds, null);
     }
 
     /** A node of its own: the machine's short name, Artery on a free loopback port. */
@@ -29,21 +35,25 @@ public record ClusterConfig(String host, String bind, int port, List<String> see
     }
 
     public ClusterConfig withHost(String name) {
-        return new ClusterConfig(name, bind, port, seeds);
+        return new ClusterConfig(name, bind, port, seeds, bootstrap);
     }
 
     public ClusterConfig withAddress(String hostPort) {
         Address a = Address.parse(hostPort, "--cluster");
-        return new ClusterConfig(host, a.host(), a.port(), seeds);
+        return new ClusterConfig(host, a.host(), a.port(), seeds, bootstrap);
     }
 
     public ClusterConfig withSeeds(List<String> s) {
-        return new ClusterConfig(host, bind, port, s);
+        return new ClusterConfig(host, bind, port, s, null);
+    }
+
+    public ClusterConfig withBootstrap(Bootstrap b) {
+        return new ClusterConfig(host, bind, port, List.of(), b);
     }
 
     /** Whether this node joins others (or is joined): then its journal must be one they share. */
     public boolean shared() {
-        return !seeds.isEmpty();
+        return !seeds.isEmpty() || bootstrap != null;
     }
 
     /** The machine's short host name (up to the first dot, no DNS lookup), lower case; "localhost" when it has none. */

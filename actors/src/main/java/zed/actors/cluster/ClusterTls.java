@@ -48,6 +48,33 @@ public record ClusterTls(Path keyStore, Path trustStore, String password) {
                 """.formatted(quoted(keyStore.toString()), quoted(trustStore.toString()), password, password, password);
     }
 
+    /**
+     * The same material for TLS outside Artery (Cluster Bootstrap's endpoint and its probes): this host's key and
+     * chain to show, the cluster CA alone to trust.
+     */
+    public javax.net.ssl.SSLContext sslContext() {
+        try {
+            char[] pw = password.toCharArray();
+            java.security.KeyStore keys = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(keyStore)) {
+                keys.load(in, pw);
+            }
+            java.security.KeyStore trust = java.security.KeyStore.getInstance("PKCS12");
+            try (var in = Files.newInputStream(trustStore)) {
+                trust.load(in, pw);
+            }
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(keys, pw);
+            javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+            tmf.init(trust);
+            javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLSv1.3");
+            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), new java.security.SecureRandom());
+            return ctx;
+        } catch (IOException | java.security.GeneralSecurityException e) {
+            throw new IllegalStateException("cannot read the TLS material in " + keyStore.getParent() + ": " + e.getMessage(), e);
+        }
+    }
+
     @Override
     public String toString() {
         return "ClusterTls[" + keyStore + ", " + trustStore + "]"; // never the password

@@ -139,10 +139,11 @@ public final class ZedNode implements AutoCloseable {
                   # the minority's wait for the lease, and the timing of downing: zed.actors.cluster.Downing
                 }
                 """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(clusterSize(c.stateDir()));
+        String bootstrap = c.cluster().bootstrap() == null ? "" : c.cluster().bootstrap().config();
         // -D settings win over the node's, as over any Pekko application's: an operator may tune (e.g. the failure
         // detector) in ZED_JAVA_OPTS, and the benchmarks run Pekko's own timing beside Zed's
-        return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(conf + transport + sbr + zed.actors.level.JournalMigration.config()))
-                .withFallback(ConfigFactory.load());
+        return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(conf + transport + sbr + bootstrap + MIXED_VERSIONS
+                + zed.actors.level.JournalMigration.config())).withFallback(ConfigFactory.load());
     }
 
     /** The hosts {@code cluster.conf} lists (the agent has checked it before the node starts); 0 without one. */
@@ -153,6 +154,28 @@ public final class ZedNode implements AutoCloseable {
         } catch (java.io.IOException | IllegalArgumentException unreadable) {
             return 0;
         }
+    }
+
+    /**
+     * pekko-discovery (Cluster Bootstrap's) is published up to 1.2.1, not for this Pekko: its sources are the same as
+     * 1.7.0's, and every class and method it calls is in 1.7.0 (docs/cluster.md). Pekko refuses to start beside a
+     * module of another version; the check is turned off here, and {@link #checkVersions} makes it again for every
+     * other module. (zed.jar, one shaded jar, has no module manifests: neither check sees anything there.)
+     */
+    static final String MIXED_VERSIONS = "pekko.fail-mixed-versions = off\n";
+
+    /** Pekko's modules, as Pekko's own check lists them, but for pekko-discovery. */
+    static final java.util.List<String> SAME_VERSION = java.util.List.of("pekko-actor", "pekko-actor-testkit-typed", "pekko-actor-typed",
+            "pekko-cluster", "pekko-cluster-metrics", "pekko-cluster-sharding", "pekko-cluster-sharding-typed", "pekko-cluster-tools",
+            "pekko-cluster-typed", "pekko-coordination", "pekko-distributed-data", "pekko-testkit", "pekko-multi-node-testkit", "pekko-osgi",
+            "pekko-persistence", "pekko-persistence-query", "pekko-persistence-shared", "pekko-persistence-testkit", "pekko-persistence-typed",
+            "pekko-pki", "pekko-protobuf", "pekko-protobuf-v3", "pekko-remote", "pekko-serialization-jackson", "pekko-slf4j", "pekko-stream",
+            "pekko-stream-testkit", "pekko-stream-typed");
+
+    /** @throws IllegalStateException when two of Pekko's modules (pekko-discovery aside) are of different versions */
+    static void checkVersions(ActorSystem<?> system) {
+        org.apache.pekko.util.ManifestInfo.get(system.classicSystem()).checkSameVersion("Apache Pekko",
+                scala.jdk.javaapi.CollectionConverters.asScala(SAME_VERSION).toList(), false, true);
     }
 
     /** Starts a node and returns once its API answers. */
@@ -173,6 +196,7 @@ public final class ZedNode implements AutoCloseable {
         }
         system.getWhenTerminated().thenRun(telemetry::close);
         try {
+            checkVersions(system);
             Cluster cluster = Cluster.get(system);
             // a second node calling itself by a name that is taken stops (HostNameGuard)
             java.util.concurrent.atomic.AtomicReference<String> stopped = new java.util.concurrent.atomic.AtomicReference<>();
@@ -181,7 +205,10 @@ public final class ZedNode implements AutoCloseable {
                 system.log().error(why);
                 system.terminate();
             }), "host-name-guard", org.apache.pekko.actor.typed.Props.empty());
-            if (c.cluster().seeds().isEmpty()) {
+            if (c.cluster().bootstrap() != null) {
+                // cluster.conf's hosts, through Cluster Bootstrap: joins the cluster one of them reports, or forms it
+                zed.actors.cluster.BootstrapEndpoint.start(system, c.cluster().bootstrap(), zed.actors.cluster.ClusterTls.in(c.stateDir()));
+            } else if (c.cluster().seeds().isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of its own joins itself
             } else {
                 cluster.manager().tell(new org.apache.pekko.cluster.typed.JoinSeedNodes(c.cluster().seeds().stream()
@@ -250,7 +277,10 @@ public final class ZedNode implements AutoCloseable {
             } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
                 // no answer in time (the ask's own timeout, or, on a starved machine, not even that within 10 s): asked again
                 if (System.nanoTime() > deadline) throw new IllegalStateException("no answer from the cluster's placement table in "
-                        + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (its seeds: are they up, and do they share its journal?)");
+                        + JOIN_WAIT.toSeconds() + " s: has this node joined the cluster? (" + (host.config().cluster().bootstrap() != null
+                        ? "through Cluster Bootstrap: a new cluster forms once every host in cluster.conf answers; are they up, do their "
+                        + "certificates come from this cluster's CA, and do they share its journal?)"
+                        : "its seeds: are they up, and do they share its journal?)"));
             }
         }
         zed.actors.level.KnownLevels levels = host.levels();
@@ -285,13 +315,19 @@ public final class ZedNode implements AutoCloseable {
      */
     static void refuseUnsafeCluster(NodeConfig c) {
         if (c.cluster().shared() && c.h2()) {
-            throw new IllegalStateException("a node that joins others (--seed) needs the journal they share, on PostgreSQL "
+            throw new IllegalStateException("a node that joins others (--seed, or the hosts of cluster.conf) needs the journal they share, on PostgreSQL "
                     + "(--journal jdbc:postgresql://HOST:5432/zed?user=...); an H2 journal is this node's file alone, and two nodes on "
                     + "their own journals would each run every level");
         }
         if (!loopback(c.cluster().bind()) && zed.actors.cluster.ClusterTls.in(c.stateDir()) == null) {
             throw new IllegalStateException("--cluster " + c.cluster().bind() + ":" + c.cluster().port() + " binds the cluster beyond loopback, "
                     + "where Artery must use TLS with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
+                    + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
+        }
+        zed.actors.cluster.Bootstrap b = c.cluster().bootstrap();
+        if (b != null && !loopback(b.host()) && zed.actors.cluster.ClusterTls.in(c.stateDir()) == null) {
+            throw new IllegalStateException("Cluster Bootstrap's endpoint " + b.host() + ":" + b.port() + " listens beyond loopback, where it must use TLS "
+                    + "with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
     }

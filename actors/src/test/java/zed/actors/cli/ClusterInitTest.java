@@ -40,7 +40,9 @@ class ClusterInitTest {
                 "--host", "h1=127.0.0.2:25520", "--host", "h2=10.1.2.3:25520");
         assertEquals(0, exit);
         assertEquals(Files.readString(out.resolve("h1/cluster.conf")), Files.readString(out.resolve("h2/cluster.conf")));
-        assertTrue(Files.readString(out.resolve("h1/cluster.conf")).contains("h1 = 127.0.0.2:25520\nh2 = 10.1.2.3:25520\n"));
+        // Pekko Management's own port for each host's bootstrap endpoint, unless told
+        assertTrue(Files.readString(out.resolve("h1/cluster.conf")).contains("h1 = 127.0.0.2:25520, bootstrap=7626\nh2 = 10.1.2.3:25520, bootstrap=7626\n"),
+                Files.readString(out.resolve("h1/cluster.conf")));
         assertEquals(Files.readString(out.resolve("h1/api-token")), Files.readString(out.resolve("h2/api-token")));
         assertTrue(Files.readString(out.resolve("h1/api-token")).strip().matches("[0-9a-f]{64}"));
         for (String f : List.of("h1/api-token", "h1/tls/node.p12", "h1/tls/trust.p12", "h1/tls/password", "ca/ca.p12", "ca/password")) {
@@ -83,6 +85,9 @@ class ClusterInitTest {
         assertEquals(1, run(tmp, new StringWriter(), err, "cluster", "init", "--out", out.toString(), "--host", "h1=127.0.0.2:25520"));
         assertEquals(2, run(tmp, new StringWriter(), err, "cluster", "init", "--out", tmp.resolve("d").toString(), "--host", "h1"));
         assertEquals(2, run(tmp, new StringWriter(), err, "cluster", "init", "--out", tmp.resolve("d").toString(), "--host", "h1=127.0.0.2"));
+        // two hosts on one address need bootstrap ports of their own
+        assertEquals(2, run(tmp, new StringWriter(), err, "cluster", "init", "--out", tmp.resolve("d").toString(), "--host", "h1=127.0.0.1:25520",
+                "--host", "h2=127.0.0.1:25521"));
         assertTrue(Files.notExists(tmp.resolve("d")), "nothing written for a refused call");
     }
 }

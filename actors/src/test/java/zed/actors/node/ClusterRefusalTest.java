@@ -18,9 +18,13 @@ class ClusterRefusalTest {
     void aNodeThatJoinsOthersOnAnH2JournalIsRefusedSayingToUsePostgres() {
         NodeConfig c = BASE.withCluster(ClusterConfig.alone().withHost("h2").withAddress("127.0.0.3:25520").withSeeds(List.of("127.0.0.2:25520")));
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c));
-        assertTrue(e.getMessage().startsWith("a node that joins others (--seed) needs the journal they share, on PostgreSQL (--journal jdbc:postgresql://"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("a node that joins others (--seed, or the hosts of cluster.conf) needs the journal they share, on PostgreSQL (--journal jdbc:postgresql://"), e.getMessage());
         // on PostgreSQL it may
         ZedNode.refuseUnsafeCluster(c.withJournal("jdbc:postgresql://127.0.0.1:5432/zed"));
+        // so does one that forms through Cluster Bootstrap
+        NodeConfig b = BASE.withCluster(ClusterConfig.alone().withHost("h1").withAddress("127.0.0.2:25520").withBootstrap(new zed.actors.cluster.Bootstrap(
+                "127.0.0.2", 7626, List.of(new ClusterConfig.Address("127.0.0.2", 7626), new ClusterConfig.Address("127.0.0.3", 7626)))));
+        assertTrue(assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(b)).getMessage().startsWith("a node that joins others"));
     }
 
     @Test

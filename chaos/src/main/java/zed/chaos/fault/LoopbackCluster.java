@@ -14,8 +14,8 @@ import java.util.List;
  * A cluster of real nodes on one machine: {@code n} agent JVMs, host {@code hI} with Artery on 127.0.0.(I+1) (Linux
  * routes all of 127/8 to the loopback, so no alias is needed), each with its own dataset under the test pool as its
  * pool and its own {@code ZED_HOME}, all on one PostgreSQL journal. Set up as an operator would: {@code zed cluster
- * init} writes each host's cluster.conf (its address and the seeds), the cluster's token and its TLS material, and
- * each node runs Artery over TLS with mutual authentication. The APIs listen on 127.0.0.1, on ports of their own
+ * init} writes each host's cluster.conf (its address and bootstrap port), the cluster's token and its TLS material, and
+ * each node runs Artery (and Cluster Bootstrap's endpoint) over TLS with mutual authentication. The APIs listen on 127.0.0.1, on ports of their own
  * (never 7700); metrics are off (never 9095).
  */
 public final class LoopbackCluster implements AutoCloseable {
@@ -30,8 +30,9 @@ public final class LoopbackCluster implements AutoCloseable {
     }
 
     /**
-     * Starts h1 (which forms the cluster), then the others, each once it answers; returns when every node is up in
-     * the cluster as h1 sees it.
+     * Forms through seed nodes ({@code --seed}, every host in cluster.conf's order, as cluster.conf without bootstrap
+     * ports would say): starts h1 (which forms the cluster), then the others, each once it answers; returns when every
+     * node is up in the cluster as h1 sees it.
      */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
         return start(bin, work, n, db, pool, java.util.Map.of());
@@ -39,27 +40,9 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with {@code env} in its environment (e.g. {@code ZED_JAVA_OPTS}). */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, java.util.Map<String, String> env) throws Exception {
-        String journal = db.url();
-        List<String> names = new ArrayList<>(), addresses = new ArrayList<>();
-        for (int i = 1; i <= n; i++) {
-            String ip = "127.0.0." + (i + 1);
-            names.add("h" + i);
-            addresses.add(ip + ":" + freePort(ip));
-        }
-        init(bin, work.resolve("init"), names, addresses);
-        List<Host> hosts = new ArrayList<>();
-        for (int i = 0; i < n; i++) {
-            String root = pool.root() + "/" + names.get(i);
-            HostFacts.zfs("create", root);
-            Path home = work.resolve(names.get(i));
-            copy(work.resolve("init").resolve(names.get(i)), home);
-            // the address, the seeds, the TLS material and the token come from what zed cluster init wrote
-            AgentNode node = new AgentNode(bin, home, List.of("--host", names.get(i), "--journal", journal, "--pool", root), List.of(), "127.0.0.1", env);
-            hosts.add(new Host(names.get(i), addresses.get(i), root, node));
-        }
-        LoopbackCluster c = new LoopbackCluster(hosts);
+        LoopbackCluster c = create(bin, work, n, db, pool, true, env);
         try {
-            for (Host h : hosts) h.node().start();
+            for (Host h : c.hosts) h.node().start();
             c.awaitUp(n, Duration.ofMinutes(2));
             return c;
         } catch (Exception | AssertionError e) {
@@ -68,7 +51,61 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** {@code zed cluster init} for these hosts into {@code out}: a new CA, and a directory per host. */
+    /**
+     * Forms as in production, through Cluster Bootstrap with the hosts of cluster.conf (no {@code --seed}): every node
+     * starts at once, since none answers before the cluster has formed, and a new one forms only once every listed
+     * host answers; returns when every node is up in the cluster as h1 sees it.
+     */
+    public static LoopbackCluster bootstrap(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
+        LoopbackCluster c = create(bin, work, n, db, pool, false, java.util.Map.of());
+        try {
+            List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
+            java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(n);
+            try {
+                for (Host h : c.hosts) started.add(starters.submit(() -> h.node().start()));
+                for (java.util.concurrent.Future<AgentNode> f : started) f.get();
+            } finally {
+                starters.shutdownNow();
+            }
+            c.awaitUp(n, Duration.ofMinutes(2));
+            return c;
+        } catch (Exception | AssertionError e) {
+            c.close();
+            throw e;
+        }
+    }
+
+    private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, boolean seeds, java.util.Map<String, String> env) throws Exception {
+        String journal = db.url();
+        List<String> names = new ArrayList<>(), addresses = new ArrayList<>(), bootstraps = new ArrayList<>();
+        for (int i = 1; i <= n; i++) {
+            String ip = "127.0.0." + (i + 1);
+            names.add("h" + i);
+            int artery = freePort(ip), bootstrap = freePort(ip);
+            while (bootstrap == artery) bootstrap = freePort(ip);
+            addresses.add(ip + ":" + artery);
+            bootstraps.add(addresses.get(i - 1) + ",bootstrap=" + bootstrap); // never Pekko Management's 7626
+        }
+        init(bin, work.resolve("init"), names, bootstraps);
+        List<Host> hosts = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            String root = pool.root() + "/" + names.get(i);
+            HostFacts.zfs("create", root);
+            Path home = work.resolve(names.get(i));
+            copy(work.resolve("init").resolve(names.get(i)), home);
+            // the address, the contact points, the TLS material and the token come from what zed cluster init wrote
+            List<String> args = new ArrayList<>(List.of("--host", names.get(i), "--journal", journal, "--pool", root));
+            if (seeds) args.addAll(List.of("--seed", String.join(",", addresses)));
+            hosts.add(new Host(names.get(i), addresses.get(i), root, new AgentNode(bin, home, args, List.of(), "127.0.0.1", env)));
+        }
+        return new LoopbackCluster(hosts);
+    }
+
+    /**
+     * {@code zed cluster init} for these hosts into {@code out}: a new CA, and a directory per host.
+     *
+     * @param addresses each host's {@code HOST:PORT} (Artery), optionally followed by {@code ,bootstrap=PORT}
+     */
     public static void init(Path bin, Path out, List<String> names, List<String> addresses) throws IOException, InterruptedException {
         List<String> argv = new ArrayList<>(List.of(bin.toString(), "cluster", "init", "--out", out.toString()));
         for (int i = 0; i < names.size(); i++) argv.addAll(List.of("--host", names.get(i) + "=" + addresses.get(i)));
