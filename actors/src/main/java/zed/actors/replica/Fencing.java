@@ -27,21 +27,53 @@ public final class Fencing {
     }
 
     /**
+     * How long a downed node's services have between SIGTERM and SIGKILL. The standby may start them the removal margin
+     * after the other side downed this one, which is {@code stable-after} (7 s for up to 5 hosts) after this side stood
+     * down at the earliest ({@link zed.actors.cluster.Downing}): every service stops within this grace, at once, so that
+     * even a slow one is gone with seconds to spare.
+     */
+    static final Duration STAND_DOWN_GRACE = Duration.ofSeconds(3);
+
+    /**
      * What a node downed by the split-brain resolver does once its actors are gone: the services of its levels that
      * have a standby stop, since the standby may be given them ({@code zed failover}) while this host cannot hear of
-     * it. The others keep running: no other host can take them, and their users keep what still works.
+     * it. The others keep running: no other host can take them, and their users keep what still works. All of them
+     * stop at once (one thread each), so that the time this takes is one grace, not one per service.
      *
      * @return one line per service stopped, for the node's last words
      */
     public static List<String> standDown(String pool, java.util.Set<String> levels, Store store, Launcher launcher) {
         List<String> done = new ArrayList<>();
         if (pool == null || levels.isEmpty()) return done;
-        for (Map.Entry<String, Map<String, String>> e : store.zedStates(pool).entrySet()) {
-            String level = e.getValue().get(Observation.LEVEL);
-            if (level == null || !levels.contains(level)) continue;
-            if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
-            new ServiceSupervisor(store, e.getKey(), launcher, Clock.systemUTC()).stop(GRACE);
-            done.add("the service on " + e.getKey() + " (level " + level + ", which has a standby)");
+        List<java.util.concurrent.CompletableFuture<String>> stopping = new ArrayList<>();
+        java.util.concurrent.ExecutorService threads = java.util.concurrent.Executors.newCachedThreadPool(r -> {
+            Thread t = new Thread(r, "stand-down");
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            for (Map.Entry<String, Map<String, String>> e : store.zedStates(pool).entrySet()) {
+                String level = e.getValue().get(Observation.LEVEL);
+                if (level == null || !levels.contains(level)) continue;
+                if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
+                String dataset = e.getKey();
+                stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    new ServiceSupervisor(store, dataset, launcher, Clock.systemUTC()).stop(STAND_DOWN_GRACE);
+                    return "the service on " + dataset + " (level " + level + ", which has a standby)";
+                }, threads));
+            }
+            List<String> failed = new ArrayList<>();
+            for (java.util.concurrent.CompletableFuture<String> f : stopping) {
+                try {
+                    done.add(f.join());
+                } catch (java.util.concurrent.CompletionException e) {
+                    failed.add(zed.actors.replica.ReplicaReceiver.cause(e));
+                }
+            }
+            // the others are stopped: say which could not be, rather than hide them behind the first failure
+            if (!failed.isEmpty()) throw new IllegalStateException(String.join("; ", failed) + (done.isEmpty() ? "" : " (stopped: " + String.join(", ", done) + ")"));
+        } finally {
+            threads.shutdown();
         }
         return done;
     }

@@ -87,6 +87,34 @@ class FencingTest {
         assertTrue(notes.isAlive(), "notes has none: it runs on");
     }
 
+    @Test
+    void aDownedNodeStopsAllItsStandbyServicesAtOnceEvenWhenTheyIgnoreSigterm(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        // two services that note when SIGTERM came and ignore it, so each takes the whole grace until SIGKILL
+        Process a = stubborn(dir.resolve("a")), b = stubborn(dir.resolve("b"));
+        try {
+            running(store, root + "/a", "web", a);
+            running(store, root + "/b", "api", b);
+
+            List<String> stopped = Fencing.standDown(root, java.util.Set.of("web", "api"), store, new Launcher());
+
+            assertEquals(2, stopped.size(), stopped.toString());
+            assertTrue(a.waitFor(30, TimeUnit.SECONDS) && b.waitFor(30, TimeUnit.SECONDS), "both stopped");
+            long termA = Long.parseLong(java.nio.file.Files.readString(dir.resolve("a")).trim());
+            long termB = Long.parseLong(java.nio.file.Files.readString(dir.resolve("b")).trim());
+            // one after the other, the second SIGTERM would come a whole grace after the first
+            assertTrue(Math.abs(termA - termB) < Fencing.STAND_DOWN_GRACE.toNanos() / 2,
+                    "both asked to stop at once, not one grace apart: " + Math.abs(termA - termB) / 1_000_000 + " ms");
+        } finally {
+            a.destroyForcibly();
+            b.destroyForcibly();
+        }
+    }
+
+    /** A process in its own group that writes the time it got SIGTERM to {@code mark}, and goes on until SIGKILL. */
+    private static Process stubborn(java.nio.file.Path mark) throws java.io.IOException {
+        return new ProcessBuilder("setsid", "sh", "-c", "trap 'date +%s%N > " + mark + "' TERM; while :; do sleep 0.1; done").start();
+    }
+
     /** A level's dataset whose service is {@code p}, stamped as a node stamps it. */
     private static void running(ZfsStore store, String dataset, String level, Process p) {
         store.create(dataset, Map.of("com.zed:managed", "true", "com.zed:level", level, "com.zed:pid", String.valueOf(p.pid()),
