@@ -20,6 +20,10 @@ final class FailoverCommand implements Callable<Integer> {
     @Option(names = "--to", required = true, paramLabel = "HOST", description = "the host that holds its replicas (its standby)")
     String to;
 
+    @Option(names = "--force", description = {"take it even from a host that left the cluster (its agent stopped, its services left running)",
+            "or of which the cluster kept no record: you say that host and its services are down"})
+    boolean force;
+
     @Mixin
     NodeOptions nodeOptions;
 
@@ -31,7 +35,7 @@ final class FailoverCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeClient node = nodeOptions.client();
-        NodeClient.Answer a = node.sendOrSay("POST", NodeClient.level(level) + "/failover", Map.of("to", to), err);
+        NodeClient.Answer a = node.sendOrSay("POST", NodeClient.level(level) + "/failover", force ? Map.of("to", to, "force", true) : Map.of("to", to), err);
         if (a == null) return 1;
         var b = a.body();
         String from = b.path("from").asText();

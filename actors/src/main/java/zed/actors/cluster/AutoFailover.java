@@ -51,6 +51,8 @@ public final class AutoFailover {
                     e -> new Removed(PlacementTable.Members.hostOf(e.member()), e.previousStatus() == MemberStatus.down()));
             Cluster.get(ctx.getSystem()).subscriptions().tell(Subscribe.create(removed, ClusterEvent.MemberRemoved.class));
             return Behaviors.receiveMessage(m -> {
+                // the table keeps how each host went, for zed failover to tell a downed host from one that left
+                if (m instanceof Removed r && r.host() != null && !r.host().equals(self)) table.tell(new PlacementTable.HostRemoved(r.host(), r.downed()));
                 if (m instanceof Removed r && r.downed() && r.host() != null && !r.host().equals(self)) {
                     ask(ctx, table, r.host(), System.nanoTime() + TABLE.toNanos());
                 } else if (m instanceof Retry r) {

@@ -81,6 +81,25 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     private record MembersChanged() implements Command {
     }
 
+    /**
+     * Every node tells the table how the cluster removed a host ({@link AutoFailover} hears it): downed (the
+     * split-brain resolver's other side, or a dead host: its node stood down) or left (its operator stopped its agent,
+     * which leaves its services running). Kept until the host is a member again, so that {@code zed failover} can tell
+     * the two apart after the fact, from any node, after a restart of the table's.
+     */
+    public record HostRemoved(String host, boolean downed) implements Command, JsonEvent {
+    }
+
+    /** How {@code host} left the cluster, as far as the table knows. */
+    public record HowRemoved(String host, ActorRef<Removal> replyTo) implements Command, JsonEvent {
+    }
+
+    /** @param how {@link #DOWNED}, {@link #LEFT}, or null: no node told the table (or the host is a member again) */
+    public record Removal(String host, String how) implements JsonEvent {
+    }
+
+    public static final String DOWNED = "downed", LEFT = "left";
+
     public sealed interface Answer extends JsonEvent {
     }
 
@@ -111,14 +130,27 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
     public record AutoStandby(String level, String standby) implements Event {
     }
 
+    /** @param how {@link #DOWNED} or {@link #LEFT}; null: the host is a member again */
+    public record HostGone(String host, String how) implements Event {
+    }
+
     /**
      * @param levels level id → host name
      * @param auto   level id → its standby, for the levels that fail over by themselves (absent in tables journaled
      *               before there was auto failover)
+     * @param gone   host → how the cluster removed it ({@link #DOWNED}, {@link #LEFT}), while it is no member
      */
-    public record State(Map<String, String> levels, Map<String, String> auto) implements JsonEvent {
+    public record State(Map<String, String> levels, Map<String, String> auto, Map<String, String> gone) implements JsonEvent {
         public State {
             auto = auto == null ? Map.of() : auto;
+            gone = gone == null ? Map.of() : gone;
+        }
+
+        State withGone(String host, String how) {
+            Map<String, String> g = new TreeMap<>(gone);
+            if (how == null) g.remove(host);
+            else g.put(host, how);
+            return new State(levels, auto, g);
         }
 
         State with(String level, String host) {
@@ -130,14 +162,14 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
             } else {
                 m.put(level, host);
             }
-            return new State(m, a);
+            return new State(m, a, gone);
         }
 
         State withAuto(String level, String standby) {
             Map<String, String> a = new TreeMap<>(auto);
             if (standby == null) a.remove(level);
             else a.put(level, standby);
-            return new State(levels, a);
+            return new State(levels, a, gone);
         }
     }
 
@@ -159,7 +191,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
 
     @Override
     public State emptyState() {
-        return new State(Map.of(), Map.of());
+        return new State(Map.of(), Map.of(), Map.of());
     }
 
     @Override
@@ -188,8 +220,19 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                 .onCommand(GetAuto.class, (s, c) -> Effect().reply(c.replyTo(), new AutoStandbys(s.auto(), s.levels())))
                 .onCommand(MembersChanged.class, (s, c) -> {
                     allocate(s);
-                    return Effect().none();
+                    // a host back in the cluster: how it went before says nothing any more
+                    Set<String> members = Members.hostNames(cluster);
+                    List<Event> back = s.gone().keySet().stream().filter(members::contains).<Event>map(h -> new HostGone(h, null)).toList();
+                    return back.isEmpty() ? Effect().none() : Effect().persist(back);
                 })
+                .onCommand(HostRemoved.class, (s, c) -> {
+                    String how = c.downed() ? DOWNED : LEFT;
+                    // late news of a host that joined again since, or the same news from another node: nothing to write
+                    if (Members.of(cluster, c.host()) != null || how.equals(s.gone().get(c.host()))) return Effect().none();
+                    return Effect().persist(new HostGone(c.host(), how));
+                })
+                .onCommand(HowRemoved.class, (s, c) -> Effect().reply(c.replyTo(),
+                        new Removal(c.host(), Members.of(cluster, c.host()) != null ? null : s.gone().get(c.host()))))
                 .build();
     }
 
@@ -262,6 +305,7 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                 .onEvent(LevelPlaced.class, (s, e) -> s.with(e.level(), e.host()))
                 .onEvent(LevelUnplaced.class, (s, e) -> s.with(e.level(), null))
                 .onEvent(AutoStandby.class, (s, e) -> s.withAuto(e.level(), e.standby()))
+                .onEvent(HostGone.class, (s, e) -> s.withGone(e.host(), e.how()))
                 .build();
     }
 

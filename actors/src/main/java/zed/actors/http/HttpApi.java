@@ -325,7 +325,8 @@ public final class HttpApi extends AllDirectives {
      */
     public CompletionStage<String> failOver(String id, String to) {
         return levels.knows(id).thenCompose(known -> !known ? done("no such level: " + id)
-                : new LevelFailover(system, this::entity, table, levels).run(id, to).thenCompose(r -> r.entity().toStrict(5000, org.apache.pekko.stream.Materializer.matFromSystem(system))
+                // AutoFailover acts only on a host it saw the cluster down
+                : new LevelFailover(system, this::entity, table, levels).run(id, to, true).thenCompose(r -> r.entity().toStrict(5000, org.apache.pekko.stream.Materializer.matFromSystem(system))
                 .thenApply(body -> r.status().intValue() + " " + withoutSource(body.getData().utf8String()))));
     }
 
@@ -340,12 +341,17 @@ public final class HttpApi extends AllDirectives {
         }
     }
 
-    /** POST failover {"to": "h3"}: its host is lost ({@link LevelFailover}); 200 once its revision runs there. */
+    /**
+     * POST failover {"to": "h3", "force": false}: its host is lost ({@link LevelFailover}); 200 once its revision runs
+     * there. {@code force}: from a host that left, or of no record ({@link zed.actors.cluster.FailoverRule}).
+     */
     private CompletionStage<HttpResponse> failover(String id, String body) {
         JsonNode req = object(body);
         String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
         if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
-        return new LevelFailover(system, this::entity, table, levels).run(id, to);
+        JsonNode force = req.get("force");
+        if (force != null && !force.isBoolean()) return done(error(StatusCodes.BAD_REQUEST, "force must be true or false"));
+        return new LevelFailover(system, this::entity, table, levels).run(id, to, force != null && force.asBoolean());
     }
 
     /** POST sudo {}: the level runs its services' sudo hooks on this host and answers what each did. */

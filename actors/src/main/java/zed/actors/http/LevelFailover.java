@@ -8,6 +8,7 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.cluster.typed.Cluster;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
+import zed.actors.cluster.FailoverRule;
 import zed.actors.cluster.PlacementRule;
 import zed.actors.cluster.PlacementTable;
 import zed.actors.level.KnownLevels;
@@ -43,12 +44,13 @@ final class LevelFailover {
         this.levels = levels;
     }
 
-    CompletionStage<HttpResponse> run(String id, String to) {
+    /** @param force its operator says the lost host's services are stopped: taken from a host that left, or of no record */
+    CompletionStage<HttpResponse> run(String id, String to, boolean force) {
         // where the table says it runs now, not where this node last heard: a failover done meanwhile through another node
-        return levels.refresh().thenCompose(known -> decide(id, to));
+        return levels.refresh().thenCompose(known -> decide(id, to, force));
     }
 
-    private CompletionStage<HttpResponse> decide(String id, String to) {
+    private CompletionStage<HttpResponse> decide(String id, String to, boolean force) {
         String from = levels.hostOf(id);
         if (from == null) return LevelMove.done(HttpApi.error(StatusCodes.NOT_FOUND, "no such level: " + id));
         if (to.equals(from)) return LevelMove.done(HttpApi.error(StatusCodes.CONFLICT, "level " + id + " runs on " + to + " already"));
@@ -63,6 +65,14 @@ final class LevelFailover {
                     + (unreachable ? "the split-brain resolver downs a lost host within about half a minute, then ask again"
                     : "zed move " + id + " --to " + to + " moves it without losing anything")));
         }
+        return AskPattern.<PlacementTable.Command, PlacementTable.Removal>ask(table, r -> new PlacementTable.HowRemoved(from, r), HttpApi.ASK, system.scheduler())
+                .thenCompose(removal -> {
+                    String refused = FailoverRule.refusal(id, from, to, removal.how(), force);
+                    return refused != null ? LevelMove.done(HttpApi.error(StatusCodes.CONFLICT, refused)) : takeOver(id, from, to);
+                });
+    }
+
+    private CompletionStage<HttpResponse> takeOver(String id, String from, String to) {
         Instant asked = Instant.now();
         return ReplicaReceiver.on(system, to, HttpApi.ASK).thenCompose(r -> AskPattern.<ReplicaReceiver.Command, ReplicaReceiver.TookOver>ask(r, reply -> new ReplicaReceiver.FailOver(id, from, reply),
                         Duration.ofMinutes(2), system.scheduler()))
@@ -92,27 +102,30 @@ final class LevelFailover {
                     EntityRef<LevelCommand> level = entity.apply(id);
                     return level.<LevelCommand.Status>ask(LevelCommand.Get::new, HttpApi.ASK).thenCompose(st -> {
                         RevisionLog.Revision rev = st.state().desiredRevision();
+                        zed.config.LevelSpec spec = st.state().desiredSpec();
+                        java.util.List<String> missing = spec == null ? took.missing()
+                                : FailoverPoint.missing(spec.datasets().stream().map(zed.config.LevelSpec.DatasetSpec::name).toList(), took.taken());
                         if (st.state().stopped()) {
                             // stopped by its operator before its host was lost: its data is here now, and it stays stopped
-                            return level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(), took.missing(), r),
-                                    HttpApi.ASK).thenApply(journaled -> stopped(id, from, to, took, lost));
+                            return level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(), missing, r),
+                                    HttpApi.ASK).thenApply(journaled -> stopped(id, from, to, took, lost, missing));
                         }
                         RevisionLog.Revision moved = rev.movedTo(from, to);
                         return level.<LevelCommand.Pushed>ask(r -> new LevelCommand.Push(moved.source(), moved.filename(), moved.dir(), moved.parent(), false, r), HttpApi.LONGEST_ANSWER)
                                 .thenCompose(a -> level.<LevelCommand.Done>ask(r -> new LevelCommand.FailedOver(from, to, took.snapshot(), lost, took.consistent(),
-                                        took.missing(), r), HttpApi.ASK).thenApply(journaled -> answer(id, from, to, took, lost, moved, a)));
+                                        missing, r), HttpApi.ASK).thenApply(journaled -> answer(id, from, to, took, lost, missing, moved, a)));
                     });
                 });
     }
 
-    private static HttpResponse stopped(String id, String from, String to, ReplicaReceiver.TookOver took, long lost) {
-        ObjectNode o = base(id, from, to, took, lost);
+    private static HttpResponse stopped(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, java.util.List<String> missing) {
+        ObjectNode o = base(id, from, to, took, lost, missing);
         o.put("stopped", true);
         return HttpApi.json(StatusCodes.OK, o);
     }
 
     /** What every answer of a failover that took the data over says: from where to where, at which round. */
-    private static ObjectNode base(String id, String from, String to, ReplicaReceiver.TookOver took, long lost) {
+    private static ObjectNode base(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, java.util.List<String> missing) {
         ObjectNode o = new com.fasterxml.jackson.databind.ObjectMapper().createObjectNode();
         o.put("level", id);
         o.put("from", from);
@@ -120,16 +133,18 @@ final class LevelFailover {
         o.put("snapshot", took.snapshot());
         o.put("lostWindowSeconds", lost);
         o.put("consistent", took.consistent());
+        // the level's datasets that had no replica here: they start empty
+        missing.forEach(o.putArray("missing")::add);
         return o;
     }
 
-    private static HttpResponse answer(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, RevisionLog.Revision moved, LevelCommand.Pushed a) {
+    private static HttpResponse answer(String id, String from, String to, ReplicaReceiver.TookOver took, long lost, java.util.List<String> missing,
+                                       RevisionLog.Revision moved, LevelCommand.Pushed a) {
         if (!(a instanceof LevelCommand.Accepted ok)) {
             return HttpApi.error(StatusCodes.CONFLICT, "level " + id + " is on " + to + " with its data at " + took.snapshot()
                     + ", but its revision was refused there: " + ((LevelCommand.Refused) a).message());
         }
-        ObjectNode o = base(id, from, to, took, lost);
-        took.missing().forEach(o.putArray("missing")::add);
+        ObjectNode o = base(id, from, to, took, lost, missing);
         o.put("source", moved.source());
         o.put("revision", ok.revision());
         return HttpApi.json(StatusCodes.OK, o);

@@ -64,12 +64,13 @@ public final class ReplicaReceiver {
     /**
      * @param snapshot   the round the level's data is at now
      * @param consistent false when the datasets are at different rounds (the primary was lost in the middle of one)
-     * @param missing    datasets of which this host held no replica
+     * @param taken      the datasets taken over (relative to the pool), which are the level's own here now
+     * @param missing    replicas that held no round, left as they were
      * @param error      why nothing was taken over, else null
      */
-    public record TookOver(String snapshot, boolean consistent, java.util.List<String> missing, String error) implements JsonEvent {
+    public record TookOver(String snapshot, boolean consistent, java.util.List<String> taken, java.util.List<String> missing, String error) implements JsonEvent {
         static TookOver refused(String why) {
-            return new TookOver(null, false, java.util.List.of(), why);
+            return new TookOver(null, false, java.util.List.of(), java.util.List.of(), why);
         }
     }
 
@@ -135,7 +136,7 @@ public final class ReplicaReceiver {
         for (java.util.Map.Entry<String, String> e : new java.util.TreeMap<>(d.rollbackTo()).entrySet()) {
             replicas.takeOver(pool + "/" + e.getKey(), e.getValue());
         }
-        return new TookOver(d.snapshot(), d.consistent(), d.missing(), null);
+        return new TookOver(d.snapshot(), d.consistent(), List.copyOf(new java.util.TreeSet<>(d.rollbackTo().keySet())), d.missing(), null);
     }
 
     /** What went wrong, without the wrapper a future adds. */

@@ -70,6 +70,15 @@ public final class FailoverPoint {
         return new Decision(to, oldest, false, missing);
     }
 
+    /**
+     * What a failover could not bring over: the level's datasets (as its revision declares them, relative to the pool)
+     * that were not taken over from a replica. They start empty on the new host. The standby learns the level's
+     * datasets only from its revision, after the take-over: a dataset added since the last round has no replica at all.
+     */
+    public static List<String> missing(List<String> declared, java.util.Collection<String> taken) {
+        return declared.stream().filter(d -> !taken.contains(d)).toList();
+    }
+
     /** When a round's snapshot was taken, from its name; null for a name replication did not give. */
     public static Instant takenAt(String snapshot) {
         if (snapshot == null || !snapshot.startsWith(Replicas.PREFIX)) return null;

@@ -52,6 +52,14 @@ class FailoverPointTest {
     }
 
     @Test
+    void whatTheLevelDeclaresAndWasNotTakenOverIsMissingInItsOrder() {
+        FailoverPoint.Decision d = FailoverPoint.decide(held("data", List.of(R1), "data/logs", List.of(R1), "cache", null));
+        // cache: a replica with no round; uploads: added to the level after the last round, no replica at all
+        assertEquals(List.of("cache", "uploads"), FailoverPoint.missing(List.of("data", "cache", "data/logs", "uploads"), d.rollbackTo().keySet()));
+        assertEquals(List.of(), FailoverPoint.missing(List.of("data", "data/logs"), d.rollbackTo().keySet()));
+    }
+
+    @Test
     void aStandbyWithNoRoundOfAnyDatasetGivesNothing() {
         assertNull(FailoverPoint.decide(held("data", List.of())));
         assertNull(FailoverPoint.decide(held()));
