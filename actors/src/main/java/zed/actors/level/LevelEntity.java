@@ -340,7 +340,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         if (!s.exists()) return Effect().none();
         host.levels().add(level);
         federation.registerWithParent(s);
-        if (s.rollingBack()) {
+        if (s.rollingBack() && elsewhere(rollbackScope(s, s.rollback())) != null) {
+            // begun on the host the level left by a failover: its target is that host's data and revision, and the
+            // failover's revision, evaluated here, waits behind it (stashed)
+            RollbackStarted rb = s.rollback();
+            String why = "rollback " + rb.rollback() + " was under way on host " + rollbackScope(s, rb).host() + " when the level failed over to "
+                    + host.config().cluster().host() + ": it ends here, and the level converges the revision evaluated here; roll back again if you still want to";
+            ctx.getLog().warn("level {}: {}", level, why);
+            return Effect().persist(new LevelEvent.RollbackFailed(rb.rollback(), why)).thenRun(st -> rollbacks.done()).thenUnstashAll();
+        } else if (s.rollingBack()) {
             rollbacks.act(s.rollback(), rollbackScope(s, s.rollback()));
         } else if (!s.stopped() && elsewhere(s.desiredSpec()) == null) {
             startResources(s, false);

@@ -214,6 +214,30 @@ class LevelEntityTest {
     }
 
     @Test
+    void aRollbackBegunOnTheHostTheLevelFailedOverFromEndsHereInsteadOfResuming() throws Exception {
+        push(SHOP);
+        awaitConverged(1);
+        RevisionLog.Revision one = level.getState().revisions().get(1L);
+        // the same revision as evaluated for h2, which was rolling it back when it was lost: the journal the standby reads
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        com.fasterxml.jackson.databind.node.ObjectNode spec = (com.fasterxml.jackson.databind.node.ObjectNode) json.readTree(one.specJson());
+        spec.put("host", "h2");
+        level.initialize(new LevelEvent.SpecAccepted(1, one.hash(), one.source(), one.filename(), one.dir(), null, json.writeValueAsString(spec), Map.of()),
+                new LevelEvent.ConvergeStarted(1), new LevelEvent.Converged(1),
+                new LevelEvent.RollbackStarted("rb-h2", "@deploy-1", 1, 1, false, java.time.Instant.now().plusSeconds(600)));
+
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (level.getState().rollingBack()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the rollback from h2 was resumed here: " + level.getState());
+            Thread.sleep(50); // polling interval of a deadline wait
+        }
+        RevisionLog st = level.getState();
+        assertEquals("Failed", st.phase());
+        assertTrue(st.lastError().startsWith("rollback rb-h2 was under way on host h2 when the level failed over to " + host.config().cluster().host()),
+                st.lastError());
+    }
+
+    @Test
     void aJournalOfTheFirstTrancheIsReadThroughTheMigration() throws Exception {
         Serialization serialization = SerializationExtension.get(kit.system());
         int jackson = serialization.serializerFor(RevisionLog.class).identifier();
