@@ -33,14 +33,37 @@ public final class Wakeup {
     }
 
     public static Behavior<Object> create(KnownLevels levels, ActorRef<PlacementTable.Command> table, Duration every) {
+        return create(levels, table, every, placements -> { });
+    }
+
+    /** Whether a level that was on {@code self} is placed on another host now. */
+    static boolean movedAway(java.util.Set<String> here, java.util.Map<String, String> now, String self) {
+        return here.stream().anyMatch(id -> now.containsKey(id) && !now.get(id).equals(self));
+    }
+
+    /**
+     * @param movedAway told the placements when a level this node knew on this host is placed on another now (a
+     *                  failover while this node ran: it was restarted before the placement was written), so that its
+     *                  services here stop ({@link zed.actors.replica.Fencing}) without waiting for the next start
+     */
+    public static Behavior<Object> create(KnownLevels levels, ActorRef<PlacementTable.Command> table, Duration every,
+                                          java.util.function.Consumer<java.util.Map<String, String>> movedAway) {
         return Behaviors.<Msg>withTimers(timers -> {
             timers.startTimerWithFixedDelay(new Tick(), every);
+            java.util.Set<String> here = new java.util.HashSet<>(levels.on(levels.self()));
             return Behaviors.receive((ctx, msg) -> {
                 if (msg instanceof Tick) {
                     // no answer (the table moves, the cluster is split): wake what is known
                     ctx.ask(PlacementTable.Placements.class, table, ASK, PlacementTable.Get::new, (p, e) -> new Read(p));
                 } else if (msg instanceof Read r) {
-                    if (r.placements() != null) levels.replace(r.placements().levels());
+                    if (r.placements() != null) {
+                        levels.replace(r.placements().levels());
+                        java.util.Map<String, String> now = r.placements().levels();
+                        // what this wake saw here before, not what the node knows (a request may have refreshed it meanwhile)
+                        if (movedAway(here, now, levels.self())) movedAway.accept(now);
+                        here.clear();
+                        here.addAll(levels.on(levels.self()));
+                    }
                     ClusterSharding sharding = ClusterSharding.get(ctx.getSystem());
                     for (String id : levels.on(levels.self())) sharding.entityRefFor(LevelEntity.KEY, id).tell(new LevelCommand.Wake());
                     // a multi-host level's rollout, which a node's crash may have stopped midway, resumes

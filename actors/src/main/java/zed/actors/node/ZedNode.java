@@ -242,7 +242,8 @@ public final class ZedNode implements AutoCloseable {
                     zed.actors.cluster.PlacementTable.create(), zed.actors.cluster.PlacementTable.NAME));
             host.levels().attach(system, table);
             wakeLevels(system, host, replicasOf, table, c.cluster().host());
-            system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY), "wakeup",
+            system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY,
+                            moved -> java.util.concurrent.CompletableFuture.runAsync(() -> fence(system, host, replicasOf, c.cluster().host(), moved), host.work().zfs())), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
             HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table);
             system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver), "auto-failover",
@@ -286,19 +287,28 @@ public final class ZedNode implements AutoCloseable {
         zed.actors.level.KnownLevels levels = host.levels();
         levels.replace(placements.levels());
         // before anything runs here: the levels that failed over from this host while it was away stop here
-        String pool = host.config().pool();
-        if (pool != null) {
-            try {
-                for (String fenced : zed.actors.replica.Fencing.run(self, pool, placements.levels(), host.store(pool), replicasOf.apply(pool), host.launcher())) {
-                    system.log().warn("fenced {}", fenced);
-                }
-            } catch (RuntimeException e) {
-                // the pool does not answer (not imported yet): its levels say so as they start; nothing of theirs runs from it
-                system.log().error("could not fence the levels that failed over from this host while it was away: {}", e.getMessage());
-            }
-        }
+        fence(system, host, replicasOf, self, placements.levels());
         ClusterSharding sharding = ClusterSharding.get(system);
         for (String id : levels.on(self)) sharding.entityRefFor(LevelEntity.KEY, id).tell(new zed.actors.level.LevelCommand.Wake());
+    }
+
+    /**
+     * The levels of this host's pool that the placement table puts on another host now (failed over while this host
+     * was away, or while its agent restarted) stop here and become replicas ({@link zed.actors.replica.Fencing}): at
+     * start before anything runs, and at any wake that finds a level of this host placed elsewhere.
+     */
+    private static void fence(ActorSystem<Void> system, zed.actors.level.LevelHost host, java.util.function.Function<String, zed.reconciler.replica.Replicas> replicasOf,
+                              String self, java.util.Map<String, String> placements) {
+        String pool = host.config().pool();
+        if (pool == null) return;
+        try {
+            for (String fenced : zed.actors.replica.Fencing.run(self, pool, placements, host.store(pool), replicasOf.apply(pool), host.launcher())) {
+                system.log().warn("fenced {}", fenced);
+            }
+        } catch (RuntimeException e) {
+            // the pool does not answer (not imported yet): its levels say so as they start; nothing of theirs runs from it
+            system.log().error("could not fence the levels that failed over from this host: {}", e.getMessage());
+        }
     }
 
     /** How long a starting node waits to join its cluster and hear from the placement table. */
