@@ -48,6 +48,13 @@ public sealed interface LevelCommand extends JsonEvent {
     }
 
     /** Keeps the level awake: a node's periodic wake sends it to every level it knows. */
+    /**
+     * A coordinated rollout's first round asks every instance for a snapshot of its datasets before any host changes
+     * ({@link zed.actors.resource.LevelDatasets.SnapshotAll}); refused while the level is stopped or rolling back.
+     */
+    record SnapshotForRollout(long rollout, ActorRef<zed.actors.resource.LevelDatasets.Snapshotted> replyTo) implements LevelCommand {
+    }
+
     record Wake() implements LevelCommand {
     }
 

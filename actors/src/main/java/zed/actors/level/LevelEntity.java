@@ -165,6 +165,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     return Effect().none();
                 })
                 .onCommand(LevelCommand.Resume.class, this::onResume)
+                .onCommand(LevelCommand.SnapshotForRollout.class, this::onSnapshotForRollout)
                 .build();
     }
 
@@ -511,6 +512,16 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private static LevelSpec rollbackScope(RevisionLog s, RollbackStarted r) {
         LevelSpec to = r.automatic() ? s.spec(r.to()) : null;
         return to != null ? to : s.spec(r.from()) != null ? s.spec(r.from()) : s.desiredSpec();
+    }
+
+    private Effect<LevelEvent, RevisionLog> onSnapshotForRollout(RevisionLog s, LevelCommand.SnapshotForRollout c) {
+        if (s.rollingBack()) {
+            return Effect().none().thenRun(st -> c.replyTo().tell(new zed.actors.resource.LevelDatasets.Snapshotted(null, "level " + level + " is rolling back", true)));
+        }
+        // nothing declared yet: nothing to go back to, and nothing to snapshot; a stopped level's data is snapshotted too
+        if (s.desiredSpec() == null) return Effect().none().thenRun(st -> c.replyTo().tell(new zed.actors.resource.LevelDatasets.Snapshotted(null, null, false)));
+        resources.snapshotForRollout(s.desiredSpec(), c.rollout(), c.replyTo());
+        return Effect().none();
     }
 
     // ---- rollback ------------------------------------------------------------------------------------------------

@@ -81,6 +81,10 @@ final class LevelResources {
         datasets().tell(new LevelDatasets.Rollback(id, target, scope));
     }
 
+    void snapshotForRollout(LevelSpec spec, long rollout, ActorRef<LevelDatasets.Snapshotted> replyTo) {
+        datasets().tell(new LevelDatasets.SnapshotAll(rollout, spec, replyTo));
+    }
+
     void prune(int keep) {
         if (datasets != null) datasets.tell(new LevelDatasets.Prune(keep));
     }

@@ -52,6 +52,21 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     public record Destroy(LevelSpec spec, ActorRef<Destroyed> replyTo) implements Msg {
     }
 
+    /**
+     * A coordinated rollout's first round: every dataset of the level under one name ({@code zed-rollout-N-...}),
+     * before any host changes. Answered to the rollout, which may be on another host.
+     */
+    public record SnapshotAll(long rollout, LevelSpec spec, ActorRef<Snapshotted> replyTo) implements Msg {
+    }
+
+    /**
+     * @param snapshot its name, null where the level has no dataset
+     * @param error    why it was not taken, else null
+     * @param busy     the level is rolling back: asked again later
+     */
+    public record Snapshotted(String snapshot, String error, boolean busy) implements zed.actors.JsonEvent {
+    }
+
     /** Serializable: the node that asked may be another host's (a level destroyed through any node). */
     public record Destroyed(List<String> destroyed, String error) implements zed.actors.JsonEvent {
     }
@@ -114,6 +129,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                 .onMessage(Rollback.class, this::onRollback)
                 .onMessage(Prune.class, this::onPrune)
                 .onMessage(Destroy.class, this::onDestroy)
+                .onMessage(SnapshotAll.class, this::onSnapshotAll)
                 .onMessage(Done.class, d -> {
                     level.tell(d.report());
                     return this;
@@ -219,6 +235,18 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             for (String n : mine) Snapshots.prune(store, n, snapshots.getOrDefault(n, List.of()), p.keep(), java.util.Set.of());
             return null;
         }), host.work().zfs());
+        return this;
+    }
+
+    private Behavior<Msg> onSnapshotAll(SnapshotAll a) {
+        LevelSpec s = a.spec();
+        CompletableFuture.supplyAsync(() -> fence.exclusive(() -> {
+            Store store = host.store(s);
+            String root = host.root(s);
+            List<String> mine = declaredByLevel(Convergence.observe(store, root, s), s);
+            return mine.isEmpty() ? null : Snapshots.beforeRollout(store, mine, a.rollout(), Instant.now(), store.zedStates(root));
+        }), host.work().zfs()).whenComplete((name, e) -> a.replyTo().tell(new Snapshotted(name,
+                e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage(), false)));
         return this;
     }
 

@@ -59,6 +59,10 @@ public sealed interface RolloutCommand extends JsonEvent {
     record Pushed(long rollout, String host, LevelCommand.Pushed answer, String error) implements RolloutCommand {
     }
 
+    /** An instance's answer to the first round's snapshot ({@code busy}: rolling back, asked again). */
+    record Snapshotted(long rollout, String host, String snapshot, String error, boolean busy) implements RolloutCommand {
+    }
+
     /** What came of asking an instance to go back to its stable revision ({@code error}: refused, or no answer). */
     record RevertAsked(long rollout, String host, String error) implements RolloutCommand {
     }

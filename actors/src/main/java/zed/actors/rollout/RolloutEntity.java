@@ -51,6 +51,8 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
     private final ActorContext<RolloutCommand> ctx;
     /** Hosts whose status is being read now: one read each at a time. */
     private final Set<String> reading = new HashSet<>();
+    /** Hosts being asked for the first round's snapshot now: one ask each at a time. */
+    private final Set<String> snapshotting = new HashSet<>();
     /** Hosts being asked to go back now: one ask each at a time. */
     private final Set<String> reverting = new HashSet<>();
     /** Since when a host has not answered. */
@@ -111,6 +113,7 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
                 .onCommand(RolloutCommand.Heard.class, this::onHeard)
                 .onCommand(RolloutCommand.Pushed.class, this::onPushed)
                 .onCommand(RolloutCommand.RevertAsked.class, this::onRevertAsked)
+                .onCommand(RolloutCommand.Snapshotted.class, this::onSnapshotted)
                 .onCommand(RolloutCommand.Promote.class, this::onPromote)
                 .build();
     }
@@ -168,7 +171,7 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         RolloutState.Step step = s.state().next();
         long n = s.number();
         if (step instanceof RolloutState.Snapshot snap) {
-            return Effect().persist(steps(n, snap.hosts(), Host.SNAPSHOTTING, s)).thenRun(this::next);
+            return Effect().persist(steps(n, snap.hosts(), Host.SNAPSHOTTING, s)).thenRun(st -> snap.hosts().forEach(h -> snapshot(st, h))).thenRun(this::next);
         }
         if (step instanceof RolloutState.Apply apply) {
             return Effect().persist(steps(n, apply.hosts(), Host.APPLYING, s)).thenRun(st -> apply.hosts().forEach(h -> push(st, h))).thenRun(this::next);
@@ -197,6 +200,42 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         List<RolloutEvent> out = new ArrayList<>();
         for (String h : hosts) out.add(new HostStepped(n, h, step.name(), 0, null, now()));
         return out;
+    }
+
+    /**
+     * The first round of a coordinated rollout: every host snapshots its instance's datasets before any host is
+     * changed, so that a host that cannot (its pool full or away) fails the rollout before anything changed anywhere.
+     * A revert still goes back to each host's deploy snapshot, taken just before its own change: nothing written on a
+     * later host between the round and its turn is lost.
+     */
+    private void snapshot(RolloutLog s, String host) {
+        long n = s.number();
+        if (!snapshotting.add(host)) return;
+        ctx.pipeToSelf(instance(host).<zed.actors.resource.LevelDatasets.Snapshotted>ask(reply -> new LevelCommand.SnapshotForRollout(n, reply), ASK.multipliedBy(3)),
+                (a, e) -> e != null ? new RolloutCommand.Snapshotted(n, host, null, "host " + host + " did not answer: " + (e.getMessage() == null ? e.toString() : e.getMessage()), true)
+                        : new RolloutCommand.Snapshotted(n, host, a.snapshot(), a.error(), a.busy()));
+    }
+
+    private Effect<RolloutEvent, RolloutLog> onSnapshotted(RolloutLog s, RolloutCommand.Snapshotted a) {
+        snapshotting.remove(a.host());
+        if (!s.running() || a.rollout() != s.number() || s.state().hostStep().get(a.host()) != Host.SNAPSHOTTING) return Effect().none();
+        if (a.error() == null) {
+            silent.remove(a.host());
+            return Effect().persist(new RolloutEvent.HostSnapshotted(a.rollout(), a.host(), a.snapshot(), now())).thenRun(this::next);
+        }
+        if (a.busy()) {
+            // rolling back, or no answer: the next tick asks again; a host silent for LOST is lost
+            if (a.error().startsWith("host " + a.host() + " did not answer")) {
+                Instant first = silent.computeIfAbsent(a.host(), x -> now());
+                if (Duration.between(first, now()).compareTo(LOST) >= 0) {
+                    return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " lost: it has not answered for "
+                            + LOST.toSeconds() + " s (" + a.error() + ")", now())).thenRun(this::next);
+                }
+            }
+            return Effect().none();
+        }
+        return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " could not take the rollout's snapshot, "
+                + "so no host was changed: " + a.error(), now())).thenRun(this::next);
     }
 
     /** The rollout's Zedfile to one host: the instance evaluates it as that host runs it, and accepts it or not. */
@@ -249,7 +288,11 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         if (!s.running()) return Effect().none();
         for (String h : s.hosts()) {
             Host step = s.state().hostStep().get(h);
-            boolean watched = step == Host.SNAPSHOTTING || step == Host.REVERTING || (step == Host.APPLYING && s.applied().containsKey(h));
+            if (step == Host.SNAPSHOTTING) {
+                snapshot(s, h); // asked again until it answers (a node's crash, a rollback under way there)
+                continue;
+            }
+            boolean watched = step == Host.REVERTING || (step == Host.APPLYING && s.applied().containsKey(h));
             if (!watched || !reading.add(h)) continue;
             ctx.pipeToSelf(instance(h).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK),
                     (st, e) -> new RolloutCommand.Heard(h, st, e == null ? null : e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -271,9 +314,6 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         }
         silent.remove(host);
         var st = h.status().state();
-        if (step == Host.SNAPSHOTTING && !st.rollingBack()) {
-            return Effect().persist(new HostStepped(n, host, Host.SNAPSHOTTED.name(), 0, null, now())).thenRun(this::next);
-        }
         if (step == Host.APPLYING) {
             long rev = s.applied().get(host);
             if (st.desired() == rev && "Converged".equals(st.phase())) {

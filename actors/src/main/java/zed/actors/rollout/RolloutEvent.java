@@ -29,6 +29,13 @@ public sealed interface RolloutEvent extends JsonEvent {
     record HostStepped(long rollout, String host, String step, long revision, String why, Instant at) implements RolloutEvent {
     }
 
+    /**
+     * A coordinated rollout's first round: {@code host} took {@code snapshot} of every dataset of its instance (null:
+     * it has none) before any host was changed.
+     */
+    record HostSnapshotted(long rollout, String host, String snapshot, Instant at) implements RolloutEvent {
+    }
+
     /** {@code zed promote} (or auto_promote), or {@code zed promote --abort}. */
     record Promoted(long rollout, boolean abort, boolean automatic, Instant at) implements RolloutEvent {
     }

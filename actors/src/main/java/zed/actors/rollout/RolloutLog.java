@@ -65,6 +65,11 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
             t.put(h.host(), h.at());
             return new RolloutLog(level, started, state.with(h.host(), RolloutState.Host.valueOf(h.step())), a, w, t, outcome, stable);
         }
+        if (e instanceof RolloutEvent.HostSnapshotted h) {
+            Map<String, Instant> t = new LinkedHashMap<>(since);
+            t.put(h.host(), h.at());
+            return new RolloutLog(level, started, state.with(h.host(), RolloutState.Host.SNAPSHOTTED), applied, why, t, outcome, stable);
+        }
         if (e instanceof Promoted p) {
             return new RolloutLog(level, started, p.abort() ? state.abort() : state.promote(), applied, why, since, outcome, stable);
         }

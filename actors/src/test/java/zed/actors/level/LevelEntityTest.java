@@ -214,6 +214,20 @@ class LevelEntityTest {
     }
 
     @Test
+    void aRolloutsFirstRoundSnapshotsEveryDatasetOfTheLevel() throws Exception {
+        push(SHOP);
+        awaitConverged(1);
+        TestProbe<zed.actors.resource.LevelDatasets.Snapshotted> probe = kit.createTestProbe();
+        level.runCommand(new LevelCommand.SnapshotForRollout(7, probe.getRef()));
+        zed.actors.resource.LevelDatasets.Snapshotted took = probe.receiveMessage(Duration.ofSeconds(30));
+        assertEquals(null, took.error());
+        assertTrue(took.snapshot().startsWith("zed-rollout-7-"), took.toString());
+        zed.reconciler.store.Store store = host.store(level.getState().desiredSpec());
+        String data = zed.reconciler.dataset.Planner.full(host.root(level.getState().desiredSpec()), "data");
+        assertTrue(store.snapshots(data).stream().anyMatch(x -> x.name().equals(took.snapshot())), "the snapshot is on the dataset");
+    }
+
+    @Test
     void aRollbackBegunOnTheHostTheLevelFailedOverFromEndsHereInsteadOfResuming() throws Exception {
         push(SHOP);
         awaitConverged(1);

@@ -42,7 +42,8 @@ class RolloutJsonTest {
         RolloutLog log = RolloutLogTest.replay(RolloutLogTest.started("coordinated", 1),
                 RolloutLogTest.step("h1", RolloutState.Host.APPLYING, 2, null), RolloutLogTest.step("h1", RolloutState.Host.FAILED, 2, "gate"));
         List<Object> all = List.of(RolloutLogTest.started("rolling", 0), RolloutLogTest.step("h2", RolloutState.Host.REVERTING, 1, "why"),
-                new RolloutEvent.Promoted(1, true, false, t), new RolloutEvent.RolloutEnded(1, "Reverted", Map.of("h1", 1L), List.of("h1"), List.of(), t), log);
+                new RolloutEvent.Promoted(1, true, false, t), new RolloutEvent.HostSnapshotted(1, "h1", "zed-rollout-1-20261204T200000Z", t),
+                new zed.actors.resource.LevelDatasets.Snapshotted("zed-rollout-1-20261204T200000Z", null, false), new RolloutEvent.RolloutEnded(1, "Reverted", Map.of("h1", 1L), List.of("h1"), List.of(), t), log);
         for (Object o : all) assertEquals(o, roundTrip(o), o.getClass().getSimpleName());
     }
 }

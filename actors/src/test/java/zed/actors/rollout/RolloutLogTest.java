@@ -41,8 +41,10 @@ class RolloutLogTest {
         assertTrue(l.running());
         assertEquals("Snapshotting", l.phase());
         assertEquals(new RolloutState.Snapshot(HOSTS), l.state().next());
-        for (String h : HOSTS) l = l.apply(step(h, RolloutState.Host.SNAPSHOTTED, 0, null));
-        assertEquals("Applying", l.phase());
+        for (String h : HOSTS) l = l.apply(step(h, RolloutState.Host.SNAPSHOTTING, 0, null));
+        for (String h : HOSTS) l = l.apply(new RolloutEvent.HostSnapshotted(1, h, "zed-rollout-1-20261204T200000Z", T));
+        assertEquals(RolloutState.Host.SNAPSHOTTED, l.state().hostStep().get("h3"), "each host's snapshot is its first step");
+        assertEquals(new RolloutState.Apply(List.of("h1")), l.state().next(), "then the first batch (max_parallel 1)");
         l = l.apply(step("h1", RolloutState.Host.APPLYING, 0, null)).apply(step("h1", RolloutState.Host.APPLYING, 2, null));
         assertEquals(Map.of("h1", 2L), l.applied(), "the revision the host accepted");
         l = l.apply(new RolloutEnded(1, "Stable", Map.of("h1", 2L, "h2", 2L, "h3", 2L), List.of(), List.of(), T));

@@ -22,8 +22,10 @@ import java.util.regex.Pattern;
  * rolled back to with data and state together.
  */
 public final class Snapshots {
-    /** Exactly Zed's names: {@code zed-deploy-<rev>-<yyyyMMdd'T'HHmmss'Z'>}. Nothing else is ever pruned. */
+    /** Exactly Zed's names: {@code zed-deploy-<rev>-<yyyyMMdd'T'HHmmss'Z'>}. Nothing else is ever pruned, but {@link #ROLLOUT}. */
     public static final Pattern DEPLOY = Pattern.compile("zed-deploy-(\\d{1,18})-(\\d{8}T\\d{6}Z)");
+    /** What a coordinated rollout takes on every host before it changes any: {@code zed-rollout-<rollout>-<time>}. */
+    public static final Pattern ROLLOUT = Pattern.compile("zed-rollout-(\\d{1,18})-(\\d{8}T\\d{6}Z)");
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Snapshots that a rollback is using right now: retention never prunes them. */
@@ -56,7 +58,18 @@ public final class Snapshots {
 
     /** The same, with each dataset's state already read (one recursive read: {@link Store#zedStates}). */
     public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at, Map<String, Map<String, String>> states) {
-        String name = deployName(rev, at);
+        return take(store, datasets, deployName(rev, at), states);
+    }
+
+    /**
+     * Snapshots every dataset under one name before rollout {@code rollout} changes any host, each carrying its
+     * {@code com.zed:*} values of this moment, as a deploy snapshot does.
+     */
+    public static String beforeRollout(Store store, List<String> datasets, long rollout, Instant at, Map<String, Map<String, String>> states) {
+        return take(store, datasets, "zed-rollout-" + rollout + "-" + STAMP.format(at), states);
+    }
+
+    private static String take(Store store, List<String> datasets, String name, Map<String, Map<String, String>> states) {
         Map<String, Map<String, String>> props = new LinkedHashMap<>();
         for (String d : datasets) props.put(d, states.getOrDefault(d, Map.of()));
         store.snapshot(datasets, name, props);
@@ -81,9 +94,14 @@ public final class Snapshots {
      * whole level's in one call, where one listing per dataset was a command each.
      */
     public static Pruned prune(Store store, String dataset, List<String> snapshots, int keep, Set<String> protect) {
-        List<String> deploys = snapshots.stream().filter(s -> DEPLOY.matcher(s).matches()).toList();
         List<String> destroyed = new ArrayList<>();
         List<String> skipped = new ArrayList<>();
+        // deploy snapshots and rollout snapshots each keep their newest keep
+        for (Pattern kind : List.of(DEPLOY, ROLLOUT)) prune(store, dataset, snapshots.stream().filter(s -> kind.matcher(s).matches()).toList(), keep, protect, destroyed, skipped);
+        return new Pruned(destroyed, skipped);
+    }
+
+    private static void prune(Store store, String dataset, List<String> deploys, int keep, Set<String> protect, List<String> destroyed, List<String> skipped) {
         for (int i = 0; i < deploys.size() - keep; i++) {
             String s = deploys.get(i);
             if (protect.contains(s) || IN_USE.contains(dataset + "@" + s)) {
@@ -98,7 +116,6 @@ public final class Snapshots {
                 skipped.add(s); // held (e.g. by a replication), or a clone depends on it
             }
         }
-        return new Pruned(destroyed, skipped);
     }
 
     /**

@@ -236,6 +236,18 @@ abstract class StoreContract {
     }
 
     @Test
+    void rolloutSnapshotsArePrunedApartFromDeploySnapshots() {
+        String d = ds("r");
+        store().create(d, Map.of("com.zed:managed", "true", "com.zed:revision", "4"));
+        for (int n = 1; n <= 3; n++) Snapshots.beforeRollout(store(), List.of(d), n, T0.plusSeconds(n), Map.of(d, store().zedState(d)));
+        Snapshots.beforeDeploy(store(), List.of(d), 5, T0.plusSeconds(10));
+        Snapshots.Pruned p = Snapshots.prune(store(), d, 1, Set.of());
+        assertEquals(List.of("zed-rollout-1-20261126T100001Z", "zed-rollout-2-20261126T100002Z"), p.destroyed());
+        assertEquals(Set.of("zed-rollout-3-20261126T100003Z", "zed-deploy-5-20261126T100010Z"),
+                Set.copyOf(store().snapshots(d).stream().map(Snapshot::name).toList()), "each kind keeps its newest");
+    }
+
+    @Test
     void aFailedStepStopsThePlanAndSaysWhatRan() {
         LevelSpec spec = Specs.level("shop", Specs.dataset("a", Map.of()), Specs.dataset("b", Map.of("com.acme:note", "nul\0inside")),
                 Specs.dataset("c", Map.of()));
