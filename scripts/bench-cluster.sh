@@ -29,7 +29,11 @@ echo "# the nodes' log: $log"
 # 50 nodes take about 5 MiB of heap each once formed (the table says): 2 GiB leaves room for the starts' garbage
 status=0
 # (what Pekko logs to stdout while a system stops, after its slf4j logger has, goes to the log too)
-java -Xms512m -Xmx2g -cp "$cp" zed.chaos.bench.NodeBenchmarks cluster nodes="$nodes" "$@" 2>"$log" \
+# ZED_BENCH_JAVA_OPTS: settings for the simulation only (every ActorSystem of the JVM takes -D settings), e.g. a
+# coarser scheduler tick and a more patient failure detector so that 50 nodes on 2 cores stay whole; the run prints them
+[ -n "${ZED_BENCH_JAVA_OPTS:-}" ] && echo "# simulation settings: $ZED_BENCH_JAVA_OPTS"
+# shellcheck disable=SC2086
+java -Xms512m -Xmx${ZED_BENCH_HEAP:-2g} ${ZED_BENCH_JAVA_OPTS:-} -cp "$cp" zed.chaos.bench.NodeBenchmarks cluster nodes="$nodes" "$@" 2>"$log" \
   | awk -v logfile="$log" '/^\[(WARN|ERROR|INFO|DEBUG)\] \[/ { print >> logfile; next } { print; fflush() }' || status=$?
 echo "# the nodes' log: $(grep -c ' WARN ' "$log" || true) warnings, $(grep -c ' ERROR ' "$log" || true) errors ($log)"
 if [ "$status" -ne 0 ]; then
