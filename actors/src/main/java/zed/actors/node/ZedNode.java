@@ -138,22 +138,12 @@ public final class ZedNode implements AutoCloseable {
                   lease-majority.lease-implementation = "%s"
                   # the minority's wait for the lease, and the timing of downing: zed.actors.cluster.Downing
                 }
-                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(clusterSize(c.stateDir()));
+                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(c.cluster().hostsListed());
         String bootstrap = c.cluster().bootstrap() == null ? "" : c.cluster().bootstrap().config();
         // -D settings win over the node's, as over any Pekko application's: an operator may tune (e.g. the failure
         // detector) in ZED_JAVA_OPTS, and the benchmarks run Pekko's own timing beside Zed's
         return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(conf + transport + sbr + bootstrap + MIXED_VERSIONS
                 + zed.actors.level.JournalMigration.config())).withFallback(ConfigFactory.load());
-    }
-
-    /** The hosts {@code cluster.conf} lists (the agent has checked it before the node starts); 0 without one. */
-    private static int clusterSize(java.nio.file.Path stateDir) {
-        java.nio.file.Path f = stateDir.resolve(zed.actors.cluster.ClusterFile.NAME);
-        try {
-            return java.nio.file.Files.exists(f) ? zed.actors.cluster.ClusterFile.parse(java.nio.file.Files.readString(f)).hosts().size() : 0;
-        } catch (java.io.IOException | IllegalArgumentException unreadable) {
-            return 0;
-        }
     }
 
     /**
