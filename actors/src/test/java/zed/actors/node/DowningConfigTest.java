@@ -39,7 +39,7 @@ class DowningConfigTest {
     void aNodeWaitsAsLongAsItsClusterConfSizeSays(@TempDir Path home) throws Exception {
         NodeConfig alone = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
         assertEquals(Duration.ofSeconds(20), stableAfter(alone), "no cluster.conf: Pekko's default");
-        assertEquals(Duration.ofSeconds(26), ZedNode.config(alone).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(26), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
         // seeds by flag, no cluster.conf: the size is not known (one seed says nothing of how many will join)
         NodeConfig seeded = alone.withCluster(ClusterConfig.alone().withHost("n2").withSeeds(List.of("127.0.0.1:25520")));
         assertEquals(Duration.ofSeconds(20), stableAfter(seeded), "--seed without cluster.conf");
@@ -48,8 +48,8 @@ class DowningConfigTest {
         assertEquals(3, three.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(7), stableAfter(three), "three hosts");
         // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
-        assertEquals(Duration.ofSeconds(13), ZedNode.config(three).getDuration("pekko.cluster.down-removal-margin"));
-        assertEquals(Duration.ofSeconds(6), ZedNode.config(three).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
         // the file's size holds with --seed too: it describes the cluster, the flag only how this node joins it
         NodeConfig threeSeeded = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", true);
         assertEquals(Duration.ofSeconds(7), stableAfter(threeSeeded), "three hosts, joined by --seed");
@@ -59,7 +59,7 @@ class DowningConfigTest {
         NodeConfig bootstrapped = withClusterConf(alone, twelve.toString(), "h5", false);
         assertEquals(12, bootstrapped.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(13), stableAfter(bootstrapped), "twelve hosts, through Cluster Bootstrap");
-        assertEquals(Duration.ofSeconds(19), ZedNode.config(bootstrapped).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(19), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
 
         String key = "pekko.cluster.split-brain-resolver.stable-after";
         System.setProperty(key, "25s");
@@ -84,6 +84,6 @@ class DowningConfigTest {
 
     private static Duration stableAfter(NodeConfig c) {
         com.typesafe.config.ConfigFactory.invalidateCaches();
-        return ZedNode.config(c).getDuration("pekko.cluster.split-brain-resolver.stable-after");
+        return ZedNode.config(c, null).getDuration("pekko.cluster.split-brain-resolver.stable-after");
     }
 }
