@@ -9,6 +9,7 @@ import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,8 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeSet;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -146,9 +145,9 @@ class ClusterTest {
                 assertEquals("Converged", web.path("state").asText(), "read through h3: " + web);
                 assertEquals("h2", web.path("host").asText(), "its status says where it runs: " + web);
                 String data = cluster.host("h2").pool() + "/data";
-                assertEquals("h2", zfsGet(data, "com.acme:where"), "host::name() is the level's host");
+                assertEquals("h2", PoolReads.property(data, "com.acme:where"), "host::name() is the level's host");
                 for (String other : List.of("h1", "h3")) {
-                    assertFalse(zfsList(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
                 }
                 long pid = AgentNode.servicePid(web);
                 pids.add(pid);
@@ -161,7 +160,7 @@ class ClusterTest {
                 assertEquals(200, local.status(), local.body().toString());
                 assertEquals("h3", local.body().path("host").asText());
                 assertEquals("Converged", h1.await("notes", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1)).path("state").asText());
-                assertTrue(zfsList(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
+                assertTrue(PoolReads.datasets(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
                 // and does not move by a push that names another host
                 NodeCalls.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
                 assertEquals(409, move.status(), move.body().toString());
@@ -180,14 +179,14 @@ class ClusterTest {
                 assertEquals("Converged", shop.path("state").asText(), "its health check reaches h1's registry from h2: " + shop);
                 pids.add(AgentNode.servicePid(shop));
                 String links = cluster.host("h2").pool() + "/links";
-                String[] reg = zfsGet(links, "com.acme:registry").split(":");
+                String[] reg = PoolReads.property(links, "com.acme:registry").split(":");
                 assertEquals("127.0.0.2", reg[0], "h1's address, as the child read it");
                 assertTrue(Integer.parseInt(reg[1]) > 0);
-                assertEquals("v1", zfsGet(links, "com.acme:tag"));
+                assertEquals("v1", PoolReads.property(links, "com.acme:tag"));
                 assertEquals(200, h3.push("infra", work.resolve("infra"), infra("v2")).status());
                 JsonNode cascaded = h2.await("infra/shop", s -> s.path("revision").asLong() == 2 && s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals(2, cascaded.path("revision").asLong(), "the parent's change on h1 gave the child on h2 a revision: " + cascaded);
-                assertEquals("v2", zfsGet(links, "com.acme:tag"));
+                assertEquals("v2", PoolReads.property(links, "com.acme:tag"));
                 // stopped through h3 with its child on h2, child first
                 NodeCalls.Answer stopped = h3.send("DELETE", AgentNode.level("infra") + "?cascade=true", null);
                 assertEquals(200, stopped.status(), stopped.body().toString());
@@ -198,7 +197,7 @@ class ClusterTest {
                 JsonNode gone = h1.await("web", s -> s.path("errors").path(0).path("message").asText().contains("runs on host h2"), Duration.ofSeconds(60));
                 assertTrue(gone.toString().contains("runs on host h2, which"), "while h2 is away: " + gone);
                 for (String other : List.of("h1", "h3")) {
-                    assertFalse(zfsList(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
                 }
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "a node's death leaves its services running");
 
@@ -260,21 +259,6 @@ class ClusterTest {
     static List<String> levelsOn(JsonNode hosts, String name) {
         List<String> out = new ArrayList<>();
         for (JsonNode h : hosts.path("hosts")) if (h.path("name").asText().equals(name)) h.path("levels").forEach(l -> out.add(l.asText()));
-        return out;
-    }
-
-    static String zfsGet(String dataset, String property) throws Exception {
-        return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
-    }
-
-    static Set<String> zfsList(String root) throws Exception {
-        return new TreeSet<>(List.of(run("zfs", "list", "-Hro", "name", root).strip().split("\n")));
-    }
-
-    private static String run(String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out);
         return out;
     }
 }

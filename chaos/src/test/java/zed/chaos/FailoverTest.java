@@ -7,6 +7,7 @@ import org.junit.jupiter.api.io.TempDir;
 import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.HostFacts;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
 
@@ -14,11 +15,16 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static zed.chaos.fault.PoolReads.await;
+import static zed.chaos.fault.PoolReads.datasets;
+import static zed.chaos.fault.PoolReads.file;
+import static zed.chaos.fault.PoolReads.mountpoint;
+import static zed.chaos.fault.PoolReads.property;
+import static zed.chaos.fault.PoolReads.propertyOrWhy;
 
 /**
  * Replication to a standby over real nodes (JVMs) on 127.0.0.2 and .3, each its own dataset of the zfs-fuse test pool
@@ -56,6 +62,9 @@ class FailoverTest {
             }
             """;
 
+    /** The file the scenario writes on the level's host and looks for on its standby. */
+    static final String PAGE = "page.txt";
+
     @Test
     void aLevelsDatasetsReachItsStandbyAndFollowItsChanges(@TempDir Path work) throws Exception {
         ChaosNeeds.zfsPool();
@@ -74,27 +83,27 @@ class FailoverTest {
                 pid = AgentNode.servicePid(web);
                 String data = cluster.host("h1").pool() + "/data";
                 String replica = cluster.host("h2").pool() + "/data";
-                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "one");
+                Files.writeString(mountpoint(data).resolve(PAGE), "one");
 
                 // the first round is a full send; the file written after it comes with the next one
-                String got = await(() -> read(replica), "one", Duration.ofSeconds(60));
+                String got = await(() -> file(replica, PAGE), "one", Duration.ofSeconds(60));
                 assertEquals("one", got, "the standby's pool holds the level's data");
                 // the marks land in the same step as the data, a moment after a first (full) receive has mounted it
-                assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(10)), "marked as h1's replica");
-                assertEquals("web", zfsGet(replica, "com.zed:level"), "the level's state travels");
-                assertEquals("gold", zfsGet(replica, "com.acme:tier"), "so do its properties");
+                assertEquals("h1", await(() -> propertyOrWhy(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(10)), "marked as h1's replica");
+                assertEquals("web", property(replica, "com.zed:level"), "the level's state travels");
+                assertEquals("gold", property(replica, "com.acme:tier"), "so do its properties");
                 // a receive puts h1's stamps there for a moment (the stream carries them), and takes them away at once
-                assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "h1's process does not run on h2");
-                assertEquals(String.valueOf(pid), zfsGet(data, "com.zed:pid"), "it runs on h1");
+                assertEquals("-", await(() -> propertyOrWhy(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "h1's process does not run on h2");
+                assertEquals(String.valueOf(pid), property(data, "com.zed:pid"), "it runs on h1");
                 // a round sends parents first: the child lands a moment after
-                assertEquals("h1", await(() -> get(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "h1", Duration.ofSeconds(30)),
+                assertEquals("h1", await(() -> propertyOrWhy(cluster.host("h2").pool() + "/data/logs", "com.zed:replica-of"), "h1", Duration.ofSeconds(30)),
                         "a child dataset too");
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false));
 
                 // a change on h1 arrives as an increment
-                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "two");
-                assertEquals("two", await(() -> read(replica), "two", Duration.ofSeconds(60)), "the change reached the standby");
-                List<String> snaps = List.of(run("zfs", "list", "-H", "-t", "snapshot", "-o", "name", "-r", replica).strip().split("\n"));
+                Files.writeString(mountpoint(data).resolve(PAGE), "two");
+                assertEquals("two", await(() -> file(replica, PAGE), "two", Duration.ofSeconds(60)), "the change reached the standby");
+                List<String> snaps = List.of(HostFacts.zfs("list", "-H", "-t", "snapshot", "-o", "name", "-r", replica).strip().split("\n"));
                 // a round may be between its receive and its pruning: two at most
                 assertTrue(snaps.stream().filter(s -> s.startsWith(replica + "@zed-replica-")).count() <= 2, "old replication snapshots are pruned: " + snaps);
 
@@ -112,12 +121,12 @@ class FailoverTest {
 
                 // h2 runs nothing of web: its status says h1, and h2's pool holds no process stamp of it
                 assertEquals("h1", h2.status("web").path("host").asText());
-                for (String d : run("zfs", "list", "-H", "-o", "name", "-r", cluster.host("h2").pool()).strip().split("\n")) {
-                    assertEquals("-", await(() -> get(d, "com.zed:pid"), "-", Duration.ofSeconds(10)), d + " has a process stamp");
+                for (String d : datasets(cluster.host("h2").pool())) {
+                    assertEquals("-", await(() -> propertyOrWhy(d, "com.zed:pid"), "-", Duration.ofSeconds(10)), d + " has a process stamp");
                 }
 
                 // zed move: a file written just before is there on h2, the service runs on h2 and nowhere else
-                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "three");
+                Files.writeString(mountpoint(data).resolve(PAGE), "three");
                 ZedProcess.Outcome moved = ZedProcess.run(work, java.util.Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1),
                         "ZED_HOME", work.resolve("cli").toString()), "move", "web", "--to", "h2");
                 assertEquals(0, moved.exit(), moved.toString());
@@ -125,27 +134,27 @@ class FailoverTest {
                 JsonNode there = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2"), Duration.ofMinutes(2));
                 assertEquals("h2", there.path("host").asText(), there.toString());
                 assertEquals("Converged", there.path("state").asText(), there.toString());
-                assertEquals("three", read(replica), "nothing written before the move is lost");
+                assertEquals("three", file(replica, PAGE), "nothing written before the move is lost");
                 long moverPid = AgentNode.servicePid(there);
                 assertTrue(moverPid > 0 && moverPid != pid, there.toString());
                 assertTrue(ProcessHandle.of(moverPid).map(ProcessHandle::isAlive).orElse(false), "the service runs on h2");
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "and no longer on h1");
-                assertEquals(String.valueOf(moverPid), zfsGet(replica, "com.zed:pid"), "h2's dataset carries the process");
-                assertEquals("-", zfsGet(replica, "com.zed:replica-of"), "it is the level's own now");
-                assertEquals("h2", zfsGet(data, "com.zed:replica-of"), "what h1 kept is a replica of h2's now");
-                String h1pid = zfsGet(data, "com.zed:pid");
+                assertEquals(String.valueOf(moverPid), property(replica, "com.zed:pid"), "h2's dataset carries the process");
+                assertEquals("-", property(replica, "com.zed:replica-of"), "it is the level's own now");
+                assertEquals("h2", property(data, "com.zed:replica-of"), "what h1 kept is a replica of h2's now");
+                String h1pid = property(data, "com.zed:pid");
                 assertTrue(h1pid.equals("-") || !ProcessHandle.of(Long.parseLong(h1pid)).map(ProcessHandle::isAlive).orElse(false),
                         "no process of web runs from h1's pool: " + h1pid);
                 pid = moverPid;
                 // and replication goes on the other way: h1, the old host, is the standby of the moved revision
                 assertTrue(moved.out().contains("host = \"h2\" and standby = \"h1\""), moved.toString());
-                Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "four");
-                assertEquals("four", await(() -> read(data), "four", Duration.ofSeconds(60)), "h2's change reached h1");
+                Files.writeString(mountpoint(replica).resolve(PAGE), "four");
+                assertEquals("four", await(() -> file(data, PAGE), "four", Duration.ofSeconds(60)), "h2's change reached h1");
 
                 // h2 is lost: its agent and its service are killed. While the cluster still counts it a member, a
                 // failover is refused (the level would run twice should h2 only be cut off)
-                Files.writeString(Path.of(zfsGet(replica, "mountpoint")).resolve("page.txt"), "five");
-                assertEquals("five", await(() -> read(data), "five", Duration.ofSeconds(60)), "h2's last change reached h1");
+                Files.writeString(mountpoint(replica).resolve(PAGE), "five");
+                assertEquals("five", await(() -> file(data, PAGE), "five", Duration.ofSeconds(60)), "h2's last change reached h1");
                 h2.kill();
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 NodeCalls.Answer early = h1.send("POST", AgentNode.level("web") + "/failover", java.util.Map.of("to", "h1"));
@@ -161,8 +170,8 @@ class FailoverTest {
                 JsonNode over = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h1")
                         && AgentNode.servicePid(s) > 0, Duration.ofMinutes(2));
                 assertEquals("Converged", over.path("state").asText(), over.toString());
-                assertEquals("five", read(data), "the level runs on h1 with the replicated data");
-                assertEquals("-", zfsGet(data, "com.zed:replica-of"), "h1's datasets are the level's own now");
+                assertEquals("five", file(data, PAGE), "the level runs on h1 with the replicated data");
+                assertEquals("-", property(data, "com.zed:replica-of"), "h1's datasets are the level's own now");
                 long overPid = AgentNode.servicePid(over);
                 assertTrue(ProcessHandle.of(overPid).map(ProcessHandle::isAlive).orElse(false), "its service runs on h1: " + over);
                 pid = overPid;
@@ -176,10 +185,10 @@ class FailoverTest {
                 // h2 comes back: before anything runs there it fences web (a replica of h1 now, no process stamp),
                 // and h1's changes reach it
                 h2.start();
-                assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(90)), "h2 is web's standby now");
-                assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "and runs none of it");
-                Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "six");
-                assertEquals("six", await(() -> read(replica), "six", Duration.ofSeconds(90)), "h1's change reached h2");
+                assertEquals("h1", await(() -> propertyOrWhy(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(90)), "h2 is web's standby now");
+                assertEquals("-", await(() -> propertyOrWhy(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "and runs none of it");
+                Files.writeString(mountpoint(data).resolve(PAGE), "six");
+                assertEquals("six", await(() -> file(replica, PAGE), "six", Duration.ofSeconds(90)), "h1's change reached h2");
                 assertEquals("h1", h2.status("web").path("host").asText(), "web runs on h1, as h2 sees it");
             } finally {
                 for (AgentNode n : List.of(h1, h2)) {
@@ -209,47 +218,7 @@ class FailoverTest {
         throw new AssertionError(host + " still a member after " + within.toSeconds() + " s: " + last);
     }
 
-    /** Polls {@code read} until it gives {@code want} or the deadline passes; the last value either way. */
-    private static String await(Supplier<String> read, String want, Duration within) throws InterruptedException {
-        long deadline = System.nanoTime() + within.toNanos();
-        String last = read.get();
-        while (!want.equals(last) && System.nanoTime() < deadline) {
-            Thread.sleep(200); // polling interval of a deadline wait
-            last = read.get();
-        }
-        return last;
-    }
-
-    private static String read(String dataset) {
-        try {
-            String mountpoint = zfsGet(dataset, "mountpoint");
-            Path f = Path.of(mountpoint).resolve("page.txt");
-            return Files.exists(f) ? Files.readString(f) : null;
-        } catch (Exception notYet) {
-            return null;
-        }
-    }
-
-    private static String get(String dataset, String property) {
-        try {
-            return zfsGet(dataset, property);
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
     private static String token(AgentNode n) throws Exception {
         return Files.readString(n.home().resolve("api-token")).strip();
-    }
-
-    private static String zfsGet(String dataset, String property) throws Exception {
-        return run("zfs", "get", "-Hpo", "value", property, dataset).strip();
-    }
-
-    private static String run(String... argv) throws Exception {
-        Process p = new ProcessBuilder(argv).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        if (p.waitFor() != 0) throw new IllegalStateException(String.join(" ", argv) + ": " + out);
-        return out;
     }
 }

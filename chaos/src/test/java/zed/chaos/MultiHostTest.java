@@ -9,6 +9,7 @@ import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,8 +108,8 @@ class MultiHostTest {
                     assertTrue(pid > 0 && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "its service runs: " + i);
                     assertTrue(pids.add(pid), "every instance runs its own process: " + web);
                     String site = cluster.host(host).pool() + "/site";
-                    assertEquals(host, ClusterTest.zfsGet(site, "com.acme:where"), "host::name() is the instance's host");
-                    assertEquals("v1", ClusterTest.zfsGet(site, "com.acme:version"));
+                    assertEquals(host, PoolReads.property(site, "com.acme:where"), "host::name() is the instance's host");
+                    assertEquals("v1", PoolReads.property(site, "com.acme:version"));
                 }
                 assertEquals(3, pids.size(), web.toString());
                 JsonNode placed = h1.send("GET", "/v1/hosts", null).body();
@@ -131,7 +132,7 @@ class MultiHostTest {
                 JsonNode v2 = h1.status("web");
                 assertEquals("Converged", v2.path("state").asText(), v2.toString());
                 assertEquals(2, v2.path("revision").asLong(), v2.toString());
-                for (String h : List.of("h1", "h2", "h3")) assertEquals("v2", ClusterTest.zfsGet(cluster.host(h).pool() + "/site", "com.acme:version"), h);
+                for (String h : List.of("h1", "h2", "h3")) assertEquals("v2", PoolReads.property(cluster.host(h).pool() + "/site", "com.acme:version"), h);
                 for (JsonNode i : v2.path("instances")) pids.add(AgentNode.servicePid(i));
 
                 // a level below it, on h3: a single value of web's service would pick one instance, and is refused where it is read
@@ -152,13 +153,13 @@ class MultiHostTest {
                 assertEquals("Converged", api.path("state").asText(), api.toString());
                 String links = cluster.host("h3").pool() + "/api";
                 long h1pid = AgentNode.servicePid(instance(v2, "h1"));
-                String first = ClusterTest.zfsGet(links, "com.acme:first");
+                String first = PoolReads.property(links, "com.acme:first");
                 assertTrue(first.startsWith("h1@" + ip(cluster, "h1") + ":"), "h1's instance, at h1's address: " + first);
                 String h1port = first.substring(first.lastIndexOf(':') + 1);
                 List<String> h1args = ProcessHandle.of(h1pid).flatMap(p -> p.info().arguments()).map(List::of).orElseThrow();
                 assertTrue(h1args.contains(h1port), "the port h1's instance listens on: " + h1args + " vs " + first);
-                assertEquals("h3@" + ip(cluster, "h3"), ClusterTest.zfsGet(links, "com.acme:third"));
-                assertEquals("v2,v2,v2", ClusterTest.zfsGet(links, "com.acme:versions"));
+                assertEquals("h3@" + ip(cluster, "h3"), PoolReads.property(links, "com.acme:third"));
+                assertEquals("v2,v2,v2", PoolReads.property(links, "com.acme:versions"));
                 // a level on several hosts below it is refused before anything is placed
                 NodeCalls.Answer spread = h1.push("web/ui", work.resolve("web/ui"), "level \"ui\" {\n  hosts = [\"h1\", \"h3\"]\n}\ndataset \"ui\" {}\n", "web");
                 assertEquals(400, spread.status(), spread.body().toString());
@@ -206,8 +207,8 @@ class MultiHostTest {
                 assertEquals(200, h3.push("web", dir, web("v3", ALL)).status());
                 long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                 JsonNode cascaded = h1.status("web/api");
-                while (!(cascaded.path("state").asText().equals("Converged") && ClusterTest.zfsGet(links, "com.acme:versions").equals("v3,v3,v3"))) {
-                    assertTrue(System.nanoTime() < deadline, "the child did not follow web's v3: " + cascaded + " " + ClusterTest.zfsGet(links, "com.acme:versions"));
+                while (!(cascaded.path("state").asText().equals("Converged") && PoolReads.property(links, "com.acme:versions").equals("v3,v3,v3"))) {
+                    assertTrue(System.nanoTime() < deadline, "the child did not follow web's v3: " + cascaded + " " + PoolReads.property(links, "com.acme:versions"));
                     Thread.sleep(500); // polling interval of a deadline wait
                     cascaded = h1.status("web/api");
                 }
@@ -241,7 +242,7 @@ class MultiHostTest {
                     assertEquals(List.of("site"), texts(i.path("destroyed")).stream().map(d -> d.substring(d.lastIndexOf('/') + 1)).toList(), i.toString());
                 }
                 for (String h : List.of("h1", "h2", "h3")) {
-                    assertFalse(ClusterTest.zfsList(cluster.host(h).pool()).contains(cluster.host(h).pool() + "/site"), h + " still holds the level's dataset");
+                    assertFalse(PoolReads.datasets(cluster.host(h).pool()).contains(cluster.host(h).pool() + "/site"), h + " still holds the level's dataset");
                 }
             } finally {
                 for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);

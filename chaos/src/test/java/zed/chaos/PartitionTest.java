@@ -10,6 +10,7 @@ import zed.chaos.fault.HostNetwork;
 import zed.chaos.fault.JournalProxy;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -131,7 +132,7 @@ class PartitionTest {
             assertEquals("Converged", api.path("state").asText(), api.toString());
             pid[1] = AgentNode.servicePid(api);
             String apiOnH1 = pool.root() + "/h1/apidata", apiOnH2 = pool.root() + "/h2/apidata";
-            await(() -> "h1".equals(zfsGet(apiOnH2, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "api's replica on h2");
+            await(() -> "h1".equals(PoolReads.propertyOrWhy(apiOnH2, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "api's replica on h2");
 
             // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits
             net.cut(1);
@@ -147,14 +148,14 @@ class PartitionTest {
             NodeCalls.Answer waiting = h2.send("GET", AgentNode.level("web"), null);
             assertEquals(503, waiting.status(), waiting.body().toString());
             assertTrue(waiting.body().toString().contains("runs on host h1, which is not a member of the cluster now"), waiting.body().toString());
-            for (int i = 2; i <= 3; i++) assertFalse(datasets(pool.root() + "/h" + i).contains(pool.root() + "/h" + i + "/data"));
+            for (int i = 2; i <= 3; i++) assertFalse(PoolReads.datasets(pool.root() + "/h" + i).contains(pool.root() + "/h" + i + "/data"));
             final long running = pid[0];
             assertTrue(ProcessHandle.of(running).map(ProcessHandle::isAlive).orElse(false), "a downed node's services are left running");
             // but for those of a level with a standby: api's stopped, and h1 said so
             final long apiRunning = pid[1];
             await(() -> !ProcessHandle.of(apiRunning).map(ProcessHandle::isAlive).orElse(false), Duration.ofSeconds(30), () -> "api's service on h1 to stop");
             assertTrue(said.contains("stopped the service on " + apiOnH1 + " (level api, which has a standby)"), said.substring(Math.max(0, said.length() - 2000)));
-            assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"));
+            assertEquals("-", PoolReads.propertyOrWhy(apiOnH1, "com.zed:pid"));
 
             // api fails over to h2 by itself (auto = true): it runs there, with what was replicated, and on no other host
             JsonNode moved = h3.await("api", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2")
@@ -165,8 +166,8 @@ class PartitionTest {
             assertEquals("h2", moved.path("host").asText(), moved.toString());
             pid[2] = AgentNode.servicePid(moved);
             assertTrue(ProcessHandle.of(pid[2]).map(ProcessHandle::isAlive).orElse(false), moved.toString());
-            assertEquals(String.valueOf(pid[2]), zfsGet(apiOnH2, "com.zed:pid"));
-            assertEquals("-", zfsGet(apiOnH1, "com.zed:pid"), "api runs on one host only");
+            assertEquals(String.valueOf(pid[2]), PoolReads.propertyOrWhy(apiOnH2, "com.zed:pid"));
+            assertEquals("-", PoolReads.propertyOrWhy(apiOnH1, "com.zed:pid"), "api runs on one host only");
             JsonNode failedOver = h2.events("api", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("FailedOver")), Duration.ofSeconds(30))
                     .stream().filter(e -> e.path("type").asText().equals("FailedOver")).findFirst().orElseThrow();
             assertEquals(List.of("h1", "h2"), List.of(failedOver.path("from").asText(), failedOver.path("to").asText()), failedOver.toString());
@@ -177,10 +178,10 @@ class PartitionTest {
             JsonNode back = h3.await("web", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) == running, Duration.ofMinutes(2));
             assertEquals(running, AgentNode.servicePid(back), "adopted, not restarted: " + back + sides(nodes, db));
             // and api, failed over meanwhile, is fenced on h1: a replica of h2's now, run only on h2
-            await(() -> "h2".equals(zfsGet(apiOnH1, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "h1 to fence api" + sides(nodes, db));
+            await(() -> "h2".equals(PoolReads.propertyOrWhy(apiOnH1, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "h1 to fence api" + sides(nodes, db));
             assertEquals("h2", h1.status("api").path("host").asText());
             // (a receive from h2 carries h2's stamps for a moment, and takes them away at once)
-            await(() -> "-".equals(zfsGet(apiOnH1, "com.zed:pid")), Duration.ofSeconds(10), () -> "no process stamp of api on h1");
+            await(() -> "-".equals(PoolReads.propertyOrWhy(apiOnH1, "com.zed:pid")), Duration.ofSeconds(10), () -> "no process stamp of api on h1");
             assertTrue(ProcessHandle.of(pid[2]).map(ProcessHandle::isAlive).orElse(false), "api runs on h2 on");
 
             // two hosts: h3 leaves; h1 and h2 cut apart: exactly one of them lives on
@@ -219,23 +220,6 @@ class PartitionTest {
             b.append("\nzed_lease: ").append(e);
         }
         return b.toString();
-    }
-
-    private static String zfsGet(String dataset, String property) {
-        try {
-            Process p = new ProcessBuilder("zfs", "get", "-Hpo", "value", property, dataset).redirectErrorStream(true).start();
-            String out = new String(p.getInputStream().readAllBytes()).strip();
-            return p.waitFor() == 0 ? out : "(zfs get failed: " + out + ")";
-        } catch (Exception e) {
-            return e.toString();
-        }
-    }
-
-        private static List<String> datasets(String root) throws Exception {
-        Process p = new ProcessBuilder("zfs", "list", "-Hro", "name", root).redirectErrorStream(true).start();
-        String out = new String(p.getInputStream().readAllBytes());
-        p.waitFor();
-        return List.of(out.strip().split("\n"));
     }
 
     private static void await(BooleanSupplier ok, Duration within, java.util.function.Supplier<String> what) throws InterruptedException {

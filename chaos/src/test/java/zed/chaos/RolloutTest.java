@@ -9,6 +9,7 @@ import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -107,7 +108,7 @@ class RolloutTest {
                 assertEquals(200, first.status(), first.body().toString());
                 JsonNode v1 = h1.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", v1.path("state").asText(), v1.toString());
-                for (String h : HOSTS) dirs.put(h, ClusterTest.zfsGet(site.get(h), "mountpoint"));
+                for (String h : HOSTS) dirs.put(h, PoolReads.property(site.get(h), "mountpoint"));
 
                 // coordinated, two at a time, through zed up on h2: every host is snapshotted, then h1 and h2, then h3
                 Files.createDirectories(dir);
@@ -129,7 +130,7 @@ class RolloutTest {
                     assertEquals("Converged", h.path("health").asText(), h.toString());
                 }
                 for (String h : HOSTS) {
-                    assertEquals("v2", ClusterTest.zfsGet(site.get(h), "com.acme:version"), h);
+                    assertEquals("v2", PoolReads.property(site.get(h), "com.acme:version"), h);
                     assertTrue(Files.readString(Path.of(dirs.get(h), "log.txt")).contains("v2"), h);
                 }
                 ZedProcess.Outcome status = ZedProcess.run(work, cli, "status", dir.toString());
@@ -152,7 +153,7 @@ class RolloutTest {
                 JsonNode back = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("desiredRevision").asLong() == 2, Duration.ofMinutes(1));
                 assertEquals("Converged", back.path("state").asText(), back.toString());
                 for (String h : HOSTS) {
-                    assertEquals("v2", ClusterTest.zfsGet(site.get(h), "com.acme:version"), h);
+                    assertEquals("v2", PoolReads.property(site.get(h), "com.acme:version"), h);
                     String log = Files.readString(Path.of(dirs.get(h), "log.txt"));
                     assertFalse(log.contains("v3"), h + "'s data is back at revision 2: " + log);
                 }
@@ -170,15 +171,15 @@ class RolloutTest {
                 assertTrue(canary.out().contains("web: the canaries passed (h1); the rollout waits for zed promote web"), canary.toString());
                 JsonNode waiting = h1.status("web");
                 assertEquals("WaitingForPromotion", waiting.path("rollout").path("state").asText(), waiting.toString());
-                assertEquals("v4", ClusterTest.zfsGet(site.get("h1"), "com.acme:version"));
-                assertEquals("v2", ClusterTest.zfsGet(site.get("h2"), "com.acme:version"));
-                assertEquals("v2", ClusterTest.zfsGet(site.get("h3"), "com.acme:version"));
+                assertEquals("v4", PoolReads.property(site.get("h1"), "com.acme:version"));
+                assertEquals("v2", PoolReads.property(site.get("h2"), "com.acme:version"));
+                assertEquals("v2", PoolReads.property(site.get("h3"), "com.acme:version"));
                 ZedProcess.Outcome promote = ZedProcess.run(work, cli, "promote", "web");
                 assertEquals(0, promote.exit(), promote.toString());
                 assertTrue(promote.out().contains("web: rollout 3 promoted"), promote.toString());
                 JsonNode promoted = h1.await("web", s -> s.path("rollout").path("state").asText().equals("Stable"), Duration.ofMinutes(2));
                 assertEquals("Stable", promoted.path("rollout").path("state").asText(), promoted.toString());
-                for (String h : HOSTS) assertEquals("v4", ClusterTest.zfsGet(site.get(h), "com.acme:version"), h);
+                for (String h : HOSTS) assertEquals("v4", PoolReads.property(site.get(h), "com.acme:version"), h);
                 ZedProcess.Outcome again = ZedProcess.run(work, cli, "promote", "web");
                 assertEquals(1, again.exit(), again.toString());
                 assertTrue(again.err().contains("no rollout of web is under way"), again.toString());

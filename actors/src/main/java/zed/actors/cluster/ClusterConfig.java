@@ -11,8 +11,10 @@ import java.util.Locale;
  * @param port  Artery's canonical port; 0 takes a free one (a node alone, or one that only joins)
  * @param seeds the nodes to join, {@code HOST:PORT}; none (and no bootstrap): the node forms a cluster of its own
  * @param bootstrap how the node forms through Cluster Bootstrap (cluster.conf's hosts), null when it does not: with seeds, or alone
+ * @param hostsListed how many hosts {@code cluster.conf} lists, the same on every host: the cluster's size, as far as
+ *                    the split-brain resolver's timing goes ({@link Downing}); 0 without one (seeds by flag, a node alone)
  */
-public record ClusterConfig(String host, String bind, int port, List<String> seeds, Bootstrap bootstrap) {
+public record ClusterConfig(String host, String bind, int port, List<String> seeds, Bootstrap bootstrap, int hostsListed) {
     /** The role that carries a member's host name: roles are gossiped with membership, so every node can map names to addresses. */
     public static final String HOST_ROLE = "host=";
 
@@ -23,10 +25,11 @@ public record ClusterConfig(String host, String bind, int port, List<String> see
         seeds = List.copyOf(seeds);
         for (String s : seeds) Address.parse(s, "--seed");
         if (bootstrap != null && !seeds.isEmpty()) throw new IllegalArgumentException("a node forms through seeds or through Cluster Bootstrap, not both");
+        if (hostsListed < 0) throw new IllegalArgumentException("cluster.conf lists no " + hostsListed + " hosts");
     }
 
     public ClusterConfig(String host, String bind, int port, List<String> seeds) {
-        this(host, bind, port, seeds, null);
+        this(host, bind, port, seeds, null, 0);
     }
 
     /** A node of its own: the machine's short name, Artery on a free loopback port. */
@@ -35,20 +38,25 @@ public record ClusterConfig(String host, String bind, int port, List<String> see
     }
 
     public ClusterConfig withHost(String name) {
-        return new ClusterConfig(name, bind, port, seeds, bootstrap);
+        return new ClusterConfig(name, bind, port, seeds, bootstrap, hostsListed);
     }
 
     public ClusterConfig withAddress(String hostPort) {
         Address a = Address.parse(hostPort, "--cluster");
-        return new ClusterConfig(host, a.host(), a.port(), seeds, bootstrap);
+        return new ClusterConfig(host, a.host(), a.port(), seeds, bootstrap, hostsListed);
     }
 
     public ClusterConfig withSeeds(List<String> s) {
-        return new ClusterConfig(host, bind, port, s, null);
+        return new ClusterConfig(host, bind, port, s, null, hostsListed);
     }
 
     public ClusterConfig withBootstrap(Bootstrap b) {
-        return new ClusterConfig(host, bind, port, List.of(), b);
+        return new ClusterConfig(host, bind, port, List.of(), b, hostsListed);
+    }
+
+    /** The size of the cluster cluster.conf describes: {@link ClusterFile#complete} records it. */
+    public ClusterConfig withHostsListed(int n) {
+        return new ClusterConfig(host, bind, port, seeds, bootstrap, n);
     }
 
     /** Whether this node joins others (or is joined): then its journal must be one they share. */

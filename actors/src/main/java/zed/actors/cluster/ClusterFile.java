@@ -109,7 +109,8 @@ public record ClusterFile(Map<String, String> hosts, Map<String, Integer> bootst
     }
 
     /**
-     * What a node runs with: its flags, completed from this file where they are silent.
+     * What a node runs with: its flags, completed from this file where they are silent, and the number of hosts it
+     * lists (whatever the flags say: with --seed too, the cluster is the one this file describes).
      *
      * @param flags         what the flags (and agent.conf) gave, the defaults where they gave nothing
      * @param hostGiven     whether --host was given (else the machine's name is used, and must be listed)
@@ -123,7 +124,8 @@ public record ClusterFile(Map<String, String> hosts, Map<String, Integer> bootst
             throw new IllegalArgumentException("host " + flags.host() + " is not in " + NAME + " (" + String.join(", ", hosts.keySet()) + ")"
                     + (hostGiven ? "" : ": start the agent with --host NAME"));
         }
-        ClusterConfig c = flags;
+        // the split-brain resolver's timing follows the cluster's size, which only this file (the same on every host) knows
+        ClusterConfig c = flags.withHostsListed(hosts.size());
         if (!addressGiven) c = c.withAddress(own);
         if (seedsGiven) return c;
         if (bootstrap.isEmpty()) return c.withSeeds(new ArrayList<>(hosts.values()));

@@ -56,7 +56,8 @@ public final class ZedNode implements AutoCloseable {
         return s.replace("\\", "\\\\").replace("\"", "\\\"");
     }
 
-    static Config config(NodeConfig c) {
+    /** @param tls the node's TLS material for Artery, null for none (as {@link #refuseUnsafeCluster} read it) */
+    static Config config(NodeConfig c, zed.actors.cluster.ClusterTls tls) {
         String journal = quoted(c.journal());
         boolean h2 = c.journal().startsWith("jdbc:h2:");
         String conf = """
@@ -130,7 +131,6 @@ public final class ZedNode implements AutoCloseable {
         // split brain: on PostgreSQL (every node's journal) the side that holds the lease in it survives, whatever the
         // sizes, so that two hosts are a safe cluster; an H2 journal is one node's alone, which never splits
         // Artery over TLS with mutual authentication whenever the node has the material (zed cluster init)
-        zed.actors.cluster.ClusterTls tls = zed.actors.cluster.ClusterTls.in(c.stateDir());
         String transport = tls == null ? "" : tls.config();
         String sbr = h2 ? "" : zed.actors.cluster.PostgresLease.config(c.journal()) + """
                 pekko.cluster.split-brain-resolver {
@@ -138,22 +138,12 @@ public final class ZedNode implements AutoCloseable {
                   lease-majority.lease-implementation = "%s"
                   # the minority's wait for the lease, and the timing of downing: zed.actors.cluster.Downing
                 }
-                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(clusterSize(c.stateDir()));
+                """.formatted(zed.actors.cluster.PostgresLease.CONFIG_PATH) + zed.actors.cluster.Downing.config(c.cluster().hostsListed());
         String bootstrap = c.cluster().bootstrap() == null ? "" : c.cluster().bootstrap().config();
         // -D settings win over the node's, as over any Pekko application's: an operator may tune (e.g. the failure
         // detector) in ZED_JAVA_OPTS, and the benchmarks run Pekko's own timing beside Zed's
         return ConfigFactory.systemProperties().withFallback(ConfigFactory.parseString(conf + transport + sbr + bootstrap + MIXED_VERSIONS
                 + zed.actors.level.JournalMigration.config())).withFallback(ConfigFactory.load());
-    }
-
-    /** The hosts {@code cluster.conf} lists (the agent has checked it before the node starts); 0 without one. */
-    private static int clusterSize(java.nio.file.Path stateDir) {
-        java.nio.file.Path f = stateDir.resolve(zed.actors.cluster.ClusterFile.NAME);
-        try {
-            return java.nio.file.Files.exists(f) ? zed.actors.cluster.ClusterFile.parse(java.nio.file.Files.readString(f)).hosts().size() : 0;
-        } catch (java.io.IOException | IllegalArgumentException unreadable) {
-            return 0;
-        }
     }
 
     /**
@@ -180,7 +170,7 @@ public final class ZedNode implements AutoCloseable {
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
-        refuseUnsafeCluster(c);
+        zed.actors.cluster.ClusterTls tls = refuseUnsafeCluster(c);
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
         // checked before anything starts: a token file others can read is refused, with how to fix it
@@ -189,7 +179,7 @@ public final class ZedNode implements AutoCloseable {
         zed.actors.telemetry.Telemetry telemetry = zed.actors.telemetry.Telemetry.start(c.telemetry());
         ActorSystem<Void> system;
         try {
-            system = ActorSystem.create(Behaviors.empty(), "zed", config(c));
+            system = ActorSystem.create(Behaviors.empty(), "zed", config(c, tls));
         } catch (RuntimeException e) {
             telemetry.close();
             throw e;
@@ -207,7 +197,7 @@ public final class ZedNode implements AutoCloseable {
             }), "host-name-guard", org.apache.pekko.actor.typed.Props.empty());
             if (c.cluster().bootstrap() != null) {
                 // cluster.conf's hosts, through Cluster Bootstrap: joins the cluster one of them reports, or forms it
-                zed.actors.cluster.BootstrapEndpoint.start(system, c.cluster().bootstrap(), zed.actors.cluster.ClusterTls.in(c.stateDir()));
+                zed.actors.cluster.BootstrapEndpoint.start(system, c.cluster().bootstrap(), tls);
             } else if (c.cluster().seeds().isEmpty()) {
                 cluster.manager().tell(Join.create(cluster.selfMember().address())); // a cluster of its own joins itself
             } else {
@@ -322,24 +312,29 @@ public final class ZedNode implements AutoCloseable {
     /**
      * A cluster of several nodes needs one journal they all share, and Artery beyond loopback needs TLS: refused at
      * start, before anything runs, with what to do instead.
+     *
+     * @return the node's TLS material ({@code $ZED_HOME/tls}), null when it has none: read here once per start, and
+     *         handed to Artery's settings and Cluster Bootstrap's endpoint (incomplete material is refused here too)
      */
-    static void refuseUnsafeCluster(NodeConfig c) {
+    static zed.actors.cluster.ClusterTls refuseUnsafeCluster(NodeConfig c) {
         if (c.cluster().shared() && c.h2()) {
             throw new IllegalStateException("a node that joins others (--seed, or the hosts of cluster.conf) needs the journal they share, on PostgreSQL "
                     + "(--journal jdbc:postgresql://HOST:5432/zed?user=...); an H2 journal is this node's file alone, and two nodes on "
                     + "their own journals would each run every level");
         }
-        if (!loopback(c.cluster().bind()) && zed.actors.cluster.ClusterTls.in(c.stateDir()) == null) {
+        zed.actors.cluster.ClusterTls tls = zed.actors.cluster.ClusterTls.in(c.stateDir());
+        if (!loopback(c.cluster().bind()) && tls == null) {
             throw new IllegalStateException("--cluster " + c.cluster().bind() + ":" + c.cluster().port() + " binds the cluster beyond loopback, "
                     + "where Artery must use TLS with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
         zed.actors.cluster.Bootstrap b = c.cluster().bootstrap();
-        if (b != null && !loopback(b.host()) && zed.actors.cluster.ClusterTls.in(c.stateDir()) == null) {
+        if (b != null && !loopback(b.host()) && tls == null) {
             throw new IllegalStateException("Cluster Bootstrap's endpoint " + b.host() + ":" + b.port() + " listens beyond loopback, where it must use TLS "
                     + "with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
+        return tls;
     }
 
     private static boolean loopback(String host) {

@@ -44,6 +44,10 @@ class ClusterFileTest {
         ClusterConfig own = f.complete(flags.withAddress("10.9.9.9:1").withSeeds(List.of("10.0.0.3:25520")), true, true, true);
         assertEquals("10.9.9.9", own.bind());
         assertEquals(List.of("10.0.0.3:25520"), own.seeds());
+        // the cluster's size is the file's, whatever the flags say (the split-brain resolver's timing follows it)
+        assertEquals(3, c.hostsListed());
+        assertEquals(3, own.hostsListed());
+        assertEquals(0, flags.hostsListed(), "without the file, not known");
     }
 
     static final String BOOTSTRAPPED = "# written by zed cluster init: the same on every host (NAME = Artery's HOST:PORT, bootstrap=the port of "
@@ -65,6 +69,8 @@ class ClusterFileTest {
         ClusterConfig seeded = f.complete(ClusterConfig.alone().withHost("h2").withSeeds(List.of("10.0.0.1:25520")), true, false, true);
         assertEquals(null, seeded.bootstrap());
         assertEquals(List.of("10.0.0.1:25520"), seeded.seeds());
+        assertEquals(3, c.hostsListed());
+        assertEquals(3, seeded.hostsListed());
         // another port for Artery is fine; another address is not where the others look for this host's endpoint
         assertEquals(25600, f.complete(ClusterConfig.alone().withHost("h2").withAddress("10.0.0.2:25600"), true, true, false).port());
         assertEquals("--cluster 10.9.9.9:1 is not h2's address in cluster.conf (10.0.0.2:25520), where the other hosts look for its bootstrap "

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -33,7 +34,7 @@ class ClusterRefusalTest {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c));
         assertEquals("--cluster 192.0.2.10:25520 binds the cluster beyond loopback, where Artery must use TLS with mutual authentication, and "
                 + home.resolve("tls") + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME", e.getMessage());
-        ZedNode.refuseUnsafeCluster(c.withCluster(ClusterConfig.alone().withAddress("127.0.0.4:25520")));
+        assertNull(ZedNode.refuseUnsafeCluster(c.withCluster(ClusterConfig.alone().withAddress("127.0.0.4:25520"))), "on loopback, none is needed");
         // with the material (as zed cluster init writes it), it may; incomplete material is refused, naming what is missing
         java.nio.file.Files.createDirectories(home.resolve("tls"));
         java.nio.file.Files.writeString(home.resolve("tls/node.p12"), "");
@@ -41,7 +42,12 @@ class ClusterRefusalTest {
                 assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c)).getMessage());
         java.nio.file.Files.writeString(home.resolve("tls/trust.p12"), "");
         java.nio.file.Files.writeString(home.resolve("tls/password"), "x\n");
-        ZedNode.refuseUnsafeCluster(c);
+        // the material the start hands on to Artery and Cluster Bootstrap, read this once
+        zed.actors.cluster.ClusterTls tls = ZedNode.refuseUnsafeCluster(c);
+        assertEquals(home.resolve("tls/node.p12").toAbsolutePath(), tls.keyStore());
+        assertEquals("x", tls.password());
+        assertEquals("tls-tcp", ZedNode.config(c, tls).getString("pekko.remote.artery.transport"), "Artery over TLS");
+        assertEquals("tcp", ZedNode.config(c, null).getString("pekko.remote.artery.transport"), "without it, plain TCP (on loopback alone)");
     }
 
     @Test

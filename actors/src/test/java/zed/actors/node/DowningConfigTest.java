@@ -2,18 +2,21 @@ package zed.actors.node;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zed.actors.cluster.ClusterConfig;
+import zed.actors.cluster.ClusterFile;
 import zed.actors.cluster.Downing;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 /**
  * How long the split-brain resolver waits before it downs a lost host: Pekko's recommended minimum for the size that
- * cluster.conf lists (the same file on every host), Pekko's 20 s without one; a -D setting wins, as in any Pekko
- * application.
+ * cluster.conf lists (the same file on every host; the agent parses it once, into the ClusterConfig), Pekko's 20 s
+ * without one; a -D setting wins, as in any Pekko application.
  */
 class DowningConfigTest {
     @Test
@@ -34,25 +37,53 @@ class DowningConfigTest {
 
     @Test
     void aNodeWaitsAsLongAsItsClusterConfSizeSays(@TempDir Path home) throws Exception {
-        NodeConfig c = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
-        assertEquals(Duration.ofSeconds(20), stableAfter(c), "no cluster.conf");
-        Files.writeString(home.resolve("cluster.conf"), "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n");
-        assertEquals(Duration.ofSeconds(7), stableAfter(c), "three hosts");
+        NodeConfig alone = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
+        assertEquals(Duration.ofSeconds(20), stableAfter(alone), "no cluster.conf: Pekko's default");
+        assertEquals(Duration.ofSeconds(26), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
+        // seeds by flag, no cluster.conf: the size is not known (one seed says nothing of how many will join)
+        NodeConfig seeded = alone.withCluster(ClusterConfig.alone().withHost("n2").withSeeds(List.of("127.0.0.1:25520")));
+        assertEquals(Duration.ofSeconds(20), stableAfter(seeded), "--seed without cluster.conf");
+
+        NodeConfig three = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", false);
+        assertEquals(3, three.cluster().hostsListed());
+        assertEquals(Duration.ofSeconds(7), stableAfter(three), "three hosts");
         // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
-        assertEquals(Duration.ofSeconds(13), ZedNode.config(c).getDuration("pekko.cluster.down-removal-margin"));
-        assertEquals(Duration.ofSeconds(6), ZedNode.config(c).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        // the file's size holds with --seed too: it describes the cluster, the flag only how this node joins it
+        NodeConfig threeSeeded = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", true);
+        assertEquals(Duration.ofSeconds(7), stableAfter(threeSeeded), "three hosts, joined by --seed");
+
+        StringBuilder twelve = new StringBuilder();
+        for (int i = 1; i <= 12; i++) twelve.append("h").append(i).append(" = 127.0.1.").append(i).append(":25520, bootstrap=7626\n");
+        NodeConfig bootstrapped = withClusterConf(alone, twelve.toString(), "h5", false);
+        assertEquals(12, bootstrapped.cluster().hostsListed());
+        assertEquals(Duration.ofSeconds(13), stableAfter(bootstrapped), "twelve hosts, through Cluster Bootstrap");
+        assertEquals(Duration.ofSeconds(19), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
+
         String key = "pekko.cluster.split-brain-resolver.stable-after";
         System.setProperty(key, "25s");
         try {
-            assertEquals(Duration.ofSeconds(25), stableAfter(c), "-D wins");
+            assertEquals(Duration.ofSeconds(25), stableAfter(three), "-D wins");
         } finally {
             System.clearProperty(key);
             com.typesafe.config.ConfigFactory.invalidateCaches();
         }
     }
 
+    /** The node's configuration as the agent makes it: cluster.conf written to $ZED_HOME, read back, and completing the flags. */
+    private static NodeConfig withClusterConf(NodeConfig c, String text, String host, boolean seedsGiven) throws Exception {
+        Path file = c.stateDir().resolve(ClusterFile.NAME);
+        Files.writeString(file, text);
+        ClusterConfig flags = ClusterConfig.alone().withHost(host);
+        if (seedsGiven) flags = flags.withSeeds(List.of("127.0.0.2:25520"));
+        ClusterConfig cc = ClusterFile.parse(Files.readString(file)).complete(flags, true, false, seedsGiven);
+        Files.delete(file); // the node reads nothing of it: what it knows of the file is in its ClusterConfig
+        return c.withCluster(cc);
+    }
+
     private static Duration stableAfter(NodeConfig c) {
         com.typesafe.config.ConfigFactory.invalidateCaches();
-        return ZedNode.config(c).getDuration("pekko.cluster.split-brain-resolver.stable-after");
+        return ZedNode.config(c, null).getDuration("pekko.cluster.split-brain-resolver.stable-after");
     }
 }

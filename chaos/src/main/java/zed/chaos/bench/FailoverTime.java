@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.JsonNode;
 import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
-import zed.chaos.fault.HostFacts;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -34,6 +34,9 @@ import java.util.Map;
 final class FailoverTime {
     private FailoverTime() {
     }
+
+    /** The file each trial writes on the primary, and looks for on the standby. */
+    static final String PAGE = "page.txt";
 
     /** Phases of one failover, ms from the kill; -1 when not seen. */
     record Phases(long unreachable, long removed, long convergedThere, long converged) {
@@ -111,9 +114,9 @@ final class FailoverTime {
                 if (!converged(st, primary)) throw new IllegalStateException("web is not Converged on " + primary + ": " + st);
                 long pid = AgentNode.servicePid(st);
                 String marker = "trial-" + t + "-" + System.nanoTime();
-                Files.writeString(mountpoint(cluster.host(primary).pool() + "/fo").resolve("page.txt"), marker);
+                Files.writeString(PoolReads.mountpoint(cluster.host(primary).pool() + "/fo").resolve(PAGE), marker);
                 String replica = cluster.host(standby).pool() + "/fo";
-                awaitFile(replica, marker, Duration.ofMinutes(2));
+                PoolReads.awaitFile(replica, PAGE, marker, Duration.ofMinutes(2));
 
                 long t0 = System.nanoTime();
                 lost.kill();
@@ -130,7 +133,7 @@ final class FailoverTime {
                         if (removed < 0 && status == null) removed = now;
                         if (there < 0 && converged(target.status("web"), to)) there = now;
                         JsonNode s = h3.status("web");
-                        if (converged(s, to) && marker.equals(read(cluster.host(to).pool() + "/fo"))) done = now;
+                        if (converged(s, to) && marker.equals(PoolReads.file(cluster.host(to).pool() + "/fo", PAGE))) done = now;
                     } catch (java.io.IOException busy) {
                         // an answer that did not come: poll again
                     }
@@ -153,7 +156,7 @@ final class FailoverTime {
                 // the lost host comes back, fences, and stands by
                 lost.start();
                 cluster.awaitUp(3, Duration.ofMinutes(3));
-                awaitProperty(cluster.host(primary).pool() + "/fo", "com.zed:replica-of", to, Duration.ofMinutes(3));
+                PoolReads.awaitProperty(cluster.host(primary).pool() + "/fo", "com.zed:replica-of", to, Duration.ofMinutes(3));
                 standby = primary;
                 primary = to;
             }
@@ -201,42 +204,6 @@ final class FailoverTime {
     private static String hostStatus(JsonNode hosts, String name) {
         for (JsonNode h : hosts.path("hosts")) if (h.path("name").asText().equals(name)) return h.path("status").asText();
         return null;
-    }
-
-    private static Path mountpoint(String dataset) throws Exception {
-        return Path.of(HostFacts.zfs("get", "-Hpo", "value", "mountpoint", dataset).strip());
-    }
-
-    private static String read(String dataset) {
-        try {
-            Path f = mountpoint(dataset).resolve("page.txt");
-            return Files.exists(f) ? Files.readString(f) : null;
-        } catch (Exception notYet) {
-            return null;
-        }
-    }
-
-    private static void awaitFile(String dataset, String want, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        while (!want.equals(read(dataset))) {
-            if (System.nanoTime() > deadline) throw new IllegalStateException(dataset + " did not get " + want + " within " + within);
-            Thread.sleep(200); // polling interval of a deadline wait
-        }
-    }
-
-    private static void awaitProperty(String dataset, String property, String want, Duration within) throws Exception {
-        long deadline = System.nanoTime() + within.toNanos();
-        String last = null;
-        while (true) {
-            try {
-                last = HostFacts.zfs("get", "-Hpo", "value", property, dataset).strip();
-            } catch (java.io.IOException notYet) {
-                last = notYet.getMessage();
-            }
-            if (want.equals(last)) return;
-            if (System.nanoTime() > deadline) throw new IllegalStateException(dataset + " " + property + " is " + last + ", not " + want);
-            Thread.sleep(200); // polling interval of a deadline wait
-        }
     }
 
     /** Agents' environment for each configuration, in the order run: Zed's timing, then Pekko's defaults. */
