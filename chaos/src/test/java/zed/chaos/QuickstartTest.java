@@ -45,7 +45,7 @@ class QuickstartTest {
         try {
             String health = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
             long pid = new ObjectMapper().readTree(health).get("pid").asLong();
-            // and wait for it to go: the next test's node needs the metrics port this one holds
+            // and wait for it to go: no node outlives its test
             ProcessHandle.of(pid).ifPresent(h -> {
                 h.destroy();
                 h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -64,7 +64,7 @@ class QuickstartTest {
     @Test
     void upBringsTheTwoLevelQuickstartUpAndPrintsItsAddress() throws Exception {
         url = "http://127.0.0.1:" + freePort();
-        env = Map.of("ZED_HOME", tmp.resolve("home").toString(), "ZED_URL", url);
+        env = Map.of("ZED_HOME", ZedProcess.homeOfUp(tmp.resolve("home")).toString(), "ZED_URL", url);
         Path repo = ZedProcess.bin().getParent().getParent();
         ZedProcess.Outcome up = ZedProcess.run(repo, env, "up", "examples/quickstart/app");
         assertEquals(0, up.exit(), up.toString());

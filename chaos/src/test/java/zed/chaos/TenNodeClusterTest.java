@@ -3,6 +3,7 @@ package zed.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import zed.chaos.bench.InJvmCluster;
 import zed.chaos.bench.JournalConnections;
@@ -26,8 +27,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Ten nodes in this JVM ({@link InJvmCluster}, what {@code scripts/bench-cluster.sh} measures at larger sizes), each on
  * its own dir store, on one PostgreSQL journal: what a user of a ten-host cluster sees. Every node is Up, any node lists
  * the ten hosts, a level pushed through n1 that names n10 converges with its dataset in n10's store and no other, and
- * the journal never holds more than two connections per node (its pool is two at most).
+ * the journal never holds more than two connections per node (its pool is two at most). Tagged exclusive, it runs alone
+ * (chaos/pom.xml): ten nodes' failure detectors in one JVM must not be starved of the CPU by a test beside it.
  */
+@Tag("exclusive")
 class TenNodeClusterTest {
     static final int NODES = 10;
 

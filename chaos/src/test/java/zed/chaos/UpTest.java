@@ -33,7 +33,7 @@ class UpTest {
         try {
             NodeApi.stop(url, tmp.resolve("home"), "shop");
             String health = http.send(HttpRequest.newBuilder(URI.create(url + "/v1/health")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            // and wait for it to go: the next test's node needs the metrics port this one holds
+            // and wait for it to go: no node outlives its test
             ProcessHandle.of(new ObjectMapper().readTree(health).get("pid").asLong()).ifPresent(h -> {
                 h.destroy();
                 h.onExit().orTimeout(30, java.util.concurrent.TimeUnit.SECONDS).join();
@@ -71,7 +71,7 @@ class UpTest {
     @Test
     void upExitsZeroAtConvergedAndOneWithAFailureBlockWhenTheRevisionFails() throws Exception {
         url = "http://127.0.0.1:" + freePort();
-        Map<String, String> env = Map.of("ZED_HOME", tmp.resolve("home").toString(), "ZED_URL", url);
+        Map<String, String> env = Map.of("ZED_HOME", ZedProcess.homeOfUp(tmp.resolve("home")).toString(), "ZED_URL", url);
         Path zedfile = Files.createDirectories(tmp.resolve("work/shop")).resolve("Zedfile");
 
         Files.writeString(zedfile, shop("v1 serving", "true"));

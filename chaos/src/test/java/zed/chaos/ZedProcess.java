@@ -33,6 +33,21 @@ public final class ZedProcess {
         return Path.of(System.getenv().getOrDefault("ZED_REPO", "..")).resolve("bin/zed").toAbsolutePath().normalize();
     }
 
+    /**
+     * A {@code $ZED_HOME} whose node, the one {@code zed up} starts when none answers, exports its metrics on a free
+     * loopback port ({@code agent.conf}): on the default, 9095, two such tests side by side (chaos/pom.xml) would
+     * collide, and a developer's node would be in the way.
+     */
+    public static Path homeOfUp(Path home) throws IOException {
+        Files.createDirectories(home);
+        int metrics;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            metrics = s.getLocalPort();
+        }
+        Files.writeString(home.resolve("agent.conf"), "metrics = 127.0.0.1:" + metrics + "\n");
+        return home;
+    }
+
     public static Outcome run(Path cwd, Map<String, String> env, String... args) throws IOException, InterruptedException {
         return run(bin(), cwd, env, Duration.ofSeconds(120), args);
     }
