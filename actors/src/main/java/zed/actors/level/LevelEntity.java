@@ -72,6 +72,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private LevelCommand.Replication replication;
     /** Recovery is over: an event applied from now on is one being journaled, and is announced ({@link Journaled}). */
     private boolean recovered;
+    /** The revision whose interrupted first converge this entity resumed (-1: none): its deploy snapshot may exist already. */
+    private long resumedDeploy = -1;
 
     /**
      * Published on the node's Pekko EventStream as each event of {@code level} is being journaled (not during
@@ -327,12 +329,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             federation.askParent(st.parent(), st.desired(), snapshot);
             return;
         }
-        resources.convergeDatasets(st.desiredSpec(), st.desired(), snapshot);
+        resources.convergeDatasets(st.desiredSpec(), st.desired(), snapshot, st.desired() == resumedDeploy);
     }
 
     private Effect<LevelEvent, RevisionLog> onParent(RevisionLog s, LevelCommand.ParentIs p) {
         if (p.rev() != s.desired() || s.stopped() || s.rollingBack()) return Effect().none();
-        if (federation.parentReady(s.parent(), p)) resources.convergeDatasets(s.desiredSpec(), s.desired(), p.snapshot());
+        if (federation.parentReady(s.parent(), p)) resources.convergeDatasets(s.desiredSpec(), s.desired(), p.snapshot(), s.desired() == resumedDeploy);
         return Effect().none();
     }
 
@@ -352,7 +354,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         } else if (s.rollingBack()) {
             rollbacks.act(s.rollback(), rollbackScope(s, s.rollback()));
         } else if (!s.stopped() && elsewhere(s.desiredSpec()) == null) {
-            startResources(s, false);
+            // a new revision whose first converge a node's death cut short: its deploy snapshot, unless it was taken
+            // (before anything of it changed), so that a revert of it has something to go back to
+            boolean deploying = "Converging".equals(s.phase()) && s.desired() == s.revision() && s.desired() > s.stableRevision();
+            resumedDeploy = deploying ? s.desired() : -1;
+            startResources(s, deploying);
             // a converged level's standby (what a downed node stops, what fails over by itself) and its replication hold
             // from its start on, not only from its next Converged
             if ("Converged".equals(s.phase())) replicate(s.desiredSpec());

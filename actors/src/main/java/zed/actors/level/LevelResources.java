@@ -69,11 +69,11 @@ final class LevelResources {
     // ---- datasets ------------------------------------------------------------------------------------------------
 
     /** The first converge of a revision: the deploy snapshot if asked, then every dataset, parents first. */
-    void convergeDatasets(LevelSpec spec, long rev, boolean snapshot) {
+    void convergeDatasets(LevelSpec spec, long rev, boolean snapshot, boolean resumed) {
         reports.keySet().retainAll(services.keySet());
         convergeStarted = Instant.now();
         fence.bump(); // a dataset tick planned for the revision before must not write now
-        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot));
+        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot, resumed));
     }
 
     void rollBackDatasets(String id, String target, LevelSpec scope) {

@@ -32,8 +32,12 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
     public sealed interface Msg {
     }
 
-    /** Converge to this revision; {@code snapshot}: take the before-deploy snapshots first. */
-    public record Apply(long rev, LevelSpec spec, boolean snapshot) implements Msg {
+    /**
+     * Converge to this revision; {@code snapshot}: take the before-deploy snapshots first; {@code resumed}: a deploy
+     * a node's death interrupted, whose snapshot is taken only if it was not taken before the death (it precedes every
+     * change, so without it nothing of the revision was applied yet).
+     */
+    public record Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed) implements Msg {
     }
 
     /**
@@ -172,7 +176,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             String snap = null;
             if (a.snapshot() && a.spec().snapshots().beforeDeploy()) {
                 List<String> existing = declaredByLevel(seen, a.spec());
-                if (!existing.isEmpty()) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now(), store.zedStates(root));
+                snap = a.resumed() ? takenBefore(store, root, existing, a.rev()) : null;
+                if (!existing.isEmpty() && snap == null) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now(), store.zedStates(root));
             }
             zed.reconciler.dataset.Plan plan = Planner.plan(a.spec(), store.kind(), root, seen, Stamp.now(a.rev()));
             if (!plan.refused().isEmpty()) {
@@ -186,6 +191,16 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             return new Report(a.rev(), true, snap, List.of(), null, List.of());
         });
         return this;
+    }
+
+    /** A deploy snapshot of revision {@code rev} that one of {@code datasets} holds already, or null. */
+    private static String takenBefore(Store store, String root, List<String> datasets, long rev) {
+        if (datasets.isEmpty()) return null;
+        Map<String, List<String>> names = store.snapshotNames(root);
+        for (String d : datasets) {
+            for (String n : names.getOrDefault(d, List.of())) if (Snapshots.deployRev(n) == rev) return n;
+        }
+        return null;
     }
 
     /**

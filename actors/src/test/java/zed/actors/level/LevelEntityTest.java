@@ -214,6 +214,32 @@ class LevelEntityTest {
     }
 
     @Test
+    void aDeployCutShortByANodesDeathTakesItsSnapshotOnResumeOnlyIfItWasNotTaken() throws Exception {
+        push(SHOP);
+        awaitConverged(1);
+        RevisionLog.Revision one = level.getState().revisions().get(1L);
+        zed.reconciler.store.Store store = host.store(level.getState().desiredSpec());
+        String data = zed.reconciler.dataset.Planner.full(host.root(level.getState().desiredSpec()), "data");
+        // revision 2 was accepted, and the node died before its deploy snapshot: nothing of it was applied
+        List<LevelEvent> journal = List.of(new LevelEvent.SpecAccepted(1, one.hash(), one.source(), one.filename(), one.dir(), null, one.specJson(), Map.of()),
+                new LevelEvent.ConvergeStarted(1), new LevelEvent.Converged(1),
+                new LevelEvent.SpecAccepted(2, "h2", one.source(), one.filename(), one.dir(), null, one.specJson(), Map.of()), new LevelEvent.ConvergeStarted(2));
+        level.initialize(journal.toArray(new LevelEvent[0]));
+        awaitConverged(2);
+        assertEquals(1, deploySnapshots(store, data, 2), "taken on resume: a revert of revision 2 has its snapshot");
+
+        // the node dies again after the snapshot (and the converge): a resume takes no second one, which would hold
+        // what revision 2 changed
+        level.initialize(journal.toArray(new LevelEvent[0]));
+        awaitConverged(2);
+        assertEquals(1, deploySnapshots(store, data, 2), "the one taken before is the one a revert goes back to");
+    }
+
+    private static long deploySnapshots(zed.reconciler.store.Store store, String dataset, long rev) {
+        return store.snapshots(dataset).stream().filter(x -> zed.reconciler.dataset.Snapshots.deployRev(x.name()) == rev).count();
+    }
+
+    @Test
     void aRolloutsFirstRoundSnapshotsEveryDatasetOfTheLevel() throws Exception {
         push(SHOP);
         awaitConverged(1);
