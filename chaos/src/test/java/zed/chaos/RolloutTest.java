@@ -28,7 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A multi-host level's rollouts on three real nodes (JVMs), each with its own pool, one PostgreSQL journal, in
  * sequence: a coordinated rollout reaches every host and becomes stable; a revision whose health check fails on h3
  * only is reverted on every host, data (a file its services wrote) and properties; a canary waits for zed promote,
- * then the revision goes on to every host.
+ * then the revision goes on to every host. Then, on the same cluster (starting agents is the expensive part): a canary
+ * aborted, a canary promoted by auto_promote, progress_deadline passed on one host, the node that runs the rollout
+ * killed and started again, and a host lost in the middle of a rollout.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class RolloutTest {
@@ -49,8 +51,6 @@ class RolloutTest {
                   hosts = ["h1", "h2", "h3"]
                 }
                 update {
-                  min_healthy_time = "1s"
-                  healthy_deadline = "12s"
                 %s
                 }
                 dataset "site" {
@@ -67,7 +67,8 @@ class RolloutTest {
                     interval = "500ms"
                   }
                 }
-                """.formatted(update, version, d, version, port);
+                """.formatted((update.contains("min_healthy_time") ? "" : "  min_healthy_time = \"1s\"\n") + "  healthy_deadline = \"12s\"\n" + update,
+                version, d, version, port);
     }
 
     /** The {@code data:} lines of {@code /v1/events?level=LEVEL} from the start, until {@code enough} or {@code within}. */
@@ -93,6 +94,7 @@ class RolloutTest {
         ChaosNeeds.zfsPool();
         ChaosNeeds.postgres();
         Set<Long> pids = new HashSet<>();
+        long began = System.nanoTime();
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("rollout");
              LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 3, db, pool)) {
             AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node();
@@ -132,7 +134,14 @@ class RolloutTest {
                 for (String h : HOSTS) {
                     assertEquals("v2", PoolReads.property(site.get(h), "com.acme:version"), h);
                     assertTrue(Files.readString(Path.of(dirs.get(h), "log.txt")).contains("v2"), h);
+                    // the first round: every host's snapshot before any host changed, then each one's deploy snapshot
+                    List<String> snaps = PoolReads.snapshots(site.get(h));
+                    int round = indexOf(snaps, "zed-rollout-1-"), deploy = indexOf(snaps, "zed-deploy-2-");
+                    assertTrue(round >= 0 && deploy > round, h + ": " + snaps);
                 }
+                List<JsonNode> snapped = h1.events("web", es -> es.stream().filter(e -> e.path("type").asText().equals("HostSnapshotted")).count() == 3,
+                        Duration.ofSeconds(30)).stream().filter(e -> e.path("type").asText().equals("HostSnapshotted")).toList();
+                assertEquals(3, snapped.size(), snapped.toString());
                 ZedProcess.Outcome status = ZedProcess.run(work, cli, "status", dir.toString());
                 assertEquals(0, status.exit(), status.toString());
                 assertTrue(status.out().contains("  rollout 1 (coordinated)  Stable  stable revision 2"), status.toString());
@@ -183,13 +192,394 @@ class RolloutTest {
                 ZedProcess.Outcome again = ZedProcess.run(work, cli, "promote", "web");
                 assertEquals(1, again.exit(), again.toString());
                 assertTrue(again.err().contains("no rollout of web is under way"), again.toString());
-                for (JsonNode i : promoted.path("instances")) pids.add(AgentNode.servicePid(i));
+                pids(promoted, pids);
+
+                System.out.println("RolloutTest: the cluster and the first three rollouts in " + Duration.ofNanos(System.nanoTime() - began).toSeconds() + " s");
+                Web w = new Web(cluster, work, dir, site, dirs, cli, pids);
+                timed("a canary aborted", () -> canaryAborted(w));
+                timed("a canary promoted by auto_promote", () -> canaryPromotedByItself(w));
+                timed("progress_deadline passed on h3", () -> progressDeadlinePassed(w));
+                timed("the rollout's node killed and started again", () -> rolloutsNodeKilled(w));
+                timed("a host lost, then back", () -> hostLost(w));
             } finally {
+                for (LoopbackCluster.Host h : cluster.hosts()) if (!h.node().alive()) h.node().start(); // its instance's services stop with the level
                 JsonNode last = h1.status("web");
-                for (JsonNode i : last.path("instances")) pids.add(AgentNode.servicePid(i));
+                pids(last, pids);
                 h1.send("DELETE", AgentNode.level("web"), null);
                 for (long p : pids) if (p > 0) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    interface Step {
+        void run() throws Exception;
+    }
+
+    /** Runs a step and says how long it took: CI's time is counted. */
+    static void timed(String what, Step step) throws Exception {
+        long t0 = System.nanoTime();
+        step.run();
+        System.out.println("RolloutTest: " + what + " in " + Duration.ofNanos(System.nanoTime() - t0).toSeconds() + " s");
+    }
+
+    /** What the steps after the first three share: the running cluster, the level's directory and each host's site. */
+    record Web(LoopbackCluster cluster, Path work, Path dir, Map<String, String> site, Map<String, String> dirs, Map<String, String> cli, Set<Long> pids) {
+        AgentNode node(String host) {
+            return cluster.host(host).node();
+        }
+
+        /** A node that runs, other than {@code not}'s: where the test reads while {@code not} is away. */
+        AgentNode other(String not) {
+            return cluster.hosts().stream().filter(h -> !h.name().equals(not) && h.node().alive()).findFirst().orElseThrow().node();
+        }
+
+        void write(String zedfile) throws java.io.IOException {
+            Files.writeString(dir.resolve("Zedfile"), zedfile);
+        }
+    }
+
+    static JsonNode instance(JsonNode status, String host) {
+        for (JsonNode i : status.path("instances")) if (i.path("host").asText().equals(host)) return i;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** A host's line in the level's rollout. */
+    static JsonNode step(JsonNode status, String host) {
+        for (JsonNode h : status.path("rollout").path("hosts")) if (h.path("host").asText().equals(host)) return h;
+        return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
+    }
+
+    /** Rollout {@code n} is over. */
+    static boolean ended(JsonNode status, long n) {
+        JsonNode r = status.path("rollout");
+        return r.path("rollout").asLong() == n && List.of("Stable", "Reverted", "Failed").contains(r.path("state").asText());
+    }
+
+    /**
+     * Every instance is Converged at {@code revision}, its host's. (An instance's {@code revision} is the last it
+     * accepted; {@code desiredRevision} the one it runs, which a revert takes back.)
+     */
+    static boolean allOn(JsonNode status, Map<String, Long> revision) {
+        for (String h : HOSTS) {
+            JsonNode i = instance(status, h);
+            if (!i.path("state").asText().equals("Converged") || i.path("desiredRevision").asLong() != revision.get(h)) return false;
+        }
+        return true;
+    }
+
+    /** The revision each host's instance runs (or converges to) now. */
+    static Map<String, Long> revisions(JsonNode status) {
+        Map<String, Long> out = new LinkedHashMap<>();
+        for (String h : HOSTS) out.put(h, instance(status, h).path("desiredRevision").asLong());
+        return out;
+    }
+
+    /** The pids of every service of every instance, for the end's clean-up. */
+    static void pids(JsonNode status, Set<Long> into) {
+        for (JsonNode i : status.path("instances")) for (JsonNode r : i.path("resources")) if (r.path("pid").asLong() > 0) into.add(r.path("pid").asLong());
+    }
+
+    /**
+     * {@code hosts} run {@code version} at {@code revision}: the dataset's property, the service's stamped revision on
+     * the host's pool, and its data: log.txt was last written by {@code version} and holds nothing of {@code gone}.
+     */
+    static void assertOn(Web w, List<String> hosts, String version, Map<String, Long> revision, String gone) throws Exception {
+        for (String h : hosts) {
+            assertEquals(version, ClusterTest.zfsGet(w.site().get(h), "com.acme:version"), h);
+            assertEquals(Long.toString(revision.get(h)), ClusterTest.zfsGet(w.site().get(h), "com.zed:service.rev"), h + "'s service runs revision " + revision.get(h));
+            String log = Files.readString(Path.of(w.dirs().get(h), "log.txt"));
+            assertTrue(log.strip().endsWith(version), h + "'s service was last started at " + version + ": " + log);
+            if (gone != null) assertFalse(log.contains(gone), h + "'s data holds nothing of " + gone + ": " + log);
+        }
+    }
+
+    /**
+     * Whether {@code host}'s site has its deploy snapshot of {@code revision} (taken before anything of that revision
+     * changes the host's datasets; a revert goes back to it).
+     */
+    static boolean deploySnapshot(Web w, String host, long revision) {
+        try {
+            return PoolReads.snapshots(w.site().get(host)).stream().anyMatch(n -> n.startsWith("zed-deploy-" + revision + "-"));
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static int indexOf(List<String> names, String prefix) {
+        for (int i = 0; i < names.size(); i++) if (names.get(i).startsWith(prefix)) return i;
+        return -1;
+    }
+
+    /** A host that is being handed rollout {@code n}'s revision now, and has taken its deploy snapshot; null if none. */
+    static String applying(Web w, JsonNode status, long n, List<String> among) {
+        if (status.path("rollout").path("rollout").asLong() != n) return null;
+        for (String h : among) {
+            JsonNode step = step(status, h);
+            if (step.path("state").asText().equals("APPLYING") && step.has("handedRevision") && deploySnapshot(w, h, step.path("handedRevision").asLong())) return h;
+        }
+        return null;
+    }
+
+    /** Rollout {@code n}'s events, read until its RolloutEnded. */
+    static List<JsonNode> rolloutEvents(AgentNode node, long n) throws Exception {
+        List<JsonNode> all = node.events("web", l -> l.stream().anyMatch(e -> e.path("type").asText().equals("RolloutEnded") && e.path("rollout").asLong() == n),
+                Duration.ofSeconds(60));
+        return all.stream().filter(e -> e.path("rollout").asLong() == n && e.path("type").asText().startsWith("Rollout") || e.path("rollout").asLong() == n
+                && List.of("HostStepped", "Promoted").contains(e.path("type").asText())).toList();
+    }
+
+    /** The hosts that took {@code step} in these events, in the order they did. */
+    static List<String> stepped(List<JsonNode> events, String step) {
+        return events.stream().filter(e -> e.path("type").asText().equals("HostStepped") && e.path("step").asText().equals(step)).map(e -> e.path("host").asText()).toList();
+    }
+
+    static JsonNode only(List<JsonNode> events, String type) {
+        List<JsonNode> of = events.stream().filter(e -> e.path("type").asText().equals(type)).toList();
+        assertEquals(1, of.size(), type + " in " + events);
+        return of.get(0);
+    }
+
+    /**
+     * A canary aborted: h1 takes v5 and waits for zed promote; zed promote web --abort takes it back to the stable
+     * revision (its property, its service's stamped revision, its data); h2 and h3 are never changed; the rollout ends
+     * Reverted, and its events say so for h1 alone.
+     */
+    static void canaryAborted(Web w) throws Exception {
+        AgentNode h1 = w.node("h1");
+        Map<String, Long> stable = revisions(h1.status("web"));
+        w.write(web("v5", "  strategy = \"rolling\"\n  canary = 1", w.dirs(), false));
+        ZedProcess.Outcome up = ZedProcess.run(w.work(), w.cli(), "up", w.dir().toString());
+        assertEquals(0, up.exit(), up.toString());
+        assertTrue(up.out().contains("web: the canaries passed (h1); the rollout waits for zed promote web"), up.toString());
+        JsonNode waiting = h1.status("web");
+        pids(waiting, w.pids());
+        long n = waiting.path("rollout").path("rollout").asLong();
+        assertEquals("WaitingForPromotion", waiting.path("rollout").path("state").asText(), waiting.toString());
+        Map<String, Long> canary = revisions(waiting);
+        assertTrue(canary.get("h1") > stable.get("h1"), waiting.toString());
+        assertOn(w, List.of("h1"), "v5", canary, null);
+
+        ZedProcess.Outcome abort = ZedProcess.run(w.work(), w.cli(), "promote", "web", "--abort");
+        assertEquals(0, abort.exit(), abort.toString());
+        assertTrue(abort.out().contains("web: rollout " + n + " aborted"), abort.toString());
+        JsonNode ended = h1.await("web", s -> ended(s, n), Duration.ofMinutes(2));
+        assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
+        assertEquals("REVERTED", step(ended, "h1").path("state").asText(), ended.toString());
+        for (String h : List.of("h2", "h3")) assertEquals("PENDING", step(ended, h).path("state").asText(), ended.toString());
+        JsonNode back = h1.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
+        assertTrue(allOn(back, stable), back.toString());
+        assertOn(w, HOSTS, "v4", stable, "v5");
+        ZedProcess.Outcome status = ZedProcess.run(w.work(), w.cli(), "status", w.dir().toString());
+        assertEquals(0, status.exit(), status.toString());
+        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Reverted"), status.toString());
+        assertTrue(status.out().contains("    host h1  REVERTED  revision " + canary.get("h1") + " (running " + stable.get("h1") + ")  Converged"), status.toString());
+        assertTrue(status.out().contains("    host h2  PENDING  revision " + stable.get("h2") + "  Converged"), status.toString());
+
+        List<JsonNode> events = rolloutEvents(w.node("h2"), n);
+        assertTrue(only(events, "Promoted").path("abort").asBoolean(), events.toString());
+        assertEquals(List.of("h1"), stepped(events, "REVERTED"), events.toString());
+        assertTrue(events.stream().noneMatch(e -> e.path("type").asText().equals("HostStepped") && !e.path("host").asText().equals("h1")),
+                "h2 and h3 were never changed: " + events);
+        JsonNode end = only(events, "RolloutEnded");
+        assertEquals("Reverted", end.path("outcome").asText(), end.toString());
+        assertEquals("[\"h1\"]", end.path("reverted").toString(), end.toString());
+    }
+
+    /** auto_promote: the canary h1 passes, and the revision goes on to h2 and h3 without zed promote. */
+    static void canaryPromotedByItself(Web w) throws Exception {
+        AgentNode h1 = w.node("h1");
+        w.write(web("v6", "  strategy = \"rolling\"\n  canary = 1\n  auto_promote = true", w.dirs(), false));
+        ZedProcess.Outcome up = ZedProcess.run(w.work(), w.cli(), "up", w.dir().toString());
+        assertEquals(0, up.exit(), up.toString());
+        assertTrue(up.out().contains("web: Converged on h1, h2, h3"), up.toString());
+        assertFalse(up.out().contains("waits for zed promote"), up.toString());
+        JsonNode stable = h1.status("web");
+        pids(stable, w.pids());
+        long n = stable.path("rollout").path("rollout").asLong();
+        assertEquals("Stable", stable.path("rollout").path("state").asText(), stable.toString());
+        for (String h : HOSTS) assertEquals("PASSED", step(stable, h).path("state").asText(), stable.toString());
+        assertOn(w, HOSTS, "v6", revisions(stable), null);
+        // the canary went first: h1 passed before h2 or h3 was handed the revision
+        List<JsonNode> events = rolloutEvents(w.node("h2"), n);
+        List<String> order = events.stream().filter(e -> e.path("type").asText().equals("HostStepped"))
+                .map(e -> e.path("host").asText() + " " + e.path("step").asText()).toList();
+        int canaryPassed = order.indexOf("h1 PASSED");
+        assertTrue(canaryPassed >= 0 && canaryPassed < order.indexOf("h2 APPLYING") && canaryPassed < order.indexOf("h3 APPLYING"), order.toString());
+        // and the promotion is on record as the rollout's own
+        JsonNode promoted = only(events, "Promoted");
+        assertTrue(promoted.path("automatic").asBoolean() && !promoted.path("abort").asBoolean(), promoted.toString());
+    }
+
+    /**
+     * progress_deadline: on h3 the revision's services start one after another (runtime.after), each within its own
+     * healthy_deadline, but the whole takes longer than progress_deadline: the rollout fails h3 and every host goes
+     * back to the stable revision, data and properties, the extra services stopped.
+     */
+    static void progressDeadlinePassed(Web w) throws Exception {
+        AgentNode h1 = w.node("h1");
+        Map<String, Long> stable = revisions(h1.status("web"));
+        Path ready = Files.createDirectories(w.work().resolve("ready"));
+        StringBuilder slow = new StringBuilder(web("v7", "  strategy = \"coordinated\"\n  max_parallel = 3\n  progress_deadline = \"13s\"", w.dirs(), false));
+        Set<Long> extra = new HashSet<>();
+        String after = null;
+        for (String name : List.of("a", "b", "c")) {
+            // 6 s on h3 before each is ready, the next one starting only then: over 18 s in all, each gate about 7 s of 12
+            String file = ready + "/" + name + "-${host::name()}";
+            slow.append("""
+                    service "exec" "%s" {
+                      runtime {
+                        cmd   = ["sh", "-c", "rm -f %s; sleep ${host::name() == "h3" ? 6 : 0}; touch %s; exec sleep 600"]%s
+                      }
+                      health "exec" {
+                        command  = ["test", "-f", "%s"]
+                        interval = "300ms"
+                      }
+                    }
+                    """.formatted(name, file, file, after == null ? "" : "\n    after = [service.exec." + after + "]", file));
+            after = name;
+        }
+        NodeCalls.Answer pushed = h1.push("web", w.dir(), slow.toString());
+        assertEquals(200, pushed.status(), pushed.body().toString());
+        long n = pushed.body().path("rollout").asLong();
+        JsonNode ended = h1.await("web", s -> {
+            pids(s, w.pids());
+            for (JsonNode i : s.path("instances")) {
+                for (JsonNode r : i.path("resources")) if (r.path("name").asText().matches("service\\.exec\\.[abc]") && r.path("pid").asLong() > 0) extra.add(r.path("pid").asLong());
+            }
+            return ended(s, n);
+        }, Duration.ofMinutes(2));
+        assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
+        assertTrue(step(ended, "h3").path("why").asText().contains("did not pass its gate within progress_deadline (13 s)"), ended.toString());
+        for (String h : HOSTS) assertEquals("REVERTED", step(ended, h).path("state").asText(), ended.toString());
+        JsonNode back = h1.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
+        assertTrue(allOn(back, stable), back.toString());
+        assertOn(w, HOSTS, "v6", stable, "v7");
+        for (String h : HOSTS) {
+            List<String> services = new java.util.ArrayList<>();
+            for (JsonNode r : instance(back, h).path("resources")) if (r.path("kind").asText().equals("service")) services.add(r.path("name").asText());
+            assertEquals(List.of("service.exec.web"), services, h + " runs the stable revision's one service: " + back);
+        }
+        assertFalse(extra.isEmpty(), "the slow services ran: " + ended);
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (extra.stream().anyMatch(p -> ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)) && System.nanoTime() < deadline) Thread.sleep(200);
+        for (long p : extra) assertFalse(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false), "the reverted revision's service " + p + " was stopped");
+        List<JsonNode> events = rolloutEvents(w.node("h2"), n);
+        assertEquals(Set.copyOf(HOSTS), Set.copyOf(stepped(events, "REVERTED")), events.toString());
+        assertEquals(3, stepped(events, "REVERTED").size(), events.toString());
+    }
+
+    /**
+     * The host whose node runs the level's rollout entity now: the one agent JVM that holds a live RolloutEntity
+     * ({@code jcmd GC.class_histogram} counts live objects after a full GC). Nothing else says where sharding put it.
+     */
+    static String rolloutNode(LoopbackCluster cluster) throws Exception {
+        List<String> on = new java.util.ArrayList<>();
+        java.util.regex.Pattern entity = java.util.regex.Pattern.compile("(?m)\\szed\\.actors\\.rollout\\.RolloutEntity\\s*$");
+        for (LoopbackCluster.Host h : cluster.hosts()) {
+            if (!h.node().alive()) continue;
+            Process p = new ProcessBuilder("jcmd", Long.toString(h.node().javaPid()), "GC.class_histogram").redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes());
+            assertEquals(0, p.waitFor(), out);
+            if (entity.matcher(out).find()) on.add(h.name());
+        }
+        assertEquals(1, on.size(), "one node runs the rollout: " + on);
+        return on.get(0);
+    }
+
+    /**
+     * The node that runs the rollout is killed (SIGKILL) while the rollout is between hosts, and started again: the
+     * rollout starts again from its journal and ends, Stable with every host on the new revision or Reverted with every
+     * host back on the stable one (docs/cluster.md: it resumes or reverts), status and events saying which; never some
+     * hosts on one revision and some on another.
+     */
+    static void rolloutsNodeKilled(Web w) throws Exception {
+        Map<String, Long> stable = revisions(w.node("h1").status("web"));
+        w.write(web("v8", "  strategy = \"rolling\"\n  min_healthy_time = \"4s\"", w.dirs(), false));
+        NodeCalls.Answer pushed = w.node("h1").push("web", w.dir(), Files.readString(w.dir().resolve("Zedfile")));
+        assertEquals(200, pushed.status(), pushed.body().toString());
+        long n = pushed.body().path("rollout").asLong();
+        String runner = rolloutNode(w.cluster());
+        AgentNode victim = w.node(runner), watch = w.other(runner);
+        // between hosts: h1 passed, the next one is being handed the revision (its deploy snapshot taken)
+        JsonNode mid = watch.await("web", s -> step(s, "h1").path("state").asText().equals("PASSED") && applying(w, s, n, List.of("h2", "h3")) != null,
+                Duration.ofMinutes(1));
+        assertTrue(applying(w, mid, n, List.of("h2", "h3")) != null, mid.toString());
+        pids(mid, w.pids());
+        assertEquals("Applying", mid.path("rollout").path("state").asText(), mid.toString());
+        victim.kill();
+        victim.start();
+        JsonNode ended = watch.await("web", s -> ended(s, n), Duration.ofMinutes(4));
+        pids(ended, w.pids());
+        String outcome = ended.path("rollout").path("state").asText();
+        assertTrue(List.of("Stable", "Reverted").contains(outcome), "rollout " + n + " ended after its node " + runner + " was killed: " + ended);
+        List<JsonNode> events = rolloutEvents(watch, n);
+        assertEquals(outcome, only(events, "RolloutEnded").path("outcome").asText(), events.toString());
+        if (outcome.equals("Stable")) {
+            for (String h : HOSTS) assertEquals("PASSED", step(ended, h).path("state").asText(), ended.toString());
+            Map<String, Long> now = revisions(ended);
+            for (String h : HOSTS) assertEquals(step(ended, h).path("handedRevision").asLong(), now.get(h), ended.toString());
+            JsonNode on = watch.await("web", s -> allOn(s, now), Duration.ofMinutes(1));
+            assertTrue(allOn(on, now), on.toString());
+            assertOn(w, HOSTS, "v8", now, null);
+            assertEquals(Set.copyOf(HOSTS), Set.copyOf(stepped(events, "PASSED")), events.toString());
+        } else {
+            for (String h : HOSTS) assertTrue(List.of("REVERTED", "PENDING").contains(step(ended, h).path("state").asText()), ended.toString());
+            JsonNode back = watch.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
+            assertTrue(allOn(back, stable), back.toString());
+            assertOn(w, HOSTS, "v6", stable, "v8");
+            assertTrue(stepped(events, "REVERTED").contains("h1"), events.toString());
+        }
+        System.out.println("RolloutTest: rollout " + n + " ended " + outcome + " after its node " + runner + " was killed and started again");
+    }
+
+    /**
+     * A host lost in the middle of a rollout: its node is killed while it is being handed the revision, and stays
+     * away. After 30 s without an answer the rollout fails it (an event says it was lost) and takes every other host
+     * it changed back to the stable revision; the lost host stays REVERTING, the rollout Reverting, until it answers
+     * again (docs/cluster.md). Started again, it is reverted too and the rollout ends Reverted, every host on the
+     * stable revision.
+     */
+    static void hostLost(Web w) throws Exception {
+        JsonNode before = w.node("h1").status("web");
+        Map<String, Long> stable = revisions(before);
+        String version = ClusterTest.zfsGet(w.site().get("h1"), "com.acme:version");
+        w.write(web("v9", "  strategy = \"rolling\"\n  min_healthy_time = \"2s\"", w.dirs(), false));
+        NodeCalls.Answer pushed = w.node("h1").push("web", w.dir(), Files.readString(w.dir().resolve("Zedfile")));
+        assertEquals(200, pushed.status(), pushed.body().toString());
+        long n = pushed.body().path("rollout").asLong();
+        // a host after h1 whose node does not run the rollout: the rollout itself goes on without a pause
+        String runner = rolloutNode(w.cluster());
+        String lost = runner.equals("h2") ? "h3" : "h2";
+        List<String> changed = lost.equals("h2") ? List.of("h1", "h2") : HOSTS;
+        AgentNode gone = w.node(lost), watch = w.node(runner);
+        JsonNode handed = watch.await("web", s -> lost.equals(applying(w, s, n, List.of(lost))), Duration.ofMinutes(1));
+        pids(handed, w.pids());
+        assertEquals("APPLYING", step(handed, lost).path("state").asText(), handed.toString());
+        gone.kill();
+        JsonNode away = watch.await("web", s -> s.path("rollout").path("state").asText().equals("Reverting")
+                && changed.stream().filter(h -> !h.equals(lost)).allMatch(h -> step(s, h).path("state").asText().equals("REVERTED")), Duration.ofMinutes(2));
+        assertEquals("Reverting", away.path("rollout").path("state").asText(), away.toString());
+        assertEquals("REVERTING", step(away, lost).path("state").asText(), away.toString());
+        List<String> others = changed.stream().filter(h -> !h.equals(lost)).toList();
+        for (String h : others) assertEquals("REVERTED", step(away, h).path("state").asText(), away.toString());
+        if (lost.equals("h2")) assertEquals("PENDING", step(away, "h3").path("state").asText(), away.toString());
+        List<String> up = HOSTS.stream().filter(h -> !h.equals(lost)).toList();
+        assertOn(w, up, version, stable, "v9");
+        List<JsonNode> failed = watch.events("web", l -> l.stream().anyMatch(e -> e.path("rollout").asLong() == n && e.path("step").asText().equals("FAILED")),
+                Duration.ofSeconds(30)).stream().filter(e -> e.path("rollout").asLong() == n && e.path("step").asText().equals("FAILED")).toList();
+        assertEquals(1, failed.size(), failed.toString());
+        assertEquals(lost, failed.get(0).path("host").asText(), failed.toString());
+        assertTrue(failed.get(0).path("why").asText().startsWith("host " + lost + " lost: it has not answered for 30 s"), failed.toString());
+
+        gone.start();
+        JsonNode ended = watch.await("web", s -> ended(s, n), Duration.ofMinutes(3));
+        pids(ended, w.pids());
+        assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
+        JsonNode back = watch.await("web", s -> allOn(s, stable), Duration.ofMinutes(2));
+        assertTrue(allOn(back, stable), back.toString());
+        assertOn(w, HOSTS, version, stable, "v9");
+        List<JsonNode> events = rolloutEvents(watch, n);
+        assertEquals(Set.copyOf(changed), Set.copyOf(stepped(events, "REVERTED")), events.toString());
+        assertEquals(changed.size(), stepped(events, "REVERTED").size(), events.toString());
     }
 }

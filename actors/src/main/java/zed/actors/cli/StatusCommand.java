@@ -64,15 +64,20 @@ final class StatusCommand implements Callable<Integer> {
                 + (r.has("stableRevision") ? "  stable revision " + r.get("stableRevision").asLong() : "") + (r.hasNonNull("error") ? "  error: " + r.get("error").asText() : ""));
         for (JsonNode h : r.path("hosts")) {
             System.out.println("    host " + h.path("host").asText() + "  " + h.path("state").asText()
-                    + (h.has("revision") ? "  revision " + h.get("revision").asLong() : "") + (h.has("health") ? "  " + h.get("health").asText() : "")
+                    + (h.has("revision") ? "  revision " + h.get("revision").asLong() : "") + running(h) + (h.has("health") ? "  " + h.get("health").asText() : "")
                     + (h.hasNonNull("why") ? "  " + h.get("why").asText() : ""));
         }
+    }
+
+    /** " (running N)" when a level or host runs another revision than the last it accepted (after a rollback), else "". */
+    private static String running(JsonNode s) {
+        return s.has("desiredRevision") && s.get("desiredRevision").asLong() != s.path("revision").asLong() ? " (running " + s.get("desiredRevision").asLong() + ")" : "";
     }
 
     private static void print(String name, JsonNode s, String indent) {
         System.out.println(indent + name + "  " + s.path("state").asText()
                 + (s.has("revision") ? "  revision " + s.get("revision").asLong() : "")
-                + (s.has("desiredRevision") && s.get("desiredRevision").asLong() != s.path("revision").asLong() ? " (running " + s.get("desiredRevision").asLong() + ")" : "")
+                + running(s)
                 + (s.hasNonNull("error") ? "  error: " + s.get("error").asText() : ""));
         JsonNode rep = s.path("replication");
         if (rep.has("standby")) {

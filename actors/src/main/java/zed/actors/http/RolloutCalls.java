@@ -98,6 +98,8 @@ final class RolloutCalls {
                 if (!i.path("host").asText().equals(h)) continue;
                 n.put("health", i.path("state").asText());
                 if (i.has("revision")) n.put("revision", i.path("revision").asLong());
+                // a reverted host runs an older revision than the last it accepted: say which, as a level's status does
+                if (i.has("desiredRevision")) n.put("desiredRevision", i.path("desiredRevision").asLong());
             }
             if (log.why().containsKey(h)) n.put("why", log.why().get(h));
         }

@@ -91,7 +91,8 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
         RolloutState.Step next = state.next();
         if (next instanceof RolloutState.Revert || !state.in(RolloutState.Host.REVERTING).isEmpty()) return "Reverting";
         if (next instanceof RolloutState.Snapshot || !state.in(RolloutState.Host.SNAPSHOTTING).isEmpty()) return "Snapshotting";
-        if (next instanceof RolloutState.AwaitPromotion) return "WaitingForPromotion";
+        // with auto_promote the entity promotes the moment the canaries pass: it never waits for anyone
+        if (next instanceof RolloutState.AwaitPromotion && !started.autoPromote()) return "WaitingForPromotion";
         return "Applying";
     }
 

@@ -94,7 +94,8 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
         if (!canaries.isEmpty() && !promoted) {
             List<String> toApply = canaries.stream().filter(ready::contains).toList();
             if (!toApply.isEmpty()) return new Apply(toApply); // the canaries together: they are the sample
-            if (!policy.autoPromote()) return new AwaitPromotion(canaries);
+            // auto_promote too: the entity promotes at once, and journals that it did (Promoted {automatic})
+            return new AwaitPromotion(canaries);
         }
         if (ready.isEmpty()) return new Succeeded();
         return new Apply(ready.subList(0, Math.min(policy.maxParallel(), ready.size())));

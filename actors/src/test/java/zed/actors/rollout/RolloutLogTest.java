@@ -76,6 +76,16 @@ class RolloutLogTest {
     }
 
     @Test
+    void withAutoPromoteTheCanariesPassingIsNoWaitAndThePromotionIsJournaledAsAutomatic() {
+        RolloutStarted auto = new RolloutStarted(1, "src", "Zedfile", "/d", null, false, "rolling", 1, 1, true, true, Duration.ofMinutes(10), HOSTS,
+                Map.of("h1", 1L, "h2", 1L, "h3", 1L), T);
+        RolloutLog l = replay(auto, step("h1", RolloutState.Host.APPLYING, 2, null), step("h1", RolloutState.Host.PASSED, 2, null));
+        assertEquals("Applying", l.phase(), "zed up does not stop as if it waited for zed promote");
+        assertEquals(new RolloutState.AwaitPromotion(List.of("h1")), l.state().next(), "the entity's cue to journal Promoted {automatic}");
+        assertEquals(new RolloutState.Apply(List.of("h2")), l.apply(new Promoted(1, false, true, T)).state().next());
+    }
+
+    @Test
     void anEventOfNoRolloutChangesNothing() {
         assertEquals(RolloutLog.empty("web"), RolloutLog.empty("web").apply(step("h1", RolloutState.Host.APPLYING, 2, null)));
         assertEquals("None", RolloutLog.empty("web").phase());

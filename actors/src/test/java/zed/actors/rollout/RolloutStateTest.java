@@ -87,9 +87,10 @@ class RolloutStateTest {
     }
 
     @Test
-    void autoPromoteGoesOnOnceTheCanariesPassed() {
+    void autoPromoteWaitsForThePromotionTheEntityJournalsAtOnce() {
         RolloutState s = RolloutState.start(policy(Strategy.ROLLING, 1, 1, true, true), HOSTS).with("h1", Host.PASSED);
-        assertEquals(new RolloutState.Apply(List.of("h2")), s.next());
+        assertEquals(new RolloutState.AwaitPromotion(List.of("h1")), s.next(), "a promotion, journaled as automatic, not a silent step");
+        assertEquals(new RolloutState.Apply(List.of("h2")), s.promote().next());
     }
 
     @Test

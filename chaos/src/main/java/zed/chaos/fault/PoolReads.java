@@ -41,6 +41,12 @@ public final class PoolReads {
         return List.of(HostFacts.zfs("list", "-Hro", "name", root).strip().split("\n"));
     }
 
+    /** The names (after the {@code @}) of the dataset's own snapshots, oldest first. */
+    public static List<String> snapshots(String dataset) throws IOException, InterruptedException {
+        String out = HostFacts.zfs("list", "-H", "-t", "snapshot", "-o", "name", "-s", "createtxg", "-d", "1", dataset).strip();
+        return out.isEmpty() ? List.of() : java.util.Arrays.stream(out.split("\n")).map(n -> n.substring(n.indexOf('@') + 1)).toList();
+    }
+
     public static Path mountpoint(String dataset) throws IOException, InterruptedException {
         return Path.of(property(dataset, "mountpoint"));
     }
