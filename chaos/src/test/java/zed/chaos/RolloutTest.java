@@ -285,8 +285,8 @@ class RolloutTest {
      */
     static void assertOn(Web w, List<String> hosts, String version, Map<String, Long> revision, String gone) throws Exception {
         for (String h : hosts) {
-            assertEquals(version, ClusterTest.zfsGet(w.site().get(h), "com.acme:version"), h);
-            assertEquals(Long.toString(revision.get(h)), ClusterTest.zfsGet(w.site().get(h), "com.zed:service.rev"), h + "'s service runs revision " + revision.get(h));
+            assertEquals(version, PoolReads.property(w.site().get(h), "com.acme:version"), h);
+            assertEquals(Long.toString(revision.get(h)), PoolReads.property(w.site().get(h), "com.zed:service.rev"), h + "'s service runs revision " + revision.get(h));
             String log = Files.readString(Path.of(w.dirs().get(h), "log.txt"));
             assertTrue(log.strip().endsWith(version), h + "'s service was last started at " + version + ": " + log);
             if (gone != null) assertFalse(log.contains(gone), h + "'s data holds nothing of " + gone + ": " + log);
@@ -542,7 +542,7 @@ class RolloutTest {
     static void hostLost(Web w) throws Exception {
         JsonNode before = w.node("h1").status("web");
         Map<String, Long> stable = revisions(before);
-        String version = ClusterTest.zfsGet(w.site().get("h1"), "com.acme:version");
+        String version = PoolReads.property(w.site().get("h1"), "com.acme:version");
         w.write(web("v9", "  strategy = \"rolling\"\n  min_healthy_time = \"2s\"", w.dirs(), false));
         NodeCalls.Answer pushed = w.node("h1").push("web", w.dir(), Files.readString(w.dir().resolve("Zedfile")));
         assertEquals(200, pushed.status(), pushed.body().toString());
