@@ -42,6 +42,15 @@ class WatchTest {
     }
 
     @Test
+    void theWaitComesFromTheNodesSettingsAndTheirOverrides() {
+        com.typesafe.config.Config pekko = com.typesafe.config.ConfigFactory.load();
+        assertEquals(Duration.ofSeconds(17), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(27), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(50)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(15), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 5s")
+                .withFallback(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3))).withFallback(pekko)), "a -D setting wins");
+    }
+
+    @Test
     void theStandbyLevelsFileReadsBackAndKeepsTheLastAgentsLevelsUntilThisOneHasSeenThem() {
         StandbyLevels l = new StandbyLevels("tank/zed", Set.of("web", "api"));
         assertEquals("pool tank/zed\nlevel api\nlevel web\n", l.render());
