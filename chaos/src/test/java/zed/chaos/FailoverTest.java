@@ -177,7 +177,14 @@ class FailoverTest {
 
                 // h2 comes back: before anything runs there it fences web (a replica of h1 now, no process stamp),
                 // and h1's changes reach it
+                // its warden stood down meanwhile (web has a standby), and the agent says so once, at its start
+                Path h2Record = h2.home().resolve("warden").resolve("stood-down");
+                assertEquals("true", await(() -> String.valueOf(Files.exists(h2Record)), "true", Duration.ofSeconds(60)), "h2's warden stood down");
                 h2.start();
+                String said = Files.readString(h2.home().resolve("agent.out"));
+                assertTrue(said.contains("zed agent: while the agent was away, its warden stopped the service on " + replica + " (level web, which has a standby)"),
+                        said.substring(Math.max(0, said.length() - 3000)));
+                assertFalse(Files.exists(h2Record), "read once");
                 assertEquals("h1", await(() -> get(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(90)), "h2 is web's standby now");
                 assertEquals("-", await(() -> get(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "and runs none of it");
                 Files.writeString(Path.of(zfsGet(data, "mountpoint")).resolve("page.txt"), "six");

@@ -27,8 +27,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * {@code zed warden} as real processes over a ZED_HOME, on a zfs-fuse test pool with real services stamped as a node
  * stamps them: a heartbeat that stops stops the service of the level with a standby after the wait (and no other),
- * and the warden records it and goes; a clean exit's mark sends it away with nothing stopped; a second one for the
- * same home goes at once.
+ * and the warden records it and goes; an agent started again within the wait keeps it waiting; a clean exit's mark
+ * sends it away with nothing stopped; a second one for the same home goes at once.
  */
 class WardenTest {
     static final Duration AFTER = Duration.ofSeconds(2);
@@ -94,6 +94,27 @@ class WardenTest {
         assertEquals("stopped the service on " + root + "/data (level web, which has a standby)", record.get(1), record.toString());
         assertFalse(Files.exists(files.stoodDown()), "read once");
         assertEquals(List.of(), WardenLaunch.lastStandDown(files));
+    }
+
+    @Test
+    void anAgentStartedAgainBeforeTheWaitKeepsTheDeadOnesWardenWaitingAndIsWatchedByIt() throws Exception {
+        WardenFiles files = WardenFiles.of(home);
+        Heartbeat dead = Heartbeat.start(files);
+        dead.follow(() -> new StandbyLevels(root, Set.of("web")));
+        Spawn.Spawned warden = warden();
+        awaitTrue(() -> lockedBy(files, warden.pid()) && Files.exists(files.levels()), Duration.ofSeconds(30), "the warden watches");
+        dead.halt(); // killed; a supervisor starts the agent again within the wait
+        Heartbeat again = Heartbeat.start(files);
+        assertTrue(WardenLaunch.ensure(home, AFTER).startsWith("a warden already watches"), "the new agent starts no second warden");
+        long until = System.nanoTime() + AFTER.multipliedBy(2).toNanos();
+        while (System.nanoTime() < until) {
+            assertTrue(web.isAlive(), "stopped while the new agent beats");
+            Thread.sleep(100); // a polling interval
+        }
+        again.stopped();
+        assertEquals(0, (int) warden.exit().get(30, java.util.concurrent.TimeUnit.SECONDS), "the new agent's clean exit sends it away");
+        assertTrue(web.isAlive(), "adopted, never stopped");
+        assertFalse(Files.exists(files.stoodDown()));
     }
 
     @Test
