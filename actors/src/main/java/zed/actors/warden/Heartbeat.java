@@ -65,6 +65,8 @@ public final class Heartbeat {
     /** The agent exits cleanly: no more beats, and the mark that tells the warden to go. */
     public void stopped() {
         beating.set(false);
+        // a home removed meanwhile (a test's) has no warden to tell: not made again for the mark
+        if (!Files.isDirectory(files.dir())) return;
         try {
             WardenFiles.replace(files.stopped(), Instant.now() + "\n");
         } catch (IOException e) {
