@@ -19,6 +19,7 @@ import java.util.List;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 import static zed.chaos.fault.PoolReads.await;
 import static zed.chaos.fault.PoolReads.datasets;
 import static zed.chaos.fault.PoolReads.file;
@@ -34,7 +35,8 @@ import static zed.chaos.fault.PoolReads.propertyOrWhy;
  * web --to h2}: a file written just before is on h2, the service runs on h2 only, and h1 is h2's standby. Then h2 is
  * lost (agent and service killed): {@code zed failover web --to h1} is refused while h2 is a member, and once it is
  * downed the level runs on h1 with h2's last replicated write and a FailedOver event; h2 started again fences (a
- * replica of h1, no process) and receives h1's next change. One method, its scenarios in sequence, so that the cluster
+ * replica of h1, no process) and receives h1's next change. Then web fails over by itself ({@code auto = true}) and
+ * h1's agent alone is killed: its warden stops web's service before h2 starts it, never both at once. One method, its scenarios in sequence, so that the cluster
  * starts once.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
@@ -184,12 +186,103 @@ class FailoverTest {
 
                 // h2 comes back: before anything runs there it fences web (a replica of h1 now, no process stamp),
                 // and h1's changes reach it
+                // its warden stood down meanwhile (web has a standby), and the agent says so once, at its start
+                Path h2Record = h2.home().resolve("warden").resolve("stood-down");
+                assertEquals("true", await(() -> String.valueOf(Files.exists(h2Record)), "true", Duration.ofSeconds(60)), "h2's warden stood down");
                 h2.start();
+                String said = Files.readString(h2.home().resolve("agent.out"));
+                assertTrue(said.contains("zed agent: while the agent was away, its warden stopped the service on " + replica + " (level web, which has a standby)"),
+                        said.substring(Math.max(0, said.length() - 3000)));
+                assertFalse(Files.exists(h2Record), "read once");
                 assertEquals("h1", await(() -> propertyOrWhy(replica, "com.zed:replica-of"), "h1", Duration.ofSeconds(90)), "h2 is web's standby now");
                 assertEquals("-", await(() -> propertyOrWhy(replica, "com.zed:pid"), "-", Duration.ofSeconds(10)), "and runs none of it");
                 Files.writeString(mountpoint(data).resolve(PAGE), "six");
                 assertEquals("six", await(() -> file(replica, PAGE), "six", Duration.ofSeconds(90)), "h1's change reached h2");
                 assertEquals("h1", h2.status("web").path("host").asText(), "web runs on h1, as h2 sees it");
+
+                // web fails over by itself now (auto = true). h1's agent alone is killed (kill -9): its service runs on,
+                // and only h1's warden can stop it. It does so before the standby, h2, starts web: never both at once
+                NodeCalls.Answer automatic = h1.push("web", work.resolve("web"), WEB.replace("every   = \"2s\"", "every   = \"2s\"\n  auto    = true"));
+                assertEquals(200, automatic.status(), automatic.body().toString());
+                long autoRevision = automatic.body().path("revision").asLong();
+                JsonNode onH1 = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("revision").asLong() == autoRevision
+                        && AgentNode.servicePid(s) > 0, Duration.ofMinutes(2));
+                assertEquals("Converged", onH1.path("state").asText(), onH1.toString());
+                final long killedHostsService = AgentNode.servicePid(onH1);
+                pid = killedHostsService;
+                // a round after the new revision: the standby holds it, and the placement table knows web fails over by itself
+                Files.writeString(mountpoint(data).resolve(PAGE), "seven");
+                assertEquals("seven", await(() -> file(replica, PAGE), "seven", Duration.ofSeconds(90)), "h1's change reached h2");
+                Path wardenDir = h1.home().resolve("warden");
+                assertTrue(Files.readString(wardenDir.resolve("standby-levels")).contains("level web\n"), "h1's warden knows web has a standby");
+                long warden = Long.parseLong(Files.readString(wardenDir.resolve("lock")).strip());
+                assertTrue(ProcessHandle.of(warden).map(ProcessHandle::isAlive).orElse(false), "h1's warden watches");
+
+                // the lease of the resolver's last decision (h1 downed h2) is given back first: a holder that dies
+                // holding it keeps it for its heartbeat-timeout (30 s), and h2, alone and without it, would down itself
+                long leaseDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+                while (!db.query("SELECT owner FROM zed_lease").isEmpty()) {
+                    assertTrue(System.nanoTime() < leaseDeadline, "the lease is still held: " + db.query("SELECT owner FROM zed_lease"));
+                    Thread.sleep(250); // polling interval of a deadline wait
+                }
+                h1.kill();
+                long killedAt = System.nanoTime();
+                assertTrue(alive(killedHostsService), "kill -9 of the agent leaves its service running");
+                long stoppedAfter = -1, startedAfter = -1;
+                JsonNode onH2 = null;
+                long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
+                while (System.nanoTime() < deadline) {
+                    String oldStamp = propertyOrWhy(data, "com.zed:pid"), newStamp = propertyOrWhy(replica, "com.zed:pid");
+                    boolean oldRuns = alive(killedHostsService) || stampedAlive(oldStamp);
+                    // a round in flight at the kill may carry h1's stamp to h2 for a moment: that process is h1's
+                    boolean newRuns = stampedAlive(newStamp) && !newStamp.equals(String.valueOf(killedHostsService));
+                    long now = (System.nanoTime() - killedAt) / 1_000_000;
+                    if (oldRuns && newRuns) fail("web runs on both hosts " + now + " ms after h1's agent was killed: h1 " + oldStamp + ", h2 " + newStamp);
+                    if (!oldRuns && stoppedAfter < 0) stoppedAfter = now;
+                    if (newRuns && startedAfter < 0) startedAfter = now;
+                    try {
+                        onH2 = h2.status("web");
+                    } catch (Exception notYet) {
+                        onH2 = null; // the level's shard between hosts
+                    }
+                    if (onH2 != null && onH2.path("state").asText().equals("Converged") && onH2.path("host").asText().equals("h2")
+                            && AgentNode.servicePid(onH2) > 0) break;
+                    Thread.sleep(200); // polling interval of a deadline wait
+                }
+                assertTrue(onH2 != null && onH2.path("state").asText().equals("Converged") && onH2.path("host").asText().equals("h2"),
+                        "web did not fail over to h2 by itself: " + onH2);
+                System.err.println("FailoverTest: h1's service stopped " + stoppedAfter + " ms after its agent was killed, h2's started " + startedAfter + " ms after");
+                assertTrue(stoppedAfter >= 0 && stoppedAfter < startedAfter, "h1's service stopped first: " + stoppedAfter + " ms, h2's started " + startedAfter + " ms");
+                pid = AgentNode.servicePid(onH2);
+                assertTrue(alive(pid), "web's service runs on h2: " + onH2);
+                assertEquals("seven", file(replica, PAGE), "with the replicated data");
+                assertEquals("-", property(data, "com.zed:pid"), "h1's stamp is gone with its service");
+                String record = Files.exists(wardenDir.resolve("stood-down")) ? Files.readString(wardenDir.resolve("stood-down")) : null;
+                assertTrue(record != null && record.contains("stopped the service on " + data + " (level web, which has a standby)"), "the warden's record: " + record);
+                final long wardenPid = warden;
+                assertTrue(await(() -> String.valueOf(alive(wardenPid)), "false", Duration.ofSeconds(30)).equals("false"), "h1's warden went once it had stood down");
+
+                // h1 comes back, a standby of h2 now; then h2's agent is stopped by its operator (SIGTERM): it leaves the
+                // cluster and leaves web's service running, so a failover from h2 is refused (it would run web twice)
+                h1.start();
+                assertEquals("h2", await(() -> propertyOrWhy(data, "com.zed:replica-of"), "h2", Duration.ofSeconds(90)), "h1 is web's standby now");
+                h2.close();
+                assertTrue(alive(pid), "an agent its operator stopped leaves its services running");
+                awaitGone(h1, "h2", Duration.ofSeconds(60));
+                NodeCalls.Answer fromLeft = null;
+                long askUntil = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+                do {
+                    // every answer is a refusal; the table hears how h2 went a moment after the membership says it
+                    fromLeft = h1.send("POST", AgentNode.level("web") + "/failover", java.util.Map.of("to", "h1"));
+                    assertEquals(409, fromLeft.status(), fromLeft.body().toString());
+                    if (fromLeft.body().toString().contains("host h2 left the cluster")) break;
+                    Thread.sleep(250); // polling interval of a deadline wait
+                } while (System.nanoTime() < askUntil);
+                assertTrue(fromLeft.body().toString().contains("host h2 left the cluster (its agent was stopped, which leaves its services running)"),
+                        fromLeft.body().toString());
+                assertTrue(fromLeft.body().toString().contains("--force"), fromLeft.body().toString());
+                assertEquals("h2", propertyOrWhy(data, "com.zed:replica-of"), "nothing was taken over");
+                assertTrue(alive(pid), "web runs on h2 alone");
             } finally {
                 for (AgentNode n : List.of(h1, h2)) {
                     try {
@@ -202,6 +295,15 @@ class FailoverTest {
                 if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    private static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+    }
+
+    /** Whether a {@code com.zed:pid} stamp names a process that runs. */
+    private static boolean stampedAlive(String stamp) {
+        return stamp.matches("\\d+") && alive(Long.parseLong(stamp));
     }
 
     /** Until {@code host} is no member of the cluster as {@code from} sees it (downed and removed). */

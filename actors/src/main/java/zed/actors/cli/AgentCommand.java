@@ -77,9 +77,24 @@ final class AgentCommand implements Callable<Integer> {
             return 2;
         }
         NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept);
+        zed.actors.warden.WardenFiles warden = zed.actors.warden.WardenFiles.of(c.stateDir());
+        for (String line : zed.actors.warden.WardenLaunch.lastStandDown(warden)) System.err.println("zed agent: while the agent was away, its warden " + line);
+        // a node of a cluster has a warden (a lone node's levels have no standby to fail over to): the heartbeat
+        // beats from now, so that a warden whose agent died waits while this one starts
+        zed.actors.warden.Heartbeat beat = cc.shared() ? zed.actors.warden.Heartbeat.start(warden) : null;
         ZedNode node = ZedNode.start(c);
         System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir()
                 + (cc.bootstrap() == null ? "" : ", formed through Cluster Bootstrap on " + cc.bootstrap().host() + ":" + cc.bootstrap().port()) + ")");
+        if (beat != null) {
+            // only now a clean exit marks itself: an agent that failed to start leaves a dead one's warden watching
+            beat.follow(node::standbyLevels);
+            try {
+                System.err.println("zed agent: " + zed.actors.warden.WardenLaunch.ensure(c.stateDir(), zed.actors.warden.WardenLaunch.after(node.system().settings().config())));
+            } catch (java.io.IOException e) {
+                System.err.println("zed agent: could not start the warden (" + e.getMessage() + "): if this agent dies without a word, "
+                        + "the services of its levels with a standby run on while the standby starts them");
+            }
+        }
         node.system().getWhenTerminated().toCompletableFuture().join();
         if (node.downed()) {
             try {

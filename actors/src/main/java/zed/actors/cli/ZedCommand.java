@@ -85,6 +85,7 @@ public final class ZedCommand implements Runnable {
             case "move" -> new MoveCommand();
             case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();
+            case "warden" -> new WardenCommand(); // hidden: the agent starts it, see WardenCommand
             default -> null;
         };
     }

@@ -394,6 +394,11 @@ public final class ZedNode implements AutoCloseable {
         return zed.actors.replica.Fencing.standDown(pool, java.util.Set.copyOf(host.withStandby()), host.store(pool), host.launcher());
     }
 
+    /** The levels that {@link #standDown} would stop the services of now, and the pool: what the warden is told. */
+    public zed.actors.warden.StandbyLevels standbyLevels() {
+        return new zed.actors.warden.StandbyLevels(config.pool(), java.util.Set.copyOf(host.withStandby()));
+    }
+
     /** Stops the API, then the actor system (entities passivate; services are left running). */
     @Override
     public void close() {

@@ -1,0 +1,100 @@
+package zed.actors.warden;
+
+import com.typesafe.config.Config;
+import zed.reconciler.process.CannotStart;
+import zed.reconciler.process.Spawn;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The agent's side of starting its warden, and of reading what a warden did while no agent ran. */
+public final class WardenLaunch {
+    private WardenLaunch() {
+    }
+
+    /**
+     * How long the heartbeat may be silent before the warden stops the services of the levels with a standby: as long
+     * as the cluster takes to down this host and a cut-off agent takes to down itself (it stands down then), and less
+     * than the standby waits before it may start them. From the agent's death:
+     * <ul>
+     * <li>the others notice it: the failure detector's heartbeat interval plus its acceptable pause (1 + 3 s);
+     * <li>the split-brain resolver downs it once the cluster has been stable for {@code stable-after} (7 s up to 5
+     * hosts), and a cut-off node, without the lease, downs itself {@code acquire-lease-delay-for-minority} later (6 s):
+     * the warden stands down then, 17 s after the death;
+     * <li>the standby may start a level of the downed host {@code down-removal-margin} after the downing (Zed's:
+     * stable-after + 6 s, 13 s), so not before 4 + 7 + 13 = 24 s, then fails it over and converges it.
+     * </ul>
+     * The slack is the margin less the minority's delay: {@code stable-after}, 7 s and more, for the last beat (up to a
+     * second before the death), the warden's look (200 ms) and the service's SIGTERM. A margin set below the delay
+     * ({@code -D}) shortens the wait to the margin, so that the warden never waits longer than the standby. Pure.
+     */
+    static Duration after(Duration interval, Duration pause, Duration stableAfter, Duration minorityDelay, Duration removalMargin) {
+        Duration last = minorityDelay.compareTo(removalMargin) <= 0 ? minorityDelay : removalMargin;
+        return interval.plus(pause).plus(stableAfter).plus(last);
+    }
+
+    /** {@link #after} from the node's settings, {@code -D} overrides included. */
+    public static Duration after(Config c) {
+        Duration stable = c.getDuration("pekko.cluster.split-brain-resolver.stable-after");
+        Duration margin;
+        try {
+            margin = c.getDuration("pekko.cluster.down-removal-margin");
+        } catch (RuntimeException off) {
+            margin = stable; // "off": Pekko takes stable-after
+        }
+        return after(c.getDuration("pekko.cluster.failure-detector.heartbeat-interval"), c.getDuration("pekko.cluster.failure-detector.acceptable-heartbeat-pause"),
+                stable, c.getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"), margin);
+    }
+
+    /** What a warden recorded when it stood down for an agent that died, once: the record is removed. */
+    public static List<String> lastStandDown(WardenFiles files) throws IOException {
+        if (!Files.exists(files.stoodDown())) return List.of();
+        List<String> lines = new ArrayList<>(Files.readAllLines(files.stoodDown()));
+        lines.removeIf(String::isBlank);
+        Files.delete(files.stoodDown());
+        return lines;
+    }
+
+    /**
+     * Starts a warden for {@code home} unless one watches it already (one whose agent died, kept waiting by this
+     * agent's heartbeat, watches this one). The same java and class path as this JVM, a small heap; a process group of
+     * its own ({@link Spawn}), so that a signal to the agent's group does not reach it; its output in
+     * {@code warden/warden.log}.
+     *
+     * @return a line for the agent's log
+     */
+    public static String ensure(Path home, Duration after) throws IOException, CannotStart {
+        WardenFiles files = WardenFiles.of(home);
+        Files.createDirectories(files.dir());
+        try (FileChannel c = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
+            FileLock held = c.tryLock();
+            if (held == null) return "a warden already watches " + files.dir() + " (pid " + Files.readString(files.lock()).strip() + ")";
+            held.release();
+        }
+        // a warden started between this look and its own lock finds the lock held and goes
+        Spawn.Spawned p = spawn(home, after);
+        return "started the warden (pid " + p.pid() + ", log " + files.log() + "): it stops the services of the levels with a standby if this agent dies "
+                + "without a word (its heartbeat silent for " + after.toMillis() / 1000.0 + " s)";
+    }
+
+    /** Spawns {@code zed warden} for {@code home}, whatever runs already. */
+    public static Spawn.Spawned spawn(Path home, Duration after) throws CannotStart {
+        WardenFiles files = WardenFiles.of(home);
+        List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx32m", "-Xss512k",
+                "-cp", System.getProperty("java.class.path"), zed.actors.Main.class.getName(),
+                "warden", "--home", home.toAbsolutePath().toString(), "--after-ms", Long.toString(after.toMillis()));
+        Map<String, String> env = new HashMap<>(System.getenv());
+        env.put("ZED_HOME", home.toAbsolutePath().toString());
+        return new Spawn(argv, env, null, files.log(), files.log()).start();
+    }
+}
