@@ -73,10 +73,18 @@ public final class AgentNode implements AutoCloseable {
         return process.pid();
     }
 
-    /** The node's JVM: {@code bin/zed} itself, or the java it started. */
+    /**
+     * The node's JVM: {@code bin/zed} itself once it has exec'd java, or the java it started; never a JVM below the
+     * node's (its warden, a service), which a search of every descendant found first.
+     */
     public long javaPid() {
-        return process.toHandle().descendants().filter(h -> h.info().command().orElse("").endsWith("/java")).map(ProcessHandle::pid)
-                .findFirst().orElse(process.pid());
+        ProcessHandle self = process.toHandle();
+        if (isJava(self)) return self.pid();
+        return self.children().filter(AgentNode::isJava).map(ProcessHandle::pid).findFirst().orElse(process.pid());
+    }
+
+    private static boolean isJava(ProcessHandle h) {
+        return h.info().command().orElse("").endsWith("/java");
     }
 
     /**
