@@ -12,6 +12,11 @@ import java.util.concurrent.Callable;
         "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM.",
         "Every flag can also be a line of $ZED_HOME/agent.conf: name = value (e.g. seed = 10.0.0.1:25520); a flag given here wins."})
 final class AgentCommand implements Callable<Integer> {
+    /** How long the agent waits for its actor system to end once its shutdown has begun, before it exits without it. */
+    static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(45);
+
+    /** How long a downed node's services have to stop: each its grace, and SIGKILL's wait, at once. */
+    static final java.time.Duration STAND_DOWN_WAIT = java.time.Duration.ofSeconds(30);
     @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); every call but GET /v1/health needs the token in $ZED_HOME/api-token")
     String listen = "127.0.0.1:7700";
 
@@ -95,18 +100,44 @@ final class AgentCommand implements Callable<Integer> {
                         + "the services of its levels with a standby run on while the standby starts them");
             }
         }
-        node.system().getWhenTerminated().toCompletableFuture().join();
-        if (node.downed()) {
-            try {
-                for (String line : node.standDown()) System.err.println("zed agent: stopped " + line);
-            } catch (RuntimeException e) {
-                System.err.println("zed agent: could not stop the services of the levels with a standby: " + e.getMessage());
-            }
+        java.util.concurrent.CompletableFuture<?> ended = node.system().getWhenTerminated().toCompletableFuture();
+        // the node runs until its shutdown begins: SIGTERM, the cluster downing it, its host name taken by another
+        java.util.concurrent.CompletableFuture.anyOf(ended, node.standingDown().shutdownBegun()).join();
+        boolean stoodDown = !node.downed() || standDown(node);
+        if (!stoodDown && beat != null) beat.leaveToWarden();
+        try {
+            ended.get(END_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+        } catch (java.util.concurrent.TimeoutException e) {
+            // a loaded host's actor system may never end (seen in CI): what matters was done above; the agent goes
+            System.err.println("zed agent: the node's actor system did not end within " + END_WAIT.toSeconds() + " s of its shutdown; the agent exits without it"
+                    + (node.stoppedBecause() == null ? "" : ". " + node.stoppedBecause()));
+            if (beat != null) beat.stopped();
+            System.err.flush();
+            // not System.exit: Pekko's shutdown hook would wait for the same shutdown again
+            Runtime.getRuntime().halt(1);
         }
         if (node.stoppedBecause() != null) {
             System.err.println("zed agent: " + node.stoppedBecause());
             return 1;
         }
         return 0;
+    }
+
+    /** Waits for a downed node's stand-down ({@link zed.actors.node.StandDown}) and says what it stopped; false when it failed. */
+    private static boolean standDown(ZedNode node) {
+        node.standingDown().begin(); // begun at the shutdown's first phase already; here in case that phase never ran
+        try {
+            for (String line : node.standingDown().await(STAND_DOWN_WAIT.toSeconds())) System.err.println("zed agent: stopped " + line);
+            return true;
+        } catch (java.util.concurrent.TimeoutException e) {
+            System.err.println("zed agent: the services of the levels with a standby did not all stop within " + STAND_DOWN_WAIT.toSeconds()
+                    + " s; the warden tries again once this agent is gone");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (RuntimeException e) {
+            System.err.println("zed agent: could not stop the services of the levels with a standby: " + e.getMessage()
+                    + "; the warden tries again once this agent is gone");
+        }
+        return false;
     }
 }

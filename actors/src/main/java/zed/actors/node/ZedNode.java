@@ -35,10 +35,12 @@ public final class ZedNode implements AutoCloseable {
     private final java.util.concurrent.atomic.AtomicReference<String> stopped;
 
     private final zed.actors.level.LevelHost host;
+    private final StandDown standDown;
 
     private ZedNode(ActorSystem<Void> system, ServerBinding binding, NodeConfig config, zed.actors.telemetry.Telemetry telemetry,
-                    java.util.concurrent.atomic.AtomicReference<String> stopped, zed.actors.level.LevelHost host) {
+                    java.util.concurrent.atomic.AtomicReference<String> stopped, zed.actors.level.LevelHost host, StandDown standDown) {
         this.host = host;
+        this.standDown = standDown;
         this.stopped = stopped;
         this.system = system;
         this.binding = binding;
@@ -210,6 +212,8 @@ public final class ZedNode implements AutoCloseable {
                     system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(name));
             zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c,
                     new zed.actors.level.LevelHost.Work(pool.apply(BUILDS), pool.apply(ZFS), pool.apply(PROBES), pool.apply(PROCESSES)), telemetry.metrics());
+            // before any level starts a service: downed from here on, the node stands down at once
+            StandDown standDown = StandDown.register(system, () -> downed(system, stopped), host.launcher(), () -> standDown(c, host));
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
             var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
@@ -241,7 +245,7 @@ public final class ZedNode implements AutoCloseable {
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
             system.getWhenTerminated(); // the node lives until close()
-            return new ZedNode(system, b, c, telemetry, stopped, host);
+            return new ZedNode(system, b, c, telemetry, stopped, host, standDown);
         } catch (Exception e) {
             system.terminate();
             telemetry.close();
@@ -380,21 +384,29 @@ public final class ZedNode implements AutoCloseable {
 
     /** Whether the split-brain resolver downed this node (rather than it being closed, or stopping by itself). */
     public boolean downed() {
+        return downed(system, stopped);
+    }
+
+    private static boolean downed(ActorSystem<?> system, java.util.concurrent.atomic.AtomicReference<String> stopped) {
         var reason = org.apache.pekko.actor.CoordinatedShutdown.get(system).getShutdownReason();
         return stopped.get() == null && reason.isPresent() && reason.get() instanceof org.apache.pekko.actor.CoordinatedShutdown.ClusterDowningReason$;
     }
 
     /**
-     * Once a downed node's actors are gone (none restarts what this stops): the services of its levels with a standby
-     * stop ({@link zed.actors.replica.Fencing#standDown}). One line per service stopped.
+     * A downed node's stand-down: the services of its levels with a standby stop ({@link zed.actors.replica.Fencing#standDown}),
+     * begun as soon as the cluster downs it, and its launcher starts nothing more ({@link StandDown}).
      */
-    public java.util.List<String> standDown() {
-        String pool = config.pool();
+    public StandDown standingDown() {
+        return standDown;
+    }
+
+    private static java.util.List<String> standDown(NodeConfig c, zed.actors.level.LevelHost host) {
+        String pool = c.pool();
         if (pool == null) return java.util.List.of();
         return zed.actors.replica.Fencing.standDown(pool, java.util.Set.copyOf(host.withStandby()), host.store(pool), host.launcher());
     }
 
-    /** The levels that {@link #standDown} would stop the services of now, and the pool: what the warden is told. */
+    /** The levels that {@link #standingDown} would stop the services of now, and the pool: what the warden is told. */
     public zed.actors.warden.StandbyLevels standbyLevels() {
         return new zed.actors.warden.StandbyLevels(config.pool(), java.util.Set.copyOf(host.withStandby()));
     }

@@ -18,6 +18,7 @@ public final class Heartbeat {
 
     private final WardenFiles files;
     private final AtomicBoolean beating = new AtomicBoolean(true);
+    private final AtomicBoolean leftToWarden = new AtomicBoolean();
     private volatile Supplier<StandbyLevels> levels;
     private StandbyLevels written;
     /** The levels of the last agent's file, and those this one has had with a standby: see {@link StandbyLevels#after}. */
@@ -62,9 +63,19 @@ public final class Heartbeat {
         Runtime.getRuntime().addShutdownHook(new Thread(this::stopped, "zed-heartbeat-stopped"));
     }
 
+    /**
+     * The agent exits with services it had to stop still running (a downed node whose stand-down failed or did not
+     * end in time): no more beats and no mark, so that its warden, after the silence, tries the stand-down again.
+     */
+    public void leaveToWarden() {
+        leftToWarden.set(true);
+        beating.set(false);
+    }
+
     /** The agent exits cleanly: no more beats, and the mark that tells the warden to go. */
     public void stopped() {
         beating.set(false);
+        if (leftToWarden.get()) return;
         // a home removed meanwhile (a test's) has no warden to tell: not made again for the mark
         if (!Files.isDirectory(files.dir())) return;
         try {

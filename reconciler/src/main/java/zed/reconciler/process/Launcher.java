@@ -28,7 +28,38 @@ public final class Launcher {
         }
     }
 
+    /**
+     * Held to read by every start while it checks {@link #refused} and spawns, and to write by {@link #refuse}: once
+     * refuse returns, no start is half way, and any later one fails.
+     */
+    private final java.util.concurrent.locks.ReentrantReadWriteLock gate = new java.util.concurrent.locks.ReentrantReadWriteLock();
+    private volatile String refused;
+
+    /**
+     * From now on this launcher starts nothing, and says why ({@code LaunchError}): a node the cluster downed stops the
+     * services of its levels with a standby, and no actor of its own, still running, may start one again. Returns once
+     * no start is under way, so that a service spawned just before is stamped and found by the stop that follows.
+     */
+    public void refuse(String why) {
+        gate.writeLock().lock();
+        try {
+            refused = why;
+        } finally {
+            gate.writeLock().unlock();
+        }
+    }
+
     public Started start(Launch l) {
+        gate.readLock().lock();
+        try {
+            if (refused != null) throw new LaunchError(l.service() + ": not started: " + refused);
+            return spawn(l);
+        } finally {
+            gate.readLock().unlock();
+        }
+    }
+
+    private Started spawn(Launch l) {
         try {
             Files.createDirectories(l.logDir());
         } catch (IOException e) {

@@ -57,6 +57,20 @@ class LauncherTest {
     }
 
     @Test
+    void aLauncherThatRefusesStartsNothingAndSaysWhyButStillStops() throws Exception {
+        Launcher.Started running = start(Map.of("PATH", "/usr/bin:/bin"), "sleep", "300");
+
+        launcher.refuse("the cluster downed this node");
+
+        Launcher.LaunchError e = org.junit.jupiter.api.Assertions.assertThrows(Launcher.LaunchError.class,
+                () -> start(Map.of("PATH", "/usr/bin:/bin"), "sh", "-c", "echo started > started; sleep 300"));
+        assertEquals("service.exec.t: not started: the cluster downed this node", e.getMessage());
+        org.junit.jupiter.api.Assertions.assertFalse(Files.exists(tmp.resolve("started")), "no process ran");
+        assertTrue(launcher.stop(running.pid(), running.startTime(), Duration.ofSeconds(20)), "what it started before still stops");
+        assertEquals(128 + 15, running.exit().get(Await.DEADLINE.toSeconds(), TimeUnit.SECONDS));
+    }
+
+    @Test
     void theProgramIsFoundOnTheServicesOwnPath() throws Exception {
         Path bin = Files.createDirectories(tmp.resolve("own-bin"));
         Path tool = bin.resolve("zed-own-tool");
