@@ -223,14 +223,24 @@ class ServicesNodeTest {
         assertEquals(6, e.get("line").asInt(), e.toString());
         assertTrue(e.get("message").asText().contains("before_deploy"), e.toString());
 
+        // a model and a job that are valid in every other way: refused until the node runs them, never accepted and left undone
         TestNode.Answer model = node.push("gpu", "gpu", null, """
                 level "gpu" {}
+                dataset "models/llama" {}
+                dataset "runs/ft" {}
                 model "llama" {
-                  dataset = "models/llama"
+                  dataset  = "models/llama"
+                  requires = { vram = "1G" }
+                }
+                job "ft" {
+                  model   = model.llama
+                  dataset = "runs/ft"
+                  runtime { cmd = ["true"] }
                 }
                 """);
         assertEquals(400, model.status());
-        assertTrue(model.body().get("errors").get(0).get("message").asText().contains("not supported yet"), model.body().toString());
+        assertEquals(2, model.body().get("errors").size(), model.body().toString());
+        for (JsonNode err : model.body().get("errors")) assertTrue(err.get("message").asText().contains("not supported yet"), model.body().toString());
         assertEquals(404, node.send("GET", "/v1/levels/gpu", null).status(), "a refused first push leaves no level behind");
     }
 

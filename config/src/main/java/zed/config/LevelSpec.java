@@ -153,12 +153,51 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
     public record SrcSource(String path, String exe) {
     }
 
-    public record ModelSpec(String name, String dataset, Map<String, Value> requires, Pos pos) {
-        public ModelSpec {
-            requires = Map.copyOf(requires);
-        }
+    /**
+     * A model: the dataset that holds its weights, what a job that uses it needs, and where the weights come from.
+     *
+     * @param source null: the weights are put into the dataset some other way
+     */
+    public record ModelSpec(String name, String dataset, Requires requires, ModelSource source, Pos pos) {
     }
 
-    public record JobSpec(String name, String model, Runtime runtime, Duration checkpointEvery, Pos pos) {
+    /**
+     * What a job of a model needs: {@code gpus} whole GPUs on one host, each with {@code vramMb} MiB free (per GPU, so
+     * that a model split over two GPUs says how much it puts on each).
+     *
+     * @param vramMb MiB per GPU; null: each GPU whole, with nothing else placed on it
+     */
+    public record Requires(Long vramMb, int gpus) {
+        public static final Requires DEFAULT = new Requires(null, 1);
+    }
+
+    /**
+     * Where a model's weights come from, copied into its dataset once: a file or directory ({@code path}, absolute),
+     * or a snapshot of another host's dataset ({@code host} and {@code snapshot}, "dataset@name" as that host's level
+     * names it) received with {@code zfs send -p}. Exactly one of the two.
+     */
+    public record ModelSource(String path, String host, String snapshot) {
+    }
+
+    /**
+     * A job: a process that runs to completion on the GPUs its model needs, checkpointing into its dataset.
+     *
+     * @param model           the model's name, declared in the same level
+     * @param dataset         where it writes and checkpoints (each checkpoint a snapshot of it); declared in the level
+     * @param env             as a service's: strings or {@link Value.Secret}s; never one of {@link #SET_BY_ZED}
+     * @param checkpointEvery how often Zed asks for a checkpoint (SIGUSR1); null: only when the job takes one
+     * @param keep            how many checkpoints are kept, the newest by step
+     * @param restart         restarts after a failure; a job that succeeded is never restarted
+     */
+    public record JobSpec(String name, String model, String dataset, Map<String, Value> env, Runtime runtime,
+                          Duration checkpointEvery, int keep, RestartPolicy restart, Pos pos) {
+        public static final int KEEP = 5;
+        /** What Zed gives the job itself: its GPUs (placement), its checkpoint endpoint, where it resumes. */
+        public static final List<String> SET_BY_ZED = List.of("ZED_GPU_UUIDS", "CUDA_VISIBLE_DEVICES", "ZED_VULKAN_DEVICE",
+                "ZED_CHECKPOINT_URL", "ZED_RESUME_STEP");
+
+        public JobSpec {
+            env = Map.copyOf(env);
+        }
     }
 }

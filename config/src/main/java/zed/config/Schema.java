@@ -63,6 +63,9 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
 
     public static final Schema RUNTIME = block("runtime", List.of(), attrs("cmd", Type.STRING_LIST, "after", Type.SERVICE_REFS), Set.of(), false);
 
+    public static final Schema RESTART = block("restart", List.of(),
+            attrs("attempts", Type.INT, "interval", Type.DURATION, "delay", Type.DURATION, "max_delay", Type.DURATION), Set.of(), false);
+
     /** A service; kind-specific attributes and blocks are checked in {@link #serviceKindRules}. */
     public static final Schema SERVICE = block("service", List.of("kind", "name"),
             attrs("dataset", Type.STRING, "jail", Type.STRING, "version", Type.STRING, "vars", Type.OBJECT, "env", Type.OBJECT,
@@ -70,7 +73,7 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
             Set.of(), true,
             block("file", List.of("name"), attrs("path", Type.STRING, "body", Type.TEXT, "mode", Type.STRING), Set.of("path", "body"), true),
             RUNTIME,
-            block("restart", List.of(), attrs("attempts", Type.INT, "interval", Type.DURATION, "delay", Type.DURATION, "max_delay", Type.DURATION), Set.of(), false),
+            RESTART,
             // attributes of health depend on its kind; see HEALTH
             new Schema("health", 1, 1, List.of("kind"), Map.of(), Set.of(), Map.of(), true),
             block("sudo", List.of("name"), attrs("check", Type.STRING, "apply", Type.STRING, "verify", Type.STRING), Set.of("apply"), true),
@@ -89,9 +92,14 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
                             "vnet", Type.BOOL, "params", Type.OBJECT), Set.of("dataset"), true,
                     block("mount", List.of("path"), attrs("dataset", Type.STRING, "mode", Type.STRING), Set.of("dataset"), true)),
             SERVICE,
-            block("model", List.of("name"), attrs("dataset", Type.STRING, "requires", Type.OBJECT), Set.of("dataset"), true),
-            block("job", List.of("name"), attrs("model", Type.STRING, "checkpoint_every", Type.DURATION), Set.of("model"), true,
-                    block("runtime", List.of(), attrs("cmd", Type.STRING_LIST, "after", Type.SERVICE_REFS), Set.of("cmd"), false))),
+            // requires = { vram = "48G", gpus = 1 }: its keys are checked where the model is built
+            block("model", List.of("name"), attrs("dataset", Type.STRING, "requires", Type.OBJECT), Set.of("dataset"), true,
+                    block("source", List.of(), attrs("path", Type.STRING, "host", Type.STRING, "snapshot", Type.STRING), Set.of(), false)),
+            // model = model.llama (or "llama"): a model of the same level
+            block("job", List.of("name"), attrs("model", Type.STRING, "dataset", Type.STRING, "env", Type.OBJECT, "checkpoint_every", Type.DURATION,
+                            "keep", Type.INT), Set.of("model", "dataset"), true,
+                    block("runtime", List.of(), attrs("cmd", Type.STRING_LIST, "after", Type.SERVICE_REFS), Set.of("cmd"), false),
+                    RESTART)),
             false);
 
     /** Attributes and blocks that only some service kinds take. */

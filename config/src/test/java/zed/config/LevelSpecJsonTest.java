@@ -50,8 +50,12 @@ class LevelSpecJsonTest {
         LevelSpec l = t.leaf("shop");
         Pos p = new Pos("Zedfile", 1, 1);
         LevelSpec spec = new LevelSpec(l.id(), l.name(), l.parent(), l.file(), l.dir(), "h1", l.pool(), l.sysenv(), l.snapshots(), l.update(),
-                l.datasets(), l.jails(), l.services(), List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", Map.of("vram_mb", Value.Num.of(49152)), p)),
-                List.of(new LevelSpec.JobSpec("finetune", "llama70b", new LevelSpec.Runtime(List.of("./train"), List.of()), Duration.ofHours(1), p)),
+                l.datasets(), l.jails(), l.services(),
+                List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", new LevelSpec.Requires(49152L, 2), new LevelSpec.ModelSource(null, "h2", "models/llama@v1"), p),
+                        new LevelSpec.ModelSpec("tiny", "apps/web", LevelSpec.Requires.DEFAULT, null, p)),
+                List.of(new LevelSpec.JobSpec("finetune", "llama70b", "runs/ft", Map.of("SEED", new Value.Str("7"),
+                        "KEY", new Value.Secret(List.of(new Value.SecretRef("hf", "token")))), new LevelSpec.Runtime(List.of("./train"), List.of()),
+                        Duration.ofHours(1), 3, new LevelSpec.RestartPolicy(3, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(30)), p)),
                 l.hash(), l.pos(), new LevelSpec.FailoverPolicy("h3", Duration.ofSeconds(30), false, p));
         assertEquals(spec, SpecJson.read(SpecJson.write(spec), LevelSpec.class));
     }

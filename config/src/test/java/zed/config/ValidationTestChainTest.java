@@ -388,7 +388,9 @@ class ValidationTestChainTest {
               model            = "llama70b"
               runtime { cmd = ["./train"] }
               checkpoint_every = "1h"              # each checkpoint is a zfs snapshot
+              dataset          = "runs/finetune"   # (not in ZEDFILE.md: a job checkpoints into its own dataset)
             }
+            dataset "runs/finetune" {}
             """;
 
     /** The example without what a node does not run yet, its lines kept where they were. */

@@ -57,14 +57,7 @@ final class HostsCommand implements Callable<Integer> {
             rows.add(new String[]{name + (h.path("self").asBoolean() ? "*" : ""), h.path("address").asText("-"), h.path("status").asText("?"),
                     poolName, free, gpus(h.path("gpus"), unknown), levels(h.path("levels"))});
         }
-        int[] w = new int[rows.get(0).length];
-        for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-        StringBuilder b = new StringBuilder();
-        for (String[] r : rows) {
-            StringBuilder line = new StringBuilder();
-            for (int i = 0; i < r.length; i++) line.append(String.format("%-" + (w[i] + 2) + "s", r[i]));
-            b.append(line.toString().stripTrailing()).append('\n');
-        }
+        StringBuilder b = new StringBuilder(zed.reconciler.Columns.render(rows));
         for (String n : notes) b.append(n).append('\n');
         return b.toString();
     }

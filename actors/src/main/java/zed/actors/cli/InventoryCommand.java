@@ -57,13 +57,7 @@ final class InventoryCommand implements Callable<Integer> {
                 rows.add(new String[]{String.valueOf(g.index()), g.vendor(), g.name(), g.vramMb() > 0 ? g.vramMb() + " MiB" : "-",
                         g.driver().isEmpty() ? "-" : g.driver(), g.source().label, g.uuid().isEmpty() ? "-" : g.uuid()});
             }
-            int[] w = new int[rows.get(0).length];
-            for (String[] r : rows) for (int i = 0; i < r.length; i++) w[i] = Math.max(w[i], r[i].length());
-            for (String[] r : rows) {
-                StringBuilder line = new StringBuilder();
-                for (int i = 0; i < r.length; i++) line.append(i == r.length - 1 ? r[i] : String.format("%-" + (w[i] + 2) + "s", r[i]));
-                b.append(line.toString().stripTrailing()).append('\n');
-            }
+            b.append(zed.reconciler.Columns.render(rows));
         }
         for (String n : inv.notes()) b.append("note: ").append(n).append('\n');
         return b.toString();

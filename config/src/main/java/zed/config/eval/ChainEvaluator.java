@@ -34,8 +34,19 @@ public final class ChainEvaluator {
     private ChainEvaluator() {
     }
 
-    /** The outcome: the specs, or the errors. The port table is the merged one to persist either way. */
-    public record Result(List<LevelSpec> levels, Map<String, Integer> ports, List<Diagnostic> errors, Scope leafScope) {
+    /**
+     * The outcome: the specs, or the errors. The port table is the merged one to persist either way.
+     *
+     * @param besideRefusals the specs when the only errors are refusals of what a node does not run yet
+     *                       ({@link NotSupportedYet}): what the work that will run them builds on, never something
+     *                       to run; empty otherwise
+     */
+    public record Result(List<LevelSpec> levels, Map<String, Integer> ports, List<Diagnostic> errors, Scope leafScope,
+                         List<LevelSpec> besideRefusals) {
+        public Result(List<LevelSpec> levels, Map<String, Integer> ports, List<Diagnostic> errors, Scope leafScope) {
+            this(levels, ports, errors, leafScope, List.of());
+        }
+
         public boolean ok() {
             return errors.isEmpty();
         }
@@ -154,7 +165,9 @@ public final class ChainEvaluator {
             parentId = id;
         }
         Scope leafScope = new NodeScope(parent, null);
-        return new Result(errors.isEmpty() ? List.copyOf(specs) : List.of(), ports.merged(), sorted(errors), leafScope);
+        boolean onlyRefused = !errors.isEmpty() && refused.containsAll(errors);
+        return new Result(errors.isEmpty() ? List.copyOf(specs) : List.of(), ports.merged(), sorted(errors), leafScope,
+                onlyRefused ? List.copyOf(specs) : List.of());
     }
 
     /**

@@ -266,6 +266,20 @@ public final class LevelEvaluation {
         return instanceHost != null ? instanceHost : inputs.host().hostOf(id);
     }
 
+    /**
+     * {@code model.<name>}: a model of this level, by its name (a job's {@code model = model.llama}). By name, not by
+     * value: a job runs a model, it does not copy its settings.
+     */
+    Value modelReference(Expr.Var root, List<Step> steps) {
+        if (steps.size() != 1 || steps.get(0).isIndex()) throw new EvalError(root.pos(), "a model reference reads model.<name>, e.g. model = model.llama");
+        String name = steps.get(0).name();
+        java.util.Set<String> models = blocks.getOrDefault("model", Map.of()).keySet();
+        if (!models.contains(name)) {
+            throw new EvalError(steps.get(0).pos(), "model." + name + " is not declared in this level" + Names.didYouMean(name, models));
+        }
+        return new Value.Str(name);
+    }
+
     /** Resolves {@code service.<kind>.<name>...} from this level, looking upward through the chain. */
 
     Value serviceReference(Expr.Var root, List<Step> steps) {

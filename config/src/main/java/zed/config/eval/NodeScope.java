@@ -24,9 +24,11 @@ final class NodeScope implements Scope {
                 return level.walk(node.service, steps, root.pos());
             case "service":
                 return level.serviceReference(root, steps);
+            case "model":
+                return level.modelReference(root, steps);
             default:
-                throw new EvalError(root.pos(), "unknown name \"" + root.name() + "\"" + Names.didYouMean(root.name(), List.of("self", "service"))
-                        + "; references start with self or service");
+                throw new EvalError(root.pos(), "unknown name \"" + root.name() + "\"" + Names.didYouMean(root.name(), List.of("self", "service", "model"))
+                        + "; references start with self, service or model");
         }
     }
 

@@ -279,6 +279,28 @@ final class SpecBuilder {
         return new JailSpec(name, dataset, str(n, "hostname"), ip4, str(n, "ip6"), get(n, "vnet", false, Typed::bool), params, mounts, n.pos);
     }
 
+    /** The environment of a service or a job: strings or secrets, by variable name; none of {@code reserved}. */
+    private Map<String, Value> env(Node owner, List<String> reserved) {
+        Map<String, Value> env = new LinkedHashMap<>();
+        object(owner, "env").forEach((k, v) -> {
+            Pos p = keyPos(owner, "env", k);
+            if (!ENV_NAME.matcher(k).matches()) {
+                L.error(p, owner.id + ".env: \"" + k + "\" is not an environment variable name");
+                return;
+            }
+            if (reserved.contains(k)) {
+                L.error(p, owner.id + ".env: " + k + " is set by Zed (" + String.join(", ", reserved) + ")");
+                return;
+            }
+            try {
+                env.put(k, Typed.text(v, p, owner.id + ".env." + k));
+            } catch (EvalError e) {
+                L.error(e.pos(), e.getMessage());
+            }
+        });
+        return env;
+    }
+
     private ServiceSpec service(Node s) {
         String kind = ((Value.Str) s.child("kind").value).value();
         String name = ((Value.Str) s.child("name").value).value();
@@ -290,20 +312,7 @@ final class SpecBuilder {
         }
         Map<String, Value> vars = object(s, "vars");
         for (Map.Entry<String, Value> v : vars.entrySet()) noDollarKeys(v.getValue(), keyPos(s, "vars", v.getKey()), s.id + ".vars." + v.getKey());
-        Map<String, Value> env = new LinkedHashMap<>();
-        Node envNode = s.child("env");
-        object(s, "env").forEach((k, v) -> {
-            Pos p = envNode != null && envNode.isBranch() && envNode.child(k) != null ? envNode.child(k).pos : pos(s, "env");
-            if (!ENV_NAME.matcher(k).matches()) {
-                L.error(p, s.id + ".env: \"" + k + "\" is not an environment variable name");
-                return;
-            }
-            try {
-                env.put(k, Typed.text(v, p, s.id + ".env." + k));
-            } catch (EvalError e) {
-                L.error(e.pos(), e.getMessage());
-            }
-        });
+        Map<String, Value> env = env(s, List.of());
         List<FileSpec> files = new ArrayList<>();
         Map<String, Pos> paths = new HashMap<>();
         Node fileGroup = s.child("file");
@@ -456,19 +465,98 @@ final class SpecBuilder {
     private ModelSpec model(String name, Node n) {
         String dataset = str(n, "dataset");
         declaredDataset(n, "dataset", dataset);
-        Map<String, Value> requires = new LinkedHashMap<>();
-        object(n, "requires").forEach((k, v) -> {
-            if (v instanceof Value.Num num && num.value().signum() >= 0) requires.put(k, v);
-            else L.error(keyPos(n, "requires", k), n.id + ".requires." + k + " must be a number of 0 or more, not " + Interpreter.describe(v));
-        });
-        return new ModelSpec(name, dataset, requires, n.pos);
+        return new ModelSpec(name, dataset, requires(n), source(n.child("source")), n.pos);
+    }
+
+    /** {@code requires = { vram = "48G", gpus = 1 }}; ZEDFILE.md's {@code vram_mb = 49152} is the same in MiB. */
+    private LevelSpec.Requires requires(Node n) {
+        Long vram = null;
+        int gpus = LevelSpec.Requires.DEFAULT.gpus();
+        Map<String, Value> req = object(n, "requires");
+        for (Map.Entry<String, Value> e : req.entrySet()) {
+            String k = e.getKey();
+            Pos p = keyPos(n, "requires", k);
+            String what = n.id + ".requires." + k;
+            try {
+                switch (k) {
+                    case "vram" -> vram = Typed.vram(e.getValue(), p, what);
+                    case "vram_mb" -> {
+                        int mb = Typed.integer(e.getValue(), p, what);
+                        if (mb < 1) throw new EvalError(p, what + " must be at least 1 (MiB), not " + mb);
+                        vram = (long) mb;
+                    }
+                    case "gpus" -> {
+                        gpus = Typed.integer(e.getValue(), p, what);
+                        if (gpus < 1) throw new EvalError(p, what + " must be at least 1, not " + gpus);
+                    }
+                    default -> throw new EvalError(p, n.id + ".requires: unknown key \"" + k + "\"" + Names.didYouMean(k, REQUIRES)
+                            + "; it takes " + String.join(", ", REQUIRES));
+                }
+            } catch (EvalError err) {
+                L.error(err.pos(), err.getMessage());
+            }
+        }
+        check(!(req.containsKey("vram") && req.containsKey("vram_mb")), keyPos(n, "requires", "vram_mb"),
+                n.id + ".requires: set vram or vram_mb, not both");
+        return new LevelSpec.Requires(vram, Math.max(gpus, 1));
+    }
+
+    private static final List<String> REQUIRES = List.of("vram", "vram_mb", "gpus");
+    private static final Pattern SNAPSHOT = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*@[A-Za-z0-9_.:-]+");
+
+    /** {@code source { path = "weights" }} or {@code source { host = "h1", snapshot = "models/llama@v3" }}. */
+    private LevelSpec.ModelSource source(Node src) {
+        if (src == null) return null;
+        String path = get(src, "path", null, this::relativeToLevel);
+        String host = str(src, "host");
+        String snapshot = str(src, "snapshot");
+        boolean fromHost = src.child("host") != null || src.child("snapshot") != null;
+        if (src.child("path") != null == fromHost) {
+            L.error(src.pos, src.id + ": set path (a file or directory to copy in), or host and snapshot (a snapshot to receive), not "
+                    + (fromHost ? "both" : "neither"));
+            return null;
+        }
+        if (fromHost) {
+            check(src.child("host") != null, src.pos, src.id + ": a snapshot is received from a host: set host too");
+            check(src.child("snapshot") != null, src.pos, src.id + ": set the snapshot to receive from " + host + ", e.g. snapshot = \"models/llama@v1\"");
+            if (host != null) check(HOST.matcher(host).matches(), pos(src, "host"), src.id + ".host: \"" + host + "\" is not a host name");
+            if (snapshot != null) check(SNAPSHOT.matcher(snapshot).matches(), pos(src, "snapshot"), src.id
+                    + ".snapshot must be a dataset and a snapshot name such as \"models/llama@v1\", not \"" + snapshot + "\"");
+        }
+        return new LevelSpec.ModelSource(path, host, snapshot);
     }
 
     private JobSpec job(String name, Node n) {
         String model = str(n, "model");
-        if (model != null && !all("model").containsKey(model)) {
+        Node m = model == null ? null : all("model").get(model);
+        if (model != null && m == null) {
             L.error(pos(n, "model"), n.id + ": model \"" + model + "\" is not declared in this level" + Names.didYouMean(model, all("model").keySet()));
         }
-        return new JobSpec(name, model, runtime(n.child("runtime")), get(n, "checkpoint_every", null, Typed::duration), n.pos);
+        String dataset = str(n, "dataset");
+        declaredDataset(n, "dataset", dataset);
+        if (dataset != null && m != null) {
+            // a checkpoint is a rollback target of the job's dataset: the weights must not roll back with it
+            check(!dataset.equals(str(m, "dataset")), pos(n, "dataset"), n.id + ".dataset is model." + model
+                    + "'s dataset: a job writes and checkpoints its own, so that going back to a checkpoint leaves the weights as they are");
+        }
+        for (Map.Entry<String, Node> other : all("job").entrySet()) {
+            if (other.getValue() == n) break;
+            // each job rolls its dataset back to its own checkpoints, which would undo the other's work
+            if (dataset != null && dataset.equals(str(other.getValue(), "dataset"))) {
+                L.error(pos(n, "dataset"), n.id + ".dataset \"" + dataset + "\" is also job." + other.getKey() + "'s (" + other.getValue().pos + "): each job has its own");
+            }
+        }
+        for (LevelEvaluation up = L.parent; up != null; up = up.parent) {
+            Node twin = up.block("job", name);
+            if (twin != null) L.error(n.pos, n.id + " is already declared in " + twin.pos + ": a job's name is one across the chain");
+        }
+        Map<String, Value> env = env(n, JobSpec.SET_BY_ZED);
+        LevelSpec.Runtime runtime = runtime(n.child("runtime"));
+        Duration every = get(n, "checkpoint_every", null, Typed::duration);
+        check(every == null || every.compareTo(Duration.ofSeconds(1)) >= 0, pos(n, "checkpoint_every"),
+                n.id + ".checkpoint_every must be at least 1s, not " + (every == null ? "" : Typed.format(every)));
+        int keep = get(n, "keep", JobSpec.KEEP, Typed::integer);
+        check(keep >= 1, pos(n, "keep"), n.id + ".keep must be at least 1, so that a job has a checkpoint to resume from");
+        return new JobSpec(name, model, dataset, env, runtime, every, keep, restart(n.child("restart")), n.pos);
     }
 }

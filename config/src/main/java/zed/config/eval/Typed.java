@@ -102,6 +102,28 @@ final class Typed {
         throw new EvalError(pos, what + " must be a size such as \"512K\" or \"10G\", not \"" + s + "\"");
     }
 
+    private static final Pattern VRAM = Pattern.compile("(\\d+(?:\\.\\d+)?)([MGT])(?:i?B|i)?", Pattern.CASE_INSENSITIVE);
+
+    /** GPU memory such as "48G" or "512M", in MiB (binary units, as GPUs and the inventory count it). */
+    static long vram(Value v, Pos pos, String what) {
+        String s = v instanceof Value.Str str ? str.value() : null;
+        Matcher m = s == null ? null : VRAM.matcher(s);
+        if (m == null || !m.matches()) {
+            throw new EvalError(pos, what + " must be GPU memory with its unit, such as \"48G\" or \"512M\", not " + Interpreter.describe(v));
+        }
+        BigDecimal mib = new BigDecimal(m.group(1)).multiply(BigDecimal.valueOf(switch (m.group(2).toUpperCase(java.util.Locale.ROOT)) {
+            case "M" -> 1L;
+            case "G" -> 1024L;
+            default -> 1024L * 1024;
+        }));
+        if (mib.signum() <= 0) throw new EvalError(pos, what + " must be more than 0; leave it out to take each GPU whole");
+        try {
+            return mib.longValueExact();
+        } catch (ArithmeticException e) {
+            throw new EvalError(pos, what + " must be a whole number of MiB, not \"" + s + "\"");
+        }
+    }
+
     static List<String> strings(Value v, Pos pos, String what) {
         if (!(v instanceof Value.ListV l)) throw new EvalError(pos, what + " must be a list of strings, not " + Interpreter.describe(v));
         List<String> out = new ArrayList<>();

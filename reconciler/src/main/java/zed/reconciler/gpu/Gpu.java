@@ -39,6 +39,11 @@ public record Gpu(int index, String vendor, String name, long vramMb, String dri
      * the same 16 bytes on NVIDIA) name one device alike; empty when unknown.
      */
     public String deviceId() {
+        return deviceId(uuid);
+    }
+
+    /** {@link #deviceId()} of a UUID as any source writes it. */
+    public static String deviceId(String uuid) {
         String u = uuid.toLowerCase(Locale.ROOT);
         if (u.startsWith("gpu-")) u = u.substring(4);
         return u.replace("-", "");
