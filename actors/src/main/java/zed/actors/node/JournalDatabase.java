@@ -32,4 +32,15 @@ public final class JournalDatabase {
             return r.next() ? r.getLong(1) : 0;
         }
     }
+
+    /** PostgreSQL's {@code max_connections} and {@code superuser_reserved_connections}, on a connection of the journal's pool. */
+    public static int[] connectionLimits(ActorSystem<?> system) throws SQLException {
+        SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+        var db = slick.database(system.settings().config().getConfig("jdbc-read-journal")).database();
+        try (Connection c = db.source().createConnection(); Statement s = c.createStatement();
+             ResultSet r = s.executeQuery("SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int")) {
+            r.next();
+            return new int[]{r.getInt(1), r.getInt(2)};
+        }
+    }
 }

@@ -114,8 +114,8 @@ public final class ZedNode implements AutoCloseable {
                     driver = "%s"
                     user = "%s"
                     password = ""
-                    # PostgreSQL is shared by every node of a cluster: two connections each at most, one at rest, so
-                    # that 50 nodes fit in its default max_connections (100). One thread: the read journal polls twice a
+                    # PostgreSQL is shared by every node of a cluster: two connections each at most, one at rest
+                    # (50 hosts need more than its default max_connections: ServerConnections says so). One thread: the read journal polls twice a
                     # second, and with two threads each would keep a connection of its own busy (HikariCP hands a
                     # thread the connection it used last), so neither ever idled out; the second connection is for a
                     # stream (a replay) that holds one while the thread runs other work
@@ -129,7 +129,7 @@ public final class ZedNode implements AutoCloseable {
                   }
                 }
                 """.formatted(quoted(c.cluster().bind()), c.cluster().port(), quoted(zed.actors.cluster.ClusterConfig.HOST_ROLE + c.cluster().host()), HttpApi.LONGEST_ANSWER.plusMinutes(1).toSeconds(), c.eventsKept(), h2 ? "slick.jdbc.H2Profile$" : "slick.jdbc.PostgresProfile$", journal,
-                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 1, h2 ? 4 : 2);
+                h2 ? "org.h2.Driver" : "org.postgresql.Driver", h2 ? "sa" : System.getProperty("user.name"), h2 ? 4 : 1, h2 ? 4 : ServerConnections.PER_NODE);
         // split brain: on PostgreSQL (every node's journal) the side that holds the lease in it survives, whatever the
         // sizes, so that two hosts are a safe cluster; an H2 journal is one node's alone, which never splits
         // Artery over TLS with mutual authentication whenever the node has the material (zed cluster init)
@@ -207,6 +207,7 @@ public final class ZedNode implements AutoCloseable {
                         .map(ZedNode::seedAddress).toList()));
             }
             SchemaUtils.createIfNotExists(system).toCompletableFuture().get(60, TimeUnit.SECONDS);
+            if (c.journal().startsWith("jdbc:postgresql:")) warnIfShortOfConnections(system, c.cluster().hostsListed());
             // driver calls (zfs, processes, probes, jails) block: they run on their own dispatcher, never the actors'
             java.util.function.Function<String, java.util.concurrent.Executor> pool = name ->
                     system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(name));
@@ -250,6 +251,16 @@ public final class ZedNode implements AutoCloseable {
             system.terminate();
             telemetry.close();
             throw new IllegalStateException("the node did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** A server whose max_connections cannot hold every host's journal pool is said once, at start, on every node. */
+    private static void warnIfShortOfConnections(ActorSystem<Void> system, int hosts) {
+        try {
+            int[] limits = JournalDatabase.connectionLimits(system);
+            ServerConnections.shortfall(hosts, limits[0], limits[1]).ifPresent(why -> system.log().warn(why));
+        } catch (java.sql.SQLException e) {
+            system.log().debug("could not read the journal server's connection limits: {}", e.getMessage());
         }
     }
 
