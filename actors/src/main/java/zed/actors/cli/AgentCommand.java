@@ -13,7 +13,7 @@ import java.util.concurrent.Callable;
         "Every flag can also be a line of $ZED_HOME/agent.conf: name = value (e.g. seed = 10.0.0.1:25520); a flag given here wins."})
 final class AgentCommand implements Callable<Integer> {
     /** How long the agent waits for its actor system to end once its shutdown has begun, before it exits without it. */
-    static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(45);
+    static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(30);
 
     /** How long a downed node's services have to stop: each its grace, and SIGKILL's wait, at once. */
     static final java.time.Duration STAND_DOWN_WAIT = java.time.Duration.ofSeconds(30);
