@@ -96,6 +96,17 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
         return "Applying";
     }
 
+    /**
+     * Every host passed and answered since, Converged at its revision: each answered after the last host passed
+     * ({@code convergedAt}: when each host was last read Converged at the revision it was handed). A host lost after
+     * it passed never answers again, so the rollout is not Stable without it: it fails once it has been silent too long.
+     */
+    public boolean confirmed(Map<String, Instant> convergedAt) {
+        if (!running() || !(state.next() instanceof RolloutState.Confirm)) return false;
+        Instant lastPassed = since.values().stream().max(Instant::compareTo).orElse(Instant.MIN);
+        return hosts().stream().allMatch(h -> convergedAt.containsKey(h) && convergedAt.get(h).isAfter(lastPassed));
+    }
+
     /** The hosts in their order, for status. */
     public List<String> hosts() {
         return started == null ? List.of() : started.hosts();

@@ -86,6 +86,23 @@ class RolloutLogTest {
     }
 
     @Test
+    void aRolloutIsStableOnlyOnceEveryHostAnsweredConvergedAfterTheLastOnePassed() {
+        RolloutLog l = replay(started("rolling", 0));
+        for (int i = 0; i < HOSTS.size(); i++) {
+            String h = HOSTS.get(i);
+            l = l.apply(new HostStepped(1, h, RolloutState.Host.APPLYING.name(), 2, null, T.plusSeconds(10 * i)))
+                    .apply(new HostStepped(1, h, RolloutState.Host.PASSED.name(), 2, null, T.plusSeconds(10 * i + 5)));
+        }
+        assertEquals(new RolloutState.Confirm(HOSTS), l.state().next());
+        Instant after = T.plusSeconds(26);
+        assertTrue(l.confirmed(Map.of("h1", after, "h2", after, "h3", after)));
+        // h1 passed first and was lost since: its last answer is from before h3 passed, and it never answers again
+        assertFalse(l.confirmed(Map.of("h1", T.plusSeconds(6), "h2", after, "h3", after)), "a host lost after it passed is not counted");
+        assertFalse(l.confirmed(Map.of("h2", after, "h3", after)));
+        assertFalse(replay(started("rolling", 0)).confirmed(Map.of("h1", after, "h2", after, "h3", after)), "no host passed yet");
+    }
+
+    @Test
     void anEventOfNoRolloutChangesNothing() {
         assertEquals(RolloutLog.empty("web"), RolloutLog.empty("web").apply(step("h1", RolloutState.Host.APPLYING, 2, null)));
         assertEquals("None", RolloutLog.empty("web").phase());
