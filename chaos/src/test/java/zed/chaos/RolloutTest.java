@@ -252,7 +252,7 @@ class RolloutTest {
     /** Rollout {@code n} is over. */
     static boolean ended(JsonNode status, long n) {
         JsonNode r = status.path("rollout");
-        return r.path("rollout").asLong() == n && List.of("Stable", "Reverted", "Failed").contains(r.path("state").asText());
+        return r.path("rollout").asLong() == n && List.of("Stable", "Reverted", "Aborted", "Failed").contains(r.path("state").asText());
     }
 
     /**
@@ -342,7 +342,7 @@ class RolloutTest {
     /**
      * A canary aborted: h1 takes v5 and waits for zed promote; zed promote web --abort takes it back to the stable
      * revision (its property, its service's stamped revision, its data); h2 and h3 are never changed; the rollout ends
-     * Reverted, and its events say so for h1 alone.
+     * Aborted (not Reverted, which says something failed), and its events say so for h1 alone.
      */
     static void canaryAborted(Web w) throws Exception {
         AgentNode h1 = w.node("h1");
@@ -363,7 +363,7 @@ class RolloutTest {
         assertEquals(0, abort.exit(), abort.toString());
         assertTrue(abort.out().contains("web: rollout " + n + " aborted"), abort.toString());
         JsonNode ended = h1.await("web", s -> ended(s, n), Duration.ofMinutes(2));
-        assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
+        assertEquals("Aborted", ended.path("rollout").path("state").asText(), "an abort is not a failure: " + ended);
         assertEquals("REVERTED", step(ended, "h1").path("state").asText(), ended.toString());
         for (String h : List.of("h2", "h3")) assertEquals("PENDING", step(ended, h).path("state").asText(), ended.toString());
         JsonNode back = h1.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
@@ -371,7 +371,7 @@ class RolloutTest {
         assertOn(w, HOSTS, "v4", stable, "v5");
         ZedProcess.Outcome status = ZedProcess.run(w.work(), w.cli(), "status", w.dir().toString());
         assertEquals(0, status.exit(), status.toString());
-        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Reverted"), status.toString());
+        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Aborted"), status.toString());
         assertTrue(status.out().contains("    host h1  REVERTED  revision " + canary.get("h1") + " (running " + stable.get("h1") + ")  Converged"), status.toString());
         assertTrue(status.out().contains("    host h2  PENDING  revision " + stable.get("h2") + "  Converged"), status.toString());
 
@@ -381,7 +381,7 @@ class RolloutTest {
         assertTrue(events.stream().noneMatch(e -> e.path("type").asText().equals("HostStepped") && !e.path("host").asText().equals("h1")),
                 "h2 and h3 were never changed: " + events);
         JsonNode end = only(events, "RolloutEnded");
-        assertEquals("Reverted", end.path("outcome").asText(), end.toString());
+        assertEquals("Aborted", end.path("outcome").asText(), end.toString());
         assertEquals("[\"h1\"]", end.path("reverted").toString(), end.toString());
     }
 

@@ -198,7 +198,7 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         }
         if (step instanceof RolloutState.Failed f) {
             Map<String, Long> stable = new LinkedHashMap<>();
-            return Effect().persist(new RolloutEvent.RolloutEnded(n, f.leftOn().isEmpty() ? "Reverted" : "Failed", stable, f.reverted(), f.leftOn(), now()));
+            return Effect().persist(new RolloutEvent.RolloutEnded(n, f.outcome(), stable, f.reverted(), f.leftOn(), now()));
         }
         return Effect().none(); // Wait, or AwaitPromotion of zed promote
     }

@@ -22,7 +22,7 @@ import java.util.Map;
  * @param applied  per host, the revision it was handed (0: not known) or, reverting, the one it goes back to
  * @param why      per host, what failed
  * @param since    per host, when it took its current step (for progress_deadline)
- * @param outcome  null while the rollout runs; Stable, Reverted or Failed once it ended
+ * @param outcome  null while the rollout runs; Stable, Reverted, Aborted or Failed once it ended
  * @param stable   per host, the level's stable revision as the rollouts know it
  */
 public record RolloutLog(String level, RolloutStarted started, RolloutState state, Map<String, Long> applied, Map<String, String> why,
@@ -83,7 +83,7 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
 
     /**
      * The rollout's state in the operator's words: Snapshotting, Applying, WaitingForPromotion, Reverting (while it
-     * runs), then Stable, Reverted or Failed; None before the first.
+     * runs), then Stable, Reverted, Aborted or Failed; None before the first.
      */
     public String phase() {
         if (started == null) return "None";

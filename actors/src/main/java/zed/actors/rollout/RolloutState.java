@@ -81,9 +81,17 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
 
     /**
      * The rollout is over without the revision: {@code reverted} went back to the stable revision; {@code leftOn}
-     * (auto_revert = false) keep what they got, and status says so.
+     * (auto_revert = false) keep what they got, and status says so; {@code aborted}: an operator ended it.
      */
-    public record Failed(List<String> reverted, List<String> leftOn) implements Step {
+    public record Failed(List<String> reverted, List<String> leftOn, boolean aborted) implements Step {
+        public Failed(List<String> reverted, List<String> leftOn) {
+            this(reverted, leftOn, false);
+        }
+
+        /** The rollout's end in the operator's words: Aborted (zed promote --abort), Reverted, or Failed (hosts left on it). */
+        public String outcome() {
+            return aborted ? "Aborted" : leftOn.isEmpty() ? "Reverted" : "Failed";
+        }
     }
 
     public Step next() {
@@ -114,7 +122,7 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
         }
         if (!changed.isEmpty()) return new Revert(changed);
         if (any(Host.REVERTING)) return new Wait();
-        return new Failed(hosts.stream().filter(h -> hostStep.get(h) == Host.REVERTED).toList(), List.of());
+        return new Failed(hosts.stream().filter(h -> hostStep.get(h) == Host.REVERTED).toList(), List.of(), aborted);
     }
 
     /**

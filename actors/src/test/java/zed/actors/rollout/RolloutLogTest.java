@@ -103,6 +103,20 @@ class RolloutLogTest {
     }
 
     @Test
+    void anAbortedRolloutEndsAbortedWhileAJournalFromBeforeAbortedReplaysAsItWas() {
+        RolloutEvent[] aborted = {started("rolling", 1), step("h1", RolloutState.Host.APPLYING, 2, null), step("h1", RolloutState.Host.PASSED, 2, null),
+                new Promoted(1, true, false, T), step("h1", RolloutState.Host.REVERTING, 1, null), step("h1", RolloutState.Host.REVERTED, 1, null)};
+        RolloutLog l = replay(aborted);
+        assertEquals(new RolloutState.Failed(List.of("h1"), List.of(), true), l.state().next(), "what the entity journals next");
+        assertEquals("Aborted", l.apply(new RolloutEnded(1, "Aborted", Map.of(), List.of("h1"), List.of(), T)).phase());
+        // journaled before Aborted existed: the same steps ended Reverted, and replay to what they were
+        RolloutLog old = l.apply(new RolloutEnded(1, "Reverted", Map.of(), List.of("h1"), List.of(), T));
+        assertEquals("Reverted", old.phase());
+        assertFalse(old.running());
+        assertEquals(Map.of("h1", 1L, "h2", 1L, "h3", 1L), old.stable());
+    }
+
+    @Test
     void anEventOfNoRolloutChangesNothing() {
         assertEquals(RolloutLog.empty("web"), RolloutLog.empty("web").apply(step("h1", RolloutState.Host.APPLYING, 2, null)));
         assertEquals("None", RolloutLog.empty("web").phase());

@@ -97,7 +97,15 @@ class RolloutStateTest {
     void anAbortRevertsTheCanariesEvenWithoutAutoRevert() {
         RolloutState s = RolloutState.start(policy(Strategy.ROLLING, 1, 1, false, false), HOSTS).with("h1", Host.PASSED).abort();
         assertEquals(new RolloutState.Revert(List.of("h1")), s.next());
-        assertEquals(new RolloutState.Failed(List.of("h1"), List.of()), s.with("h1", Host.REVERTED).next());
+        RolloutState.Step end = s.with("h1", Host.REVERTED).next();
+        assertEquals(new RolloutState.Failed(List.of("h1"), List.of(), true), end);
+        assertEquals("Aborted", ((RolloutState.Failed) end).outcome(), "an operator's abort, not a failure");
+    }
+
+    @Test
+    void aFailedRolloutEndsRevertedOrFailedAsItsHostsAre() {
+        assertEquals("Reverted", new RolloutState.Failed(List.of("h1"), List.of()).outcome());
+        assertEquals("Failed", new RolloutState.Failed(List.of(), List.of("h1")).outcome());
     }
 
     @Test
