@@ -231,18 +231,22 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
             return Effect().persist(new RolloutEvent.HostSnapshotted(a.rollout(), a.host(), a.snapshot(), now())).thenRun(this::next);
         }
         if (a.busy()) {
-            // rolling back, or no answer: the next tick asks again; a host silent for LOST is lost
-            if (a.error().startsWith("host " + a.host() + " did not answer")) {
-                Instant first = silent.computeIfAbsent(a.host(), x -> now());
-                if (Duration.between(first, now()).compareTo(LOST) >= 0) {
-                    return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " lost: it has not answered for "
-                            + LOST.toSeconds() + " s (" + a.error() + ")", now())).thenRun(this::next);
-                }
-            }
-            return Effect().none();
+            // rolling back (the next tick asks again), or no answer
+            return a.error().startsWith("host " + a.host() + " did not answer") ? unanswered(a.rollout(), a.host(), a.error()) : Effect().none();
         }
         return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " could not take the rollout's snapshot, "
                 + "so no host was changed: " + a.error(), now())).thenRun(this::next);
+    }
+
+    /**
+     * A host did not answer: the next tick asks again, and once it has been silent for {@link #LOST} it is lost, a
+     * failure of the rollout like any other (the hosts it changed go back).
+     */
+    private Effect<RolloutEvent, RolloutLog> unanswered(long rollout, String host, String error) {
+        Instant first = silent.computeIfAbsent(host, x -> now());
+        if (Duration.between(first, now()).compareTo(LOST) < 0) return Effect().none();
+        return Effect().persist(new HostStepped(rollout, host, Host.FAILED.name(), 0, "host " + host + " lost: it has not answered for "
+                + LOST.toSeconds() + " s (" + error + ")", now())).thenRun(this::next);
     }
 
     /** The rollout's Zedfile to one host: the instance evaluates it as that host runs it, and accepts it or not. */
@@ -314,12 +318,8 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         String host = h.host();
         Host step = s.state().hostStep().get(host);
         long n = s.number();
-        if (h.error() != null) {
-            Instant first = silent.computeIfAbsent(host, x -> now());
-            if (step == Host.REVERTING || Duration.between(first, now()).compareTo(LOST) < 0) return Effect().none();
-            return Effect().persist(new HostStepped(n, host, Host.FAILED.name(), 0, "host " + host + " lost: it has not answered for "
-                    + LOST.toSeconds() + " s (" + h.error() + ")", now())).thenRun(this::next);
-        }
+        // a host on its way back is asked until it answers: it is already out of the rollout
+        if (h.error() != null) return step == Host.REVERTING ? Effect().none() : unanswered(n, host, h.error());
         silent.remove(host);
         var st = h.status().state();
         if (step == Host.APPLYING) {
