@@ -78,9 +78,18 @@ class RevisionsNodeTest {
     }
 
     void awaitLog(String word) throws Exception {
+        awaitLog(l -> l.contains(word), "the service never wrote " + word);
+    }
+
+    /** Waits until the service's log has {@code n} lines of {@code word}: each start of the service writes one. */
+    void awaitLines(String word, long n) throws Exception {
+        awaitLog(l -> l.lines().filter(word::equals).count() == n, "the service's log never held " + n + " lines of " + word);
+    }
+
+    void awaitLog(java.util.function.Predicate<String> ok, String never) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (!log().contains(word)) {
-            if (System.nanoTime() > deadline) throw new AssertionError("the service never wrote " + word + "; log: " + log());
+        while (!ok.test(log())) {
+            if (System.nanoTime() > deadline) throw new AssertionError(never + "; log: " + log());
             Thread.sleep(100); // polling interval of a deadline wait
         }
     }
@@ -113,12 +122,53 @@ class RevisionsNodeTest {
         assertFalse(same.body().get("changed").asBoolean(), "and only now is it unchanged");
     }
 
+    /**
+     * Revision 1, revision 2, a rollback to revision 1 (which runs on and writes), revision 2's Zedfile again (revision
+     * 3), and a rollback to revision 1 again: it lands on the newest snapshot that holds revision 1, the one taken
+     * before revision 3, with what revision 1 wrote after the first rollback; not on the older one taken before
+     * revision 2, which would lose that and destroy the newer snapshot with it.
+     */
+    @Test
+    void aRevertGoesToTheNewestSnapshotOfItsRevisionAfterARollbackAndThePushAgain() throws Exception {
+        node = TestNode.start(state);
+        deploy("1", "one", 1);
+        deploy("2", "two", 2);
+        TestNode.Answer first = node.send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:1\"}");
+        assertEquals(202, first.status(), String.valueOf(first.body()));
+        node.converged("shop", 1);
+        awaitLines("one", 2); // revision 1's service started again on revision 1's data, and wrote
+
+        TestNode.Answer again = node.push("shop", "shop", null, level("2", "two"));
+        assertEquals(3, again.body().get("revision").asLong(), again.body().toString());
+        node.converged("shop", 3);
+        awaitLog("two");
+        List<String> before = snapshots();
+        String newest = before.stream().filter(n -> n.startsWith("zed-deploy-3-")).findFirst().orElseThrow(() -> new AssertionError(before.toString()));
+
+        TestNode.Answer second = node.send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:1\"}");
+        assertEquals(202, second.status(), String.valueOf(second.body()));
+        node.converged("shop", 1);
+        assertTrue(snapshots().contains(newest), "the rollback went to " + newest + ", the newest that holds revision 1, and kept it: " + snapshots());
+        awaitLines("one", 3);
+        assertFalse(log().contains("two"), log());
+        assertEquals("1", ZfsNodeTest.zfsGet("com.zed:version", root + "/data"));
+    }
+
+    /** Pushes a revision and waits until it converged and its service wrote {@code word}. */
+    void deploy(String version, String word, long revision) throws Exception {
+        node.push("shop", "shop", null, level(version, word));
+        node.converged("shop", revision);
+        awaitLog(word);
+    }
+
+    List<String> snapshots() throws Exception {
+        return store.snapshots(root + "/data").stream().map(zed.reconciler.store.Snapshot::name).toList();
+    }
+
     @Test
     void anAutomaticRevertGoesToTheStableRevisionsDataNotTheRevisionBefore() throws Exception {
         node = TestNode.start(state);
-        node.push("shop", "shop", null, level("1", "one"));
-        node.converged("shop", 1);
-        awaitLog("one");
+        deploy("1", "one", 1);
         // revision 2 writes its data, then waits for a check that never passes (its deadline is far)
         node.push("shop", "shop", null, level("2", "two", "healthy_deadline = \"5m\"", "health \"exec\" { command = [\"false\"] }"));
         awaitLog("two");

@@ -201,6 +201,7 @@ class RolloutTest {
                 timed("progress_deadline passed on h3", () -> progressDeadlinePassed(w));
                 timed("the rollout's node killed and started again", () -> rolloutsNodeKilled(w));
                 timed("a host lost, then back", () -> hostLost(w));
+                timed("a failure without auto_revert", () -> failedWithoutAutoRevert(w));
             } finally {
                 for (LoopbackCluster.Host h : cluster.hosts()) if (!h.node().alive()) h.node().start(); // its instance's services stop with the level
                 JsonNode last = h1.status("web");
@@ -252,7 +253,7 @@ class RolloutTest {
     /** Rollout {@code n} is over. */
     static boolean ended(JsonNode status, long n) {
         JsonNode r = status.path("rollout");
-        return r.path("rollout").asLong() == n && List.of("Stable", "Reverted", "Failed").contains(r.path("state").asText());
+        return r.path("rollout").asLong() == n && List.of("Stable", "Reverted", "Aborted", "Failed").contains(r.path("state").asText());
     }
 
     /**
@@ -342,7 +343,7 @@ class RolloutTest {
     /**
      * A canary aborted: h1 takes v5 and waits for zed promote; zed promote web --abort takes it back to the stable
      * revision (its property, its service's stamped revision, its data); h2 and h3 are never changed; the rollout ends
-     * Reverted, and its events say so for h1 alone.
+     * Aborted (not Reverted, which says something failed), and its events say so for h1 alone.
      */
     static void canaryAborted(Web w) throws Exception {
         AgentNode h1 = w.node("h1");
@@ -363,7 +364,7 @@ class RolloutTest {
         assertEquals(0, abort.exit(), abort.toString());
         assertTrue(abort.out().contains("web: rollout " + n + " aborted"), abort.toString());
         JsonNode ended = h1.await("web", s -> ended(s, n), Duration.ofMinutes(2));
-        assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
+        assertEquals("Aborted", ended.path("rollout").path("state").asText(), "an abort is not a failure: " + ended);
         assertEquals("REVERTED", step(ended, "h1").path("state").asText(), ended.toString());
         for (String h : List.of("h2", "h3")) assertEquals("PENDING", step(ended, h).path("state").asText(), ended.toString());
         JsonNode back = h1.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
@@ -371,7 +372,7 @@ class RolloutTest {
         assertOn(w, HOSTS, "v4", stable, "v5");
         ZedProcess.Outcome status = ZedProcess.run(w.work(), w.cli(), "status", w.dir().toString());
         assertEquals(0, status.exit(), status.toString());
-        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Reverted"), status.toString());
+        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Aborted"), status.toString());
         assertTrue(status.out().contains("    host h1  REVERTED  revision " + canary.get("h1") + " (running " + stable.get("h1") + ")  Converged"), status.toString());
         assertTrue(status.out().contains("    host h2  PENDING  revision " + stable.get("h2") + "  Converged"), status.toString());
 
@@ -381,8 +382,62 @@ class RolloutTest {
         assertTrue(events.stream().noneMatch(e -> e.path("type").asText().equals("HostStepped") && !e.path("host").asText().equals("h1")),
                 "h2 and h3 were never changed: " + events);
         JsonNode end = only(events, "RolloutEnded");
-        assertEquals("Reverted", end.path("outcome").asText(), end.toString());
+        assertEquals("Aborted", end.path("outcome").asText(), end.toString());
         assertEquals("[\"h1\"]", end.path("reverted").toString(), end.toString());
+    }
+
+    /**
+     * auto_revert = false, one host at a time, the health check failing on h2 only: the rollout stops at h2 and ends
+     * Failed, every host as it was then (docs/cluster.md: the hosts it changed are left on the revision, and it names
+     * them). h1 passed and runs the new revision, h2 holds it and is Failed (its own auto_revert is off too), h3 was
+     * never handed it and runs the stable one; nothing is reverted, no host steps back.
+     */
+    static void failedWithoutAutoRevert(Web w) throws Exception {
+        AgentNode h1 = w.node("h1");
+        JsonNode before = h1.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1));
+        Map<String, Long> stable = revisions(before);
+        String version = PoolReads.property(w.site().get("h3"), "com.acme:version");
+        String failOnH2 = web("v10", "  strategy = \"rolling\"\n  max_parallel = 1\n  auto_revert = false", w.dirs(), true)
+                .replace("host::name() == \"h3\" ? 1 :", "host::name() == \"h2\" ? 1 :");
+        assertTrue(failOnH2.contains("host::name() == \"h2\" ? 1 :"), failOnH2);
+        w.write(failOnH2);
+        ZedProcess.Outcome up = ZedProcess.run(w.work(), w.cli(), "up", w.dir().toString());
+        assertEquals(1, up.exit(), up.toString());
+        assertTrue(up.err().contains(" Failed"), up.toString());
+        assertFalse(up.err().contains("back on the stable revision"), "nothing went back: " + up);
+        JsonNode ended = h1.await("web", s -> s.path("rollout").path("state").asText().equals("Failed"), Duration.ofMinutes(1));
+        pids(ended, w.pids());
+        long n = ended.path("rollout").path("rollout").asLong();
+        assertEquals("PASSED", step(ended, "h1").path("state").asText(), ended.toString());
+        assertEquals("FAILED", step(ended, "h2").path("state").asText(), ended.toString());
+        long handed = step(ended, "h2").path("handedRevision").asLong();
+        assertTrue(step(ended, "h2").path("why").asText().startsWith("host h2, revision " + handed + ": "), ended.toString());
+        assertEquals("PENDING", step(ended, "h3").path("state").asText(), ended.toString());
+        assertTrue(up.err().contains("host h2  FAILED  host h2, revision " + handed + ": "), up.toString());
+
+        // as each host was when the rollout stopped: h1 on the revision, h2 on it and Failed, h3 on the stable one
+        assertEquals("Converged", instance(ended, "h1").path("state").asText(), ended.toString());
+        // each instance counts its own revisions: h1's number for the revision is its own
+        assertEquals(step(ended, "h1").path("handedRevision").asLong(), instance(ended, "h1").path("desiredRevision").asLong(), ended.toString());
+        assertEquals("Failed", instance(ended, "h2").path("state").asText(), ended.toString());
+        // an instance with auto_revert journals its revert with its failure (RollingBack): Failed at the revision is none
+        assertEquals(handed, instance(ended, "h2").path("desiredRevision").asLong(), "h2 did not go back by itself: " + ended);
+        assertEquals("Converged", instance(ended, "h3").path("state").asText(), ended.toString());
+        assertEquals((long) stable.get("h3"), instance(ended, "h3").path("desiredRevision").asLong(), ended.toString());
+        assertEquals("v10", PoolReads.property(w.site().get("h1"), "com.acme:version"));
+        assertEquals("v10", PoolReads.property(w.site().get("h2"), "com.acme:version"));
+        assertEquals(version, PoolReads.property(w.site().get("h3"), "com.acme:version"));
+        ZedProcess.Outcome status = ZedProcess.run(w.work(), w.cli(), "status", w.dir().toString());
+        assertTrue(status.out().contains("  rollout " + n + " (rolling)  Failed"), status.toString());
+
+        List<JsonNode> events = rolloutEvents(w.node("h3"), n);
+        JsonNode end = only(events, "RolloutEnded");
+        assertEquals("Failed", end.path("outcome").asText(), end.toString());
+        assertEquals("[\"h1\",\"h2\"]", end.path("leftOn").toString(), end.toString());
+        assertEquals("[]", end.path("reverted").toString(), end.toString());
+        assertEquals(List.of(), stepped(events, "REVERTING"), events.toString());
+        assertEquals(List.of(), stepped(events, "REVERTED"), events.toString());
+        assertTrue(events.stream().noneMatch(e -> e.path("host").asText().equals("h3")), "h3 was never handed the revision: " + events);
     }
 
     /** auto_promote: the canary h1 passes, and the revision goes on to h2 and h3 without zed promote. */

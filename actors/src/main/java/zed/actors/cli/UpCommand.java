@@ -212,7 +212,7 @@ final class UpCommand implements Callable<Integer> {
     }
 
     /**
-     * Follows a multi-host level's rollout {@code n} until it ends (Stable: every host passed; Reverted or Failed: why,
+     * Follows a multi-host level's rollout {@code n} until it ends (Stable: every host passed; Reverted, Aborted or Failed: why,
      * per host) or waits for {@code zed promote}; polls the level's status, which shows it.
      */
     boolean followRollout(NodeClient node, String level, long n) throws Exception {
@@ -237,8 +237,8 @@ final class UpCommand implements Callable<Integer> {
                             + " (or zed promote " + level + " --abort)");
                     return true;
                 }
-                if (state.equals("Reverted") || state.equals("Failed")) {
-                    System.err.println(level + ": rollout " + n + " " + state + (state.equals("Reverted") ? ": every host it changed is back on the stable revision" : ""));
+                if (state.equals("Reverted") || state.equals("Aborted") || state.equals("Failed")) {
+                    System.err.println(level + ": rollout " + n + " " + state + (state.equals("Failed") ? "" : ": every host it changed is back on the stable revision"));
                     for (JsonNode h : r.path("hosts")) {
                         System.err.println("  host " + h.path("host").asText() + "  " + h.path("state").asText() + (h.hasNonNull("why") ? "  " + h.get("why").asText() : ""));
                     }

@@ -74,6 +74,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     private boolean recovered;
     /** The revision whose interrupted first converge this entity resumed (-1: none): its deploy snapshot may exist already. */
     private long resumedDeploy = -1;
+    /**
+     * The revision the datasets held when the one being deployed was accepted (0: not known, after a start): its deploy
+     * snapshot is marked with it, so that a rollback to that revision finds it by what it holds, not by its name.
+     */
+    private long heldBefore;
 
     /**
      * Published on the node's Pekko EventStream as each event of {@code level} is being journaled (not during
@@ -305,6 +310,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             return Effect().none().thenRun(st -> c.replyTo().tell(new Accepted(level, st.desired(), hash, false))).thenUnstashAll();
         }
         long rev = s.revision() + 1;
+        heldBefore = s.desired(); // pushes wait while a rollback runs: this is what the datasets hold
         return Effect().persist(List.of(new LevelEvent.SpecAccepted(rev, hash, c.source(), c.filename(), c.dir(), c.parent(), SpecJson.write(ok.leaf()), ok.ports()),
                         new ConvergeStarted(rev)))
                 .thenRun(st -> {
@@ -329,12 +335,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             federation.askParent(st.parent(), st.desired(), snapshot);
             return;
         }
-        resources.convergeDatasets(st.desiredSpec(), st.desired(), snapshot, st.desired() == resumedDeploy);
+        resources.convergeDatasets(st.desiredSpec(), st.desired(), snapshot, st.desired() == resumedDeploy, heldBefore);
     }
 
     private Effect<LevelEvent, RevisionLog> onParent(RevisionLog s, LevelCommand.ParentIs p) {
         if (p.rev() != s.desired() || s.stopped() || s.rollingBack()) return Effect().none();
-        if (federation.parentReady(s.parent(), p)) resources.convergeDatasets(s.desiredSpec(), s.desired(), p.snapshot(), s.desired() == resumedDeploy);
+        if (federation.parentReady(s.parent(), p)) resources.convergeDatasets(s.desiredSpec(), s.desired(), p.snapshot(), s.desired() == resumedDeploy, heldBefore);
         return Effect().none();
     }
 

@@ -68,12 +68,15 @@ final class LevelResources {
 
     // ---- datasets ------------------------------------------------------------------------------------------------
 
-    /** The first converge of a revision: the deploy snapshot if asked, then every dataset, parents first. */
-    void convergeDatasets(LevelSpec spec, long rev, boolean snapshot, boolean resumed) {
+    /**
+     * The first converge of a revision: the deploy snapshot if asked (marked with {@code holds}, the revision the
+     * datasets hold now; 0: not known), then every dataset, parents first.
+     */
+    void convergeDatasets(LevelSpec spec, long rev, boolean snapshot, boolean resumed, long holds) {
         reports.keySet().retainAll(services.keySet());
         convergeStarted = Instant.now();
         fence.bump(); // a dataset tick planned for the revision before must not write now
-        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot, resumed));
+        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot, resumed, holds));
     }
 
     void rollBackDatasets(String id, String target, LevelSpec scope) {

@@ -37,7 +37,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * a node's death interrupted, whose snapshot is taken only if it was not taken before the death (it precedes every
      * change, so without it nothing of the revision was applied yet).
      */
-    public record Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed) implements Msg {
+    /** @param holds the level's revision the datasets hold before this one (0: not known), marked on the deploy snapshot */
+    public record Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed, long holds) implements Msg {
     }
 
     /**
@@ -177,7 +178,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             if (a.snapshot() && a.spec().snapshots().beforeDeploy()) {
                 List<String> existing = declaredByLevel(seen, a.spec());
                 snap = a.resumed() ? takenBefore(store, root, existing, a.rev()) : null;
-                if (!existing.isEmpty() && snap == null) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now(), store.zedStates(root));
+                if (!existing.isEmpty() && snap == null) snap = Snapshots.beforeDeploy(store, existing, a.rev(), Instant.now(), store.zedStates(root), a.holds());
             }
             zed.reconciler.dataset.Plan plan = Planner.plan(a.spec(), store.kind(), root, seen, Stamp.now(a.rev()));
             if (!plan.refused().isEmpty()) {

@@ -44,7 +44,10 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
     public static final EntityTypeKey<RolloutCommand> KEY = EntityTypeKey.create(RolloutCommand.class, "rollout");
     static final Duration ASK = Duration.ofSeconds(5);
     static final Duration EVERY = Duration.ofSeconds(1);
-    /** An instance that does not answer this long while it is being changed is taken as lost: the rollout fails. */
+    /**
+     * An instance that does not answer this long while it is being changed, or after it passed and before the rollout
+     * ends, is taken as lost: the rollout fails.
+     */
     static final Duration LOST = Duration.ofSeconds(30);
 
     private final String level;
@@ -57,6 +60,8 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
     private final Set<String> reverting = new HashSet<>();
     /** Since when a host has not answered. */
     private final Map<String, Instant> silent = new HashMap<>();
+    /** When each host was last read Converged at the revision it passed: the rollout is Stable only on fresh answers. */
+    private final Map<String, Instant> convergedAt = new HashMap<>();
 
     private RolloutEntity(ActorContext<RolloutCommand> ctx, TimerScheduler<RolloutCommand> timers, String level) {
         super(PersistenceId.of("rollout", level, "|"), SupervisorStrategy.restartWithBackoff(Duration.ofSeconds(1), Duration.ofSeconds(30), 0.2));
@@ -185,13 +190,15 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         if (step instanceof RolloutState.AwaitPromotion && s.started().autoPromote()) {
             return Effect().persist(new RolloutEvent.Promoted(n, false, true, now())).thenRun(this::next);
         }
-        if (step instanceof RolloutState.Succeeded) {
+        if (step instanceof RolloutState.Confirm) {
+            // every host passed: stable once each answered again since (the tick reads them), never on the word of a lost one
+            if (!s.confirmed(convergedAt)) return Effect().none();
             Map<String, Long> stable = new LinkedHashMap<>(s.applied());
             return Effect().persist(new RolloutEvent.RolloutEnded(n, "Stable", stable, List.of(), List.of(), now()));
         }
         if (step instanceof RolloutState.Failed f) {
             Map<String, Long> stable = new LinkedHashMap<>();
-            return Effect().persist(new RolloutEvent.RolloutEnded(n, f.leftOn().isEmpty() ? "Reverted" : "Failed", stable, f.reverted(), f.leftOn(), now()));
+            return Effect().persist(new RolloutEvent.RolloutEnded(n, f.outcome(), stable, f.reverted(), f.leftOn(), now()));
         }
         return Effect().none(); // Wait, or AwaitPromotion of zed promote
     }
@@ -224,18 +231,22 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
             return Effect().persist(new RolloutEvent.HostSnapshotted(a.rollout(), a.host(), a.snapshot(), now())).thenRun(this::next);
         }
         if (a.busy()) {
-            // rolling back, or no answer: the next tick asks again; a host silent for LOST is lost
-            if (a.error().startsWith("host " + a.host() + " did not answer")) {
-                Instant first = silent.computeIfAbsent(a.host(), x -> now());
-                if (Duration.between(first, now()).compareTo(LOST) >= 0) {
-                    return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " lost: it has not answered for "
-                            + LOST.toSeconds() + " s (" + a.error() + ")", now())).thenRun(this::next);
-                }
-            }
-            return Effect().none();
+            // rolling back (the next tick asks again), or no answer
+            return a.error().startsWith("host " + a.host() + " did not answer") ? unanswered(a.rollout(), a.host(), a.error()) : Effect().none();
         }
         return Effect().persist(new HostStepped(a.rollout(), a.host(), Host.FAILED.name(), 0, "host " + a.host() + " could not take the rollout's snapshot, "
                 + "so no host was changed: " + a.error(), now())).thenRun(this::next);
+    }
+
+    /**
+     * A host did not answer: the next tick asks again, and once it has been silent for {@link #LOST} it is lost, a
+     * failure of the rollout like any other (the hosts it changed go back).
+     */
+    private Effect<RolloutEvent, RolloutLog> unanswered(long rollout, String host, String error) {
+        Instant first = silent.computeIfAbsent(host, x -> now());
+        if (Duration.between(first, now()).compareTo(LOST) < 0) return Effect().none();
+        return Effect().persist(new HostStepped(rollout, host, Host.FAILED.name(), 0, "host " + host + " lost: it has not answered for "
+                + LOST.toSeconds() + " s (" + error + ")", now())).thenRun(this::next);
     }
 
     /** The rollout's Zedfile to one host: the instance evaluates it as that host runs it, and accepts it or not. */
@@ -292,7 +303,8 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
                 snapshot(s, h); // asked again until it answers (a node's crash, a rollback under way there)
                 continue;
             }
-            boolean watched = step == Host.REVERTING || (step == Host.APPLYING && s.applied().containsKey(h));
+            // a host that passed is read too: until every host passed, it may still be lost or go back
+            boolean watched = step == Host.REVERTING || step == Host.PASSED || (step == Host.APPLYING && s.applied().containsKey(h));
             if (!watched || !reading.add(h)) continue;
             ctx.pipeToSelf(instance(h).<LevelCommand.Status>ask(LevelCommand.Get::new, ASK),
                     (st, e) -> new RolloutCommand.Heard(h, st, e == null ? null : e.getMessage() == null ? e.toString() : e.getMessage()));
@@ -306,12 +318,8 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
         String host = h.host();
         Host step = s.state().hostStep().get(host);
         long n = s.number();
-        if (h.error() != null) {
-            Instant first = silent.computeIfAbsent(host, x -> now());
-            if (step == Host.REVERTING || Duration.between(first, now()).compareTo(LOST) < 0) return Effect().none();
-            return Effect().persist(new HostStepped(n, host, Host.FAILED.name(), 0, "host " + host + " lost: it has not answered for "
-                    + LOST.toSeconds() + " s (" + h.error() + ")", now())).thenRun(this::next);
-        }
+        // a host on its way back is asked until it answers: it is already out of the rollout
+        if (h.error() != null) return step == Host.REVERTING ? Effect().none() : unanswered(n, host, h.error());
         silent.remove(host);
         var st = h.status().state();
         if (step == Host.APPLYING) {
@@ -325,6 +333,15 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
                     ? "it did not pass its gate within progress_deadline (" + s.started().progressDeadline().toSeconds() + " s)" : null;
             if (failed == null) return Effect().none();
             return Effect().persist(new HostStepped(n, host, Host.FAILED.name(), rev, "host " + host + ", revision " + rev + ": " + failed, now())).thenRun(this::next);
+        }
+        if (step == Host.PASSED) {
+            long rev = s.applied().get(host);
+            String failed = RolloutState.passedNoLonger(rev, st.desired(), st.phase(), st.rollingBack(), st.lastError());
+            if (failed != null) {
+                return Effect().persist(new HostStepped(n, host, Host.FAILED.name(), rev, "host " + host + ", revision " + rev + ": " + failed, now())).thenRun(this::next);
+            }
+            if ("Converged".equals(st.phase())) convergedAt.put(host, now());
+            return s.confirmed(convergedAt) ? act(s) : Effect().none();
         }
         if (step == Host.REVERTING) {
             long stable = s.stable().getOrDefault(host, 0L);

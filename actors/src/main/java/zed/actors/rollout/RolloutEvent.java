@@ -42,8 +42,9 @@ public sealed interface RolloutEvent extends JsonEvent {
 
     /**
      * The rollout is over: {@code outcome} Stable (every host passed: the revision is the level's stable one),
-     * Reverted (every changed host is back on the stable revision) or Failed (auto_revert = false: {@code leftOn}
-     * keep what they got).
+     * Reverted (every changed host is back on the stable revision), Aborted (the same, after {@code zed promote
+     * --abort}; journals written before Aborted existed say Reverted, and replay so) or Failed (auto_revert = false:
+     * {@code leftOn} keep what they got).
      */
     record RolloutEnded(long rollout, String outcome, Map<String, Long> stable, List<String> reverted, List<String> leftOn, Instant at) implements RolloutEvent {
     }

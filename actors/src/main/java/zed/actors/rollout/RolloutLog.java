@@ -22,7 +22,7 @@ import java.util.Map;
  * @param applied  per host, the revision it was handed (0: not known) or, reverting, the one it goes back to
  * @param why      per host, what failed
  * @param since    per host, when it took its current step (for progress_deadline)
- * @param outcome  null while the rollout runs; Stable, Reverted or Failed once it ended
+ * @param outcome  null while the rollout runs; Stable, Reverted, Aborted or Failed once it ended
  * @param stable   per host, the level's stable revision as the rollouts know it
  */
 public record RolloutLog(String level, RolloutStarted started, RolloutState state, Map<String, Long> applied, Map<String, String> why,
@@ -83,7 +83,7 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
 
     /**
      * The rollout's state in the operator's words: Snapshotting, Applying, WaitingForPromotion, Reverting (while it
-     * runs), then Stable, Reverted or Failed; None before the first.
+     * runs), then Stable, Reverted, Aborted or Failed; None before the first.
      */
     public String phase() {
         if (started == null) return "None";
@@ -94,6 +94,17 @@ public record RolloutLog(String level, RolloutStarted started, RolloutState stat
         // with auto_promote the entity promotes the moment the canaries pass: it never waits for anyone
         if (next instanceof RolloutState.AwaitPromotion && !started.autoPromote()) return "WaitingForPromotion";
         return "Applying";
+    }
+
+    /**
+     * Every host passed and answered since, Converged at its revision: each answered after the last host passed
+     * ({@code convergedAt}: when each host was last read Converged at the revision it was handed). A host lost after
+     * it passed never answers again, so the rollout is not Stable without it: it fails once it has been silent too long.
+     */
+    public boolean confirmed(Map<String, Instant> convergedAt) {
+        if (!running() || !(state.next() instanceof RolloutState.Confirm)) return false;
+        Instant lastPassed = since.values().stream().max(Instant::compareTo).orElse(Instant.MIN);
+        return hosts().stream().allMatch(h -> convergedAt.containsKey(h) && convergedAt.get(h).isAfter(lastPassed));
     }
 
     /** The hosts in their order, for status. */

@@ -72,15 +72,26 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
     public record Revert(List<String> hosts) implements Step {
     }
 
-    /** The revision is stable on every host. */
-    public record Succeeded() implements Step {
+    /**
+     * Every host passed: the revision is stable once each of them answered again, Converged at the revision it passed,
+     * after the last one passed ({@link RolloutLog#confirmed}). A host lost after it passed is never counted as there.
+     */
+    public record Confirm(List<String> hosts) implements Step {
     }
 
     /**
      * The rollout is over without the revision: {@code reverted} went back to the stable revision; {@code leftOn}
-     * (auto_revert = false) keep what they got, and status says so.
+     * (auto_revert = false) keep what they got, and status says so; {@code aborted}: an operator ended it.
      */
-    public record Failed(List<String> reverted, List<String> leftOn) implements Step {
+    public record Failed(List<String> reverted, List<String> leftOn, boolean aborted) implements Step {
+        public Failed(List<String> reverted, List<String> leftOn) {
+            this(reverted, leftOn, false);
+        }
+
+        /** The rollout's end in the operator's words: Aborted (zed promote --abort), Reverted, or Failed (hosts left on it). */
+        public String outcome() {
+            return aborted ? "Aborted" : leftOn.isEmpty() ? "Reverted" : "Failed";
+        }
     }
 
     public Step next() {
@@ -97,7 +108,7 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
             // auto_promote too: the entity promotes at once, and journals that it did (Promoted {automatic})
             return new AwaitPromotion(canaries);
         }
-        if (ready.isEmpty()) return new Succeeded();
+        if (ready.isEmpty()) return new Confirm(hosts);
         return new Apply(ready.subList(0, Math.min(policy.maxParallel(), ready.size())));
     }
 
@@ -111,7 +122,17 @@ public record RolloutState(Policy policy, List<String> hosts, Map<String, Host> 
         }
         if (!changed.isEmpty()) return new Revert(changed);
         if (any(Host.REVERTING)) return new Wait();
-        return new Failed(hosts.stream().filter(h -> hostStep.get(h) == Host.REVERTED).toList(), List.of());
+        return new Failed(hosts.stream().filter(h -> hostStep.get(h) == Host.REVERTED).toList(), List.of(), aborted);
+    }
+
+    /**
+     * A host that passed, read again while the rollout goes on: null while its instance still holds the revision
+     * (Converged at it, or converging it again); else why the rollout fails, as a host failing its gate does.
+     */
+    public static String passedNoLonger(long revision, long desired, String phase, boolean rollingBack, String lastError) {
+        if (rollingBack || desired != revision) return "it passed, then went back to revision " + desired + (lastError == null ? "" : ": " + lastError);
+        if ("Failed".equals(phase)) return "it passed, then failed: " + lastError;
+        return null;
     }
 
     private boolean any(Host state) {

@@ -86,6 +86,37 @@ class RolloutLogTest {
     }
 
     @Test
+    void aRolloutIsStableOnlyOnceEveryHostAnsweredConvergedAfterTheLastOnePassed() {
+        RolloutLog l = replay(started("rolling", 0));
+        for (int i = 0; i < HOSTS.size(); i++) {
+            String h = HOSTS.get(i);
+            l = l.apply(new HostStepped(1, h, RolloutState.Host.APPLYING.name(), 2, null, T.plusSeconds(10 * i)))
+                    .apply(new HostStepped(1, h, RolloutState.Host.PASSED.name(), 2, null, T.plusSeconds(10 * i + 5)));
+        }
+        assertEquals(new RolloutState.Confirm(HOSTS), l.state().next());
+        Instant after = T.plusSeconds(26);
+        assertTrue(l.confirmed(Map.of("h1", after, "h2", after, "h3", after)));
+        // h1 passed first and was lost since: its last answer is from before h3 passed, and it never answers again
+        assertFalse(l.confirmed(Map.of("h1", T.plusSeconds(6), "h2", after, "h3", after)), "a host lost after it passed is not counted");
+        assertFalse(l.confirmed(Map.of("h2", after, "h3", after)));
+        assertFalse(replay(started("rolling", 0)).confirmed(Map.of("h1", after, "h2", after, "h3", after)), "no host passed yet");
+    }
+
+    @Test
+    void anAbortedRolloutEndsAbortedWhileAJournalFromBeforeAbortedReplaysAsItWas() {
+        RolloutEvent[] aborted = {started("rolling", 1), step("h1", RolloutState.Host.APPLYING, 2, null), step("h1", RolloutState.Host.PASSED, 2, null),
+                new Promoted(1, true, false, T), step("h1", RolloutState.Host.REVERTING, 1, null), step("h1", RolloutState.Host.REVERTED, 1, null)};
+        RolloutLog l = replay(aborted);
+        assertEquals(new RolloutState.Failed(List.of("h1"), List.of(), true), l.state().next(), "what the entity journals next");
+        assertEquals("Aborted", l.apply(new RolloutEnded(1, "Aborted", Map.of(), List.of("h1"), List.of(), T)).phase());
+        // journaled before Aborted existed: the same steps ended Reverted, and replay to what they were
+        RolloutLog old = l.apply(new RolloutEnded(1, "Reverted", Map.of(), List.of("h1"), List.of(), T));
+        assertEquals("Reverted", old.phase());
+        assertFalse(old.running());
+        assertEquals(Map.of("h1", 1L, "h2", 1L, "h3", 1L), old.stable());
+    }
+
+    @Test
     void anEventOfNoRolloutChangesNothing() {
         assertEquals(RolloutLog.empty("web"), RolloutLog.empty("web").apply(step("h1", RolloutState.Host.APPLYING, 2, null)));
         assertEquals("None", RolloutLog.empty("web").phase());

@@ -34,7 +34,7 @@ class RolloutStateTest {
         assertEquals(new RolloutState.Apply(List.of("h3")), s.next());
         s = s.with("h3", Host.APPLYING);
         assertEquals(new RolloutState.Wait(), s.next());
-        assertEquals(new RolloutState.Succeeded(), s.with("h3", Host.PASSED).next());
+        assertEquals(new RolloutState.Confirm(HOSTS), s.with("h3", Host.PASSED).next(), "stable once every host answers again");
     }
 
     @Test
@@ -83,7 +83,7 @@ class RolloutStateTest {
         s = s.with("h2", Host.PASSED);
         assertEquals(new RolloutState.AwaitPromotion(List.of("h1", "h2")), s.next());
         assertEquals(new RolloutState.Apply(List.of("h3")), s.promote().next());
-        assertEquals(new RolloutState.Succeeded(), s.promote().with("h3", Host.PASSED).next());
+        assertEquals(new RolloutState.Confirm(HOSTS), s.promote().with("h3", Host.PASSED).next());
     }
 
     @Test
@@ -97,7 +97,15 @@ class RolloutStateTest {
     void anAbortRevertsTheCanariesEvenWithoutAutoRevert() {
         RolloutState s = RolloutState.start(policy(Strategy.ROLLING, 1, 1, false, false), HOSTS).with("h1", Host.PASSED).abort();
         assertEquals(new RolloutState.Revert(List.of("h1")), s.next());
-        assertEquals(new RolloutState.Failed(List.of("h1"), List.of()), s.with("h1", Host.REVERTED).next());
+        RolloutState.Step end = s.with("h1", Host.REVERTED).next();
+        assertEquals(new RolloutState.Failed(List.of("h1"), List.of(), true), end);
+        assertEquals("Aborted", ((RolloutState.Failed) end).outcome(), "an operator's abort, not a failure");
+    }
+
+    @Test
+    void aFailedRolloutEndsRevertedOrFailedAsItsHostsAre() {
+        assertEquals("Reverted", new RolloutState.Failed(List.of("h1"), List.of()).outcome());
+        assertEquals("Failed", new RolloutState.Failed(List.of(), List.of("h1")).outcome());
     }
 
     @Test
@@ -105,6 +113,19 @@ class RolloutStateTest {
         RolloutState s = RolloutState.start(policy(Strategy.COORDINATED, 1, 1, false, true), HOSTS);
         assertEquals(new RolloutState.Snapshot(HOSTS), s.next());
         assertEquals(new RolloutState.Apply(List.of("h1")), s.with(HOSTS, Host.SNAPSHOTTED).next());
+    }
+
+    @Test
+    void aHostThatPassedAndThenWentBackOrFailedFailsTheRolloutAndEveryHostItChangedIsReverted() {
+        assertEquals(null, RolloutState.passedNoLonger(3, 3, "Converged", false, null));
+        assertEquals(null, RolloutState.passedNoLonger(3, 3, "Converging", false, null), "converging the revision again (a drift) is still on it");
+        assertEquals("it passed, then went back to revision 2: gate", RolloutState.passedNoLonger(3, 2, "Converged", false, "gate"));
+        assertEquals("it passed, then went back to revision 3", RolloutState.passedNoLonger(3, 3, "RollingBack", true, null));
+        assertEquals("it passed, then failed: boom", RolloutState.passedNoLonger(3, 3, "Failed", false, "boom"));
+        // h1 passed, then was lost or went back (FAILED) while h2 applied: every host it changed goes back
+        RolloutState s = RolloutState.start(policy(Strategy.COORDINATED, 1, 0, false, true), HOSTS)
+                .with(HOSTS, Host.SNAPSHOTTED).with("h1", Host.FAILED).with("h2", Host.APPLYING);
+        assertEquals(new RolloutState.Revert(List.of("h1", "h2")), s.next());
     }
 
     @Test

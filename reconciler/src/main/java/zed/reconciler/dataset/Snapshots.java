@@ -26,6 +26,13 @@ public final class Snapshots {
     public static final Pattern DEPLOY = Pattern.compile("zed-deploy-(\\d{1,18})-(\\d{8}T\\d{6}Z)");
     /** What a coordinated rollout takes on every host before it changes any: {@code zed-rollout-<rollout>-<time>}. */
     public static final Pattern ROLLOUT = Pattern.compile("zed-rollout-(\\d{1,18})-(\\d{8}T\\d{6}Z)");
+    /**
+     * On a deploy snapshot only, never on a dataset: the level's revision that its datasets held when it was taken (the
+     * one desired before the deploy). A dataset that a revision did not change keeps the revision that last did in
+     * {@code com.zed:rev}, and a host rolled back and pushed again takes a second snapshot of the same revision under
+     * another revision's name: neither the dataset's state nor the name says what a snapshot holds; this does.
+     */
+    public static final String HOLDS = "com.zed:holds";
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
 
     /** Snapshots that a rollback is using right now: retention never prunes them. */
@@ -53,12 +60,23 @@ public final class Snapshots {
     public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at) {
         Map<String, Map<String, String>> props = new LinkedHashMap<>();
         for (String d : datasets) props.put(d, store.zedState(d));
-        return beforeDeploy(store, datasets, rev, at, props);
+        return beforeDeploy(store, datasets, rev, at, props, 0);
     }
 
-    /** The same, with each dataset's state already read (one recursive read: {@link Store#zedStates}). */
-    public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at, Map<String, Map<String, String>> states) {
-        return take(store, datasets, deployName(rev, at), states);
+    /**
+     * The same, with each dataset's state already read (one recursive read: {@link Store#zedStates}).
+     *
+     * @param holds the level's revision the datasets hold now ({@link #HOLDS}); 0: not known, the name says it
+     */
+    public static String beforeDeploy(Store store, List<String> datasets, long rev, Instant at, Map<String, Map<String, String>> states, long holds) {
+        if (holds <= 0) return take(store, datasets, deployName(rev, at), states);
+        Map<String, Map<String, String>> marked = new LinkedHashMap<>();
+        for (String d : datasets) {
+            Map<String, String> m = new LinkedHashMap<>(states.getOrDefault(d, Map.of()));
+            m.put(HOLDS, String.valueOf(holds));
+            marked.put(d, m);
+        }
+        return take(store, datasets, deployName(rev, at), marked);
     }
 
     /**
@@ -120,8 +138,8 @@ public final class Snapshots {
 
     /**
      * Resolves a rollback target for one dataset: {@code @latest} (the newest deploy snapshot), {@code @rev:N} (the
-     * state of revision N: the snapshot taken before deploying N+1; the newest such if there are several), or an
-     * exact snapshot name (with or without "@"). Revisions compare as numbers and names exactly: never a prefix.
+     * state of revision N: the newest deploy snapshot, by creation, that holds it ({@link #holds}), or an exact
+     * snapshot name (with or without "@"). Revisions compare as numbers and names exactly: never a prefix.
      */
     public static Snapshot resolve(Store store, String dataset, String target) {
         List<Snapshot> all = store.snapshots(dataset);
@@ -135,7 +153,8 @@ public final class Snapshots {
             } catch (NumberFormatException e) {
                 throw new StoreError(StoreError.Kind.INVALID_NAME, target, "a revision target reads @rev:N, N a number");
             }
-            for (Snapshot s : all) if (deployRev(s.name()) == n + 1) found = s;
+            // the newest by creation: a host rolled back and pushed again holds the revision in a later snapshot too
+            for (Snapshot s : all) if (holds(s, n) && (found == null || s.order() >= found.order())) found = s;
         } else {
             String name = target.startsWith("@") ? target.substring(1) : target;
             for (Snapshot s : all) if (s.name().equals(name)) found = s;
@@ -144,7 +163,18 @@ public final class Snapshots {
         return found;
     }
 
-    /** @param revision the revision the dataset carries now (from the snapshot's state), or null */
+    /**
+     * Whether a deploy snapshot holds revision {@code n}: as its {@link #HOLDS} says, or, taken before snapshots said
+     * it, as its name does (taken before deploying n+1).
+     */
+    static boolean holds(Snapshot s, long n) {
+        long next = deployRev(s.name());
+        if (next < 0) return false;
+        String held = s.zedState().get(HOLDS);
+        return held != null ? held.equals(String.valueOf(n)) : next == n + 1;
+    }
+
+    /** @param revision the level's revision the dataset holds now (the snapshot's {@link #HOLDS}, else its state's), or null */
     public record Rolled(String dataset, String snapshot, Long revision) {
     }
 
@@ -174,7 +204,8 @@ public final class Snapshots {
     public static Rolled rollback(Store store, Snapshot s) {
         store.rollback(s.dataset(), s.name());
         Map<String, String> now = store.zedState(s.dataset());
-        Map<String, String> then = s.zedState();
+        Map<String, String> then = new LinkedHashMap<>(s.zedState());
+        String held = then.remove(HOLDS); // the snapshot's, not the dataset's
         // properties that the rolled-back revision declared, and the snapshot's did not, go back to inheritance;
         // the next converge of the restored revision sets its own declared values again
         java.util.Set<String> before = declared(then.get(Planner.PROPERTIES));
@@ -189,7 +220,7 @@ public final class Snapshots {
         store.set(s.dataset(), set);
         Long revision = null;
         try {
-            revision = rev == null ? null : Long.parseLong(rev);
+            revision = held != null ? Long.valueOf(held) : rev == null ? null : Long.valueOf(rev);
         } catch (NumberFormatException ignored) {
             // a hand-made value: report no revision
         }

@@ -195,6 +195,44 @@ abstract class StoreContract {
                 "the newer snapshot went with the rollback");
     }
 
+    /**
+     * Revision 2 pushed, rolled back to revision 1, which writes on; revision 2's Zedfile pushed again (revision 3):
+     * {@code @rev:1} is the newest snapshot, by creation, that holds revision 1 (taken before revision 3), not the one
+     * named for revision 2, which would lose what revision 1 wrote after the first rollback.
+     */
+    @Test
+    void aRevisionTargetIsTheNewestSnapshotThatHoldsTheRevision() throws IOException {
+        Convergence.converge(web(Map.of()), store(), root(), stamp(1));
+        String d = ds("apps/web");
+        write(d, "f", "revision 1");
+        Snapshots.beforeDeploy(store(), List.of(d), 2, T0, store().zedStates(d), 1);
+        write(d, "f", "revision 2");
+        assertEquals("zed-deploy-2-20261126T100000Z", Snapshots.rollback(store(), List.of(d), "@rev:1").get(0).snapshot());
+        assertFalse(store().zedState(d).containsKey(Snapshots.HOLDS), "what a snapshot holds is never a dataset's state");
+        write(d, "f", "revision 1, later");
+        // a clock that went back: the names no longer sort as the snapshots were taken
+        Snapshots.beforeDeploy(store(), List.of(d), 3, T0.minusSeconds(3600), store().zedStates(d), 1);
+        write(d, "f", "revision 3");
+
+        Snapshots.Rolled back = Snapshots.rollback(store(), List.of(d), "@rev:1").get(0);
+        assertEquals("zed-deploy-3-20261126T090000Z", back.snapshot());
+        assertEquals(1L, back.revision());
+        assertEquals("revision 1, later", read(d, "f"));
+        assertEquals(List.of("zed-deploy-2-20261126T100000Z", "zed-deploy-3-20261126T090000Z"), store().snapshots(d).stream().map(Snapshot::name).toList());
+        StoreError none = assertThrows(StoreError.class, () -> Snapshots.resolve(store(), d, "@rev:2"), "no snapshot holds revision 2's data: it was never snapshotted");
+        assertTrue(none.getMessage().contains("no snapshot matches @rev:2"), none.getMessage());
+    }
+
+    /** A dataset that a revision did not change keeps the revision that last did: the snapshot says which revision it holds. */
+    @Test
+    void aRollbackConvergesTheRevisionTheSnapshotHoldsNotTheOneThatLastChangedADataset() {
+        Convergence.converge(web(Map.of()), store(), root(), stamp(1));
+        String d = ds("apps/web");
+        Snapshots.beforeDeploy(store(), List.of(d), 3, T0, store().zedStates(d), 2);
+        assertEquals("1", store().zedState(d).get(Planner.REV), "revision 2 did not change the dataset");
+        assertEquals(2L, Snapshots.rollback(store(), List.of(d), "@rev:2").get(0).revision());
+    }
+
     @Test
     void rollbackTargetsMatchExactlyNeverByPrefix() {
         Convergence.converge(web(Map.of()), store(), root(), stamp(1));
