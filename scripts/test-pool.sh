@@ -30,7 +30,8 @@
 #    connected"; we lazily unmount those.
 #  - Pools are remembered in /var/lib/zfs/zpool.cache and come back when the
 #    daemon restarts (even with their files gone); `zpool destroy -f` removes
-#    them in ~50 ms, but see destroy_pool for "pool is busy".
+#    them in ~50 ms, but see destroy_pool for "pool is busy" (a busy that no
+#    process explains is zfs-fuse's own: `up` and `down` restart the daemon).
 #  - zfs-fuse can wedge (calls stuck for ever): every zfs/zpool call below has
 #    a timeout, and `up` replaces a daemon that does not answer in ~10 s.
 set -euo pipefail
@@ -173,12 +174,17 @@ pool_mounts() {
 # zfs-fuse often answers "pool is busy" the first time and succeeds on the
 # second. A process with its cwd or a file inside keeps the pool busy until
 # it goes (the mounts vanish at once, the pool stays). So: retry briefly,
-# then name the holders we saw before the first try.
+# then name the holders we saw before the first try. When no process held
+# it, the busy is zfs-fuse's own (a previous run's leftovers: seen with
+# nothing mounted, and it stays busy for good): a new daemon, which imports
+# the pool again from zpool.cache, destroys it at once. It restarts once.
 destroy_pool() {
-  local pool=$1 holders="" deadline mnt
+  local pool=$1 restarted=${2:-0} holders="" deadline mnt unexplained=1
   if pool_exists "$pool"; then
     log "destroying pool $pool"
-    if command -v fuser >/dev/null; then   # psmisc; only for the message
+    # without fuser (psmisc), a mounted pool's busy may be a process's
+    if [[ -n $(pool_mounts "$pool") ]] && ! command -v fuser >/dev/null; then unexplained=0; fi
+    if command -v fuser >/dev/null; then
       while read -r mnt; do
         [[ -n $mnt ]] || continue
         holders+=" $(timeout -k 2 10 fuser -m "$mnt" 2>/dev/null || true)"
@@ -188,6 +194,12 @@ destroy_pool() {
     until zpool_ destroy -f "$pool" 2>/dev/null; do
       pool_exists "$pool" || break
       if (( $(now_ms) >= deadline )); then
+        if [[ -z ${holders// /} ]] && (( unexplained && !restarted )); then
+          log "pool $pool stays busy, and no process used it: restarting zfs-fuse"
+          restart_daemon
+          destroy_pool "$pool" 1
+          return
+        fi
         zpool_ destroy -f "$pool" || true   # once more, with its message
         if [[ -n ${holders// /} ]]; then
           log "processes that were using $pool:"
@@ -264,13 +276,18 @@ cmd_down() {
   return "$rc"
 }
 
-# A fault test killed the daemon (or wedged it): start a new one, which imports the pools from zpool.cache as they
-# were, and mount their datasets again. The pools are not touched otherwise.
-cmd_restart_daemon() {
-  local t0; t0=$(now_ms)
+# A new daemon, which imports the pools from zpool.cache as they were, and
+# their datasets mounted again (the other pools on this host among them).
+restart_daemon() {
   stop_daemon
   start_daemon
   timeout -k 5 "$ZFS_TIMEOUT" zfs mount -a || log "zfs mount -a reported errors (ignored: datasets left unmounted are mounted by Zed)"
+}
+
+# A fault test killed the daemon (or wedged it): start a new one. The pools are not touched otherwise.
+cmd_restart_daemon() {
+  local t0; t0=$(now_ms)
+  restart_daemon
   log "restarted in $(( $(now_ms) - t0 )) ms"
 }
 

@@ -218,13 +218,9 @@ class FailoverTest {
                 long warden = Long.parseLong(Files.readString(wardenDir.resolve("lock")).strip());
                 assertTrue(ProcessHandle.of(warden).map(ProcessHandle::isAlive).orElse(false), "h1's warden watches");
 
-                // the lease of the resolver's last decision (h1 downed h2) is given back first: a holder that dies
-                // holding it keeps it for its heartbeat-timeout (30 s), and h2, alone and without it, would down itself
-                long leaseDeadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-                while (!db.query("SELECT owner FROM zed_lease").isEmpty()) {
-                    assertTrue(System.nanoTime() < leaseDeadline, "the lease is still held: " + db.query("SELECT owner FROM zed_lease"));
-                    Thread.sleep(250); // polling interval of a deadline wait
-                }
+                // the lease of the resolver's last decision (h1 downed h2) may still be h1's: h2, the survivor, waits
+                // for the dead holder's row to run out and takes it, rather than down itself too
+                List<String> leaseAtKill = db.query("SELECT owner FROM zed_lease");
                 h1.kill();
                 long killedAt = System.nanoTime();
                 assertTrue(alive(killedHostsService), "kill -9 of the agent leaves its service running");
@@ -251,7 +247,8 @@ class FailoverTest {
                 }
                 assertTrue(onH2 != null && onH2.path("state").asText().equals("Converged") && onH2.path("host").asText().equals("h2"),
                         "web did not fail over to h2 by itself: " + onH2);
-                System.err.println("FailoverTest: h1's service stopped " + stoppedAfter + " ms after its agent was killed, h2's started " + startedAfter + " ms after");
+                System.err.println("FailoverTest: h1's service stopped " + stoppedAfter + " ms after its agent was killed, h2's started " + startedAfter + " ms after"
+                        + " (the split-brain lease at the kill: " + (leaseAtKill.isEmpty() ? "free" : "held by " + leaseAtKill) + ")");
                 assertTrue(stoppedAfter >= 0 && stoppedAfter < startedAfter, "h1's service stopped first: " + stoppedAfter + " ms, h2's started " + startedAfter + " ms");
                 pid = AgentNode.servicePid(onH2);
                 assertTrue(alive(pid), "web's service runs on h2: " + onH2);

@@ -3,6 +3,7 @@ package zed.actors.cluster;
 import java.sql.Connection;
 import java.sql.Driver;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
@@ -31,6 +32,15 @@ final class LeaseRow {
     /** Only while the row is still ours: a row taken over (or deleted) is a lease lost, not one to take back. */
     private static final String RENEW = "UPDATE " + TABLE + " SET expires_at = now() + make_interval(secs => ?) WHERE name = ? AND owner = ?";
     private static final String GIVE_BACK = "DELETE FROM " + TABLE + " WHERE name = ? AND owner = ?";
+    /** After a refused claim: who holds it, and how long its row has left, on the database's clock. */
+    private static final String LOOK = "SELECT owner, extract(epoch FROM expires_at - now()) FROM " + TABLE + " WHERE name = ?";
+
+    /**
+     * What a claim found: the lease is ours, or {@code holder}'s row has {@code left} to live (negative: it ran out
+     * after the claim; null holder: the row was given back meanwhile). Both on the database's clock.
+     */
+    record Claim(boolean ours, String holder, Duration left) {
+    }
 
     /** The driver itself, not DriverManager: no scan of registered drivers, and no other driver is ever handed the URL. */
     private static final Driver DRIVER = new org.postgresql.Driver();
@@ -63,9 +73,22 @@ final class LeaseRow {
         if (!password.isEmpty()) properties.setProperty("password", password);
     }
 
-    /** Takes or renews the lease: true iff the row is now ours until {@code now() + ttl}. */
-    boolean claim() throws SQLException {
-        return update(CLAIM, name, owner, ttlSeconds) == 1;
+    /**
+     * Takes or renews the lease: ours iff the row is now ours until {@code now() + ttl}; otherwise the holder's row
+     * and how long it has left, read on the same connection right after.
+     */
+    Claim claim() throws SQLException {
+        try (Connection c = connect()) {
+            if (update(c, CLAIM, name, owner, ttlSeconds) == 1) return new Claim(true, owner, Duration.ofMillis((long) (ttlSeconds * 1000)));
+            try (PreparedStatement s = c.prepareStatement(LOOK)) {
+                s.setQueryTimeout(timeoutSeconds);
+                s.setString(1, name);
+                try (ResultSet r = s.executeQuery()) {
+                    if (!r.next()) return new Claim(false, null, Duration.ZERO);
+                    return new Claim(false, r.getString(1), Duration.ofNanos((long) (r.getDouble(2) * 1e9)));
+                }
+            }
+        }
     }
 
     /** Pushes the expiry on while the row is still ours: false when it was taken over or deleted. */
@@ -80,7 +103,13 @@ final class LeaseRow {
 
     /** Runs one statement on a connection of its own: the rows it wrote. */
     private int update(String sql, Object... values) throws SQLException {
-        try (Connection c = connect(); PreparedStatement s = c.prepareStatement(sql)) {
+        try (Connection c = connect()) {
+            return update(c, sql, values);
+        }
+    }
+
+    private int update(Connection c, String sql, Object... values) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(sql)) {
             s.setQueryTimeout(timeoutSeconds);
             for (int i = 0; i < values.length; i++) s.setObject(i + 1, values[i]);
             return s.executeUpdate();

@@ -3,6 +3,7 @@ package zed.actors.cluster;
 import com.typesafe.config.Config;
 import com.typesafe.config.ConfigUtil;
 import org.apache.pekko.actor.ExtendedActorSystem;
+import org.apache.pekko.cluster.Cluster;
 import org.apache.pekko.coordination.lease.LeaseException;
 import org.apache.pekko.coordination.lease.LeaseSettings;
 import org.apache.pekko.coordination.lease.LeaseTimeoutException;
@@ -30,9 +31,12 @@ import java.util.function.Consumer;
  * <p>Pekko's {@code LeaseProvider} builds it by reflection from the block {@link #config} writes
  * ({@code lease-class}, the timeouts, {@code url}); the split brain resolver names the owner (the node's
  * {@code host:port}). While held, the row is renewed every {@code heartbeat-interval}; a renewal that finds the row
- * taken over, or that cannot reach the database for {@code heartbeat-timeout}, loses the lease: the lost callback runs
- * and {@link #checkLease()} turns false. Every call answers within {@code lease-operation-timeout}, with a
- * {@link LeaseException} when the database did not say yes or no.
+ * taken over, or that cannot reach the database for {@code heartbeat-timeout}, loses the lease: the lost callback runs,
+ * {@link #checkLease()} turns false, and the node downs itself. Every call answers within
+ * {@code lease-operation-timeout}, with a {@link LeaseException} when the database did not say yes or no; but an
+ * acquire that finds the holder has stopped renewing (dead) waits for its row to run out and takes it, within
+ * heartbeat-timeout (see {@link #retryAfterRefusal}): so that of two hosts, the one that lives on wins even when the
+ * other died holding the lease.
  *
  * <p>A lease stays held for {@code hold-after-use} after it was last used (acquired, or found held by
  * {@link #checkLease()}); a release before then is answered at once and carried out then. Pekko's resolver, when it
@@ -56,8 +60,19 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     }
 
     /** A step on the lease's thread that completes the caller's answer itself. */
-    private interface Step {
-        void run(CompletableFuture<Boolean> answer) throws SQLException;
+    private interface Step<T> {
+        void run(CompletableFuture<T> answer) throws SQLException;
+    }
+
+    /** What one claim decided: yes or no ({@code ours}), or null and to claim again in {@code retryNanos}. */
+    private record Attempt(Boolean ours, long retryNanos) {
+        static Attempt answer(boolean ours) {
+            return new Attempt(ours, 0);
+        }
+
+        static Attempt retryIn(long nanos) {
+            return new Attempt(null, nanos);
+        }
     }
 
     private final LeaseSettings settings;
@@ -66,6 +81,14 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     private final String where;
     private final long ttlNanos;
     private final long intervalNanos;
+    /**
+     * How long a renewal stays fresh: a heartbeat-interval and one operation's time (the longest a live holder's
+     * renewals are apart). A holder says it holds the lease only while its last renewal is this fresh, and another
+     * owner waits for a row only once its holder's last renewal is older than this (see {@link #retryAfterRefusal}).
+     */
+    private final long freshNanos;
+    /** What the node does when it loses the lease it held: downs itself (see {@link #lose}). */
+    private final Runnable afterLoss;
     private final Duration operationTimeout;
     private final long holdAfterUseNanos;
     /** When the lease was last used: acquired, or found held by {@link #checkLease()}. */
@@ -85,12 +108,19 @@ public final class PostgresLease extends Lease implements AutoCloseable {
 
     /** The constructor LeaseProvider tries first: the lease stops heartbeating when the actor system terminates. */
     public PostgresLease(LeaseSettings settings, ExtendedActorSystem system) {
-        this(settings);
+        this(settings, () -> downSelf(system));
         system.registerOnTermination(this::close);
     }
 
     public PostgresLease(LeaseSettings settings) {
+        this(settings, () -> {
+        });
+    }
+
+    /** {@code afterLoss} runs on the lease's thread when a lease this node held is lost. */
+    PostgresLease(LeaseSettings settings, Runnable afterLoss) {
         this.settings = settings;
+        this.afterLoss = afterLoss;
         Config c = settings.leaseConfig();
         String url = c.hasPath("url") ? c.getString("url").strip() : "";
         if (url.isEmpty()) {
@@ -102,6 +132,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         this.ttlNanos = ttl.toNanos();
         this.intervalNanos = settings.timeoutSettings().getHeartbeatInterval().toNanos();
         this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
+        this.freshNanos = Math.min(ttlNanos, intervalNanos + operationTimeout.toNanos());
         this.holdAfterUseNanos = c.hasPath("hold-after-use") ? c.getDuration("hold-after-use").toNanos() : 0;
         this.row = new LeaseRow(url, optional(c, "user"), optional(c, "password"), operationTimeout, settings.leaseName(), settings.ownerName(), ttl);
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
@@ -115,16 +146,22 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     /**
      * The lease's config block at {@link #CONFIG_PATH}, for the node to parse into its own config. The timings fit a
      * split brain decision: the resolver holds the lease only while it downs the other side (then releases it), so
-     * {@code heartbeat-timeout} matters only when the holder dies holding it: the others wait that long at most.
+     * {@code heartbeat-timeout} matters only when the holder dies (or is cut from the database) holding it: an
+     * acquire then waits for the row to run out, that long after the last renewal at most. The survivor of two hosts
+     * asks at the earliest the failure detector's 4 s and {@code stable-after} (7 s) after the death, later than
+     * the 7 s a renewal stays fresh, so it always sees a dead holder as dead.
      */
     public static String config(String jdbcUrl) {
         return """
                 %s {
                   lease-class = "%s"
-                  # a holder that stops renewing (dead, or cut from the database) keeps the lease this long, on the database's clock
-                  heartbeat-timeout = 30s
-                  # less than half of heartbeat-timeout (Pekko requires it): renewals may fail for 27 s before the lease is lost
-                  heartbeat-interval = 3s
+                  # a holder that stops renewing (dead, or cut from the database) keeps the lease this long, on the database's
+                  # clock; another side that asks meanwhile waits for it to run out (see the class): a survivor of two hosts
+                  # gets it this long after the dead holder's last renewal at most
+                  heartbeat-timeout = 20s
+                  # less than half of heartbeat-timeout (Pekko requires it); with lease-operation-timeout, how fresh a live
+                  # holder's last renewal always is (7 s): an older one is taken for a dead holder's, and waited for
+                  heartbeat-interval = 2s
                   # acquire and release answer within this, yes, no or a LeaseException; as the journal's 5 s connection timeout
                   lease-operation-timeout = 5s
                   # held this long after its last use, a release waiting till then (see the class): as the resolver's
@@ -153,38 +190,83 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         return claim(leaseLostCallback);
     }
 
+    /** Claims, and claims again while waiting for a dead holder's row to run out, until {@code deadline} at most. */
     private CompletionStage<Boolean> claim(Consumer<Optional<Throwable>> onLost) {
-        return call("acquire", answer -> {
-            Held before = held;
-            long sent = System.nanoTime();
-            boolean ours = row.claim();
+        return claimUntil(onLost, System.nanoTime() + ttlNanos + operationTimeout.toNanos());
+    }
+
+    private CompletionStage<Boolean> claimUntil(Consumer<Optional<Throwable>> onLost, long deadline) {
+        return this.<Attempt>call("acquire", answer -> claimOnce(answer, onLost, deadline)).thenCompose(a -> {
+            if (a.ours() != null) return CompletableFuture.completedFuture(a.ours());
+            // off the lease's thread meanwhile: the wait holds no thread and no connection
+            return CompletableFuture.runAsync(() -> {
+            }, CompletableFuture.delayedExecutor(a.retryNanos(), TimeUnit.NANOSECONDS)).thenCompose(x -> claimUntil(onLost, deadline));
+        });
+    }
+
+    private void claimOnce(CompletableFuture<Attempt> answer, Consumer<Optional<Throwable>> onLost, long deadline) throws SQLException {
+        Held before = held;
+        long sent = System.nanoTime();
+        LeaseRow.Claim claim = row.claim();
+        if (claim.ours()) {
             // held before the caller hears yes, so that its checkLease() right after says true; the first renewal
             // cannot run before this step ends, so the lost callback never runs before the answer is out
-            if (ours) {
-                usedAtNanos = sent;
-                hold(new Held(sent, onLost != null ? onLost : before != null ? before.onLost() : NOBODY));
-            }
-            boolean told = answer.complete(ours);
-            if (ours && !told && before == null) {
+            usedAtNanos = sent;
+            hold(new Held(sent, onLost != null ? onLost : before != null ? before.onLost() : NOBODY));
+            if (!answer.complete(Attempt.answer(true)) && before == null) {
                 // the caller heard a timeout: it must not be left holding a lease it does not know it has
                 held = null;
                 stopBeating();
                 row.giveBack();
-            } else if (!ours && before != null) {
-                lose(before, "taken over by another owner");
             }
-        });
+        } else if (before != null) {
+            answer.complete(Attempt.answer(false));
+            lose(before, "taken over by another owner");
+        } else {
+            long retry = retryAfterRefusal(claim, deadline);
+            answer.complete(retry > 0 ? Attempt.retryIn(retry) : Attempt.answer(false));
+        }
     }
 
     /**
-     * True: the row is ours and the database cannot have let anyone else have it yet. Measured from the instant the
-     * last renewal was sent, before the database read its clock, so the lease ends here no later than there.
+     * After a refused claim: 0 to answer no, or how long to wait before claiming again. A holder that renews lives,
+     * and the answer is no at once, as Pekko's split brain resolver expects of the side without the lease (it downs
+     * itself, on time for the other side's removal margin). A holder whose last renewal is older than a live holder's
+     * ever is (heartbeat-interval plus an operation's time: {@link #freshNanos}) is taken for dead, and waited for:
+     * its row runs out within heartbeat-timeout of that renewal, and this side claims again then (and every
+     * heartbeat-interval meanwhile, to hear at once if the holder renews after all: then no). Without the wait, a
+     * survivor of two hosts whose other host died holding the lease (Pekko's resolver holds it for
+     * {@code release-after} after each decision) could not take it, and would down itself too.
+     *
+     * <p>Safe, whatever the timing: the row alone decides who holds the lease (the claim's one atomic statement,
+     * expiry on the database's clock), and this side gets it only once the row ran out, that is heartbeat-timeout
+     * after the old holder's last renewal reached the database; the old holder counts its lease from the instant it
+     * sent that renewal, so it holds it no longer there ({@link #checkLease}), and loses it then if alive
+     * ({@link #lose}). So two live sides never hold it at once. And since the old holder says it holds it only while
+     * its last renewal is fresh, from the moment this side starts to wait, the old holder cannot act on the lease in
+     * a new decision without renewing it first, which ends the wait with no.
+     */
+    private long retryAfterRefusal(LeaseRow.Claim claim, long deadline) {
+        long left = claim.left().toNanos();
+        long now = System.nanoTime();
+        if (claim.holder() == null || left < 0) return now < deadline ? TimeUnit.MILLISECONDS.toNanos(1) : 0; // freed meanwhile
+        if (ttlNanos - left < freshNanos) return 0;
+        if (now + left > deadline) return 0;
+        // just past the row's end, on this clock (which may run a little behind the database's: the claim then waits again)
+        return Math.min(intervalNanos, left + TimeUnit.MILLISECONDS.toNanos(10));
+    }
+
+    /**
+     * True: the row is ours, the database cannot have let anyone else have it yet, and nobody waits for it. Measured
+     * from the instant the last renewal was sent, before the database read its clock, so the lease ends here no later
+     * than there; and only while that renewal is fresh, so that a holder cut from the database does not act on a
+     * lease another side has begun to wait for ({@link #retryAfterRefusal}). A live holder's renewals always are.
      */
     @Override
     public boolean checkLease() {
         Held h = held;
         long now = System.nanoTime();
-        boolean ours = h != null && !closed && now - h.renewedAtNanos() < ttlNanos;
+        boolean ours = h != null && !closed && now - h.renewedAtNanos() < freshNanos;
         if (ours) usedAtNanos = now;
         return ours;
     }
@@ -231,10 +313,11 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         return false;
     }
 
+    /** Not held here before the row is gone there: the other side may take it the moment it is. */
     private void giveBack() throws SQLException {
-        row.giveBack();
         held = null;
         stopBeating();
+        row.giveBack();
     }
 
     /**
@@ -249,8 +332,8 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         thread.shutdownNow();
     }
 
-    private CompletionStage<Boolean> call(String what, Step step) {
-        CompletableFuture<Boolean> answer = new CompletableFuture<>();
+    private <T> CompletionStage<T> call(String what, Step<T> step) {
+        CompletableFuture<T> answer = new CompletableFuture<>();
         // on the JDK's own timer, not the lease's thread, which may be the one stuck in the database
         CompletableFuture.delayedExecutor(operationTimeout.toMillis(), TimeUnit.MILLISECONDS, Runnable::run).execute(() ->
                 answer.completeExceptionally(new LeaseTimeoutException(where + ": " + what + " got no answer within " + operationTimeout.toMillis() + " ms")));
@@ -321,6 +404,13 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         nextBeat = null;
     }
 
+    /**
+     * The lease is gone: its row ran out unrenewed (cut from the database), or was taken over after that. The node
+     * downs itself ({@link #afterLoss}): another side may hold the lease now, or soon, and down this one, and this
+     * node may have acted on the lease in a decision just before it was cut off. Pekko's resolver passes no lost
+     * callback, so without this a holder cut from the database right after downing the other side would live on
+     * beside that side, which took the lease once the row ran out. It loses it here no later than the row runs out there.
+     */
     private void lose(Held h, String reason) {
         held = null;
         stopBeating();
@@ -331,6 +421,19 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         } catch (RuntimeException e) {
             log.error("{}: the lease-lost callback failed", where, e);
         }
+        try {
+            afterLoss.run();
+        } catch (RuntimeException e) {
+            log.error("{}: could not act on the lost lease", where, e);
+        }
+    }
+
+    /** Downs this node, as the side without the lease would be: its levels stand down ({@code ZedNode}). */
+    private static void downSelf(ExtendedActorSystem system) {
+        if (system.whenTerminated().isCompleted()) return;
+        Cluster cluster = Cluster.get(system);
+        log.error("the split-brain lease was lost: this node ({}) downs itself, since the other side may hold it now", cluster.selfAddress());
+        cluster.down(cluster.selfAddress());
     }
 
     /** The database's error, with nothing of the URL past its redacted form and no password. */

@@ -386,7 +386,8 @@ public final class ZedNode implements AutoCloseable {
         if (stopped.get() != null) return stopped.get();
         if (downed()) {
             return "the cluster downed this node (" + config.cluster().host() + "): it was cut off from the others, and the split-brain resolver "
-                    + "kept the side that holds the lease in the journal's database; its services are left running, but for those of levels with "
+                    + "kept the side that holds the lease in the journal's database (or it held that lease and was cut off from the database "
+                    + "for the lease's heartbeat-timeout); its services are left running, but for those of levels with "
                     + "a standby (they may be failed over to it). Start it again once the network is back: it joins, and its levels converge, "
                     + "adopting what runs (a level failed over meanwhile stops here and this host becomes its standby)";
         }

@@ -1,5 +1,7 @@
 package zed.actors.warden;
 
+import zed.reconciler.store.TextFiles;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.attribute.FileTime;
@@ -79,7 +81,7 @@ public final class Heartbeat {
         // a home removed meanwhile (a test's) has no warden to tell: not made again for the mark
         if (!Files.isDirectory(files.dir())) return;
         try {
-            WardenFiles.replace(files.stopped(), Instant.now() + "\n");
+            TextFiles.replace(files.stopped(), Instant.now() + "\n");
         } catch (IOException e) {
             System.err.println("zed agent: could not tell the warden that the agent stopped (" + files.stopped() + ": " + e.getMessage()
                     + "); it stops the services of the levels with a standby once the heartbeat has been silent long enough");
@@ -114,7 +116,7 @@ public final class Heartbeat {
                 now = current.after(inherited, seen);
             }
             if (now != null && !now.equals(written)) {
-                WardenFiles.replace(files.levels(), now.render());
+                TextFiles.replace(files.levels(), now.render());
                 written = now;
             }
             if (failing) System.err.println("zed agent: the warden's heartbeat is written again");

@@ -3,6 +3,7 @@ package zed.actors.warden;
 import zed.actors.replica.Fencing;
 import zed.reconciler.process.Launcher;
 import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.TextFiles;
 import zed.reconciler.store.ZfsStore;
 
 import java.io.IOException;
@@ -95,7 +96,7 @@ public final class Warden {
         }
         for (String line : record.subList(1, record.size())) log(line);
         try {
-            WardenFiles.replace(files.stoodDown(), String.join("\n", record) + "\n");
+            TextFiles.replace(files.stoodDown(), String.join("\n", record) + "\n");
         } catch (IOException e) {
             log("could not write " + files.stoodDown() + ": " + e.getMessage());
         }

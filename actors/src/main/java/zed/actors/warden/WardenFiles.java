@@ -1,9 +1,6 @@
 package zed.actors.warden;
 
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * What an agent and its warden share, in {@code $ZED_HOME/warden}: the heartbeat ({@code alive}, whose modification
@@ -38,13 +35,5 @@ public record WardenFiles(Path dir) {
 
     public Path stoodDown() {
         return dir.resolve("stood-down");
-    }
-
-    /** Writes {@code text} so that a reader sees the old file or the new one, never half of one. */
-    static void replace(Path file, String text) throws IOException {
-        Files.createDirectories(file.getParent());
-        Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-        Files.writeString(tmp, text);
-        Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 }

@@ -9,6 +9,7 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -86,15 +87,57 @@ public final class WardenLaunch {
                 + "without a word (its heartbeat silent for " + after.toMillis() / 1000.0 + " s)";
     }
 
-    /** Spawns {@code zed warden} for {@code home}, whatever runs already. */
-    public static Spawn.Spawned spawn(Path home, Duration after) throws CannotStart {
+    /** Spawns {@code zed warden} for {@code home}, whatever runs already, from this JVM's class path. */
+    public static Spawn.Spawned spawn(Path home, Duration after) throws IOException {
+        return spawn(home, after, System.getProperty("java.class.path"));
+    }
+
+    /** Spawns {@code zed warden} for {@code home}, whatever runs already, from {@code classPath} ({@link #ownCopy}). */
+    static Spawn.Spawned spawn(Path home, Duration after, String classPath) throws IOException {
         WardenFiles files = WardenFiles.of(home);
         List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx32m", "-Xss512k",
-                "-cp", System.getProperty("java.class.path"), zed.actors.Main.class.getName(),
+                "-cp", ownCopy(files, classPath), zed.actors.Main.class.getName(),
                 "warden", "--home", home.toAbsolutePath().toString(), "--after-ms", Long.toString(after.toMillis()));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("ZED_HOME", home.toAbsolutePath().toString());
         return new Spawn(argv, env, null, files.log(), files.log()).start();
+    }
+
+    /**
+     * What the warden runs from. bin/zed runs the agent from {@code actors/target/zed-cli.jar}, and the node's
+     * classes and libraries from {@code zed.jar} beside it (its Class-Path), and rebuilds both when a source is
+     * newer: Maven's shade renames the old jar to {@code original-*.jar} and the new one into place (the next build
+     * renames over that original, unlinking it). A JVM keeps reading a jar it has open, but opens zed.jar only when it
+     * first needs a class of it, and the warden does so only to stand down (Pekko's, through the replica code): days
+     * later, perhaps, when zed.jar is a newer build, or missing between shade's renames, and the stand-down fails
+     * with NoClassDefFoundError. So a warden started from a jar runs from links of its own to the very files (their
+     * inodes): {@code warden/zed-cli.jar} and the jars its Class-Path names, beside it, each made under another
+     * name and renamed in (a warden still running keeps those it opened). A copy where a link cannot be made (another
+     * file system). A class path of directories (a build's classes, the tests') is used as it is.
+     */
+    static String ownCopy(WardenFiles files, String classPath) throws IOException {
+        Path jar = Path.of(classPath);
+        if (classPath.contains(java.io.File.pathSeparator) || !classPath.endsWith(".jar") || !Files.isRegularFile(jar)) return classPath;
+        Files.createDirectories(files.dir());
+        List<String> names = new ArrayList<>(List.of(jar.getFileName().toString()));
+        try (java.util.jar.JarFile j = new java.util.jar.JarFile(jar.toFile())) {
+            java.util.jar.Manifest m = j.getManifest();
+            String cp = m == null ? null : m.getMainAttributes().getValue(java.util.jar.Attributes.Name.CLASS_PATH);
+            if (cp != null) for (String entry : cp.strip().split("\\s+")) if (!entry.contains("/")) names.add(entry);
+        }
+        for (String name : names) {
+            Path from = jar.resolveSibling(name);
+            if (!Files.isRegularFile(from)) continue;
+            Path tmp = files.dir().resolve("." + name + ".tmp");
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createLink(tmp, from);
+            } catch (IOException | UnsupportedOperationException elsewhere) {
+                Files.copy(from, tmp);
+            }
+            Files.move(tmp, files.dir().resolve(name), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        }
+        return files.dir().resolve(jar.getFileName()).toAbsolutePath().toString();
     }
 }

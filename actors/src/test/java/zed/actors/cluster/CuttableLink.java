@@ -10,14 +10,16 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * A TCP relay to the test's PostgreSQL that the test can cut: once cut, the port refuses connections and the open
- * ones are dropped, as for a node that lost its way to the database while the database itself stays up for others.
+ * A TCP relay to the test's PostgreSQL that the test can cut: once cut, every connection is dropped as it comes and
+ * the open ones are dropped, as for a node that lost its way to the database while the database itself stays up for
+ * others; healed, it relays again.
  */
 final class CuttableLink implements AutoCloseable {
     private final ServerSocket server;
     private final String host;
     private final int port;
     private final List<Socket> open = new CopyOnWriteArrayList<>();
+    private volatile boolean severed;
 
     CuttableLink(String host, int port) throws IOException {
         this.host = host;
@@ -31,7 +33,12 @@ final class CuttableLink implements AutoCloseable {
     }
 
     void cut() {
-        close();
+        severed = true;
+        open.forEach(CuttableLink::quietly);
+    }
+
+    void heal() {
+        severed = false;
     }
 
     @Override
@@ -56,6 +63,10 @@ final class CuttableLink implements AutoCloseable {
         while (!server.isClosed()) {
             try {
                 Socket client = server.accept();
+                if (severed) {
+                    quietly(client);
+                    continue;
+                }
                 Socket db = new Socket(host, port);
                 open.add(client);
                 open.add(db);

@@ -26,6 +26,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -209,6 +210,159 @@ class PostgresLeaseTest {
         // the holder's last renewal was at most one interval before it stopped; the row outlived it by the ttl
         assertTrue(waited.compareTo(TTL.minus(INTERVAL)) >= 0, "got it after " + waited.toMillis() + " ms, before the ttl ran out");
         assertEquals("b", owner());
+    }
+
+    /**
+     * Two hosts, the lease holder dies holding it (as after the resolver downed a third): the survivor, asking once the
+     * dead holder's last renewal is stale (later than heartbeat-interval plus an operation's time, 2.5 s here; a
+     * real survivor asks 11 s after the death at the earliest), waits in that one acquire for the row to run out and
+     * gets it: no later than heartbeat-interval after the row's end, which is heartbeat-timeout after the holder's
+     * last renewal.
+     */
+    @Test
+    void aSurvivorGetsTheLeaseOfAHolderThatDiedHoldingIt() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        assertTrue(answer(a.acquire()));
+        a.close(); // dies: no release, no more renewals
+        eventually(TTL.plus(SLACK), "the dead holder's last renewal is stale", () -> rowAge() > 2.6);
+        double left = TTL.toMillis() / 1000.0 - rowAge();
+        long asked = System.nanoTime();
+        assertTrue(answer(b.acquire()), "the survivor gets it in the one acquire");
+        Duration took = Duration.ofNanos(System.nanoTime() - asked);
+        assertTrue(took.toMillis() >= left * 1000 - 100, "not before the row ran out: " + took.toMillis() + " ms, the row had " + left + " s left");
+        assertTrue(took.compareTo(Duration.ofMillis((long) (left * 1000)).plus(INTERVAL).plus(SLACK)) <= 0, "took " + took.toMillis() + " ms");
+        assertTrue(b.checkLease());
+        assertEquals("b", owner());
+    }
+
+    /** A holder that renews is refused at once, whoever asks: the side without the lease downs itself on time. */
+    @Test
+    void aLiveHoldersLeaseIsNotWaitedFor() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        assertTrue(answer(a.acquire()));
+        long until = System.nanoTime() + TTL.plus(INTERVAL).toNanos();
+        while (System.nanoTime() < until) {
+            long asked = System.nanoTime();
+            assertFalse(answer(b.acquire()));
+            // a wait would last till the next renewal at least (0.5 s here); a refusal is one round trip
+            assertTrue(System.nanoTime() - asked < INTERVAL.toNanos(), "refused after " + (System.nanoTime() - asked) / 1_000_000 + " ms");
+        }
+        assertTrue(a.checkLease());
+    }
+
+    /** Seconds since the row was last written (claimed or renewed), on the database's clock. */
+    double rowAge() {
+        return rowAge(TTL);
+    }
+
+    double rowAge(Duration ttl) {
+        try {
+            List<String> rows = db.query("SELECT extract(epoch FROM now() - (expires_at - interval '" + ttl.toMillis() + " milliseconds')) FROM zed_lease WHERE name = '" + name + "'");
+            return rows.isEmpty() ? -1 : Double.parseDouble(rows.get(0));
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+    }
+
+    /**
+     * Two owners that take and give back the lease as fast as they can, a third looking all the while: never both
+     * hold it at once.
+     */
+    @Test
+    void twoLiveOwnersNeverHoldItAtOnce() throws Exception {
+        PostgresLease a = lease("a");
+        PostgresLease b = lease("b");
+        long until = System.nanoTime() + Duration.ofSeconds(4).toNanos();
+        AtomicInteger both = new AtomicInteger();
+        AtomicInteger taken = new AtomicInteger();
+        // a's releases begun: a said yes before and after b did, with no release of its own between, so it held it
+        // all the while, b's yes included
+        AtomicInteger aReleases = new AtomicInteger();
+        Thread look = new Thread(() -> {
+            while (System.nanoTime() < until) {
+                int before = aReleases.get();
+                if (a.checkLease() && b.checkLease() && a.checkLease() && aReleases.get() == before) both.incrementAndGet();
+            }
+        });
+        look.start();
+        List<CompletableFuture<Void>> owners = new ArrayList<>();
+        for (PostgresLease l : List.of(a, b)) {
+            owners.add(CompletableFuture.runAsync(() -> {
+                try {
+                    while (System.nanoTime() < until) {
+                        if (answer(l.acquire())) {
+                            taken.incrementAndGet();
+                            if (l == a) aReleases.incrementAndGet();
+                            assertTrue(answer(l.release()));
+                        }
+                    }
+                } catch (Exception e) {
+                    throw new AssertionError(e);
+                }
+            }));
+        }
+        for (CompletableFuture<Void> f : owners) f.get(30, TimeUnit.SECONDS);
+        look.join();
+        assertEquals(0, both.get(), "both held it at once");
+        assertTrue(taken.get() > 2, "taken " + taken.get() + " times");
+    }
+
+    /**
+     * A holder cut from the database (alive): the other side, asking once its renewals are stale, waits and gets the
+     * lease when the row runs out; the cut holder says it holds it no longer from the time the other began to wait,
+     * and has downed itself by the time the other gets it (its last renewal failed within an operation's time).
+     */
+    @Test
+    void aHolderCutFromTheDatabaseLetsGoAndDownsItselfAsTheOtherTakesIt() throws Exception {
+        URI pg = URI.create(db.url.substring("jdbc:".length()));
+        try (CuttableLink link = new CuttableLink(pg.getHost(), pg.getPort())) {
+            CompletableFuture<Long> downed = new CompletableFuture<>();
+            PostgresLease a = new PostgresLease(LeaseSettings.apply(block(db.url.replace(pg.getHost() + ":" + pg.getPort(), "127.0.0.1:" + link.port())), name, "a"),
+                    () -> downed.complete(System.nanoTime()));
+            opened.add(a);
+            PostgresLease b = lease("b");
+            assertTrue(answer(a.acquire()));
+            link.cut();
+            eventually(TTL.plus(SLACK), "the cut holder's last renewal is stale", () -> rowAge() > 2.6);
+            assertFalse(a.checkLease(), "stale: the cut holder no longer acts on it");
+            CompletionStage<Boolean> asked = b.acquire();
+            while (!asked.toCompletableFuture().isDone()) assertFalse(a.checkLease() && b.checkLease());
+            assertTrue(answer(asked));
+            long got = System.nanoTime();
+            assertFalse(a.checkLease());
+            long down = within(OPERATION.plus(SLACK), downed);
+            assertTrue(down - got < OPERATION.toNanos(), "downed itself " + (down - got) / 1_000_000 + " ms after the other got it");
+            assertEquals("b", owner());
+        }
+    }
+
+    /** The side that waits for a stale holder hears no once the holder renews after all (its link back). */
+    @Test
+    void aWaitingSideHearsNoWhenTheHolderRenewsAfterAll() throws Exception {
+        URI pg = URI.create(db.url.substring("jdbc:".length()));
+        try (CuttableLink link = new CuttableLink(pg.getHost(), pg.getPort())) {
+            CompletableFuture<Long> downed = new CompletableFuture<>();
+            PostgresLease a = new PostgresLease(LeaseSettings.apply(ConfigFactory.parseString("heartbeat-timeout = 8s").withFallback(
+                    block(db.url.replace(pg.getHost() + ":" + pg.getPort(), "127.0.0.1:" + link.port()))), name, "a"),
+                    () -> downed.complete(System.nanoTime()));
+            opened.add(a);
+            PostgresLease b = lease(ConfigFactory.parseString("heartbeat-timeout = 8s").withFallback(block(db.url)), "b");
+            assertTrue(answer(a.acquire()));
+            link.cut();
+            Duration ttl = Duration.ofSeconds(8);
+            eventually(ttl, "the cut holder's last renewal is stale", () -> rowAge(ttl) > 2.6);
+            CompletionStage<Boolean> asked = b.acquire();
+            // more than a poll (0.5 s) later: b waits for the stale row, it did not answer no at once
+            eventually(ttl, "a poll later", () -> rowAge(ttl) > 3.4);
+            assertFalse(asked.toCompletableFuture().isDone(), "waiting for the stale holder's row to run out");
+            link.heal();
+            assertFalse(within(Duration.ofSeconds(8).plus(SLACK), asked), "no: the holder renewed");
+            assertEquals("a", owner());
+            eventually(SLACK, "the holder holds it again", a::checkLease);
+            assertFalse(downed.isDone(), "the holder never lost it");
+        }
     }
 
     @Test

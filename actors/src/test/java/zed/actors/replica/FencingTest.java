@@ -3,11 +3,9 @@ package zed.actors.replica;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import zed.actors.StampedServices;
 import zed.reconciler.process.Launcher;
-import zed.reconciler.process.StartTime;
 import zed.reconciler.replica.Replicas;
-import zed.reconciler.store.ProcessCommand;
-import zed.reconciler.store.TestPool;
 import zed.reconciler.store.ZfsReplicas;
 import zed.reconciler.store.ZfsStore;
 
@@ -27,6 +25,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * know and datasets that are replicas already are left as they are.
  */
 class FencingTest {
+    StampedServices services;
     ZfsStore store;
     String root;
     Process web;
@@ -34,27 +33,23 @@ class FencingTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        String pool = TestPool.pool("ZED_TEST_POOL");
-        store = ZfsStore.probe(new ProcessCommand(), pool);
-        root = pool + "/" + TestPool.freshName();
-        store.create(root, Map.of());
-        // setsid: each its own process group, as a service is (the stop signals the group)
-        web = new ProcessBuilder("setsid", "sleep", "300").start();
-        notes = new ProcessBuilder("setsid", "sleep", "300").start();
+        services = StampedServices.start();
+        store = services.store;
+        root = services.root;
+        web = services.web;
+        notes = services.notes;
     }
 
     @AfterEach
     void tearDown() {
-        if (web != null) web.destroyForcibly();
-        if (notes != null) notes.destroyForcibly();
-        if (store != null) TestPool.destroyTree(store, root);
+        if (services != null) services.close();
     }
 
     @Test
     void aLevelThatFailedOverStopsHereAndItsDatasetBecomesTheNewHostsReplica() throws Exception {
-        running(store, root + "/data", "web", web);
+        services.running(root + "/data", "web", web);
         store.create(root + "/data/logs", Map.of("com.zed:managed", "true", "com.zed:level", "web"));
-        running(store, root + "/notes", "notes", notes);
+        services.running(root + "/notes", "notes", notes);
         store.create(root + "/old", Map.of("com.zed:managed", "true", "com.zed:level", "gone"));
         store.create(root + "/shop", Map.of("com.zed:managed", "true", "com.zed:level", "shop", Replicas.REPLICA_OF, "h3"));
 
@@ -75,8 +70,8 @@ class FencingTest {
 
     @Test
     void aDownedNodeStopsTheServicesOfItsLevelsWithAStandbyAndNoOthers() throws Exception {
-        running(store, root + "/data", "web", web);
-        running(store, root + "/notes", "notes", notes);
+        services.running(root + "/data", "web", web);
+        services.running(root + "/notes", "notes", notes);
 
         List<String> stopped = Fencing.standDown(root, java.util.Set.of("web"), store, new Launcher());
 
@@ -92,8 +87,8 @@ class FencingTest {
         // two services that note when SIGTERM came and ignore it, so each takes the whole grace until SIGKILL
         Process a = stubborn(dir.resolve("a")), b = stubborn(dir.resolve("b"));
         try {
-            running(store, root + "/a", "web", a);
-            running(store, root + "/b", "api", b);
+            services.running(root + "/a", "web", a);
+            services.running(root + "/b", "api", b);
 
             List<String> stopped = Fencing.standDown(root, java.util.Set.of("web", "api"), store, new Launcher());
 
@@ -113,11 +108,5 @@ class FencingTest {
     /** A process in its own group that writes the time it got SIGTERM to {@code mark}, and goes on until SIGKILL. */
     private static Process stubborn(java.nio.file.Path mark) throws java.io.IOException {
         return new ProcessBuilder("setsid", "sh", "-c", "trap 'date +%s%N > " + mark + "' TERM; while :; do sleep 0.1; done").start();
-    }
-
-    /** A level's dataset whose service is {@code p}, stamped as a node stamps it. */
-    private static void running(ZfsStore store, String dataset, String level, Process p) {
-        store.create(dataset, Map.of("com.zed:managed", "true", "com.zed:level", level, "com.zed:pid", String.valueOf(p.pid()),
-                "com.zed:started_at", StartTime.of(p.pid()).orElseThrow()));
     }
 }

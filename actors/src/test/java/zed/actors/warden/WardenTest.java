@@ -4,10 +4,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zed.actors.StampedServices;
 import zed.reconciler.process.Spawn;
-import zed.reconciler.process.StartTime;
-import zed.reconciler.store.ProcessCommand;
-import zed.reconciler.store.TestPool;
 import zed.reconciler.store.ZfsStore;
 
 import java.nio.file.Files;
@@ -15,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 
@@ -35,6 +32,7 @@ class WardenTest {
 
     @TempDir
     Path home;
+    StampedServices services;
     ZfsStore store;
     String root;
     Process web;
@@ -43,23 +41,19 @@ class WardenTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        String pool = TestPool.pool("ZED_TEST_POOL");
-        store = ZfsStore.probe(new ProcessCommand(), pool);
-        root = pool + "/" + TestPool.freshName();
-        store.create(root, Map.of());
-        // setsid: each its own process group, as a service is (a stop signals the group)
-        web = new ProcessBuilder("setsid", "sleep", "300").start();
-        notes = new ProcessBuilder("setsid", "sleep", "300").start();
-        running(root + "/data", "web", web);
-        running(root + "/notes", "notes", notes);
+        services = StampedServices.start();
+        store = services.store;
+        root = services.root;
+        web = services.web;
+        notes = services.notes;
+        services.running(root + "/data", "web", web);
+        services.running(root + "/notes", "notes", notes);
     }
 
     @AfterEach
     void tearDown() {
         for (long pid : wardens) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
-        if (web != null) web.destroyForcibly();
-        if (notes != null) notes.destroyForcibly();
-        if (store != null) TestPool.destroyTree(store, root);
+        if (services != null) services.close();
     }
 
     @Test
@@ -172,11 +166,5 @@ class WardenTest {
             if (System.nanoTime() > deadline) throw new AssertionError(what + ": not within " + within.toSeconds() + " s");
             Thread.sleep(100); // polling interval of a deadline wait
         }
-    }
-
-    /** A level's dataset whose service is {@code p}, stamped as a node stamps it. */
-    private void running(String dataset, String level, Process p) {
-        store.create(dataset, Map.of("com.zed:managed", "true", "com.zed:level", level, "com.zed:pid", String.valueOf(p.pid()),
-                "com.zed:started_at", StartTime.of(p.pid()).orElseThrow()));
     }
 }

@@ -1,6 +1,7 @@
 package zed.reconciler.service;
 
 import zed.config.LevelSpec.ServiceSpec;
+import zed.reconciler.store.TextFiles;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -116,7 +117,7 @@ record GoKind() implements ServiceKind {
                         dir, environment(), BUILD_TIMEOUT);
                 if (!r.ok()) throw new ServiceError(spec.ref(), "go build failed in " + dir + ":\n" + r.said());
                 Files.move(out, binary(), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-                Trees.writeAtomically(stamp(), key(rev) + "\n");
+                TextFiles.replace(stamp(), key(rev) + "\n");
             } finally {
                 Files.deleteIfExists(out);
             }
