@@ -125,6 +125,37 @@ class ServicesNodeTest {
         assertTrue(app.nanos() / 1_000_000 >= readyAt, "app started at " + app.nanos() / 1_000_000 + ", before db was ready at " + readyAt);
     }
 
+    /**
+     * A new process is probed as soon as it runs, and again every 200 ms until its check passes: its healthy time starts
+     * at its first answer, not up to an interval later (a failover's converge waited for it). Here the check's interval
+     * is 30 s and the service answers 1 s after its start: Converged within seconds, not after 30.
+     */
+    @Test
+    void aNewProcessIsProbedAtOnceAndSoonAgainUntilItAnswers() throws Exception {
+        node = TestNode.start(state);
+        Path ready = state.resolve("web-ready");
+        String level = """
+                level "shop" {}
+                update {
+                  min_healthy_time = "500ms"
+                }
+                service "exec" "web" {
+                  runtime { cmd = ["/bin/sh", "-c", "sleep 1; touch %s; trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                  health "exec" {
+                    command  = ["test", "-f", "%s"]
+                    interval = "30s"
+                  }
+                }
+                """.formatted(ready, ready);
+        long t0 = System.nanoTime();
+        node.push("shop", "shop", null, level);
+        node.converged("shop", 1);
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        assertTrue(ms < 15_000, "Converged " + ms + " ms after the push: the check waited for its 30 s interval");
+        long readyAt = Files.getLastModifiedTime(ready).toMillis();
+        assertTrue(System.currentTimeMillis() >= readyAt + 500, "Converged before the check had passed for min_healthy_time");
+    }
+
     @Test
     void aServiceThatCannotStartYetIsTriedAgainUntilItsDeadline() throws Exception {
         node = TestNode.start(state);

@@ -48,10 +48,23 @@ public final class Downing {
         return stableAfter(hosts).plus(MINORITY_DELAY);
     }
 
+    /**
+     * How often, once the margin is over, a node asks again where a lost host's shards and singletons went: a shard
+     * region asks the coordinator for a shard's new home, and registers with a coordinator that moved, every
+     * {@code retry-interval} (Pekko's 2 s), and the coordinator does not answer for a shard of a host still inside its
+     * margin; a singleton proxy looks for a moved singleton (the placement table) every identification interval
+     * (Pekko's 1 s). Each wait is a step of a failover after the margin, not part of it: shorter answers sooner and
+     * starts nothing earlier. A shard that cannot be placed (its host away) is asked for this often too.
+     */
+    static final Duration ASK_AGAIN = Duration.ofMillis(500);
+    static final Duration FIND_SINGLETON = Duration.ofMillis(250);
+
     /** The settings, for a cluster of {@code hosts} (0: not known) whose resolver is lease-majority. */
     public static String config(int hosts) {
         return "pekko.cluster.split-brain-resolver.stable-after = " + stableAfter(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority = " + MINORITY_DELAY.toSeconds() + "s\n"
-                + "pekko.cluster.down-removal-margin = " + removalMargin(hosts).toSeconds() + "s\n";
+                + "pekko.cluster.down-removal-margin = " + removalMargin(hosts).toSeconds() + "s\n"
+                + "pekko.cluster.sharding.retry-interval = " + ASK_AGAIN.toMillis() + "ms\n"
+                + "pekko.cluster.singleton-proxy.singleton-identification-interval = " + FIND_SINGLETON.toMillis() + "ms\n";
     }
 }

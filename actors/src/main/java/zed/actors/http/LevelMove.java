@@ -104,10 +104,11 @@ final class LevelMove {
 
     /** Whether the level's entity answers from {@code to} before the deadline (a move's, or a failover's). */
     static CompletionStage<Boolean> arrived(ActorSystem<Void> system, Function<String, EntityRef<LevelCommand>> entity, String id, String to, long deadline) {
-        return entity.apply(id).<LevelCommand.Here>ask(LevelCommand.WhereAreYou::new, Duration.ofSeconds(5))
+        // the ask waits in the shard region until the shard has a home; one lost with a host that just went is asked again
+        return entity.apply(id).<LevelCommand.Here>ask(LevelCommand.WhereAreYou::new, Duration.ofSeconds(2))
                 .handle((h, e) -> h != null && to.equals(h.host()))
                 .thenCompose(there -> there || System.nanoTime() > deadline ? done(there)
-                        : org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(500), system.classicSystem().scheduler(), system.executionContext(),
+                        : org.apache.pekko.pattern.Patterns.after(Duration.ofMillis(100), system.classicSystem().scheduler(), system.executionContext(),
                         () -> arrived(system, entity, id, to, deadline)));
     }
 

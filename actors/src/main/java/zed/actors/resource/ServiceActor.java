@@ -76,7 +76,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private record Supervised(ServiceRun run, ServiceRun.Status status, Throwable error) implements Msg {
     }
 
-    private record Probed(ServiceRun run, String check) implements Msg {
+    private record Probed(ServiceRun run, String check, boolean ok) implements Msg {
     }
 
     private record StopDone(Throwable error) implements Msg {
@@ -108,6 +108,13 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     /** How often a source that can move without a new spec (a branch, a local tree) is prepared again. */
     static final Duration SOURCE_CHECK = Duration.ofMinutes(1);
     static final Duration BACKOFF_MIN = Duration.ofMillis(200);
+    /**
+     * How soon a new process's check is asked again while it has not passed once (its port not bound yet): its healthy
+     * time, and so the rollout or the failover, starts at its first answer. Only while its gate is pending: one that
+     * never answers is asked at its interval once the gate has failed. A failure counts as any other (toward
+     * failure_threshold); before the first pass it holds the gate either way.
+     */
+    static final Duration STARTING_PROBE = Duration.ofMillis(200);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
 
     private final LevelHost host;
@@ -120,6 +127,8 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private boolean prepareAgain;
     private boolean supervising;
     private final List<String> probing = new ArrayList<>();
+    /** The checks that have not passed yet since the process started: probed every {@link #STARTING_PROBE} until they do. */
+    private final java.util.Set<String> unproven = new java.util.HashSet<>();
     /** Stop asked: no new step starts; the stop runs once the supervise step in flight is done. */
     private final List<ActorRef<Stopped>> stopReplies = new ArrayList<>();
     private boolean stopping;
@@ -193,6 +202,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         run = new ServiceRun(c, r.spec());
         run.probeListener(h.metrics()::probe);
         current = r;
+        unproven.clear();
         failures = 0;
         lastError = null;
         process = null;
@@ -294,7 +304,9 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         if (d.error() != null) return failed(d.error());
         failures = 0;
         lastError = null;
+        long before = process == null ? 0 : process.pid();
         process = d.status().process();
+        if (process.pid() != 0 && process.pid() != before) probeSoon();
         if (d.status().remade() != null) {
             remakes++;
             remade = d.status().remade();
@@ -304,6 +316,19 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         watchExit(process.pid());
         timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
         return this;
+    }
+
+    /**
+     * A new process: each check probes it once its initial_delay is over, not up to an interval later, so that its
+     * healthy time (min_healthy_time) starts counting as soon as it answers. A probe in flight reschedules itself.
+     */
+    private void probeSoon() {
+        unproven.clear();
+        unproven.addAll(run.initialDelays().keySet());
+        for (var c : run.initialDelays().entrySet()) {
+            if (probing.contains(c.getKey())) continue;
+            timers.startSingleTimer(probeKey(c.getKey()), new ProbeTick(c.getKey()), Duration.ofMillis(Math.max(1, c.getValue().toMillis())));
+        }
     }
 
     private Behavior<Msg> probe(String check) {
@@ -316,14 +341,19 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         }
         probing.add(check);
         ServiceRun r = run;
-        step(() -> r.probe(check), host.work().probes(), (x, e) -> new Probed(r, check));
+        step(() -> r.probe(check), host.work().probes(), (x, e) -> new Probed(r, check, x != null && x.ok()));
         return this;
     }
 
     private Behavior<Msg> onProbed(Probed p) {
         probing.remove(p.check());
         if (p.run() != run || stopAsked()) return this;
-        timers.startSingleTimer(probeKey(p.check()), new ProbeTick(p.check()), run.checks().get(p.check()));
+        if (p.ok()) unproven.remove(p.check());
+        Duration interval = run.checks().get(p.check());
+        // a new process that does not answer yet (still binding its port) is asked again soon, not an interval later
+        boolean starting = unproven.contains(p.check()) && run.verdict() instanceof zed.reconciler.health.Verdict.Pending;
+        Duration next = starting && STARTING_PROBE.compareTo(interval) < 0 ? STARTING_PROBE : interval;
+        timers.startSingleTimer(probeKey(p.check()), new ProbeTick(p.check()), next);
         report();
         return this;
     }

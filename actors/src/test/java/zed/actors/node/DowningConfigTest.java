@@ -50,6 +50,9 @@ class DowningConfigTest {
         // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
         assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
         assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        // after the margin, a lost host's shards and the placement table are looked for every half second, not every 2 s
+        assertEquals(Duration.ofMillis(500), ZedNode.config(three, null).getDuration("pekko.cluster.sharding.retry-interval"));
+        assertEquals(Duration.ofMillis(250), ZedNode.config(three, null).getDuration("pekko.cluster.singleton-proxy.singleton-identification-interval"));
         // the file's size holds with --seed too: it describes the cluster, the flag only how this node joins it
         NodeConfig threeSeeded = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", true);
         assertEquals(Duration.ofSeconds(7), stableAfter(threeSeeded), "three hosts, joined by --seed");

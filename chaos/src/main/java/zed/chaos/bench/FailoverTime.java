@@ -119,6 +119,7 @@ final class FailoverTime {
                 PoolReads.awaitFile(replica, PAGE, marker, Duration.ofMinutes(2));
 
                 long t0 = System.nanoTime();
+                java.time.LocalTime killedAt = java.time.LocalTime.now();
                 lost.kill();
                 ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
                 long unreachable = -1, removed = -1, there = -1, done = -1;
@@ -142,6 +143,7 @@ final class FailoverTime {
                 Phases p = new Phases(unreachable, removed, there, done);
                 out.add(p);
                 System.out.printf("# %s trial %d: %s → %s: %s%n", label, t + 1, primary, to, p);
+                steps(target.home().resolve("agent.out"), killedAt);
                 if (done < 0) throw new IllegalStateException("web did not converge on " + to + " within 4 minutes: " + h3.status("web"));
 
                 // the baseline: the same level, fresh, on the bystander
@@ -164,6 +166,29 @@ final class FailoverTime {
             long pid = AgentNode.servicePid(last);
             h3.send("DELETE", AgentNode.level("web"), null);
             if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
+    /**
+     * The standby's own account of the trial, ms from the kill: its auto failover's start (the placement table
+     * answered after the host's removal) and its end (the replicas rolled back, the placement moved, the shard there,
+     * the revision pushed), from its log's timestamps (HH:mm:ss.SSS, this machine's clock).
+     */
+    static void steps(Path log, java.time.LocalTime killedAt) {
+        try {
+            for (String l : Files.readAllLines(log)) {
+                if (!l.contains("auto failover") || l.length() < 12) continue;
+                java.time.LocalTime at;
+                try {
+                    at = java.time.LocalTime.parse(l.substring(0, 12));
+                } catch (java.time.format.DateTimeParseException notATime) {
+                    continue;
+                }
+                long ms = Duration.between(killedAt, at).toMillis();
+                if (ms >= 0 && ms < Duration.ofMinutes(4).toMillis()) System.out.printf("#   %,d ms: %s%n", ms, l.length() > 220 ? l.substring(0, 220) : l);
+            }
+        } catch (java.io.IOException unreadable) {
+            System.out.println("#   (the standby's log: " + unreadable + ")");
         }
     }
 

@@ -154,6 +154,13 @@ public final class ServiceRun {
         return m;
     }
 
+    /** The checks by name, each with its initial_delay: how long after the process starts its first probe counts. */
+    public Map<String, Duration> initialDelays() {
+        Map<String, Duration> m = new LinkedHashMap<>();
+        for (LevelSpec.HealthCheck h : spec.health()) m.put(Probes.name(h), h.initialDelay());
+        return m;
+    }
+
     /**
      * Prepares what the service runs, renders its files, builds its environment and its jail. The next
      * {@link #supervise} starts it, or replaces the running process when any of that changed.
