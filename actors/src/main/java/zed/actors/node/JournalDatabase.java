@@ -24,23 +24,28 @@ public final class JournalDatabase {
      * H2's schema made them lower case, and H2 would look for unquoted ones in upper case.
      */
     public static long newestOrdering(ActorSystem<?> system) throws SQLException {
-        SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
-        // the read journal's config names the shared database, so this is the pool the journal itself uses
-        var db = slick.database(system.settings().config().getConfig("jdbc-read-journal")).database();
-        try (Connection c = db.source().createConnection(); Statement s = c.createStatement();
+        try (Connection c = connection(system); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT MAX(\"ordering\") FROM \"event_journal\"")) {
             return r.next() ? r.getLong(1) : 0;
         }
     }
 
-    /** PostgreSQL's {@code max_connections} and {@code superuser_reserved_connections}, on a connection of the journal's pool. */
-    public static int[] connectionLimits(ActorSystem<?> system) throws SQLException {
-        SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
-        var db = slick.database(system.settings().config().getConfig("jdbc-read-journal")).database();
-        try (Connection c = db.source().createConnection(); Statement s = c.createStatement();
+    /** PostgreSQL's {@code max_connections} and {@code superuser_reserved_connections}. */
+    public record ConnectionLimits(int max, int reserved) {
+    }
+
+    /** The server's connection limits, on a connection of the journal's pool. */
+    public static ConnectionLimits connectionLimits(ActorSystem<?> system) throws SQLException {
+        try (Connection c = connection(system); Statement s = c.createStatement();
              ResultSet r = s.executeQuery("SELECT current_setting('max_connections')::int, current_setting('superuser_reserved_connections')::int")) {
             r.next();
-            return new int[]{r.getInt(1), r.getInt(2)};
+            return new ConnectionLimits(r.getInt(1), r.getInt(2));
         }
+    }
+
+    private static Connection connection(ActorSystem<?> system) throws SQLException {
+        SlickExtensionImpl slick = (SlickExtensionImpl) SlickExtension.get(system.classicSystem());
+        // the read journal's config names the shared database, so this is the pool the journal itself uses
+        return slick.database(system.settings().config().getConfig("jdbc-read-journal")).database().source().createConnection();
     }
 }

@@ -257,8 +257,8 @@ public final class ZedNode implements AutoCloseable {
     /** A server whose max_connections cannot hold every host's journal pool is said once, at start, on every node. */
     private static void warnIfShortOfConnections(ActorSystem<Void> system, int hosts) {
         try {
-            int[] limits = JournalDatabase.connectionLimits(system);
-            ServerConnections.shortfall(hosts, limits[0], limits[1]).ifPresent(why -> system.log().warn(why));
+            JournalDatabase.ConnectionLimits limits = JournalDatabase.connectionLimits(system);
+            ServerConnections.shortfall(hosts, limits.max(), limits.reserved()).ifPresent(why -> system.log().warn(why));
         } catch (java.sql.SQLException e) {
             system.log().debug("could not read the journal server's connection limits: {}", e.getMessage());
         }
