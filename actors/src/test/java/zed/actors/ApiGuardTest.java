@@ -92,6 +92,44 @@ class ApiGuardTest {
     }
 
     @Test
+    void aRefusedRequestsBodyIsReadAwaySoTheClientGetsTheAnswerAndKeepsItsConnection() throws Exception {
+        // refused before its body was read, a request used to have its connection closed under it while the client
+        // still sent the body: a client then saw a reset, never the 403 (the fuzzer's regression 038, under load)
+        String chunk = "{\"dir\": \"" + "x".repeat(4000) + "\"}";
+        StringBuilder body = new StringBuilder();
+        for (int i = 0; i < 64; i++) body.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
+        body.append("0\r\n\r\n");
+        try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.port())) {
+            s.setSoTimeout(30_000);
+            var out = s.getOutputStream();
+            var in = new java.io.BufferedInputStream(s.getInputStream());
+            out.write(("PUT /v1/levels/shop HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nAuthorization: Bearer " + Api.token(state)
+                    + "\r\nContent-Type: application/json\r\nOrigin: https://evil.example.com\r\nTransfer-Encoding: chunked\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.write(body.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(answer(in).startsWith("HTTP/1.1 403 "), "the refusal is answered");
+            out.write(("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            out.flush();
+            assertTrue(answer(in).startsWith("HTTP/1.1 200 "), "the connection still serves the next request");
+        }
+        assertEquals("Converged", node.get("/v1/levels/shop").get("state").asText(), "the refused push changed nothing");
+    }
+
+    /** One answer read off a raw connection: its head, its body skipped by Content-Length. */
+    static String answer(java.io.BufferedInputStream in) throws java.io.IOException {
+        StringBuilder head = new StringBuilder();
+        while (!head.toString().endsWith("\r\n\r\n")) {
+            int c = in.read();
+            if (c < 0) throw new java.io.EOFException("the connection ended after: " + head);
+            head.append((char) c);
+        }
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("(?i)content-length: *(\\d+)").matcher(head);
+        if (m.find()) in.readNBytes(Integer.parseInt(m.group(1)));
+        return head.toString();
+    }
+
+    @Test
     void anIdNobodyPushedIsNotFoundAndStartsNoLevel() throws Exception {
         for (String id : new String[]{"nobody", "nobody/below", "shop/ghost"}) {
             assertEquals(404, node.send("GET", "/v1/levels/" + id, null).status());
