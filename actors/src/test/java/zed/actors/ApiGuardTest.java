@@ -99,21 +99,26 @@ class ApiGuardTest {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < 64; i++) body.append(Integer.toHexString(chunk.length())).append("\r\n").append(chunk).append("\r\n");
         body.append("0\r\n\r\n");
+        refusedAndStillServing("PUT /v1/levels/shop", "Origin: https://evil.example.com\r\n", body, 403);
+        refusedAndStillServing("POST /v1/levels/nope/rollback", "", body, 404);
+        assertEquals("Converged", node.get("/v1/levels/shop").get("state").asText(), "the refused push changed nothing");
+    }
+
+    void refusedAndStillServing(String request, String header, CharSequence body, int status) throws Exception {
         try (java.net.Socket s = new java.net.Socket("127.0.0.1", node.port())) {
             s.setSoTimeout(30_000);
             var out = s.getOutputStream();
             var in = new java.io.BufferedInputStream(s.getInputStream());
-            out.write(("PUT /v1/levels/shop HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nAuthorization: Bearer " + Api.token(state)
-                    + "\r\nContent-Type: application/json\r\nOrigin: https://evil.example.com\r\nTransfer-Encoding: chunked\r\n\r\n")
+            out.write((request + " HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\nAuthorization: Bearer " + Api.token(state)
+                    + "\r\nContent-Type: application/json\r\n" + header + "Transfer-Encoding: chunked\r\n\r\n" + body)
                     .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
-            out.write(body.toString().getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            assertTrue(answer(in).startsWith("HTTP/1.1 403 "), "the refusal is answered");
+            String refused = answer(in);
+            assertTrue(refused.startsWith("HTTP/1.1 " + status + " "), request + " is answered: " + refused);
             out.write(("GET /v1/health HTTP/1.1\r\nHost: 127.0.0.1:" + node.port() + "\r\n\r\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
             out.flush();
-            assertTrue(answer(in).startsWith("HTTP/1.1 200 "), "the connection still serves the next request");
+            assertTrue(answer(in).startsWith("HTTP/1.1 200 "), "after " + request + ", the connection still serves the next request");
         }
-        assertEquals("Converged", node.get("/v1/levels/shop").get("state").asText(), "the refused push changed nothing");
     }
 
     /** One answer read off a raw connection: its head, its body skipped by Content-Length. */

@@ -149,18 +149,18 @@ public final class HttpApi extends AllDirectives {
      * wait out its timeout.
      */
     private Route known(String id, java.util.function.Supplier<Route> inner) {
-        return onSuccess(levels.knows(id), known -> {
-            if (!known) return complete(error(StatusCodes.NOT_FOUND, "no such level: " + id));
+        return extractRequest(req -> onSuccess(levels.knows(id), known -> {
+            if (!known) return Refusal.answer(req, error(StatusCodes.NOT_FOUND, "no such level: " + id));
             String away = away(levels.hostOf(id));
-            return away == null ? inner.get() : complete(error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " runs on host "
+            return away == null ? inner.get() : Refusal.answer(req, error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " runs on host "
                     + levels.hostOf(id) + ", which " + away + ": it runs there and nowhere else, and answers once its host is back"
                     + (away.startsWith("is not a member") ? " (or, if it has a standby, once it is failed over there: zed failover " + id + " --to HOST)" : "")));
-        });
+        }));
     }
 
     /** As {@link #known}, for what is asked of a level precisely while its host is away (a failover). */
     private Route placed(String id, java.util.function.Supplier<Route> inner) {
-        return onSuccess(levels.knows(id), known -> known ? inner.get() : complete(error(StatusCodes.NOT_FOUND, "no such level: " + id)));
+        return extractRequest(req -> onSuccess(levels.knows(id), known -> known ? inner.get() : Refusal.answer(req, error(StatusCodes.NOT_FOUND, "no such level: " + id))));
     }
 
     /** Why {@code host} cannot run a level now ("is unreachable", "is not a member of the cluster"), null when it can. */

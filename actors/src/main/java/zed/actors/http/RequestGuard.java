@@ -2,7 +2,6 @@ package zed.actors.http;
 
 import org.apache.pekko.http.javadsl.model.HttpMethods;
 import org.apache.pekko.http.javadsl.model.HttpRequest;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.MediaTypes;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
@@ -99,32 +98,23 @@ final class RequestGuard extends AllDirectives {
             if (hostLines > 1) {
                 // pekko refuses two valid Hosts but lets one it cannot parse stand beside a valid one: which is meant is
                 // ambiguous, and the guard is about the Host (RFC 9112: more than one Host line is a 400)
-                return refuse(req, HttpApi.error(StatusCodes.BAD_REQUEST, "send one Host header, not " + hostLines));
+                return Refusal.answer(req, HttpApi.error(StatusCodes.BAD_REQUEST, "send one Host header, not " + hostLines));
             }
             if (!hostAllowed(host)) {
-                return refuse(req, HttpApi.error(StatusCodes.MISDIRECTED_REQUEST, "this node does not answer to the host \"" + host
+                return Refusal.answer(req, HttpApi.error(StatusCodes.MISDIRECTED_REQUEST, "this node does not answer to the host \"" + host
                         + "\"; use one of " + String.join(", ", hosts)));
             }
             if (origin.isPresent() && !originAllowed(origin.get())) {
-                return refuse(req, HttpApi.error(StatusCodes.FORBIDDEN, "requests from another origin (" + origin.get() + ") are refused"));
+                return Refusal.answer(req, HttpApi.error(StatusCodes.FORBIDDEN, "requests from another origin (" + origin.get() + ") are refused"));
             }
             if (!open.test(req) && !token.accepts(auth.orElse(null))) {
-                return refuse(req, HttpApi.error(StatusCodes.UNAUTHORIZED, "send Authorization: Bearer <the token in " + tokenFile + ">"));
+                return Refusal.answer(req, HttpApi.error(StatusCodes.UNAUTHORIZED, "send Authorization: Bearer <the token in " + tokenFile + ">"));
             }
             if (mutating(req) && !json(req)) {
-                return refuse(req, HttpApi.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, req.method().value() + " needs Content-Type: application/json"));
+                return Refusal.answer(req, HttpApi.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, req.method().value() + " needs Content-Type: application/json"));
             }
             return inner.get();
         }))));
-    }
-
-    /**
-     * Answers a refused request once its body is read away. Refused unread, the body's connection was closed under a
-     * client still sending it, and such a client saw a reset instead of the answer (a request body is at most
-     * pekko's max-content-length, so this reads a bounded amount).
-     */
-    private Route refuse(HttpRequest req, HttpResponse answer) {
-        return extractMaterializer(mat -> onComplete(req.entity().discardBytes(mat).completionStage(), read -> complete(answer)));
     }
 
     private static boolean json(HttpRequest r) {
