@@ -255,15 +255,20 @@ class GpuExampleTest {
     }
 
     @Test
-    void aShaderThatComputesTheWrongGradientFailsTheCpuCheckAtTheFirstStep() throws Exception {
+    void aShaderThatComputesTheWrongGradientFailsTheCpuCheckAtTheFirstStepOnTheDeviceOfZedGpuUuids() throws Exception {
         Device d = lavapipe();
         // the target scaled by 0.5 in the shader: the residual, and so the loss and gradient, differ from the CPU's
         String broken = Files.readString(example().resolve("train.comp")).replace("r = p - y[i];", "r = p - 0.5 * y[i];");
         assertFalse(broken.equals(Files.readString(example().resolve("train.comp"))), "train.comp changed: adapt the test's edit");
         Path spirv = tmp.resolve("broken.spv");
         Files.write(spirv, compile(broken));
-        Process p = train(tmp.resolve("dataset"), placedOn(d, null), spirv, "--steps", "10");
+        // and the device found by its deviceUUID alone, as where the loader did not list it for the node
+        Map<String, String> env = placedOn(d, null);
+        env.remove("ZED_VULKAN_DEVICE");
+        env.put("ZED_GPU_UUIDS", d.gpu().uuid().toUpperCase(java.util.Locale.ROOT));
+        Process p = train(tmp.resolve("dataset"), env, spirv, "--steps", "10");
         assertEquals(3, exit(p, Duration.ofSeconds(180)), output(p));
+        assertTrue(output(p).contains("device: llvmpipe") && output(p).contains("Vulkan device " + d.vulkanIndex() + ", CPU"), output(p));
         assertTrue(output(p).contains("train: step 0: the GPU's step differs from the CPU's: loss"), output(p));
     }
 
