@@ -117,15 +117,15 @@ field() {
   if [[ $1 =~ $re ]]; then printf '%s' "${BASH_REMATCH[2]}${BASH_REMATCH[3]}"; fi
 }
 
-# examples/gpu on every Vulkan device that GpuCheck listed (its lines are in vkEnumeratePhysicalDevices order, so
-# the n-th is ZED_VULKAN_DEVICE=n), one after the other, then the throughput table.
+# examples/gpu on every Vulkan device that GpuCheck listed ("index": its place in vkEnumeratePhysicalDevices, which
+# ZED_VULKAN_DEVICE names), one after the other, then the throughput table.
 example() {
   [[ -f $out/example/Train.class ]] || { log "no example in .gpucheck: run 'scripts/gpu-check.sh prepare' again"; return 0; }
   local samples=${GPU_CHECK_SAMPLES:-262144} steps=${GPU_CHECK_STEPS:-50}
-  local line i=0 name type vram res tp r rows=() nvidia=0 cpu_dev=0
+  local line i name type vram res tp r rows=() nvidia=0 cpu_dev=0
   while IFS= read -r line; do
-    [[ $line == '{"vulkan":{"name"'* ]] || continue
-    name=$(field "$line" name) type=$(field "$line" type) vram=$(field "$line" vram_mb)
+    [[ $line == '{"vulkan":{"index"'* ]] || continue
+    i=$(field "$line" index) name=$(field "$line" name) type=$(field "$line" type) vram=$(field "$line" vram_mb)
     [[ $(field "$line" vendor) == nvidia ]] && nvidia=1
     [[ $type == CPU ]] && cpu_dev=1
     log "training examples/gpu on Vulkan device $i ($name): $samples samples, $steps steps"
@@ -139,7 +139,6 @@ example() {
     else
       rows+=("$i|$name|$type|$(field "$tp" gpu_samples_per_s) ($(field "$tp" gpu_ms_per_step) ms/step)|$(field "$tp" cpu_samples_per_s) ($(field "$tp" cpu_ms_per_step) ms/step)|$vram")
     fi
-    i=$((i + 1))
   done <<<"$1"
   printf '\nexamples/gpu: linear regression, %s samples x 16 features, %s steps; each step on the device and the same step on the CPU (Java, one thread), in the same run\n' "$samples" "$steps"
   printf '%-4s %-36s %-9s %-34s %-34s %s\n' VK DEVICE TYPE "DEVICE SAMPLES/S" "CPU SAMPLES/S (SAME RUN)" "VULKAN HEAP (MiB)"
@@ -148,7 +147,7 @@ example() {
     IFS='|' read -r -a f <<<"$r"
     printf '%-4s %-36s %-9s %-34s %-34s %s\n' "${f[0]}" "${f[1]}" "${f[2]}" "${f[3]}" "${f[4]:--}" "${f[5]}"
   done
-  ((i > 0)) || printf 'no Vulkan device: nothing trained (see the inventory\x27s notes above)\n'
+  ((${#rows[@]} > 0)) || printf 'no Vulkan device: nothing trained (see the inventory\x27s notes above)\n'
   ((nvidia)) || printf 'GPU: no NVIDIA device is present (the Vulkan loader lists none)\n'
   # the inventory's GPUs (what a node writes on <pool>/zed and places jobs by), with their VRAM
   local inv=${1%%$'\n'*} re='"index":([0-9]+),"vendor":"([^"]*)","name":"([^"]*)","vram_mb":([0-9]+)[^}]*"source":"([^"]*)"'
