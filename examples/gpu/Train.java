@@ -91,15 +91,19 @@ public class Train {
                 String a = args[i];
                 if (i + 1 >= args.length) throw new Fail(2, "option " + a + " needs a value");
                 String v = args[++i];
-                switch (a) {
-                    case "--samples" -> samples = Integer.parseInt(v);
-                    case "--features" -> features = Integer.parseInt(v);
-                    case "--steps" -> steps = Long.parseLong(v);
-                    case "--checkpoint-every" -> every = Long.parseLong(v);
-                    case "--rate" -> rate = Double.parseDouble(v);
-                    case "--seed" -> seed = Long.parseLong(v);
-                    case "--spirv" -> spirv = Path.of(v);
-                    default -> throw new Fail(2, "unknown option " + a + " (--samples --features --steps --checkpoint-every --rate --seed --spirv)");
+                try {
+                    switch (a) {
+                        case "--samples" -> samples = Integer.parseInt(v);
+                        case "--features" -> features = Integer.parseInt(v);
+                        case "--steps" -> steps = Long.parseLong(v);
+                        case "--checkpoint-every" -> every = Long.parseLong(v);
+                        case "--rate" -> rate = Double.parseDouble(v);
+                        case "--seed" -> seed = Long.parseLong(v);
+                        case "--spirv" -> spirv = Path.of(v);
+                        default -> throw new Fail(2, "unknown option " + a + " (--samples --features --steps --checkpoint-every --rate --seed --spirv)");
+                    }
+                } catch (NumberFormatException e) {
+                    throw new Fail(2, "option " + a + " takes a number, not " + v);
                 }
             }
             if (spirv == null) throw new Fail(2, "--spirv PATH is required: train.spv, beside train.comp");
@@ -192,7 +196,6 @@ public class Train {
                 for (int j = 0; j < w.length; j++) w[j] -= o.rate * g.gradient[j];
                 step++;
             }
-            if (last < step) State.write(Path.of(STATE), o, step, w, Double.NaN); // --steps reached without a new step
             double gps = stepsRun * (double) o.samples / (gpuNanos / 1e9), cps = stepsRun * (double) o.samples / (cpuNanos / 1e9);
             System.out.printf(Locale.ROOT, "{\"throughput\":{\"device\":\"%s\",\"steps\":%d,\"samples\":%d,\"features\":%d,"
                             + "\"gpu_samples_per_s\":%.0f,\"cpu_samples_per_s\":%.0f,\"gpu_ms_per_step\":%.3f,\"cpu_ms_per_step\":%.3f}}%n",
@@ -296,7 +299,8 @@ public class Train {
     /** POSTs checkpoints to Zed; without ZED_CHECKPOINT_URL (run by hand) only the state file is written. */
     static final class Checkpoints {
         final String url;
-        final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+        // HTTP/1.1: the default (HTTP/2) would try an h2c upgrade on the node's plain-HTTP endpoint first
+        final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(Duration.ofSeconds(10)).build();
 
         Checkpoints(String url) {
             this.url = url == null || url.isBlank() ? null : url;
