@@ -139,7 +139,7 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
         }
         List<String> notes = new ArrayList<>(inv.notes());
         notes.addAll(failed);
-        return new Probe(new Inventory(inv.facts(), notes), failed);
+        return new Probe(inv.withNotes(notes), failed);
     }
 
     private Behavior<Msg> onTaken(Taken t) {

@@ -13,8 +13,10 @@ public final class GpuCheck {
         System.out.println(HostInventory.local().take().json());
         VulkanDevices.Enumeration e = new VulkanDevices().enumerate();
         if (e.reason() != null) System.out.println("{\"vulkan\":{\"reason\":" + Inventory.quote(e.reason()) + "}}");
-        for (VulkanDevice d : e.devices()) {
-            System.out.println("{\"vulkan\":{\"name\":" + Inventory.quote(d.name()) + ",\"vendor\":" + Inventory.quote(d.vendor())
+        for (int i = 0; i < e.devices().size(); i++) {
+            VulkanDevice d = e.devices().get(i);
+            // index: the device's place in vkEnumeratePhysicalDevices, what ZED_VULKAN_DEVICE names
+            System.out.println("{\"vulkan\":{\"index\":" + i + ",\"name\":" + Inventory.quote(d.name()) + ",\"vendor\":" + Inventory.quote(d.vendor())
                     + ",\"vendor_id\":" + Inventory.quote(String.format("0x%04x", d.vendorId())) + ",\"type\":" + Inventory.quote(d.type().name())
                     + ",\"driver\":" + Inventory.quote(d.driver()) + ",\"api\":" + Inventory.quote(d.api()) + ",\"vram_mb\":" + d.vramMb()
                     + ",\"uuid\":" + Inventory.quote(d.uuid()) + "}}");

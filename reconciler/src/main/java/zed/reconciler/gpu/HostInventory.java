@@ -4,7 +4,9 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Takes the host's inventory: asks each source in turn, most trusted first, and merges what they found. A GPU that
@@ -38,6 +40,7 @@ public final class HostInventory {
     public Inventory take() {
         List<Found> found = new ArrayList<>();
         List<String> notes = new ArrayList<>();
+        Map<String, Integer> vulkanIndex = new HashMap<>();
         for (GpuSource s : sources) {
             Found f;
             try {
@@ -47,9 +50,10 @@ public final class HostInventory {
                 continue;
             }
             found.add(f);
+            f.vulkanIndex().forEach(vulkanIndex::putIfAbsent);
             for (String n : f.notes()) notes.add(f.source() + ": " + n);
         }
-        return new Inventory(new HostFacts(host, merge(found)), notes);
+        return new Inventory(new HostFacts(host, merge(found)), notes, vulkanIndex);
     }
 
     /** The GPUs of all sources, each device once (the first source's view of it), numbered from 0. */

@@ -3,10 +3,30 @@ package zed.reconciler.gpu;
 import java.util.List;
 import java.util.Map;
 
-/** One look at the host: its facts, and what the sources said beside them (why one saw nothing, what is not a GPU). */
-public record Inventory(HostFacts facts, List<String> notes) {
+/**
+ * One look at the host: its facts, and what the sources said beside them (why one saw nothing, what is not a GPU).
+ *
+ * @param vulkanIndex each device's place in this host's {@code vkEnumeratePhysicalDevices}, by {@link Gpu#deviceId()}:
+ *                    what a job's {@code ZED_VULKAN_DEVICE} names (see {@link #hostGpus()})
+ */
+public record Inventory(HostFacts facts, List<String> notes, Map<String, Integer> vulkanIndex) {
     public Inventory {
         notes = List.copyOf(notes);
+        vulkanIndex = Map.copyOf(vulkanIndex);
+    }
+
+    public Inventory(HostFacts facts, List<String> notes) {
+        this(facts, notes, Map.of());
+    }
+
+    /** The same look with other notes. */
+    public Inventory withNotes(List<String> other) {
+        return new Inventory(facts, other, vulkanIndex);
+    }
+
+    /** The host's GPUs as placement takes them: each with its Vulkan index (and CUDA index) where known. */
+    public HostGpus hostGpus() {
+        return HostGpus.of(facts, vulkanIndex);
     }
 
     /** {@code {"host", "gpus": [...], "properties": {...}, "notes": [...]}}, on one line. */
@@ -17,7 +37,10 @@ public record Inventory(HostFacts facts, List<String> notes) {
             if (i > 0) b.append(',');
             b.append("{\"index\":").append(g.index()).append(",\"vendor\":").append(quote(g.vendor())).append(",\"name\":")
                     .append(quote(g.name())).append(",\"vram_mb\":").append(g.vramMb()).append(",\"driver\":").append(quote(g.driver()))
-                    .append(",\"uuid\":").append(quote(g.uuid())).append(",\"source\":").append(quote(g.source().label)).append('}');
+                    .append(",\"uuid\":").append(quote(g.uuid())).append(",\"source\":").append(quote(g.source().label));
+            Integer vk = vulkanIndex.get(g.deviceId());
+            if (vk != null && !g.deviceId().isEmpty()) b.append(",\"vulkan_index\":").append(vk);
+            b.append('}');
         }
         b.append("],\"properties\":{");
         boolean first = true;

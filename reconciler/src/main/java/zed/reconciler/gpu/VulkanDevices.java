@@ -17,28 +17,50 @@ import org.lwjgl.vulkan.VkPhysicalDeviceProperties2;
 
 import java.nio.IntBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Every physical device that the Vulkan loader (through LWJGL) reports: it creates an instance, reads each device's
  * properties, memory heaps and deviceUUID, and destroys the instance. No loader, no driver (ICD), or no LWJGL
  * natives for this platform: no devices and the reason, never a crash.
+ *
+ * <p>CPU renderers (Mesa's lavapipe) are not GPUs, unless the node's environment has {@code ZED_GPU_INCLUDE_CPU=1}:
+ * then they count as GPUs, so that GPU jobs run on a laptop or in CI. Never by default.
  */
 public final class VulkanDevices implements GpuSource {
     public static final String NAME = "vulkan";
+    /** The variable that lets CPU renderers count as GPUs: "1" only. */
+    public static final String INCLUDE_CPU = "ZED_GPU_INCLUDE_CPU";
     private static final Object LOCK = new Object(); // one loader, one instance at a time
     private static String loaded; // the library VK was created from; null when none
 
     private final String library;
+    private final String includeCpu; // ZED_GPU_INCLUDE_CPU as the environment has it; null when unset
 
-    /** The system's loader (libvulkan.so.1). */
+    /** The system's loader (libvulkan.so.1); CPU devices count as GPUs when this process has ZED_GPU_INCLUDE_CPU=1. */
     public VulkanDevices() {
         this(null);
     }
 
     /** @param library the loader to use instead of the system's (tests point it at one that does not exist) */
     public VulkanDevices(String library) {
+        this(library, System.getenv(INCLUDE_CPU));
+    }
+
+    /** @param includeCpu the value of ZED_GPU_INCLUDE_CPU ("1": CPU devices count as GPUs), null for unset */
+    public VulkanDevices(String library, String includeCpu) {
         this.library = library;
+        this.includeCpu = includeCpu;
+    }
+
+    /** Whether CPU devices count, and a note when the variable is set to something other than 1 or 0. */
+    static boolean includesCpu(String value, List<String> notes) {
+        if (value == null || value.isEmpty() || value.equals("0")) return false;
+        if (value.equals("1")) return true;
+        notes.add(INCLUDE_CPU + "=" + value + " is neither 1 nor 0: CPU devices are not counted as GPUs");
+        return false;
     }
 
     /** The devices, or none and why. */
@@ -54,12 +76,23 @@ public final class VulkanDevices implements GpuSource {
         if (e.reason() != null) return Found.nothing(NAME, e.reason());
         List<Gpu> gpus = new ArrayList<>();
         List<String> notes = new ArrayList<>();
-        for (VulkanDevice d : e.devices()) {
-            if (d.isGpu()) gpus.add(d.gpu(gpus.size()));
-            else notes.add(d.name() + " is a " + d.type().name().toLowerCase(java.util.Locale.ROOT) + " device, not a GPU");
+        boolean cpu = includesCpu(includeCpu, notes);
+        Map<String, Integer> index = new HashMap<>();
+        for (int i = 0; i < e.devices().size(); i++) {
+            VulkanDevice d = e.devices().get(i);
+            if (!d.uuid().isEmpty()) index.putIfAbsent(Gpu.deviceId(d.uuid()), i); // the loader's order: ZED_VULKAN_DEVICE
+            String kind = d.name() + " is a " + d.type().name().toLowerCase(java.util.Locale.ROOT) + " device";
+            if (d.isGpu()) {
+                gpus.add(d.gpu(gpus.size()));
+            } else if (cpu && d.type() == VulkanDevice.Type.CPU) {
+                gpus.add(d.gpu(gpus.size()));
+                notes.add(kind + ", counted as a GPU (" + INCLUDE_CPU + "=1)");
+            } else {
+                notes.add(kind + ", not a GPU");
+            }
         }
         if (e.devices().isEmpty()) notes.add("the loader lists no devices");
-        return new Found(NAME, gpus, notes);
+        return new Found(NAME, gpus, notes, index);
     }
 
     public Enumeration enumerate() {

@@ -3,8 +3,10 @@ package zed.reconciler.gpu;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
+import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Merging what nvidia-smi and Vulkan saw into one list of GPUs, each device once. */
 class HostInventoryTest {
@@ -25,6 +27,22 @@ class HostInventoryTest {
                 source("vulkan", List.of(VK_1, VK_IGPU, VK_0), "llvmpipe (LLVM 15.0.6, 256 bits) is a cpu device, not a GPU"))).take();
         assertEquals(List.of(SMI_0, SMI_1, VK_IGPU.withIndex(2)), inv.facts().gpus());
         assertEquals(List.of("vulkan: llvmpipe (LLVM 15.0.6, 256 bits) is a cpu device, not a GPU"), inv.notes());
+    }
+
+    @Test
+    void eachGpuKeepsItsPlaceInTheVulkanLoadersListThoughNvidiaSmiNumbersTheFacts() {
+        // the loader lists the second H100 first, then the iGPU, then the first H100 (lavapipe would be 3, not a GPU)
+        Map<String, Integer> loader = Map.of(VK_1.deviceId(), 0, VK_IGPU.deviceId(), 1, VK_0.deviceId(), 2);
+        Inventory inv = new HostInventory("gpu1", List.of(source("nvidia-smi", List.of(SMI_0, SMI_1)),
+                () -> new Found("vulkan", List.of(VK_1, VK_IGPU, VK_0), List.of(), loader))).take();
+        List<HostGpus.Device> devices = inv.hostGpus().gpus();
+        assertEquals(List.of(2, 0, 1), devices.stream().map(HostGpus.Device::vulkanIndex).toList());
+        assertEquals(java.util.Arrays.asList(0, 1, null), devices.stream().map(HostGpus.Device::cudaIndex).toList());
+        assertTrue(inv.json().contains("\"source\":\"nvidia-smi\",\"vulkan_index\":2}"), inv.json());
+        // a GPU the loader did not list has no index: the job matches ZED_GPU_UUIDS itself
+        Inventory noLoader = new HostInventory("gpu1", List.of(source("nvidia-smi", List.of(SMI_0)))).take();
+        assertEquals(java.util.Collections.singletonList(null), noLoader.hostGpus().gpus().stream().map(HostGpus.Device::vulkanIndex).toList());
+        assertTrue(!noLoader.json().contains("vulkan_index"), noLoader.json());
     }
 
     @Test

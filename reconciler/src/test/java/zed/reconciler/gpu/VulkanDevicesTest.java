@@ -38,9 +38,42 @@ class VulkanDevicesTest {
     @Test
     void lavapipeIsNotAGpuOfTheHostButANote() {
         lavapipe(new VulkanDevices().enumerate());
-        Found f = new VulkanDevices().find();
+        for (String unset : new String[]{null, "", "0"}) {
+            Found f = new VulkanDevices(null, unset).find();
+            assertTrue(f.gpus().stream().noneMatch(g -> g.name().startsWith("llvmpipe")), f.gpus().toString());
+            assertTrue(f.notes().stream().anyMatch(n -> n.matches("llvmpipe .* is a cpu device, not a GPU")), f.notes().toString());
+        }
+    }
+
+    @Test
+    void withIncludeCpuLavapipeIsAGpuWithItsVulkanIndexUuidAndHeap() {
+        VulkanDevices.Enumeration all = new VulkanDevices().enumerate();
+        VulkanDevice d = lavapipe(all);
+        int index = all.devices().indexOf(d);
+        Inventory inv = new HostInventory("laptop", List.of(new VulkanDevices(null, "1"))).take();
+        Gpu g = inv.facts().gpus().stream().filter(x -> x.name().startsWith("llvmpipe")).findFirst().orElseThrow(() -> new AssertionError(inv.json()));
+        assertEquals(d.uuid(), g.uuid());
+        assertEquals(d.vramMb(), g.vramMb());
+        assertTrue(g.vramMb() > 0, inv.json());
+        assertEquals("mesa", g.vendor());
+        assertEquals(Gpu.Source.VULKAN, g.source());
+        assertEquals(index, inv.vulkanIndex().get(g.deviceId()));
+        assertTrue(inv.json().contains("\"uuid\":\"" + d.uuid() + "\",\"source\":\"vulkan\",\"vulkan_index\":" + index + "}"), inv.json());
+        assertTrue(inv.notes().stream().anyMatch(n -> n.matches("vulkan: llvmpipe .* is a cpu device, counted as a GPU \\(ZED_GPU_INCLUDE_CPU=1\\)")), inv.notes().toString());
+        // what placement takes: the job's ZED_VULKAN_DEVICE is lavapipe's place in the loader's list
+        HostGpus.Device placed = inv.hostGpus().gpus().stream().filter(x -> x.gpu().equals(g)).findFirst().orElseThrow();
+        assertEquals(index, placed.vulkanIndex());
+        assertEquals(null, placed.cudaIndex());
+    }
+
+    @Test
+    void anIncludeCpuOtherThanOneOrZeroIsANoteAndCountsNothing() {
+        lavapipe(new VulkanDevices().enumerate());
+        Found f = new VulkanDevices(null, "yes").find();
         assertTrue(f.gpus().stream().noneMatch(g -> g.name().startsWith("llvmpipe")), f.gpus().toString());
-        assertTrue(f.notes().stream().anyMatch(n -> n.matches("llvmpipe .* is a cpu device, not a GPU")), f.notes().toString());
+        assertTrue(f.notes().contains("ZED_GPU_INCLUDE_CPU=yes is neither 1 nor 0: CPU devices are not counted as GPUs"), f.notes().toString());
+        // not a GPU, but its index is still known (an NVIDIA GPU that nvidia-smi lists is placed with it the same way)
+        assertTrue(f.vulkanIndex().containsValue(new VulkanDevices().enumerate().devices().indexOf(lavapipe(new VulkanDevices().enumerate()))));
     }
 
     @Test
