@@ -171,8 +171,12 @@ public final class JobSupervisor {
             Map<String, String> own = store.exists(dataset) ? store.zedState(dataset) : Map.of();
             StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH)).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), grace));
         }
-        if (pid != 0) stopProcess(grace);
-        else seats.free();
+        if (pid != 0) {
+            stopProcess(grace);
+            afterFailure = true; // interrupted: started again, it resumes from its checkpoint
+        } else {
+            seats.free();
+        }
         if (state != State.SUCCEEDED && state != State.FAILED) state = State.STOPPED;
     }
 
