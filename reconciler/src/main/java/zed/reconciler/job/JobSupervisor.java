@@ -252,29 +252,30 @@ public final class JobSupervisor {
     }
 
     private void start(Desired d, Map<String, String> placement) {
-        JobCourse.Start from = JobCourse.start(afterFailure, afterFailure ? checkpointSteps() : Map.of());
-        Map<String, String> env = new LinkedHashMap<>(d.launch().env());
-        env.putAll(placement);
-        Long resumed = null;
-        if (from instanceof JobCourse.Resume r) {
-            // back to the checkpoint: what the failed run wrote after it is gone, as the job expects when it resumes
-            store.rollback(dataset, r.snapshot());
-            env.put(RESUME_STEP, String.valueOf(r.step()));
-            resumed = r.step();
-        }
-        // the intent first: a node killed right after the start finds the process by this token, never an orphan
-        LaunchToken token = LaunchToken.fresh();
-        Map<String, String> intent = new LinkedHashMap<>();
-        intent.put(STATE, "running");
-        intent.put(SPEC_HASH, d.specHash());
-        intent.put(LAUNCH, token.value());
-        write(intent);
+        // the URL first: a node that cannot open one starts nothing, and rolls nothing back
         Opened run = checkpointing.open();
-        env.put(CHECKPOINT_URL, run.url());
-        env.put(LaunchToken.ENV, token.value());
-        Launch l = d.launch();
         Launcher.Started s;
+        Long resumed = null;
+        LaunchToken token = LaunchToken.fresh();
         try {
+            JobCourse.Start from = JobCourse.start(afterFailure, afterFailure ? checkpointSteps() : Map.of());
+            Map<String, String> env = new LinkedHashMap<>(d.launch().env());
+            env.putAll(placement);
+            if (from instanceof JobCourse.Resume r) {
+                // back to the checkpoint: what the failed run wrote after it is gone, as the job expects when it resumes
+                store.rollback(dataset, r.snapshot());
+                env.put(RESUME_STEP, String.valueOf(r.step()));
+                resumed = r.step();
+            }
+            // the intent first: a node killed right after the start finds the process by this token, never an orphan
+            Map<String, String> intent = new LinkedHashMap<>();
+            intent.put(STATE, "running");
+            intent.put(SPEC_HASH, d.specHash());
+            intent.put(LAUNCH, token.value());
+            write(intent);
+            env.put(CHECKPOINT_URL, run.url());
+            env.put(LaunchToken.ENV, token.value());
+            Launch l = d.launch();
             s = launcher.start(new Launch(l.service(), l.argv(), env, l.workdir(), l.logDir()));
         } catch (RuntimeException e) {
             run.close().run();

@@ -55,6 +55,14 @@ class JobSupervisorTest {
     }
 
     JobSupervisor supervisor() {
+        return supervisor(() -> {
+            String url = "http://127.0.0.1:1/v1/checkpoints/t" + opened.size();
+            opened.add(url);
+            return new JobSupervisor.Opened(url, () -> closed.add(url));
+        });
+    }
+
+    JobSupervisor supervisor(JobSupervisor.Checkpointing checkpointing) {
         return new JobSupervisor(store, DS, launcher, clock, new JobSupervisor.Seats() {
             @Override
             public JobSupervisor.Seat take() {
@@ -65,11 +73,19 @@ class JobSupervisorTest {
             public void free() {
                 freed++;
             }
-        }, () -> {
-            String url = "http://127.0.0.1:1/v1/checkpoints/t" + opened.size();
-            opened.add(url);
-            return new JobSupervisor.Opened(url, () -> closed.add(url));
+        }, checkpointing);
+    }
+
+    @Test
+    void withoutACheckpointUrlNothingStartsNothingIsStampedNorRolledBack() throws Exception {
+        JobSupervisor s = supervisor(() -> {
+            throw new IllegalStateException("this node has no checkpoint endpoint");
         });
+        JobSupervisor.Desired d = job("touch ran", "h1", TWO);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> s.reconcile(d));
+        assertNull(store.zedState(DS).get(JobSupervisor.STATE));
+        assertNull(store.zedState(DS).get(JobSupervisor.LAUNCH));
+        assertFalse(Files.exists(store.mountpoint(DS).resolve("ran")));
     }
 
     JobSupervisor.Desired job(String script, String hash, LevelSpec.RestartPolicy restart) {
