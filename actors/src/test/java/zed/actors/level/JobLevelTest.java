@@ -306,4 +306,41 @@ class JobLevelTest {
             Thread.sleep(100); // polling interval of a deadline wait
         }
     }
+
+    @Test
+    void aNodeRestartStopsTheJobsOldProcessAndResumesItFromItsCheckpointNeverATwin() throws Exception {
+        Path gate = tmp.resolve("gate-resume");
+        String script = """
+                import json, os, sys, time, urllib.request
+                if os.environ.get("ZED_RESUME_STEP"):
+                    open("resumed", "w").write(os.environ["ZED_RESUME_STEP"] + " " + str(os.getpid()))
+                    while not os.path.exists("%s"):
+                        time.sleep(0.05)
+                    sys.exit(0)
+                body = json.dumps({"step": 2}).encode()
+                req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req).read()
+                while True:
+                    time.sleep(0.05)
+                """.formatted(gate);
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "")));
+        long old = awaitJob(r -> r.state().equals("Running") && Long.valueOf(2).equals(r.step())).pid();
+
+        level.restart(); // the node goes away and comes back; the job's process was left running
+        JobActor.Report resumed = awaitJob(r -> r.state().equals("Running") && Long.valueOf(2).equals(r.resumedAt()));
+        assertFalse(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false), "the old process is stopped, not left beside the new one");
+        Path written = runDir().resolve("resumed");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(written) && Files.readString(written).contains(" ")) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling interval of a deadline wait: the new process writes it as it starts
+        }
+        assertEquals("2 " + resumed.pid(), Files.readString(written));
+        assertEquals(1, resumed.started(), "a resume of the interrupted run, not a restart after a failure");
+        Files.writeString(gate, "");
+        awaitJob(r -> r.state().equals("Succeeded"));
+        List<LevelEvent.JobStarted> started = events(LevelEvent.JobStarted.class);
+        assertEquals(2, started.size(), started.toString());
+        assertEquals(2L, started.get(1).resumedAt());
+    }
 }
