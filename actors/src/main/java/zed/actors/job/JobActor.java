@@ -95,6 +95,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private final TimerScheduler<Msg> timers;
     private final StashBuffer<Msg> stash;
     private Run current;
+    /** The newest Run, for the steps (off the actor's thread): what the job's GPUs and checkpoints are placed by. */
+    private volatile Run declared;
     private CheckpointEndpoint.JobKey key;
     private JobSupervisor supervisor;
     /** What the run {@code runId} starts, made in its first step (it asks the store for the mountpoint). */
@@ -154,12 +156,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         if (supervisor == null || !supervisor.dataset().equals(dataset)) {
             // one supervisor for as long as the job keeps its dataset: a new revision that leaves the job alone goes on
             // with the same process
-            supervisor = new JobSupervisor(host.store(r.level()), dataset, host.launcher(), Clock.systemUTC(), seats(key, requires(r)),
-                    checkpointing(key, dataset, r.spec().keep()));
+            supervisor = new JobSupervisor(host.store(r.level()), dataset, host.launcher(), Clock.systemUTC(), seats(key),
+                    checkpointing(key, dataset));
             step = null;
             metrics = Map.of();
         }
         current = r;
+        declared = r;
         runId++;
         failures = 0;
         lastError = null;
@@ -174,12 +177,13 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .orElse(LevelSpec.Requires.DEFAULT);
     }
 
-    private JobSupervisor.Seats seats(CheckpointEndpoint.JobKey job, LevelSpec.Requires need) {
+    /** The GPUs as the newest revision's model requires them (a change of it replaces the process: JobSupervisor). */
+    private JobSupervisor.Seats seats(CheckpointEndpoint.JobKey job) {
         JobGpus gpus = host.gpus();
         return new JobSupervisor.Seats() {
             @Override
             public JobSupervisor.Seat take() {
-                return gpus.take(job, need);
+                return gpus.take(job, requires(declared));
             }
 
             @Override
@@ -189,12 +193,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         };
     }
 
-    private JobSupervisor.Checkpointing checkpointing(CheckpointEndpoint.JobKey job, String dataset, int keep) {
+    private JobSupervisor.Checkpointing checkpointing(CheckpointEndpoint.JobKey job, String dataset) {
         ActorRef<Msg> self = getContext().getSelf();
         return () -> {
             CheckpointEndpoint endpoint = host.checkpoints();
             if (endpoint == null) throw new IllegalStateException("this node has no checkpoint endpoint: the job cannot checkpoint, so it is not started");
-            CheckpointEndpoint.Run run = endpoint.open(job, dataset, keep, taken -> self.tell(new Checkpointed(taken)));
+            CheckpointEndpoint.Run run = endpoint.open(job, dataset, declared.spec().keep(), taken -> self.tell(new Checkpointed(taken)));
             return new JobSupervisor.Opened(run.url(), run::close);
         };
     }
