@@ -26,10 +26,12 @@ class ValidationTestNotSupportedYetTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                c(2, 1, "model \"llama\": GPU models are not supported yet; remove the block (see docs/gpu.md)",
+                c(4, 3, "model \"llama\": source (copying weights in, receiving them from another host) is not supported yet; remove it and put "
+                                + "the weights into the model's dataset yourself (see docs/gpu.md)",
                         "dataset 'm' {}",
                         "model 'llama' {",
                         "  dataset = 'm'",
+                        "  source { host = 'h2', snapshot = 'm@v1' }",
                         "}"),
                 c(2, 3, "update.strategy: a rollout runs across a level's hosts, and this level runs on one: set it on a level with hosts = [...] (see docs/cluster.md)",
                         "update {",
@@ -69,12 +71,29 @@ class ValidationTestNotSupportedYetTest {
     }
 
     @Test
-    void the_example_of_zedfile_md_is_refused_for_its_model_and_its_job_but_not_its_host(@TempDir Path tmp) {
+    void the_example_of_zedfile_md_runs_its_model_and_its_job(@TempDir Path tmp) {
         Tree t = new Tree(tmp).write("shop/Zedfile", ValidationTestChainTest.EXAMPLE);
-        assertEquals(List.of(
-                "Zedfile:76:1: model \"llama70b\": GPU models are not supported yet; remove the block (see docs/gpu.md)",
-                "Zedfile:80:1: job \"finetune\": GPU jobs are not supported yet; remove the block (see docs/gpu.md)"),
-                t.evaluate("shop", "shop").errors().stream().map(Diagnostic::render).toList());
+        assertEquals(List.of(), t.evaluate("shop", "shop").errors().stream().map(Diagnostic::render).toList());
+    }
+
+    @Test
+    void models_and_jobs_in_a_level_on_several_hosts_are_refused_at_their_places(@TempDir Path tmp) {
+        Tree t = new Tree(tmp).write("gpu/Zedfile", String.join("\n",
+                "level 'gpu' {",
+                "  hosts = ['h1', 'h2']",
+                "}",
+                "dataset 'm' {}",
+                "dataset 'r' {}",
+                "model 'llama' { dataset = 'm' }",
+                "job 'ft' {",
+                "  model   = 'llama'",
+                "  dataset = 'r'",
+                "  runtime { cmd = ['./train'] }",
+                "}", "").replace('\'', '"'));
+        String why = ": GPU models and jobs run in a level on one host for now, and this level has hosts = [...]; put them in a level of "
+                + "their own (see docs/gpu.md)";
+        assertEquals(List.of("Zedfile:6:1: model \"llama\"" + why, "Zedfile:7:1: job \"ft\"" + why),
+                t.evaluate("gpu", "gpu").errors().stream().map(Diagnostic::render).toList());
     }
 
     /** Errors inside what is refused, in the structure, the types and the references: each beside the refusals. */

@@ -87,7 +87,16 @@ final class StatusCommand implements Callable<Integer> {
         }
         for (JsonNode r : s.path("resources")) {
             System.out.println(indent + "  " + r.get("kind").asText() + " " + r.get("name").asText() + "  " + r.path("state").asText()
-                    + (r.has("gate") ? "  " + r.get("gate").asText() : "") + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : ""));
+                    + (r.has("gate") ? "  " + r.get("gate").asText() : "") + (r.has("health") ? "  " + r.get("health").asText() : "") + (r.has("print") ? "  " + r.get("print").asText() : "") + job(r));
         }
+    }
+
+    /** A job's GPUs, its newest checkpoint's step, and why it waits or failed. */
+    private static String job(JsonNode r) {
+        if (!r.path("kind").asText().equals("job")) return "";
+        java.util.List<String> gpus = new java.util.ArrayList<>();
+        r.path("gpus").forEach(g -> gpus.add(g.asText()));
+        return (gpus.isEmpty() ? "" : "  on " + String.join(",", gpus)) + (r.hasNonNull("step") ? "  step " + r.get("step").asLong() : "")
+                + (r.hasNonNull("why") ? "  " + r.get("why").asText() : "");
     }
 }

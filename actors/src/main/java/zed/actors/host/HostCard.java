@@ -6,7 +6,6 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.actor.typed.receptionist.ServiceKey;
 import zed.actors.JsonEvent;
-import zed.reconciler.gpu.Gpu;
 import zed.reconciler.gpu.Inventory;
 import zed.reconciler.process.Subprocess;
 
@@ -42,11 +41,16 @@ public final class HostCard {
     public record Report(String host, String pool, long free, boolean available, List<GpuCard> gpus, String note) implements JsonEvent {
     }
 
-    /** @param vramMb the GPU's memory in MiB (0: its source did not say) */
-    public record GpuCard(String uuid, String name, long vramMb) implements JsonEvent {
+    /**
+     * @param vramMb the GPU's memory in MiB (0: its source did not say)
+     * @param heldMb what the jobs placed on it hold (0 from a node before jobs)
+     */
+    public record GpuCard(String uuid, String name, long vramMb, long heldMb) implements JsonEvent {
     }
 
-    public static Behavior<Describe> create(String host, String pool, ActorRef<HostInventoryActor.Msg> inventory, Executor blocking) {
+    /** @param held what the jobs placed on this node hold on a GPU, by its UUID, in MiB */
+    public static Behavior<Describe> create(String host, String pool, ActorRef<HostInventoryActor.Msg> inventory, Executor blocking,
+                                            java.util.function.ToLongFunction<String> held) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             return Behaviors.receiveMessage(d -> {
@@ -55,7 +59,7 @@ public final class HostCard {
                 CompletableFuture<long[]> space = pool == null ? CompletableFuture.completedFuture(null)
                         : CompletableFuture.supplyAsync(() -> free(pool), blocking);
                 inv.handle((i, e) -> i).thenCombine(space.handle((s, e) -> s == null ? new long[]{-1} : s), (i, s) -> {
-                    List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(HostCard::card).toList();
+                    List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(g -> new GpuCard(g.uuid(), g.name(), g.vramMb(), held.applyAsLong(g.uuid()))).toList();
                     String note = i == null ? "the GPU inventory is not taken yet (or did not answer in " + INVENTORY.toMillis() + " ms)" : null;
                     if (pool != null && s[0] < 0) note = (note == null ? "" : note + "; ") + "pool " + pool + " did not answer";
                     return new Report(host, pool, s[0], pool == null || s[0] >= 0, gpus, note);
@@ -63,10 +67,6 @@ public final class HostCard {
                 return Behaviors.same();
             });
         });
-    }
-
-    private static GpuCard card(Gpu g) {
-        return new GpuCard(g.uuid(), g.name(), g.vramMb());
     }
 
     /** The pool's free bytes ({@code zfs get available}), -1 when it does not answer. */

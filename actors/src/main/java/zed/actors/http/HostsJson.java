@@ -75,9 +75,9 @@ final class HostsJson {
                         if (r.pool() == null) h.putNull("pool");
                         else h.putObject("pool").put("name", r.pool()).put("free", r.free()).put("available", r.available());
                         ArrayNode g = h.putArray("gpus");
-                        // no job holds any VRAM yet (GPU jobs are not placed yet): what is free is all of it
+                        // free: less what the jobs placed on the host hold
                         for (HostCard.GpuCard c : r.gpus()) g.addObject().put("uuid", c.uuid()).put("name", c.name())
-                                .put("vramTotal", c.vramMb() << 20).put("vramFree", c.vramMb() << 20);
+                                .put("vramTotal", c.vramMb() << 20).put("vramFree", Math.max(0, c.vramMb() - c.heldMb()) << 20);
                         if (r.note() == null) h.putNull("note");
                         else h.put("note", r.note());
                     }

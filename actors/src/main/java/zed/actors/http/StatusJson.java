@@ -59,6 +59,7 @@ final class StatusJson {
             if (rep.error() != null) r.put("why", rep.error());
         }
         for (ServiceActor.Report rep : status.services()) service(resources.addObject(), rep, spec);
+        for (zed.actors.job.JobActor.Report rep : status.jobs()) job(resources.addObject(), rep);
         return o;
     }
 
@@ -125,5 +126,26 @@ final class StatusJson {
             zed.reconciler.service.ServiceRun.ports(svc).forEach(ports::put);
         }
         if (rep.print() != null) r.put("print", rep.print());
+    }
+
+    /** A job: its state (Pending, Running, Succeeded, Failed, Stopped), where it runs, its GPUs, its checkpoints. */
+    private static void job(ObjectNode r, zed.actors.job.JobActor.Report rep) {
+        r.put("kind", "job");
+        r.put("name", rep.job());
+        r.put("revision", rep.rev());
+        r.put("state", rep.state());
+        if (rep.why() != null) r.put("why", rep.why());
+        r.put("host", rep.host());
+        ArrayNode gpus = r.putArray("gpus");
+        rep.gpus().forEach(gpus::add);
+        r.put("pid", rep.pid());
+        r.put("restarts", rep.restarts());
+        if (rep.lastExit() != null) r.put("lastExit", rep.lastExit());
+        if (rep.resumedAt() != null) r.put("resumedAt", rep.resumedAt());
+        if (rep.step() != null) r.put("step", rep.step());
+        else r.putNull("step");
+        ObjectNode m = r.putObject("metrics");
+        new java.util.TreeMap<>(rep.metrics()).forEach(m::put);
+        r.put("checkpoints", rep.checkpoints());
     }
 }

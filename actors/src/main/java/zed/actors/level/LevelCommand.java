@@ -84,9 +84,19 @@ public sealed interface LevelCommand extends JsonEvent {
      */
     /** @param poolTrouble why the pool of its datasets does not answer, while it does not (null: it answers) */
     record Status(RevisionLog state, List<ServiceActor.Report> services, List<DatasetActor.Report> datasets,
-                  List<JailActor.Report> jails, String waiting, String poolTrouble, Replication replication) implements JsonEvent {
+                  List<JailActor.Report> jails, String waiting, String poolTrouble, Replication replication,
+                  List<zed.actors.job.JobActor.Report> jobs) implements JsonEvent {
+        public Status(RevisionLog state, List<ServiceActor.Report> services, List<DatasetActor.Report> datasets, List<JailActor.Report> jails,
+                      String waiting, String poolTrouble, Replication replication) {
+            this(state, services, datasets, jails, waiting, poolTrouble, replication, List.of());
+        }
+
+        public Status {
+            jobs = jobs == null ? List.of() : List.copyOf(jobs); // a status from a node before jobs has none
+        }
+
         public Status withReplication(Replication r) {
-            return new Status(state, services, datasets, jails, waiting, poolTrouble, r);
+            return new Status(state, services, datasets, jails, waiting, poolTrouble, r, jobs);
         }
     }
 
@@ -173,6 +183,9 @@ public sealed interface LevelCommand extends JsonEvent {
     }
 
     record FromJail(JailActor.Report report) implements LevelCommand {
+    }
+
+    record FromJob(zed.actors.job.JobActor.Report report) implements LevelCommand {
     }
 
     /** The parent's phase while this level waits for it to converge. */

@@ -164,6 +164,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 })
                 .onCommand(LevelCommand.FromDatasets.class, (s, c) -> c.report().rollback() != null ? onRolledBack(s, c.report()) : onDatasets(s, c.report()))
                 .onCommand(LevelCommand.FromService.class, (s, c) -> onService(s, c.report()))
+                .onCommand(LevelCommand.FromJob.class, (s, c) -> onJob(s, c.report()))
                 .onCommand(LevelCommand.FromDataset.class, (s, c) -> onDataset(s, c.report()))
                 .onCommand(LevelCommand.FromJail.class, (s, c) -> onJail(s, c.report()))
                 .onCommand(LevelCommand.ParentIs.class, this::onParent)
@@ -267,8 +268,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         java.util.Map<String, Integer> held = s.ports();
         ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(p.parent())
-                        : LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,
-                        host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem())),
+                        : LevelEvaluator.placeJobs(LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,
+                        host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem())), host.gpus()),
                         host.work().processes()),
                 (o, e) -> new LevelCommand.Evaluated(p, basedOn, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
                         "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage())))));
@@ -439,6 +440,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             events.add(new Converged(s.desired()));
             return Effect().persist(events).thenRun(st -> converged(st, spec));
         }
+        return events.isEmpty() ? Effect().none() : Effect().persist(events);
+    }
+
+    /** A job's word: its state for status, and what became of its process as events. */
+    private Effect<LevelEvent, RevisionLog> onJob(RevisionLog s, zed.actors.job.JobActor.Report r) {
+        zed.actors.job.JobActor.Report before = resources.jobReport(r);
+        if (!resources.knowsJob(r.job())) return Effect().none();
+        status(s);
+        List<LevelEvent> events = JobEvents.between(before, r);
         return events.isEmpty() ? Effect().none() : Effect().persist(events);
     }
 

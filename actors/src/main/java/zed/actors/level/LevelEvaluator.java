@@ -182,4 +182,27 @@ final class LevelEvaluator {
         });
         return new Ok(leaf, mine);
     }
+
+    /**
+     * A job whose model fits on no GPU of this host, even with every GPU free, is refused at its push, at its place,
+     * with the table of the host's GPUs: it would wait for ever. A job that fits once GPUs are freed is accepted, and
+     * waits (Pending). Jobs are placed on the host the level runs on (placement across the cluster is later work).
+     * Runs off the entity's thread: it may wait for the host's first inventory.
+     */
+    static Outcome placeJobs(Outcome o, zed.actors.job.JobGpus gpus) {
+        if (!(o instanceof Ok ok) || ok.leaf().jobs().isEmpty()) return o;
+        List<Diagnostic> errors = new ArrayList<>();
+        for (LevelSpec.JobSpec job : ok.leaf().jobs()) {
+            LevelSpec.Requires need = ok.leaf().models().stream().filter(m -> m.name().equals(job.model())).findFirst()
+                    .map(LevelSpec.ModelSpec::requires).orElse(LevelSpec.Requires.DEFAULT);
+            java.util.Optional<String> refused;
+            try {
+                refused = gpus.refusal(need);
+            } catch (RuntimeException unknown) {
+                continue; // no inventory to judge by: the job waits, and its status says why
+            }
+            refused.ifPresent(why -> errors.add(new Diagnostic(job.pos(), "job \"" + job.name() + "\" (model " + job.model() + "): " + why)));
+        }
+        return errors.isEmpty() ? o : new Invalid(errors);
+    }
 }

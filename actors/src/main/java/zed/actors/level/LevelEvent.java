@@ -92,4 +92,23 @@ public sealed interface LevelEvent extends JsonEvent {
     /** The pool answers again; its datasets are kept as declared again. */
     record PoolAvailable(long revision, String pool) implements LevelEvent {
     }
+
+    /**
+     * A job's process started on this host: its GPUs (UUIDs), and the checkpoint step it resumed from (null: from the
+     * start).
+     */
+    record JobStarted(long revision, String job, String host, java.util.List<String> gpus, Long resumedAt) implements LevelEvent {
+    }
+
+    /** A job failed ({@code after}: how its process ended) and was started again, from checkpoint {@code resumedAt} (null: the start). */
+    record JobRestarted(long revision, String job, int restart, String after, Long resumedAt) implements LevelEvent {
+    }
+
+    /** A job's process exited 0: it is never run again at this spec. */
+    record JobSucceeded(long revision, String job) implements LevelEvent {
+    }
+
+    /** A job failed past its restart budget ({@code why}): it is not run again at this spec. */
+    record JobFailed(long revision, String job, String why) implements LevelEvent {
+    }
 }

@@ -38,6 +38,12 @@ public final class LevelHost {
     private final StatusBoard board = new StatusBoard();
     /** Where levels with a standby report their Converged; null until the node has started it. */
     private volatile org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> replication;
+    /** This host's GPUs and the jobs' holds on them; the node gives it its inventory ({@link #gpus(zed.actors.job.JobGpus)}). */
+    private volatile zed.actors.job.JobGpus gpus = new zed.actors.job.JobGpus(() -> {
+        throw new IllegalStateException("this node takes no GPU inventory");
+    });
+    /** Where jobs' checkpoints are posted; null until the node has one (a job then waits, and says why). */
+    private volatile zed.actors.job.CheckpointEndpoint checkpoints;
 
     /**
      * The bounded executors that blocking driver calls run on, one per kind of work, so that a slow one never starves
@@ -72,6 +78,22 @@ public final class LevelHost {
 
     public void replication(org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> sender) {
         this.replication = sender;
+    }
+
+    public zed.actors.job.JobGpus gpus() {
+        return gpus;
+    }
+
+    public void gpus(zed.actors.job.JobGpus gpus) {
+        this.gpus = gpus;
+    }
+
+    public zed.actors.job.CheckpointEndpoint checkpoints() {
+        return checkpoints;
+    }
+
+    public void checkpoints(zed.actors.job.CheckpointEndpoint endpoint) {
+        this.checkpoints = endpoint;
     }
 
     /** The levels on this node whose revision names a standby: what a downed node stops ({@link zed.actors.replica.Fencing}). */

@@ -38,6 +38,9 @@ final class LevelResources {
     private final Map<String, ServiceActor.Report> reports = new LinkedHashMap<>();
     /** What each service actor was last told to run (its spec without positions): telling it another one restarts it. */
     private final Map<String, String> running = new HashMap<>();
+    /** One actor per job, by name, and what each said last. */
+    private final Map<String, ActorRef<zed.actors.job.JobActor.Msg>> jobs = new LinkedHashMap<>();
+    private final Map<String, zed.actors.job.JobActor.Report> jobReports = new LinkedHashMap<>();
     private final ResourceChildren<DatasetActor.Msg, DatasetActor.Report> datasetActors;
     private final ResourceChildren<JailActor.Msg, JailActor.Report> jailActors;
     private ActorRef<LevelDatasets.Msg> datasets;
@@ -190,11 +193,49 @@ final class LevelResources {
         orderGeneration = generation;
         restarts.clear();
         told.clear();
+        beginJobs(spec, rev);
         for (LevelSpec.ServiceSpec svc : spec.services()) {
             String was = running.get(svc.ref());
             restarts.put(svc.ref(), was != null && (forced || !was.equals(ServiceRun.comparable(svc))));
         }
         tellNext();
+    }
+
+    /**
+     * Hands the revision to its jobs, with the services (after the datasets: a job runs in its dataset). They do not
+     * wait for the services, nor hold the level's gate: a job runs to its end, which a revision does not wait for.
+     */
+    private void beginJobs(LevelSpec spec, long rev) {
+        Set<String> wanted = new HashSet<>();
+        for (LevelSpec.JobSpec j : spec.jobs()) wanted.add(j.name());
+        for (String name : new ArrayList<>(jobs.keySet())) {
+            if (!wanted.contains(name)) {
+                jobs.remove(name).tell(new zed.actors.job.JobActor.Stop(ctx.getSystem().ignoreRef()));
+                jobReports.remove(name);
+            }
+        }
+        for (LevelSpec.JobSpec j : spec.jobs()) {
+            ActorRef<zed.actors.job.JobActor.Msg> a = jobs.computeIfAbsent(j.name(), n -> ctx.spawn(
+                    zed.actors.job.JobActor.create(host, ctx.messageAdapter(zed.actors.job.JobActor.Report.class, LevelCommand.FromJob::new)),
+                    "job-" + n + "-" + (++spawned)));
+            a.tell(new zed.actors.job.JobActor.Run(rev, spec, j));
+        }
+    }
+
+    /** Records a job's word; returns the report it replaced (null: none, or a job no longer of the level). */
+    zed.actors.job.JobActor.Report jobReport(zed.actors.job.JobActor.Report r) {
+        if (!jobs.containsKey(r.job())) return null;
+        return jobReports.put(r.job(), r);
+    }
+
+    boolean knowsJob(String name) {
+        return jobs.containsKey(name);
+    }
+
+    /** Stops every job, each answering {@code replies} (as a service does); returns how many will answer. */
+    private int stopJobs(ActorRef<ServiceActor.Stopped> replies) {
+        for (ActorRef<zed.actors.job.JobActor.Msg> a : jobs.values()) a.tell(new zed.actors.job.JobActor.Stop(replies));
+        return jobs.size();
     }
 
     /** Tells every service that may start now; returns whether some were told. */
@@ -249,6 +290,8 @@ final class LevelResources {
     void forget() {
         services.clear();
         reports.clear();
+        jobs.clear();
+        jobReports.clear();
         running.clear();
         told.clear();
         restarts.clear();
@@ -278,7 +321,8 @@ final class LevelResources {
         running.clear();
         reports.clear();
         for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
-        return services.size();
+        jobReports.clear();
+        return services.size() + stopJobs(replies);
     }
 
     /**
@@ -291,15 +335,20 @@ final class LevelResources {
         running.clear();
         for (ActorRef<ServiceActor.Msg> a : services.values()) a.tell(new ServiceActor.Stop(replies));
         reports.replaceAll((k, r) -> new ServiceActor.Report(r.ref(), r.rev(), "stopped", null, "STOPPED", 0, r.print(), "Unhealthy", 0, null));
+        int jobsStopping = stopJobs(replies);
+        jobReports.replaceAll((k, r) -> r.state().equals("Succeeded") || r.state().equals("Failed") ? r
+                : new zed.actors.job.JobActor.Report(r.job(), r.rev(), "Stopped", null, r.host(), List.of(), 0, r.started(), r.restarts(), r.lastExit(),
+                null, r.step(), r.metrics(), r.checkpoints(), r.recorded()));
         if (datasets != null) ctx.stop(datasets);
         datasets = null;
         stopKeepers();
-        return services.size();
+        return services.size() + jobsStopping;
     }
 
     /** What status shows of the resources. */
     LevelCommand.Status status(RevisionLog st, String waiting) {
-        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting, poolTrouble, null);
+        return new LevelCommand.Status(st, new ArrayList<>(reports.values()), datasetActors.reports(), jailActors.reports(), waiting, poolTrouble, null,
+                new ArrayList<>(jobReports.values()));
     }
 
     void metricsFor(LevelSpec spec, zed.actors.telemetry.ResourceState state) {

@@ -172,6 +172,13 @@ public final class ZedNode implements AutoCloseable {
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
+        return start(c, null);
+    }
+
+    /**
+     * @param checkpoints where jobs' checkpoints are posted (docs/gpu.md); null: none, and a job waits and says why
+     */
+    public static ZedNode start(NodeConfig c, zed.actors.job.CheckpointEndpoint checkpoints) {
         zed.actors.cluster.ClusterTls tls = refuseUnsafeCluster(c);
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
@@ -219,8 +226,12 @@ public final class ZedNode implements AutoCloseable {
             var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
                     host.work().processes(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
+            // jobs are placed on this host's GPUs as its inventory last saw them, and checkpoint through the endpoint
+            host.gpus(new zed.actors.job.JobGpus(() -> askInventory(system, inventory)));
+            host.checkpoints(checkpoints);
             // what zed hosts shows of this host, to whichever node asks
-            system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes()), "host-card",
+            system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes(),
+                            uuid -> host.gpus().heldMb(uuid)), "host-card",
                     org.apache.pekko.actor.typed.Props.empty());
             // replication to a standby: this node receives replicas into its pool, and sends its levels' to their standbys
             java.util.Map<String, zed.reconciler.replica.Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
@@ -251,6 +262,16 @@ public final class ZedNode implements AutoCloseable {
             system.terminate();
             telemetry.close();
             throw new IllegalStateException("the node did not start: " + e.getMessage(), e);
+        }
+    }
+
+    /** The host's latest inventory (the first one, once taken); blocking, so never called on an actor's thread. */
+    private static zed.reconciler.gpu.Inventory askInventory(ActorSystem<?> system, org.apache.pekko.actor.typed.ActorRef<zed.actors.host.HostInventoryActor.Msg> inventory) {
+        try {
+            return org.apache.pekko.actor.typed.javadsl.AskPattern.<zed.actors.host.HostInventoryActor.Msg, zed.reconciler.gpu.Inventory>ask(inventory,
+                    zed.actors.host.HostInventoryActor.Get::new, Duration.ofSeconds(30), system.scheduler()).toCompletableFuture().get(40, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException("no inventory of this host's GPUs within 30 s: " + e, e);
         }
     }
 

@@ -130,8 +130,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     /** The checks that have not passed yet since the process started: probed every {@link #STARTING_PROBE} until they do. */
     private final java.util.Set<String> unproven = new java.util.HashSet<>();
     /** Stop asked: no new step starts; the stop runs once the supervise step in flight is done. */
-    private final List<ActorRef<Stopped>> stopReplies = new ArrayList<>();
-    private boolean stopping;
+    private final StopReplies stops = new StopReplies();
     private int failures;
     private String lastError;
     private ServiceSupervisor.Status process;
@@ -188,7 +187,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     }
 
     private boolean stopAsked() {
-        return stopping || !stopReplies.isEmpty();
+        return stops.asked();
     }
 
     private Behavior<Msg> onRun(Run r) {
@@ -414,15 +413,14 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     // ---- stop ----------------------------------------------------------------------------------------------------
 
     private Behavior<Msg> onStop(Stop s) {
-        stopReplies.add(s.replyTo());
+        stops.add(s.replyTo());
         timers.cancelAll();
-        if (stopping || supervising) return this; // the supervise step in flight may be starting it: the stop follows
+        if (stops.underway() || supervising) return this; // the supervise step in flight may be starting it: the stop follows
         return stopNow();
     }
 
     private Behavior<Msg> stopNow() {
-        if (stopping) return this;
-        stopping = true;
+        if (!stops.begin()) return this;
         ServiceRun r = run;
         run = null;
         if (r == null) return onStopDone(new StopDone(null));
@@ -436,13 +434,11 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private Behavior<Msg> onStopDone(StopDone d) {
         String ref = current == null ? "" : current.spec().ref();
         if (d.error() != null) getContext().getLog().warn("{}: stopping failed: {}", ref, d.error().toString());
-        stopping = false;
         current = null;
         process = null;
         reported = null;
         unwatchDataset();
-        for (ActorRef<Stopped> r : stopReplies) r.tell(new Stopped(ref));
-        stopReplies.clear();
+        stops.done(ref);
         return stash.unstashAll(this);
     }
 }

@@ -19,11 +19,16 @@ public final class Environment {
     }
 
     public static Map<String, String> of(LevelSpec level, LevelSpec.ServiceSpec service, Function<String, String> host, Secrets secrets) {
+        return of(level, service.env(), host, secrets);
+    }
+
+    /** The same for any process of the level with an {@code env} of its own (a service's, a job's). */
+    public static Map<String, String> of(LevelSpec level, Map<String, Value> own, Function<String, String> host, Secrets secrets) {
         Map<String, String> env = new LinkedHashMap<>();
         for (String name : DEFAULT_WHITELIST) put(env, name, host.apply(name));
         for (String name : level.sysenv()) put(env, name, host.apply(name));
         if (!env.containsKey("PATH")) env.put("PATH", "/usr/local/bin:/usr/bin:/bin");
-        for (Map.Entry<String, Value> e : service.env().entrySet()) env.put(e.getKey(), secrets.text(e.getValue()));
+        for (Map.Entry<String, Value> e : own.entrySet()) env.put(e.getKey(), secrets.text(e.getValue()));
         return env;
     }
 

@@ -101,6 +101,17 @@ public final class Launcher {
     }
 
     /**
+     * SIGUSR1 to the process Zed started, and to it alone (a job asked to checkpoint): its children keep the default
+     * action of SIGUSR1, which ends a process, so the group is not signalled. A kill(2) call through the same libc
+     * binding as {@link #stop}, not kill(1) in a subprocess: nothing to find on PATH, nothing to wait for. Returns
+     * whether it was sent; false when the process is gone (or its pid is someone else's now).
+     */
+    public boolean signalUsr1(long pid, String startTime) {
+        if (!StartTime.same(pid, startTime)) return false;
+        return Signals.process(pid, Signals.USR1);
+    }
+
+    /**
      * SIGTERM to the whole group and to every descendant, up to {@code grace} for them to go, then SIGKILL. Returns
      * whether they went on SIGTERM. The descendants matter: a process that started its own session (a jail's sandbox:
      * bwrap runs the command with {@code --new-session}; a daemon that detached) is not in the group, and would

@@ -171,19 +171,11 @@ public final class ServiceSupervisor {
     private void adopt() {
         adoptionTried = true;
         Map<String, String> own = own();
-        String p = own.get(PID);
-        String t = own.get(STARTED_AT);
-        if (p != null && t != null && p.matches("\\d{1,10}") && StartTime.same(Long.parseLong(p), t)) {
-            adopted(Long.parseLong(p), t, own.get(SPEC_HASH));
-            return;
-        }
-        LaunchToken token = LaunchToken.parse(own.get(LAUNCH));
-        if (token == null) return;
-        Launched.leader(token).ifPresent(h -> StartTime.of(h.pid()).ifPresent(started -> {
-            adopted(h.pid(), started, own.get(SPEC_HASH));
+        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH)).ifPresent(found -> {
+            adopted(found.pid(), found.startTime(), own.get(SPEC_HASH));
             // the stamps the killed node did not write: the next adoption takes the plain path
-            write(Map.of(PID, String.valueOf(pid), STARTED_AT, started));
-        }));
+            if (found.byToken()) write(Map.of(PID, String.valueOf(pid), STARTED_AT, found.startTime()));
+        });
     }
 
     private void adopted(long candidate, String started, String hash) {

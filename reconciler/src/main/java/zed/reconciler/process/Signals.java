@@ -9,6 +9,7 @@ import jnr.constants.platform.Signal;
 final class Signals {
     static final int TERM = Signal.SIGTERM.intValue();
     static final int KILL = Signal.SIGKILL.intValue();
+    static final int USR1 = Signal.SIGUSR1.intValue();
 
     private Signals() {
     }
@@ -18,5 +19,11 @@ final class Signals {
         // kill(-1) would signal every process we may signal, and kill(0) our own group: never let those through
         if (pgid <= 1) throw new IllegalArgumentException("not a process group of a service: " + pgid);
         return Libc.posix().kill(-pgid, signal) == 0;
+    }
+
+    /** @return whether the process got it; false when it is gone or not ours to signal */
+    static boolean process(long pid, int signal) {
+        if (pid <= 1) throw new IllegalArgumentException("not a process Zed started: " + pid);
+        return Libc.posix().kill(pid, signal) == 0;
     }
 }

@@ -1,0 +1,398 @@
+package zed.actors.job;
+
+import org.apache.pekko.actor.typed.ActorRef;
+import org.apache.pekko.actor.typed.Behavior;
+import org.apache.pekko.actor.typed.javadsl.AbstractBehavior;
+import org.apache.pekko.actor.typed.javadsl.ActorContext;
+import org.apache.pekko.actor.typed.javadsl.Behaviors;
+import org.apache.pekko.actor.typed.javadsl.Receive;
+import org.apache.pekko.actor.typed.javadsl.StashBuffer;
+import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import zed.actors.level.LevelHost;
+import zed.actors.resource.ServiceActor;
+import zed.actors.resource.StopReplies;
+import zed.actors.resource.Ticks;
+import zed.config.LevelSpec;
+import zed.config.SpecJson;
+import zed.reconciler.dataset.Planner;
+import zed.reconciler.job.Checkpoints;
+import zed.reconciler.job.JobSupervisor;
+import zed.reconciler.process.Environment;
+import zed.reconciler.process.Launch;
+import zed.reconciler.store.Snapshot;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Supplier;
+
+/**
+ * One job of a level on this host: a loop around {@link JobSupervisor}, its steps on the node's process executor.
+ * It places the job on this host's GPUs ({@link JobGpus}) at each start, opens a checkpoint URL for each run of its
+ * process ({@link CheckpointEndpoint}), sends SIGUSR1 every {@code checkpoint_every} while the process runs, and tells
+ * the level what status shows of it: its state, GPUs, last step and metrics, checkpoints.
+ */
+public final class JobActor extends AbstractBehavior<JobActor.Msg> {
+    public sealed interface Msg {
+    }
+
+    /** Run this job as revision {@code rev} declares it. */
+    public record Run(long rev, LevelSpec level, LevelSpec.JobSpec spec) implements Msg {
+    }
+
+    /** Stops its process; the answer is a service's, so that a level's stop and rollback count both alike. */
+    public record Stop(ActorRef<ServiceActor.Stopped> replyTo) implements Msg {
+    }
+
+    private record Tick() implements Msg {
+    }
+
+    private record Exited(long pid) implements Msg {
+    }
+
+    private record AskCheckpoint() implements Msg {
+    }
+
+    private record Checkpointed(CheckpointEndpoint.Taken taken) implements Msg {
+    }
+
+    private record Counted(long runId, int count, Long step) implements Msg {
+    }
+
+    private record Supervised(long runId, JobSupervisor.Status status, Throwable error) implements Msg {
+    }
+
+    private record StopDone(Throwable error) implements Msg {
+    }
+
+    /**
+     * What the level hears, and status shows.
+     *
+     * @param state       Pending, Running, Succeeded, Failed or Stopped
+     * @param why         why it waits (a GPU, a restart's delay) or why it failed; null otherwise
+     * @param gpus        the UUIDs of the GPUs it holds
+     * @param started     how many processes were started at this spec on this node; {@code restarts} of those after a failure
+     * @param resumedAt   the checkpoint step the running process resumed from (null: from the start)
+     * @param step        the newest checkpoint's step (null: none); {@code metrics} those it posted with it (this node's)
+     * @param recorded    its end was read from its dataset, not seen now: the level journals no event for it
+     */
+    public record Report(String job, long rev, String state, String why, String host, List<String> gpus, long pid, int started, int restarts,
+                         String lastExit, Long resumedAt, Long step, Map<String, Double> metrics, int checkpoints, boolean recorded) {
+    }
+
+    static final Duration TICK = Duration.ofMillis(500);
+    static final Duration BACKOFF_MIN = Duration.ofMillis(200);
+    static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
+    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+
+    private final LevelHost host;
+    private final ActorRef<Report> level;
+    private final TimerScheduler<Msg> timers;
+    private final StashBuffer<Msg> stash;
+    private Run current;
+    /** The newest Run, for the steps (off the actor's thread): what the job's GPUs and checkpoints are placed by. */
+    private volatile Run declared;
+    private CheckpointEndpoint.JobKey key;
+    private JobSupervisor supervisor;
+    /** What the run {@code runId} starts, made in its first step (it asks the store for the mountpoint). */
+    private record DesiredFor(long runId, JobSupervisor.Desired desired) {
+    }
+
+    private volatile DesiredFor desired;
+    private long runId;
+    private boolean supervising;
+    private final StopReplies stops = new StopReplies();
+    private int failures;
+    private String lastError;
+    private JobSupervisor.Status status;
+    private long watchedPid;
+    private long signalledPid;
+    private Long step;
+    private Map<String, Double> metrics = Map.of();
+    private int checkpoints;
+    private Report reported;
+
+    private JobActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, StashBuffer<Msg> stash, LevelHost host, ActorRef<Report> level) {
+        super(ctx);
+        this.timers = timers;
+        this.stash = stash;
+        this.host = host;
+        this.level = level;
+    }
+
+    public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
+        return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> Behaviors.withStash(64, stash -> new JobActor(ctx, t, stash, host, level))));
+    }
+
+    @Override
+    public Receive<Msg> createReceive() {
+        return newReceiveBuilder()
+                .onMessage(Run.class, this::onRun)
+                .onMessage(Stop.class, this::onStop)
+                .onMessage(Tick.class, t -> supervise())
+                .onMessage(Exited.class, e -> e.pid() == watchedPid ? supervise() : this)
+                .onMessage(AskCheckpoint.class, a -> askCheckpoint())
+                .onMessage(Checkpointed.class, this::onCheckpointed)
+                .onMessage(Counted.class, this::onCounted)
+                .onMessage(Supervised.class, this::onSupervised)
+                .onMessage(StopDone.class, this::onStopDone)
+                // stopped without a Stop (the level restarts in place), it leaves its process to the next actor, which
+                // stops it and resumes the job from its checkpoint (JobSupervisor)
+                .build();
+    }
+
+    private Behavior<Msg> onRun(Run r) {
+        if (stops.asked()) {
+            stash.stash(r);
+            return this;
+        }
+        String dataset = Planner.full(host.root(r.level()), r.spec().dataset());
+        key = new CheckpointEndpoint.JobKey(r.level().id(), r.spec().name());
+        if (supervisor == null || !supervisor.dataset().equals(dataset)) {
+            // one supervisor for as long as the job keeps its dataset: a new revision that leaves the job alone goes on
+            // with the same process
+            supervisor = new JobSupervisor(host.store(r.level()), dataset, host.launcher(), Clock.systemUTC(), seats(key),
+                    checkpointing(key, dataset));
+            step = null;
+            metrics = Map.of();
+        }
+        current = r;
+        declared = r;
+        runId++;
+        failures = 0;
+        lastError = null;
+        reported = null;
+        timers.cancelAll();
+        count();
+        return supervise();
+    }
+
+    private static LevelSpec.Requires requires(Run r) {
+        return r.level().models().stream().filter(m -> m.name().equals(r.spec().model())).findFirst().map(LevelSpec.ModelSpec::requires)
+                .orElse(LevelSpec.Requires.DEFAULT);
+    }
+
+    /** The GPUs as the newest revision's model requires them (a change of it replaces the process: JobSupervisor). */
+    private JobSupervisor.Seats seats(CheckpointEndpoint.JobKey job) {
+        JobGpus gpus = host.gpus();
+        return new JobSupervisor.Seats() {
+            @Override
+            public JobSupervisor.Seat take() {
+                return gpus.take(job, requires(declared));
+            }
+
+            @Override
+            public void free() {
+                gpus.free(job);
+            }
+        };
+    }
+
+    private JobSupervisor.Checkpointing checkpointing(CheckpointEndpoint.JobKey job, String dataset) {
+        ActorRef<Msg> self = getContext().getSelf();
+        return () -> {
+            CheckpointEndpoint endpoint = host.checkpoints();
+            if (endpoint == null) throw new IllegalStateException("this node has no checkpoint endpoint: the job cannot checkpoint, so it is not started");
+            CheckpointEndpoint.Run run = endpoint.open(job, dataset, declared.spec().keep(), taken -> self.tell(new Checkpointed(taken)));
+            return new JobSupervisor.Opened(run.url(), run::close);
+        };
+    }
+
+    /** What the process gets besides Zed's variables: the level's whitelist and the job's own env; cwd its dataset. */
+    private JobSupervisor.Desired desired(Run r) {
+        LevelSpec.JobSpec spec = r.spec();
+        Map<String, String> env = Environment.of(r.level(), spec.env(), System::getenv, host.secrets());
+        java.nio.file.Path workdir = host.store(r.level()).mountpoint(supervisor.dataset());
+        java.nio.file.Path logs = host.levelState(r.level()).resolve("var").resolve("job." + spec.name()).resolve("log");
+        Launch launch = new Launch("job." + spec.name(), spec.runtime().cmd(), env, workdir, logs);
+        return new JobSupervisor.Desired("job." + spec.name(), hash(r), launch, spec.restart(), STOP_GRACE);
+    }
+
+    /** What makes it another run: its spec without positions (an edit above the block is not one), its model's needs. */
+    static String hash(Run r) {
+        LevelSpec.JobSpec s = r.spec();
+        LevelSpec.JobSpec bare = new LevelSpec.JobSpec(s.name(), s.model(), s.dataset(), s.env(), s.runtime(), s.checkpointEvery(), s.keep(), s.restart(),
+                zed.config.Pos.NONE);
+        String text = SpecJson.write(bare) + "\0" + SpecJson.write(requires(r));
+        try {
+            byte[] d = java.security.MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            return java.util.HexFormat.of().formatHex(d).substring(0, 16);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // ---- the step ------------------------------------------------------------------------------------------------
+
+    private Behavior<Msg> supervise() {
+        if (current == null || supervising || stops.asked()) return this;
+        supervising = true;
+        Run r = current;
+        long id = runId;
+        JobSupervisor s = supervisor;
+        step(() -> {
+            DesiredFor d = desired;
+            if (d == null || d.runId() != id) {
+                d = new DesiredFor(id, desired(r));
+                desired = d; // a step of an earlier run never hands its spec to a later one: each is made for its runId
+            }
+            return s.reconcile(d.desired());
+        }, (st, e) -> new Supervised(id, st, e));
+        return this;
+    }
+
+    private Behavior<Msg> onSupervised(Supervised d) {
+        supervising = false;
+        if (stops.asked()) return stopNow();
+        if (d.runId() != runId) return supervise();
+        if (d.error() != null) {
+            Throwable t = d.error() instanceof java.util.concurrent.CompletionException && d.error().getCause() != null ? d.error().getCause() : d.error();
+            failures++;
+            lastError = t.getMessage() == null ? t.toString() : t.getMessage();
+            timers.startSingleTimer("tick", new Tick(), Ticks.backoff(BACKOFF_MIN, failures, BACKOFF_MAX));
+            report();
+            return this;
+        }
+        failures = 0;
+        lastError = null;
+        status = d.status();
+        if (status.pid() != 0 && status.pid() != watchedPid) {
+            watchedPid = status.pid();
+            ActorRef<Msg> self = getContext().getSelf();
+            long pid = status.pid();
+            ProcessHandle.of(pid).ifPresent(h -> h.onExit().thenRun(() -> self.tell(new Exited(pid))));
+        }
+        scheduleCheckpoints();
+        report();
+        boolean over = status.state() == JobSupervisor.State.SUCCEEDED || status.state() == JobSupervisor.State.FAILED;
+        // a job that ended is looked at again only when a new revision changes it
+        if (!over) timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
+        return this;
+    }
+
+    /** SIGUSR1 every checkpoint_every from a process's start, while it runs. */
+    private void scheduleCheckpoints() {
+        Duration every = current.spec().checkpointEvery();
+        boolean running = status.state() == JobSupervisor.State.RUNNING;
+        if (every == null || !running) {
+            timers.cancel("usr1");
+            signalledPid = 0;
+            return;
+        }
+        if (status.pid() == signalledPid) return;
+        signalledPid = status.pid();
+        timers.startTimerAtFixedRate("usr1", new AskCheckpoint(), every);
+    }
+
+    private Behavior<Msg> askCheckpoint() {
+        JobSupervisor s = supervisor;
+        if (s == null || stops.asked()) return this;
+        // off the actor's thread (a kill(2) is quick, but the start-time check reads /proc); a miss is the next period's
+        CompletableFuture.runAsync(s::askCheckpoint, host.work().processes());
+        return this;
+    }
+
+    private Behavior<Msg> onCheckpointed(Checkpointed c) {
+        step = c.taken().step();
+        metrics = Map.copyOf(c.taken().metrics());
+        count();
+        report();
+        return this;
+    }
+
+    /** How many checkpoints the dataset keeps and the newest's step, read from its snapshots. */
+    private void count() {
+        if (current == null) return;
+        long id = runId;
+        JobSupervisor s = supervisor;
+        zed.reconciler.store.Store store = host.store(current.level());
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
+            Map<String, String> steps = new LinkedHashMap<>();
+            if (!store.exists(s.dataset())) return steps;
+            for (Snapshot snap : store.snapshots(s.dataset())) steps.put(snap.name(), snap.zedState().get(zed.reconciler.job.Checkpoint.STEP));
+            return steps;
+        }, host.work().zfs()), (steps, e) -> {
+            if (e != null) return new Counted(id, -1, null);
+            List<Checkpoints.Kept> all = Checkpoints.of(steps);
+            return new Counted(id, all.size(), all.isEmpty() ? null : all.get(all.size() - 1).step());
+        });
+    }
+
+    private Behavior<Msg> onCounted(Counted c) {
+        if (c.runId() != runId || c.count() < 0) return this;
+        checkpoints = c.count();
+        if (step == null || c.step() != null && c.step() > step) step = c.step();
+        report();
+        return this;
+    }
+
+    private <T> void step(Supplier<T> work, java.util.function.BiFunction<T, Throwable, Msg> done) {
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(work, host.work().processes()), done::apply);
+    }
+
+    // ---- what the level hears ------------------------------------------------------------------------------------
+
+    private void report() {
+        if (current == null) return;
+        JobSupervisor.Status s = status;
+        String state;
+        String why;
+        if (s == null) {
+            state = "Pending";
+            why = lastError != null ? "retrying (" + failures + (failures == 1 ? " failure" : " failures") + "): " + lastError : "starting";
+        } else {
+            state = switch (s.state()) {
+                case RUNNING -> "Running";
+                case SUCCEEDED -> "Succeeded";
+                case FAILED -> "Failed";
+                case STOPPED -> "Stopped";
+                default -> "Pending";
+            };
+            why = s.why();
+            if (lastError != null) why = "retrying (" + failures + (failures == 1 ? " failure" : " failures") + "): " + lastError;
+        }
+        Report r = new Report(current.spec().name(), current.rev(), state, why, host.config().cluster().host(), host.gpus().held(key),
+                s == null ? 0 : s.pid(), s == null ? 0 : s.started(), s == null ? 0 : s.restarts(), s == null ? null : s.lastExit(),
+                s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded());
+        if (r.equals(reported)) return;
+        reported = r;
+        level.tell(r);
+    }
+
+    // ---- stop ----------------------------------------------------------------------------------------------------
+
+    private Behavior<Msg> onStop(Stop s) {
+        stops.add(s.replyTo());
+        timers.cancelAll();
+        if (stops.underway() || supervising) return this; // the step in flight may be starting it: the stop follows
+        return stopNow();
+    }
+
+    private Behavior<Msg> stopNow() {
+        if (!stops.begin()) return this;
+        JobSupervisor s = supervisor;
+        current = null;
+        if (s == null) return onStopDone(new StopDone(null));
+        step(() -> {
+            s.stop(STOP_GRACE);
+            return null;
+        }, (x, e) -> new StopDone(e));
+        return this;
+    }
+
+    private Behavior<Msg> onStopDone(StopDone d) {
+        String job = key == null ? "" : key.job();
+        if (d.error() != null) getContext().getLog().warn("job {}: stopping failed: {}", job, d.error().toString());
+        status = null;
+        reported = null;
+        watchedPid = 0;
+        signalledPid = 0;
+        stops.done("job." + job);
+        return stash.unstashAll(this);
+    }
+}

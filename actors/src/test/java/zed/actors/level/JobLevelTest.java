@@ -1,0 +1,346 @@
+package zed.actors.level;
+
+import com.typesafe.config.ConfigFactory;
+import org.apache.pekko.actor.testkit.typed.javadsl.ActorTestKit;
+import org.apache.pekko.persistence.testkit.javadsl.EventSourcedBehaviorTestKit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.actors.job.JobActor;
+import zed.actors.job.JobGpus;
+import zed.actors.job.LoopbackTestCheckpoints;
+import zed.actors.node.NodeConfig;
+import zed.actors.telemetry.ZedMetrics;
+import zed.reconciler.gpu.HostInventory;
+import zed.reconciler.gpu.NvidiaSmi;
+import zed.reconciler.job.JobSupervisor;
+import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.TestPool;
+import zed.reconciler.store.ZfsStore;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Predicate;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * Jobs of a level, end to end on one host: the level entity (Pekko's EventSourcedBehaviorTestKit, an in-memory
+ * journal) with its job actors, real processes (python3 jobs), a real zfs-fuse pool. The host's GPUs come from a fake
+ * nvidia-smi (a script that prints its CSV); checkpoints go to {@link LoopbackTestCheckpoints}, a test double of the
+ * checkpoint endpoint's seam (a real loopback HTTP server).
+ */
+class JobLevelTest {
+    @TempDir
+    Path tmp;
+    ActorTestKit kit;
+    ExecutorService blocking;
+    EventSourcedBehaviorTestKit<LevelCommand, LevelEvent, RevisionLog> level;
+    LevelHost host;
+    zed.reconciler.store.Store store;
+    /** The level's pool ("" for the node's dir store). */
+    String root;
+    LoopbackTestCheckpoints checkpoints;
+
+    /** One NVIDIA A10, 24 GiB, as nvidia-smi prints it. */
+    static final String A10 = "0, GPU-11111111-2222-3333-4444-555555555555, NVIDIA A10, 24576, 550.54.15";
+
+    @BeforeEach
+    void start() throws Exception {
+        root = pool();
+        kit = ActorTestKit.create(EventSourcedBehaviorTestKit.config().withFallback(ConfigFactory.parseString(
+                "pekko.actor.serialization-bindings { \"zed.actors.JsonEvent\" = jackson-json }\n" + JournalMigration.config()))
+                .withFallback(ConfigFactory.load()));
+        blocking = Executors.newFixedThreadPool(4);
+        host = new LevelHost(NodeConfig.defaults(tmp.resolve("state")), LevelHost.Work.on(blocking), ZedMetrics.noop());
+        Path smi = tmp.resolve("nvidia-smi");
+        Files.writeString(smi, "#!/bin/sh\necho '" + A10 + "'\n");
+        Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
+        HostInventory inventory = new HostInventory("h1", List.of(new NvidiaSmi(new ProcessCommand(), smi, Duration.ofSeconds(15))));
+        host.gpus(new JobGpus(inventory::take));
+        store = host.store(root.isEmpty() ? null : root);
+        checkpoints = new LoopbackTestCheckpoints(store);
+        host.checkpoints(checkpoints);
+        level = EventSourcedBehaviorTestKit.create(kit.system(), LevelEntity.create("gpu", host, self -> { }),
+                EventSourcedBehaviorTestKit.enabledSerializationSettings().withVerifyCommands(false));
+        Files.createDirectories(tmp.resolve("gpu"));
+    }
+
+    @AfterEach
+    void stop() {
+        try {
+            level.runCommand(LevelCommand.Stop::new); // stops the jobs' processes
+        } catch (RuntimeException | AssertionError ignored) {
+            // a test that failed early may have no level
+        }
+        kit.shutdownTestKit();
+        blocking.shutdownNow();
+        if (checkpoints != null) checkpoints.close();
+        if (zfs != null && !root.isEmpty()) TestPool.destroyTree(zfs, root);
+    }
+
+    ZfsStore zfs;
+
+    /** A fresh dataset under the zfs-fuse test pool; a subclass runs the same on the dir store. */
+    String pool() {
+        String pool = TestPool.pool("ZED_TEST_POOL");
+        zfs = ZfsStore.probe(new ProcessCommand(), pool);
+        String r = pool + "/" + TestPool.freshName();
+        zfs.create(r, Map.of());
+        return r;
+    }
+
+    String dataset(String name) {
+        return zed.reconciler.dataset.Planner.full(root, name);
+    }
+
+    /** A level with model m on models/m and job "a" on runs/a, running {@code script} (python3) with these settings. */
+    String zedfile(String vram, String script, String settings) throws Exception {
+        Path py = tmp.resolve("job-" + Math.abs(script.hashCode()) + ".py");
+        Files.writeString(py, script);
+        return """
+                level "gpu" {
+                  %s
+                }
+                dataset "models/m" {}
+                dataset "runs/a" {}
+                model "m" {
+                  dataset  = "models/m"
+                  requires = { vram = "%s" }
+                }
+                job "a" {
+                  model   = model.m
+                  dataset = "runs/a"
+                  runtime { cmd = ["python3", "%s"] }
+                  %s
+                }
+                """.formatted(root.isEmpty() ? "" : "pool = \"" + root + "\"", vram, py, settings);
+    }
+
+    LevelCommand.Pushed push(String source) {
+        return level.<LevelCommand.Pushed>runCommand(reply -> new LevelCommand.Push(source, "Zedfile", tmp.resolve("gpu").toString(), null, false, reply))
+                .reply();
+    }
+
+    LevelCommand.Status status() {
+        return level.runCommand(LevelCommand.Get::new).reply();
+    }
+
+    JobActor.Report awaitJob(Predicate<JobActor.Report> ok) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<JobActor.Report> jobs = status().jobs();
+            if (!jobs.isEmpty() && ok.test(jobs.get(0))) return jobs.get(0);
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out; the job says " + jobs);
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
+    List<LevelEvent> events() {
+        return level.persistenceTestKit().persistedInStorage("level|gpu").stream().map(LevelEvent.class::cast).toList();
+    }
+
+    <T extends LevelEvent> List<T> events(Class<T> type) {
+        return events().stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    Path runDir() {
+        return store.mountpoint(dataset("runs/a"));
+    }
+
+    @Test
+    void aJobThatExitsZeroSucceedsOnTheFakeNvidiaSmisGpuAndIsNeverRunAgainNotAfterARestart() throws Exception {
+        String script = """
+                import os
+                open("runs", "a").write("run\\n")
+                open("env", "w").write("\\n".join(k + "=" + v for k, v in sorted(os.environ.items())))
+                """;
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "")));
+        JobActor.Report done = awaitJob(r -> r.state().equals("Succeeded"));
+        assertEquals(0, done.restarts());
+        String env = Files.readString(runDir().resolve("env"));
+        assertTrue(env.contains("ZED_GPU_UUIDS=GPU-11111111-2222-3333-4444-555555555555"), env);
+        assertTrue(env.contains("CUDA_VISIBLE_DEVICES=GPU-11111111-2222-3333-4444-555555555555"), env);
+        assertTrue(env.contains("ZED_CHECKPOINT_URL=" + checkpoints.opened.get(0)), env);
+        assertFalse(env.contains("ZED_RESUME_STEP"), env);
+        assertEquals(checkpoints.opened, checkpoints.closed, "its URL closes when its process exits");
+        assertEquals("succeeded", store.zedState(dataset("runs/a")).get(JobSupervisor.STATE));
+        assertEquals(1, events(LevelEvent.JobStarted.class).size());
+        assertEquals(List.of(new LevelEvent.JobSucceeded(1, "a")), events(LevelEvent.JobSucceeded.class));
+
+        // the node restarts: the job is found Succeeded on its dataset, and nothing runs again
+        level.restart();
+        JobActor.Report after = awaitJob(r -> r.state().equals("Succeeded"));
+        assertTrue(after.recorded());
+        assertEquals(List.of("run"), Files.readAllLines(runDir().resolve("runs")));
+        assertEquals(1, events(LevelEvent.JobStarted.class).size());
+        assertEquals(1, events(LevelEvent.JobSucceeded.class).size());
+        // nor does the next revision that leaves the job as it was
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "") + "dataset \"more\" {}\n"));
+        awaitJob(r -> r.rev() == 2 && r.state().equals("Succeeded"));
+        assertEquals(List.of("run"), Files.readAllLines(runDir().resolve("runs")));
+    }
+
+    @Test
+    void aJobThatFailsAfterACheckpointRestartsFromItWithItsDatasetRolledBack() throws Exception {
+        String script = """
+                import json, os, sys, urllib.request
+                if os.environ.get("ZED_RESUME_STEP"):
+                    open("resumed", "w").write(os.environ["ZED_RESUME_STEP"])
+                    sys.exit(0)
+                open("state", "w").write("5")
+                body = json.dumps({"step": 5, "metrics": {"loss": 0.25}}).encode()
+                req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+                assert urllib.request.urlopen(req).status == 201
+                open("state", "w").write("9")
+                sys.exit(3)
+                """;
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "restart {\n attempts = 2\n delay = \"1s\"\n }")));
+        JobActor.Report done = awaitJob(r -> r.state().equals("Succeeded"));
+        assertEquals(1, done.restarts());
+        assertEquals(5L, done.step());
+        assertEquals(Map.of("loss", 0.25), done.metrics());
+        assertEquals(1, done.checkpoints());
+        assertEquals("5", Files.readString(runDir().resolve("resumed")));
+        assertEquals("5", Files.readString(runDir().resolve("state")), "rolled back to ckpt-5: what the failed run wrote after it is gone");
+        List<LevelEvent.JobRestarted> restarted = events(LevelEvent.JobRestarted.class);
+        assertEquals(List.of(new LevelEvent.JobRestarted(1, "a", 1, "exited with code 3", 5L)), restarted);
+        assertEquals(2, checkpoints.opened.size(), "a URL of its own for each run");
+        assertEquals(checkpoints.opened, checkpoints.closed);
+    }
+
+    @Test
+    void aJobPastItsRestartBudgetIsFailedAndSaysWhy() throws Exception {
+        String script = "import sys\nopen('tries', 'a').write('x\\n')\nsys.exit(7)\n";
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "restart {\n attempts = 1\n delay = \"1s\"\n }")));
+        JobActor.Report failed = awaitJob(r -> r.state().equals("Failed"));
+        assertTrue(failed.why().contains("exited with code 7; restart budget spent (1 in PT5M)"), failed.why());
+        assertEquals(2, Files.readAllLines(runDir().resolve("tries")).size(), "the start and one restart");
+        assertEquals(1, events(LevelEvent.JobFailed.class).size());
+        assertEquals(failed.why(), events(LevelEvent.JobFailed.class).get(0).why());
+        assertTrue(failed.gpus().isEmpty(), "a job that ended holds no GPU");
+    }
+
+    @Test
+    void sigusr1ArrivesEveryCheckpointEveryWhileTheJobRuns() throws Exception {
+        String script = """
+                import signal, sys, time
+                got = []
+                def asked(sig, frame):
+                    got.append(time.monotonic())
+                    open("usr1", "a").write("%f\\n" % time.monotonic())
+                signal.signal(signal.SIGUSR1, asked)
+                end = time.monotonic() + 60
+                while len(got) < 3 and time.monotonic() < end:
+                    time.sleep(0.05)
+                sys.exit(0 if len(got) >= 3 else 1)
+                """;
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "checkpoint_every = \"1s\"")));
+        awaitJob(r -> r.state().equals("Succeeded"));
+        List<Double> at = Files.readAllLines(runDir().resolve("usr1")).stream().map(Double::parseDouble).toList();
+        assertEquals(3, at.size(), at.toString());
+        for (int i = 1; i < at.size(); i++) {
+            double gap = at.get(i) - at.get(i - 1);
+            assertTrue(gap > 0.5 && gap < 5, "one a second, not " + at);
+        }
+    }
+
+    @Test
+    void aModelLargerThanTheFakeNvidiaSmisGpuIsRefusedAtPushWithTheTable() throws Exception {
+        LevelCommand.Refused refused = assertInstanceOf(LevelCommand.Refused.class, push(zedfile("48G", "print('never')\n", "")));
+        assertEquals(1, refused.errors().size(), refused.errors().toString());
+        zed.config.Diagnostic d = refused.errors().get(0);
+        assertEquals(10, d.pos().line());
+        assertEquals(1, d.pos().col());
+        assertEquals("""
+                job "a" (model m): fits on no host: no host has a GPU with 49152 MiB free; free VRAM per GPU:
+                HOST  GPU  NAME        FREE       TOTAL      HELD BY
+                h1    0    NVIDIA A10  24576 MiB  24576 MiB  -""", d.message().strip());
+        assertFalse(level.getState().exists(), "nothing was accepted");
+    }
+
+    @Test
+    void aSecondJobWaitsForTheGpuTheFirstHoldsAndStartsWhenItEnds() throws Exception {
+        Path gate = tmp.resolve("gate");
+        String first = "import os, time\nwhile not os.path.exists('" + gate + "'):\n    time.sleep(0.05)\n";
+        String source = zedfile("16G", first, "") + """
+                dataset "runs/b" {}
+                job "b" {
+                  model   = model.m
+                  dataset = "runs/b"
+                  runtime { cmd = ["python3", "-c", "print('b ran')"] }
+                }
+                """;
+        // a first, alone; then b beside it (a new revision, which leaves a running)
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("16G", first, "")));
+        long pidOfA = awaitJob(r -> r.state().equals("Running")).pid();
+        assertInstanceOf(LevelCommand.Accepted.class, push(source));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        JobActor.Report b;
+        while (true) {
+            List<JobActor.Report> jobs = status().jobs();
+            JobActor.Report a = jobs.stream().filter(r -> r.job().equals("a")).findFirst().orElse(null);
+            b = jobs.stream().filter(r -> r.job().equals("b")).findFirst().orElse(null);
+            if (a != null && a.state().equals("Running") && b != null && b.state().equals("Pending") && b.why() != null && b.why().contains("GPU")) break;
+            if (System.nanoTime() > deadline) throw new AssertionError("not a running and b waiting: " + jobs);
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        assertEquals("waiting for a GPU: it fits on h1 once job a ends", b.why());
+        assertEquals(pidOfA, status().jobs().stream().filter(r -> r.job().equals("a")).findFirst().orElseThrow().pid(), "a went on");
+        Files.writeString(gate, "");
+        while (true) {
+            b = status().jobs().stream().filter(r -> r.job().equals("b")).findFirst().orElseThrow();
+            if (b.state().equals("Succeeded")) break;
+            if (System.nanoTime() > deadline) throw new AssertionError("b never ran: " + b);
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
+    @Test
+    void aNodeRestartStopsTheJobsOldProcessAndResumesItFromItsCheckpointNeverATwin() throws Exception {
+        Path gate = tmp.resolve("gate-resume");
+        String script = """
+                import json, os, sys, time, urllib.request
+                if os.environ.get("ZED_RESUME_STEP"):
+                    open("resumed", "w").write(os.environ["ZED_RESUME_STEP"] + " " + str(os.getpid()))
+                    while not os.path.exists("%s"):
+                        time.sleep(0.05)
+                    sys.exit(0)
+                body = json.dumps({"step": 2}).encode()
+                req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=body, method="POST",
+                                             headers={"Content-Type": "application/json"})
+                urllib.request.urlopen(req).read()
+                while True:
+                    time.sleep(0.05)
+                """.formatted(gate);
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "")));
+        long old = awaitJob(r -> r.state().equals("Running") && Long.valueOf(2).equals(r.step())).pid();
+
+        level.restart(); // the node goes away and comes back; the job's process was left running
+        JobActor.Report resumed = awaitJob(r -> r.state().equals("Running") && Long.valueOf(2).equals(r.resumedAt()));
+        assertFalse(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false), "the old process is stopped, not left beside the new one");
+        Path written = runDir().resolve("resumed");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(written) && Files.readString(written).contains(" ")) && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling interval of a deadline wait: the new process writes it as it starts
+        }
+        assertEquals("2 " + resumed.pid(), Files.readString(written));
+        assertEquals(1, resumed.started(), "a resume of the interrupted run, not a restart after a failure");
+        Files.writeString(gate, "");
+        awaitJob(r -> r.state().equals("Succeeded"));
+        List<LevelEvent.JobStarted> started = events(LevelEvent.JobStarted.class);
+        assertEquals(2, started.size(), started.toString());
+        assertEquals(2L, started.get(1).resumedAt());
+    }
+}
