@@ -81,9 +81,8 @@ public final class JobGpus {
     }
 
     private HostGpus host() {
-        Inventory inv = inventory.get();
-        // the Vulkan loader's device order is not in the facts: ZED_VULKAN_DEVICE is left out (docs/gpu.md)
-        return HostGpus.of(inv.facts(), Map.of());
+        // the inventory keeps the Vulkan loader's device order beside the facts, so the job gets ZED_VULKAN_DEVICE
+        return inventory.get().hostGpus();
     }
 
     private List<GpuHold> holds() {
