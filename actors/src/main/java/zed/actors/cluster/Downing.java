@@ -16,18 +16,23 @@ import java.time.Duration;
  *
  * <p>down-removal-margin: Pekko takes stable-after, which assumes the other side downs itself when this one downs
  * it. With lease-majority the side without the lease asks for it {@link #MINORITY_DELAY} later, and only then downs
- * itself and stops its levels (and their services): the margin is stable-after plus that delay, so that a level
- * never runs on both sides of a partition. Pure.
+ * itself and stops its levels (and their services, at the first phase of its coordinated shutdown): the margin is
+ * stable-after plus that delay, so that a level never runs on both sides of a partition. The slack, the margin less
+ * what the cut-off side needs to stand down, is stable-after less the services' stop grace, whatever the delay.
+ * Pure.
  */
 public final class Downing {
     /** Pekko's default, for a cluster whose size is not known. */
     static final Duration UNKNOWN = Duration.ofSeconds(20);
     /**
-     * How long the side that may be the minority waits before it asks for the lease: Pekko's 2 s may be less than
-     * the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut host still up 90 s
-     * later); a minority that must take over (the majority gone) waits this much more.
+     * How long the side that may be the minority waits before it asks for the lease: Pekko's own default. Each second
+     * of it is a second of every failover (the margin adds it). Its cost: on a loaded host the sides' failure
+     * detectors may disagree by more than this, and a cut-off minority that decides sooner than the majority may then
+     * take the lease first; the majority then downs itself (its agents exit), and the minority runs on alone. That loses
+     * hosts, not safety: the lease lets one side live either way, and the margin still waits for the side without it.
+     * (Zed had 6 s after a loaded CI run whose sides lagged by seconds: it made that outcome rarer, never impossible.)
      */
-    public static final Duration MINORITY_DELAY = Duration.ofSeconds(6);
+    public static final Duration MINORITY_DELAY = Duration.ofSeconds(2);
 
     private Downing() {
     }

@@ -231,13 +231,18 @@ final class FailoverTime {
         return null;
     }
 
-    /** Agents' environment for each configuration, in the order run: Zed's timing, then Pekko's defaults. */
-    static Map<String, Map<String, String>> configurations(boolean withDefaults) {
+    /** Agents' environment for each configuration, in the order run: Zed's timing, Zed's before, Pekko's defaults. */
+    static Map<String, Map<String, String>> configurations(boolean withDefaults, boolean withBefore) {
         Map<String, Map<String, String>> c = new LinkedHashMap<>();
         c.put("Zed", Map.of());
+        if (withBefore) c.put("Zed before (lease delay 6 s)", Map.of("ZED_JAVA_OPTS", ZED_BEFORE));
         if (withDefaults) c.put("Pekko's defaults", Map.of("ZED_JAVA_OPTS", PEKKO_DEFAULTS));
         return c;
     }
+
+    /** Zed's timing for 3 hosts before the minority's lease delay went to Pekko's 2 s: 6 s, and the margin with it. */
+    static final String ZED_BEFORE = "-Dpekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority=6s"
+            + " -Dpekko.cluster.down-removal-margin=13s";
 
     /** Pekko's own failure detection and downing timing, over what Zed sets (system properties win, see ZedNode). */
     static final String PEKKO_DEFAULTS = "-Dpekko.cluster.split-brain-resolver.stable-after=20s -Dpekko.cluster.down-removal-margin=off"
