@@ -139,7 +139,7 @@ class PartitionTest {
 
             // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits. From the
             // cut, api's process on h1 and any process in api's dataset on h2 are watched every 50 ms: never both
-            OneHost apiOnOneHost = new OneHost(pid[1], PoolReads.mountpoint(apiOnH2).toString());
+            OneHost apiOnOneHost = new OneHost(pid[1], PoolReads.mountpoint(apiOnH2));
             net.cut(1);
             // the majority takes the lease at its decision and gives it back release-after (40 s) later: read while held,
             // since h1 may take longer than that to exit (an actor system that does not end: the agent waits 30 s for it)
@@ -219,12 +219,12 @@ class PartitionTest {
     private static final class OneHost implements AutoCloseable {
         final long t0 = System.nanoTime();
         final long oldPid;
-        final String newDir;
+        final Path newDir;
         final Thread watch;
         volatile long stopped = -1, started = -1;
         volatile String both;
 
-        OneHost(long oldPid, String newDir) {
+        OneHost(long oldPid, Path newDir) {
             this.oldPid = oldPid;
             this.newDir = newDir;
             watch = new Thread(this::watch, "one-host");
@@ -235,7 +235,7 @@ class PartitionTest {
         private void watch() {
             while (!Thread.currentThread().isInterrupted()) {
                 boolean old = ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false);
-                boolean fresh = ProcessHandle.allProcesses().anyMatch(h -> (cwd(h) + "/").startsWith(newDir + "/"));
+                boolean fresh = PoolReads.processIn(newDir);
                 long ms = (System.nanoTime() - t0) / 1_000_000;
                 if (old && fresh && both == null) both = ms + " ms after the cut";
                 if (!old && stopped < 0) stopped = ms;
@@ -245,14 +245,6 @@ class PartitionTest {
                 } catch (InterruptedException e) {
                     return;
                 }
-            }
-        }
-
-        private static String cwd(ProcessHandle h) {
-            try {
-                return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).toString();
-            } catch (Exception gone) {
-                return "";
             }
         }
 

@@ -86,19 +86,11 @@ final class FailoverTime {
                 trials(cluster, work, trials, datasets, label, out, cold);
             } finally {
                 // the services outlive their agents (a lost host's are killed by the trial; a failed run's are not)
-                String root = "/" + pool.root();
-                ProcessHandle.allProcesses().filter(h -> cwd(h).startsWith(root + "/")).forEach(ProcessHandle::destroyForcibly);
+                Path root = Path.of("/" + pool.root());
+                ProcessHandle.allProcesses().filter(h -> PoolReads.workingIn(h, root)).forEach(ProcessHandle::destroyForcibly);
             }
         }
         return new Result(label, out, cold);
-    }
-
-    static String cwd(ProcessHandle h) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).toString();
-        } catch (Exception gone) {
-            return "";
-        }
     }
 
     private static void trials(LoopbackCluster cluster, Path work, int trials, int datasets, String label, List<Phases> out, Trials cold) throws Exception {
