@@ -25,14 +25,14 @@ public final class Downing {
     /** Pekko's default, for a cluster whose size is not known. */
     static final Duration UNKNOWN = Duration.ofSeconds(20);
     /**
-     * How long the side that may be the minority waits before it asks for the lease: Pekko's own default. Each second
-     * of it is a second of every failover (the margin adds it). Its cost: on a loaded host the sides' failure
-     * detectors may disagree by more than this, and a cut-off minority that decides sooner than the majority may then
-     * take the lease first; the majority then downs itself (its agents exit), and the minority runs on alone. That loses
-     * hosts, not safety: the lease lets one side live either way, and the margin still waits for the side without it.
-     * (Zed had 6 s after a loaded CI run whose sides lagged by seconds: it made that outcome rarer, never impossible.)
+     * How long the side that may be the minority waits before it asks for the lease: Pekko's 2 s may be less than
+     * the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut host still up 90 s
+     * later); a minority that must take over (the majority gone) waits this much more. Each second of it is a second
+     * of every failover (the margin adds it): Pekko's 2 s measured 31.7 s to Converged on the standby against 34.2 s
+     * with 6, but a cut-off minority then asked for the lease only 1.2-2.2 s after the majority took it, so under
+     * load it could win and the majority down itself (docs/cluster.md, How long a lost host takes).
      */
-    public static final Duration MINORITY_DELAY = Duration.ofSeconds(2);
+    public static final Duration MINORITY_DELAY = Duration.ofSeconds(6);
 
     private Downing() {
     }

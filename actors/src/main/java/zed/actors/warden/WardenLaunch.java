@@ -29,10 +29,10 @@ public final class WardenLaunch {
      * <ul>
      * <li>the others notice it: the failure detector's heartbeat interval plus its acceptable pause (1 + 3 s);
      * <li>the split-brain resolver downs it once the cluster has been stable for {@code stable-after} (7 s up to 5
-     * hosts), and a cut-off node, without the lease, downs itself {@code acquire-lease-delay-for-minority} later (2 s)
-     * and stands down at once: the warden stands down then, 13 s after the death;
+     * hosts), and a cut-off node, without the lease, downs itself {@code acquire-lease-delay-for-minority} later (6 s):
+     * the warden stands down then, 17 s after the death;
      * <li>the standby may start a level of the downed host {@code down-removal-margin} after the downing (Zed's:
-     * stable-after + 2 s, 9 s), so not before 4 + 7 + 9 = 20 s, then fails it over and converges it.
+     * stable-after + 6 s, 13 s), so not before 4 + 7 + 13 = 24 s, then fails it over and converges it.
      * </ul>
      * The slack is the margin less the minority's delay: {@code stable-after}, 7 s and more, for the last beat (up to a
      * second before the death), the warden's look (200 ms) and the service's SIGTERM. A margin set below the delay

@@ -31,9 +31,9 @@ class DowningConfigTest {
         assertEquals(Duration.ofSeconds(17), Downing.stableAfter(50));
         assertEquals(Duration.ofSeconds(20), Downing.stableAfter(100));
         assertEquals(Duration.ofSeconds(30), Downing.stableAfter(101));
-        assertEquals(Duration.ofSeconds(9), Downing.removalMargin(3), "stable-after and the minority's wait for the lease");
-        assertEquals(Duration.ofSeconds(22), Downing.removalMargin(0));
-        assertEquals(Duration.ofSeconds(2), Downing.MINORITY_DELAY, "Pekko's default");
+        assertEquals(Duration.ofSeconds(13), Downing.removalMargin(3), "stable-after and the minority's wait for the lease");
+        assertEquals(Duration.ofSeconds(26), Downing.removalMargin(0));
+        assertEquals(Duration.ofSeconds(6), Downing.MINORITY_DELAY, "more than Pekko's 2 s, for loaded hosts");
         // the slack against a double run: the margin less the cut-off side's wait for the lease is stable-after, at
         // every size (it then stands down at once, within the services' stop grace)
         for (int hosts = 0; hosts <= 120; hosts++) {
@@ -45,7 +45,7 @@ class DowningConfigTest {
     void aNodeWaitsAsLongAsItsClusterConfSizeSays(@TempDir Path home) throws Exception {
         NodeConfig alone = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
         assertEquals(Duration.ofSeconds(20), stableAfter(alone), "no cluster.conf: Pekko's default");
-        assertEquals(Duration.ofSeconds(22), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(26), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
         // seeds by flag, no cluster.conf: the size is not known (one seed says nothing of how many will join)
         NodeConfig seeded = alone.withCluster(ClusterConfig.alone().withHost("n2").withSeeds(List.of("127.0.0.1:25520")));
         assertEquals(Duration.ofSeconds(20), stableAfter(seeded), "--seed without cluster.conf");
@@ -53,10 +53,9 @@ class DowningConfigTest {
         NodeConfig three = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", false);
         assertEquals(3, three.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(7), stableAfter(three), "three hosts");
-        // a lost host's levels start elsewhere only once its side, which asks for the lease 2 s later (Pekko's
-        // default), has stopped them
-        assertEquals(Duration.ofSeconds(9), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
-        assertEquals(Duration.ofSeconds(2), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
+        assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
         // after the margin, a lost host's shards and the placement table are looked for every half second, not every 2 s
         assertEquals(Duration.ofMillis(500), ZedNode.config(three, null).getDuration("pekko.cluster.sharding.retry-interval"));
         assertEquals(Duration.ofMillis(250), ZedNode.config(three, null).getDuration("pekko.cluster.singleton-proxy.singleton-identification-interval"));
@@ -69,7 +68,7 @@ class DowningConfigTest {
         NodeConfig bootstrapped = withClusterConf(alone, twelve.toString(), "h5", false);
         assertEquals(12, bootstrapped.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(13), stableAfter(bootstrapped), "twelve hosts, through Cluster Bootstrap");
-        assertEquals(Duration.ofSeconds(15), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(19), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
 
         String key = "pekko.cluster.split-brain-resolver.stable-after";
         System.setProperty(key, "25s");

@@ -10,19 +10,19 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 
 /** The warden's reading of its agent, and the files it reads, without a process. */
 class WatchTest {
-    static final Duration AFTER = Duration.ofSeconds(13);
+    static final Duration AFTER = Duration.ofSeconds(17);
     static final long S = 1_000_000_000L;
 
     @Test
     void aBeatThatChangesKeepsTheWardenWaitingAndSilenceForAfterStandsItDown() {
         Watch w = new Watch(1L, 0);
-        Watch.Look quiet = w.look(1L, false, 12 * S, AFTER);
-        assertEquals(new Watch.Wait(w), quiet, "12 s of silence: not yet");
-        Watch.Look beat = w.look(2L, false, 12 * S, AFTER);
-        assertEquals(new Watch.Wait(new Watch(2L, 12 * S)), beat, "a beat starts the silence again");
+        Watch.Look quiet = w.look(1L, false, 16 * S, AFTER);
+        assertEquals(new Watch.Wait(w), quiet, "16 s of silence: not yet");
+        Watch.Look beat = w.look(2L, false, 16 * S, AFTER);
+        assertEquals(new Watch.Wait(new Watch(2L, 16 * S)), beat, "a beat starts the silence again");
         Watch next = ((Watch.Wait) beat).next();
-        assertInstanceOf(Watch.Wait.class, next.look(2L, false, 24 * S, AFTER), "counted from the last beat");
-        assertEquals(new Watch.StandDown(Duration.ofSeconds(13)), next.look(2L, false, 25 * S, AFTER));
+        assertInstanceOf(Watch.Wait.class, next.look(2L, false, 32 * S, AFTER), "counted from the last beat");
+        assertEquals(new Watch.StandDown(Duration.ofSeconds(17)), next.look(2L, false, 33 * S, AFTER));
         assertEquals(new Watch.Wait(new Watch(null, 20 * S)), next.look(null, false, 20 * S, AFTER), "a removed file is a change, then silence");
     }
 
@@ -34,19 +34,19 @@ class WatchTest {
     @Test
     void theWaitIsTheDowningOfThisHostAndLessThanTheStandbysWait() {
         Duration detection = Duration.ofSeconds(1).plus(Duration.ofSeconds(3));
-        // Zed's settings up to 5 hosts: stable-after 7 s, the minority's delay 2 s, the margin 9 s
-        assertEquals(Duration.ofSeconds(13), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(2), Duration.ofSeconds(9)));
-        assertEquals(detection.plus(Duration.ofSeconds(7 + 9)).minus(Duration.ofSeconds(7)), Duration.ofSeconds(13), "7 s before the standby may start it");
+        // Zed's settings up to 5 hosts: stable-after 7 s, the minority's delay 6 s, the margin 13 s
+        assertEquals(Duration.ofSeconds(17), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(13)));
+        assertEquals(detection.plus(Duration.ofSeconds(7 + 13)).minus(Duration.ofSeconds(7)), Duration.ofSeconds(17), "7 s before the standby may start it");
         // a margin set below the minority's delay: never longer than the standby waits
-        assertEquals(Duration.ofSeconds(12), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(2), Duration.ofSeconds(1)));
+        assertEquals(Duration.ofSeconds(13), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(2)));
     }
 
     @Test
     void theWaitComesFromTheNodesSettingsAndTheirOverrides() {
         com.typesafe.config.Config pekko = com.typesafe.config.ConfigFactory.load();
-        assertEquals(Duration.ofSeconds(13), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3)).withFallback(pekko)));
-        assertEquals(Duration.ofSeconds(23), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(50)).withFallback(pekko)));
-        assertEquals(Duration.ofSeconds(11), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 5s")
+        assertEquals(Duration.ofSeconds(17), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(27), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(50)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(15), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 5s")
                 .withFallback(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3))).withFallback(pekko)), "a -D setting wins");
     }
 
