@@ -137,7 +137,9 @@ class PartitionTest {
             String apiOnH1 = pool.root() + "/h1/apidata", apiOnH2 = pool.root() + "/h2/apidata";
             await(() -> "h1".equals(PoolReads.propertyOrWhy(apiOnH2, "com.zed:replica-of")), Duration.ofSeconds(60), () -> "api's replica on h2");
 
-            // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits
+            // h1 cut off from h2 and h3: it downs itself (the others hold the lease), and says so as it exits. From the
+            // cut, api's process on h1 and any process in api's dataset on h2 are watched every 50 ms: never both
+            OneHost apiOnOneHost = new OneHost(pid[1], PoolReads.mountpoint(apiOnH2));
             net.cut(1);
             // the majority takes the lease at its decision and gives it back release-after (40 s) later: read while held,
             // since h1 may take longer than that to exit (an actor system that does not end: the agent waits 30 s for it)
@@ -177,6 +179,12 @@ class PartitionTest {
             JsonNode failedOver = h2.events("api", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("FailedOver")), Duration.ofSeconds(30))
                     .stream().filter(e -> e.path("type").asText().equals("FailedOver")).findFirst().orElseThrow();
             assertEquals(List.of("h1", "h2"), List.of(failedOver.path("from").asText(), failedOver.path("to").asText()), failedOver.toString());
+            apiOnOneHost.close();
+            System.err.println("PartitionTest: api's service on h1 stopped " + apiOnOneHost.stopped + " ms after the cut, h2's started "
+                    + apiOnOneHost.started + " ms after");
+            assertTrue(apiOnOneHost.started >= 0, "the watch saw api's service start on h2 (it watches what it should)");
+            assertEquals(null, apiOnOneHost.both, "api ran on h1 and h2 at once");
+            assertTrue(apiOnOneHost.stopped >= 0 && apiOnOneHost.stopped < apiOnOneHost.started, "h1's stopped first");
 
             // healed and started again: h1 joins, and its level converges with the process it left
             net.heal(1);
@@ -201,6 +209,49 @@ class PartitionTest {
             JsonNode alone = LoopbackCluster.awaitHosts(survivor.api(), h -> h.path("status").asText().equals("up"), 1, Duration.ofSeconds(60));
             assertTrue(survivor.alive(), "both sides downed themselves: " + alone);
             assertEquals(1, alone.path("hosts").size(), alone.toString());
+        }
+    }
+
+    /**
+     * Samples, every 50 ms until closed, one process on the old host and every process working in a dataset of the new
+     * one (a service runs in its dataset): when the old one stopped, when the new one started, and whether both ran.
+     */
+    private static final class OneHost implements AutoCloseable {
+        final long t0 = System.nanoTime();
+        final long oldPid;
+        final Path newDir;
+        final Thread watch;
+        volatile long stopped = -1, started = -1;
+        volatile String both;
+
+        OneHost(long oldPid, Path newDir) {
+            this.oldPid = oldPid;
+            this.newDir = newDir;
+            watch = new Thread(this::watch, "one-host");
+            watch.setDaemon(true);
+            watch.start();
+        }
+
+        private void watch() {
+            while (!Thread.currentThread().isInterrupted()) {
+                boolean old = ProcessHandle.of(oldPid).map(ProcessHandle::isAlive).orElse(false);
+                boolean fresh = PoolReads.processIn(newDir);
+                long ms = (System.nanoTime() - t0) / 1_000_000;
+                if (old && fresh && both == null) both = ms + " ms after the cut";
+                if (!old && stopped < 0) stopped = ms;
+                if (fresh && started < 0) started = ms;
+                try {
+                    Thread.sleep(50); // the sampling interval
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        }
+
+        @Override
+        public void close() throws InterruptedException {
+            watch.interrupt();
+            watch.join();
         }
     }
 

@@ -16,8 +16,10 @@ import java.time.Duration;
  *
  * <p>down-removal-margin: Pekko takes stable-after, which assumes the other side downs itself when this one downs
  * it. With lease-majority the side without the lease asks for it {@link #MINORITY_DELAY} later, and only then downs
- * itself and stops its levels (and their services): the margin is stable-after plus that delay, so that a level
- * never runs on both sides of a partition. Pure.
+ * itself and stops its levels (and their services, at the first phase of its coordinated shutdown): the margin is
+ * stable-after plus that delay, so that a level never runs on both sides of a partition. The slack, the margin less
+ * what the cut-off side needs to stand down, is stable-after less the services' stop grace, whatever the delay.
+ * Pure.
  */
 public final class Downing {
     /** Pekko's default, for a cluster whose size is not known. */
@@ -25,7 +27,10 @@ public final class Downing {
     /**
      * How long the side that may be the minority waits before it asks for the lease: Pekko's 2 s may be less than
      * the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut host still up 90 s
-     * later); a minority that must take over (the majority gone) waits this much more.
+     * later); a minority that must take over (the majority gone) waits this much more. Each second of it is a second
+     * of every failover (the margin adds it): Pekko's 2 s measured 31.7 s to Converged on the standby against 34.2 s
+     * with 6, but a cut-off minority then asked for the lease only 1.2-2.2 s after the majority took it, so under
+     * load it could win and the majority down itself (docs/cluster.md, How long a lost host takes).
      */
     public static final Duration MINORITY_DELAY = Duration.ofSeconds(6);
 

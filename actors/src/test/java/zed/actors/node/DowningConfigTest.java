@@ -33,6 +33,12 @@ class DowningConfigTest {
         assertEquals(Duration.ofSeconds(30), Downing.stableAfter(101));
         assertEquals(Duration.ofSeconds(13), Downing.removalMargin(3), "stable-after and the minority's wait for the lease");
         assertEquals(Duration.ofSeconds(26), Downing.removalMargin(0));
+        assertEquals(Duration.ofSeconds(6), Downing.MINORITY_DELAY, "more than Pekko's 2 s, for loaded hosts");
+        // the slack against a double run: the margin less the cut-off side's wait for the lease is stable-after, at
+        // every size (it then stands down at once, within the services' stop grace)
+        for (int hosts = 0; hosts <= 120; hosts++) {
+            assertEquals(Downing.stableAfter(hosts), Downing.removalMargin(hosts).minus(Downing.MINORITY_DELAY), hosts + " hosts");
+        }
     }
 
     @Test

@@ -86,19 +86,11 @@ final class FailoverTime {
                 trials(cluster, work, trials, datasets, label, out, cold);
             } finally {
                 // the services outlive their agents (a lost host's are killed by the trial; a failed run's are not)
-                String root = "/" + pool.root();
-                ProcessHandle.allProcesses().filter(h -> cwd(h).startsWith(root + "/")).forEach(ProcessHandle::destroyForcibly);
+                Path root = Path.of("/" + pool.root());
+                ProcessHandle.allProcesses().filter(h -> PoolReads.workingIn(h, root)).forEach(ProcessHandle::destroyForcibly);
             }
         }
         return new Result(label, out, cold);
-    }
-
-    static String cwd(ProcessHandle h) {
-        try {
-            return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).toString();
-        } catch (Exception gone) {
-            return "";
-        }
     }
 
     private static void trials(LoopbackCluster cluster, Path work, int trials, int datasets, String label, List<Phases> out, Trials cold) throws Exception {
@@ -231,12 +223,22 @@ final class FailoverTime {
         return null;
     }
 
-    /** Agents' environment for each configuration, in the order run: Zed's timing, then Pekko's defaults. */
-    static Map<String, Map<String, String>> configurations(boolean withDefaults) {
+    /**
+     * Agents' environment for each configuration, in the order run: Zed's timing, Zed's with the minority's lease delay
+     * at {@code delay} seconds (0: not run; 2: Pekko's, the operator's alternative in docs/cluster.md), Pekko's defaults.
+     */
+    static Map<String, Map<String, String>> configurations(boolean withDefaults, int delay) {
         Map<String, Map<String, String>> c = new LinkedHashMap<>();
         c.put("Zed", Map.of());
+        if (delay > 0) c.put("Zed, lease delay " + delay + " s", Map.of("ZED_JAVA_OPTS", leaseDelay(delay)));
         if (withDefaults) c.put("Pekko's defaults", Map.of("ZED_JAVA_OPTS", PEKKO_DEFAULTS));
         return c;
+    }
+
+    /** The minority's lease delay for 3 hosts by -D, as docs/cluster.md tells an operator: the margin grows with it. */
+    static String leaseDelay(int seconds) {
+        return "-Dpekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority=" + seconds + "s"
+                + " -Dpekko.cluster.down-removal-margin=" + (zed.actors.cluster.Downing.stableAfter(3).toSeconds() + seconds) + "s";
     }
 
     /** Pekko's own failure detection and downing timing, over what Zed sets (system properties win, see ZedNode). */

@@ -15,7 +15,7 @@ import java.util.Map;
  *   NodeBenchmarks memory [actors=10000] [perLevel=100] [rounds=3]
  *   ZED_BENCH_JARS=before=A.jar,after=B.jar NodeBenchmarks idle [services=10] [seconds=60] [settle=10]
  *   NodeBenchmarks cluster [nodes=50] [parallel=1] [trials=5] [rest=75] [idle=10] [rollouts=3]
- *   NodeBenchmarks failover [trials=3] [datasets=5] [defaults=1]
+ *   NodeBenchmarks failover [trials=3] [datasets=5] [defaults=1] [delay=0]
  *   NodeBenchmarks rollout [trials=3] [datasets=20] [services=2]
  * </pre>
  * <p>All but memory need the zfs-fuse test pool ({@code ZED_TEST_POOL}, default zedtest) and work under their own
@@ -74,7 +74,7 @@ public final class NodeBenchmarks {
                     o.getOrDefault("rest", 75), o.getOrDefault("idle", 10), o.getOrDefault("rollouts", 3));
             case "failover" -> {
                 List<FailoverTime.Result> results = new java.util.ArrayList<>();
-                for (var c : FailoverTime.configurations(o.getOrDefault("defaults", 1) == 1).entrySet()) {
+                for (var c : FailoverTime.configurations(o.getOrDefault("defaults", 1) == 1, o.getOrDefault("delay", 0)).entrySet()) {
                     results.add(FailoverTime.run(java.nio.file.Path.of("bin/zed").toAbsolutePath(), c.getKey(), c.getValue(), o.getOrDefault("trials", 3),
                             o.getOrDefault("datasets", 5)));
                 }

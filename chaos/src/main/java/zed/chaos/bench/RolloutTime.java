@@ -6,6 +6,7 @@ import zed.chaos.fault.ChaosDatabase;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,8 +80,8 @@ final class RolloutTime {
                 h1.send("DELETE", AgentNode.level("multi"), null);
                 h1.send("DELETE", AgentNode.level("single"), null);
             } finally {
-                String root = "/" + pool.root();
-                ProcessHandle.allProcesses().filter(h -> FailoverTime.cwd(h).startsWith(root + "/")).forEach(ProcessHandle::destroyForcibly);
+                Path root = Path.of("/" + pool.root());
+                ProcessHandle.allProcesses().filter(h -> PoolReads.workingIn(h, root)).forEach(ProcessHandle::destroyForcibly);
             }
         }
         System.out.println();

@@ -51,6 +51,20 @@ public final class PoolReads {
         return Path.of(property(dataset, "mountpoint"));
     }
 
+    /** Whether a process works in {@code dir} or under it (a service runs in its dataset's mountpoint). */
+    public static boolean processIn(Path dir) {
+        return ProcessHandle.allProcesses().anyMatch(h -> workingIn(h, dir));
+    }
+
+    /** Whether the process works in {@code dir} or under it; false once it is gone. */
+    public static boolean workingIn(ProcessHandle h, Path dir) {
+        try {
+            return Files.readSymbolicLink(Path.of("/proc", Long.toString(h.pid()), "cwd")).startsWith(dir);
+        } catch (IOException gone) {
+            return false;
+        }
+    }
+
     /** The text of the file {@code name} at the top of the dataset; null while either is not there. */
     public static String file(String dataset, String name) {
         try {
