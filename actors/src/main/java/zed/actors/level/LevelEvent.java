@@ -92,4 +92,11 @@ public sealed interface LevelEvent extends JsonEvent {
     /** The pool answers again; its datasets are kept as declared again. */
     record PoolAvailable(long revision, String pool) implements LevelEvent {
     }
+
+    /**
+     * A job of the level posted a checkpoint and it was taken: {@code snapshot} ({@code <dataset>@ckpt-N}) exists with
+     * {@code com.zed:ckpt.step} and one {@code com.zed:metric.<name>} per metric (docs/gpu.md).
+     */
+    record JobCheckpointed(long revision, String job, long step, String snapshot, Map<String, Double> metrics) implements LevelEvent {
+    }
 }

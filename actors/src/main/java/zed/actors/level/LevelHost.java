@@ -36,6 +36,7 @@ public final class LevelHost {
     private final zed.actors.telemetry.ZedMetrics metrics;
     private final KnownLevels levels;
     private final StatusBoard board = new StatusBoard();
+    private volatile zed.actors.job.NodeCheckpoints checkpoints;
     /** Where levels with a standby report their Converged; null until the node has started it. */
     private volatile org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> replication;
 
@@ -60,6 +61,18 @@ public final class LevelHost {
         this.work = work;
         this.metrics = metrics;
         this.levels = new KnownLevels(config.cluster().host());
+    }
+
+    /**
+     * The node's checkpoint endpoint; a level's jobs open their URLs with {@code checkpoints().in(store(spec))}. Null
+     * until the node has made it (tests of one actor make their own).
+     */
+    public zed.actors.job.NodeCheckpoints checkpoints() {
+        return checkpoints;
+    }
+
+    public void checkpoints(zed.actors.job.NodeCheckpoints endpoint) {
+        this.checkpoints = endpoint;
     }
 
     public zed.actors.telemetry.ZedMetrics metrics() {

@@ -170,7 +170,7 @@ public record RevisionLog(String level, long revision, long desired, String phas
         }
         if (event instanceof DriftCorrected || event instanceof LevelEvent.PoolUnavailable || event instanceof LevelEvent.PoolAvailable
                 || event instanceof LevelEvent.Replicated || event instanceof LevelEvent.ReplicationFailed
-                || event instanceof LevelEvent.FailedOver) return this;
+                || event instanceof LevelEvent.FailedOver || event instanceof LevelEvent.JobCheckpointed) return this;
         throw new IllegalArgumentException("unknown event " + event);
     }
 
