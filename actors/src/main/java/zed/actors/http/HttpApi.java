@@ -69,9 +69,11 @@ public final class HttpApi extends AllDirectives {
     private final org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table;
     private final InstanceCalls instances;
     private final RolloutCalls rollouts;
+    private final CheckpointRoute checkpoints;
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
-                   org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table) {
+                   org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table, zed.actors.job.NodeCheckpoints checkpoints) {
+        this.checkpoints = new CheckpointRoute(checkpoints);
         this.system = system;
         this.levels = levels;
         this.board = board;
@@ -89,6 +91,7 @@ public final class HttpApi extends AllDirectives {
         Route api = concat(
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
+                checkpoints.route(),
                 path(segment("v1").slash("hosts"), () -> get(() -> completeWithFuture(HostsJson.of(system, levels).thenApply(o -> json(StatusCodes.OK, o))))),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
@@ -96,9 +99,12 @@ public final class HttpApi extends AllDirectives {
         return handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(HttpApi::open, () -> api)));
     }
 
-    /** The one request that needs no token: a health check, which says nothing but that the node answers. */
+    /**
+     * The requests that need no API token: a health check, which says nothing but that the node answers, and a job's
+     * checkpoint, whose URL holds a token of its own (a job never holds the node's).
+     */
     private static boolean open(HttpRequest r) {
-        return r.method().equals(HttpMethods.GET) && r.getUri().path().equals("/v1/health");
+        return (r.method().equals(HttpMethods.GET) && r.getUri().path().equals("/v1/health")) || CheckpointRoute.matches(r);
     }
 
     private Route level(LevelPath p) {

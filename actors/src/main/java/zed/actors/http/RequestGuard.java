@@ -24,7 +24,8 @@ import java.util.function.Supplier;
  *   <li>One {@code Host} (400 otherwise), which names the address the node is bound to, or localhost (421 otherwise): a DNS-rebound name
  *       ({@code evil.example.com} resolving to 127.0.0.1) gets nothing.</li>
  *   <li>An {@code Origin}, when sent, is the node's own (403 otherwise): no cross-site request is served.</li>
- *   <li>{@code Authorization: Bearer <token>} on every request but {@code GET /v1/health} (401 otherwise).</li>
+ *   <li>{@code Authorization: Bearer <token>} on every request but {@code GET /v1/health} and a job's
+ *       {@code POST /v1/checkpoints/<its own token>} (401 otherwise).</li>
  *   <li>A request that changes something (POST, PUT, PATCH, DELETE) says {@code Content-Type: application/json}
  *       (415 otherwise): a form or a {@code text/plain} post, the requests a page may send across sites without
  *       asking first, never acts.</li>

@@ -157,7 +157,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
             // one supervisor for as long as the job keeps its dataset: a new revision that leaves the job alone goes on
             // with the same process
             supervisor = new JobSupervisor(host.store(r.level()), dataset, host.launcher(), Clock.systemUTC(), seats(key),
-                    checkpointing(key, dataset));
+                    checkpointing(r.level(), key, dataset));
             step = null;
             metrics = Map.of();
         }
@@ -193,10 +193,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         };
     }
 
-    private JobSupervisor.Checkpointing checkpointing(CheckpointEndpoint.JobKey job, String dataset) {
+    private JobSupervisor.Checkpointing checkpointing(LevelSpec level, CheckpointEndpoint.JobKey job, String dataset) {
         ActorRef<Msg> self = getContext().getSelf();
         return () -> {
-            CheckpointEndpoint endpoint = host.checkpoints();
+            CheckpointEndpoint endpoint = host.checkpointsFor(level);
             if (endpoint == null) throw new IllegalStateException("this node has no checkpoint endpoint: the job cannot checkpoint, so it is not started");
             CheckpointEndpoint.Run run = endpoint.open(job, dataset, declared.spec().keep(), taken -> self.tell(new Checkpointed(taken)));
             return new JobSupervisor.Opened(run.url(), run::close);

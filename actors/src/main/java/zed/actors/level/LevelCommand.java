@@ -125,6 +125,10 @@ public sealed interface LevelCommand extends JsonEvent {
     record Replicated(String standby, String snapshot, int datasets, java.time.Instant at, String error) implements LevelCommand {
     }
 
+    /** A job's checkpoint was taken (NodeCheckpoints): journaled as {@link LevelEvent.JobCheckpointed}. */
+    record JobCheckpointed(String job, long step, String snapshot, java.util.Map<String, Double> metrics) implements LevelCommand {
+    }
+
     /** A failover brought the level here: journaled as {@link LevelEvent.FailedOver}, answered once it is. */
     record FailedOver(String from, String to, String snapshot, long lostWindowSeconds, boolean consistent, List<String> missing,
                       ActorRef<Done> replyTo) implements LevelCommand {

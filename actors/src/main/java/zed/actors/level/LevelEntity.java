@@ -148,6 +148,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.RollbackDeadline.class, this::onRollbackDeadline)
                 .onCommand(LevelCommand.Replicated.class, this::onReplicated)
                 .onCommand(LevelCommand.MoveOut.class, this::onMoveOut)
+                // a level that has no revision (destroyed meanwhile) runs no job: nothing to journal
+                .onCommand(LevelCommand.JobCheckpointed.class, (s, c) -> !s.exists() ? Effect().none()
+                        : Effect().persist(new LevelEvent.JobCheckpointed(s.desired(), c.job(), c.step(), c.snapshot(), c.metrics())))
                 .onCommand(LevelCommand.FailedOver.class, (s, c) -> Effect().persist(new LevelEvent.FailedOver(s.desired(), c.from(), c.to(), c.snapshot(),
                         c.lostWindowSeconds(), c.consistent(), c.missing())).thenReply(c.replyTo(), st -> new LevelCommand.Done()))
                 .onCommand(LevelCommand.WhereAreYou.class, (s, c) -> {

@@ -111,4 +111,11 @@ public sealed interface LevelEvent extends JsonEvent {
     /** A job failed past its restart budget ({@code why}): it is not run again at this spec. */
     record JobFailed(long revision, String job, String why) implements LevelEvent {
     }
+
+    /**
+     * A job of the level posted a checkpoint and it was taken: {@code snapshot} ({@code <dataset>@ckpt-N}) exists with
+     * {@code com.zed:ckpt.step} and one {@code com.zed:metric.<name>} per metric (docs/gpu.md).
+     */
+    record JobCheckpointed(long revision, String job, long step, String snapshot, Map<String, Double> metrics) implements LevelEvent {
+    }
 }

@@ -36,6 +36,7 @@ public final class LevelHost {
     private final zed.actors.telemetry.ZedMetrics metrics;
     private final KnownLevels levels;
     private final StatusBoard board = new StatusBoard();
+    private volatile zed.actors.job.NodeCheckpoints nodeCheckpoints;
     /** Where levels with a standby report their Converged; null until the node has started it. */
     private volatile org.apache.pekko.actor.typed.ActorRef<zed.actors.replica.ReplicaSender.Msg> replication;
     /** This host's GPUs and the jobs' holds on them; the node gives it its inventory ({@link #gpus(zed.actors.job.JobGpus)}). */
@@ -68,6 +69,15 @@ public final class LevelHost {
         this.levels = new KnownLevels(config.cluster().host());
     }
 
+    /** The node's checkpoint endpoint (its route answers the POSTs); null until the node has made it. */
+    public zed.actors.job.NodeCheckpoints nodeCheckpoints() {
+        return nodeCheckpoints;
+    }
+
+    public void nodeCheckpoints(zed.actors.job.NodeCheckpoints endpoint) {
+        this.nodeCheckpoints = endpoint;
+    }
+
     public zed.actors.telemetry.ZedMetrics metrics() {
         return metrics;
     }
@@ -88,10 +98,18 @@ public final class LevelHost {
         this.gpus = gpus;
     }
 
-    public zed.actors.job.CheckpointEndpoint checkpoints() {
-        return checkpoints;
+    /**
+     * Where a job of {@code level} opens its checkpoint URLs: the endpoint set with {@link #checkpoints}, else the node's,
+     * snapshotting in the level's store; null while there is none (a job then waits, and says why).
+     */
+    public zed.actors.job.CheckpointEndpoint checkpointsFor(LevelSpec level) {
+        zed.actors.job.CheckpointEndpoint set = checkpoints;
+        if (set != null) return set;
+        zed.actors.job.NodeCheckpoints node = nodeCheckpoints;
+        return node == null ? null : node.in(store(level));
     }
 
+    /** An endpoint of its own for every job of this node, in place of the node's (tests of one actor). */
     public void checkpoints(zed.actors.job.CheckpointEndpoint endpoint) {
         this.checkpoints = endpoint;
     }

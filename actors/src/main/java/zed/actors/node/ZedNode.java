@@ -172,13 +172,6 @@ public final class ZedNode implements AutoCloseable {
 
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
-        return start(c, null);
-    }
-
-    /**
-     * @param checkpoints where jobs' checkpoints are posted (docs/gpu.md); null: none, and a job waits and says why
-     */
-    public static ZedNode start(NodeConfig c, zed.actors.job.CheckpointEndpoint checkpoints) {
         zed.actors.cluster.ClusterTls tls = refuseUnsafeCluster(c);
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
@@ -220,15 +213,18 @@ public final class ZedNode implements AutoCloseable {
                     system.dispatchers().lookup(org.apache.pekko.actor.typed.DispatcherSelector.fromConfig(name));
             zed.actors.level.LevelHost host = new zed.actors.level.LevelHost(c,
                     new zed.actors.level.LevelHost.Work(pool.apply(BUILDS), pool.apply(ZFS), pool.apply(PROBES), pool.apply(PROCESSES)), telemetry.metrics());
+            // jobs' checkpoints: URLs handed to each run, snapshots on the ZFS executor, JobCheckpointed journaled by the
+            // job's level; the URLs name the API once it is bound (below)
+            host.nodeCheckpoints(new zed.actors.job.NodeCheckpoints(host.work().zfs(), (level, job, step, snapshot, metrics) -> ClusterSharding.get(system)
+                    .entityRefFor(LevelEntity.KEY, level).tell(new zed.actors.level.LevelCommand.JobCheckpointed(job, step, snapshot, metrics)), telemetry.metrics()));
             // before any level starts a service: downed from here on, the node stands down at once
             StandDown standDown = StandDown.register(system, () -> downed(system, stopped), host.launcher(), () -> standDown(c, host));
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
             var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
                     host.work().processes(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
-            // jobs are placed on this host's GPUs as its inventory last saw them, and checkpoint through the endpoint
+            // jobs are placed on this host's GPUs as its inventory last saw them
             host.gpus(new zed.actors.job.JobGpus(() -> askInventory(system, inventory)));
-            host.checkpoints(checkpoints);
             // what zed hosts shows of this host, to whichever node asks
             system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes(),
                             uuid -> host.gpus().heldMb(uuid)), "host-card",
@@ -251,11 +247,12 @@ public final class ZedNode implements AutoCloseable {
             system.systemActorOf(zed.actors.level.Wakeup.create(host.levels(), table, zed.actors.level.Wakeup.EVERY,
                             moved -> java.util.concurrent.CompletableFuture.runAsync(() -> fence(system, host, replicasOf, c.cluster().host(), moved), host.work().zfs())), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
-            HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table);
+            HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table, host.nodeCheckpoints());
             system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver), "auto-failover",
                     org.apache.pekko.actor.typed.Props.empty());
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);
+            host.nodeCheckpoints().bound(c.httpHost(), b.localAddress().getPort());
             system.getWhenTerminated(); // the node lives until close()
             return new ZedNode(system, b, c, telemetry, stopped, host, standDown);
         } catch (Exception e) {
@@ -384,6 +381,11 @@ public final class ZedNode implements AutoCloseable {
     public int httpPort() {
         InetSocketAddress a = binding.localAddress();
         return a.getPort();
+    }
+
+    /** The node's checkpoint endpoint: {@code checkpoints().in(store)} is what a job's run opens its URL with. */
+    public zed.actors.job.NodeCheckpoints checkpoints() {
+        return host.nodeCheckpoints();
     }
 
     public zed.actors.telemetry.Telemetry telemetry() {

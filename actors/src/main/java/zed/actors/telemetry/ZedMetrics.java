@@ -40,6 +40,8 @@ public final class ZedMetrics {
     public static final String POOL_SWEEPS = "zed.pool.sweeps";
     /** Histogram {@code zed_pool_sweep_duration_seconds}. */
     public static final String POOL_SWEEP_DURATION = "zed.pool.sweep.duration";
+    /** Counter {@code zed_checkpoints_total{level, result}}: checkpoints jobs posted, by result (taken, refused, failed). */
+    public static final String CHECKPOINTS = "zed.checkpoints";
     /** Gauge {@code zed_resources{kind, state}}. */
     public static final String RESOURCES = "zed.resources";
 
@@ -123,6 +125,16 @@ public final class ZedMetrics {
         if (!live) return;
         Kamon.counter(POOL_SWEEPS, "Batched reads of a pool by its observer, by result").withTag("result", ok ? "ok" : "failed").increment();
         Kamon.timer(POOL_SWEEP_DURATION, "How long a batched read of a pool took").withoutTags().record(nanos(took, DEFAULT_MAX));
+    }
+
+    /**
+     * A job posted a checkpoint: {@code taken} (the snapshot exists), {@code refused} (its body or step, a 400 or 409)
+     * or {@code failed} (the store failed, a 503).
+     */
+    public void checkpoint(String level, String result) {
+        Objects.requireNonNull(result, "result");
+        if (!live) return;
+        Kamon.counter(CHECKPOINTS, "Checkpoints posted by jobs, by level and result").withTags(tags("level", label(level), "result", result)).increment();
     }
 
     /** A resource's actual state had drifted from the declared one and a tick put it back. */
