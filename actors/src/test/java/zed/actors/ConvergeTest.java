@@ -99,6 +99,16 @@ class ConvergeTest {
                 """.formatted(extra, port, greeting, java(), System.getProperty("java.class.path"), expectBody);
     }
 
+    /**
+     * {@code level} with a healthy_deadline of 3 s: a revision whose check can never pass fails the same way as at 12 s
+     * (the time a starting JVM may need on a loaded machine, which only a revision that must pass needs), 9 s sooner.
+     */
+    static String neverHealthy(String level) {
+        String twelve = "healthy_deadline = \"12s\"";
+        if (!level.contains(twelve)) throw new IllegalArgumentException("no 12 s deadline in " + level);
+        return level.replace(twelve, "healthy_deadline = \"3s\"");
+    }
+
     @Test
     void aPushConvergesTheDatasetsAndTheServiceAndStampsThem() throws Exception {
         node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults()
@@ -145,7 +155,7 @@ class ConvergeTest {
         Files.writeString(state.resolve("store/apps/web/data.txt"), "v1 data");
 
         // v2 expects a body the service never serves, and changes the dataset
-        JsonNode v2 = push("shop", level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\" } "));
+        JsonNode v2 = push("shop", neverHealthy(level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\" } ")));
         assertEquals(2, v2.get("revision").asLong());
         JsonNode back = await("/v1/levels/shop", s -> s.get("desiredRevision").asLong() == 1 && s.get("state").asText().equals("Converged"),
                 "the revert to revision 1 to converge");

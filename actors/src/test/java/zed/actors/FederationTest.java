@@ -9,7 +9,11 @@ import java.nio.file.Path;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-/** Levels below levels, on one real node: cascades, untouched siblings, and stopping a level that has children. */
+/**
+ * Levels below levels, on one real node: cascades, untouched siblings, and stopping a level that has children. Each
+ * service's gate is 500 ms rather than the default 5 s: what is proved here is which level converges again, not how
+ * long a service must stay up.
+ */
 class FederationTest {
     @TempDir
     Path state;
@@ -27,6 +31,9 @@ class FederationTest {
     static String infra(int dbPort) {
         return """
                 level "infra" {}
+                update {
+                  min_healthy_time = "500ms"
+                }
                 service "exec" "db" {
                   vars = { port = %d }
                   runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
@@ -36,6 +43,9 @@ class FederationTest {
 
     static final String READS_DB = """
             level "shop" {}
+            update {
+              min_healthy_time = "500ms"
+            }
             service "exec" "api" {
               env = { DB = service.exec.db.vars.port }
               runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
@@ -44,6 +54,9 @@ class FederationTest {
 
     static final String READS_NOTHING = """
             level "blog" {}
+            update {
+              min_healthy_time = "500ms"
+            }
             service "exec" "web" {
               runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
             }

@@ -189,11 +189,11 @@ class RevisionsNodeTest {
     @Test
     void aRollbackAnswersWhatItDidEachWithAnIdAndASecondOneWhileItRunsIsRefused() throws Exception {
         node = TestNode.start(state);
-        // a service that ignores SIGTERM: its stop takes the whole grace, so the rollback is still running below
-        String slow = level("1", "one").replace("trap 'exit 0' TERM", "trap '' TERM");
-        node.push("shop", "shop", null, slow);
+        // revision 2's service ignores SIGTERM: its stop takes the whole grace (10 s), so the rollback is still running
+        // below. Revision 1's stops at once, as a stop that is not under test need not wait out the grace.
+        node.push("shop", "shop", null, level("1", "one"));
         node.converged("shop", 1);
-        node.push("shop", "shop", null, slow.replace("version = \"1\"", "version = \"2\""));
+        node.push("shop", "shop", null, level("2", "two").replace("trap 'exit 0' TERM", "trap '' TERM"));
         node.converged("shop", 2);
 
         TestNode.Answer missing = node.send("POST", "/v1/levels/shop/rollback", "{\"target\": \"@rev:41\"}");

@@ -136,7 +136,7 @@ class ZfsNodeTest {
         java.nio.file.Files.writeString(mount.resolve("data.txt"), "v1 data");
 
         // v2 changes a native and a user property, and expects a body the service never serves
-        String v2 = ConvergeTest.level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\", compression = \"on\" } ")
+        String v2 = ConvergeTest.neverHealthy(ConvergeTest.level(port, "never served", "v2", " properties = { \"com.acme:tier\" = \"gold\", compression = \"on\" } "))
                 .replace("level \"shop\" {}", "level \"shop\" {\n  pool = \"" + root + "\"\n}");
         assertEquals(2, node.push("shop", "shop", null, v2).body().get("revision").asLong());
         node.await("shop", s -> s.get("desiredRevision").asLong() == 2 && s.get("state").asText().equals("Converging"), "revision 2 to start");

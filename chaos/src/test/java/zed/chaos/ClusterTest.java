@@ -32,9 +32,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class ClusterTest {
+    // Each service's gate is 1 s rather than the default 5 s: what is proved is where a level runs, not how long a
+    // service must stay up before it counts.
     static final String WEB = """
             level "web" {
               host = "h2"
+            }
+            update {
+              min_healthy_time = "1s"
             }
             dataset "data" {
               properties = { "com.acme:where" = host::name() }
@@ -56,6 +61,9 @@ class ClusterTest {
                 level "infra" {
                   host = "h1"
                 }
+                update {
+                  min_healthy_time = "1s"
+                }
                 service "exec" "registry" {
                   vars    = { port = net::pickport(), tag = "%s" }
                   runtime { cmd = ["python3", "-m", "http.server", "${self.vars.port}", "--bind", "0.0.0.0"] }
@@ -71,6 +79,9 @@ class ClusterTest {
     static final String SHOP = """
             level "shop" {
               host = "h2"
+            }
+            update {
+              min_healthy_time = "1s"
             }
             dataset "links" {
               properties = {

@@ -179,7 +179,8 @@ class LevelEntityTest {
 
     @Test
     void aRollbackThatOutlivesItsDeadlineIsGivenUpAndSaysSo() throws Exception {
-        // a service that ignores SIGTERM: its stop takes the whole grace (10s), longer than the rollback may (2s here)
+        // revision 2's service ignores SIGTERM: its stop takes the whole grace (10s), longer than the rollback may (2s
+        // here); revision 1's ends at TERM, so that the deploy of revision 2 does not wait out a grace of its own
         String v = """
                 level "shop" {}
                 update {
@@ -188,12 +189,12 @@ class LevelEntityTest {
                 dataset "data" {}
                 service "exec" "stubborn" {
                   env     = { V = "%s" }
-                  runtime { cmd = ["/bin/sh", "-c", "trap '' TERM; while true; do sleep 1; done"] }
+                  runtime { cmd = ["/bin/sh", "-c", "trap '%s' TERM; while true; do sleep 1; done"] }
                 }
                 """;
-        push(v.formatted("1"));
+        push(v.formatted("1", "exit 0"));
         awaitConverged(1);
-        push(v.formatted("2"));
+        push(v.formatted("2", ""));
         awaitConverged(2);
         long pid = level.runCommand(LevelCommand.Get::new).reply().services().get(0).pid();
         try {

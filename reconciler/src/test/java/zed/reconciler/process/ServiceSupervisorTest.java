@@ -78,7 +78,8 @@ class ServiceSupervisorTest {
 
     ServiceSupervisor.Desired http(int port, String hash, LevelSpec.RestartPolicy restart) {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        Launch l = new Launch("service.exec.web", List.of(java, "-cp", System.getProperty("java.class.path"), TinyHttp.class.getName()),
+        // the port as an argument too: it names this test's process among the machine's (the twin check below)
+        Launch l = new Launch("service.exec.web", List.of(java, "-cp", System.getProperty("java.class.path"), TinyHttp.class.getName(), String.valueOf(port)),
                 Map.of("PORT", String.valueOf(port), "PATH", System.getenv("PATH"), "GREETING", "hi"), tmp, tmp.resolve("var/log"));
         return new ServiceSupervisor.Desired("service.exec.web", "exec/web", "shop", 3, hash, l, restart, "1.0", Map.of("port", port), Duration.ofSeconds(5));
     }
@@ -222,7 +223,7 @@ class ServiceSupervisorTest {
         assertEquals(pid, s.pid());
         assertEquals(ServiceSupervisor.State.RUNNING, s.state());
         long twins = ProcessHandle.allProcesses()
-                .filter(h -> h.info().arguments().map(a -> List.of(a).contains(TinyHttp.class.getName())).orElse(false)).count();
+                .filter(h -> h.info().arguments().map(a -> List.of(a).containsAll(List.of(TinyHttp.class.getName(), String.valueOf(port)))).orElse(false)).count();
         assertEquals(1, twins, "one service process, not two");
         assertEquals("ok hi\n", get(port));
     }
