@@ -320,11 +320,9 @@ class GpuExampleTest {
     }
 
     @Test
-    void theExampleZedfileIsValidButForTheRefusalOfModelAndJobUntilANodeRunsThem() throws Exception {
+    void theExampleZedfileIsValid() throws Exception {
+        // a node runs model and job blocks now: nothing in the example may be refused
         ZedProcess.Outcome v = ZedProcess.run(repo(), Map.of(), "validate", "examples/gpu");
-        // every error is a refusal of a block a node does not run yet; once jobs run, validate passes
-        List<String> errors = v.err().lines().filter(l -> l.startsWith("examples/gpu/Zedfile:")).toList();
-        assertTrue(v.exit() == 0 || (v.exit() == 1 && !errors.isEmpty() && errors.stream().allMatch(l -> l.contains("are not supported yet"))), v.toString());
-        assertEquals(v.err().lines().filter(l -> !l.isBlank()).count(), errors.size(), v.toString());
+        assertEquals(0, v.exit(), v.toString());
     }
 }
