@@ -38,10 +38,10 @@ import static org.lwjgl.util.shaderc.Shaderc.*;
 
 /**
  * examples/gpu as a job runs it, on Mesa's lavapipe (a CPU Vulkan device that ZED_GPU_INCLUDE_CPU=1 lets count as a
- * GPU), before a node runs jobs: the program is started as the job actor will start it (cwd = its dataset, the
- * placement's variables, ZED_CHECKPOINT_URL), against a loopback stand-in for the node's checkpoint endpoint that
- * reads each POST with Zed's own parser and copies the state file as the snapshot would. Skips without lavapipe,
- * unless ZED_REQUIRE_VULKAN=1.
+ * GPU), without a node: the program is started as the job actor starts it (cwd = its dataset, the placement's
+ * variables, ZED_CHECKPOINT_URL), against a loopback stand-in for the node's checkpoint endpoint that reads each POST
+ * with Zed's own parser and copies the state file as the snapshot would, so that the program's own faults show here
+ * in seconds (GpuJobTest runs it through a real node). Skips without lavapipe, unless ZED_REQUIRE_VULKAN=1.
  */
 class GpuExampleTest {
     static final int EVERY = 50; // --checkpoint-every: small data, a few seconds of training
