@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "cluster", "move", "failover", "promote");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "cluster", "move", "failover", "promote");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -82,6 +82,7 @@ public final class ZedCommand implements Runnable {
             case "inventory" -> new InventoryCommand();
             case "cluster" -> new ClusterCommand();
             case "hosts" -> new HostsCommand();
+            case "jobs" -> new JobsCommand();
             case "move" -> new MoveCommand();
             case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();

@@ -42,6 +42,8 @@ final class TrainingNode implements AutoCloseable {
             x.getRequestBody().readAllBytes();
             if (path.equals("/v1/health")) {
                 send(x, 200, "{\"status\":\"ok\",\"version\":\"training\"}");
+            } else if (path.equals("/v1/levels")) {
+                send(x, 200, "{\"levels\":[\"training/app\"]}");
             } else if (path.equals("/v1/hosts")) {
                 send(x, 200, HOSTS);
             } else if (path.equals("/v1/events")) {
@@ -83,7 +85,9 @@ final class TrainingNode implements AutoCloseable {
                 + "\"state\":\"" + state + "\",\"resources\":["
                 + "{\"kind\":\"dataset\",\"name\":\"data\",\"revision\":1,\"state\":\"converged\"},"
                 + "{\"kind\":\"service\",\"name\":\"service.exec.web\",\"revision\":1,\"state\":\"RUNNING\",\"gate\":\"passed\","
-                + "\"health\":\"HEALTHY\",\"pid\":4242,\"print\":\"http://127.0.0.1:8080/\"}]}";
+                + "\"health\":\"HEALTHY\",\"pid\":4242,\"print\":\"http://127.0.0.1:8080/\"},"
+                + "{\"kind\":\"job\",\"name\":\"train\",\"revision\":1,\"state\":\"Running\",\"host\":\"h1\",\"gpus\":[\"GPU-5f0c\"],\"pid\":4343,"
+                + "\"restarts\":0,\"step\":20,\"metrics\":{\"loss\":0.25},\"checkpoints\":2}]}";
     }
 
     /** One event of the level, a heartbeat, and the end of the stream. */
