@@ -34,13 +34,32 @@ final class JobsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        NodeClient node = nodeOptions.client();
+        Listed l = list(nodeOptions.client(), err);
+        if (l == null) return 1;
+        ArrayNode jobs = l.jobs();
+        if (format == PlanCommand.Format.json) {
+            ObjectNode o = JsonNodeFactory.instance.objectNode();
+            o.set("jobs", jobs);
+            out.println(Json.write(o));
+        } else {
+            out.print(table(jobs));
+        }
+        out.flush();
+        return l.complete() ? 0 : 1;
+    }
+
+    /** Every job of every level; {@code complete}: every level answered (those that did not are said on err). */
+    record Listed(ArrayNode jobs, boolean complete) {
+    }
+
+    /** The jobs of every level the node knows, one request per level; null when no node answers (said on err). */
+    static Listed list(NodeClient node, PrintWriter err) {
         NodeClient.Answer list = node.sendOrSay("GET", "/v1/levels", null, err);
-        if (list == null) return 1;
+        if (list == null) return null;
         if (list.body() == null || !list.body().path("levels").isArray()) {
             err.println("zed: the node at " + node.base + " answered without a list of levels");
             err.flush();
-            return 1;
+            return null;
         }
         ArrayNode jobs = JsonNodeFactory.instance.arrayNode();
         // a level that does not answer is said, and the others' jobs still shown: the exit code tells a script
@@ -52,7 +71,7 @@ final class JobsCommand implements Callable<Integer> {
             } catch (IOException e) {
                 err.println("zed: no node answers at " + node.base + ": " + e.getMessage());
                 err.flush();
-                return 1;
+                return null;
             }
             if (a.status() == 404) continue; // destroyed since the list was read
             if (!a.ok() || a.body() == null) {
@@ -63,15 +82,7 @@ final class JobsCommand implements Callable<Integer> {
             of(id.asText(), a.body(), jobs);
         }
         err.flush();
-        if (format == PlanCommand.Format.json) {
-            ObjectNode o = JsonNodeFactory.instance.objectNode();
-            o.set("jobs", jobs);
-            out.println(Json.write(o));
-        } else {
-            out.print(table(jobs));
-        }
-        out.flush();
-        return complete ? 0 : 1;
+        return new Listed(jobs, complete);
     }
 
     /**

@@ -64,6 +64,7 @@ final class TrainingNode implements AutoCloseable {
             case "PUT " -> send(x, 200, "{\"level\":\"" + id + "\",\"revision\":1,\"changed\":true}");
             case "DELETE " -> send(x, 200, "{\"level\":\"" + id + "\",\"state\":\"Stopped\"}");
             case "POST rollback" -> send(x, 200, "{\"rollback\":\"r1\",\"from\":1}");
+            case "POST job-rollback" -> send(x, 200, "{\"level\":\"" + id + "\",\"job\":\"train\",\"checkpoint\":\"ckpt-10\",\"step\":10,\"destroyed\":[\"ckpt-20\"]}");
             case "POST sudo" -> send(x, 200, "{\"hooks\":[{\"service\":\"service.exec.web\",\"hook\":\"ports\",\"outcome\":\"SKIPPED\",\"detail\":\"check passed\"}]}");
             // the first look finds the level on its way, so that a follow waits for an event; every later one, there
             case "GET " -> send(x, 200, status(id, seen.add(id) ? "Converging" : "Converged"));

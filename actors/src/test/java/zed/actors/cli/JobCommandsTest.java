@@ -41,11 +41,15 @@ class JobCommandsTest {
     Path tmp;
     ZedNode node;
     LoopbackTestCheckpoints checkpoints;
+    /** The level's pool ("" for the node's dir store). */
+    String root;
+    zed.reconciler.store.ZfsStore zfs;
     final ObjectMapper json = new ObjectMapper();
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() throws Exception {
+        root = pool();
         Path state = tmp.resolve("state");
         node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
         Path smi = tmp.resolve("nvidia-smi");
@@ -53,7 +57,7 @@ class JobCommandsTest {
         Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
         HostInventory inventory = new HostInventory("h1", List.of(new NvidiaSmi(new ProcessCommand(), smi, Duration.ofSeconds(15))));
         node.host().gpus(new JobGpus(inventory::take));
-        checkpoints = new LoopbackTestCheckpoints(node.host().store((String) null));
+        checkpoints = new LoopbackTestCheckpoints(store());
         node.host().checkpoints(checkpoints);
     }
 
@@ -64,6 +68,16 @@ class JobCommandsTest {
             node.close();
         }
         if (checkpoints != null) checkpoints.close();
+        if (zfs != null && !root.isEmpty()) zed.reconciler.store.TestPool.destroyTree(zfs, root);
+    }
+
+    /** The level's pool: here none, the node's dir store; {@link JobCommandsZfsTest} runs the same on zfs-fuse. */
+    String pool() {
+        return "";
+    }
+
+    zed.reconciler.store.Store store() {
+        return node.host().store(root.isEmpty() ? null : root);
     }
 
     CliRun zed(String... args) {
@@ -90,15 +104,15 @@ class JobCommandsTest {
                                                  headers={"Content-Type": "application/json"})
                     assert urllib.request.urlopen(req).status == 201
                 if os.environ.get("ZED_RESUME_STEP"):
-                    open("resumed", "a").write(os.environ["ZED_RESUME_STEP"] + " " + open("state").read() + "\\n")
+                    open("%s", "a").write(os.environ["ZED_RESUME_STEP"] + " " + open("state").read() + "\\n")
                     sys.exit(0)
                 checkpoint(1)
                 checkpoint(2)
                 open("state", "w").write("3")
                 while not os.path.exists("%s"):
                     time.sleep(0.05)
-                """.formatted(gate));
-        String source = """
+                """.formatted(resumes(), gate));
+        String source = (root.isEmpty() ? "" : "level \"gpu\" {\n  pool = \"" + root + "\"\n}\n") + """
                 dataset "models/m" {}
                 dataset "runs/a" {}
                 model "m" {
@@ -129,8 +143,9 @@ class JobCommandsTest {
         throw new AssertionError("timed out; zed jobs said " + last);
     }
 
-    Path runDir() {
-        return node.host().store((String) null).mountpoint("runs/a");
+    /** Where the job records each resume: the step it got and what its state file held (outside its dataset, which rollbacks rewind). */
+    Path resumes() {
+        return tmp.resolve("resumes");
     }
 
     @Test
@@ -156,6 +171,61 @@ class JobCommandsTest {
         assertEquals(List.of("LEVEL", "JOB", "STATE", "HOST", "GPUS", "STEP", "METRICS", "CHECKPOINTS"), List.of(lines.get(0).trim().split("\\s+")));
         List<String> row = List.of(lines.get(1).trim().split("\\s+"));
         assertEquals(List.of("gpu", "a", "Running", j.get("host").asText(), "GPU-11111111-2222-3333-4444-555555555555", "2", "loss=0.125", "2", "(newest", "ckpt-2)"), row);
+    }
+
+    @Test
+    void rollbackTakesTheDatasetBackToTheCheckpointDestroysTheNewerOneAndRunsTheJobAgainFromIt() throws Exception {
+        pushJob(tmp.resolve("gate")); // it never opens: the job runs until it is rolled back
+        long pid = awaitJob(x -> x.path("state").asText().equals("Running") && x.path("checkpoints").asInt() == 2).path("step").asLong();
+        assertEquals(2, pid);
+
+        CliRun r = zed("job", "rollback", "a", "@ckpt-1");
+        assertEquals(0, r.exit(), r.toString());
+        assertEquals("gpu a: rolled back to ckpt-1 (step 1); destroyed with it: ckpt-2\n"
+                + "  the job runs again from it with ZED_RESUME_STEP=1 (zed jobs shows it)\n", r.out());
+        JsonNode j = awaitJob(x -> x.path("state").asText().equals("Succeeded"));
+        assertEquals(1, j.path("step").asLong(), j.toString());
+        assertEquals(1, j.path("checkpoints").asInt(), j.toString());
+        assertEquals(List.of("ckpt-1"), store().snapshots(zed.reconciler.dataset.Planner.full(root, "runs/a")).stream().map(zed.reconciler.store.Snapshot::name).toList());
+        // it got step 1, and its state file as ckpt-1 holds it (the running process had written 3 since)
+        assertEquals("1 1\n", Files.readString(resumes()));
+        JsonNode e = Api.event(node.httpPort(), node.config().stateDir(), "gpu", x -> x.path("type").asText().equals("JobRolledBack"));
+        assertEquals("ckpt-1", e.path("snapshot").asText(), e.toString());
+        assertEquals("[\"ckpt-2\"]", e.path("destroyed").toString(), e.toString());
+
+        // a job that succeeded runs again from the checkpoint it is rolled back to
+        CliRun again = zed("job", "rollback", "a", "ckpt-1");
+        assertEquals(0, again.exit(), again.toString());
+        assertTrue(again.out().startsWith("gpu a: rolled back to ckpt-1 (step 1); no newer snapshot to destroy\n"), again.out());
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (!Files.readString(resumes()).equals("1 1\n1 1\n")) {
+            if (System.nanoTime() > deadline) throw new AssertionError("it did not run again: " + Files.readString(resumes()));
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        awaitJob(x -> x.path("state").asText().equals("Succeeded"));
+    }
+
+    @Test
+    void rollbackRefusesAnUnknownJobANameThatIsNotOneOfItsCheckpointsAndMove() throws Exception {
+        pushJob(tmp.resolve("gate"));
+        awaitJob(x -> x.path("state").asText().equals("Running") && x.path("checkpoints").asInt() == 2);
+
+        CliRun unknown = zed("job", "rollback", "nope", "@ckpt-1");
+        assertEquals(1, unknown.exit(), unknown.toString());
+        assertEquals("zed: no job named nope; the jobs are (level job): gpu a\n", unknown.err());
+        CliRun notThere = zed("job", "rollback", "--level", "gpu", "nope", "@ckpt-1");
+        assertEquals(1, notThere.exit(), notThere.toString());
+        assertEquals("level gpu has no job nope; its jobs are a\n", notThere.err());
+        CliRun notACheckpoint = zed("job", "rollback", "a", "@ckpt-7");
+        assertEquals(1, notACheckpoint.exit(), notACheckpoint.toString());
+        assertEquals("ckpt-7 is not a checkpoint of the job; its checkpoints are ckpt-1, ckpt-2\n", notACheckpoint.err());
+        CliRun move = zed("job", "move", "a", "--to", "h2");
+        assertEquals(1, move.exit(), move.toString());
+        assertTrue(move.err().startsWith("zed: job move is not built yet"), move.err());
+        // nothing of it happened: both checkpoints are there, the job runs on
+        JsonNode j = awaitJob(x -> x.path("state").asText().equals("Running"));
+        assertEquals(2, j.path("checkpoints").asInt(), j.toString());
+        assertEquals(2, j.path("step").asLong(), j.toString());
     }
 
     @Test
