@@ -192,6 +192,9 @@ class JobCommandsTest {
         JsonNode e = Api.event(node.httpPort(), node.config().stateDir(), "gpu", x -> x.path("type").asText().equals("JobRolledBack"));
         assertEquals("ckpt-1", e.path("snapshot").asText(), e.toString());
         assertEquals("[\"ckpt-2\"]", e.path("destroyed").toString(), e.toString());
+        JsonNode restarted = Api.event(node.httpPort(), node.config().stateDir(), "gpu", x -> x.path("type").asText().equals("JobRestarted"));
+        assertEquals("rolled back to ckpt-1", restarted.path("after").asText(), restarted.toString());
+        assertEquals(1, restarted.path("resumedAt").asLong(), restarted.toString());
 
         // a job that succeeded runs again from the checkpoint it is rolled back to
         CliRun again = zed("job", "rollback", "a", "ckpt-1");
