@@ -31,4 +31,24 @@ public final class Api {
     public static HttpRequest.Builder get(int port, Path state, String path) {
         return request(port, state, "GET", path, null);
     }
+
+    /** Reads a level's event stream (from its start) until an event matches, within a deadline of 60 s. */
+    public static com.fasterxml.jackson.databind.JsonNode event(int port, Path state, String level,
+                                                                java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> ok) throws Exception {
+        HttpRequest req = get(port, state, "/v1/events?level=" + level).timeout(Duration.ofDays(1)).build();
+        java.net.http.HttpResponse<java.util.stream.Stream<String>> r = java.net.http.HttpClient.newHttpClient().send(req,
+                java.net.http.HttpResponse.BodyHandlers.ofLines());
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        try (java.util.stream.Stream<String> lines = r.body()) {
+            java.util.Iterator<String> it = lines.iterator();
+            while (System.nanoTime() < deadline && it.hasNext()) {
+                String l = it.next();
+                if (!l.startsWith("data:") || l.length() < 7) continue;
+                com.fasterxml.jackson.databind.JsonNode e = json.readTree(l.substring(5));
+                if (ok.test(e)) return e;
+            }
+        }
+        throw new AssertionError("no such event within the deadline");
+    }
 }

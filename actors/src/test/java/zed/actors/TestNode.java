@@ -101,19 +101,7 @@ final class TestNode implements AutoCloseable {
 
     /** Reads a level's event stream (from its start) until an event matches, within a deadline. */
     JsonNode event(String level, Predicate<JsonNode> ok) throws Exception {
-        HttpRequest req = Api.get(port(), state, "/v1/events?level=" + level).timeout(Duration.ofDays(1)).build();
-        HttpResponse<java.util.stream.Stream<String>> r = http.send(req, HttpResponse.BodyHandlers.ofLines());
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        try (java.util.stream.Stream<String> lines = r.body()) {
-            java.util.Iterator<String> it = lines.iterator();
-            while (System.nanoTime() < deadline && it.hasNext()) {
-                String l = it.next();
-                if (!l.startsWith("data:") || l.length() < 7) continue;
-                JsonNode e = json.readTree(l.substring(5));
-                if (ok.test(e)) return e;
-            }
-        }
-        throw new AssertionError("no such event within the deadline");
+        return Api.event(port(), state, level, ok);
     }
 
     int port() {

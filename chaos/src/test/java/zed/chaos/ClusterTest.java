@@ -165,6 +165,12 @@ class ClusterTest {
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service runs: " + web);
                 JsonNode placed = h1.send("GET", "/v1/hosts", null).body();
                 assertEquals(List.of("web"), levelsOn(placed, "h2"), placed.toString());
+                // a job's rollback is its level's host's to do: asked through h1, a level on h2 is refused, and nothing is asked of it
+                ZedProcess.Outcome elsewhere = ZedProcess.run(work, Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1), "ZED_HOME", work.resolve("cli").toString()),
+                        "job", "rollback", "--level", "web", "train", "@ckpt-1");
+                assertEquals(1, elsewhere.exit(), elsewhere.toString());
+                assertTrue(elsewhere.err().contains("level web runs on host h2, not on this node's host h1: its job's checkpoints are there; ask that host's node"),
+                        elsewhere.toString());
 
                 // a level that names no host stays where it was received
                 NodeCalls.Answer local = h3.push("notes", work.resolve("notes"), "dataset \"n\" {}\n");

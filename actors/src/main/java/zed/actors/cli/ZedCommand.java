@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "cluster", "move", "failover", "promote");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -50,11 +50,7 @@ public final class ZedCommand implements Runnable {
             for (String name : COMMANDS) cl.addSubcommand(name, subcommand(name));
             cl.addSubcommand(new CommandLine.HelpCommand());
         }
-        for (CommandLine sub : cl.getSubcommands().values()) {
-            for (CommandLine.Model.CommandSpec m : sub.getCommandSpec().mixins().values()) {
-                if (m.userObject() instanceof NodeOptions n) n.env = env;
-            }
-        }
+        withEnv(cl, env);
         // after the subcommands: picocli hands this setting down only to those already added
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         // an operator's mistake (an unsafe token file, say) is one line that says how to fix it, not a stack trace
@@ -64,6 +60,16 @@ public final class ZedCommand implements Runnable {
             return 1;
         });
         return cl;
+    }
+
+    /** Hands {@code env} to the node options of every subcommand, those of a group ({@code zed job rollback}) too. */
+    private static void withEnv(CommandLine cl, Map<String, String> env) {
+        for (CommandLine sub : cl.getSubcommands().values()) {
+            for (CommandLine.Model.CommandSpec m : sub.getCommandSpec().mixins().values()) {
+                if (m.userObject() instanceof NodeOptions n) n.env = env;
+            }
+            withEnv(sub, env);
+        }
     }
 
     /** A new subcommand by its name, null for none; a switch, so that naming one loads no other's class. */
@@ -82,6 +88,8 @@ public final class ZedCommand implements Runnable {
             case "inventory" -> new InventoryCommand();
             case "cluster" -> new ClusterCommand();
             case "hosts" -> new HostsCommand();
+            case "jobs" -> new JobsCommand();
+            case "job" -> new JobCommand();
             case "move" -> new MoveCommand();
             case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();

@@ -139,6 +139,8 @@ public final class HttpApi extends AllDirectives {
         return switch (action) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
+            case "job-rollback" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(jobRollback(id, body)))))));
             case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(move(id, body)))))));
             case "failover" -> post(() -> placed(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
@@ -314,6 +316,41 @@ public final class HttpApi extends AllDirectives {
             o.put("from", ok.from());
             o.put("state", "RollingBack");
             return json(StatusCodes.ACCEPTED, o);
+        });
+    }
+
+    /**
+     * POST job-rollback {"job": "a", "checkpoint": "ckpt-1"}: the job's dataset goes back to that checkpoint (the
+     * newer snapshots destroyed) and the job runs again from it. Only on the level's own host's node: the job's
+     * checkpoints are that host's snapshots, and its operator asks that node.
+     */
+    private CompletionStage<HttpResponse> jobRollback(String id, String body) {
+        JsonNode req = object(body);
+        String job = req != null && req.path("job").isTextual() ? req.get("job").asText() : null;
+        String checkpoint = req != null && req.path("checkpoint").isTextual() ? req.get("checkpoint").asText() : null;
+        if (job == null || checkpoint == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"job\": \"NAME\", \"checkpoint\": \"ckpt-N\"}"));
+        String host = levels.hostOf(id);
+        if (host != null && !host.equals(levels.self())) {
+            return done(error(StatusCodes.CONFLICT, "level " + id + " runs on host " + host + ", not on this node's host " + levels.self()
+                    + ": its job's checkpoints are there; ask that host's node (zed --node URL job rollback ...)"));
+        }
+        if (checkpoint.startsWith("@")) checkpoint = checkpoint.substring(1);
+        String to = checkpoint;
+        return entity(id).<LevelCommand.JobRollbackAnswer>ask(reply -> new LevelCommand.RollBackJob(job, to, reply), Duration.ofSeconds(90)).thenApply(a -> {
+            if (a.why() != null) {
+                return error(switch (a.why()) {
+                    case "NO_SUCH_JOB", "NOT_A_CHECKPOINT" -> StatusCodes.NOT_FOUND;
+                    default -> StatusCodes.CONFLICT;
+                }, a.message());
+            }
+            ObjectNode o = JSON.createObjectNode();
+            o.put("level", id);
+            o.put("job", job);
+            o.put("checkpoint", a.snapshot());
+            o.put("step", a.step());
+            ArrayNode destroyed = o.putArray("destroyed");
+            a.destroyed().forEach(destroyed::add);
+            return json(StatusCodes.OK, o);
         });
     }
 

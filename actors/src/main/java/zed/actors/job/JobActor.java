@@ -49,6 +49,20 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     public record Stop(ActorRef<ServiceActor.Stopped> replyTo) implements Msg {
     }
 
+    /** An operator's rollback to one of its checkpoints ({@link JobSupervisor#rollback}); the job then runs again from it. */
+    public record RollBack(String checkpoint, ActorRef<RolledBack> replyTo) implements Msg {
+    }
+
+    /**
+     * What became of a rollback: the checkpoint and its step, the snapshots destroyed with it ({@code zfs rollback -r}),
+     * or why it was refused ({@code refused}: not one of its checkpoints; else {@code error}: it could not be done now).
+     */
+    public record RolledBack(String job, String snapshot, Long step, List<String> destroyed, String refused, String error) {
+    }
+
+    private record RollbackDone(RollBack asked, zed.reconciler.job.JobCourse.Back back, Throwable error) implements Msg {
+    }
+
     private record Tick() implements Msg {
     }
 
@@ -141,6 +155,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .onMessage(Counted.class, this::onCounted)
                 .onMessage(Supervised.class, this::onSupervised)
                 .onMessage(StopDone.class, this::onStopDone)
+                .onMessage(RollBack.class, this::onRollBack)
+                .onMessage(RollbackDone.class, this::onRollbackDone)
                 // stopped without a Stop (the level restarts in place), it leaves its process to the next actor, which
                 // stops it and resumes the job from its checkpoint (JobSupervisor)
                 .build();
@@ -163,6 +179,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         }
         current = r;
         declared = r;
+        return newRun();
+    }
+
+    /** A new run: a step in flight answers for the old one and is followed by a fresh one (onSupervised). */
+    private Behavior<Msg> newRun() {
         runId++;
         failures = 0;
         lastError = null;
@@ -295,6 +316,38 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         // off the actor's thread (a kill(2) is quick, but the start-time check reads /proc); a miss is the next period's
         CompletableFuture.runAsync(s::askCheckpoint, host.work().processes());
         return this;
+    }
+
+    private Behavior<Msg> onRollBack(RollBack r) {
+        String job = current == null ? "?" : current.spec().name();
+        if (supervisor == null || stops.asked()) {
+            r.replyTo().tell(new RolledBack(job, null, null, List.of(), null, supervisor == null ? "the job has not been started on this node yet"
+                    : "the level is stopping"));
+            return this;
+        }
+        JobSupervisor s = supervisor;
+        // off the actor's thread: it stops a process (up to its grace) and rolls the dataset back; after any step in
+        // flight, which holds the supervisor
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> s.rollback(r.checkpoint(), STOP_GRACE), host.work().processes()),
+                (b, e) -> new RollbackDone(r, b, e));
+        return this;
+    }
+
+    private Behavior<Msg> onRollbackDone(RollbackDone d) {
+        String job = current.spec().name();
+        if (d.error() != null) {
+            Throwable t = d.error() instanceof java.util.concurrent.CompletionException && d.error().getCause() != null ? d.error().getCause() : d.error();
+            String why = t.getMessage() == null ? t.toString() : t.getMessage();
+            d.asked().replyTo().tell(t instanceof IllegalArgumentException ? new RolledBack(job, null, null, List.of(), why, null)
+                    : new RolledBack(job, null, null, List.of(), null, why));
+            // a rollback that failed part way (its process stopped, the dataset not rolled back) is looked at again
+            return supervise();
+        }
+        zed.reconciler.job.JobCourse.Back back = d.back();
+        d.asked().replyTo().tell(new RolledBack(job, back.target().snapshot(), back.target().step(), back.destroyed(), null, null));
+        step = back.target().step();
+        metrics = Map.of(); // those of the newer checkpoint, which is gone
+        return newRun();
     }
 
     private Behavior<Msg> onCheckpointed(Checkpointed c) {

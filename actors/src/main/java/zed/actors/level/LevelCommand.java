@@ -39,6 +39,21 @@ public sealed interface LevelCommand extends JsonEvent {
     record RollbackTo(String target, ActorRef<RollbackAnswer> replyTo) implements LevelCommand {
     }
 
+    /** An operator's rollback of one job to one of its checkpoints ({@code ckpt-N}); the job then runs again from it. */
+    record RollBackJob(String job, String checkpoint, ActorRef<JobRollbackAnswer> replyTo) implements LevelCommand {
+    }
+
+    /** The job actor's answer to a {@link RollBackJob}, journaled before it is passed on. */
+    record JobRollbackDone(zed.actors.job.JobActor.RolledBack result, ActorRef<JobRollbackAnswer> replyTo) implements LevelCommand {
+    }
+
+    /**
+     * A job's rollback: done (the checkpoint, its step, the snapshots destroyed with it), or why not: {@code why}
+     * NO_SUCH_JOB, NOT_A_CHECKPOINT, or CONFLICT (it cannot be done now; {@code message} says why).
+     */
+    record JobRollbackAnswer(String why, String message, String snapshot, Long step, List<String> destroyed) implements JsonEvent {
+    }
+
     /** Runs the {@code sudo} hooks of the level's services on this host, through the privilege command. */
     record RunSudo(ActorRef<SudoRan> replyTo) implements LevelCommand {
     }

@@ -168,6 +168,8 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.FromDatasets.class, (s, c) -> c.report().rollback() != null ? onRolledBack(s, c.report()) : onDatasets(s, c.report()))
                 .onCommand(LevelCommand.FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(LevelCommand.FromJob.class, (s, c) -> onJob(s, c.report()))
+                .onCommand(LevelCommand.RollBackJob.class, this::onRollBackJob)
+                .onCommand(LevelCommand.JobRollbackDone.class, this::onJobRolledBack)
                 .onCommand(LevelCommand.FromDataset.class, (s, c) -> onDataset(s, c.report()))
                 .onCommand(LevelCommand.FromJail.class, (s, c) -> onJail(s, c.report()))
                 .onCommand(LevelCommand.ParentIs.class, this::onParent)
@@ -453,6 +455,33 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         status(s);
         List<LevelEvent> events = JobEvents.between(before, r);
         return events.isEmpty() ? Effect().none() : Effect().persist(events);
+    }
+
+    /** An operator's rollback of a job: its actor does it (JobSupervisor#rollback); the level journals it. */
+    private Effect<LevelEvent, RevisionLog> onRollBackJob(RevisionLog s, LevelCommand.RollBackJob c) {
+        ActorRef<zed.actors.job.JobActor.Msg> job = s.stopped() ? null : resources.job(c.job());
+        if (job == null) {
+            c.replyTo().tell(new LevelCommand.JobRollbackAnswer("NO_SUCH_JOB", "level " + level + " has no job " + c.job()
+                    + (s.stopped() ? " running: it is stopped" : resources.jobNames().isEmpty() ? "; it has no jobs" : "; its jobs are " + String.join(", ", resources.jobNames())),
+                    null, null, List.of()));
+            return Effect().none();
+        }
+        // longer than the job's stop grace: a running job is stopped first
+        ctx.ask(zed.actors.job.JobActor.RolledBack.class, job, Duration.ofSeconds(60), reply -> new zed.actors.job.JobActor.RollBack(c.checkpoint(), reply),
+                (r, e) -> new LevelCommand.JobRollbackDone(r != null ? r : new zed.actors.job.JobActor.RolledBack(c.job(), null, null, List.of(), null,
+                        "the job did not answer in time: " + e.getMessage()), c.replyTo()));
+        return Effect().none();
+    }
+
+    private Effect<LevelEvent, RevisionLog> onJobRolledBack(RevisionLog s, LevelCommand.JobRollbackDone c) {
+        zed.actors.job.JobActor.RolledBack r = c.result();
+        if (r.refused() != null || r.error() != null) {
+            c.replyTo().tell(new LevelCommand.JobRollbackAnswer(r.refused() != null ? "NOT_A_CHECKPOINT" : "CONFLICT",
+                    r.refused() != null ? r.refused() : r.error(), null, null, List.of()));
+            return Effect().none();
+        }
+        return Effect().persist(new LevelEvent.JobRolledBack(s.desired(), r.job(), r.snapshot(), r.step(), r.destroyed()))
+                .thenRun(st -> c.replyTo().tell(new LevelCommand.JobRollbackAnswer(null, null, r.snapshot(), r.step(), r.destroyed())));
     }
 
     private void converged(RevisionLog st, LevelSpec spec) {

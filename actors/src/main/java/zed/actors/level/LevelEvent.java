@@ -108,6 +108,13 @@ public sealed interface LevelEvent extends JsonEvent {
     record JobSucceeded(long revision, String job) implements LevelEvent {
     }
 
+    /**
+     * An operator rolled a job back to its checkpoint {@code snapshot} (step {@code step}); the snapshots newer than it
+     * were destroyed with it ({@code destroyed}), and the job runs again from it.
+     */
+    record JobRolledBack(long revision, String job, String snapshot, long step, java.util.List<String> destroyed) implements LevelEvent {
+    }
+
     /** A job failed past its restart budget ({@code why}): it is not run again at this spec. */
     record JobFailed(long revision, String job, String why) implements LevelEvent {
     }

@@ -228,6 +228,15 @@ final class LevelResources {
         return jobReports.put(r.job(), r);
     }
 
+    /** The actor of the job {@code name}; null: the level has no such job. */
+    ActorRef<zed.actors.job.JobActor.Msg> job(String name) {
+        return jobs.get(name);
+    }
+
+    java.util.Set<String> jobNames() {
+        return java.util.Collections.unmodifiableSet(jobs.keySet());
+    }
+
     boolean knowsJob(String name) {
         return jobs.containsKey(name);
     }

@@ -378,6 +378,11 @@ public final class ZedNode implements AutoCloseable {
         }
     }
 
+    /** What the node's levels run on: its stores, GPUs and checkpoint endpoint (a test puts stand-ins for the last two). */
+    public zed.actors.level.LevelHost host() {
+        return host;
+    }
+
     public int httpPort() {
         InetSocketAddress a = binding.localAddress();
         return a.getPort();

@@ -42,6 +42,8 @@ final class TrainingNode implements AutoCloseable {
             x.getRequestBody().readAllBytes();
             if (path.equals("/v1/health")) {
                 send(x, 200, "{\"status\":\"ok\",\"version\":\"training\"}");
+            } else if (path.equals("/v1/levels")) {
+                send(x, 200, "{\"levels\":[\"training/app\"]}");
             } else if (path.equals("/v1/hosts")) {
                 send(x, 200, HOSTS);
             } else if (path.equals("/v1/events")) {
@@ -62,6 +64,7 @@ final class TrainingNode implements AutoCloseable {
             case "PUT " -> send(x, 200, "{\"level\":\"" + id + "\",\"revision\":1,\"changed\":true}");
             case "DELETE " -> send(x, 200, "{\"level\":\"" + id + "\",\"state\":\"Stopped\"}");
             case "POST rollback" -> send(x, 200, "{\"rollback\":\"r1\",\"from\":1}");
+            case "POST job-rollback" -> send(x, 200, "{\"level\":\"" + id + "\",\"job\":\"train\",\"checkpoint\":\"ckpt-10\",\"step\":10,\"destroyed\":[\"ckpt-20\"]}");
             case "POST sudo" -> send(x, 200, "{\"hooks\":[{\"service\":\"service.exec.web\",\"hook\":\"ports\",\"outcome\":\"SKIPPED\",\"detail\":\"check passed\"}]}");
             // the first look finds the level on its way, so that a follow waits for an event; every later one, there
             case "GET " -> send(x, 200, status(id, seen.add(id) ? "Converging" : "Converged"));
@@ -83,7 +86,9 @@ final class TrainingNode implements AutoCloseable {
                 + "\"state\":\"" + state + "\",\"resources\":["
                 + "{\"kind\":\"dataset\",\"name\":\"data\",\"revision\":1,\"state\":\"converged\"},"
                 + "{\"kind\":\"service\",\"name\":\"service.exec.web\",\"revision\":1,\"state\":\"RUNNING\",\"gate\":\"passed\","
-                + "\"health\":\"HEALTHY\",\"pid\":4242,\"print\":\"http://127.0.0.1:8080/\"}]}";
+                + "\"health\":\"HEALTHY\",\"pid\":4242,\"print\":\"http://127.0.0.1:8080/\"},"
+                + "{\"kind\":\"job\",\"name\":\"train\",\"revision\":1,\"state\":\"Running\",\"host\":\"h1\",\"gpus\":[\"GPU-5f0c\"],\"pid\":4343,"
+                + "\"restarts\":0,\"step\":20,\"metrics\":{\"loss\":0.25},\"checkpoints\":2}]}";
     }
 
     /** One event of the level, a heartbeat, and the end of the stream. */

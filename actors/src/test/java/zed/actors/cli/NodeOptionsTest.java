@@ -104,12 +104,15 @@ class NodeOptionsTest {
 
     @Test
     void everyCommandThatTalksToANodeTakesTheOptionAndNoOtherDoes() {
-        List<String> talk = List.of("up", "status", "down", "rollback", "events", "sudo", "hosts", "move", "failover", "promote");
+        List<String> talk = List.of("up", "status", "down", "rollback", "events", "sudo", "hosts", "jobs", "move", "failover", "promote");
         for (String name : ZedCommand.COMMANDS) {
             var option = ZedCommand.commandLine(name).getSubcommands().get(name).getCommandSpec().findOption("--node");
             if (talk.contains(name)) assertNotNull(option, name);
             else assertNull(option, name);
         }
+        // a group's commands: the one that talks to a node takes it, the one not built yet does not
+        assertNotNull(ZedCommand.commandLine("job").getSubcommands().get("job").getSubcommands().get("rollback").getCommandSpec().findOption("--node"));
+        assertNull(ZedCommand.commandLine("job").getSubcommands().get("job").getSubcommands().get("move").getCommandSpec().findOption("--node"));
     }
 
     @Test

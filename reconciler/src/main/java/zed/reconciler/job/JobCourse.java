@@ -73,4 +73,32 @@ public final class JobCourse {
         Checkpoints.Kept last = all.get(all.size() - 1);
         return new Resume(last.snapshot(), last.step());
     }
+
+    /** What an operator's rollback of a job to one of its checkpoints does, or why it cannot. */
+    public sealed interface Rollback {
+    }
+
+    /** Back to {@code target}; {@code destroyed}: the snapshots newer than it, which go with it ({@code zfs rollback -r}). */
+    public record Back(Checkpoints.Kept target, List<String> destroyed) implements Rollback {
+    }
+
+    public record NotACheckpoint(String why) implements Rollback {
+    }
+
+    /**
+     * A rollback to the checkpoint named {@code name} ({@code ckpt-N}): only one of the job's own checkpoints, never an
+     * operator's snapshot that merely has such a name; the refusal lists the checkpoints there are.
+     *
+     * @param snapshots each snapshot of the job's dataset, oldest first, and its {@code com.zed:ckpt.step} (null where none)
+     */
+    public static Rollback rollback(String name, Map<String, String> snapshots) {
+        List<Checkpoints.Kept> all = Checkpoints.of(snapshots);
+        Checkpoints.Kept target = all.stream().filter(k -> k.snapshot().equals(name)).findFirst().orElse(null);
+        if (target == null) {
+            return new NotACheckpoint(name + " is not a checkpoint of the job; " + (all.isEmpty() ? "it has none yet"
+                    : "its checkpoints are " + String.join(", ", all.stream().map(Checkpoints.Kept::snapshot).toList())));
+        }
+        List<String> newer = new java.util.ArrayList<>(snapshots.keySet());
+        return new Back(target, List.copyOf(newer.subList(newer.indexOf(name) + 1, newer.size())));
+    }
 }

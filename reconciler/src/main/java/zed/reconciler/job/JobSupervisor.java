@@ -180,6 +180,40 @@ public final class JobSupervisor {
         if (state != State.SUCCEEDED && state != State.FAILED) state = State.STOPPED;
     }
 
+    /**
+     * An operator's rollback to one of the job's checkpoints (the "bad run" case): its process, if one runs, is stopped
+     * as a restart stops it; the dataset goes back to the checkpoint with {@code zfs rollback -r}, so every snapshot
+     * newer than it is destroyed; and the job runs again from it, {@code ZED_RESUME_STEP} its step, with a fresh
+     * restart budget, whether it was running, succeeded or failed. The next {@link #reconcile} starts it.
+     *
+     * @throws IllegalArgumentException when {@code checkpoint} is not one of its checkpoints (the message lists them)
+     * @throws IllegalStateException    before this supervisor has looked at its dataset (the job has not run here yet)
+     */
+    public synchronized JobCourse.Back rollback(String checkpoint, Duration grace) {
+        if (!looked) throw new IllegalStateException("the job has not been started on this node yet; try again in a moment");
+        JobCourse.Rollback r = JobCourse.rollback(checkpoint, checkpointSteps());
+        if (r instanceof JobCourse.NotACheckpoint n) throw new IllegalArgumentException(n.why());
+        JobCourse.Back back = (JobCourse.Back) r;
+        if (pid != 0) {
+            stopProcess(grace);
+            // interrupted: should the rollback fail, it resumes from its newest checkpoint, as after any stop
+            state = State.STOPPED;
+            afterFailure = true;
+        }
+        store.rollback(dataset, back.target().snapshot());
+        state = State.STOPPED;
+        afterFailure = true; // the start resumes from the latest checkpoint, which is now this one
+        recorded = false;
+        // a node restarted now resumes the job rather than finding it ended
+        write(Map.of(STATE, "running"));
+        if (store.zedState(dataset).containsKey(WHY)) store.inherit(dataset, WHY);
+        budget = null;
+        nextAttempt = null;
+        why = null;
+        lastExit = "rolled back to " + back.target().snapshot();
+        return back;
+    }
+
     public synchronized Status status() {
         return new Status(state, pid, started, restarts, state == State.BACKOFF ? nextAttempt : null, why, lastExit, pid != 0 ? resumedAt : null, recorded);
     }

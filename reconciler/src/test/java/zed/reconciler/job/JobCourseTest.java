@@ -3,6 +3,7 @@ package zed.reconciler.job;
 import org.junit.jupiter.api.Test;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -45,5 +46,26 @@ class JobCourseTest {
         assertEquals(JobCourse.Recorded.INTERRUPTED, JobCourse.recorded("running", "h1", "h1"));
         // another spec is another run, whatever became of the last one
         assertEquals(JobCourse.Recorded.NEW, JobCourse.recorded("succeeded", "h0", "h1"));
+    }
+
+    @Test
+    void aRollbackGoesToOneOfItsCheckpointsAndDestroysEverySnapshotNewerThanIt() {
+        Map<String, String> snaps = new java.util.LinkedHashMap<>(); // oldest first, as the store lists them
+        snaps.put("ckpt-1", "1");
+        snaps.put("before-deploy", null);
+        snaps.put("ckpt-2", "2");
+        snaps.put("ckpt-3", "3");
+        assertEquals(new JobCourse.Back(new Checkpoints.Kept("ckpt-1", 1), List.of("before-deploy", "ckpt-2", "ckpt-3")), JobCourse.rollback("ckpt-1", snaps));
+        assertEquals(new JobCourse.Back(new Checkpoints.Kept("ckpt-3", 3), List.of()), JobCourse.rollback("ckpt-3", snaps));
+    }
+
+    @Test
+    void aRollbackToWhatIsNotOneOfItsCheckpointsIsRefusedWithTheCheckpointsItHas() {
+        Map<String, String> snaps = new java.util.LinkedHashMap<>();
+        snaps.put("ckpt-1", "1");
+        snaps.put("ckpt-2", "2");
+        snaps.put("ckpt-5", null); // an operator's snapshot under a checkpoint's name
+        assertEquals(new JobCourse.NotACheckpoint("ckpt-5 is not a checkpoint of the job; its checkpoints are ckpt-1, ckpt-2"), JobCourse.rollback("ckpt-5", snaps));
+        assertEquals(new JobCourse.NotACheckpoint("ckpt-1 is not a checkpoint of the job; it has none yet"), JobCourse.rollback("ckpt-1", Map.of()));
     }
 }
