@@ -63,6 +63,8 @@ class CheckpointNodeTest {
         root.setLevel(Level.DEBUG);
         ((Logger) LoggerFactory.getLogger("org.apache.pekko")).setLevel(Level.DEBUG);
         System.setProperty("pekko.loglevel", "DEBUG");
+        // the config library caches system properties from the first node this JVM started (another test's)
+        com.typesafe.config.ConfigFactory.invalidateCaches();
     }
 
     @AfterEach
@@ -71,6 +73,7 @@ class CheckpointNodeTest {
             if (node != null) node.close();
         } finally {
             System.clearProperty("pekko.loglevel");
+            com.typesafe.config.ConfigFactory.invalidateCaches();
             Logger root = (Logger) LoggerFactory.getLogger(org.slf4j.Logger.ROOT_LOGGER_NAME);
             root.detachAppender(log);
             detached.forEach(root::addAppender);
