@@ -254,7 +254,7 @@ class ServicesNodeTest {
         assertEquals(6, e.get("line").asInt(), e.toString());
         assertTrue(e.get("message").asText().contains("before_deploy"), e.toString());
 
-        // a model and a job that are valid in every other way: refused until the node runs them, never accepted and left undone
+        // a job whose model needs more VRAM than this host has (no GPU here): refused at push, at the job, with the table
         TestNode.Answer model = node.push("gpu", "gpu", null, """
                 level "gpu" {}
                 dataset "models/llama" {}
@@ -270,8 +270,11 @@ class ServicesNodeTest {
                 }
                 """);
         assertEquals(400, model.status());
-        assertEquals(2, model.body().get("errors").size(), model.body().toString());
-        for (JsonNode err : model.body().get("errors")) assertTrue(err.get("message").asText().contains("not supported yet"), model.body().toString());
+        assertEquals(1, model.body().get("errors").size(), model.body().toString());
+        JsonNode fits = model.body().get("errors").get(0);
+        assertEquals(8, fits.get("line").asInt(), fits.toString());
+        assertTrue(fits.get("message").asText().startsWith("job \"ft\" (model llama): fits on no host: no host has a GPU with 1024 MiB free"), fits.toString());
+        assertTrue(fits.get("message").asText().contains("HOST  GPU  NAME"), "the table of free VRAM: " + fits);
         assertEquals(404, node.send("GET", "/v1/levels/gpu", null).status(), "a refused first push leaves no level behind");
     }
 
