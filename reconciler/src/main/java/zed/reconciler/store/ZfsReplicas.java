@@ -226,29 +226,10 @@ public final class ZfsReplicas implements Replicas {
         if (r.ok()) zfs(target, "mount", target);
     }
 
-    /**
-     * -f unmounts it even when a reader had it open a moment ago. zfs-fuse may still answer "dataset is busy" for a
-     * moment after such a reader left (seen in CI): asked again for up to two seconds before the error stands.
-     */
+    /** -f: unmounted even when a reader had it open a moment ago; zfs-fuse may still call it busy for a moment after. */
     private void destroyTree(String target) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                zfs(target, "destroy", "-r", "-f", target);
-                return;
-            } catch (StoreError e) {
-                if (e.kind() != StoreError.Kind.BUSY || attempt == BUSY_TRIES) throw e;
-            }
-            try {
-                Thread.sleep(BUSY_PAUSE.toMillis());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new StoreError(StoreError.Kind.BUSY, target, "interrupted while waiting for " + target + " to be free");
-            }
-        }
+        WhileBusy.retry(() -> zfs(target, "destroy", "-r", "-f", target));
     }
-
-    private static final int BUSY_TRIES = 10;
-    private static final Duration BUSY_PAUSE = Duration.ofMillis(200);
 
     /** A write inside the pool's lock: straight to the command, since the store's own writes take the lock again. */
     private void zfs(String subject, String... args) {

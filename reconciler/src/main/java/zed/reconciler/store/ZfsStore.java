@@ -216,21 +216,7 @@ public final class ZfsStore implements Store {
         } catch (StoreError e) {
             if (!e.detail().contains("not currently mounted") && e.kind() != StoreError.Kind.NO_SUCH_DATASET) throw e;
         }
-        // zfs-fuse may call a just-unmounted dataset busy for a moment: a few tries, backing off
-        for (int attempt = 1; ; attempt++) {
-            try {
-                write(dataset, "destroy", dataset);
-                return;
-            } catch (StoreError e) {
-                if (e.kind() != StoreError.Kind.BUSY || attempt == 5 || e.detail().contains("has children")) throw e;
-                try {
-                    Thread.sleep(100L << attempt);
-                } catch (InterruptedException ie) {
-                    Thread.currentThread().interrupt();
-                    throw e;
-                }
-            }
-        }
+        WhileBusy.retry(() -> write(dataset, "destroy", dataset));
     }
 
     @Override
