@@ -107,7 +107,9 @@ class ClusterTest {
         ChaosNeeds.postgres();
         List<Long> pids = new ArrayList<>();
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("cluster");
-             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 3, db, pool)) {
+             // only h3 has a GPU (lavapipe, a CPU Vulkan device counted as one): a level of GPU jobs goes there
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 3, db, pool,
+                     host -> host.equals("h3") ? Map.of("ZED_GPU_INCLUDE_CPU", "1") : Map.of())) {
             AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node(), h3 = cluster.host("h3").node();
             try {
                 // every member, as any node sees it: its name, address, pool and free space, and which one answered
@@ -178,6 +180,9 @@ class ClusterTest {
                 assertEquals("h3", local.body().path("host").asText());
                 assertEquals("Converged", h1.await("notes", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1)).path("state").asText());
                 assertTrue(PoolReads.datasets(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
+                // a new level of GPU jobs that names no host goes to the host whose GPUs fit them: h3, through h1
+                gpuJobsGoWhereTheyFit(work, h1, cluster);
+
                 // and does not move by a push that names another host
                 NodeCalls.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
                 assertEquals(409, move.status(), move.body().toString());
@@ -233,6 +238,46 @@ class ClusterTest {
                 for (long p : pids) ProcessHandle.of(p).ifPresent(ProcessHandle::destroyForcibly);
             }
         }
+    }
+
+    /** A level's job, its model on lavapipe's VRAM ({@code vram}), and a process that ends at once. */
+    static String gpuJobs(String vram) {
+        return """
+                dataset "models/m" {}
+                dataset "runs/a" {}
+                model "m" {
+                  dataset  = "models/m"
+                  requires = { vram = "%s" }
+                }
+                job "a" {
+                  model   = model.m
+                  dataset = "runs/a"
+                  runtime { cmd = ["true"] }
+                }
+                """.formatted(vram);
+    }
+
+    private static void gpuJobsGoWhereTheyFit(Path work, AgentNode h1, LoopbackCluster cluster) throws Exception {
+        GpuExampleTest.lavapipe();
+        // a job that fits no host's GPU: refused at its place, with every host's table, and nothing placed
+        NodeCalls.Answer tooBig = h1.push("train", work.resolve("train"), gpuJobs("1T"));
+        assertEquals(400, tooBig.status(), tooBig.body().toString());
+        JsonNode e = tooBig.body().path("errors").get(0);
+        assertEquals(List.of(7, 1), List.of(e.path("line").asInt(), e.path("col").asInt()), e.toString());
+        String table = e.path("message").asText();
+        assertTrue(table.startsWith("job \"a\" (model m): fits on no host: no host has a GPU with 1048576 MiB free"), table);
+        assertTrue(table.matches("(?s).*\\nh1 +- +\\(no GPUs\\).*\\nh2 +- +\\(no GPUs\\).*\\nh3 +0 +llvmpipe.*"), table);
+        assertEquals(404, h1.send("GET", AgentNode.level("train"), null).status());
+
+        NodeCalls.Answer pushed = h1.push("train", work.resolve("train"), gpuJobs("64M"));
+        assertEquals(200, pushed.status(), pushed.body().toString());
+        assertEquals("h3", pushed.body().path("host").asText(), pushed.body().toString());
+        JsonNode done = h1.await("train", s -> s.path("resources").findValuesAsText("state").contains("Succeeded"), Duration.ofMinutes(1));
+        JsonNode job = java.util.stream.StreamSupport.stream(done.path("resources").spliterator(), false)
+                .filter(r -> r.path("kind").asText().equals("job")).findFirst().orElseThrow();
+        assertEquals("h3", job.path("host").asText(), job.toString());
+        assertTrue(PoolReads.datasets(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/runs/a"), "the job's dataset is on h3's pool");
+        assertEquals(200, h1.send("DELETE", AgentNode.level("train"), null).status());
     }
 
     private static void foreignNodeCannotJoin(Path work, ChaosDatabase db, LoopbackCluster cluster) throws Exception {

@@ -71,8 +71,11 @@ public record DeclaredHost(String host, List<String> hosts, Pos pos) {
         return NONE;
     }
 
-    /** The file parsed, or null when it does not parse: its errors are the evaluation's to report. */
-    private static Body parsed(String file, String source) {
+    /**
+     * The file parsed, or null when it does not parse: its errors are the evaluation's to report. What is read before
+     * evaluation (here, {@link zed.config.eval.DeclaredRollout}, {@link zed.config.eval.DeclaredGpus}) reads it so.
+     */
+    public static Body parsed(String file, String source) {
         try {
             return Parser.parseFile(file, source);
         } catch (ZedfileException e) {

@@ -52,10 +52,14 @@ public final class NotSupportedYet {
         return errors;
     }
 
-    /** Jobs run on the host of a single-host level; placing them across a level's hosts is later work. */
+    /**
+     * A job is one run, and a level with hosts = [...] runs one instance per host: each would run the job again. A
+     * level of jobs of its own is placed on a host whose GPUs fit them.
+     */
     private static Diagnostic multiHost(Body.Block b) {
-        return new Diagnostic(b.pos(), name(b) + ": GPU models and jobs run in a level on one host for now, and this level has hosts = [...]; "
-                + "put them in a level of their own (see docs/gpu.md)");
+        return new Diagnostic(b.pos(), name(b) + ": GPU models and jobs run in a level on one host, and this level has hosts = [...] (one instance "
+                + "per host, each would run the job again); put them in a level of their own: without host = ..., it goes to a host whose GPUs "
+                + "fit its jobs (see docs/gpu.md)");
     }
 
     private static String name(Body.Block b) {

@@ -90,8 +90,8 @@ class ValidationTestNotSupportedYetTest {
                 "  dataset = 'r'",
                 "  runtime { cmd = ['./train'] }",
                 "}", "").replace('\'', '"'));
-        String why = ": GPU models and jobs run in a level on one host for now, and this level has hosts = [...]; put them in a level of "
-                + "their own (see docs/gpu.md)";
+        String why = ": GPU models and jobs run in a level on one host, and this level has hosts = [...] (one instance per host, each would "
+                + "run the job again); put them in a level of their own: without host = ..., it goes to a host whose GPUs fit its jobs (see docs/gpu.md)";
         assertEquals(List.of("Zedfile:6:1: model \"llama\"" + why, "Zedfile:7:1: job \"ft\"" + why),
                 t.evaluate("gpu", "gpu").errors().stream().map(Diagnostic::render).toList());
     }

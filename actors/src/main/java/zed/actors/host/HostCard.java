@@ -39,7 +39,13 @@ public final class HostCard {
      * @param note why something is missing, null when nothing is
      */
     public record Report(String host, String pool, long free, boolean available, List<GpuCard> gpus, String note) implements JsonEvent {
+        /** Whether its GPUs are the host's inventory (they are none when the inventory was not taken in time). */
+        public boolean inventoried() {
+            return note == null || !note.startsWith(NO_INVENTORY);
+        }
     }
+
+    static final String NO_INVENTORY = "the GPU inventory is not taken yet";
 
     /**
      * @param vramMb the GPU's memory in MiB (0: its source did not say)
@@ -60,7 +66,7 @@ public final class HostCard {
                         : CompletableFuture.supplyAsync(() -> free(pool), blocking);
                 inv.handle((i, e) -> i).thenCombine(space.handle((s, e) -> s == null ? new long[]{-1} : s), (i, s) -> {
                     List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(g -> new GpuCard(g.uuid(), g.name(), g.vramMb(), held.applyAsLong(g.uuid()))).toList();
-                    String note = i == null ? "the GPU inventory is not taken yet (or did not answer in " + INVENTORY.toMillis() + " ms)" : null;
+                    String note = i == null ? NO_INVENTORY + " (or did not answer in " + INVENTORY.toMillis() + " ms)" : null;
                     if (pool != null && s[0] < 0) note = (note == null ? "" : note + "; ") + "pool " + pool + " did not answer";
                     return new Report(host, pool, s[0], pool == null || s[0] >= 0, gpus, note);
                 }).thenAccept(d.replyTo()::tell);

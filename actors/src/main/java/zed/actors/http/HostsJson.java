@@ -13,6 +13,7 @@ import org.apache.pekko.cluster.MemberStatus;
 import org.apache.pekko.cluster.typed.Cluster;
 import zed.actors.cluster.PlacementTable;
 import zed.actors.host.HostCard;
+import zed.actors.host.HostCards;
 import zed.actors.level.KnownLevels;
 
 import java.time.Duration;
@@ -38,54 +39,40 @@ final class HostsJson {
 
     static CompletionStage<ObjectNode> of(ActorSystem<?> system, KnownLevels levels) {
         Cluster cluster = Cluster.get(system);
-        CompletionStage<Set<ActorRef<HostCard.Describe>>> cards = AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(),
-                reply -> Receptionist.find(HostCard.KEY, reply), ASK, system.scheduler()).thenApply(l -> l.getServiceInstances(HostCard.KEY));
-        return cards.thenCompose(refs -> {
-            List<CompletableFuture<HostCard.Report>> asked = new ArrayList<>();
-            Map<Address, CompletableFuture<HostCard.Report>> byAddress = new TreeMap<>(Address.addressOrdering());
-            for (ActorRef<HostCard.Describe> r : refs) {
-                CompletableFuture<HostCard.Report> f = AskPattern.<HostCard.Describe, HostCard.Report>ask(r, HostCard.Describe::new, ASK, system.scheduler())
-                        .toCompletableFuture().exceptionally(e -> null);
-                asked.add(f);
-                Address a = r.path().address();
-                byAddress.put(a.hasGlobalScope() ? a : cluster.selfMember().address(), f);
-            }
-            return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(x -> {
-                ObjectNode o = JSON.createObjectNode();
-                ArrayNode hosts = o.putArray("hosts");
-                Set<Member> unreachable = cluster.state().getUnreachable();
-                List<Member> members = new ArrayList<>();
-                cluster.state().getMembers().forEach(members::add);
-                members.sort((m, n) -> String.valueOf(PlacementTable.Members.hostOf(m)).compareTo(String.valueOf(PlacementTable.Members.hostOf(n))));
-                for (Member m : members) {
-                    String name = PlacementTable.Members.hostOf(m);
-                    if (name == null) continue;
-                    ObjectNode h = hosts.addObject();
-                    h.put("name", name);
-                    h.put("address", m.address().host().getOrElse(() -> "") + ":" + m.address().port().getOrElse(() -> 0));
-                    h.put("status", status(m, unreachable.contains(m)));
-                    h.put("self", m.equals(cluster.selfMember()));
-                    CompletableFuture<HostCard.Report> f = byAddress.get(m.address());
-                    HostCard.Report r = f == null ? null : f.join();
-                    if (r == null) {
-                        h.putNull("pool");
-                        h.putArray("gpus");
-                        h.put("note", "no answer from the host in " + ASK.toSeconds() + " s");
-                    } else {
-                        if (r.pool() == null) h.putNull("pool");
-                        else h.putObject("pool").put("name", r.pool()).put("free", r.free()).put("available", r.available());
-                        ArrayNode g = h.putArray("gpus");
-                        // free: less what the jobs placed on the host hold
-                        for (HostCard.GpuCard c : r.gpus()) g.addObject().put("uuid", c.uuid()).put("name", c.name())
-                                .put("vramTotal", c.vramMb() << 20).put("vramFree", Math.max(0, c.vramMb() - c.heldMb()) << 20);
-                        if (r.note() == null) h.putNull("note");
-                        else h.put("note", r.note());
-                    }
-                    ArrayNode l = h.putArray("levels");
-                    levels.on(name).forEach(l::add);
+        return HostCards.ask(system, ASK).thenApply(byAddress -> {
+            ObjectNode o = JSON.createObjectNode();
+            ArrayNode hosts = o.putArray("hosts");
+            Set<Member> unreachable = cluster.state().getUnreachable();
+            List<Member> members = new ArrayList<>();
+            cluster.state().getMembers().forEach(members::add);
+            members.sort((m, n) -> String.valueOf(PlacementTable.Members.hostOf(m)).compareTo(String.valueOf(PlacementTable.Members.hostOf(n))));
+            for (Member m : members) {
+                String name = PlacementTable.Members.hostOf(m);
+                if (name == null) continue;
+                ObjectNode h = hosts.addObject();
+                h.put("name", name);
+                h.put("address", m.address().host().getOrElse(() -> "") + ":" + m.address().port().getOrElse(() -> 0));
+                h.put("status", status(m, unreachable.contains(m)));
+                h.put("self", m.equals(cluster.selfMember()));
+                HostCard.Report r = byAddress.get(m.address());
+                if (r == null) {
+                    h.putNull("pool");
+                    h.putArray("gpus");
+                    h.put("note", "no answer from the host in " + ASK.toSeconds() + " s");
+                } else {
+                    if (r.pool() == null) h.putNull("pool");
+                    else h.putObject("pool").put("name", r.pool()).put("free", r.free()).put("available", r.available());
+                    ArrayNode g = h.putArray("gpus");
+                    // free: less what the jobs placed on the host hold
+                    for (HostCard.GpuCard c : r.gpus()) g.addObject().put("uuid", c.uuid()).put("name", c.name())
+                            .put("vramTotal", c.vramMb() << 20).put("vramFree", Math.max(0, c.vramMb() - c.heldMb()) << 20);
+                    if (r.note() == null) h.putNull("note");
+                    else h.put("note", r.note());
                 }
-                return o;
-            });
+                ArrayNode l = h.putArray("levels");
+                levels.on(name).forEach(l::add);
+            }
+            return o;
         });
     }
 

@@ -468,9 +468,21 @@ public final class HttpApi extends AllDirectives {
 
     private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, zed.config.eval.DeclaredRollout rollout, String source, String filename,
                                                 String dir, String parent, boolean restart) {
+        // a new level of GPU jobs that names no host goes to a host whose GPUs fit them
+        zed.config.eval.DeclaredGpus gpus = declared.host() == null && !declared.multi() ? zed.config.eval.DeclaredGpus.of(filename, source)
+                : zed.config.eval.DeclaredGpus.NONE;
+        return GpuHostChoice.forNewLevel(system, levels, id, gpus).thenCompose(choice -> {
+            if (choice instanceof zed.reconciler.gpu.GpuLevelHost.Refused r) return done(diagnostics(List.of(GpuHostChoice.refusal(gpus, r))));
+            String receiving = choice instanceof zed.reconciler.gpu.GpuLevelHost.Chosen c ? c.host() : levels.self();
+            return place(id, declared, receiving, rollout, source, filename, dir, parent, restart);
+        });
+    }
+
+    private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, String receiving, zed.config.eval.DeclaredRollout rollout,
+                                                String source, String filename, String dir, String parent, boolean restart) {
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
-                reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), levels.self(), reply), ASK, system.scheduler()).thenCompose(placed -> {
+                reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), receiving, reply), ASK, system.scheduler()).thenCompose(placed -> {
             if (placed instanceof PlacementTable.Refused r) {
                 if (r.why() == zed.actors.cluster.PlacementRule.Refuse.Why.NOT_A_MEMBER) {
                     return done(diagnostics(List.of(new Diagnostic(declared.pos(), (declared.multi() ? "level.hosts: " : "level.host: ") + r.message()))));

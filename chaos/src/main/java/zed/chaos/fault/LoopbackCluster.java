@@ -40,7 +40,13 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with {@code env} in its environment (e.g. {@code ZED_JAVA_OPTS}). */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, java.util.Map<String, String> env) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, pool, true, env);
+        return start(bin, work, n, db, pool, host -> env);
+    }
+
+    /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with the environment {@code envOf} gives its host ("h1"...). */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool,
+                                        java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
+        LoopbackCluster c = create(bin, work, n, db, pool, true, envOf);
         try {
             for (Host h : c.hosts) h.node().start();
             c.awaitUp(n, Duration.ofMinutes(2));
@@ -57,7 +63,7 @@ public final class LoopbackCluster implements AutoCloseable {
      * host answers; returns when every node is up in the cluster as h1 sees it.
      */
     public static LoopbackCluster bootstrap(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, pool, false, java.util.Map.of());
+        LoopbackCluster c = create(bin, work, n, db, pool, false, host -> java.util.Map.of());
         try {
             List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
             java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(n);
@@ -75,7 +81,8 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, boolean seeds, java.util.Map<String, String> env) throws Exception {
+    private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, boolean seeds,
+                                          java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
         String journal = db.url();
         List<String> names = new ArrayList<>(), addresses = new ArrayList<>(), bootstraps = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -96,7 +103,7 @@ public final class LoopbackCluster implements AutoCloseable {
             // the address, the contact points, the TLS material and the token come from what zed cluster init wrote
             List<String> args = new ArrayList<>(List.of("--host", names.get(i), "--journal", journal, "--pool", root));
             if (seeds) args.addAll(List.of("--seed", String.join(",", addresses)));
-            hosts.add(new Host(names.get(i), addresses.get(i), root, new AgentNode(bin, home, args, List.of(), "127.0.0.1", env)));
+            hosts.add(new Host(names.get(i), addresses.get(i), root, new AgentNode(bin, home, args, List.of(), "127.0.0.1", envOf.apply(names.get(i)))));
         }
         return new LoopbackCluster(hosts);
     }

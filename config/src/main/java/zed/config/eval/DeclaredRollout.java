@@ -6,7 +6,6 @@ import zed.config.Value;
 import zed.config.ZedfileException;
 import zed.config.syntax.Body;
 import zed.config.syntax.Expr;
-import zed.config.syntax.Parser;
 
 import java.time.Duration;
 import java.util.List;
@@ -29,12 +28,8 @@ public record DeclaredRollout(String strategy, int maxParallel, int canary, bool
      * @throws ZedfileException when a setting is written but is no plain value of its type
      */
     public static DeclaredRollout of(String file, String source) {
-        Body body;
-        try {
-            body = Parser.parseFile(file, source);
-        } catch (ZedfileException e) {
-            return DEFAULT;
-        }
+        Body body = zed.config.DeclaredHost.parsed(file, source);
+        if (body == null) return DEFAULT;
         Body upd = body.blocks("update").stream().findFirst().map(Body.Block::body).orElse(null);
         Body snap = body.blocks("snapshots").stream().findFirst().map(Body.Block::body).orElse(null);
         boolean beforeDeploy = plain(snap, "snapshots", "before_deploy", true, Typed::bool);
