@@ -25,7 +25,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the host's NVIDIA GPUs are a fake {@code nvidia-smi} (a script on the node's PATH that prints the CSV lines of a file
  * the test rewrites: there is no NVIDIA hardware here), read again every second ({@code zed.host.inventory-every}).
  * GPU A goes away: the job's process is stopped and it resumes on B from its checkpoint; then no GPU is left: it waits,
- * naming the lost GPU; A comes back: it runs again. None of it spends its restart budget (one restart).
+ * naming the lost GPU; A comes back: it runs again; A's driver changes: it is stopped and runs again on A. None of
+ * it spends its restart budget (one restart).
  */
 class GpuLostFakeNvidiaSmiTest {
     private static final String LEVEL = "gpu-lost";
@@ -118,8 +119,8 @@ class GpuLostFakeNvidiaSmiTest {
                 assertEquals("[\"" + B + "\"]", job(onB).path("gpus").toString(), onB.toString());
                 assertEquals(2, job(onB).path("resumedAt").asLong(), onB.toString());
                 long second = job(onB).path("pid").asLong();
-                String resumed = PoolReads.await(() -> lines(starts).size() >= 2 ? lines(starts).get(1) : "", second + " " + B + " " + B + " 2 2", within);
-                assertEquals(second + " " + B + " " + B + " 2 2", resumed, "its GPU, CUDA_VISIBLE_DEVICES, ZED_RESUME_STEP and its state rolled back to ckpt-2");
+                assertEquals(second + " " + B + " " + B + " 2 2", start(starts, 2, second + " " + B + " " + B + " 2 2", within),
+                        "its GPU, CUDA_VISIBLE_DEVICES, ZED_RESUME_STEP and its state rolled back to ckpt-2");
 
                 List<JsonNode> events = node.events(LEVEL, es -> es.stream().anyMatch(e -> e.path("type").asText().equals("JobRestarted")), within);
                 JsonNode preempted = events.stream().filter(e -> e.path("type").asText().equals("JobPreempted")).findFirst()
@@ -143,11 +144,30 @@ class GpuLostFakeNvidiaSmiTest {
                 assertEquals("[\"" + A + "\"]", job(back).path("gpus").toString(), back.toString());
                 assertEquals(2, job(back).path("resumedAt").asLong(), back.toString());
                 assertEquals(2, job(back).path("restarts").asInt(), back.toString());
-                assertEquals(3, lines(starts).size(), "one process per start, never a twin: " + lines(starts));
+                long third = job(back).path("pid").asLong();
+                assertEquals(third + " " + A + " " + A + " 2 2", start(starts, 3, third + " " + A + " " + A + " 2 2", within));
+
+                // A's driver changes under it: stopped, and placed again on A (the only GPU), from its checkpoint
+                gpus(A10.formatted(0).replace("550.54.15", "560.28.03"));
+                JsonNode upgraded = node.await(LEVEL, s -> job(s).path("state").asText().equals("Running") && job(s).path("pid").asLong() != third, within);
+                assertFalse(alive(third), "the process under the old driver still runs: " + third);
+                long fourth = job(upgraded).path("pid").asLong();
+                assertEquals(fourth + " " + A + " " + A + " 2 2", start(starts, 4, fourth + " " + A + " " + A + " 2 2", within));
+                List<JsonNode> all = node.events(LEVEL, es -> es.stream().filter(e -> e.path("type").asText().equals("JobPreempted")).count() == 3, within);
+                List<String> whys = all.stream().filter(e -> e.path("type").asText().equals("JobPreempted")).map(e -> e.path("why").asText()).toList();
+                assertEquals(List.of(A + " (NVIDIA A10) is gone", B + " (NVIDIA L40) is gone",
+                        A + " (NVIDIA A10): its driver changed from 550.54.15 to 560.28.03"), whys);
+                assertEquals("Running", job(node.status(LEVEL)).path("state").asText(), "three moves, none spent its budget of one restart");
+                assertEquals(4, lines(starts).size(), "one process per start, never a twin: " + lines(starts));
             } finally {
                 node.send("DELETE", AgentNode.level(LEVEL) + "?destroy=true", null);
             }
         }
+    }
+
+    /** The {@code n}th start's line once it is {@code want}; what it was at the deadline otherwise. */
+    static String start(Path starts, int n, String want, Duration within) throws InterruptedException {
+        return PoolReads.await(() -> lines(starts).size() >= n ? lines(starts).get(n - 1) : "", want, within);
     }
 
     static List<String> lines(Path p) {
