@@ -57,6 +57,8 @@ public final class GpuNodeActor extends AbstractBehavior<GpuNodeActor.Msg> {
                 })
                 .onMessage(Update.class, this::onUpdate)
                 .onMessage(Vanished.class, v -> {
+                    // the node's log says so whether or not a job held it (the jobs that did journal JobPreempted)
+                    getContext().getLog().warn("GPU {} is gone from host {}", zed.reconciler.gpu.GpuLoss.label(gpu), host);
                     publish(new GpuEvent.Gone(host, gpu));
                     return Behaviors.stopped();
                 })
@@ -67,6 +69,7 @@ public final class GpuNodeActor extends AbstractBehavior<GpuNodeActor.Msg> {
         if (!u.gpu().equals(gpu)) {
             Gpu before = gpu;
             gpu = u.gpu();
+            zed.reconciler.gpu.GpuLoss.changed(before, gpu).ifPresent(why -> getContext().getLog().warn("GPU {} on host {}", why, host));
             publish(new GpuEvent.Changed(host, before, gpu));
         }
         return this;

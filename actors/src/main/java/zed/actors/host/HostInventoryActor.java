@@ -63,6 +63,17 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
     /** @param every the mean time between inventories; each wait is drawn from every ± jitter, so that hosts do not probe in step */
     public record Settings(Duration every, double jitter) {
         public static final Settings DEFAULT = new Settings(Duration.ofSeconds(60), 0.2);
+        /** The config key of {@code every}: how soon a lost GPU is noticed (its jobs are placed again then). */
+        public static final String EVERY = "zed.host.inventory-every";
+
+        public Settings {
+            if (every.isNegative() || every.isZero()) throw new IllegalArgumentException(EVERY + " must be positive: " + every);
+        }
+
+        /** {@link #DEFAULT}, with {@value #EVERY} where the node's config sets it. */
+        public static Settings of(com.typesafe.config.Config c) {
+            return c.hasPath(EVERY) ? new Settings(c.getDuration(EVERY), DEFAULT.jitter()) : DEFAULT;
+        }
     }
 
     private final HostInventory inventory;

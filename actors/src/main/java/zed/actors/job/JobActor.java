@@ -8,6 +8,8 @@ import org.apache.pekko.actor.typed.javadsl.Behaviors;
 import org.apache.pekko.actor.typed.javadsl.Receive;
 import org.apache.pekko.actor.typed.javadsl.StashBuffer;
 import org.apache.pekko.actor.typed.javadsl.TimerScheduler;
+import org.apache.pekko.actor.typed.eventstream.EventStream;
+import zed.actors.host.GpuEvent;
 import zed.actors.level.LevelHost;
 import zed.actors.resource.ServiceActor;
 import zed.actors.resource.StopReplies;
@@ -15,6 +17,7 @@ import zed.actors.resource.Ticks;
 import zed.config.LevelSpec;
 import zed.config.SpecJson;
 import zed.reconciler.dataset.Planner;
+import zed.reconciler.gpu.GpuLoss;
 import zed.reconciler.job.Checkpoints;
 import zed.reconciler.job.JobSupervisor;
 import zed.reconciler.process.Environment;
@@ -84,6 +87,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private record StopDone(Throwable error) implements Msg {
     }
 
+    /** A GPU of this host appeared, changed or is gone (HostInventoryActor's GPU nodes publish it). */
+    private record GpuSeen(GpuEvent event) implements Msg {
+    }
+
+    /** The job was taken off a GPU that went away ({@code why}); {@code stopped}: its status once a running process was stopped, else null. */
+    private record Displaced(String why, JobSupervisor.Status stopped, Throwable error) implements Msg {
+    }
+
     /**
      * What the level hears, and status shows.
      *
@@ -94,9 +105,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
      * @param resumedAt   the checkpoint step the running process resumed from (null: from the start)
      * @param step        the newest checkpoint's step (null: none); {@code metrics} those it posted with it (this node's)
      * @param recorded    its end was read from its dataset, not seen now: the level journals no event for it
+     * @param preemptions how many times a GPU it ran on went away and its process was stopped ({@code preempted}: why, the last time)
      */
     public record Report(String job, long rev, String state, String why, String host, List<String> gpus, long pid, int started, int restarts,
-                         String lastExit, Long resumedAt, Long step, Map<String, Double> metrics, int checkpoints, boolean recorded) {
+                         String lastExit, Long resumedAt, Long step, Map<String, Double> metrics, int checkpoints, boolean recorded,
+                         int preemptions, String preempted) {
     }
 
     static final Duration TICK = Duration.ofMillis(500);
@@ -130,6 +143,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private Map<String, Double> metrics = Map.of();
     private int checkpoints;
     private Report reported;
+    /** Why it waits after a GPU it held went away: its Pending reason names that GPU until it is placed again. */
+    private volatile String lost;
+    private int preemptions;
+    private String preempted;
 
     private JobActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, StashBuffer<Msg> stash, LevelHost host, ActorRef<Report> level) {
         super(ctx);
@@ -140,7 +157,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     }
 
     public static Behavior<Msg> create(LevelHost host, ActorRef<Report> level) {
-        return Behaviors.<Msg>setup(ctx -> Behaviors.withTimers(t -> Behaviors.withStash(64, stash -> new JobActor(ctx, t, stash, host, level))));
+        return Behaviors.<Msg>setup(ctx -> {
+            // each job hears of this host's GPUs itself, and acts on those it holds (JobGpus knows which)
+            ctx.getSystem().eventStream().tell(new EventStream.Subscribe<>(GpuEvent.class, ctx.messageAdapter(GpuEvent.class, GpuSeen::new)));
+            return Behaviors.withTimers(t -> Behaviors.withStash(64, stash -> new JobActor(ctx, t, stash, host, level)));
+        });
     }
 
     @Override
@@ -157,6 +178,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .onMessage(StopDone.class, this::onStopDone)
                 .onMessage(RollBack.class, this::onRollBack)
                 .onMessage(RollbackDone.class, this::onRollbackDone)
+                .onMessage(GpuSeen.class, this::onGpuSeen)
+                .onMessage(Displaced.class, this::onDisplaced)
                 // stopped without a Stop (the level restarts in place), it leaves its process to the next actor, which
                 // stops it and resumes the job from its checkpoint (JobSupervisor)
                 .build();
@@ -204,7 +227,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         return new JobSupervisor.Seats() {
             @Override
             public JobSupervisor.Seat take() {
-                return gpus.take(job, requires(declared));
+                JobSupervisor.Seat seat = gpus.take(job, requires(declared));
+                String l = lost;
+                if (seat instanceof JobSupervisor.Taken) lost = null;
+                else if (l != null && seat instanceof JobSupervisor.Wait w) return new JobSupervisor.Wait(GpuLoss.waiting(l, w.why()));
+                return seat;
             }
 
             @Override
@@ -350,6 +377,35 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         return newRun();
     }
 
+    // ---- a GPU it holds goes away ---------------------------------------------------------------------------------
+
+    private Behavior<Msg> onGpuSeen(GpuSeen seen) {
+        GpuEvent e = seen.event();
+        if (current == null || key == null || supervisor == null || stops.asked()) return this;
+        java.util.Optional<String> why = e instanceof GpuEvent.Gone g ? java.util.Optional.of(GpuLoss.gone(g.gpu()))
+                : e instanceof GpuEvent.Changed c ? GpuLoss.changed(c.before(), c.gpu()) : java.util.Optional.empty();
+        if (why.isEmpty() || !e.host().equals(host.config().cluster().host()) || !host.gpus().holding(e.gpu()).contains(key)) return this;
+        lost = why.get(); // before the stop: a reconcile right after it waits with this reason
+        JobSupervisor s = supervisor;
+        // off the actor's thread: it stops a process (up to its grace); after any step in flight, which holds the supervisor
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> s.displace(why.get(), STOP_GRACE) ? s.status() : null, host.work().processes()),
+                (stopped, err) -> new Displaced(why.get(), stopped, err));
+        return this;
+    }
+
+    private Behavior<Msg> onDisplaced(Displaced d) {
+        if (d.error() != null) {
+            getContext().getLog().warn("job {}: taking it off its GPU ({}) failed: {}", key.job(), d.why(), d.error().toString());
+        } else if (d.stopped() != null) {
+            getContext().getLog().warn("job {}: stopped, {}; it is placed again", key.job(), d.why());
+            preemptions++;
+            preempted = d.why();
+            status = d.stopped();
+            report();
+        }
+        return supervise(); // placed again now rather than at the next tick
+    }
+
     private Behavior<Msg> onCheckpointed(Checkpointed c) {
         step = c.taken().step();
         metrics = Map.copyOf(c.taken().metrics());
@@ -411,7 +467,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         }
         Report r = new Report(current.spec().name(), current.rev(), state, why, host.config().cluster().host(), host.gpus().held(key),
                 s == null ? 0 : s.pid(), s == null ? 0 : s.started(), s == null ? 0 : s.restarts(), s == null ? null : s.lastExit(),
-                s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded());
+                s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded(), preemptions, preempted);
         if (r.equals(reported)) return;
         reported = r;
         level.tell(r);

@@ -61,6 +61,17 @@ public final class JobGpus {
         return p == null ? List.of() : p.gpus().stream().map(d -> d.gpu().uuid()).toList();
     }
 
+    /** The jobs placed on this GPU (by its UUID, as any source writes it): those it takes along when it goes away. */
+    public synchronized List<CheckpointEndpoint.JobKey> holding(zed.reconciler.gpu.Gpu gpu) {
+        String id = gpu.deviceId();
+        if (id.isEmpty()) return List.of(); // a GPU without a UUID is never placed on
+        List<CheckpointEndpoint.JobKey> out = new ArrayList<>();
+        placed.forEach((k, p) -> {
+            if (p.gpus().stream().anyMatch(d -> d.gpu().deviceId().equals(id))) out.add(k);
+        });
+        return out;
+    }
+
     /** What the jobs placed here hold on the GPU of this UUID, in MiB: what {@code zed hosts} shows as not free. */
     public synchronized long heldMb(String uuid) {
         String id = zed.reconciler.gpu.Gpu.deviceId(uuid);

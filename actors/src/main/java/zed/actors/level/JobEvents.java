@@ -6,7 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What a job's reports mean as the level's events: each start of its process, each restart after a failure, its end.
+ * What a job's reports mean as the level's events: each start of its process, each restart after a failure or after
+ * a GPU it ran on went away, its end.
  * An end read from its dataset's stamps (a node's restart finding a job that succeeded long ago) is no event.
  */
 final class JobEvents {
@@ -15,6 +16,9 @@ final class JobEvents {
 
     static List<LevelEvent> between(JobActor.Report before, JobActor.Report now) {
         List<LevelEvent> events = new ArrayList<>();
+        if (before != null && now.preemptions() > before.preemptions()) {
+            events.add(new LevelEvent.JobPreempted(now.rev(), now.job(), before.gpus(), now.preempted()));
+        }
         if (now.pid() != 0 && (before == null || before.pid() != now.pid())) {
             if (before != null && now.restarts() > before.restarts()) {
                 events.add(new LevelEvent.JobRestarted(now.rev(), now.job(), now.restarts(), now.lastExit(), now.resumedAt()));

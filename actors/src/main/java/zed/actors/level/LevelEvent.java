@@ -104,6 +104,14 @@ public sealed interface LevelEvent extends JsonEvent {
     record JobRestarted(long revision, String job, int restart, String after, Long resumedAt) implements LevelEvent {
     }
 
+    /**
+     * A GPU the job ran on went away ({@code why}: it is gone, or its driver changed): its process was stopped and it is
+     * placed again on the GPUs there are now, resumed from its checkpoint; not a failure of the job, and no restart of
+     * its budget. {@code gpus}: those it held.
+     */
+    record JobPreempted(long revision, String job, java.util.List<String> gpus, String why) implements LevelEvent {
+    }
+
     /** A job's process exited 0: it is never run again at this spec. */
     record JobSucceeded(long revision, String job) implements LevelEvent {
     }

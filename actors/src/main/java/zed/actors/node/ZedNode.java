@@ -222,7 +222,7 @@ public final class ZedNode implements AutoCloseable {
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
             var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
-                    host.work().processes(), zed.actors.host.HostInventoryActor.Settings.DEFAULT), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
+                    host.work().processes(), zed.actors.host.HostInventoryActor.Settings.of(system.settings().config())), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
             // jobs are placed on this host's GPUs as its inventory last saw them
             host.gpus(new zed.actors.job.JobGpus(() -> askInventory(system, inventory)));
             // what zed hosts shows of this host, to whichever node asks

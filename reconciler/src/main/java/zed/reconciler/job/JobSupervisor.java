@@ -181,6 +181,29 @@ public final class JobSupervisor {
     }
 
     /**
+     * Takes the job off its GPUs because one of them went away ({@code why}: gone, a new driver): its process, if one
+     * runs, is stopped as a restart stops it, and its GPUs are freed, so that the next {@link #reconcile} places it
+     * again on the GPUs there are now and resumes it from its latest checkpoint. Not the job's failure: its restart
+     * budget is left as it was. A job that ended holds no GPU and is left alone.
+     *
+     * @return whether a running process was stopped
+     */
+    public synchronized boolean displace(String why, Duration grace) {
+        if (state == State.SUCCEEDED || state == State.FAILED) return false;
+        boolean running = pid != 0 && alive();
+        // a process that exited meanwhile is the next reconcile's to judge (its exit counts as any); its GPUs go now
+        if (running) {
+            stopProcess(grace);
+            state = State.STOPPED;
+            afterFailure = true; // interrupted: it resumes from its checkpoint
+            lastExit = "stopped: " + why;
+        } else {
+            seats.free();
+        }
+        return running;
+    }
+
+    /**
      * An operator's rollback to one of the job's checkpoints (the "bad run" case): its process, if one runs, is stopped
      * as a restart stops it; the dataset goes back to the checkpoint with {@code zfs rollback -r}, so every snapshot
      * newer than it is destroyed; and the job runs again from it, {@code ZED_RESUME_STEP} its step, with a fresh

@@ -21,6 +21,7 @@ import java.util.function.Supplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -185,5 +186,41 @@ class JobSupervisorTest {
         JobSupervisor.Status done = until(second, d, st -> st.state() == JobSupervisor.State.SUCCEEDED);
         assertFalse(ProcessHandle.of(old).map(ProcessHandle::isAlive).orElse(false));
         assertEquals(1, done.started());
+    }
+
+    @Test
+    void aJobTakenOffItsGpuIsStoppedAndResumesFromItsCheckpointWithoutSpendingItsRestartBudget() throws Exception {
+        JobSupervisor s = supervisor();
+        LevelSpec.RestartPolicy none = new LevelSpec.RestartPolicy(0, Duration.ofMinutes(5), Duration.ofSeconds(1), Duration.ofSeconds(1));
+        JobSupervisor.Desired d = job("if [ -n \"$ZED_RESUME_STEP\" ]; then echo $ZED_RESUME_STEP >> resumed.txt; fi; "
+                + "while true; do sleep 0.1; done", "h1", none);
+        long first = until(s, d, st -> st.state() == JobSupervisor.State.RUNNING).pid();
+        store.snapshot(List.of(DS), "ckpt-3", Map.of(DS, new Checkpoint(3, Map.of()).properties()));
+        int freedBefore = freed;
+
+        assertTrue(s.displace("GPU-1 (NVIDIA A10) is gone", Duration.ofSeconds(2)));
+        assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "its process is gone");
+        assertEquals(freedBefore + 1, freed, "its GPUs are freed");
+        assertEquals(opened, closed, "its checkpoint URL is closed");
+        assertEquals(JobSupervisor.State.STOPPED, s.status().state());
+
+        // placed again: it resumes from its checkpoint, although its budget (no restart at all) allows no failure
+        JobSupervisor.Status again = until(s, d, st -> st.state() == JobSupervisor.State.RUNNING);
+        assertNotEquals(first, again.pid());
+        assertEquals(3L, again.resumedAt());
+        assertEquals("stopped: GPU-1 (NVIDIA A10) is gone", again.lastExit());
+        assertEquals(1, again.restarts());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        Path resumed = store.mountpoint(DS).resolve("resumed.txt");
+        while (!Files.exists(resumed) && System.nanoTime() < deadline) Thread.sleep(20); // polling interval of a deadline wait
+        assertEquals("3", Files.readString(resumed).strip());
+        s.stop(Duration.ofSeconds(2));
+
+        // a job that ended holds no GPU: left alone
+        JobSupervisor done = supervisor();
+        JobSupervisor.Desired ok = job("exit 0", "h2", none);
+        until(done, ok, st -> st.state() == JobSupervisor.State.SUCCEEDED);
+        assertFalse(done.displace("GPU-1 (NVIDIA A10) is gone", Duration.ofSeconds(2)));
+        assertEquals(JobSupervisor.State.SUCCEEDED, done.reconcile(ok).state());
     }
 }
