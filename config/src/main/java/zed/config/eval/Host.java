@@ -41,4 +41,18 @@ public interface Host {
     default String address(String host) {
         return "127.0.0.1";
     }
+
+    /**
+     * Why {@code path} cannot be copied from (a model's {@code source}), or null when it is a readable file or
+     * directory. The real file system by default: the test hosts evaluate real trees too.
+     */
+    default String unreadable(Path path) {
+        if (!java.nio.file.Files.exists(path)) return path + " does not exist";
+        boolean dir = java.nio.file.Files.isDirectory(path);
+        if (!dir && !java.nio.file.Files.isRegularFile(path)) return path + " is neither a file nor a directory";
+        if (!java.nio.file.Files.isReadable(path) || dir && !java.nio.file.Files.isExecutable(path)) {
+            return path + " is not readable by the node (user " + System.getProperty("user.name") + ")";
+        }
+        return null;
+    }
 }
