@@ -528,6 +528,8 @@ final class SpecBuilder {
             // is not there would otherwise fail only at the copy, after the push was accepted
             String why = L.inputs.host().unreadable(java.nio.file.Path.of(path));
             if (why != null) L.error(pos(src, "path"), src.id + ".path: " + why);
+            // a push of the same Zedfile after the weights changed is then a new revision, which copies them in
+            else L.reads.put(src.id + "(" + path + ")", new Value.Str(L.inputs.host().stamp(java.nio.file.Path.of(path))));
         }
         return new LevelSpec.ModelSource(path, host, snapshot, src.pos);
     }
