@@ -400,6 +400,34 @@ class JobLevelTest {
         assertFalse(level.getState().exists(), "nothing was accepted");
     }
 
+    /** 4 MiB of weights that do not compress, into a model dataset with a 1 MiB quota, a job that would record its start. */
+    String weightsOverQuota() throws Exception {
+        byte[] weights = new byte[4 << 20];
+        new java.util.Random(7).nextBytes(weights);
+        Files.write(tmp.resolve("gpu/big.bin"), weights);
+        return withSource(zedfile("8G", "open('ran', 'w').write('yes')\n", ""), "big.bin")
+                .replace("dataset \"models/m\" {}", "dataset \"models/m\" {\n  properties = { quota = \"1M\" }\n}");
+    }
+
+    @Test
+    void aModelCopyThatFillsItsDatasetFailsTheRevisionAsNoSpaceAndItsJobNeverStarts() throws Exception {
+        LevelCommand.Pushed pushed = push(weightsOverQuota());
+        assertInstanceOf(LevelCommand.Accepted.class, pushed, pushed.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (events(LevelEvent.ConvergeFailed.class).isEmpty()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no ConvergeFailed: " + events());
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        LevelEvent.ConvergeFailed failed = events(LevelEvent.ConvergeFailed.class).get(0);
+        assertEquals("dataset.models/m", failed.resource(), failed.toString());
+        assertEquals("NO_SPACE", failed.cause(), failed.toString());
+        assertTrue(failed.why().contains("copying its model source " + tmp.resolve("gpu/big.bin")), failed.why());
+        assertTrue(store.zedState(dataset("models/m")).containsKey(zed.reconciler.model.ModelCopy.COPYING), "the cut-short copy is on record");
+        assertTrue(status().jobs().isEmpty(), "no job was handed the revision: " + status().jobs());
+        assertTrue(events(LevelEvent.JobStarted.class).isEmpty());
+        assertTrue(events(LevelEvent.ModelCopied.class).isEmpty());
+    }
+
     private List<String> modelSnapshots(String dataset) {
         return store.snapshots(dataset).stream().map(zed.reconciler.store.Snapshot::name).filter(n -> n.startsWith("model-")).toList();
     }
