@@ -175,8 +175,10 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
      * Where a model's weights come from, copied into its dataset once: a file or directory ({@code path}, absolute),
      * or a snapshot of another host's dataset ({@code host} and {@code snapshot}, "dataset@name" as that host's level
      * names it) received with {@code zfs send -p}. Exactly one of the two.
+     *
+     * @param pos the {@code source} block, where a source the node cannot read is refused at the push
      */
-    public record ModelSource(String path, String host, String snapshot) {
+    public record ModelSource(String path, String host, String snapshot, Pos pos) {
     }
 
     /**

@@ -51,7 +51,7 @@ class LevelSpecJsonTest {
         Pos p = new Pos("Zedfile", 1, 1);
         LevelSpec spec = new LevelSpec(l.id(), l.name(), l.parent(), l.file(), l.dir(), "h1", l.pool(), l.sysenv(), l.snapshots(), l.update(),
                 l.datasets(), l.jails(), l.services(),
-                List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", new LevelSpec.Requires(49152L, 2), new LevelSpec.ModelSource(null, "h2", "models/llama@v1"), p),
+                List.of(new LevelSpec.ModelSpec("llama70b", "apps/web", new LevelSpec.Requires(49152L, 2), new LevelSpec.ModelSource(null, "h2", "models/llama@v1", p), p),
                         new LevelSpec.ModelSpec("tiny", "apps/web", LevelSpec.Requires.DEFAULT, null, p)),
                 List.of(new LevelSpec.JobSpec("finetune", "llama70b", "runs/ft", Map.of("SEED", new Value.Str("7"),
                         "KEY", new Value.Secret(List.of(new Value.SecretRef("hf", "token")))), new LevelSpec.Runtime(List.of("./train"), List.of()),

@@ -26,8 +26,8 @@ import static zed.config.ValidationTestSupport.c;
 import static zed.config.ValidationTestSupport.src;
 
 /**
- * Models and jobs evaluate into their records, checked at their places; a model's source, which a node does not copy
- * in yet, is refused (NotSupportedYet).
+ * Models and jobs evaluate into their records, checked at their places; a model's source from another host, which a
+ * node does not receive yet, is refused (NotSupportedYet); a path it cannot read is refused at the path.
  */
 class ValidationTestGpuTest {
 
@@ -61,18 +61,19 @@ class ValidationTestGpuTest {
             "}");
 
     @Test
-    void models_and_jobs_evaluate_into_records_while_a_node_still_refuses_a_models_source(@TempDir Path tmp) {
-        Tree t = new Tree(tmp).write("shop/Zedfile", FULL);
+    void models_and_jobs_evaluate_into_records_while_a_node_still_refuses_a_source_from_another_host(@TempDir Path tmp) {
+        Tree t = new Tree(tmp).write("shop/Zedfile", FULL).write("shop/weights/tiny.bin", "w");
         ChainEvaluator.Result r = t.evaluate("shop", "shop");
-        String source = ": source (copying weights in, receiving them from another host) is not supported yet; remove it and put the weights "
-                + "into the model's dataset yourself (see docs/gpu.md)";
-        assertEquals(List.of("Zedfile:6:3: model \"llama\"" + source, "Zedfile:13:3: model \"tiny\"" + source),
-                r.errors().stream().map(Diagnostic::render).toList());
+        String source = ": source { host, snapshot } (receiving the weights from another host) is not supported yet; use source { path = ... } "
+                + "or put the weights into the model's dataset yourself (see docs/gpu.md)";
+        assertEquals(List.of("Zedfile:6:3: model \"llama\"" + source), r.errors().stream().map(Diagnostic::render).toList());
         assertEquals(List.of(), r.levels(), "nothing for a node to run");
         LevelSpec l = r.besideRefusals().get(0);
         assertEquals(List.of(
-                new ModelSpec("llama", "models/llama", new Requires(48L * 1024, 2), new ModelSource(null, "h2", "models/llama@v3"), new Pos("Zedfile", 3, 1)),
-                new ModelSpec("tiny", "models/llama", Requires.DEFAULT, new ModelSource(t.dir("shop/weights/tiny.bin").toString(), null, null),
+                new ModelSpec("llama", "models/llama", new Requires(48L * 1024, 2), new ModelSource(null, "h2", "models/llama@v3", new Pos("Zedfile", 6, 3)),
+                        new Pos("Zedfile", 3, 1)),
+                new ModelSpec("tiny", "models/llama", Requires.DEFAULT, new ModelSource(t.dir("shop/weights/tiny.bin").toString(), null, null,
+                        new Pos("Zedfile", 13, 3)),
                         new Pos("Zedfile", 11, 1)),
                 new ModelSpec("small", "models/llama", new Requires(512L, 1), null, new Pos("Zedfile", 15, 1))), l.models());
         RestartPolicy d = RestartPolicy.DEFAULT;
@@ -149,6 +150,8 @@ class ValidationTestGpuTest {
                 source(5, 3, "model.llama.source: set path (a file or directory to copy in), or host and snapshot (a snapshot to receive), not neither", ""),
                 source(5, 3, "model.llama.source: set the snapshot to receive from h2, e.g. snapshot = \"models/llama@v1\"", "host = 'h2'"),
                 source(5, 3, "model.llama.source: a snapshot is received from a host: set host too", "snapshot = 'm@v1'"),
+                source(5, 12, "model.llama.source.path: ", "path = 'weights'"),
+                source(5, 12, "/shop/weights does not exist", "path = 'weights'"),
                 source(6, 5, "model.llama.source.snapshot must be a dataset and a snapshot name such as \"models/llama@v1\", not \"m\"",
                         "host = 'h2'\n    snapshot = 'm'"));
     }

@@ -26,8 +26,8 @@ class ValidationTestNotSupportedYetTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                c(4, 3, "model \"llama\": source (copying weights in, receiving them from another host) is not supported yet; remove it and put "
-                                + "the weights into the model's dataset yourself (see docs/gpu.md)",
+                c(4, 3, "model \"llama\": source { host, snapshot } (receiving the weights from another host) is not supported yet; use "
+                                + "source { path = ... } or put the weights into the model's dataset yourself (see docs/gpu.md)",
                         "dataset 'm' {}",
                         "model 'llama' {",
                         "  dataset = 'm'",

@@ -396,6 +396,9 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         resources.metricsFor(spec, r.error() != null ? ResourceState.FAILED : ResourceState.CONVERGED);
         List<LevelEvent> events = new ArrayList<>();
         if (r.snapshot() != null) events.add(new LevelEvent.SnapshotTaken(r.rev(), r.snapshot()));
+        for (LevelDatasets.ModelCopied m : r.models()) {
+            events.add(new LevelEvent.ModelCopied(r.rev(), m.model(), m.dataset(), m.version(), m.snapshot(), m.why()));
+        }
         boolean converging = "Converging".equals(s.phase());
         if (r.error() != null && r.applied() && converging) {
             LevelDatasets.Failure f = r.failure();

@@ -133,4 +133,12 @@ public sealed interface LevelEvent extends JsonEvent {
      */
     record JobCheckpointed(long revision, String job, long step, String snapshot, Map<String, Double> metrics) implements LevelEvent {
     }
+
+    /**
+     * A model's {@code source { path }} was copied into its dataset as {@code version} (docs/gpu.md), before any job
+     * of the revision started; {@code snapshot} ({@code <dataset>@model-N}) keeps what it held before, null when it
+     * held nothing worth keeping. Not journaled when the dataset held that content already.
+     */
+    record ModelCopied(long revision, String model, String dataset, long version, String snapshot, String why) implements LevelEvent {
+    }
 }

@@ -170,7 +170,7 @@ public record RevisionLog(String level, long revision, long desired, String phas
         }
         if (event instanceof DriftCorrected || event instanceof LevelEvent.PoolUnavailable || event instanceof LevelEvent.PoolAvailable
                 || event instanceof LevelEvent.Replicated || event instanceof LevelEvent.ReplicationFailed
-                || event instanceof LevelEvent.FailedOver) return this;
+                || event instanceof LevelEvent.FailedOver || event instanceof LevelEvent.ModelCopied) return this;
         // a job's course is its dataset's to keep (com.zed:job.*), not the revision's
         if (event instanceof LevelEvent.JobStarted || event instanceof LevelEvent.JobRestarted || event instanceof LevelEvent.JobSucceeded
                 || event instanceof LevelEvent.JobFailed || event instanceof LevelEvent.JobCheckpointed || event instanceof LevelEvent.JobRolledBack

@@ -12,6 +12,7 @@ import zed.reconciler.dataset.Convergence;
 import zed.reconciler.dataset.Planner;
 import zed.reconciler.dataset.Snapshots;
 import zed.reconciler.dataset.Stamp;
+import zed.reconciler.model.ModelWeights;
 import zed.reconciler.store.Observation;
 import zed.reconciler.store.Store;
 
@@ -86,8 +87,14 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * @param rollback         the id of the rollback this reports on (null: a converge)
      * @param restoredRevision the revision the rolled-back datasets carry, from the snapshot's state
      */
+    /** @param models the models whose source was copied in (a model whose dataset held it already is not listed) */
     public record Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack,
-                         Long restoredRevision, String rollback, Failure failure) {
+                         Long restoredRevision, String rollback, Failure failure, List<ModelCopied> models) {
+        public Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack,
+                      Long restoredRevision, String rollback, Failure failure) {
+            this(rev, applied, snapshot, drift, error, rolledBack, restoredRevision, rollback, failure, List.of());
+        }
+
         public Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack, Long restoredRevision,
                       String rollback) {
             this(rev, applied, snapshot, drift, error, rolledBack, restoredRevision, rollback, null);
@@ -96,6 +103,10 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         Report(long rev, boolean applied, String snapshot, List<String> drift, String error, List<String> rolledBack) {
             this(rev, applied, snapshot, drift, error, rolledBack, null, null);
         }
+    }
+
+    /** A model's weights copied into its dataset, as {@code version}; {@code snapshot} keeps the version before. */
+    public record ModelCopied(String model, String dataset, long version, String snapshot, String why) {
     }
 
     /**
@@ -189,7 +200,15 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             zed.reconciler.dataset.PlanRunner.Report r = zed.reconciler.dataset.PlanRunner.apply(plan, store);
             if (!r.ok()) return new Report(a.rev(), true, snap, List.of(), r.failure().getMessage(), List.of(), null, null, Failure.of(r.failure()));
             implicitServices(store, a.spec(), seen);
-            return new Report(a.rev(), true, snap, List.of(), null, List.of());
+            // the weights before the jobs: the level hands the revision to its jobs only after this report
+            List<ModelCopied> models = new ArrayList<>();
+            for (LevelSpec.ModelSpec m : a.spec().models()) {
+                if (m.source() == null || m.source().path() == null) continue;
+                String ds = Planner.full(root, m.dataset());
+                ModelWeights.Done d = ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()));
+                if (d.copied()) models.add(new ModelCopied(m.name(), ds, d.version(), d.snapshot() == null ? null : ds + "@" + d.snapshot(), d.why()));
+            }
+            return new Report(a.rev(), true, snap, List.of(), null, List.of(), null, null, null, models);
         });
         return this;
     }

@@ -343,4 +343,92 @@ class JobLevelTest {
         assertEquals(2, started.size(), started.toString());
         assertEquals(2L, started.get(1).resumedAt());
     }
+
+    /** The level of {@link #zedfile} with {@code source { path = "<path>" }} in its model (relative to the Zedfile). */
+    String withSource(String zedfile, String path) {
+        return zedfile.replace("requires = { vram = \"8G\" }", "requires = { vram = \"8G\" }\n  source { path = \"" + path + "\" }");
+    }
+
+    @Test
+    void aModelsSourceIsCopiedInOnceBeforeItsJobStartsAndAChangedOneIsSnapshottedThenCopiedAgain() throws Exception {
+        Path weights = tmp.resolve("gpu/weights");
+        Files.createDirectories(weights.resolve("layers"));
+        Files.writeString(weights.resolve("layers/0.bin"), "weights-1");
+        // the job reads the weights where its model's dataset is mounted (beside its own, under the level's root)
+        String script = "open('seen', 'w').write(open('../../models/m/layers/0.bin').read())\n";
+        String zedfile = withSource(zedfile("8G", script, ""), "weights");
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile));
+        awaitJob(r -> r.state().equals("Succeeded"));
+        assertEquals("weights-1", Files.readString(runDir().resolve("seen")), "the job started on the whole copy");
+        String model = dataset("models/m");
+        Map<String, String> stamp = store.zedState(model);
+        assertEquals(weights.toString(), stamp.get(zed.reconciler.model.ModelCopy.SOURCE));
+        assertEquals("1", stamp.get(zed.reconciler.model.ModelCopy.VERSION));
+        assertTrue(stamp.get(zed.reconciler.model.ModelCopy.DIGEST).startsWith("sha256:"), stamp.toString());
+        assertFalse(stamp.containsKey(zed.reconciler.model.ModelCopy.COPYING));
+        assertEquals(List.of(new LevelEvent.ModelCopied(1, "m", model, 1, null, "first copy")), events(LevelEvent.ModelCopied.class));
+
+        // a node restart, then a new revision with the same weights: nothing copied, nothing snapshotted
+        level.restart();
+        awaitJob(r -> r.state().equals("Succeeded"));
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile + "dataset \"more\" {}\n"));
+        awaitJob(r -> r.rev() == 2);
+        assertEquals(stamp, store.zedState(model), "the stamp, copied_at included, as the first copy left it");
+        assertTrue(modelSnapshots(model).isEmpty());
+        assertEquals(1, events(LevelEvent.ModelCopied.class).size());
+
+        // the weights change and the same Zedfile is pushed: a new revision, which keeps version 1 in @model-1
+        Files.writeString(weights.resolve("layers/0.bin"), "weights-two");
+        LevelCommand.Accepted third = assertInstanceOf(LevelCommand.Accepted.class, push(zedfile + "dataset \"more\" {}\n"));
+        assertTrue(third.changed(), "changed weights make another revision");
+        awaitJob(r -> r.rev() == 3);
+        assertEquals("2", store.zedState(model).get(zed.reconciler.model.ModelCopy.VERSION));
+        assertEquals("weights-two", Files.readString(store.mountpoint(model).resolve("layers/0.bin")));
+        assertEquals(List.of("model-1"), modelSnapshots(model));
+        LevelEvent.ModelCopied second = events(LevelEvent.ModelCopied.class).get(1);
+        assertEquals(model + "@model-1", second.snapshot());
+        assertEquals(2, second.version());
+    }
+
+    @Test
+    void aModelSourceTheNodeCannotFindIsRefusedAtPushAtItsPath() throws Exception {
+        LevelCommand.Refused refused = assertInstanceOf(LevelCommand.Refused.class,
+                push(withSource(zedfile("8G", "print('never')\n", ""), "no-such-weights")));
+        zed.config.Diagnostic d = refused.errors().get(0);
+        assertEquals(List.of(9, 12), List.of(d.pos().line(), d.pos().col()), refused.errors().toString());
+        assertEquals("model.m.source.path: " + tmp.resolve("gpu/no-such-weights") + " does not exist", d.message());
+        assertFalse(level.getState().exists(), "nothing was accepted");
+    }
+
+    /** 4 MiB of weights that do not compress, into a model dataset with a 1 MiB quota, a job that would record its start. */
+    String weightsOverQuota() throws Exception {
+        byte[] weights = new byte[4 << 20];
+        new java.util.Random(7).nextBytes(weights);
+        Files.write(tmp.resolve("gpu/big.bin"), weights);
+        return withSource(zedfile("8G", "open('ran', 'w').write('yes')\n", ""), "big.bin")
+                .replace("dataset \"models/m\" {}", "dataset \"models/m\" {\n  properties = { quota = \"1M\" }\n}");
+    }
+
+    @Test
+    void aModelCopyThatFillsItsDatasetFailsTheRevisionAsNoSpaceAndItsJobNeverStarts() throws Exception {
+        LevelCommand.Pushed pushed = push(weightsOverQuota());
+        assertInstanceOf(LevelCommand.Accepted.class, pushed, pushed.toString());
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (events(LevelEvent.ConvergeFailed.class).isEmpty()) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no ConvergeFailed: " + events());
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        LevelEvent.ConvergeFailed failed = events(LevelEvent.ConvergeFailed.class).get(0);
+        assertEquals("dataset.models/m", failed.resource(), failed.toString());
+        assertEquals("NO_SPACE", failed.cause(), failed.toString());
+        assertTrue(failed.why().contains("copying its model source " + tmp.resolve("gpu/big.bin")), failed.why());
+        assertTrue(store.zedState(dataset("models/m")).containsKey(zed.reconciler.model.ModelCopy.COPYING), "the cut-short copy is on record");
+        assertTrue(status().jobs().isEmpty(), "no job was handed the revision: " + status().jobs());
+        assertTrue(events(LevelEvent.JobStarted.class).isEmpty());
+        assertTrue(events(LevelEvent.ModelCopied.class).isEmpty());
+    }
+
+    private List<String> modelSnapshots(String dataset) {
+        return store.snapshots(dataset).stream().map(zed.reconciler.store.Snapshot::name).filter(n -> n.startsWith("model-")).toList();
+    }
 }

@@ -41,4 +41,37 @@ public interface Host {
     default String address(String host) {
         return "127.0.0.1";
     }
+
+    /**
+     * Why {@code path} cannot be copied from (a model's {@code source}), or null when it is a readable file or
+     * directory. The real file system by default: the test hosts evaluate real trees too.
+     */
+    default String unreadable(Path path) {
+        if (!java.nio.file.Files.exists(path)) return path + " does not exist";
+        boolean dir = java.nio.file.Files.isDirectory(path);
+        if (!dir && !java.nio.file.Files.isRegularFile(path)) return path + " is neither a file nor a directory";
+        if (!java.nio.file.Files.isReadable(path) || dir && !java.nio.file.Files.isExecutable(path)) {
+            return path + " is not readable by the node (user " + System.getProperty("user.name") + ")";
+        }
+        return null;
+    }
+
+    /**
+     * What changes when a file or a tree under {@code path} changes: each file's path, size and modification time (not
+     * its contents, which a node digests when it copies: weights are large, and a level is evaluated often).
+     */
+    default String stamp(Path path) {
+        StringBuilder sb = new StringBuilder();
+        try (java.util.stream.Stream<Path> all = java.nio.file.Files.walk(path)) {
+            for (Path p : all.sorted().toList()) {
+                java.nio.file.attribute.BasicFileAttributes a = java.nio.file.Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class,
+                        java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                if (a.isDirectory()) continue;
+                sb.append(path.relativize(p)).append('\0').append(a.size()).append('\0').append(a.lastModifiedTime().toMillis()).append('\n');
+            }
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            return "unreadable: " + e.getMessage();
+        }
+        return "sha256:" + LevelEvaluation.sha256Hex(sb.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
 }

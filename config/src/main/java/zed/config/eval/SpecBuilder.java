@@ -523,7 +523,15 @@ final class SpecBuilder {
             if (snapshot != null) check(SNAPSHOT.matcher(snapshot).matches(), pos(src, "snapshot"), src.id
                     + ".snapshot must be a dataset and a snapshot name such as \"models/llama@v1\", not \"" + snapshot + "\"");
         }
-        return new LevelSpec.ModelSource(path, host, snapshot);
+        if (path != null) {
+            // read where the level is evaluated (the node at its push, the command line at validate): a source that
+            // is not there would otherwise fail only at the copy, after the push was accepted
+            String why = L.inputs.host().unreadable(java.nio.file.Path.of(path));
+            if (why != null) L.error(pos(src, "path"), src.id + ".path: " + why);
+            // a push of the same Zedfile after the weights changed is then a new revision, which copies them in
+            else L.reads.put(src.id + "(" + path + ")", new Value.Str(L.inputs.host().stamp(java.nio.file.Path.of(path))));
+        }
+        return new LevelSpec.ModelSource(path, host, snapshot, src.pos);
     }
 
     private JobSpec job(String name, Node n) {

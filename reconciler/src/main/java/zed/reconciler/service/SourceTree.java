@@ -16,11 +16,11 @@ import java.util.List;
  * The revision of a local source tree ({@code src { path }}): a sha256 over every file's path, size and contents, in
  * path order. {@code .git} is left out: fetching or committing does not change what gets built.
  */
-final class SourceTree {
+public final class SourceTree {
     private SourceTree() {
     }
 
-    static String hash(Path root) throws IOException {
+    public static String hash(Path root) throws IOException {
         List<Path> entries = new ArrayList<>();
         Files.walkFileTree(root, new SimpleFileVisitor<>() {
             @Override

@@ -17,12 +17,12 @@ import java.util.HexFormat;
 import java.util.Optional;
 
 /** File helpers shared by the kinds. */
-final class Trees {
+public final class Trees {
     private Trees() {
     }
 
     /** Removes a file or a whole tree; symlinks are removed, never followed. Missing is fine. */
-    static void delete(Path p) {
+    public static void delete(Path p) {
         if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) return;
         try {
             Files.walkFileTree(p, new SimpleFileVisitor<>() {
