@@ -12,6 +12,6 @@ final class JobCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed job rollback JOB @ckpt-N");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed job rollback JOB @ckpt-N, or zed job move JOB --to HOST");
     }
 }
