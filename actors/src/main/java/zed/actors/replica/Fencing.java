@@ -58,15 +58,12 @@ public final class Fencing {
                 String level = e.getValue().get(Observation.LEVEL);
                 if (level == null || !levels.contains(level)) continue;
                 String dataset = e.getKey();
-                // a job's stamps are not among those zedStates reads: its own, read here for a level with a standby
-                Map<String, String> own = store.zedState(dataset);
-                if (jobStamped(own)) {
-                    // a job's process too: its standby resumes the job from its checkpoint, and one run at a time
-                    stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                        stopJob(own, launcher, STAND_DOWN_GRACE);
-                        return "the job on " + dataset + " (level " + level + ", which has a standby)";
-                    }, threads));
-                }
+                // a job's process too (its standby resumes the job from its checkpoint): its stamps are not among those
+                // zedStates reads, so its own are read, beside the other stops rather than before them
+                stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    Map<String, String> own = store.zedState(dataset);
+                    return jobStamped(own) && stopJob(own, launcher, STAND_DOWN_GRACE) ? "the job on " + dataset + " (level " + level + ", which has a standby)" : null;
+                }, threads));
                 if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
                 stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     new ServiceSupervisor(store, dataset, launcher, Clock.systemUTC()).stop(STAND_DOWN_GRACE);
@@ -76,7 +73,8 @@ public final class Fencing {
             List<String> failed = new ArrayList<>();
             for (java.util.concurrent.CompletableFuture<String> f : stopping) {
                 try {
-                    done.add(f.join());
+                    String stopped = f.join();
+                    if (stopped != null) done.add(stopped);
                 } catch (java.util.concurrent.CompletionException e) {
                     failed.add(zed.actors.replica.ReplicaReceiver.cause(e));
                 }
