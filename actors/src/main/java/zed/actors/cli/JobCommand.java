@@ -4,7 +4,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /** {@code zed job}: what an operator does to one job (docs/gpu.md). */
-@Command(name = "job", description = "Acts on one job: rolls it back to a checkpoint (docs/gpu.md).",
+@Command(name = "job", description = "Acts on one job: rolls it back to a checkpoint, moves it to another host (docs/gpu.md).",
         subcommands = {JobRollbackCommand.class, JobMoveCommand.class})
 final class JobCommand implements Runnable {
     @CommandLine.Spec
@@ -12,6 +12,6 @@ final class JobCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed job rollback JOB @ckpt-N");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed job rollback JOB @ckpt-N, or zed job move JOB --to HOST");
     }
 }

@@ -1,6 +1,5 @@
 package zed.actors.cli;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -9,7 +8,6 @@ import picocli.CommandLine.Parameters;
 
 import java.io.PrintWriter;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -38,30 +36,8 @@ final class JobRollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         NodeClient node = nodeOptions.client();
-        String id = level;
-        if (id == null) {
-            // which level: the one whose job has this name
-            JobsCommand.Listed l = JobsCommand.list(node, err);
-            if (l == null) return 1;
-            Map<String, String> named = new LinkedHashMap<>();
-            List<String> all = new ArrayList<>();
-            for (JsonNode j : l.jobs()) {
-                all.add(j.path("level").asText() + " " + j.path("job").asText());
-                if (j.path("job").asText().equals(job)) named.put(j.path("level").asText(), j.path("host").asText());
-            }
-            if (named.isEmpty()) {
-                err.println("zed: no job named " + job + (all.isEmpty() ? "; there are no jobs" : "; the jobs are (level job): " + String.join(", ", all))
-                        + (l.complete() ? "" : " (some levels did not answer)"));
-                err.flush();
-                return 1;
-            }
-            if (named.size() > 1) {
-                err.println("zed: jobs named " + job + " run in levels " + String.join(", ", named.keySet()) + ": say which with --level LEVEL");
-                err.flush();
-                return 1;
-            }
-            id = named.keySet().iterator().next();
-        }
+        String id = level != null ? level : JobsCommand.levelOf(node, job, err);
+        if (id == null) return 1;
         String ckpt = checkpoint.startsWith("@") ? checkpoint.substring(1) : checkpoint;
         NodeClient.Answer a = node.sendOrSay("POST", NodeClient.level(id) + "/job-rollback", Map.of("job", job, "checkpoint", ckpt), err);
         if (a == null) return 1;

@@ -85,6 +85,27 @@ final class JobsCommand implements Callable<Integer> {
         return new Listed(jobs, complete);
     }
 
+    /** The level of the job named {@code job}: the one level with a job of that name; null when none or several (said on err). */
+    static String levelOf(NodeClient node, String job, PrintWriter err) {
+        Listed l = list(node, err);
+        if (l == null) return null;
+        java.util.Map<String, String> named = new java.util.LinkedHashMap<>();
+        List<String> all = new ArrayList<>();
+        for (JsonNode j : l.jobs()) {
+            all.add(j.path("level").asText() + " " + j.path("job").asText());
+            if (j.path("job").asText().equals(job)) named.put(j.path("level").asText(), j.path("host").asText());
+        }
+        if (named.size() != 1) {
+            err.println(named.isEmpty()
+                    ? "zed: no job named " + job + (all.isEmpty() ? "; there are no jobs" : "; the jobs are (level job): " + String.join(", ", all))
+                    + (l.complete() ? "" : " (some levels did not answer)")
+                    : "zed: jobs named " + job + " run in levels " + String.join(", ", named.keySet()) + ": say which with --level LEVEL");
+            err.flush();
+            return null;
+        }
+        return named.keySet().iterator().next();
+    }
+
     /**
      * The jobs of one level's status, each as {@code zed jobs --format json} gives it: level, job, state, host, gpus,
      * step, metrics, checkpoints, newest (the newest checkpoint's snapshot name), why. Stable names, whatever else the

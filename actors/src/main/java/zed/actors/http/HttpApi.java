@@ -141,6 +141,8 @@ public final class HttpApi extends AllDirectives {
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             case "job-rollback" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(jobRollback(id, body)))))));
+            case "job-move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(jobMove(id, body)))))));
             case "move" -> post(() -> known(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(move(id, body)))))));
             case "failover" -> post(() -> placed(id, () -> withRequestTimeout(LONGEST_ANSWER, () -> withSizeLimit(MAX_BODY,
@@ -360,6 +362,15 @@ public final class HttpApi extends AllDirectives {
         String to = req != null && req.hasNonNull("to") && req.get("to").isTextual() ? req.get("to").asText() : null;
         if (to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"to\": \"HOST\"}"));
         return new LevelMove(system, this::entity, table, levels).run(id, to);
+    }
+
+    /** POST job-move {"job": "train", "to": "h3"}: the job's level moves there, and the job resumes there ({@link LevelJobMove}). */
+    private CompletionStage<HttpResponse> jobMove(String id, String body) {
+        JsonNode req = object(body);
+        String job = req != null && req.path("job").isTextual() ? req.get("job").asText() : null;
+        String to = req != null && req.path("to").isTextual() ? req.get("to").asText() : null;
+        if (job == null || to == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"job\": \"NAME\", \"to\": \"HOST\"}"));
+        return new LevelJobMove(system, this::entity, table, levels).run(id, job, to);
     }
 
     /**

@@ -1,6 +1,8 @@
 package zed.actors.replica;
 
+import zed.reconciler.job.JobSupervisor;
 import zed.reconciler.process.Launcher;
+import zed.reconciler.process.StampedProcess;
 import zed.reconciler.process.ServiceSupervisor;
 import zed.reconciler.replica.Replicas;
 import zed.reconciler.store.Observation;
@@ -55,8 +57,14 @@ public final class Fencing {
             for (Map.Entry<String, Map<String, String>> e : store.zedStates(pool).entrySet()) {
                 String level = e.getValue().get(Observation.LEVEL);
                 if (level == null || !levels.contains(level)) continue;
-                if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
                 String dataset = e.getKey();
+                // a job's process too (its standby resumes the job from its checkpoint): its stamps are not among those
+                // zedStates reads, so its own are read, beside the other stops rather than before them
+                stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    Map<String, String> own = store.zedState(dataset);
+                    return jobStamped(own) && stopJob(own, launcher, STAND_DOWN_GRACE) ? "the job on " + dataset + " (level " + level + ", which has a standby)" : null;
+                }, threads));
+                if (!e.getValue().containsKey(ServiceSupervisor.PID) && !e.getValue().containsKey(ServiceSupervisor.LAUNCH)) continue;
                 stopping.add(java.util.concurrent.CompletableFuture.supplyAsync(() -> {
                     new ServiceSupervisor(store, dataset, launcher, Clock.systemUTC()).stop(STAND_DOWN_GRACE);
                     return "the service on " + dataset + " (level " + level + ", which has a standby)";
@@ -65,7 +73,8 @@ public final class Fencing {
             List<String> failed = new ArrayList<>();
             for (java.util.concurrent.CompletableFuture<String> f : stopping) {
                 try {
-                    done.add(f.join());
+                    String stopped = f.join();
+                    if (stopped != null) done.add(stopped);
                 } catch (java.util.concurrent.CompletionException e) {
                     failed.add(zed.actors.replica.ReplicaReceiver.cause(e));
                 }
@@ -76,6 +85,18 @@ public final class Fencing {
             threads.shutdown();
         }
         return done;
+    }
+
+    private static boolean jobStamped(Map<String, String> stamps) {
+        return stamps.containsKey(JobSupervisor.PID) || stamps.containsKey(JobSupervisor.LAUNCH);
+    }
+
+    /** Stops the process a job's stamps point to (its pid and start time, or its launch token); whether one ran. */
+    private static boolean stopJob(Map<String, String> stamps, Launcher launcher, Duration grace) {
+        java.util.Optional<StampedProcess> p = StampedProcess.find(stamps.get(JobSupervisor.PID), stamps.get(JobSupervisor.STARTED_AT),
+                stamps.get(JobSupervisor.LAUNCH));
+        p.ifPresent(f -> launcher.stop(f.pid(), f.startTime(), grace));
+        return p.isPresent();
     }
 
     /** Whether the stamped process still runs (the very one: same start time). */
@@ -96,14 +117,17 @@ public final class Fencing {
             String placed = level == null ? null : placements.get(level);
             if (placed == null || placed.equals(self)) continue;
             String dataset = e.getKey();
-            if (store.zedState(dataset).get(Replicas.REPLICA_OF) != null) continue;
+            Map<String, String> own = store.zedState(dataset);
+            if (own.get(Replicas.REPLICA_OF) != null) continue;
             boolean stamped = e.getValue().containsKey(ServiceSupervisor.PID) || e.getValue().containsKey(ServiceSupervisor.LAUNCH);
             boolean ran = stamped && runs(e.getValue());
             // stopped by its stamps even when no process is seen by them: the launch token finds one a killed node did not stamp
             if (stamped) new ServiceSupervisor(store, dataset, launcher, Clock.systemUTC()).stop(GRACE);
+            // a job's process: before its stamps go with the others below, which would leave it running unrecorded
+            boolean job = jobStamped(own) && stopJob(own, launcher, GRACE);
             replicas.demote(dataset, placed);
-            for (String stamp : Replicas.RUNNING_STAMPS) if (e.getValue().containsKey(stamp)) store.inherit(dataset, stamp);
-            done.add(dataset + " (level " + level + ", which runs on " + placed + " now): " + (ran ? "its service stopped, " : "") + "a replica of " + placed);
+            for (String stamp : Replicas.RUNNING_STAMPS) if (own.containsKey(stamp)) store.inherit(dataset, stamp);
+            done.add(dataset + " (level " + level + ", which runs on " + placed + " now): " + (ran ? "its service stopped, " : "") + (job ? "its job stopped, " : "") + "a replica of " + placed);
         }
         return done;
     }

@@ -222,9 +222,13 @@ class JobCommandsTest {
         CliRun notACheckpoint = zed("job", "rollback", "a", "@ckpt-7");
         assertEquals(1, notACheckpoint.exit(), notACheckpoint.toString());
         assertEquals("ckpt-7 is not a checkpoint of the job; its checkpoints are ckpt-1, ckpt-2\n", notACheckpoint.err());
+        // a move, to a host that is not a member, and to the host it runs on: refused before anything stops
         CliRun move = zed("job", "move", "a", "--to", "h2");
         assertEquals(1, move.exit(), move.toString());
-        assertTrue(move.err().startsWith("zed: job move is not built yet"), move.err());
+        assertTrue(move.err().startsWith("host \"h2\" is not a member of the cluster (members: "), move.err());
+        CliRun here = zed("job", "move", "a", "--to", node.config().cluster().host());
+        assertEquals(1, here.exit(), here.toString());
+        assertEquals("job a runs on " + node.config().cluster().host() + " already\n", here.err());
         // nothing of it happened: both checkpoints are there, the job runs on
         JsonNode j = awaitJob(x -> x.path("state").asText().equals("Running"));
         assertEquals(2, j.path("checkpoints").asInt(), j.toString());

@@ -105,6 +105,32 @@ class FencingTest {
         }
     }
 
+    @Test
+    void aJobsProcessStopsTooWhenItsLevelFailedOverOrItsNodeIsDowned() throws Exception {
+        // a job's stamps are its own (com.zed:job.*): a replica's receive strips them, so fencing stops the process first
+        Process train = StampedServices.service(), other = StampedServices.service();
+        try {
+            store.create(root + "/run", Map.of("com.zed:managed", "true", "com.zed:level", "gpu", "com.zed:job.state", "running",
+                    "com.zed:job.pid", String.valueOf(train.pid()), "com.zed:job.started_at", zed.reconciler.process.StartTime.of(train.pid()).orElseThrow()));
+            store.create(root + "/run2", Map.of("com.zed:managed", "true", "com.zed:level", "gpu2", "com.zed:job.state", "running",
+                    "com.zed:job.pid", String.valueOf(other.pid()), "com.zed:job.started_at", zed.reconciler.process.StartTime.of(other.pid()).orElseThrow()));
+
+            List<String> stopped = Fencing.standDown(root, java.util.Set.of("gpu2"), store, new Launcher());
+            assertEquals(List.of("the job on " + root + "/run2 (level gpu2, which has a standby)"), stopped);
+            assertTrue(other.waitFor(30, TimeUnit.SECONDS), "a downed node's job of a level with a standby stopped");
+            assertTrue(train.isAlive(), "the other level's job was not asked");
+
+            List<String> fenced = Fencing.run("h2", root, Map.of("gpu", "h1"), store, new ZfsReplicas(store, Duration.ofMinutes(1)), new Launcher());
+            assertEquals(List.of(root + "/run (level gpu, which runs on h1 now): its job stopped, a replica of h1"), fenced);
+            assertTrue(train.waitFor(30, TimeUnit.SECONDS), "the job of a level that failed over stopped here");
+            assertNull(store.zedState(root + "/run").get("com.zed:job.pid"), "no job stamp left");
+            assertEquals("running", store.zedState(root + "/run").get("com.zed:job.state"), "its state stays: the new host resumes it");
+        } finally {
+            train.destroyForcibly();
+            other.destroyForcibly();
+        }
+    }
+
     /** A process in its own group that writes the time it got SIGTERM to {@code mark}, and goes on until SIGKILL. */
     private static Process stubborn(java.nio.file.Path mark) throws java.io.IOException {
         return new ProcessBuilder("setsid", "sh", "-c", "trap 'date +%s%N > " + mark + "' TERM; while :; do sleep 0.1; done").start();

@@ -10,7 +10,15 @@ import java.util.UUID;
  */
 public record ChaosPool(String root) implements AutoCloseable {
     public static ChaosPool fresh(String name) throws IOException, InterruptedException {
-        String pool = System.getenv().getOrDefault("ZED_TEST_POOL", "zedtest");
+        return fresh(name, System.getenv().getOrDefault("ZED_TEST_POOL", "zedtest"));
+    }
+
+    /** The same under the second test pool ({@code ZED_TEST_POOL2}, default zedtest2): a send between two pools. */
+    public static ChaosPool second(String name) throws IOException, InterruptedException {
+        return fresh(name, System.getenv().getOrDefault("ZED_TEST_POOL2", "zedtest2"));
+    }
+
+    private static ChaosPool fresh(String name, String pool) throws IOException, InterruptedException {
         String root = pool + "/chaos-" + name + "-" + UUID.randomUUID().toString().substring(0, 8);
         HostFacts.zfs("create", root);
         return new ChaosPool(root);

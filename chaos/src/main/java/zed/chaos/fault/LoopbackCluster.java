@@ -40,13 +40,24 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with {@code env} in its environment (e.g. {@code ZED_JAVA_OPTS}). */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, java.util.Map<String, String> env) throws Exception {
-        return start(bin, work, n, db, pool, host -> env);
+        return start(bin, work, n, db, List.of(pool), host -> env);
     }
 
     /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool)}, each agent with the environment {@code envOf} gives its host ("h1"...). */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool,
                                         java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, pool, true, envOf);
+        return start(bin, work, n, db, List.of(pool), envOf);
+    }
+
+    /** As {@link #start(Path, Path, int, ChaosDatabase, ChaosPool, java.util.Map)}, host i's pool under {@code pools[i % size]}. */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools, java.util.Map<String, String> env) throws Exception {
+        return start(bin, work, n, db, pools, host -> env);
+    }
+
+    /** As {@link #start(Path, Path, int, ChaosDatabase, List, java.util.Map)}, each agent with the environment {@code envOf} gives its host. */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools,
+                                        java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
+        LoopbackCluster c = create(bin, work, n, db, pools, true, envOf);
         try {
             for (Host h : c.hosts) h.node().start();
             c.awaitUp(n, Duration.ofMinutes(2));
@@ -63,7 +74,7 @@ public final class LoopbackCluster implements AutoCloseable {
      * host answers; returns when every node is up in the cluster as h1 sees it.
      */
     public static LoopbackCluster bootstrap(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, pool, false, host -> java.util.Map.of());
+        LoopbackCluster c = create(bin, work, n, db, List.of(pool), false, host -> java.util.Map.of());
         try {
             List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
             java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(n);
@@ -81,7 +92,7 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool, boolean seeds,
+    private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools, boolean seeds,
                                           java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
         String journal = db.url();
         List<String> names = new ArrayList<>(), addresses = new ArrayList<>(), bootstraps = new ArrayList<>();
@@ -96,7 +107,7 @@ public final class LoopbackCluster implements AutoCloseable {
         init(bin, work.resolve("init"), names, bootstraps);
         List<Host> hosts = new ArrayList<>();
         for (int i = 0; i < n; i++) {
-            String root = pool.root() + "/" + names.get(i);
+            String root = pools.get(i % pools.size()).root() + "/" + names.get(i);
             HostFacts.zfs("create", root);
             Path home = work.resolve(names.get(i));
             copy(work.resolve("init").resolve(names.get(i)), home);

@@ -15,9 +15,12 @@ public interface Replicas {
     String PREFIX = "zed-replica-";
     /**
      * Stamps that say a process runs on this host ({@link zed.reconciler.store.ZfsStore#SCHEMA}): a replica's came
-     * from the primary and say nothing about the standby, so they are removed after each receive.
+     * from the primary and say nothing about the standby, so they are removed after each receive. A job's too: its
+     * {@code com.zed:job.state} stays, so that the job resumes from its checkpoint where its level moves or fails over,
+     * and no node takes the primary's pid (the same number may be another process there) for its own process.
      */
-    List<String> RUNNING_STAMPS = List.of("com.zed:pid", "com.zed:started_at", "com.zed:node_name", "com.zed:launch");
+    List<String> RUNNING_STAMPS = List.of("com.zed:pid", "com.zed:started_at", "com.zed:node_name", "com.zed:launch",
+            zed.reconciler.job.JobSupervisor.PID, zed.reconciler.job.JobSupervisor.STARTED_AT, zed.reconciler.job.JobSupervisor.LAUNCH);
 
     /** The dataset's snapshots with their guids, oldest first. */
     List<ReplicaPlan.Snap> snapshots(String dataset);

@@ -1,0 +1,152 @@
+package zed.chaos;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.chaos.fault.AgentNode;
+import zed.chaos.fault.ChaosDatabase;
+import zed.chaos.fault.ChaosPool;
+import zed.chaos.fault.LoopbackCluster;
+import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * {@code zed job move}: a job checkpointing on h1 (pool under zedtest), placed on lavapipe (ZED_GPU_INCLUDE_CPU=1), its
+ * level replicated to its standby h2 (pool under zedtest2); while it runs, h2's replica holds no stamp of h1's process;
+ * {@code zed job move train --to h2} stops it on h1, sends the last increment and resumes it on h2 from the newest
+ * checkpoint, which travelled as a snapshot ({@code ZED_RESUME_STEP}, its step file as at the checkpoint, then on from
+ * there), {@code zed jobs} shows it on h2, and no process of it is left on h1. Two agents, real PostgreSQL.
+ */
+@Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
+class JobMoveTest {
+    static final String LEVEL = "jobmove";
+    static final String JOB = "train";
+
+    /** Counts steps, one each 0.2 s, in step.txt; checkpoints every 5; appends ZED_RESUME_STEP ("-": none) to starts.txt at each start. */
+    static final String TRAIN = """
+            import json, os, time, urllib.request
+            resume = os.environ.get("ZED_RESUME_STEP")
+            step = int(open("step.txt").read()) if resume else 0
+            with open("starts.txt", "a") as f:
+                f.write((resume or "-") + "\\n")
+            while True:
+                step += 1
+                with open("step.txt", "w") as f:
+                    f.write(str(step))
+                if step % 5 == 0:
+                    body = json.dumps({"step": step, "metrics": {"loss": 1.0 / step}}).encode()
+                    req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=body, headers={"Content-Type": "application/json"})
+                    urllib.request.urlopen(req, timeout=30).read()
+                time.sleep(0.2)
+            """;
+
+    static String zedfile(Path script) {
+        return """
+                level "jobmove" {
+                  host = "h1"
+                }
+                failover {
+                  standby = "h2"
+                  every   = "1s"
+                }
+                dataset "jobmove-model" {}
+                dataset "jobmove-run" {}
+                model "tiny" {
+                  dataset  = "jobmove-model"
+                  requires = { vram = "64M", gpus = 1 }
+                }
+                job "train" {
+                  model   = model.tiny
+                  dataset = "jobmove-run"
+                  runtime { cmd = ["python3", "%s"] }
+                  keep    = 3
+                }
+                """.formatted(script);
+    }
+
+    @TempDir
+    Path work;
+
+    @Test
+    void aJobMovedToItsStandbyResumesThereFromTheCheckpointThatTravelled() throws Exception {
+        ChaosNeeds.zfsPool();
+        ChaosNeeds.postgres();
+        GpuExampleTest.lavapipe(); // the job needs a GPU: skips (or fails under ZED_REQUIRE_VULKAN=1) without it
+        Path script = work.resolve("level").resolve("train.py");
+        Files.createDirectories(script.getParent());
+        Files.writeString(script, TRAIN);
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool one = ChaosPool.fresh("jobmove"); ChaosPool two = ChaosPool.second("jobmove");
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, List.of(one, two), Map.of("ZED_GPU_INCLUDE_CPU", "1"))) {
+            AgentNode h1 = cluster.host("h1").node();
+            String run1 = cluster.host("h1").pool() + "/jobmove-run", run2 = cluster.host("h2").pool() + "/jobmove-run";
+            assertTrue(run2.startsWith(System.getenv().getOrDefault("ZED_TEST_POOL2", "zedtest2") + "/"), run2);
+            Map<String, String> cli = Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", Files.readString(h1.home().resolve("api-token")).strip(),
+                    "ZED_HOME", work.resolve("cli").toString());
+            try {
+                NodeCalls.Answer pushed = h1.push(LEVEL, script.getParent(), zedfile(script));
+                assertEquals(200, pushed.status(), pushed.toString());
+
+                // it checkpoints on h1, and h2's replica has those checkpoints and no stamp of h1's process
+                JsonNode running = h1.await(LEVEL, s -> GpuJobTest.job(s).path("checkpoints").asInt() >= 2
+                        && s.path("replication").path("snapshot").isTextual(), Duration.ofMinutes(2));
+                JsonNode before = GpuJobTest.job(running);
+                assertEquals("Running", before.path("state").asText(), running.toString());
+                assertEquals("h1", before.path("host").asText(), running.toString());
+                long pid = before.path("pid").asLong();
+                assertTrue(pid > 0, running.toString());
+                assertEquals("h1", PoolReads.await(() -> PoolReads.propertyOrWhy(run2, "com.zed:replica-of"), "h1", Duration.ofSeconds(30)));
+                assertEquals("running", PoolReads.propertyOrWhy(run2, "com.zed:job.state"), "the job's state travels");
+                assertEquals("-", PoolReads.await(() -> PoolReads.propertyOrWhy(run2, "com.zed:job.pid"), "-", Duration.ofSeconds(10)),
+                        "h1's job pid is not h2's to take");
+                assertEquals("-", PoolReads.propertyOrWhy(run2, "com.zed:job.launch"));
+
+                ZedProcess.Outcome moved = ZedProcess.run(work, cli, "job", "move", JOB, "--to", "h2");
+                assertEquals(0, moved.exit(), moved.toString());
+                assertTrue(moved.out().contains(LEVEL + " " + JOB + ": moved from h1 to h2 with its level " + LEVEL), moved.toString());
+                assertTrue(moved.out().matches("(?s).*it resumes there from ckpt-\\d+ with ZED_RESUME_STEP=\\d+.*"), moved.toString());
+                // the step it stopped at: the newest checkpoint on h1 when the job stopped, as the answer says
+                long at = Long.parseLong(moved.out().replaceAll("(?s).*ZED_RESUME_STEP=(\\d+).*", "$1"));
+                assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the job's process on h1 still runs");
+
+                // on h2: resumed from that checkpoint, which came as a snapshot; its step file as the checkpoint had it, and on from there
+                JsonNode there = h1.await(LEVEL, s -> s.path("host").asText().equals("h2") && GpuJobTest.job(s).path("pid").asLong() > 0
+                        && GpuJobTest.job(s).path("state").asText().equals("Running"), Duration.ofMinutes(2));
+                JsonNode after = GpuJobTest.job(there);
+                assertEquals("h2", after.path("host").asText(), there.toString());
+                assertEquals(at, after.path("resumedAt").asLong(), there.toString());
+                assertTrue(PoolReads.snapshots(run2).contains("ckpt-" + at), "no ckpt-" + at + " on " + run2 + ": " + PoolReads.snapshots(run2));
+                assertEquals("-\n" + at + "\n", PoolReads.await(() -> PoolReads.file(run2, "starts.txt"), "-\n" + at + "\n", Duration.ofSeconds(30)),
+                        "started fresh on h1, then with ZED_RESUME_STEP=" + at + " on h2");
+                String further = PoolReads.await(() -> {
+                    String s = PoolReads.file(run2, "step.txt");
+                    return s != null && s.strip().matches("\\d+") && Long.parseLong(s.strip()) > at + 5 ? "on" : s;
+                }, "on", Duration.ofSeconds(30));
+                assertEquals("on", further, "the job's step does not go on from " + at + " on h2");
+
+                // zed jobs shows it on h2; nothing of it works in h1's dataset, which is h2's replica now
+                ZedProcess.Outcome jobs = ZedProcess.run(work, cli, "jobs", "--format", "json");
+                assertEquals(0, jobs.exit(), jobs.toString());
+                JsonNode listed = new ObjectMapper().readTree(jobs.out()).path("jobs").get(0);
+                assertEquals("h2", listed.path("host").asText(), jobs.toString());
+                assertEquals("Running", listed.path("state").asText(), jobs.toString());
+                Path mount1 = PoolReads.mountpoint(run1);
+                assertFalse(PoolReads.processIn(mount1), "a process still works in " + mount1);
+                assertEquals("h2", PoolReads.propertyOrWhy(run1, "com.zed:replica-of"), "h1's dataset is h2's replica");
+            } finally {
+                h1.send("DELETE", AgentNode.level(LEVEL) + "?destroy=true", null);
+            }
+        }
+    }
+}
