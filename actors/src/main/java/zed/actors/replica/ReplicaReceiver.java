@@ -123,9 +123,9 @@ public final class ReplicaReceiver {
     /** Only replicas of the lost host are taken: anything else is this host's own, or another's. */
     private static TookOver takeOver(String pool, Replicas replicas, FailOver f) {
         java.util.Map<String, java.util.List<String>> held = new java.util.TreeMap<>();
-        List<String> found = replicas.replicasOf(pool, f.level(), f.from());
-        // none: a failover that took them over and did not finish (the placement table did not answer) is asked again
-        if (found.isEmpty()) found = replicas.replicasOf(pool, f.level(), null);
+        // with those a failover took over and did not finish (a rollback's error on another dataset, the placement
+        // table not answering): a failover asked again, by its operator or by AutoFailover, takes the level whole
+        List<String> found = replicas.toTakeOver(pool, f.level(), f.from());
         for (String dataset : found) {
             held.put(dataset.substring(pool.length() + 1), replicas.snapshots(dataset).stream().map(ReplicaPlan.Snap::name).toList());
         }
