@@ -36,7 +36,8 @@ import static zed.chaos.fault.PoolReads.propertyOrWhy;
  * lost (agent and service killed): {@code zed failover web --to h1} is refused while h2 is a member, and once it is
  * downed the level runs on h1 with h2's last replicated write and a FailedOver event; h2 started again fences (a
  * replica of h1, no process) and receives h1's next change. Then web fails over by itself ({@code auto = true}) and
- * h1's agent alone is killed: its warden stops web's service before h2 starts it, never both at once. One method, its scenarios in sequence, so that the cluster
+ * h1's agent alone is killed: its warden stops web's service before h2 starts it, never both at once; h2's first
+ * rollback fails (a Fake zfs error, as zfs-fuse's) and its auto failover tries again. One method, its scenarios in sequence, so that the cluster
  * starts once.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
@@ -72,8 +73,9 @@ class FailoverTest {
         ChaosNeeds.zfsPool();
         ChaosNeeds.postgres();
         long pid = 0;
+        Path faults = FakeZfsRollbackFault.install(work.resolve("fake-zfs"));
         try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("failover");
-             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, pool)) {
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, pool, FakeZfsRollbackFault.env(faults))) {
             AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node();
             try {
                 // pushed through h2, it runs on h1
@@ -221,6 +223,9 @@ class FailoverTest {
                 // the lease of the resolver's last decision (h1 downed h2) may still be h1's: h2, the survivor, waits
                 // for the dead holder's row to run out and takes it, rather than down itself too
                 List<String> leaseAtKill = db.query("SELECT owner FROM zed_lease");
+                // and h2's first rollback of the replica fails, as zfs-fuse's did on a standby's first failover after a
+                // fresh start (Fake: injected at the argv level): the auto failover tries again, and succeeds
+                FakeZfsRollbackFault.arm(faults, replica);
                 h1.kill();
                 long killedAt = System.nanoTime();
                 assertTrue(alive(killedHostsService), "kill -9 of the agent leaves its service running");
@@ -253,6 +258,10 @@ class FailoverTest {
                 pid = AgentNode.servicePid(onH2);
                 assertTrue(alive(pid), "web's service runs on h2: " + onH2);
                 assertEquals("seven", file(replica, PAGE), "with the replicated data");
+                assertTrue(FakeZfsRollbackFault.fired(faults), "the injected rollback error happened");
+                String h2Log = Files.readString(h2.home().resolve("agent.out"));
+                assertTrue(h2Log.contains("auto failover of level web from h1 failed (1 in a row)") && h2Log.contains("I/O error")
+                        && h2Log.contains("trying again in 1000 ms"), "h2's log says the first try failed, why, and that it tries again");
                 assertEquals("-", property(data, "com.zed:pid"), "h1's stamp is gone with its service");
                 String record = Files.exists(wardenDir.resolve("stood-down")) ? Files.readString(wardenDir.resolve("stood-down")) : null;
                 assertTrue(record != null && record.contains("stopped the service on " + data + " (level web, which has a standby)"), "the warden's record: " + record);

@@ -19,6 +19,8 @@ import java.time.Duration;
  * itself and stops its levels (and their services, at the first phase of its coordinated shutdown): the margin is
  * stable-after plus that delay, so that a level never runs on both sides of a partition. The slack, the margin less
  * what the cut-off side needs to stand down, is stable-after less the services' stop grace, whatever the delay.
+ *
+ * <p>down-all-when-unstable: see {@link #downAllWhenUnstable}.
  * Pure.
  */
 public final class Downing {
@@ -54,6 +56,31 @@ public final class Downing {
     }
 
     /**
+     * How long past stable-after a node whose view keeps a host unreachable (and not downed) waits before it downs
+     * every node, itself included (Pekko's instability check, which runs on every node, not only on the leader that
+     * decides). Pekko's default, 3/4 of stable-after (5.25 s with 7 s), is shorter than the leader's wait for a lease
+     * whose holder died: the leader's acquire waits for the dead holder's row to run out, up to the lease's
+     * heartbeat-timeout after its last renewal (no later than the death) and one claim's time
+     * ({@link PostgresLease#HEARTBEAT_TIMEOUT} + {@link PostgresLease#OPERATION_TIMEOUT}, 25 s), while another
+     * survivor's check counts from its own first sight of the death (about 4 s): with Pekko's default it downs the
+     * whole cluster about 16 s after the death. So it is that wait: the check fires no earlier than stable-after + 25 s after the death,
+     * after the leader has downed the dead host, and stable-after is left for that downing to reach the others (its
+     * removal ends their check). The cost: a cluster whose reachability truly keeps changing downs itself 20 s later
+     * than Pekko's default would.
+     */
+    public static Duration downAllWhenUnstable(int hosts) {
+        Duration pekkos = stableAfter(hosts).multipliedBy(3).dividedBy(4);
+        if (pekkos.compareTo(Duration.ofSeconds(4)) < 0) pekkos = Duration.ofSeconds(4);
+        Duration deadHolder = deadHolderWait();
+        return pekkos.compareTo(deadHolder) > 0 ? pekkos : deadHolder;
+    }
+
+    /** The longest a survivor's acquire waits for the lease of a holder that died, counted from the death. */
+    public static Duration deadHolderWait() {
+        return PostgresLease.HEARTBEAT_TIMEOUT.plus(PostgresLease.OPERATION_TIMEOUT);
+    }
+
+    /**
      * How often, once the margin is over, a node asks again where a lost host's shards and singletons went: a shard
      * region asks the coordinator for a shard's new home, and registers with a coordinator that moved, every
      * {@code retry-interval} (Pekko's 2 s), and the coordinator does not answer for a shard of a host still inside its
@@ -68,6 +95,7 @@ public final class Downing {
     public static String config(int hosts) {
         return "pekko.cluster.split-brain-resolver.stable-after = " + stableAfter(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority = " + MINORITY_DELAY.toSeconds() + "s\n"
+                + "pekko.cluster.split-brain-resolver.down-all-when-unstable = " + downAllWhenUnstable(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.down-removal-margin = " + removalMargin(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.sharding.retry-interval = " + ASK_AGAIN.toMillis() + "ms\n"
                 + "pekko.cluster.singleton-proxy.singleton-identification-interval = " + FIND_SINGLETON.toMillis() + "ms\n";

@@ -50,6 +50,10 @@ import java.util.function.Consumer;
 public final class PostgresLease extends Lease implements AutoCloseable {
     /** Where {@link #config} puts the block: the value of {@code lease-majority.lease-implementation}. */
     public static final String CONFIG_PATH = "zed.lease";
+    /** How long a holder that stopped renewing keeps the row (heartbeat-timeout): see {@link #config}. */
+    public static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(20);
+    /** How long one acquire, renewal or release may take (lease-operation-timeout): see {@link #config}. */
+    public static final Duration OPERATION_TIMEOUT = Duration.ofSeconds(5);
 
     private static final Logger log = LoggerFactory.getLogger(PostgresLease.class);
     private static final Consumer<Optional<Throwable>> NOBODY = lost -> {
@@ -158,12 +162,12 @@ public final class PostgresLease extends Lease implements AutoCloseable {
                   # a holder that stops renewing (dead, or cut from the database) keeps the lease this long, on the database's
                   # clock; another side that asks meanwhile waits for it to run out (see the class): a survivor of two hosts
                   # gets it this long after the dead holder's last renewal at most
-                  heartbeat-timeout = 20s
+                  heartbeat-timeout = %ds
                   # less than half of heartbeat-timeout (Pekko requires it); with lease-operation-timeout, how fresh a live
                   # holder's last renewal always is (7 s): an older one is taken for a dead holder's, and waited for
                   heartbeat-interval = 2s
                   # acquire and release answer within this, yes, no or a LeaseException; as the journal's 5 s connection timeout
-                  lease-operation-timeout = 5s
+                  lease-operation-timeout = %ds
                   # held this long after its last use, a release waiting till then (see the class): as the resolver's
                   # lease-majority.release-after, the time it gives the other side to down itself
                   hold-after-use = 40s
@@ -172,7 +176,8 @@ public final class PostgresLease extends Lease implements AutoCloseable {
                   user = ""
                   password = ""
                 }
-                """.formatted(CONFIG_PATH, PostgresLease.class.getName(), ConfigUtil.quoteString(jdbcUrl));
+                """.formatted(CONFIG_PATH, PostgresLease.class.getName(), HEARTBEAT_TIMEOUT.toSeconds(), OPERATION_TIMEOUT.toSeconds(),
+                ConfigUtil.quoteString(jdbcUrl));
     }
 
     @Override

@@ -70,6 +70,7 @@ public final class HttpApi extends AllDirectives {
     private final InstanceCalls instances;
     private final RolloutCalls rollouts;
     private final CheckpointRoute checkpoints;
+    private final zed.actors.cluster.FailoverTries failoverTries = new zed.actors.cluster.FailoverTries();
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
                    org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table, zed.actors.job.NodeCheckpoints checkpoints) {
@@ -243,6 +244,9 @@ public final class HttpApi extends AllDirectives {
         if (!levels.instances(id).isEmpty()) return levels.refresh().thenCompose(k -> instances.read(id, k.instances(id))).thenCompose(o -> rollouts.withRollout(id, o));
         return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).handle((s, e) -> {
             if (e == null) return s.state().exists() ? json(StatusCodes.OK, StatusJson.of(s).put("host", levels.hostOf(id))) : error(StatusCodes.NOT_FOUND, "no such level: " + id);
+            // a level whose host was downed cannot answer until it is placed again: its failing auto failover says why
+            zed.actors.cluster.FailoverTries.Failing failing = failoverTries.of(id);
+            if (failing != null) return error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " does not answer: " + failing.line(id));
             zed.actors.level.StatusBoard.Posted last = board.last(id);
             if (last == null) return error(StatusCodes.SERVICE_UNAVAILABLE, "level " + id + " does not answer, and has posted no status yet; try again");
             ObjectNode o = StatusJson.of(last.status());
@@ -382,6 +386,11 @@ public final class HttpApi extends AllDirectives {
                 // AutoFailover acts only on a host it saw the cluster down
                 : new LevelFailover(system, this::entity, table, levels).run(id, to, true).thenCompose(r -> r.entity().toStrict(5000, org.apache.pekko.stream.Materializer.matFromSystem(system))
                 .thenApply(body -> r.status().intValue() + " " + withoutSource(body.getData().utf8String()))));
+    }
+
+    /** This node's auto failovers that failed and will be tried again, for {@link zed.actors.cluster.AutoFailover}. */
+    public zed.actors.cluster.FailoverTries failoverTries() {
+        return failoverTries;
     }
 
     /** The answer for a log: the Zedfile's text stays out of it (it is the operator's, and may say more than a log should). */

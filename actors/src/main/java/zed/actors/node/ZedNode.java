@@ -248,7 +248,7 @@ public final class ZedNode implements AutoCloseable {
                             moved -> java.util.concurrent.CompletableFuture.runAsync(() -> fence(system, host, replicasOf, c.cluster().host(), moved), host.work().zfs())), "wakeup",
                     org.apache.pekko.actor.typed.Props.empty());
             HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table, host.nodeCheckpoints());
-            system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver), "auto-failover",
+            system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver, api.failoverTries()), "auto-failover",
                     org.apache.pekko.actor.typed.Props.empty());
             ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
                     .toCompletableFuture().get(30, TimeUnit.SECONDS);

@@ -74,6 +74,10 @@ public final class ReplicaReceiver {
         }
     }
 
+    /** A takeover of {@code level} has answered. */
+    private record FailedOverDone(String level) implements Command {
+    }
+
     /** @param error why the receive failed, else null */
     public record Taken(String dataset, String error) implements JsonEvent {
     }
@@ -85,6 +89,7 @@ public final class ReplicaReceiver {
     public static Behavior<Command> create(String pool, Supplier<Replicas> replicas, Executor zfs) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
+            java.util.Set<String> failingOver = new java.util.HashSet<>(); // levels whose takeover runs now
             return Behaviors.receiveMessage(m -> {
                 if (pool == null) {
                     String why = "this host has no ZFS pool (it runs on the dir store), so it cannot be a standby";
@@ -104,9 +109,17 @@ public final class ReplicaReceiver {
                         for (String r : pr.relatives()) replicas.get().promote(pool + "/" + r);
                         return new Taken(pool, null);
                     }, zfs).exceptionally(e -> new Taken(pool, cause(e))).thenAccept(pr.replyTo()::tell);
+                } else if (m instanceof FailOver f && !failingOver.add(f.level())) {
+                    // an operator's zed failover beside the standby's own try (AutoFailover): one at a time, never interleaved
+                    f.replyTo().tell(TookOver.refused("a failover of level " + f.level() + " to this host is under way: wait for its answer"));
                 } else if (m instanceof FailOver f) {
                     CompletableFuture.supplyAsync(() -> takeOver(pool, replicas.get(), f), zfs)
-                            .exceptionally(e -> TookOver.refused(cause(e))).thenAccept(f.replyTo()::tell);
+                            .exceptionally(e -> TookOver.refused(cause(e))).thenAccept(took -> {
+                                ctx.getSelf().tell(new FailedOverDone(f.level()));
+                                f.replyTo().tell(took);
+                            });
+                } else if (m instanceof FailedOverDone d) {
+                    failingOver.remove(d.level());
                 } else if (m instanceof Take t) {
                     String dataset = pool + "/" + t.relative();
                     InputStream in = t.bytes().getSource().runWith(StreamConverters.asInputStream(QUIET), ctx.getSystem());
@@ -123,9 +136,9 @@ public final class ReplicaReceiver {
     /** Only replicas of the lost host are taken: anything else is this host's own, or another's. */
     private static TookOver takeOver(String pool, Replicas replicas, FailOver f) {
         java.util.Map<String, java.util.List<String>> held = new java.util.TreeMap<>();
-        List<String> found = replicas.replicasOf(pool, f.level(), f.from());
-        // none: a failover that took them over and did not finish (the placement table did not answer) is asked again
-        if (found.isEmpty()) found = replicas.replicasOf(pool, f.level(), null);
+        // with those a failover took over and did not finish (a rollback's error on another dataset, the placement
+        // table not answering): a failover asked again, by its operator or by AutoFailover, takes the level whole
+        List<String> found = replicas.toTakeOver(pool, f.level(), f.from());
         for (String dataset : found) {
             held.put(dataset.substring(pool.length() + 1), replicas.snapshots(dataset).stream().map(ReplicaPlan.Snap::name).toList());
         }

@@ -5,6 +5,9 @@ import org.junit.jupiter.api.io.TempDir;
 import zed.actors.cluster.ClusterConfig;
 import zed.actors.cluster.ClusterFile;
 import zed.actors.cluster.Downing;
+import zed.actors.cluster.PostgresLease;
+import com.typesafe.config.Config;
+import com.typesafe.config.ConfigFactory;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -12,6 +15,7 @@ import java.time.Duration;
 import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * How long the split-brain resolver waits before it downs a lost host: Pekko's recommended minimum for the size that
@@ -41,6 +45,31 @@ class DowningConfigTest {
         }
     }
 
+    /**
+     * A lease holder that dies is waited for by the leader (its row runs out heartbeat-timeout after its last
+     * renewal, then one claim), and meanwhile every other survivor runs Pekko's instability check, which downs every
+     * node stable-after + down-all-when-unstable after its own first sight of the death: that must come after the
+     * leader's wait, with room for the downing to reach the others (their check ends when the dead host is removed).
+     */
+    @Test
+    void noSurvivorDownsEveryoneWhileTheLeaderWaitsForADeadHoldersLease() {
+        assertEquals(Duration.ofSeconds(25), Downing.deadHolderWait(), "heartbeat-timeout 20 s and one claim, 5 s");
+        assertEquals(Downing.deadHolderWait(), PostgresLease.HEARTBEAT_TIMEOUT.plus(PostgresLease.OPERATION_TIMEOUT));
+        Config lease = ConfigFactory.parseString(PostgresLease.config("jdbc:postgresql://127.0.0.1:5432/zed")).getConfig(PostgresLease.CONFIG_PATH);
+        assertEquals(PostgresLease.HEARTBEAT_TIMEOUT, lease.getDuration("heartbeat-timeout"), "the wait is computed from the lease's own settings");
+        assertEquals(PostgresLease.OPERATION_TIMEOUT, lease.getDuration("lease-operation-timeout"));
+        assertEquals(Duration.ofSeconds(25), Downing.downAllWhenUnstable(3), "Pekko's default would be 5.25 s");
+        for (int hosts = 0; hosts <= 120; hosts++) {
+            Duration check = Downing.stableAfter(hosts).plus(Downing.downAllWhenUnstable(hosts));
+            // the survivor's check starts at its first sight of the death, at the death at the earliest
+            Duration slack = check.minus(Downing.deadHolderWait());
+            assertTrue(slack.compareTo(Downing.stableAfter(hosts)) >= 0, hosts + " hosts: only " + slack + " for the downing to spread");
+            // never shorter than Pekko's own default (3/4 of stable-after, 4 s at least)
+            Duration pekkos = Downing.stableAfter(hosts).multipliedBy(3).dividedBy(4);
+            assertTrue(Downing.downAllWhenUnstable(hosts).compareTo(pekkos) >= 0 && Downing.downAllWhenUnstable(hosts).compareTo(Duration.ofSeconds(4)) >= 0, hosts + " hosts");
+        }
+    }
+
     @Test
     void aNodeWaitsAsLongAsItsClusterConfSizeSays(@TempDir Path home) throws Exception {
         NodeConfig alone = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
@@ -56,6 +85,9 @@ class DowningConfigTest {
         // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
         assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
         assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        // no survivor downs everyone while the leader waits for a dead lease holder's row
+        assertEquals(Duration.ofSeconds(25), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
+        assertEquals(Duration.ofSeconds(25), ZedNode.config(alone, null).getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
         // after the margin, a lost host's shards and the placement table are looked for every half second, not every 2 s
         assertEquals(Duration.ofMillis(500), ZedNode.config(three, null).getDuration("pekko.cluster.sharding.retry-interval"));
         assertEquals(Duration.ofMillis(250), ZedNode.config(three, null).getDuration("pekko.cluster.singleton-proxy.singleton-identification-interval"));

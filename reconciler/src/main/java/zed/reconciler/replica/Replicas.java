@@ -53,6 +53,13 @@ public interface Replicas {
     List<String> replicasOf(String root, String level, String origin);
 
     /**
+     * What a failover from {@code origin} takes over under {@code root}: the replicas of {@code level}'s datasets on
+     * {@code origin}, and the level's datasets there that are no replica any more (a failover before this one took
+     * them over and then failed, on another of them or after), parents first. In one read.
+     */
+    List<String> toTakeOver(String root, String level, String origin);
+
+    /**
      * A failover: the replica goes back to {@code snapshot} (what was received after it, an unfinished round, is
      * destroyed with it) and becomes the level's own dataset.
      */

@@ -83,6 +83,16 @@ public final class ZfsReplicas implements Replicas {
 
     @Override
     public List<String> replicasOf(String root, String level, String origin) {
+        return ofLevel(root, level, of -> java.util.Objects.equals(origin, of));
+    }
+
+    @Override
+    public List<String> toTakeOver(String root, String level, String origin) {
+        return ofLevel(root, level, of -> of == null || of.equals(origin));
+    }
+
+    /** The level's datasets under {@code root} whose replica-of ({@code null}: none) passes {@code origin}. */
+    private List<String> ofLevel(String root, String level, java.util.function.Predicate<String> origin) {
         // one recursive read of the two properties, not one read per dataset: a failover waits for it
         Names.dataset(root);
         Command.Result r = store.command().run(List.of("zfs", "get", "-H", "-r", "-o", "name,property,value,source", Observation.LEVEL + "," + REPLICA_OF, root),
@@ -96,7 +106,7 @@ public final class ZfsReplicas implements Replicas {
         }
         List<String> out = new ArrayList<>();
         own.forEach((dataset, m) -> {
-            if (level.equals(m.get(Observation.LEVEL)) && java.util.Objects.equals(origin, m.get(REPLICA_OF))) out.add(dataset);
+            if (level.equals(m.get(Observation.LEVEL)) && origin.test(m.get(REPLICA_OF))) out.add(dataset);
         });
         return out;
     }
@@ -108,8 +118,14 @@ public final class ZfsReplicas implements Replicas {
             // mounted again after, as a receive is (remount): zfs-fuse leaves a reader's view as it was otherwise. One
             // that is busy (a shell in it) is rolled back mounted, and keeps the old view until its next mount
             Command.Result unmounted = store.command().run(List.of("zfs", "umount", dataset), store.writeTimeout(), dataset);
-            zfs(dataset, "rollback", "-r", dataset + "@" + Names.snapshot(snapshot));
-            zfs(dataset, "inherit", REPLICA_OF, dataset);
+            try {
+                zfs(dataset, "rollback", "-r", dataset + "@" + Names.snapshot(snapshot));
+                zfs(dataset, "inherit", REPLICA_OF, dataset);
+            } catch (RuntimeException failed) {
+                // mounted again as it was, so that a failover asked again (AutoFailover tries again) finds it as before
+                if (unmounted.ok()) store.command().run(List.of("zfs", "mount", dataset), store.writeTimeout(), dataset);
+                throw failed;
+            }
             if (unmounted.ok()) zfs(dataset, "mount", dataset);
             return null;
         });

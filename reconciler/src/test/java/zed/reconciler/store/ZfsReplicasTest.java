@@ -144,6 +144,20 @@ class ZfsReplicasTest {
     }
 
     @Test
+    void aRollbackThatFailsLeavesTheReplicaMountedAndAReplicaForTheNextTry() throws Exception {
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        replicate();
+        String round = replicas.snapshots(target).get(replicas.snapshots(target).size() - 1).name();
+        // a rollback to a round the replica does not hold fails, as a rollback with zfs-fuse's I/O error does
+        assertThrows(StoreError.class, () -> replicas.takeOver(target, "zed-replica-19990101T000000Z"));
+        assertEquals("one", read(target), "mounted again, as before the try");
+        assertEquals("h1", store.zedState(target).get(Replicas.REPLICA_OF), "still a replica");
+        replicas.takeOver(target, round);
+        assertNull(store.zedState(target).get(Replicas.REPLICA_OF), "the next try takes it over");
+        assertEquals("one", read(target));
+    }
+
+    @Test
     void aFailoverTakesTheReplicaBackToItsLastRoundAndTheOldSourceThenReceivesFromIt() throws Exception {
         Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
         replicate();
@@ -160,6 +174,8 @@ class ZfsReplicasTest {
         assertEquals("one", read(target));
         assertEquals(List.of(), replicas.replicasOf(root2, "web", "h1"));
         assertEquals(List.of(target), replicas.replicasOf(root2, "web", null), "the level's own, found again by a failover asked again");
+        assertEquals(List.of(target), replicas.toTakeOver(root2, "web", "h1"), "taken over already: a failover asked again takes it with the others");
+        assertEquals(List.of(), replicas.toTakeOver(root2, "shop", "h1"), "only the level's");
 
         // the old source comes back as a replica of the new host: an increment from the round they share lands on it,
         // over what it wrote after that round
