@@ -201,7 +201,7 @@ class EventsTest {
                 assertNotNull(m.id(), m.toString());
                 assertEquals(m.id(), d.get("id").asText(), "the SSE id is the data's id");
                 assertEquals(m.event(), d.get("type").asText(), "the SSE event is the data's type");
-                return new Ev(Long.parseLong(m.id()), m.event(), d.get("level").asText(), d);
+                return new Ev(Long.parseLong(m.id()), m.event(), d.path("level").asText(), d);
             }
         }
 
