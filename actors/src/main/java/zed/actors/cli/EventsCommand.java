@@ -25,14 +25,14 @@ final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (level != null && host != null) {
+            System.err.println("zed events: --level and --host name different events (a level's journal, a host's GPUs): give one");
+            return 2;
+        }
         NodeClient node = nodeOptions.client();
         if (!node.alive()) {
             System.err.println("zed: no node answers at " + node.base);
             return 1;
-        }
-        if (level != null && host != null) {
-            System.err.println("zed events: --level and --host name different events (a level's journal, a host's GPUs): give one");
-            return 2;
         }
         String q = level != null ? "?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8)
                 : host != null ? "?host=" + URLEncoder.encode(host, StandardCharsets.UTF_8) : "";
