@@ -73,4 +73,24 @@ class EventsJsonTest {
         assertEquals("shop", EventJson.level("level|shop"));
         assertEquals("infra/shop", EventJson.level("level|infra/shop"));
     }
+
+    @Test
+    void aHostsEventNamesItsHostAndNoLevel() {
+        var lost = new zed.actors.host.HostEvent.GpuLost("GPU-aaaa", "NVIDIA A10", "nvidia", 0, 24576, "550.54.15", Instant.parse("2026-12-05T12:00:00Z"));
+        ObjectNode o = json.toJson(org.apache.pekko.persistence.query.EventEnvelope.apply(org.apache.pekko.persistence.query.Offset.sequence(9),
+                "host|gpu1", 3, lost, 0L, scala.Option.empty()));
+        assertEquals("{\"id\":9,\"host\":\"gpu1\",\"type\":\"GpuLost\",\"uuid\":\"GPU-aaaa\",\"name\":\"NVIDIA A10\",\"vendor\":\"nvidia\","
+                + "\"index\":0,\"vramMb\":24576,\"driver\":\"550.54.15\",\"at\":\"2026-12-05T12:00:00Z\"}", o.toString());
+        assertEquals("shop", json.toJson(org.apache.pekko.persistence.query.EventEnvelope.apply(org.apache.pekko.persistence.query.Offset.sequence(10),
+                "level|shop", 1, new zed.actors.level.LevelEvent.LevelStopped(4), 0L, scala.Option.empty())).get("level").asText());
+    }
+
+    @Test
+    void aHostsKnownGpusComeBackFromTheirJsonAsTheyWere() throws Exception {
+        // a snapshot of the host's journal is written with the jackson-json mapper
+        var mapper = org.apache.pekko.serialization.jackson.JacksonObjectMapperProvider.get(kit.system()).getOrCreate("jackson-json", java.util.Optional.empty());
+        var known = zed.actors.host.HostGpus.empty().apply(new zed.actors.host.HostEvent.GpuFound("GPU-aaaa", "NVIDIA A10", "nvidia", 0, 24576, "550.54.15", false,
+                Instant.parse("2026-12-05T12:00:00Z")));
+        assertEquals(known, mapper.readValue(mapper.writeValueAsString(known), zed.actors.host.HostGpus.class));
+    }
 }

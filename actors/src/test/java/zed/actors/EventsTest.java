@@ -201,7 +201,7 @@ class EventsTest {
                 assertNotNull(m.id(), m.toString());
                 assertEquals(m.id(), d.get("id").asText(), "the SSE id is the data's id");
                 assertEquals(m.event(), d.get("type").asText(), "the SSE event is the data's type");
-                return new Ev(Long.parseLong(m.id()), m.event(), d.get("level").asText(), d);
+                return new Ev(Long.parseLong(m.id()), m.event(), d.path("level").asText(), d);
             }
         }
 
@@ -330,6 +330,37 @@ class EventsTest {
             assertEquals(400, r.status(), bad);
             assertEquals("application/json", r.response.headers().firstValue("content-type").orElse("").split(";")[0]);
             assertTrue(json.readTree(r.body()).get("errors").get(0).get("message").asText().contains("Last-Event-ID"), bad);
+        }
+    }
+
+    @Test
+    void aHostsGpuEventsNameTheHostAndNoLevelAndOnlyItsHostFilterHasThem() throws Exception {
+        start();
+        // a second host's journal in this node (its GPUs as an inventory would tell them): the journal, query and route are real
+        var gpus = node.system().systemActorOf(zed.actors.host.HostEntity.create("t1", 1000), "t1-host-events", org.apache.pekko.actor.typed.Props.empty());
+        zed.reconciler.gpu.Gpu a10 = new zed.reconciler.gpu.Gpu(0, "nvidia", "NVIDIA A10", 24576, "550.54.15", "GPU-aaaa", zed.reconciler.gpu.Gpu.Source.NVIDIA_SMI);
+        gpus.tell(new zed.actors.host.HostEntity.Seen(List.of(a10)));
+        gpus.tell(new zed.actors.host.HostEntity.Seen(List.of(a10))); // the same GPU again: nothing more
+        gpus.tell(new zed.actors.host.HostEntity.Seen(List.of()));
+
+        List<Ev> host = sse("/v1/events?host=t1").until(e -> e.type().equals("GpuLost"));
+        assertEquals(List.of("GpuFound", "GpuLost"), host.stream().map(Ev::type).toList());
+        for (Ev e : host) {
+            assertEquals("t1", e.data().path("host").asText(), e.toString());
+            assertFalse(e.data().has("level"), e.toString());
+            assertEquals("GPU-aaaa", e.data().path("uuid").asText(), e.toString());
+        }
+        // journaled after the host's: a stream that reaches it has passed them
+        push("shop", null, 1);
+        List<Ev> shop = sse("/v1/events?level=shop").until(accepted("shop", 1));
+        assertTrue(shop.stream().allMatch(e -> e.level().equals("shop")), "?level= leaves hosts' events out: " + shop);
+        List<Ev> all = sse("/v1/events").until(accepted("shop", 1));
+        assertEquals(host, all.stream().filter(e -> e.data().has("host") && !e.data().has("level")).toList(), "without a filter: every event");
+
+        for (String bad : List.of("?host=t1&level=shop", "?host=-t1")) {
+            Sse r = sse("/v1/events" + bad);
+            assertEquals(400, r.status(), bad);
+            assertTrue(json.readTree(r.body()).get("errors").get(0).get("message").asText().contains("?host="), bad);
         }
     }
 

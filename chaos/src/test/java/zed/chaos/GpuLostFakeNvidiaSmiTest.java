@@ -26,7 +26,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * the test rewrites: there is no NVIDIA hardware here), read again every second ({@code zed.host.inventory-every}).
  * GPU A goes away: the job's process is stopped and it resumes on B from its checkpoint; then no GPU is left: it waits,
  * naming the lost GPU; A comes back: it runs again; A's driver changes: it is stopped and runs again on A. None of
- * it spends its restart budget (one restart).
+ * it spends its restart budget (one restart). GPU C, which no job holds, goes away too: every change of every GPU is
+ * on {@code /v1/events} as the host's event ({@code GpuFound}, {@code GpuLost}, {@code GpuDriverChanged}), and a
+ * restarted node journals none of the GPUs it knew as found again.
  */
 class GpuLostFakeNvidiaSmiTest {
     private static final String LEVEL = "gpu-lost";
@@ -34,6 +36,9 @@ class GpuLostFakeNvidiaSmiTest {
     static final String B = "GPU-bbbbbbbb-1111-2222-3333-444444444444";
     static final String A10 = "%d, " + A + ", NVIDIA A10, 24576, 550.54.15";
     static final String L40 = "%d, " + B + ", NVIDIA L40, 49152, 550.54.15";
+    /** Too small for the job (it requires 8G): no job ever holds it. */
+    static final String C = "GPU-cccccccc-1111-2222-3333-444444444444";
+    static final String T400 = "%d, " + C + ", NVIDIA T400, 2048, 550.54.15";
 
     @TempDir
     Path tmp;
@@ -61,7 +66,7 @@ class GpuLostFakeNvidiaSmiTest {
         Path smi = bin.resolve("nvidia-smi");
         Files.writeString(smi, "#!/bin/sh\ncat '" + tmp.resolve("gpus.csv") + "'\n");
         Files.setPosixFilePermissions(smi, PosixFilePermissions.fromString("rwxr-xr-x"));
-        gpus(A10.formatted(0), L40.formatted(1));
+        gpus(A10.formatted(0), L40.formatted(1), T400.formatted(2));
         // each start of the job: its pid, its GPU variables, ZED_RESUME_STEP and its state file as it found it
         Path starts = tmp.resolve("starts");
         Path py = tmp.resolve("job.py");
@@ -112,6 +117,18 @@ class GpuLostFakeNvidiaSmiTest {
                 assertEquals("[\"" + A + "\"]", job(onA).path("gpus").toString(), onA.toString());
                 long first = job(onA).path("pid").asLong();
 
+                // C, which no job holds, goes away: the host journals it lost, on /v1/events; the job is left alone
+                gpus(A10.formatted(0), L40.formatted(1));
+                List<JsonNode> cLost = hostEvents(node, "", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("GpuLost")), within);
+                String host = cLost.get(0).path("host").asText();
+                assertEquals(List.of("GpuFound " + A, "GpuFound " + B, "GpuFound " + C, "GpuLost " + C), brief(cLost));
+                JsonNode lostC = cLost.get(3);
+                assertEquals("NVIDIA T400", lostC.path("name").asText(), lostC.toString());
+                assertEquals(2048, lostC.path("vramMb").asLong(), lostC.toString());
+                assertEquals("550.54.15", lostC.path("driver").asText(), lostC.toString());
+                assertFalse(lostC.has("level"), "a host's event belongs to no level: " + lostC);
+                assertEquals(first, job(node.status(LEVEL)).path("pid").asLong(), "a GPU the job does not hold leaves it running");
+
                 // A is gone, B remains (at index 0 now): the job's process is stopped, and it resumes on B from ckpt-2
                 gpus(L40.formatted(0));
                 JsonNode onB = node.await(LEVEL, s -> job(s).path("state").asText().equals("Running") && job(s).path("pid").asLong() != first, within);
@@ -159,10 +176,47 @@ class GpuLostFakeNvidiaSmiTest {
                         A + " (NVIDIA A10): its driver changed from 550.54.15 to 560.28.03"), whys);
                 assertEquals("Running", job(node.status(LEVEL)).path("state").asText(), "three moves, none spent its budget of one restart");
                 assertEquals(4, lines(starts).size(), "one process per start, never a twin: " + lines(starts));
+                assertTrue(all.stream().allMatch(e -> e.has("level")), "?level= leaves the host's events out: " + all);
+
+                // the host's events, by ?host=: each change once, in order, whether or not a job held the GPU
+                List<String> gpuChanges = List.of("GpuFound " + A, "GpuFound " + B, "GpuFound " + C, "GpuLost " + C, "GpuLost " + A, "GpuLost " + B,
+                        "GpuFound " + A, "GpuDriverChanged " + A);
+                List<JsonNode> before = hostEvents(node, host, es -> es.size() >= gpuChanges.size(), within);
+                assertEquals(gpuChanges, brief(before));
+                assertTrue(before.get(6).path("back").asBoolean(), "A is found back: " + before.get(6));
+                assertEquals("550.54.15", before.get(7).path("from").asText(), before.get(7).toString());
+                assertEquals("560.28.03", before.get(7).path("to").asText(), before.get(7).toString());
+
+                // the node restarts: its first inventory finds A as it knew it, and journals nothing of it; C comes back
+                assertEquals(200, node.send("DELETE", AgentNode.level(LEVEL) + "?destroy=true", null).status());
+                node.close();
+                node.start();
+                gpus(A10.formatted(0).replace("550.54.15", "560.28.03"), T400.formatted(1));
+                long lastBefore = before.get(before.size() - 1).path("id").asLong();
+                List<JsonNode> after = hostEvents(node, host, es -> es.stream().anyMatch(e -> e.path("id").asLong() > lastBefore), within);
+                List<JsonNode> since = after.stream().filter(e -> e.path("id").asLong() > lastBefore).toList();
+                assertEquals(List.of("GpuFound " + C), brief(since), "after a restart only what changed: " + since);
+                assertTrue(since.get(0).path("back").asBoolean(), since.toString());
+                assertEquals(brief(before), brief(after.subList(0, before.size())), "the journal's history is the same after the restart");
             } finally {
                 node.send("DELETE", AgentNode.level(LEVEL) + "?destroy=true", null);
             }
         }
+    }
+
+    /** The host's events ({@code ?host=}; every event of the node without a host, of which those with a {@code host}). */
+    static List<JsonNode> hostEvents(AgentNode node, String host, java.util.function.Predicate<List<JsonNode>> enough, Duration within) throws Exception {
+        java.util.function.Predicate<JsonNode> mine = e -> e.has("host") && !e.has("level");
+        List<JsonNode> es = node.stream(host.isEmpty() ? "/v1/events" : "/v1/events?host=" + host,
+                got -> enough.test(got.stream().filter(mine).toList()), within);
+        List<JsonNode> out = es.stream().filter(mine).toList();
+        if (!host.isEmpty()) assertEquals(es, out, "?host= gives only the host's events");
+        return out;
+    }
+
+    /** {@code type uuid} of each event. */
+    static List<String> brief(List<JsonNode> events) {
+        return events.stream().map(e -> e.path("type").asText() + " " + e.path("uuid").asText()).toList();
     }
 
     /** The {@code n}th start's line once it is {@code want}; what it was at the deadline otherwise. */

@@ -14,6 +14,9 @@ final class EventsCommand implements Callable<Integer> {
     @Option(names = "--level", paramLabel = "ID", description = "only this level's events")
     String level;
 
+    @Option(names = "--host", paramLabel = "NAME", description = "only this host's events: its GPUs found, lost, or their driver changed")
+    String host;
+
     @Option(names = "--after", paramLabel = "ID", description = "start after this event id (default: from the first event)")
     Long after;
 
@@ -22,12 +25,17 @@ final class EventsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (level != null && host != null) {
+            System.err.println("zed events: --level and --host name different events (a level's journal, a host's GPUs): give one");
+            return 2;
+        }
         NodeClient node = nodeOptions.client();
         if (!node.alive()) {
             System.err.println("zed: no node answers at " + node.base);
             return 1;
         }
-        String q = level == null ? "" : "?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8);
+        String q = level != null ? "?level=" + URLEncoder.encode(level, StandardCharsets.UTF_8)
+                : host != null ? "?host=" + URLEncoder.encode(host, StandardCharsets.UTF_8) : "";
         try (HttpCall lines = node.stream("/v1/events" + q, after == null ? null : String.valueOf(after))) {
             for (String l; (l = lines.next()) != null; ) {
                 if (!l.startsWith("data:") || l.length() <= 5) continue;

@@ -17,9 +17,11 @@ import java.util.Locale;
 public record ClusterConfig(String host, String bind, int port, List<String> seeds, Bootstrap bootstrap, int hostsListed) {
     /** The role that carries a member's host name: roles are gossiped with membership, so every node can map names to addresses. */
     public static final String HOST_ROLE = "host=";
+    /** What a host's name may be. */
+    public static final String HOST_NAME = "[A-Za-z0-9][A-Za-z0-9._-]{0,62}";
 
     public ClusterConfig {
-        if (host == null || !host.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,62}"))
+        if (host == null || !host.matches(HOST_NAME))
             throw new IllegalArgumentException("--host takes a host name (letters, digits, '.', '_', '-'; at most 63), not \"" + host + "\"");
         if (port < 0 || port > 65535) throw new IllegalArgumentException("--cluster: no port " + port);
         seeds = List.copyOf(seeds);

@@ -45,7 +45,7 @@ public final class GpuNodeActor extends AbstractBehavior<GpuNodeActor.Msg> {
 
     /** What one GPU is known by across probes: its UUID, else (no UUID from the source) vendor, name and place. */
     public static String key(Gpu g) {
-        return !g.deviceId().isEmpty() ? g.deviceId() : g.vendor() + "/" + g.name() + "/" + g.index();
+        return HostGpus.key(g);
     }
 
     @Override

@@ -23,6 +23,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -80,6 +81,7 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
     private final List<Pool> pools;
     private final Executor blocking;
     private final Settings settings;
+    private final Consumer<List<Gpu>> seen;
     private final TimerScheduler<Msg> timers;
     private final Map<String, ActorRef<GpuNodeActor.Msg>> gpus = new LinkedHashMap<>();
     private final List<ActorRef<Inventory>> waiting = new ArrayList<>();
@@ -90,8 +92,9 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
     private long spawned;
 
     private HostInventoryActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, HostInventory inventory, List<Pool> pools, Executor blocking,
-                               Settings settings) {
+                               Settings settings, Consumer<List<Gpu>> seen) {
         super(ctx);
+        this.seen = seen;
         this.timers = timers;
         this.inventory = inventory;
         this.pools = List.copyOf(pools);
@@ -101,8 +104,14 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
 
     /** @param blocking where probes and store writes run; never the actors' dispatcher */
     public static Behavior<Msg> create(HostInventory inventory, List<Pool> pools, Executor blocking, Settings settings) {
+        return create(inventory, pools, blocking, settings, gpus -> {
+        });
+    }
+
+    /** @param seen told each inventory's GPUs, on the actor's thread (the host's journal of them: {@link HostEntity}) */
+    public static Behavior<Msg> create(HostInventory inventory, List<Pool> pools, Executor blocking, Settings settings, Consumer<List<Gpu>> seen) {
         Behavior<Msg> b = Behaviors.setup(ctx -> Behaviors.withTimers(t -> {
-            HostInventoryActor a = new HostInventoryActor(ctx, t, inventory, pools, blocking, settings);
+            HostInventoryActor a = new HostInventoryActor(ctx, t, inventory, pools, blocking, settings, seen);
             a.tick();
             return a;
         }));
@@ -163,6 +172,7 @@ public final class HostInventoryActor extends AbstractBehavior<HostInventoryActo
             for (String u : t.probe().unwritten()) if (!unwritten.contains(u)) getContext().getLog().warn("{}", u);
             unwritten = Set.copyOf(t.probe().unwritten());
             follow(latest);
+            seen.accept(latest.facts().gpus());
             for (ActorRef<Inventory> w : waiting) w.tell(latest);
             waiting.clear();
         }

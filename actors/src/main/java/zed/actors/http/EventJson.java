@@ -18,6 +18,9 @@ import java.util.Set;
  *
  * <pre>{"id": 7, "level": "shop", "type": "SpecAccepted", "revision": 2, ...the record's other components}</pre>
  *
+ * A host's event (persistence id {@code host|<name>}: its GPUs) has {@code "host"} in place of {@code "level"}:
+ * <pre>{"id": 9, "host": "gpu1", "type": "GpuLost", "uuid": "GPU-6e3f...", ...}</pre>
+ *
  * {@code id} is the journal's global ordering (the {@link Sequence} offset), {@code level} the level id from the
  * persistence id {@code level|<id>}, {@code type} the record's simple class name, {@code revision} the record's
  * {@code revision} component where it has one; the other components follow as Jackson writes them (with the mapper
@@ -57,14 +60,22 @@ public final class EventJson {
         throw new IllegalArgumentException("not a sequence offset: " + envelope.offset());
     }
 
+    /** A host's event ({@code host|<name>}) names its {@code host} and no level; any other, its level. */
     public ObjectNode toJson(EventEnvelope envelope) {
-        return toJson(offset(envelope), level(envelope.persistenceId()), envelope.event());
+        String pid = envelope.persistenceId();
+        return zed.actors.host.HostEntity.host(pid).map(h -> toJson(offset(envelope), "host", h, envelope.event()))
+                .orElseGet(() -> toJson(offset(envelope), level(pid), envelope.event()));
     }
 
     public ObjectNode toJson(long id, String level, Object event) {
+        return toJson(id, "level", level, event);
+    }
+
+    /** @param origin {@code level}, or {@code host} for a host's event: it shadows a component of that name */
+    private ObjectNode toJson(long id, String origin, String name, Object event) {
         ObjectNode o = mapper.createObjectNode();
         o.put("id", id);
-        o.put("level", level);
+        o.put(origin, name);
         o.put("type", type(event));
         JsonNode fields;
         try {
@@ -76,7 +87,7 @@ public final class EventJson {
             JsonNode revision = f.get("revision");
             if (revision != null && !revision.isNull()) o.set("revision", revision);
             for (Map.Entry<String, JsonNode> e : f.properties()) {
-                if (!RESERVED.contains(e.getKey()) && !DROPPED.contains(e.getKey())) o.set(e.getKey(), e.getValue());
+                if (!RESERVED.contains(e.getKey()) && !DROPPED.contains(e.getKey()) && !e.getKey().equals(origin)) o.set(e.getKey(), e.getValue());
             }
         }
         return o;

@@ -19,6 +19,7 @@ import org.apache.pekko.persistence.query.Offset;
 import org.apache.pekko.persistence.query.PersistenceQuery;
 import org.apache.pekko.stream.OverflowStrategy;
 import org.apache.pekko.stream.javadsl.Source;
+import zed.actors.host.HostEntity;
 import zed.actors.level.LevelEntity;
 
 import java.time.Duration;
@@ -39,7 +40,8 @@ import java.util.function.Predicate;
  *       node): the journal query polls every second, and a client that waits for a level's state (zed up) looks at
  *       the status when a heartbeat comes, not a second later.</li>
  *   <li>{@code ?level=shop} only that level's events (exact id); {@code ?level=shop&children=true} also those of the
- *       levels beneath it ({@code shop/...}).</li>
+ *       levels beneath it ({@code shop/...}). Hosts' events ({@code GpuFound}, {@code GpuLost}, {@code GpuDriverChanged},
+ *       with {@code "host"} and no level) are left out then; {@code ?host=gpu1} gives only that host's.</li>
  *   <li>An idle stream gets a heartbeat every {@code zed.events.keep-alive} (config, default 10s): pekko-http's
  *       {@link ServerSentEvent#heartbeat()}, on the wire a {@code data:} line with nothing after it and a blank
  *       line, an event with no data that EventSource clients drop.</li>
@@ -80,10 +82,11 @@ public final class EventsRoute extends AllDirectives {
     public Route route() {
         return optionalHeaderValueByName("Last-Event-ID", lastEventId ->
                 parameterOptional("level", level ->
-                        parameterOptional("children", children -> stream(lastEventId, level, children))));
+                        parameterOptional("children", children ->
+                                parameterOptional("host", host -> stream(lastEventId, level, children, host)))));
     }
 
-    private Route stream(Optional<String> lastEventId, Optional<String> level, Optional<String> children) {
+    private Route stream(Optional<String> lastEventId, Optional<String> level, Optional<String> children, Optional<String> host) {
         Offset from = NoOffset.getInstance();
         if (lastEventId.isPresent()) {
             String v = lastEventId.get().trim();
@@ -95,12 +98,17 @@ public final class EventsRoute extends AllDirectives {
         if (level.isPresent() && !level.get().matches(LEVEL_ID)) return complete(error("?level= must be a level id such as shop or infra/shop: got \"" + level.get() + "\""));
         if (children.isPresent() && !children.get().matches("true|false")) return complete(error("?children= must be true or false: got \"" + children.get() + "\""));
         if (children.isPresent() && level.isEmpty()) return complete(error("?children= needs ?level="));
-        Predicate<String> wanted = level.isEmpty() ? id -> true
+        if (host.isPresent() && !host.get().matches(zed.actors.cluster.ClusterConfig.HOST_NAME)) return complete(error("?host= must be a host name such as gpu1: got \"" + host.get() + "\""));
+        if (host.isPresent() && level.isPresent()) return complete(error("?host= and ?level= name different events (a host's GPUs, a level's journal): give one"));
+        Predicate<String> wanted = level.isEmpty() ? id -> host.isEmpty()
                 : children.orElse("false").equals("true") ? id -> id.equals(level.get()) || id.startsWith(level.get() + "/")
                 : id -> id.equals(level.get());
+        // a host's events belong to no level: ?level= leaves them out, ?host= keeps only that host's
+        Predicate<String> fromJournal = pid -> HostEntity.host(pid).map(h -> level.isEmpty() && host.map(h::equals).orElse(true))
+                .orElseGet(() -> wanted.test(EventJson.level(pid)));
 
         Source<ServerSentEvent, NotUsed> events = journal.eventsByTag(LevelEntity.TAG, from)
-                .filter(env -> wanted.test(EventJson.level(env.persistenceId())))
+                .filter(env -> fromJournal.test(env.persistenceId()))
                 .map(env -> {
                     ObjectNode data = json.toJson(env);
                     return ServerSentEvent.create(data.toString(), data.get("type").asText(), data.get("id").asText());

@@ -220,9 +220,13 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
      */
     @Override
     public RetentionCriteria retentionCriteria() {
-        com.typesafe.config.Config c = ctx.getSystem().settings().config();
-        int kept = c.hasPath(EVENTS_KEPT) ? c.getInt(EVENTS_KEPT) : 1000;
+        int kept = eventsKept(ctx.getSystem().settings().config());
         return RetentionCriteria.snapshotEvery(Math.max(1, kept / 2), 2).withDeleteEventsOnSnapshot();
+    }
+
+    /** {@value #EVENTS_KEPT} of the node's config, 1000 unless set. */
+    public static int eventsKept(com.typesafe.config.Config c) {
+        return c.hasPath(EVENTS_KEPT) ? c.getInt(EVENTS_KEPT) : 1000;
     }
 
     /** The level's status, posted on the node's board too: what the API shows should the level be unable to answer. */

@@ -220,9 +220,13 @@ public final class ZedNode implements AutoCloseable {
             // before any level starts a service: downed from here on, the node stands down at once
             StandDown standDown = StandDown.register(system, () -> downed(system, stopped), host.launcher(), () -> standDown(c, host));
             // host facts on <pool>/zed (the dir store's "zed" without a pool) and one actor per GPU: docs/gpu.md
+            // and the host's journal of its GPUs (found, lost, driver changed), which /v1/events streams
+            var gpuJournal = system.systemActorOf(zed.actors.host.HostEntity.create(c.cluster().host(), LevelEntity.eventsKept(system.settings().config())),
+                    "host-events", org.apache.pekko.actor.typed.Props.empty());
             var inventory = system.systemActorOf(zed.actors.host.HostInventoryActor.create(zed.reconciler.gpu.HostInventory.local(c.cluster().host()),
                     java.util.List.of(zed.actors.host.HostInventoryActor.Pool.of(c.pool() == null ? "" : c.pool(), () -> host.store(c.pool()))),
-                    host.work().processes(), zed.actors.host.HostInventoryActor.Settings.of(system.settings().config())), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
+                    host.work().processes(), zed.actors.host.HostInventoryActor.Settings.of(system.settings().config()),
+                    gpus -> gpuJournal.tell(new zed.actors.host.HostEntity.Seen(gpus))), "host-inventory", org.apache.pekko.actor.typed.Props.empty());
             // jobs are placed on this host's GPUs as its inventory last saw them
             host.gpus(new zed.actors.job.JobGpus(() -> askInventory(system, inventory)));
             // what zed hosts shows of this host, to whichever node asks

@@ -236,7 +236,12 @@ public final class AgentNode implements AutoCloseable {
      * gap in the journal's ordering for some seconds (a kill can leave one): a reader waits for what it expects.
      */
     public List<JsonNode> events(String id, Predicate<List<JsonNode>> enough, Duration within) throws IOException, InterruptedException {
-        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/v1/events?level=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))
+        return stream("/v1/events?level=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8), enough, within);
+    }
+
+    /** The events of {@code path} (e.g. {@code /v1/events?host=gpu1}) from the journal's start, read as {@link #events} reads a level's. */
+    public List<JsonNode> stream(String path, Predicate<List<JsonNode>> enough, Duration within) throws IOException, InterruptedException {
+        HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path))
                 .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip()).build();
         HttpResponse<java.io.InputStream> r = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
         List<JsonNode> out = new ArrayList<>();
