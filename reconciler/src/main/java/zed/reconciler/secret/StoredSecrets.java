@@ -1,0 +1,24 @@
+package zed.reconciler.secret;
+
+import zed.config.Value;
+import zed.reconciler.process.Secrets;
+
+/**
+ * A Zedfile's {@code secret(slot, field?)} resolved from the host's {@link SecretStore}, when a process starts and at
+ * no other time. A slot that is not set fails that start with an error naming the slot.
+ */
+public final class StoredSecrets implements Secrets {
+    private final SecretStore store;
+
+    public StoredSecrets(SecretStore store) {
+        this.store = store;
+    }
+
+    @Override
+    public String resolve(Value.SecretRef ref) {
+        if (!Slot.valid(ref.slot())) {
+            throw new IllegalStateException("secret slot \"" + ref.slot() + "\" cannot be in the host's store: a slot there is lowercase letters, digits, '_' and '-'");
+        }
+        return store.text(new Slot(ref.slot()), ref.field());
+    }
+}
