@@ -35,7 +35,7 @@ import java.util.stream.Stream;
  */
 public final class SecretStore {
     /** Far beyond any password, key or certificate; a bigger file is a mistake, not a secret. */
-    static final int MAX_BYTES = 1 << 20;
+    public static final int MAX_BYTES = 1 << 20;
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Store store;
