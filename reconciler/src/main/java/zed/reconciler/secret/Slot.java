@@ -3,21 +3,20 @@ package zed.reconciler.secret;
 import java.util.regex.Pattern;
 
 /**
- * A secret's name on the host. Narrower than a dataset name: it becomes a file name ({@code <slot>.age}) and a part of
- * a ZFS user property ({@code com.zed:secret.<slot>.fingerprint}), whose names are lowercase, and a "." in it would
- * make the property's parts ambiguous.
+ * A secret's name on the host ({@link zed.config.Value.SecretRef#SLOT}): a file name ({@code <slot>.age}) and a part of
+ * a ZFS user property ({@code com.zed:secret.<slot>.fingerprint}).
  */
 public record Slot(String name) {
-    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+    /** The one rule, the Zedfile's {@code secret(...)} checks it too, at its position. */
+    private static final Pattern NAME = zed.config.Value.SecretRef.SLOT;
 
     public Slot {
         if (name == null || !NAME.matcher(name).matches()) {
-            throw new IllegalArgumentException("a secret slot is 1 to 64 lowercase letters, digits, '_' and '-', starting with a letter or digit, not \""
-                    + printable(name) + "\"");
+            throw new IllegalArgumentException("a secret slot is " + zed.config.Value.SecretRef.SLOT_RULE + ", not \"" + printable(name) + "\"");
         }
     }
 
-    /** Whether {@code name} is a slot name (a Zedfile's {@code secret(...)} allows more: uppercase, '.'). */
+    /** Whether {@code name} is a slot name. */
     public static boolean valid(String name) {
         return name != null && NAME.matcher(name).matches();
     }
