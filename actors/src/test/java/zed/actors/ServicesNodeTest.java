@@ -272,6 +272,11 @@ class ServicesNodeTest {
             Thread.sleep(100); // polling interval of a deadline wait
         }
         assertEquals(SECRET_VALUE + "|Bearer t-" + SECRET_VALUE, Files.readString(seen), "the environment the process got");
+        // each start recorded its service as the slot's consumer: the slot no one set is "unset"
+        assertEquals(List.of("shop/exec/web"), secrets.record(new Slot("db")).consumers());
+        java.util.Map<String, String> verdicts = new java.util.TreeMap<>();
+        for (SecretStore.Checked c : secrets.verify()) verdicts.put(c.slot().name(), c.verdict().word() + " " + c.record().consumers());
+        assertEquals(java.util.Map.of("api", "ok [shop/exec/web]", "db", "ok [shop/exec/web]", "nope", "unset [shop/exec/orphan]"), verdicts);
 
         JsonNode status = node.get("/v1/levels/shop");
         assertFalse(status.toString().contains(SECRET_VALUE), status.toString());

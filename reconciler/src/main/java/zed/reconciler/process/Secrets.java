@@ -11,6 +11,11 @@ import zed.config.Value;
 public interface Secrets {
     String resolve(Value.SecretRef ref);
 
+    /** The same, for the start of {@code service} ({@code level/kind/name}): a store that records its consumers does so. */
+    default Secrets forService(String service) {
+        return this;
+    }
+
     /** The text of a value: a string as it is, a secret with its references resolved. */
     default String text(Value v) {
         if (v instanceof Value.Str s) return s.value();

@@ -159,6 +159,7 @@ public final class SecretStore {
 
     /** Records that {@code service} reads the slot (written only when new), so that verify lists a slot asked for but never set. */
     public void consumer(Slot slot, String service) {
+        directory(); // says "run zed secrets init" where there is no store, rather than a ZFS error
         SlotRecord r = record(slot);
         if (r.consumers().contains(service)) return;
         save(r.withConsumer(service));
