@@ -25,12 +25,21 @@ final class SecretsSetCommand extends SecretsAction {
     @Option(names = "--field", paramLabel = "F", description = "the field of SLOT to set; the others stay")
     String field;
 
+    /** A value given as an argument, by mistake: refused without being echoed (picocli's own error would print it). */
+    @Parameters(index = "1..*", hidden = true)
+    java.util.List<String> argumentValue;
+
     /** Standard input; a test's own in its place. */
     InputStream in = System.in;
 
     @Override
     public Integer call() throws IOException {
         Slot s = SecretsPlace.slot(spec, slot);
+        if (argumentValue != null && !argumentValue.isEmpty()) {
+            err().println("zed: a value is never an argument (ps and the shell's history show those); nothing was changed:"
+                    + " zed secrets set " + s + " < FILE, or type it when asked");
+            return 2;
+        }
         SecretStore store = place.secrets();
         byte[] value = read();
         if (value.length == 0) {

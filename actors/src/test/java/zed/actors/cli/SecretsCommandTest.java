@@ -68,6 +68,9 @@ class SecretsCommandTest {
         CliRun empty = zed("", "secrets", "set", "nothing");
         assertEquals(1, empty.exit());
         assertEquals("zed: no value on standard input for slot \"nothing\"; nothing was changed\n", empty.err());
+        CliRun asArgument = zed("", "secrets", "set", "db", VALUE);
+        assertEquals(2, asArgument.exit());
+        assertTrue(asArgument.err().startsWith("zed: a value is never an argument"), asArgument.toString());
         CliRun bad = zed("x", "secrets", "set", "../etc");
         assertEquals(2, bad.exit());
         assertTrue(bad.err().contains("a secret slot is 1 to 64 lowercase letters"), bad.toString());
@@ -82,7 +85,7 @@ class SecretsCommandTest {
         assertEquals("api ok\ndb missing\n", verify.out());
         CliRun status = zed("", "secrets", "status");
         assertEquals(0, status.exit(), status.toString());
-        assertTrue(status.out().contains("SLOT") && status.out().matches("(?s).*\\ndb +missing +20\\d\\d-.*"), status.out());
+        assertTrue(status.out().contains("SLOT") && status.out().matches("(?s).*\\ndb +missing +20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .*"), status.out());
 
         CliRun rotate = zed("", "secrets", "rotate", "api");
         assertEquals(1, rotate.exit());

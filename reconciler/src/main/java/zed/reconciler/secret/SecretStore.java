@@ -123,7 +123,7 @@ public final class SecretStore {
         } catch (IOException e) {
             throw new IllegalStateException("cannot write slot \"" + slot + "\" in " + dir + ": " + e.getClass().getSimpleName());
         }
-        save(record(slot).withValue(key.fingerprint(slot, plaintext), clock.instant().toString()));
+        save(record(slot).withValue(key.fingerprint(slot, plaintext), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
     }
 
     /** The slot's plaintext as stored. @throws NotSet when it has no file */
