@@ -4,21 +4,29 @@ import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zed.reconciler.secret.KeyFile;
+import zed.reconciler.secret.SecretStore;
+import zed.reconciler.secret.Slot;
+import zed.reconciler.store.DirStore;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
  * What a level promises its services, over real HTTP against a real node with real processes: update.max_parallel,
  * runtime.after, a failed start that is tried again, health shown beside the gate, a child that says its parent
- * failed, and the Zedfile rules the node applies.
+ * failed, secrets from the host's store, and the Zedfile rules the node applies.
  */
 class ServicesNodeTest {
     @TempDir
@@ -223,6 +231,68 @@ class ServicesNodeTest {
         JsonNode child = node.await("infra/app", x -> x.has("waiting"), "the child to say what it waits for");
         assertTrue(child.get("waiting").asText().startsWith("the parent level infra is Failed ("), child.toString());
         assertTrue(child.get("waiting").asText().contains("service.exec.broken"), child.toString());
+    }
+
+    static final String SECRET_VALUE = "canary-0b9e4d61";
+
+    /**
+     * A Zedfile's {@code secret(slot, field?)}: resolved from the host's encrypted store when the process starts, into
+     * its environment; a slot that is not set fails that service's start with an error that names the slot. The value
+     * shows in no status, nor on the command line of any process on the host (events, logs, journal and metrics: the
+     * canary test of issue 13, not built yet).
+     */
+    @Test
+    void aServiceGetsItsSecretAtStartAndAMissingSlotFailsItsStartByName() throws Exception {
+        // what zed secrets init and set do, on the node's dir store
+        SecretStore.init(new DirStore(state.resolve("store")), null);
+        SecretStore secrets = new SecretStore(new DirStore(state.resolve("store")), null, KeyFile.create(KeyFile.in(state)), Clock.systemUTC());
+        secrets.set(new Slot("db"), null, (SECRET_VALUE + "\n").getBytes(StandardCharsets.UTF_8));
+        secrets.set(new Slot("api"), "token", ("t-" + SECRET_VALUE).getBytes(StandardCharsets.UTF_8));
+        Path seen = state.resolve("seen");
+        node = TestNode.start(state);
+        node.push("shop", "shop", null, """
+                level "shop" {}
+                update {
+                  min_healthy_time = "300ms"
+                }
+                service "exec" "web" {
+                  env = { PW = secret("db"), AUTH = "Bearer ${secret("api", "token")}" }
+                  runtime { cmd = ["/bin/sh", "-c", "printf '%%s|%%s' \\"$PW\\" \\"$AUTH\\" > %s.tmp && mv %s.tmp %s; trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                service "exec" "orphan" {
+                  env = { PW = secret("nope") }
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                """.formatted(seen, seen, seen));
+        JsonNode failing = node.await("shop", s -> why(s, "service.exec.orphan").contains("secret slot \"nope\" is not set"),
+                "the start of the service without its secret to fail, naming the slot");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!Files.exists(seen)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("the service with its secrets did not start: " + node.get("/v1/levels/shop"));
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+        assertEquals(SECRET_VALUE + "|Bearer t-" + SECRET_VALUE, Files.readString(seen), "the environment the process got");
+        // each start recorded its service as the slot's consumer: the slot no one set is "unset"
+        assertEquals(List.of("shop/exec/web"), secrets.record(new Slot("db")).consumers());
+        java.util.Map<String, String> verdicts = new java.util.TreeMap<>();
+        for (SecretStore.Checked c : secrets.verify()) verdicts.put(c.slot().name(), c.verdict().word() + " " + c.record().consumers());
+        assertEquals(java.util.Map.of("api", "ok [shop/exec/web]", "db", "ok [shop/exec/web]", "nope", "unset [shop/exec/orphan]"), verdicts);
+
+        JsonNode status = node.get("/v1/levels/shop");
+        assertFalse(status.toString().contains(SECRET_VALUE), status.toString());
+        assertFalse(failing.toString().contains(SECRET_VALUE), failing.toString());
+        // no process on the host has the value on its command line (what ps shows)
+        try (Stream<Path> procs = Files.list(Path.of("/proc"))) {
+            procs.filter(p -> p.getFileName().toString().matches("\\d+")).forEach(p -> {
+                try {
+                    String cmdline = new String(Files.readAllBytes(p.resolve("cmdline")), StandardCharsets.UTF_8);
+                    assertFalse(cmdline.contains(SECRET_VALUE), p + ": " + cmdline);
+                } catch (java.io.IOException gone) {
+                    // the process ended meanwhile
+                }
+            });
+        }
+        assertTrue(Files.readString(state.resolve("store/zed/secrets/db.age"), StandardCharsets.ISO_8859_1).startsWith("age-encryption.org/v1"));
     }
 
     @Test

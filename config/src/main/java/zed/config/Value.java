@@ -142,6 +142,13 @@ public sealed interface Value permits Value.Str, Value.Num, Value.Bool, Value.Nu
 
     /** A reference to one secret slot (and optionally one field of it). */
     record SecretRef(String slot, String field) {
+        /**
+         * A slot's name, as the host's store keeps it: a file name ({@code <slot>.age}) and part of a ZFS user property
+         * ({@code com.zed:secret.<slot>.fingerprint}), whose names are lowercase and where a "." would be ambiguous.
+         */
+        public static final java.util.regex.Pattern SLOT = java.util.regex.Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
+        public static final String SLOT_RULE = "1 to 64 lowercase letters, digits, '_' and '-', starting with a letter or digit";
+
         public SecretRef {
             Objects.requireNonNull(slot);
         }

@@ -107,7 +107,7 @@ class ValidationTestEvalTest {
                         "  version = os::env(1)"),
                 svc(3, 22, "secret: the secret slot must be a string, not bool true",
                         "  env = { A = secret(true) }"),
-                svc(3, 22, "a secret slot name is letters, digits, '.', '_' and '-', not \"a b\"",
+                svc(3, 22, "a secret slot is 1 to 64 lowercase letters, digits, '_' and '-', starting with a letter or digit, not \"a b\"",
                         "  env = { A = secret('a b') }"),
                 svc(3, 15, "enc::json cannot encode a secret; interpolate secret(...) into a template instead",
                         "  env = { A = enc::json([secret('s')]) }"),

@@ -169,8 +169,10 @@ public final class LevelHost {
         return launcher;
     }
 
+    /** The host's encrypted secrets (docs/secrets.md): the node's pool's {@code zed/secrets}, the key in the state directory. */
     public Secrets secrets() {
-        return Secrets.files(config.stateDir().resolve("secrets"));
+        return new zed.reconciler.secret.StoredSecrets(() -> new zed.reconciler.secret.SecretStore(store(config.pool()), config.pool(),
+                zed.reconciler.secret.KeyFile.load(zed.reconciler.secret.KeyFile.in(config.stateDir())), java.time.Clock.systemUTC()));
     }
 
     /** fs::state() of the level, as the evaluator resolved it. */

@@ -15,6 +15,13 @@ import java.util.Map;
  */
 record CliRun(int exit, String out, String err) {
     static CliRun run(Map<String, String> env, String... args) {
+        return withInput(new byte[0], env, args);
+    }
+
+    /** The same, with {@code stdin} as the command's standard input. */
+    static CliRun withInput(byte[] stdin, Map<String, String> env, String... args) {
+        java.io.InputStream stdinBefore = System.in;
+        System.setIn(new java.io.ByteArrayInputStream(stdin));
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = System.out;
@@ -32,6 +39,7 @@ record CliRun(int exit, String out, String err) {
         } finally {
             System.setOut(stdout);
             System.setErr(stderr);
+            System.setIn(stdinBefore);
         }
     }
 

@@ -71,7 +71,7 @@ public final class Functions {
     public static Value secret(Expr.Call call, List<Value> args) {
         String slot = string(call, args, 0, "the secret slot");
         String field = args.size() > 1 ? string(call, args, 1, "the field") : null;
-        if (!slot.matches("[A-Za-z0-9_.-]+")) throw new EvalError(call.args().get(0).pos(), "a secret slot name is letters, digits, '.', '_' and '-', not \"" + slot + "\"");
+        if (!Value.SecretRef.SLOT.matcher(slot).matches()) throw new EvalError(call.args().get(0).pos(), "a secret slot is " + Value.SecretRef.SLOT_RULE + ", not \"" + slot + "\"");
         return new Value.Secret(List.of(new Value.SecretRef(slot, field)));
     }
 

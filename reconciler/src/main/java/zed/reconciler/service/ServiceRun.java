@@ -168,7 +168,8 @@ public final class ServiceRun {
     public synchronized void prepare() {
         ensureDataset();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
-        String files = RenderedFiles.write(spec.ref(), spec.files(), ctx.secrets());
+        Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
+        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets);
         List<String> argv = prepared.argv();
         String jailHash = "";
         if (spec.jail() != null) {
@@ -185,7 +186,7 @@ public final class ServiceRun {
             argv = ctx.jails().wrap(setup, argv);
         }
         String specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
-        Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), ctx.secrets());
+        Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), secrets);
         // stdout and stderr go under fs::var() of the service
         Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"));
         desired = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,

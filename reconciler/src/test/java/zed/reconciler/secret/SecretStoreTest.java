@@ -1,0 +1,136 @@
+package zed.reconciler.secret;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.config.Value;
+import zed.reconciler.store.DirStore;
+import zed.reconciler.store.Store;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The store on the dir store (no ZFS needed); {@link SecretStoreZfsTest} runs the same on a zfs-fuse pool. */
+class SecretStoreTest {
+    static final String VALUE = "canary-7f3a9c";
+
+    @TempDir
+    Path tmp;
+    Store store;
+    HostKey key;
+    SecretStore secrets;
+
+    String pool() {
+        return null;
+    }
+
+    Store store() {
+        return new DirStore(tmp.resolve("store"));
+    }
+
+    @BeforeEach
+    void setUp() {
+        store = store();
+        key = KeyFile.create(tmp.resolve("keys/secrets.key"));
+        assertTrue(SecretStore.init(store, pool()));
+        assertFalse(SecretStore.init(store, pool()), "a second init changes nothing");
+        secrets = new SecretStore(store, pool(), key, Clock.fixed(Instant.parse("2026-12-05T12:00:00Z"), ZoneOffset.UTC));
+    }
+
+    Path dir() {
+        return store.mountpoint(secrets.dataset());
+    }
+
+    @Test
+    void aValueIsStoredEncryptedAndRecordedByItsFingerprint() throws Exception {
+        Slot db = new Slot("db");
+        secrets.set(db, null, (VALUE + "\n").getBytes(StandardCharsets.UTF_8));
+        byte[] file = Files.readAllBytes(dir().resolve("db.age"));
+        assertFalse(new String(file, StandardCharsets.ISO_8859_1).contains(VALUE));
+        assertEquals(VALUE, secrets.text(db, null), "without the newline echo adds");
+        assertEquals(VALUE, new StoredSecrets(secrets).resolve(new Value.SecretRef("db", null)));
+        Map<String, String> props = store.zedState(secrets.dataset());
+        assertEquals(key.fingerprint(db, (VALUE + "\n").getBytes(StandardCharsets.UTF_8)), props.get("com.zed:secret.db.fingerprint"));
+        assertEquals("2026-12-05T12:00:00Z", props.get("com.zed:secret.db.created_at"));
+        assertEquals("0", props.get("com.zed:secret.db.rotation_count"));
+        assertNull(props.get("com.zed:secret.db.rotated_at"));
+        assertTrue(props.values().stream().noneMatch(v -> v.contains(VALUE)));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir().resolve("db.age"))));
+        assertEquals("r--------", PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("keys/secrets.key"))));
+    }
+
+    @Test
+    void fieldsAreSetOneAtATime() {
+        Slot api = new Slot("api");
+        secrets.set(api, "user", "svc\n".getBytes(StandardCharsets.UTF_8));
+        secrets.set(api, "token", (VALUE + "\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals("svc", secrets.text(api, "user"));
+        assertEquals(VALUE, secrets.text(api, "token"));
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> secrets.text(api, "nope"));
+        assertEquals("secret slot \"api\" has no field \"nope\"", e.getMessage());
+        secrets.set(new Slot("plain"), null, VALUE.getBytes(StandardCharsets.UTF_8));
+        e = assertThrows(IllegalStateException.class, () -> secrets.set(new Slot("plain"), "f", "x".getBytes(StandardCharsets.UTF_8)));
+        assertFalse(e.getMessage().contains(VALUE));
+    }
+
+    @Test
+    void aSlotNotSetFailsWithItsNameAndNoValue() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> new StoredSecrets(secrets).resolve(new Value.SecretRef("nope", null)));
+        assertEquals("secret slot \"nope\" is not set (zed secrets set nope)", e.getMessage());
+        e = assertThrows(IllegalStateException.class, () -> new StoredSecrets(secrets).resolve(new Value.SecretRef("Upper.case", null)));
+        assertTrue(e.getMessage().startsWith("secret slot \"Upper.case\" cannot be in the host's store"), e.getMessage());
+    }
+
+    @Test
+    void verifySaysOkUnsetMissingAndDrift() throws Exception {
+        secrets.set(new Slot("ok"), null, "a".getBytes(StandardCharsets.UTF_8));
+        secrets.set(new Slot("gone"), null, "b".getBytes(StandardCharsets.UTF_8));
+        secrets.set(new Slot("changed"), null, "c".getBytes(StandardCharsets.UTF_8));
+        secrets.consumer(new Slot("asked"), "shop/exec/web");
+        Files.delete(dir().resolve("gone.age"));
+        // a file put there behind the store's back: another value, to the same key
+        Files.write(dir().resolve("changed.age"), key.encrypt("other".getBytes(StandardCharsets.UTF_8)));
+        // and one of another host's key
+        Files.write(dir().resolve("foreign.age"), HostKey.generate().encrypt("x".getBytes(StandardCharsets.UTF_8)));
+        Map<String, Verdict> got = new java.util.TreeMap<>();
+        for (SecretStore.Checked c : secrets.verify()) got.put(c.slot().name(), c.verdict());
+        assertEquals(Map.of("ok", Verdict.OK, "gone", Verdict.MISSING, "changed", Verdict.DRIFT, "asked", Verdict.UNSET, "foreign", Verdict.DRIFT), got);
+        assertEquals(List.of("shop/exec/web"), secrets.record(new Slot("asked")).consumers());
+    }
+
+    @Test
+    void anAgeFileForThisHostIsImportedAsItIsAndOneForAnotherRefused() throws Exception {
+        byte[] file = key.encrypt(VALUE.getBytes(StandardCharsets.UTF_8));
+        secrets.importAge(new Slot("imp"), file);
+        assertEquals(VALUE, secrets.text(new Slot("imp"), null));
+        assertEquals(List.of(Verdict.OK), secrets.verify().stream().map(SecretStore.Checked::verdict).toList());
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> secrets.importAge(new Slot("other"), HostKey.generate().encrypt(VALUE.getBytes(StandardCharsets.UTF_8))));
+        assertTrue(e.getMessage().startsWith("the file for slot \"other\" is not an age file for this host's key"), e.getMessage());
+        assertFalse(Files.exists(dir().resolve("other.age")));
+    }
+
+    @Test
+    void aKeyOthersMayReadIsRefusedAndASecondInitKeepsTheFirst() throws Exception {
+        Path f = tmp.resolve("keys/secrets.key");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KeyFile.create(f));
+        assertTrue(e.getMessage().endsWith("exists already; a new key would make the stored secrets unreadable"), e.getMessage());
+        assertEquals(key, KeyFile.load(f));
+        Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));
+        e = assertThrows(IllegalStateException.class, () -> KeyFile.load(f));
+        assertEquals(f + " is mode r--r--r--; the host key must be readable by its owner alone: chmod 400 " + f, e.getMessage());
+    }
+}
