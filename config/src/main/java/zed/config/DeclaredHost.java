@@ -72,6 +72,26 @@ public record DeclaredHost(String host, List<String> hosts, Pos pos) {
     }
 
     /**
+     * The hosts a Zedfile's models receive their weights from ({@code source { host = "h1", snapshot = ... }}), each
+     * with its position, read before evaluation for the same reason: the node that receives the push refuses one that
+     * is not a member, or is the level's own host.
+     *
+     * @throws ZedfileException when {@code host} is written but is not a quoted host name
+     */
+    public static List<DeclaredHost> modelSources(String file, String source) {
+        Body body = parsed(file, source);
+        if (body == null) return List.of();
+        List<DeclaredHost> out = new ArrayList<>();
+        for (Body.Block m : body.blocks("model")) {
+            for (Body.Block src : m.body().blocks("source")) {
+                Body.Attribute a = src.body().attribute("host");
+                if (a != null) out.add(new DeclaredHost(named(a, "source", "host"), a.pos()));
+            }
+        }
+        return out;
+    }
+
+    /**
      * The file parsed, or null when it does not parse: its errors are the evaluation's to report. What is read before
      * evaluation (here, {@link zed.config.eval.DeclaredRollout}, {@link zed.config.eval.DeclaredGpus}) reads it so.
      */

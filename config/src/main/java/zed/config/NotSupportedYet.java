@@ -6,7 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * What the language parses but a node does not run yet: a model's {@code source { host, snapshot }}, models and jobs in a level with
+ * What the language parses but a node does not run yet: models and jobs in a level with
  * {@code hosts = [...]}, and the rollout settings
  * ({@code update { strategy, canary, auto_promote, progress_deadline }}) on a level that runs on one host only: a
  * rollout runs across a level's hosts ({@code hosts = [...]}), and a single-host level has none to roll out across.
@@ -27,16 +27,7 @@ public final class NotSupportedYet {
         boolean multiHost = file.blocks("level").stream().anyMatch(l -> l.body().attribute("hosts") != null);
         for (Body.Block b : file.blocks()) {
             switch (b.type()) {
-                case "model" -> {
-                    if (multiHost) errors.add(multiHost(b));
-                    // a path is copied in (ModelWeights); receiving a snapshot from another host is later work
-                    for (Body.Block src : b.body().blocks("source")) {
-                        if (src.body().attribute("host") == null && src.body().attribute("snapshot") == null) continue;
-                        errors.add(new Diagnostic(src.pos(), name(b) + ": source { host, snapshot } (receiving the weights from another host) is not "
-                                + "supported yet; use source { path = ... } or put the weights into the model's dataset yourself (see docs/gpu.md)"));
-                    }
-                }
-                case "job" -> {
+                case "model", "job" -> {
                     if (multiHost) errors.add(multiHost(b));
                 }
                 case "update" -> {

@@ -45,6 +45,18 @@ class DeclaredHostTest {
     }
 
     @Test
+    void aModelsSourceHostIsReadWithItsPositionAndRefusedUnquoted() {
+        String file = "dataset \"m\" {}\nmodel \"a\" {\n  dataset = \"m\"\n  source {\n    host     = \"h1\"\n    snapshot = \"models/base@v1\"\n  }\n}\n"
+                + "model \"b\" {\n  dataset = \"m\"\n  source { path = \"w\" }\n}\n";
+        assertEquals(java.util.List.of(new DeclaredHost("h1", new Pos("Zedfile", 5, 5))), DeclaredHost.modelSources("Zedfile", file));
+        assertEquals(java.util.List.of(), DeclaredHost.modelSources("Zedfile", "level \"web\" { host = \"h1\" }\n"));
+        ZedfileException e = assertThrows(ZedfileException.class, () -> DeclaredHost.modelSources("Zedfile",
+                "model \"a\" {\n  source { host = os::env(\"H\")\n snapshot = \"m@v1\" }\n}\n"));
+        assertEquals("Zedfile:2:12: source.host must be a host name in quotes, e.g. host = \"h2\" (it is read before anything is evaluated)",
+                e.diagnostics().get(0).render());
+    }
+
+    @Test
     void hostsAreReadInTheirOrderWithTheirPosition() {
         DeclaredHost d = DeclaredHost.of("Zedfile", "level \"web\" {\n  hosts = [\"h2\", \"h1\", \"h3\"]\n}\n");
         assertEquals(java.util.List.of("h2", "h1", "h3"), d.hosts());

@@ -61,14 +61,11 @@ class ValidationTestGpuTest {
             "}");
 
     @Test
-    void models_and_jobs_evaluate_into_records_while_a_node_still_refuses_a_source_from_another_host(@TempDir Path tmp) {
+    void models_and_jobs_evaluate_into_records_with_a_source_from_another_host(@TempDir Path tmp) {
         Tree t = new Tree(tmp).write("shop/Zedfile", FULL).write("shop/weights/tiny.bin", "w");
         ChainEvaluator.Result r = t.evaluate("shop", "shop");
-        String source = ": source { host, snapshot } (receiving the weights from another host) is not supported yet; use source { path = ... } "
-                + "or put the weights into the model's dataset yourself (see docs/gpu.md)";
-        assertEquals(List.of("Zedfile:6:3: model \"llama\"" + source), r.errors().stream().map(Diagnostic::render).toList());
-        assertEquals(List.of(), r.levels(), "nothing for a node to run");
-        LevelSpec l = r.besideRefusals().get(0);
+        assertEquals(List.of(), r.errors().stream().map(Diagnostic::render).toList());
+        LevelSpec l = r.levels().get(0);
         assertEquals(List.of(
                 new ModelSpec("llama", "models/llama", new Requires(48L * 1024, 2), new ModelSource(null, "h2", "models/llama@v3", new Pos("Zedfile", 6, 3)),
                         new Pos("Zedfile", 3, 1)),

@@ -26,13 +26,6 @@ class ValidationTestNotSupportedYetTest {
 
     static Stream<Arguments> refused() {
         return Stream.of(
-                c(4, 3, "model \"llama\": source { host, snapshot } (receiving the weights from another host) is not supported yet; use "
-                                + "source { path = ... } or put the weights into the model's dataset yourself (see docs/gpu.md)",
-                        "dataset 'm' {}",
-                        "model 'llama' {",
-                        "  dataset = 'm'",
-                        "  source { host = 'h2', snapshot = 'm@v1' }",
-                        "}"),
                 c(2, 3, "update.strategy: a rollout runs across a level's hosts, and this level runs on one: set it on a level with hosts = [...] (see docs/cluster.md)",
                         "update {",
                         "  strategy = 'coordinated'",

@@ -466,9 +466,11 @@ public final class HttpApi extends AllDirectives {
         zed.config.DeclaredHost declared;
         zed.config.DeclaredHost standby;
         zed.config.eval.DeclaredRollout rollout;
+        List<zed.config.DeclaredHost> modelSources;
         try {
             declared = zed.config.DeclaredHost.of(filename, source);
             standby = zed.config.DeclaredHost.standby(filename, source);
+            modelSources = zed.config.DeclaredHost.modelSources(filename, source);
             rollout = declared.multi() ? zed.config.eval.DeclaredRollout.of(filename, source) : null;
         } catch (zed.config.ZedfileException e) {
             return done(diagnostics(e.diagnostics()));
@@ -476,6 +478,10 @@ public final class HttpApi extends AllDirectives {
         String noStandby = standby.host() == null ? null
                 : zed.actors.cluster.PlacementRule.notAMember(standby.host(), PlacementTable.Members.hostNames(org.apache.pekko.cluster.typed.Cluster.get(system)));
         if (noStandby != null) return done(diagnostics(List.of(new Diagnostic(standby.pos(), "failover.standby: " + noStandby))));
+        for (zed.config.DeclaredHost from : modelSources) {
+            String notThere = zed.actors.cluster.PlacementRule.notAMember(from.host(), PlacementTable.Members.hostNames(org.apache.pekko.cluster.typed.Cluster.get(system)));
+            if (notThere != null) return done(diagnostics(List.of(new Diagnostic(from.pos(), "source.host: " + notThere))));
+        }
         // a level on several hosts below one on several hosts: each instance would follow each parent instance's change
         // by itself, outside a rollout; refused before anything is placed
         CompletionStage<Boolean> belowMulti = declared.multi() && parent != null
@@ -483,23 +489,24 @@ public final class HttpApi extends AllDirectives {
         return belowMulti.thenCompose(refused -> refused
                 ? done(diagnostics(List.of(new Diagnostic(declared.pos(), "level.hosts: the parent level " + parent + " runs on several hosts too:"
                         + " a level on several hosts below a level on several hosts is not supported yet; place this one on one host (host = \"NAME\")"))))
-                : place(id, declared, rollout, source, filename, dir, parent, restart));
+                : place(id, declared, rollout, source, filename, dir, parent, restart, modelSources));
     }
 
     private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, zed.config.eval.DeclaredRollout rollout, String source, String filename,
-                                                String dir, String parent, boolean restart) {
+                                                String dir, String parent, boolean restart, List<zed.config.DeclaredHost> modelSources) {
         // a new level of GPU jobs that names no host goes to a host whose GPUs fit them
         zed.config.eval.DeclaredGpus gpus = declared.host() == null && !declared.multi() ? zed.config.eval.DeclaredGpus.of(filename, source)
                 : zed.config.eval.DeclaredGpus.NONE;
         return GpuHostChoice.forNewLevel(system, levels, id, gpus).thenCompose(choice -> {
             if (choice instanceof zed.reconciler.gpu.GpuLevelHost.Refused r) return done(diagnostics(List.of(GpuHostChoice.refusal(gpus, r))));
             String receiving = choice instanceof zed.reconciler.gpu.GpuLevelHost.Chosen c ? c.host() : levels.self();
-            return place(id, declared, receiving, rollout, source, filename, dir, parent, restart);
+            return place(id, declared, receiving, rollout, source, filename, dir, parent, restart, modelSources);
         });
     }
 
     private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, String receiving, zed.config.eval.DeclaredRollout rollout,
-                                                String source, String filename, String dir, String parent, boolean restart) {
+                                                String source, String filename, String dir, String parent, boolean restart,
+                                                List<zed.config.DeclaredHost> modelSources) {
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
                 reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), receiving, reply), ASK, system.scheduler()).thenCompose(placed -> {
@@ -510,6 +517,13 @@ public final class HttpApi extends AllDirectives {
                 return done(error(StatusCodes.CONFLICT, r.message()));
             }
             PlacementTable.Placed p = (PlacementTable.Placed) placed;
+            // a model's weights from the host the level runs on are in its own pool: nothing to receive
+            for (zed.config.DeclaredHost from : modelSources) {
+                if (!from.host().equals(p.host())) continue;
+                Diagnostic own = new Diagnostic(from.pos(), "source.host: \"" + from.host() + "\" is the host this level runs on: use source { path = ... }, "
+                        + "or set the model's dataset to the dataset that holds the weights");
+                return (p.fresh() ? unplace(id) : done(null)).thenApply(x -> diagnostics(List.of(own)));
+            }
             // a level's first revision goes to every host at once (there is nothing to go back to); later ones roll out
             if (!p.hosts().isEmpty()) return p.fresh() ? instances.push(p, source, filename, dir, parent, restart)
                     : rollouts.start(p, rollout, source, filename, dir, parent, restart);

@@ -78,6 +78,21 @@ public final class ReplicaReceiver {
     private record FailedOverDone(String level) implements Command {
     }
 
+    /**
+     * Another host's model names {@code <relative>@<snapshot>} of this host's pool as its source: send it. {@code held}:
+     * the guids of the snapshots the requester holds of it, so that it gets an increment when it can.
+     */
+    public record Offer(String relative, String snapshot, List<String> held, ActorRef<Offered> replyTo) implements Command {
+    }
+
+    /**
+     * @param guid  the snapshot's guid
+     * @param step  what {@code bytes} carry; null when the requester holds the snapshot already (no bytes then)
+     * @param error why nothing is sent ("has no snapshot models/base@v1"), else null
+     */
+    public record Offered(String dataset, String guid, Wire step, SourceRef<ByteString> bytes, String error) implements JsonEvent {
+    }
+
     /** @param error why the receive failed, else null */
     public record Taken(String dataset, String error) implements JsonEvent {
     }
@@ -97,6 +112,7 @@ public final class ReplicaReceiver {
                     if (m instanceof Take t) t.replyTo().tell(new Taken(null, why));
                     if (m instanceof Promote pr) pr.replyTo().tell(new Taken(null, why));
                     if (m instanceof FailOver f) f.replyTo().tell(TookOver.refused(why));
+                    if (m instanceof Offer o) o.replyTo().tell(new Offered(null, null, null, null, "has no ZFS pool (it runs on the dir store)"));
                     return Behaviors.same();
                 }
                 if (m instanceof Probe p) {
@@ -120,6 +136,12 @@ public final class ReplicaReceiver {
                             });
                 } else if (m instanceof FailedOverDone d) {
                     failingOver.remove(d.level());
+                } else if (m instanceof Offer o) {
+                    String dataset = pool + "/" + o.relative();
+                    org.apache.pekko.actor.typed.ActorSystem<Void> system = ctx.getSystem();
+                    CompletableFuture.<Offered>supplyAsync(() -> offer(dataset, o, replicas.get(), system, zfs), zfs)
+                            .exceptionally(e -> new Offered(dataset, null, null, null, cause(e)))
+                            .thenAccept(o.replyTo()::tell);
                 } else if (m instanceof Take t) {
                     String dataset = pool + "/" + t.relative();
                     InputStream in = t.bytes().getSource().runWith(StreamConverters.asInputStream(QUIET), ctx.getSystem());
@@ -131,6 +153,24 @@ public final class ReplicaReceiver {
                 return Behaviors.same();
             });
         });
+    }
+
+    /** A model's source: the send starts here, and ends (its process waited for) when the stream has run out or failed. */
+    private static Offered offer(String dataset, Offer o, Replicas replicas, org.apache.pekko.actor.typed.ActorSystem<?> system, Executor zfs) {
+        String named = o.relative() + "@" + o.snapshot();
+        ReplicaPlan.Target here = replicas.target(dataset);
+        if (!here.exists()) return new Offered(dataset, null, null, null, "has no dataset " + o.relative() + " (so no snapshot " + named + ")");
+        ReplicaPlan.Step step = zed.reconciler.model.ModelReceive.offer(here.snapshots(), o.snapshot(), java.util.Set.copyOf(o.held()));
+        if (step == null) return new Offered(dataset, null, null, null, "has no snapshot " + named);
+        String guid = here.snapshots().stream().filter(s -> s.name().equals(o.snapshot())).findFirst().orElseThrow().guid();
+        if (step instanceof ReplicaPlan.UpToDate) return new Offered(dataset, guid, null, null, null);
+        Replicas.Sending sending = replicas.send(dataset, step);
+        org.apache.pekko.japi.Pair<java.util.concurrent.CompletionStage<org.apache.pekko.stream.IOResult>, SourceRef<ByteString>> run =
+                StreamConverters.fromInputStream(sending::stream).toMat(org.apache.pekko.stream.javadsl.StreamRefs.sourceRef(),
+                        org.apache.pekko.stream.javadsl.Keep.both()).run(system);
+        // never taken (the requester went away): the stream ref's subscription timeout ends it, and the send with it
+        run.first().whenCompleteAsync((r, e) -> sending.close(), zfs);
+        return new Offered(dataset, guid, Wire.of(step), run.second(), null);
     }
 
     /** Only replicas of the lost host are taken: anything else is this host's own, or another's. */

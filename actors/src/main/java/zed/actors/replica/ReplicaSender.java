@@ -202,11 +202,11 @@ public final class ReplicaSender {
     }
 
     /** The standby's receiver: the one the receptionist lists at the standby member's address. */
-    private static ActorRef<ReplicaReceiver.Command> receiver(ActorSystem<?> system, String standby) {
+    static ActorRef<ReplicaReceiver.Command> receiver(ActorSystem<?> system, String standby) {
         return await(ReplicaReceiver.on(system, standby, ASK), "the receptionist did not answer");
     }
 
-    private static <T> T await(java.util.concurrent.CompletionStage<T> stage, String timeout) {
+    static <T> T await(java.util.concurrent.CompletionStage<T> stage, String timeout) {
         try {
             return stage.toCompletableFuture().get(TRANSFER.toMillis() + ASK.toMillis(), TimeUnit.MILLISECONDS);
         } catch (java.util.concurrent.ExecutionException e) {

@@ -179,6 +179,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * read after the steps: the datasets' own actors take over at once, and their first sweep verifies.
      */
     private Behavior<Msg> onApply(Apply a) {
+        org.apache.pekko.actor.typed.ActorSystem<Void> system = getContext().getSystem();
         spec = a.spec();
         rev = a.rev();
         run(() -> {
@@ -203,14 +204,43 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             // the weights before the jobs: the level hands the revision to its jobs only after this report
             List<ModelCopied> models = new ArrayList<>();
             for (LevelSpec.ModelSpec m : a.spec().models()) {
-                if (m.source() == null || m.source().path() == null) continue;
+                if (m.source() == null) continue;
                 String ds = Planner.full(root, m.dataset());
-                ModelWeights.Done d = ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()));
-                if (d.copied()) models.add(new ModelCopied(m.name(), ds, d.version(), d.snapshot() == null ? null : ds + "@" + d.snapshot(), d.why()));
+                ModelWeights.Done d = m.source().path() != null ? ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()))
+                        : fromHost(system, store, a.spec().pool(), ds, m.source());
+                if (d != null && d.copied()) models.add(new ModelCopied(m.name(), ds, d.version(), d.snapshot() == null ? null : ds + "@" + d.snapshot(), d.why()));
             }
             return new Report(a.rev(), true, snap, List.of(), null, List.of(), null, null, null, models);
         });
         return this;
+    }
+
+    /**
+     * A model's {@code source { host, snapshot }}: received into {@code <pool>/zed-received/...} first, then copied in
+     * as a path is. A dataset that holds this source already (and no copy cut short) asks nothing of the source host,
+     * so that restarts and pushes go on while it is away. Null: nothing done.
+     */
+    private static ModelWeights.Done fromHost(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String pool, String ds, LevelSpec.ModelSource src) {
+        String name = zed.reconciler.model.ModelReceive.name(src.host(), src.snapshot());
+        Map<String, String> state = store.zedState(ds);
+        if (name.equals(state.get(zed.reconciler.model.ModelCopy.SOURCE)) && state.get(zed.reconciler.model.ModelCopy.COPYING) == null) return null;
+        if (pool == null) {
+            throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, ds, "its model source " + name
+                    + " is a ZFS snapshot, and this level keeps its datasets in the dir store: use source { path = ... }");
+        }
+        String received = pool + "/" + zed.reconciler.model.ModelReceive.received(src.host(), src.snapshot());
+        String guid;
+        try {
+            guid = zed.actors.replica.ModelFromHost.receive(system, src.host(), src.snapshot(),
+                    new zed.reconciler.store.ZfsReplicas(
+                    zed.reconciler.store.ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), pool), zed.actors.replica.ReplicaSender.TRANSFER), received);
+        } catch (RuntimeException e) {
+            // the model's dataset is untouched: it is copied into only after a complete receive
+            throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, ds, "cannot receive its model source " + name + ": "
+                    + zed.actors.replica.ReplicaReceiver.cause(e));
+        }
+        return ModelWeights.converge(store, ds, store.mountpoint(received), name, zed.reconciler.model.ModelReceive.fingerprint(guid),
+                Map.of(zed.reconciler.model.ModelReceive.RECEIVED_AT, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
     }
 
     /** A deploy snapshot of revision {@code rev} that one of {@code datasets} holds already, or null. */

@@ -49,36 +49,47 @@ public final class ModelWeights {
         } catch (IOException e) {
             throw new StoreError(StoreError.Kind.OTHER, dataset, "cannot read its model source " + source + ": " + e);
         }
+        return converge(store, dataset, source, source.toString(), digest, Map.of());
+    }
+
+    /**
+     * Copies {@code files} (a file, or a directory's contents) in as the source {@code name}, unless the dataset holds
+     * {@code fingerprint} already.
+     *
+     * @param stamp more to stamp with the copy ({@link ModelReceive#RECEIVED_AT} for a received snapshot)
+     * @throws StoreError typed (NO_SPACE for a full pool), naming the dataset; the copy is then recorded as cut short
+     */
+    public static Done converge(Store store, String dataset, Path files, String name, String fingerprint, Map<String, String> stamp) {
         Path into = store.mountpoint(dataset);
         List<Path> held = held(store, dataset, into);
         Map<String, String> state = store.zedState(dataset);
         Set<String> snapshots = store.snapshots(dataset).stream().map(Snapshot::name).collect(Collectors.toSet());
-        ModelCopy what = ModelCopy.decide(state, digest, !held.isEmpty(), snapshots);
+        ModelCopy what = ModelCopy.decide(state, fingerprint, !held.isEmpty(), snapshots);
         if (what instanceof ModelCopy.Nothing n) return new Done(dataset, n.version(), false, null, "holds this source already");
         ModelCopy.Copy c = (ModelCopy.Copy) what;
         if (c.snapshotFirst() != null) {
             Map<String, String> kept = new LinkedHashMap<>();
-            for (String k : List.of(ModelCopy.SOURCE, ModelCopy.DIGEST, ModelCopy.VERSION, ModelCopy.COPIED_AT)) {
+            for (String k : List.of(ModelCopy.SOURCE, ModelCopy.DIGEST, ModelCopy.VERSION, ModelCopy.COPIED_AT, ModelReceive.RECEIVED_AT)) {
                 if (state.get(k) != null) kept.put(k, state.get(k));
             }
             store.snapshot(List.of(dataset), c.snapshotFirst(), Map.of(dataset, kept));
         }
-        store.set(dataset, Map.of(ModelCopy.COPYING, digest));
+        store.set(dataset, Map.of(ModelCopy.COPYING, fingerprint));
         try {
             for (Path p : held) Trees.delete(p); // the version they are is in its snapshot
-            copy(into, source);
+            copy(into, files);
         } catch (IOException e) {
             String m = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
             StoreError.Kind k = m.contains("no space") || m.contains("quota") ? StoreError.Kind.NO_SPACE : StoreError.Kind.OTHER;
-            throw new StoreError(k, dataset, "copying its model source " + source + " into " + into + " stopped (" + e
+            throw new StoreError(k, dataset, "copying its model source " + name + " into " + into + " stopped (" + e
                     + "); " + ModelCopy.COPYING + " records it, and the next converge copies again");
         }
-        Map<String, String> stamp = new LinkedHashMap<>();
-        stamp.put(ModelCopy.SOURCE, source.toString());
-        stamp.put(ModelCopy.DIGEST, digest);
-        stamp.put(ModelCopy.VERSION, String.valueOf(c.version()));
-        stamp.put(ModelCopy.COPIED_AT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
-        store.set(dataset, stamp);
+        Map<String, String> stamps = new LinkedHashMap<>(stamp);
+        stamps.put(ModelCopy.SOURCE, name);
+        stamps.put(ModelCopy.DIGEST, fingerprint);
+        stamps.put(ModelCopy.VERSION, String.valueOf(c.version()));
+        stamps.put(ModelCopy.COPIED_AT, Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+        store.set(dataset, stamps);
         store.inherit(dataset, ModelCopy.COPYING);
         return new Done(dataset, c.version(), true, c.snapshotFirst(), c.why());
     }

@@ -43,6 +43,15 @@ public interface Replicas {
      */
     void receive(String target, ReplicaPlan.Step step, InputStream stream, String origin);
 
+    /**
+     * Receives a model's snapshot from {@code origin} into {@code target} ({@link zed.reconciler.model.ModelReceive#received}),
+     * never marked a replica: no failover takes it over. {@code step} is what the source sent ({@code stream}), or
+     * {@link ReplicaPlan.UpToDate} (no stream) when the target holds the snapshot already: it is then brought back to
+     * it. After it, the target holds the snapshot's files, none of the source's {@code com.zed:*} properties, and is
+     * read-only. Blocks until the stream ends.
+     */
+    void receiveModel(String target, ReplicaPlan.Step step, InputStream stream, String origin);
+
     /** The replica becomes the level's own dataset (a move landed here): it is no replica any more. */
     void promote(String dataset);
 

@@ -222,6 +222,33 @@ public final class ZfsReplicas implements Replicas {
         if (!there.isEmpty()) prune(target, there.get(there.size() - 1).name());
     }
 
+    @Override
+    public void receiveModel(String target, ReplicaPlan.Step step, InputStream stream, String origin) {
+        Names.dataset(target);
+        PoolWriteLock.holding(ZfsStore.pool(target), () -> {
+            if (step instanceof ReplicaPlan.UpToDate u) {
+                List<ReplicaPlan.Snap> there = snapshots(target);
+                // a later snapshot was received before this one was asked for again: back to it (it is only a copy)
+                if (!there.get(there.size() - 1).name().equals(u.snapshot())) zfs(target, "rollback", "-r", target + "@" + Names.snapshot(u.snapshot()));
+            } else {
+                // a full receive -F is refused into a dataset that has a snapshot: what it held (no common snapshot) goes
+                if (step instanceof ReplicaPlan.Full && store.exists(target)) destroyTree(target);
+                if (step instanceof ReplicaPlan.Incremental i) {
+                    for (String s : zed.reconciler.model.ModelReceive.after(snapshots(target), i.from())) zfs(target, "destroy", target + "@" + Names.snapshot(s));
+                }
+                prepare(target, step);
+                run(target, stream);
+            }
+            // the source's own stamps (its level, its model) would say this copy is that level's dataset here:
+            // received properties replace local ones, and only inherit removes them
+            for (String k : store.zedState(target).keySet()) zfs(target, "inherit", k, target);
+            zfs(target, "set", "readonly=on", target);
+            zfs(target, "set", zed.reconciler.model.ModelReceive.RECEIVED_FROM + "=" + origin, target);
+            remount(target);
+            return null;
+        });
+    }
+
     /** What must go before the stream lands: ancestors for a first receive, the old copy or the standby's own snapshots. */
     private void prepare(String target, ReplicaPlan.Step step) {
         if (step instanceof ReplicaPlan.Again) destroyTree(target);
