@@ -182,6 +182,7 @@ class ClusterTest {
                 assertTrue(PoolReads.datasets(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/n"));
                 // a new level of GPU jobs that names no host goes to the host whose GPUs fit them: h3, through h1
                 gpuJobsGoWhereTheyFit(work, h1, cluster);
+                modelWeightsComeFromAnotherHostsSnapshot(work, h1, h3, cluster);
 
                 // and does not move by a push that names another host
                 NodeCalls.Answer move = h1.push("notes", work.resolve("notes"), "level \"notes\" {\n  host = \"h1\"\n}\ndataset \"n\" {}\n");
@@ -278,6 +279,88 @@ class ClusterTest {
         assertEquals("h3", job.path("host").asText(), job.toString());
         assertTrue(PoolReads.datasets(cluster.host("h3").pool()).contains(cluster.host("h3").pool() + "/runs/a"), "the job's dataset is on h3's pool");
         assertEquals(200, h1.send("DELETE", AgentNode.level("train"), null).status());
+    }
+
+    /** A level of GPU jobs (it goes to h3) whose model's weights are a snapshot of h1's dataset; its job checks them. */
+    static String jobsOnWeightsFrom(String host, String snapshot, String modelDir, String extra) {
+        return """
+                dataset "models/m" {}
+                dataset "runs/a" {}
+                model "m" {
+                  dataset  = "models/m"
+                  requires = { vram = "64M" }
+                  source {
+                    host     = "%s"
+                    snapshot = "%s"
+                  }
+                }
+                job "a" {
+                  model   = model.m
+                  dataset = "runs/a"
+                  runtime { cmd = ["sh", "-c", "test \\"$(cat %s/w.txt)\\" = weights-v1"] }
+                  restart { attempts = 0 }
+                }
+                """.formatted(host, snapshot, modelDir) + extra;
+    }
+
+    private static void modelWeightsComeFromAnotherHostsSnapshot(Path work, AgentNode h1, AgentNode h3, LoopbackCluster cluster) throws Exception {
+        String h3pool = cluster.host("h3").pool();
+        String modelDir = PoolReads.mountpoint(h3pool).resolve("models/m").toString();
+        // a source host that is not a member: refused at its position, nothing placed
+        NodeCalls.Answer notThere = h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h9", "models/base@v1", modelDir, ""));
+        assertEquals(400, notThere.status(), notThere.body().toString());
+        JsonNode ne = notThere.body().path("errors").get(0);
+        assertEquals(List.of(7, 5), List.of(ne.path("line").asInt(), ne.path("col").asInt()), ne.toString());
+        assertTrue(ne.path("message").asText().contains("source.host: host \"h9\" is not a member of the cluster (members: h1, h2, h3)"), ne.toString());
+        assertEquals(404, h1.send("GET", AgentNode.level("tuned"), null).status());
+
+        // h1's level holds the weights; the operator snapshots them as @v1
+        assertEquals(200, h1.push("base", work.resolve("base"), "level \"base\" {\n  host = \"h1\"\n}\ndataset \"models/base\" {}\n").status());
+        h3.await("base", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(1));
+        String base = cluster.host("h1").pool() + "/models/base";
+        Files.writeString(PoolReads.mountpoint(base).resolve("w.txt"), "weights-v1");
+        zed.chaos.fault.HostFacts.zfs("snapshot", base + "@v1");
+        String guid = PoolReads.property(base + "@v1", "guid");
+
+        // a snapshot h1 does not hold: the converge fails naming the model's dataset, the host and the snapshot; no job starts
+        NodeCalls.Answer missing = h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h1", "models/base@v9", modelDir, ""));
+        assertEquals(200, missing.status(), missing.body().toString());
+        assertEquals("h3", missing.body().path("host").asText(), missing.body().toString());
+        List<JsonNode> failed = h3.events("tuned", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("ConvergeFailed")), Duration.ofSeconds(60));
+        JsonNode why = failed.stream().filter(e -> e.path("type").asText().equals("ConvergeFailed")).findFirst().orElseThrow(() -> new AssertionError(failed.toString()));
+        assertEquals("dataset.models/m", why.path("resource").asText(), why.toString());
+        assertTrue(why.path("why").asText().contains("cannot receive its model source h1:models/base@v9: host h1 has no snapshot models/base@v9"), why.toString());
+        assertFalse(failed.stream().anyMatch(e -> e.path("type").asText().equals("JobStarted")), failed.toString());
+        assertEquals("-", PoolReads.property(h3pool + "/models/m", "com.zed:model.source"), "the model's dataset is untouched");
+
+        // the snapshot h1 holds: received on h3, copied into the model's dataset, and the job reads it
+        assertEquals(200, h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h1", "models/base@v1", modelDir, "")).status());
+        JsonNode done = h1.await("tuned", s -> s.path("resources").findValuesAsText("state").contains("Succeeded"), Duration.ofMinutes(1));
+        assertTrue(done.path("resources").findValuesAsText("state").contains("Succeeded"), "the job read h1's weights: " + done);
+        String model = h3pool + "/models/m";
+        assertEquals("h1:models/base@v1", PoolReads.property(model, "com.zed:model.source"));
+        assertEquals("guid:" + guid, PoolReads.property(model, "com.zed:model.digest"));
+        assertEquals("1", PoolReads.property(model, "com.zed:model.version"));
+        assertFalse(PoolReads.property(model, "com.zed:model.received_at").equals("-"));
+        assertEquals("-", PoolReads.property(model, "com.zed:model.copying"));
+        String received = h3pool + "/zed-received/h1/models/base";
+        assertEquals(guid, PoolReads.property(received + "@v1", "guid"), "h1's snapshot itself, received");
+        assertEquals("on", PoolReads.property(received, "readonly"));
+        assertEquals("h1", PoolReads.property(received, "com.zed:model.received-from"));
+        for (String stamp : List.of("com.zed:level", "com.zed:replica-of")) {
+            assertEquals("-", PoolReads.property(received, stamp), "the received copy is no level's dataset and no replica: " + stamp);
+        }
+
+        // pushed again (another revision): h1's snapshot is not received again, nor copied
+        assertEquals(200, h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h1", "models/base@v1", modelDir, "dataset \"more\" {}\n")).status());
+        List<JsonNode> events = h3.events("tuned", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("Converged") && e.path("revision").asLong() == 3),
+                Duration.ofSeconds(60));
+        assertTrue(events.stream().anyMatch(e -> e.path("type").asText().equals("Converged") && e.path("revision").asLong() == 3), events.toString());
+        List<JsonNode> copied = events.stream().filter(e -> e.path("type").asText().equals("ModelCopied")).toList();
+        assertEquals(1, copied.size(), events.toString());
+        assertEquals(model, copied.get(0).path("dataset").asText(), copied.toString());
+        assertEquals(200, h1.send("DELETE", AgentNode.level("tuned"), null).status());
+        assertEquals(200, h1.send("DELETE", AgentNode.level("base"), null).status());
     }
 
     private static void foreignNodeCannotJoin(Path work, ChaosDatabase db, LoopbackCluster cluster) throws Exception {
