@@ -176,6 +176,16 @@ final class LevelEvaluator {
         if (leaf.host() != null && !leaf.host().equals(config.cluster().host())) {
             return new WrongId("this Zedfile places level " + id + " on host " + leaf.host() + ", but it runs on host " + config.cluster().host());
         }
+        if (leaf.pool() == null) {
+            // a snapshot is received into a pool: the dir store has none to receive into
+            List<Diagnostic> noPool = new ArrayList<>();
+            for (LevelSpec.ModelSpec m : leaf.models()) {
+                if (m.source() == null || m.source().host() == null) continue;
+                noPool.add(new Diagnostic(m.source().pos(), "model \"" + m.name() + "\": source { host, snapshot } is received into a ZFS pool, and this "
+                        + "level keeps its datasets in the dir store (no pool): use source { path = ... }, or run the level on a pool"));
+            }
+            if (!noPool.isEmpty()) return new Invalid(noPool);
+        }
         Map<String, Integer> mine = new LinkedHashMap<>();
         r.ports().forEach((k, v) -> {
             if (k.startsWith(level + "|")) mine.put(k, v);

@@ -22,4 +22,17 @@ class JobLevelDirStoreTest extends JobLevelTest {
         assertEquals(4 << 20, Files.size(store.mountpoint(dataset("models/m")).resolve("big.bin")));
         assertEquals(1, events(LevelEvent.ModelCopied.class).size());
     }
+
+    /** A snapshot from another host is received into a pool: on the dir store it is refused at the push, at its source. */
+    @org.junit.jupiter.api.Test
+    void aModelFromAnotherHostsSnapshotIsRefusedAtItsSourceOnTheDirStore() throws Exception {
+        String zedfile = zedfile("8G", "print('never')\n", "").replace("requires = { vram = \"8G\" }",
+                "requires = { vram = \"8G\" }\n  source {\n    host     = \"h1\"\n    snapshot = \"models/base@v1\"\n  }");
+        LevelCommand.Refused refused = assertInstanceOf(LevelCommand.Refused.class, push(zedfile));
+        zed.config.Diagnostic d = refused.errors().get(0);
+        assertEquals(java.util.List.of(9, 3), java.util.List.of(d.pos().line(), d.pos().col()), refused.errors().toString());
+        assertEquals("model \"m\": source { host, snapshot } is received into a ZFS pool, and this level keeps its datasets in the dir store (no pool): "
+                + "use source { path = ... }, or run the level on a pool", d.message());
+        org.junit.jupiter.api.Assertions.assertFalse(level.getState().exists(), "nothing was accepted");
+    }
 }
