@@ -236,8 +236,9 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                     zed.reconciler.store.ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), pool), zed.actors.replica.ReplicaSender.TRANSFER), received);
         } catch (RuntimeException e) {
             // the model's dataset is untouched: it is copied into only after a complete receive
-            throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, ds, "cannot receive its model source " + name + ": "
-                    + zed.actors.replica.ReplicaReceiver.cause(e));
+            // typed as the receive's pool typed it (NO_SPACE, TIMEOUT), else OTHER: the source host away, or without the snapshot
+            zed.reconciler.store.StoreError.Kind kind = e instanceof zed.reconciler.store.StoreError se ? se.kind() : zed.reconciler.store.StoreError.Kind.OTHER;
+            throw new zed.reconciler.store.StoreError(kind, ds, "cannot receive its model source " + name + ": " + zed.actors.replica.ReplicaReceiver.cause(e));
         }
         return ModelWeights.converge(store, ds, store.mountpoint(received), name, zed.reconciler.model.ModelReceive.fingerprint(guid),
                 Map.of(zed.reconciler.model.ModelReceive.RECEIVED_AT, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
