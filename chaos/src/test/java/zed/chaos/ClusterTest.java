@@ -20,6 +20,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -345,7 +346,7 @@ class ClusterTest {
         assertEquals("-", PoolReads.property(model, "com.zed:model.copying"));
         String received = h3pool + "/zed-received/h1/models/base";
         assertEquals(guid, PoolReads.property(received + "@v1", "guid"), "h1's snapshot itself, received");
-        assertEquals("on", PoolReads.property(received, "readonly"));
+        assertThrows(java.io.IOException.class, () -> Files.writeString(PoolReads.mountpoint(received).resolve("x"), "x"), "the received copy is read-only");
         assertEquals("h1", PoolReads.property(received, "com.zed:model.received-from"));
         for (String stamp : List.of("com.zed:level", "com.zed:replica-of")) {
             assertEquals("-", PoolReads.property(received, stamp), "the received copy is no level's dataset and no replica: " + stamp);
