@@ -282,13 +282,13 @@ class ClusterTest {
         assertEquals(200, h1.send("DELETE", AgentNode.level("train"), null).status());
     }
 
-    /** A level of GPU jobs (it goes to h3) whose model's weights are a snapshot of h1's dataset; its job checks them. */
+    /** A level of GPU jobs (it goes to h3; datasets of its own, train's stay on h3) whose model's weights are a snapshot of h1's dataset; its job checks them. */
     static String jobsOnWeightsFrom(String host, String snapshot, String modelDir, String extra) {
         return """
-                dataset "models/m" {}
-                dataset "runs/a" {}
+                dataset "models/t" {}
+                dataset "runs/t" {}
                 model "m" {
-                  dataset  = "models/m"
+                  dataset  = "models/t"
                   requires = { vram = "64M" }
                   source {
                     host     = "%s"
@@ -297,7 +297,7 @@ class ClusterTest {
                 }
                 job "a" {
                   model   = model.m
-                  dataset = "runs/a"
+                  dataset = "runs/t"
                   runtime { cmd = ["sh", "-c", "test \\"$(cat %s/w.txt)\\" = weights-v1"] }
                   restart { attempts = 0 }
                 }
@@ -306,7 +306,7 @@ class ClusterTest {
 
     private static void modelWeightsComeFromAnotherHostsSnapshot(Path work, AgentNode h1, AgentNode h3, LoopbackCluster cluster) throws Exception {
         String h3pool = cluster.host("h3").pool();
-        String modelDir = PoolReads.mountpoint(h3pool).resolve("models/m").toString();
+        String modelDir = PoolReads.mountpoint(h3pool).resolve("models/t").toString();
         // a source host that is not a member: refused at its position, nothing placed
         NodeCalls.Answer notThere = h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h9", "models/base@v1", modelDir, ""));
         assertEquals(400, notThere.status(), notThere.body().toString());
@@ -329,16 +329,16 @@ class ClusterTest {
         assertEquals("h3", missing.body().path("host").asText(), missing.body().toString());
         List<JsonNode> failed = h3.events("tuned", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("ConvergeFailed")), Duration.ofSeconds(60));
         JsonNode why = failed.stream().filter(e -> e.path("type").asText().equals("ConvergeFailed")).findFirst().orElseThrow(() -> new AssertionError(failed.toString()));
-        assertEquals("dataset.models/m", why.path("resource").asText(), why.toString());
+        assertEquals("dataset.models/t", why.path("resource").asText(), why.toString());
         assertTrue(why.path("why").asText().contains("cannot receive its model source h1:models/base@v9: host h1 has no snapshot models/base@v9"), why.toString());
         assertFalse(failed.stream().anyMatch(e -> e.path("type").asText().equals("JobStarted")), failed.toString());
-        assertEquals("-", PoolReads.property(h3pool + "/models/m", "com.zed:model.source"), "the model's dataset is untouched");
+        assertEquals("-", PoolReads.property(h3pool + "/models/t", "com.zed:model.source"), "the model's dataset is untouched");
 
         // the snapshot h1 holds: received on h3, copied into the model's dataset, and the job reads it
         assertEquals(200, h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h1", "models/base@v1", modelDir, "")).status());
         JsonNode done = h1.await("tuned", s -> s.path("resources").findValuesAsText("state").contains("Succeeded"), Duration.ofMinutes(1));
         assertTrue(done.path("resources").findValuesAsText("state").contains("Succeeded"), "the job read h1's weights: " + done);
-        String model = h3pool + "/models/m";
+        String model = h3pool + "/models/t";
         assertEquals("h1:models/base@v1", PoolReads.property(model, "com.zed:model.source"));
         assertEquals("guid:" + guid, PoolReads.property(model, "com.zed:model.digest"));
         assertEquals("1", PoolReads.property(model, "com.zed:model.version"));
