@@ -314,6 +314,13 @@ class ClusterTest {
         assertEquals(List.of(7, 5), List.of(ne.path("line").asInt(), ne.path("col").asInt()), ne.toString());
         assertTrue(ne.path("message").asText().contains("source.host: host \"h9\" is not a member of the cluster (members: h1, h2, h3)"), ne.toString());
         assertEquals(404, h1.send("GET", AgentNode.level("tuned"), null).status());
+        // nor the host the level goes to (h3, by its GPUs): its weights would be in its own pool; taken back unplaced
+        NodeCalls.Answer own = h1.push("tuned", work.resolve("tuned"), jobsOnWeightsFrom("h3", "models/base@v1", modelDir, ""));
+        assertEquals(400, own.status(), own.body().toString());
+        JsonNode oe = own.body().path("errors").get(0);
+        assertEquals(List.of(7, 5), List.of(oe.path("line").asInt(), oe.path("col").asInt()), oe.toString());
+        assertTrue(oe.path("message").asText().startsWith("source.host: \"h3\" is the host this level runs on"), oe.toString());
+        assertEquals(404, h1.send("GET", AgentNode.level("tuned"), null).status());
 
         // h1's level holds the weights; the operator snapshots them as @v1
         assertEquals(200, h1.push("base", work.resolve("base"), "level \"base\" {\n  host = \"h1\"\n}\ndataset \"models/base\" {}\n").status());
