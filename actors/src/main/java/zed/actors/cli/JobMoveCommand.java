@@ -58,6 +58,8 @@ final class JobMoveCommand implements Callable<Integer> {
     static String whatBecomes(String state, Long step) {
         if (state.equals("Succeeded") || state.equals("Failed")) return "it had " + state.toLowerCase(java.util.Locale.ROOT) + ": it stays so there, not run again";
         if (step == null) return "it had no checkpoint: it starts from zero there";
-        return "it resumes there from ckpt-" + step + " with ZED_RESUME_STEP=" + step + "; what it did after that checkpoint is done again";
+        // the job ran on while its level was told to move: a checkpoint it took before it stopped travels too, and wins
+        return "it resumes there from its newest checkpoint, ckpt-" + step + " or one it took before it stopped, with ZED_RESUME_STEP its step; "
+                + "what it did after that checkpoint is done again";
     }
 }
