@@ -139,7 +139,9 @@ class GpuLostFakeNvidiaSmiTest {
                 assertEquals(second + " " + B + " " + B + " 2 2", start(starts, 2, second + " " + B + " " + B + " 2 2", within),
                         "its GPU, CUDA_VISIBLE_DEVICES, ZED_RESUME_STEP and its state rolled back to ckpt-2");
 
-                List<JsonNode> events = node.events(LEVEL, es -> es.stream().anyMatch(e -> e.path("type").asText().equals("JobRestarted")), within);
+                // both: the journal query may hand JobRestarted over a poll before the JobPreempted journaled beside it
+                List<JsonNode> events = node.events(LEVEL, es -> es.stream().anyMatch(e -> e.path("type").asText().equals("JobRestarted"))
+                        && es.stream().anyMatch(e -> e.path("type").asText().equals("JobPreempted")), within);
                 JsonNode preempted = events.stream().filter(e -> e.path("type").asText().equals("JobPreempted")).findFirst()
                         .orElseThrow(() -> new AssertionError("no JobPreempted: " + events));
                 assertEquals("a", preempted.path("job").asText(), preempted.toString());

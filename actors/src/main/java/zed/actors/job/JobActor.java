@@ -386,6 +386,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 : e instanceof GpuEvent.Changed c ? GpuLoss.changed(c.before(), c.gpu()) : java.util.Optional.empty();
         if (why.isEmpty() || !e.host().equals(host.config().cluster().host()) || !host.gpus().holding(e.gpu()).contains(key)) return this;
         lost = why.get(); // before the stop: a reconcile right after it waits with this reason
+        // told before the stop, while it still holds the lost GPU: a tick may place it again before the stop's answer
+        // comes, and the level would hear of its restart first, and of the preemption with the new GPU
+        preemptions++;
+        preempted = why.get();
+        report();
         JobSupervisor s = supervisor;
         // off the actor's thread: it stops a process (up to its grace); after any step in flight, which holds the supervisor
         getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> s.displace(why.get(), STOP_GRACE) ? s.status() : null, host.work().processes()),
@@ -398,8 +403,6 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
             getContext().getLog().warn("job {}: taking it off its GPU ({}) failed: {}", key.job(), d.why(), d.error().toString());
         } else if (d.stopped() != null) {
             getContext().getLog().warn("job {}: stopped, {}; it is placed again", key.job(), d.why());
-            preemptions++;
-            preempted = d.why();
             status = d.stopped();
             report();
         }
