@@ -8,8 +8,9 @@ import java.util.Properties;
  * This build of Zed: the project's version and the git commit it was built from ({@code git describe --dirty}; empty
  * when the build had no git, as from a source tarball), as the build wrote them into {@code zed/build.properties}.
  */
-record Build(String version, String commit) {
-    static Build current() {
+public record Build(String version, String commit) {
+    /** This build; the node's health answer names its version too. */
+    public static Build current() {
         Properties p = new Properties();
         try (InputStream in = Build.class.getResourceAsStream("/zed/build.properties")) {
             if (in != null) p.load(in);
