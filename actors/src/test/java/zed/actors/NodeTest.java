@@ -76,6 +76,8 @@ class NodeTest {
         assertEquals(200, a.status());
         assertEquals("ok", a.body().get("status").asText());
         assertEquals(ProcessHandle.current().pid(), a.body().get("pid").asLong());
+        // the version zed version prints, from the build's zed/build.properties (the pom's)
+        assertTrue(a.body().get("version").asText().matches("\\d+\\.\\d+\\.\\d+.*"), a.body().toString());
         assertTrue(a.body().get("node").asText().startsWith("pekko://zed@127.0.0.1:"), a.body().toString());
     }
 

@@ -43,6 +43,17 @@ class AgentConfTest {
     }
 
     @Test
+    void zedAgentConfNamesTheFileAsTheUnitsDo(@TempDir Path home) throws Exception {
+        // the unit's /etc/zed/agent.conf, outside $ZED_HOME: read, and checked, from there (a file in $ZED_HOME is not)
+        Path conf = Files.createDirectories(home.resolve("etc")).resolve("agent.conf");
+        Files.writeString(conf, "seeds = 127.0.0.2:25520\n");
+        Files.writeString(home.resolve("agent.conf"), "host = h7\n");
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString(), "ZED_AGENT_CONF", conf.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains(conf + ": \"seeds\" is not a flag of zed agent"), o.toString());
+    }
+
+    @Test
     void aBadValueIsRefusedAsTheFlagWouldBe(@TempDir Path home) throws Exception {
         Files.writeString(home.resolve("agent.conf"), "events-kept = many\n");
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");

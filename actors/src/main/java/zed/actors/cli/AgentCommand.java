@@ -7,10 +7,11 @@ import zed.actors.node.ZedNode;
 
 import java.util.concurrent.Callable;
 
-@Command(name = "agent", defaultValueProvider = AgentConf.class,
+@Command(name = "agent", defaultValueProvider = AgentConf.class, subcommands = AgentInstallCommand.class,
         description = {"Runs the Zed node in the foreground: the HTTP API, the level entities, the journal.",
         "State lives in $ZED_HOME (the journal in $ZED_HOME/journal). Stop it with Ctrl-C or SIGTERM.",
-        "Every flag can also be a line of $ZED_HOME/agent.conf: name = value (e.g. seed = 10.0.0.1:25520); a flag given here wins."})
+        "Every flag can also be a line of $ZED_HOME/agent.conf ($ZED_AGENT_CONF): name = value (e.g. seed = 10.0.0.1:25520); a flag given here wins.",
+        "zed agent install sets the host up to run it at boot."})
 final class AgentCommand implements Callable<Integer> {
     /** How long the agent waits for its actor system to end once its shutdown has begun, before it exits without it. */
     static final java.time.Duration END_WAIT = java.time.Duration.ofSeconds(30);
@@ -103,7 +104,7 @@ final class AgentCommand implements Callable<Integer> {
         java.util.concurrent.CompletableFuture<?> ended = node.system().getWhenTerminated().toCompletableFuture();
         // the node runs until its shutdown begins: SIGTERM, the cluster downing it, its host name taken by another
         java.util.concurrent.CompletableFuture.anyOf(ended, node.standingDown().shutdownBegun()).join();
-        boolean stoodDown = !node.downed() || standDown(node);
+        boolean stoodDown = !node.downed() || StandingDown.standDown(node);
         if (!stoodDown && beat != null) beat.leaveToWarden();
         try {
             ended.get(END_WAIT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
@@ -123,21 +124,30 @@ final class AgentCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Waits for a downed node's stand-down ({@link zed.actors.node.StandDown}) and says what it stopped; false when it failed. */
-    private static boolean standDown(ZedNode node) {
-        node.standingDown().begin(); // begun at the shutdown's first phase already; here in case that phase never ran
-        try {
-            for (String line : node.standingDown().await(STAND_DOWN_WAIT.toSeconds())) System.err.println("zed agent: stopped " + line);
-            return true;
-        } catch (java.util.concurrent.TimeoutException e) {
-            System.err.println("zed agent: the services of the levels with a standby did not all stop within " + STAND_DOWN_WAIT.toSeconds()
-                    + " s; the warden tries again once this agent is gone");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        } catch (RuntimeException e) {
-            System.err.println("zed agent: could not stop the services of the levels with a standby: " + e.getMessage()
-                    + "; the warden tries again once this agent is gone");
+    /**
+     * Waits for a downed node's stand-down ({@link zed.actors.node.StandDown}) and says what it stopped; false when it failed.
+     * In a class of its own: picocli reads AgentCommand's methods for every command line that lists it (--help, zed
+     * completion), and a method that names ZedNode would load the node's class with them.
+     */
+    private static final class StandingDown {
+        private StandingDown() {
         }
-        return false;
+
+        private static boolean standDown(ZedNode node) {
+            node.standingDown().begin(); // begun at the shutdown's first phase already; here in case that phase never ran
+            try {
+                for (String line : node.standingDown().await(STAND_DOWN_WAIT.toSeconds())) System.err.println("zed agent: stopped " + line);
+                return true;
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.err.println("zed agent: the services of the levels with a standby did not all stop within " + STAND_DOWN_WAIT.toSeconds()
+                        + " s; the warden tries again once this agent is gone");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (RuntimeException e) {
+                System.err.println("zed agent: could not stop the services of the levels with a standby: " + e.getMessage()
+                        + "; the warden tries again once this agent is gone");
+            }
+            return false;
+        }
     }
 }

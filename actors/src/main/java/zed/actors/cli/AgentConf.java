@@ -21,7 +21,10 @@ final class AgentConf implements CommandLine.IDefaultValueProvider {
     static final String FILE = "agent.conf";
     private Properties loaded;
 
+    /** {@code $ZED_AGENT_CONF} (the units' /etc/zed/agent.conf), else {@code $ZED_HOME/agent.conf}. */
     static Path file() {
+        String f = System.getenv("ZED_AGENT_CONF");
+        if (f != null && !f.isEmpty()) return Path.of(f).toAbsolutePath();
         return ZedCommand.zedHome().resolve(FILE);
     }
 

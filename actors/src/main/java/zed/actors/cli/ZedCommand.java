@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets", "version", "completion");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -95,6 +95,8 @@ public final class ZedCommand implements Runnable {
             case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();
             case "secrets" -> new SecretsCommand();
+            case "version" -> new VersionCommand();
+            case "completion" -> new CompletionCommand();
             case "warden" -> new WardenCommand(); // hidden: the agent starts it, see WardenCommand
             default -> null;
         };
@@ -115,8 +117,7 @@ public final class ZedCommand implements Runnable {
     static final class Version implements CommandLine.IVersionProvider {
         @Override
         public String[] getVersion() {
-            String v = ZedCommand.class.getPackage().getImplementationVersion();
-            return new String[]{"zed " + (v == null ? "dev" : v)};
+            return new String[]{Build.current().line()};
         }
     }
 }

@@ -212,8 +212,7 @@ public final class HttpApi extends AllDirectives {
         ObjectNode o = JSON.createObjectNode();
         o.put("status", "ok");
         o.put("pid", ProcessHandle.current().pid());
-        String v = HttpApi.class.getPackage().getImplementationVersion();
-        o.put("version", v == null ? "dev" : v);
+        o.put("version", zed.actors.cli.Build.current().version());
         o.put("node", org.apache.pekko.cluster.typed.Cluster.get(system).selfMember().address().toString());
         return complete(json(StatusCodes.OK, o));
     }

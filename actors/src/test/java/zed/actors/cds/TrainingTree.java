@@ -105,6 +105,8 @@ record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
     List<Run> runs() {
         return List.of(
                 new Run(List.of("--help"), app, true, 0),
+                new Run(List.of("version"), app, false, 0),
+                new Run(List.of("completion", "bash"), app, false, 0),
                 new Run(List.of("validate", "."), app, true, 0),
                 new Run(List.of("validate", "."), broken, true, 1),
                 new Run(List.of("get", "service.exec.web.env"), app, true, 0),
