@@ -57,6 +57,8 @@ public final class RouteScopes {
 
     /** Whether a request needs no API token: it matches an entry whose scope is null. */
     public static boolean open(String method, List<String> segments) {
+        // exactly: /v1/health/ is no health check, and needs a token like any path the API does not serve
+        if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) return false;
         Entry e = entry(method, segments);
         return e != null && e.scope() == null;
     }

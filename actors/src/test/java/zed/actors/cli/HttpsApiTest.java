@@ -4,7 +4,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.actors.cluster.ClusterKeys;
 import zed.actors.node.NodeConfig;
 import zed.actors.node.ZedNode;
 import zed.actors.job.CheckpointEndpoint;
@@ -35,8 +34,7 @@ class HttpsApiTest {
 
     @BeforeAll
     static void makeTwoClusters() throws Exception {
-        ClusterKeys.create(keys.resolve("ours"), Map.of("h1", "127.0.0.1:25520"));
-        ClusterKeys.create(keys.resolve("theirs"), Map.of("h1", "127.0.0.1:25520"));
+        HttpsNodeTest.twoClusters(keys);
     }
 
     @AfterEach

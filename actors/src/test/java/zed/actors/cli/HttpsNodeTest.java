@@ -28,6 +28,11 @@ class HttpsNodeTest {
 
     @BeforeAll
     static void makeTwoClusters() throws Exception {
+        twoClusters(keys);
+    }
+
+    /** The material of two clusters' {@code zed cluster init}, each with a host h1 at 127.0.0.1: {@code ours/} and {@code theirs/}. */
+    static void twoClusters(Path keys) throws Exception {
         ClusterKeys.create(keys.resolve("ours"), Map.of("h1", "127.0.0.1:25520"));
         ClusterKeys.create(keys.resolve("theirs"), Map.of("h1", "127.0.0.1:25520"));
     }

@@ -31,6 +31,7 @@ class RouteScopesTest {
         assertNull(RouteScopes.needed("GET", List.of("v1", "health")));
         assertTrue(RouteScopes.open("POST", List.of("v1", "checkpoints", "abc")));
         assertFalse(RouteScopes.open("GET", List.of("v1", "checkpoints", "abc")));
+        assertFalse(RouteScopes.open("GET", List.of("v1", "health", "")), "only the health check itself is open");
     }
 
     @Test
