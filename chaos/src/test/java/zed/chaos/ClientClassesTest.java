@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sharing archive that the build trained.
  */
 class ClientClassesTest {
-    /** What only the node needs. The CLI's own, zed.actors.cli, and the two pure classes it shares with the node's API, may load. */
+    /** What only the node needs. The CLI's own, zed.actors.cli, and the few pure classes it shares with the node's API (its tokens, their scopes, a level's path), may load. */
     static final Pattern NODE = Pattern.compile("(org\\.apache\\.pekko|kamon|slick|org\\.h2|org\\.postgresql|scala|jnr|com\\.kenai|ch\\.qos\\.logback|org\\.slf4j)[.$].*"
-            + "|zed\\.actors\\.(?!Main$|cli\\.|http\\.ApiToken($|\\$)|http\\.LevelPath($|\\$)).*");
+            + "|zed\\.actors\\.(?!Main$|cli\\.|http\\.ApiTokens?($|\\$)|http\\.Scope($|\\$)|http\\.LevelPath($|\\$)).*");
 
     @TempDir
     Path tmp;
@@ -89,7 +89,7 @@ class ClientClassesTest {
 
         List<List<String>> commands = List.of(List.of("up", "shop"), List.of("status", "shop"), List.of("status", "--format", "json", "shop"),
                 List.of("sudo", "shop"), List.of("plan", "shop"), List.of("validate", "shop", "tools"), List.of("get", "--dir", "tools", "service.exec.web.vars.port"),
-                List.of("hosts"), List.of("jobs"), List.of("jobs", "--format", "json"), List.of("down", "shop"), List.of("version"), List.of("completion", "bash"));
+                List.of("hosts"), List.of("jobs"), List.of("jobs", "--format", "json"), List.of("token", "list"), List.of("down", "shop"), List.of("version"), List.of("completion", "bash"));
         for (int i = 0; i < commands.size(); i++) {
             List<String> command = commands.get(i);
             Path loaded = tmp.resolve("classes-" + i + ".txt");

@@ -18,7 +18,7 @@ final class AgentCommand implements Callable<Integer> {
 
     /** How long a downed node's services have to stop: each its grace, and SIGKILL's wait, at once. */
     static final java.time.Duration STAND_DOWN_WAIT = java.time.Duration.ofSeconds(30);
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); every call but GET /v1/health needs the token in $ZED_HOME/api-token")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); beyond loopback over HTTPS, with the certificate in $ZED_HOME/tls (zed cluster init); every call but GET /v1/health needs a token (docs/security.md)")
     String listen = "127.0.0.1:7700";
 
     @Option(names = "--pool", paramLabel = "DATASET", description = "the ZFS dataset for levels that name no pool (default: the dir store)")
@@ -89,7 +89,7 @@ final class AgentCommand implements Callable<Integer> {
         // beats from now, so that a warden whose agent died waits while this one starts
         zed.actors.warden.Heartbeat beat = cc.shared() ? zed.actors.warden.Heartbeat.start(warden) : null;
         ZedNode node = ZedNode.start(c);
-        System.err.println("zed: node listening on http://" + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir()
+        System.err.println("zed: node listening on " + (node.https() ? "https://" : "http://") + host + ":" + node.httpPort() + " (host " + cc.host() + ", state in " + c.stateDir()
                 + (cc.bootstrap() == null ? "" : ", formed through Cluster Bootstrap on " + cc.bootstrap().host() + ":" + cc.bootstrap().port()) + ")");
         if (beat != null) {
             // only now a clean exit marks itself: an agent that failed to start leaves a dead one's warden watching

@@ -49,6 +49,12 @@ final class HttpCall implements AutoCloseable {
      */
     static HttpCall send(URI uri, String method, Map<String, String> headers, byte[] body, int connectTimeoutMs, int readTimeoutMs)
             throws IOException {
+        return send(uri, method, headers, body, connectTimeoutMs, readTimeoutMs, () -> (SSLSocketFactory) SSLSocketFactory.getDefault());
+    }
+
+    /** The same, on an https:// node with the certificates {@code trust} trusts (asked for only then). */
+    static HttpCall send(URI uri, String method, Map<String, String> headers, byte[] body, int connectTimeoutMs, int readTimeoutMs,
+                         java.util.function.Supplier<SSLSocketFactory> trust) throws IOException {
         boolean tls = "https".equals(uri.getScheme());
         if (!tls && !"http".equals(uri.getScheme())) throw new IOException("not an http:// or https:// address: " + uri);
         String host = uri.getHost().startsWith("[") ? uri.getHost().substring(1, uri.getHost().length() - 1) : uri.getHost();
@@ -57,7 +63,7 @@ final class HttpCall implements AutoCloseable {
         try {
             s.connect(new InetSocketAddress(host, port), connectTimeoutMs);
             s.setSoTimeout(readTimeoutMs);
-            if (tls) s = secure(s, host, port);
+            if (tls) s = secure(trust.get(), s, host, port);
             StringBuilder head = new StringBuilder(method).append(' ').append(uri.getRawPath())
                     .append(uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery()).append(" HTTP/1.1\r\n")
                     .append("Host: ").append(uri.getRawAuthority()).append("\r\n")
@@ -92,8 +98,8 @@ final class HttpCall implements AutoCloseable {
     }
 
     /** TLS over the connected socket, checking that the certificate names the host, as a browser does. */
-    private static Socket secure(Socket plain, String host, int port) throws IOException {
-        SSLSocket s = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault()).createSocket(plain, host, port, true);
+    private static Socket secure(SSLSocketFactory factory, Socket plain, String host, int port) throws IOException {
+        SSLSocket s = (SSLSocket) factory.createSocket(plain, host, port, true);
         SSLParameters p = s.getSSLParameters();
         p.setEndpointIdentificationAlgorithm("HTTPS");
         s.setSSLParameters(p);

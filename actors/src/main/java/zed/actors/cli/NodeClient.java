@@ -49,6 +49,9 @@ final class NodeClient {
     final URI base;
     private final Path tokenFile;
     private final String token;
+    /** Which certificates an https:// node may show; read at the first https call. */
+    private final java.util.function.Supplier<NodeTrust> trust;
+    private NodeTrust trusted;
 
     /** The node at {@code base}, with the token in {@code tokenFile} (null: none). */
     NodeClient(URI base, Path tokenFile) {
@@ -57,9 +60,30 @@ final class NodeClient {
 
     /** The node at {@code base}, with {@code token} (already checked; from ZED_TOKEN), or when it is null the one in {@code tokenFile}. */
     NodeClient(URI base, Path tokenFile, String token) {
+        this(base, tokenFile, token, NodeTrust::publicCas);
+    }
+
+    /** The same, trusting on an https:// node what {@code trust} says. */
+    NodeClient(URI base, Path tokenFile, String token, java.util.function.Supplier<NodeTrust> trust) {
         this.base = base;
         this.tokenFile = tokenFile;
         this.token = token;
+        this.trust = trust;
+    }
+
+    private synchronized NodeTrust trust() {
+        if (trusted == null) trusted = trust.get();
+        return trusted;
+    }
+
+    /** One call; a certificate this command line does not trust is said in words that name what it trusts. */
+    private HttpCall call(String path, String method, Map<String, String> h, byte[] body) throws IOException {
+        try {
+            return HttpCall.send(base.resolve(path), method, h, body, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, () -> trust().factory());
+        } catch (javax.net.ssl.SSLException e) {
+            throw new IOException("its certificate is not one zed trusts (it trusts " + trust().source() + ", and checks the host name "
+                    + base.getHost() + "): " + e.getMessage(), e);
+        }
     }
 
     /** @throws IllegalStateException when the token file is there but unsafe or unusable */
@@ -100,7 +124,7 @@ final class NodeClient {
         // on every call, with a body or not: the node refuses a DELETE or POST without it (no web page can send one)
         h.put("Content-Type", "application/json");
         byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
-        try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
+        try (HttpCall c = call(path, method, h, json)) {
             String text = c.text();
             JsonNode tree = Json.readOrNull(text);
             // the node's 401 names its token file; the token sent was another one
@@ -147,7 +171,7 @@ final class NodeClient {
         Map<String, String> h = headers();
         h.put("Accept", "text/event-stream");
         if (lastEventId != null) h.put("Last-Event-ID", lastEventId);
-        HttpCall c = HttpCall.send(base.resolve(path), "GET", h, null, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS);
+        HttpCall c = call(path, "GET", h, null);
         if (c.status() != 200) {
             c.close();
             throw new IOException("the node's event stream answered HTTP " + c.status());

@@ -14,7 +14,7 @@ import java.util.Map;
  * Which node a command talks to, and with which token; mixed into every command that talks to one. The node:
  * {@code --node URL}, else {@code $ZED_NODE}, else {@code $ZED_URL} (its older name), else http://127.0.0.1:7700. The
  * token: {@code $ZED_TOKEN}, else the file {@code $ZED_HOME/api-token}, each checked the same way and never shown in
- * an error.
+ * an error. On an https:// node, the certificates of {@link NodeTrust}.
  */
 final class NodeOptions {
     static final URI DEFAULT = URI.create("http://127.0.0.1:7700");
@@ -34,7 +34,7 @@ final class NodeOptions {
     /** @throws IllegalStateException when ZED_NODE or ZED_URL is not an http(s) URL, or ZED_TOKEN is not a token */
     NodeClient client() {
         Path home = home();
-        return new NodeClient(base(), ApiToken.file(home), token(home));
+        return new NodeClient(base(), ApiToken.file(home), token(home), () -> NodeTrust.of(env, home));
     }
 
     URI base() {

@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets", "version", "completion");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets", "token", "version", "completion");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -68,6 +68,7 @@ public final class ZedCommand implements Runnable {
             for (CommandLine.Model.CommandSpec m : sub.getCommandSpec().mixins().values()) {
                 if (m.userObject() instanceof NodeOptions n) n.env = env;
                 if (m.userObject() instanceof SecretsPlace p) p.env = env;
+                if (m.userObject() instanceof TokenCommand.Place p) p.env = env;
             }
             withEnv(sub, env);
         }
@@ -95,6 +96,7 @@ public final class ZedCommand implements Runnable {
             case "failover" -> new FailoverCommand();
             case "promote" -> new PromoteCommand();
             case "secrets" -> new SecretsCommand();
+            case "token" -> new TokenCommand();
             case "version" -> new VersionCommand();
             case "completion" -> new CompletionCommand();
             case "warden" -> new WardenCommand(); // hidden: the agent starts it, see WardenCommand

@@ -4,8 +4,6 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -16,7 +14,6 @@ import org.apache.pekko.http.javadsl.server.RejectionHandler;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.apache.pekko.http.scaladsl.model.EntityStreamSizeException;
-import zed.actors.job.CheckpointToken;
 import zed.actors.job.NodeCheckpoints;
 import zed.actors.job.NodeCheckpoints.Answer;
 import zed.reconciler.job.CheckpointPost;
@@ -43,11 +40,6 @@ final class CheckpointRoute extends AllDirectives {
 
     CheckpointRoute(NodeCheckpoints checkpoints) {
         this.checkpoints = checkpoints;
-    }
-
-    /** The requests of this route: the guard asks for no API token on them. */
-    static boolean matches(HttpRequest r) {
-        return r.method().equals(HttpMethods.POST) && r.getUri().path().startsWith(CheckpointToken.PATH);
     }
 
     Route route() {

@@ -9,8 +9,6 @@ import org.apache.pekko.cluster.sharding.typed.javadsl.ClusterSharding;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.ContentTypes;
 import org.apache.pekko.http.javadsl.model.HttpEntities;
-import org.apache.pekko.http.javadsl.model.HttpMethods;
-import org.apache.pekko.http.javadsl.model.HttpRequest;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCode;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
@@ -64,6 +62,8 @@ public final class HttpApi extends AllDirectives {
     private final ClusterSharding sharding;
     private final EventsRoute events;
     private final RequestGuard guard;
+    private final TokenCheck tokens;
+    private final AuditLog audit;
     private final KnownLevels levels;
     private final zed.actors.level.StatusBoard board;
     private final org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table;
@@ -83,7 +83,9 @@ public final class HttpApi extends AllDirectives {
         this.rollouts = new RolloutCalls(system);
         this.sharding = ClusterSharding.get(system);
         this.events = new EventsRoute(system);
-        this.guard = new RequestGuard(token, config.httpHost(), ApiToken.file(config.stateDir()).toString());
+        this.tokens = new TokenCheck(token, config.stateDir(), java.time.Clock.systemUTC());
+        this.audit = new AuditLog(config.stateDir(), java.time.Clock.systemUTC());
+        this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -97,15 +99,14 @@ public final class HttpApi extends AllDirectives {
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
                         path(PathMatchers.segments(), segments -> level(LevelPath.of(segments))))));
-        return handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(HttpApi::open, () -> api)));
-    }
-
-    /**
-     * The requests that need no API token: a health check, which says nothing but that the node answers, and a job's
-     * checkpoint, whose URL holds a token of its own (a job never holds the node's).
-     */
-    private static boolean open(HttpRequest r) {
-        return (r.method().equals(HttpMethods.GET) && r.getUri().path().equals("/v1/health")) || CheckpointRoute.matches(r);
+        // the audit sees every answer, a refusal's too: outside the handlers that turn rejections and failures into answers
+        return extractRequest(req -> optionalHeaderValueByName("Authorization", auth -> {
+            TokenCheck.Caller caller = tokens.identify(auth.orElse(null));
+            return mapResponse(r -> {
+                audit.record(caller, req.method().value(), RequestGuard.segments(req), r.status().intValue());
+                return r;
+            }, () -> handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(caller, () -> api))));
+        }));
     }
 
     private Route level(LevelPath p) {

@@ -12,6 +12,7 @@ import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.net.URI;
 import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.TreeSet;
@@ -25,7 +26,8 @@ import java.util.function.Supplier;
  *       ({@code evil.example.com} resolving to 127.0.0.1) gets nothing.</li>
  *   <li>An {@code Origin}, when sent, is the node's own (403 otherwise): no cross-site request is served.</li>
  *   <li>{@code Authorization: Bearer <token>} on every request but {@code GET /v1/health} and a job's
- *       {@code POST /v1/checkpoints/<its own token>} (401 otherwise).</li>
+ *       {@code POST /v1/checkpoints/<its own token>} (401 otherwise), of a scope that allows the route
+ *       ({@link RouteScopes}; 403 otherwise).</li>
  *   <li>A request that changes something (POST, PUT, PATCH, DELETE) says {@code Content-Type: application/json}
  *       (415 otherwise): a form or a {@code text/plain} post, the requests a page may send across sites without
  *       asking first, never acts.</li>
@@ -34,7 +36,7 @@ import java.util.function.Supplier;
 final class RequestGuard extends AllDirectives {
     private static final Set<String> LOOPBACK = Set.of("localhost", "127.0.0.1", "::1", "[::1]");
 
-    private final ApiToken token;
+    private final TokenCheck tokens;
     private final Set<String> hosts;
     private final String tokenFile;
 
@@ -42,8 +44,8 @@ final class RequestGuard extends AllDirectives {
      * @param bound the address the API listens on; a wildcard (0.0.0.0, ::) allows every address of this host and
      *              its names
      */
-    RequestGuard(ApiToken token, String bound, String tokenFile) {
-        this.token = token;
+    RequestGuard(TokenCheck tokens, String bound, String tokenFile) {
+        this.tokens = tokens;
         this.tokenFile = tokenFile;
         this.hosts = allowedHosts(bound);
     }
@@ -92,9 +94,9 @@ final class RequestGuard extends AllDirectives {
                 || r.method().equals(HttpMethods.DELETE);
     }
 
-    /** Wraps the API; {@code open} names the requests that need no token. */
-    Route guard(java.util.function.Predicate<HttpRequest> open, Supplier<Route> inner) {
-        return extractRequest(req -> extractHost(host -> optionalHeaderValueByName("Origin", origin -> optionalHeaderValueByName("Authorization", auth -> {
+    /** Wraps the API, for a request whose token showed {@code caller} (null: none the node knows). */
+    Route guard(TokenCheck.Caller caller, Supplier<Route> inner) {
+        return extractRequest(req -> extractHost(host -> optionalHeaderValueByName("Origin", origin -> {
             long hostLines = java.util.stream.StreamSupport.stream(req.getHeaders().spliterator(), false).filter(h -> h.is("host")).count();
             if (hostLines > 1) {
                 // pekko refuses two valid Hosts but lets one it cannot parse stand beside a valid one: which is meant is
@@ -108,14 +110,32 @@ final class RequestGuard extends AllDirectives {
             if (origin.isPresent() && !originAllowed(origin.get())) {
                 return Refusal.answer(req, HttpApi.error(StatusCodes.FORBIDDEN, "requests from another origin (" + origin.get() + ") are refused"));
             }
-            if (!open.test(req) && !token.accepts(auth.orElse(null))) {
-                return Refusal.answer(req, HttpApi.error(StatusCodes.UNAUTHORIZED, "send Authorization: Bearer <the token in " + tokenFile + ">"));
+            List<String> segments = segments(req);
+            String method = req.method().value();
+            if (!RouteScopes.open(method, segments)) {
+                if (caller == null) {
+                    String unreadable = tokens.unreadable();
+                    return Refusal.answer(req, HttpApi.error(StatusCodes.UNAUTHORIZED, "send Authorization: Bearer <the token in " + tokenFile
+                            + ", or one of zed token create>" + (unreadable == null ? "" : " (scoped tokens are refused now: " + unreadable + ")")));
+                }
+                Scope needed = RouteScopes.needed(method, segments);
+                if (!caller.scope().allows(needed)) {
+                    return Refusal.answer(req, HttpApi.error(StatusCodes.FORBIDDEN, "the token \"" + caller.name() + "\" has scope " + caller.scope().word()
+                            + "; " + method + " " + AuditLog.path(segments) + " needs " + needed.word() + " (docs/security.md)"));
+                }
             }
             if (mutating(req) && !json(req)) {
                 return Refusal.answer(req, HttpApi.error(StatusCodes.UNSUPPORTED_MEDIA_TYPE, req.method().value() + " needs Content-Type: application/json"));
             }
             return inner.get();
-        }))));
+        })));
+    }
+
+    /** The request's path, decoded segment by segment (a level id's encoded slash stays inside its segment). */
+    static List<String> segments(HttpRequest req) {
+        List<String> out = new java.util.ArrayList<>();
+        req.getUri().pathSegments().forEach(out::add);
+        return out;
     }
 
     private static boolean json(HttpRequest r) {

@@ -254,9 +254,18 @@ public final class ZedNode implements AutoCloseable {
             HttpApi api = new HttpApi(system, c, token, host.levels(), host.board(), table, host.nodeCheckpoints());
             system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver, api.failoverTries()), "auto-failover",
                     org.apache.pekko.actor.typed.Props.empty());
-            ServerBinding b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route())
-                    .toCompletableFuture().get(30, TimeUnit.SECONDS);
-            host.nodeCheckpoints().bound(c.httpHost(), b.localAddress().getPort());
+            ServerBinding b;
+            if (loopback(c.httpHost(), "--listen")) {
+                b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                host.nodeCheckpoints().bound(c.httpHost(), b.localAddress().getPort());
+            } else {
+                // beyond loopback, HTTPS with the host's certificate (refuseUnsafeCluster saw it is there); this host's jobs
+                // post their checkpoints to the same API on loopback, in plain HTTP that they need no CA for
+                b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls.sslContext()))
+                        .bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                ServerBinding jobs = Http.get(system).newServerAt("127.0.0.1", 0).bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
+                host.nodeCheckpoints().bound("127.0.0.1", jobs.localAddress().getPort());
+            }
             system.getWhenTerminated(); // the node lives until close()
             return new ZedNode(system, b, c, telemetry, stopped, host, standDown);
         } catch (Exception e) {
@@ -347,8 +356,8 @@ public final class ZedNode implements AutoCloseable {
     }
 
     /**
-     * A cluster of several nodes needs one journal they all share, and Artery beyond loopback needs TLS: refused at
-     * start, before anything runs, with what to do instead.
+     * A cluster of several nodes needs one journal they all share, and Artery and the API beyond loopback need TLS:
+     * refused at start, before anything runs, with what to do instead.
      *
      * @return the node's TLS material ({@code $ZED_HOME/tls}), null when it has none: read here once per start, and
      *         handed to Artery's settings and Cluster Bootstrap's endpoint (incomplete material is refused here too)
@@ -365,6 +374,12 @@ public final class ZedNode implements AutoCloseable {
                     + "where Artery must use TLS with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
+        if (!loopback(c.httpHost(), "--listen") && tls == null) {
+            throw new IllegalStateException("--listen " + c.httpHost() + ":" + c.httpPort() + " binds the API beyond loopback, where it must use HTTPS "
+                    + "(its tokens would cross the network in the clear), and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
+                    + " holds no certificate: make it with zed cluster init and copy that host's directory into $ZED_HOME, "
+                    + "or listen on 127.0.0.1 and reach the node over SSH");
+        }
         zed.actors.cluster.Bootstrap b = c.cluster().bootstrap();
         if (b != null && !loopback(b.host()) && tls == null) {
             throw new IllegalStateException("Cluster Bootstrap's endpoint " + b.host() + ":" + b.port() + " listens beyond loopback, where it must use TLS "
@@ -375,11 +390,20 @@ public final class ZedNode implements AutoCloseable {
     }
 
     private static boolean loopback(String host) {
+        return loopback(host, "--cluster");
+    }
+
+    private static boolean loopback(String host, String flag) {
         try {
             return java.net.InetAddress.getByName(host).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {
-            throw new IllegalStateException("--cluster: unknown host " + host);
+            throw new IllegalStateException(flag + ": unknown host " + host);
         }
+    }
+
+    /** Whether the API speaks HTTPS: it does beyond loopback. */
+    public boolean https() {
+        return !loopback(config.httpHost(), "--listen");
     }
 
     /** What the node's levels run on: its stores, GPUs and checkpoint endpoint (a test puts stand-ins for the last two). */

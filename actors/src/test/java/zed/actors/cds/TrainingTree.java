@@ -124,6 +124,7 @@ record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
                 new Run(List.of("jobs"), app, true, 0),
                 new Run(List.of("jobs", "--format", "json"), app, true, 0),
                 new Run(List.of("job", "rollback", "train", "@ckpt-10"), app, true, 0),
+                new Run(List.of("token", "list"), app, false, 0),
                 new Run(List.of("status"), app, false, 1),
                 new Run(List.of("status", "--frobnicate"), app, true, 2));
     }

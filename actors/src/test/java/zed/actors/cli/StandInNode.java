@@ -25,13 +25,25 @@ public final class StandInNode implements AutoCloseable {
     volatile String hostsBody = "{\"hosts\":[]}";
 
     StandInNode() throws IOException {
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        this(null);
+    }
+
+    /** The same over TLS, showing the key and certificate of {@code tls}: {@link #url()} is https://. */
+    StandInNode(javax.net.ssl.SSLContext tls) throws IOException {
+        InetSocketAddress at = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        if (tls == null) {
+            server = HttpServer.create(at, 0);
+        } else {
+            com.sun.net.httpserver.HttpsServer s = com.sun.net.httpserver.HttpsServer.create(at, 0);
+            s.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(tls));
+            server = s;
+        }
         server.createContext("/", this::answer);
         server.start();
     }
 
     String url() {
-        return "http://127.0.0.1:" + server.getAddress().getPort();
+        return (server instanceof com.sun.net.httpserver.HttpsServer ? "https" : "http") + "://127.0.0.1:" + server.getAddress().getPort();
     }
 
     /** The paths it was asked for, in order. */

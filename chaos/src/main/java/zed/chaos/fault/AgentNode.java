@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
@@ -24,7 +23,6 @@ import java.util.function.Predicate;
  */
 public final class AgentNode implements AutoCloseable {
     private static final ObjectMapper JSON = NodeCalls.JSON;
-    private static final HttpClient HTTP = NodeCalls.HTTP;
 
     private final Path bin;
     private final Path home;
@@ -65,8 +63,15 @@ public final class AgentNode implements AutoCloseable {
         return home;
     }
 
+    /** Its API: https:// beyond loopback, where the node serves it with its host's certificate (docs/security.md). */
     public String url() {
-        return "http://" + apiHost + ":" + port;
+        boolean loopback;
+        try {
+            loopback = java.net.InetAddress.getByName(apiHost).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("not a host: " + apiHost, e);
+        }
+        return (loopback ? "http://" : "https://") + apiHost + ":" + port;
     }
 
     public long pid() {
@@ -135,7 +140,7 @@ public final class AgentNode implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (true) {
             try {
-                if (HTTP.send(HttpRequest.newBuilder(URI.create(url() + "/v1/health")).timeout(Duration.ofSeconds(5)).build(),
+                if (NodeCalls.client(url(), home).send(HttpRequest.newBuilder(URI.create(url() + "/v1/health")).timeout(Duration.ofSeconds(5)).build(),
                         HttpResponse.BodyHandlers.ofString()).statusCode() == 200) return this;
             } catch (IOException notYet) {
                 // not listening yet
@@ -216,7 +221,7 @@ public final class AgentNode implements AutoCloseable {
     public AutoCloseable follow(String id, java.util.function.Consumer<JsonNode> each) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url() + "/v1/events?level=" + java.net.URLEncoder.encode(id, java.nio.charset.StandardCharsets.UTF_8)))
                 .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip()).build();
-        HttpResponse<java.io.InputStream> r = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = NodeCalls.client(url(), home).send(req, HttpResponse.BodyHandlers.ofInputStream());
         Thread reader = new Thread(() -> {
             try (var in = new java.io.BufferedReader(new java.io.InputStreamReader(r.body(), java.nio.charset.StandardCharsets.UTF_8))) {
                 String l;
@@ -243,7 +248,7 @@ public final class AgentNode implements AutoCloseable {
     public List<JsonNode> stream(String path, Predicate<List<JsonNode>> enough, Duration within) throws IOException, InterruptedException {
         HttpRequest req = HttpRequest.newBuilder(URI.create(url() + path))
                 .header("Authorization", "Bearer " + Files.readString(home.resolve("api-token")).strip()).build();
-        HttpResponse<java.io.InputStream> r = HTTP.send(req, HttpResponse.BodyHandlers.ofInputStream());
+        HttpResponse<java.io.InputStream> r = NodeCalls.client(url(), home).send(req, HttpResponse.BodyHandlers.ofInputStream());
         List<JsonNode> out = new ArrayList<>();
         java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
         Thread reader = new Thread(() -> {

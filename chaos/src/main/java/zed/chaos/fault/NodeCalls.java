@@ -19,12 +19,23 @@ import java.util.function.Predicate;
  * Calls to one node's API as a client makes them, with the token the node wrote in its state directory: for a node in
  * a process of its own ({@link AgentNode}) or in the caller's JVM.
  *
- * @param url  {@code http://HOST:PORT}
+ * @param url  {@code http://HOST:PORT}, or {@code https://} for a node whose API listens beyond loopback
  * @param home the node's state directory ({@code ZED_HOME}), which holds {@code api-token}
  */
 public record NodeCalls(String url, Path home) {
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private static final java.util.Map<Path, HttpClient> HTTPS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /**
+     * The client for a node's URL: an https:// node (its API beyond loopback) is trusted by the cluster CA of its
+     * home's {@code tls}, as a host of the cluster trusts it; one client per home.
+     */
+    static HttpClient client(String url, Path home) {
+        if (!url.startsWith("https:")) return HTTP;
+        return HTTPS.computeIfAbsent(home, h -> HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5))
+                .sslContext(zed.actors.cluster.ClusterTls.in(h).sslContext()).build());
+    }
 
     /** @param status the HTTP status; {@code body} the JSON answer (an empty object when there was none) */
     public record Answer(int status, JsonNode body) {
@@ -38,7 +49,7 @@ public record NodeCalls(String url, Path home) {
                 .header("Authorization", "Bearer " + token())
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(JSON.writeValueAsString(body)));
         if (!method.equals("GET")) b.header("Content-Type", "application/json");
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = client(url, home).send(b.build(), HttpResponse.BodyHandlers.ofString());
         JsonNode n;
         try {
             n = r.body().isBlank() ? JSON.createObjectNode() : JSON.readTree(r.body());

@@ -1,0 +1,93 @@
+package zed.actors.http;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Which scope each route of the API needs: the table docs/security.md shows, and the one the guard enforces. Pure.
+ * A request that matches no entry needs {@link Scope#ADMIN}: a route added to the API and forgotten here is closed to
+ * all but admin tokens, never open to a read token (RouteScopesTest holds this table to {@link LevelPath#ACTIONS}, and
+ * ScopedTokensTest to what the node serves).
+ */
+public final class RouteScopes {
+    /**
+     * A route: its method, its path ({@code {id}} a level id, {@code {token}} a job's checkpoint token), and the scope it
+     * needs; null for a route that needs no API token (the health check, a job's checkpoint with its own token).
+     */
+    public record Entry(String method, String path, Scope scope) {
+    }
+
+    /** A level's actions, {@code /v1/levels/{id}/ACTION}: each with its method and scope. */
+    static final Map<String, Entry> ACTIONS;
+
+    static {
+        Map<String, Entry> a = new TreeMap<>();
+        a.put("plan", action("GET", "plan", Scope.READ)); // changes nothing: what a converge would do
+        for (String deploy : List.of("rollback", "job-rollback", "job-move", "move", "promote")) a.put(deploy, action("POST", deploy, Scope.DEPLOY));
+        a.put("failover", action("POST", "failover", Scope.ADMIN)); // the cluster's administration: runs a level elsewhere, or forced from a host that left
+        a.put("sudo", action("POST", "sudo", Scope.ADMIN)); // runs the services' hooks as root
+        ACTIONS = Map.copyOf(a);
+    }
+
+    private static final List<Entry> FIXED = List.of(
+            new Entry("GET", "/v1/health", null),
+            new Entry("POST", "/v1/checkpoints/{token}", null),
+            new Entry("GET", "/v1/events", Scope.READ),
+            new Entry("GET", "/v1/hosts", Scope.READ),
+            new Entry("GET", "/v1/levels", Scope.READ),
+            new Entry("GET", "/v1/levels/{id}", Scope.READ),
+            new Entry("PUT", "/v1/levels/{id}", Scope.DEPLOY),
+            new Entry("DELETE", "/v1/levels/{id}", Scope.DEPLOY));
+
+    private RouteScopes() {
+    }
+
+    private static Entry action(String method, String name, Scope scope) {
+        return new Entry(method, "/v1/levels/{id}/" + name, scope);
+    }
+
+    /** Every route the API serves, in the order of the docs' table. */
+    public static List<Entry> all() {
+        List<Entry> all = new ArrayList<>(FIXED);
+        all.addAll(new TreeMap<>(ACTIONS).values());
+        return List.copyOf(all);
+    }
+
+    /** Whether a request needs no API token: it matches an entry whose scope is null. */
+    public static boolean open(String method, List<String> segments) {
+        // exactly: /v1/health/ is no health check, and needs a token like any path the API does not serve
+        if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) return false;
+        Entry e = entry(method, segments);
+        return e != null && e.scope() == null;
+    }
+
+    /** The scope a request needs, from its method and its decoded path segments; {@link Scope#ADMIN} when no entry matches. */
+    public static Scope needed(String method, List<String> segments) {
+        Entry e = entry(method, segments);
+        return e == null ? Scope.ADMIN : e.scope();
+    }
+
+    /** The entry a request matches, or null. */
+    static Entry entry(String method, List<String> segments) {
+        List<String> s = segments.isEmpty() || !segments.get(segments.size() - 1).isEmpty() ? segments : segments.subList(0, segments.size() - 1);
+        if (s.size() < 2 || !s.get(0).equals("v1")) return null;
+        String path;
+        if (s.get(1).equals("levels") && s.size() > 2) {
+            LevelPath p = LevelPath.of(s.subList(2, s.size()));
+            if (p == null) return null;
+            if (p.action() != null) {
+                Entry a = ACTIONS.get(p.action());
+                return a != null && a.method().equals(method) ? a : null;
+            }
+            path = "/v1/levels/{id}";
+        } else if (s.get(1).equals("checkpoints") && s.size() == 3) {
+            path = "/v1/checkpoints/{token}";
+        } else {
+            path = "/" + String.join("/", s);
+        }
+        for (Entry e : FIXED) if (e.method().equals(method) && e.path().equals(path)) return e;
+        return null;
+    }
+}

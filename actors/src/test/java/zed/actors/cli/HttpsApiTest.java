@@ -1,0 +1,92 @@
+package zed.actors.cli;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import zed.actors.node.NodeConfig;
+import zed.actors.node.ZedNode;
+import zed.actors.job.CheckpointEndpoint;
+
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/**
+ * A real node whose API listens beyond loopback (the wildcard address): refused at start without a certificate, and
+ * over HTTPS with the one {@code zed cluster init} made for its host, which the CLI checks; this host's jobs still
+ * post their checkpoints in plain HTTP, on loopback.
+ */
+class HttpsApiTest {
+    @TempDir
+    static Path keys;
+    @TempDir
+    Path state;
+    ZedNode node;
+
+    @BeforeAll
+    static void makeTwoClusters() throws Exception {
+        HttpsNodeTest.twoClusters(keys);
+    }
+
+    @AfterEach
+    void stop() {
+        if (node != null) node.close();
+    }
+
+    ZedNode start() {
+        return ZedNode.start(NodeConfig.defaults(state).withHttp("0.0.0.0", 0)
+                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+    }
+
+    @Test
+    void beyondLoopbackWithoutACertificateTheNodeDoesNotStart() {
+        IllegalStateException e = assertThrows(IllegalStateException.class, this::start);
+        assertTrue(e.getMessage().contains("--listen 0.0.0.0:0 binds the API beyond loopback, where it must use HTTPS"), e.getMessage());
+        assertTrue(e.getMessage().contains("zed cluster init"), e.getMessage());
+    }
+
+    @Test
+    void beyondLoopbackTheApiIsHttpsWithTheHostsCertificate() throws Exception {
+        Files.createDirectories(state);
+        Path tls = Files.createDirectories(state.resolve("tls"));
+        for (String f : new String[]{"node.p12", "trust.p12", "password"}) Files.copy(keys.resolve("ours/h1/tls").resolve(f), tls.resolve(f));
+        node = start();
+        assertTrue(node.https());
+        String url = "https://127.0.0.1:" + node.httpPort();
+
+        // on the host: the node's own token and the cluster CA of $ZED_HOME/tls
+        CliRun r = CliRun.run(Map.of("ZED_HOME", state.toString()), "hosts", "--node", url);
+        assertEquals(0, r.exit(), r.toString());
+        r = CliRun.run(Map.of("ZED_HOME", keys.resolve("elsewhere").toString(), "ZED_TOKEN", Files.readString(state.resolve("api-token")).strip(),
+                "ZED_CA", keys.resolve("ours/ca/ca.pem").toString()), "hosts", "--node", url);
+        assertEquals(0, r.exit(), r.toString());
+        r = CliRun.run(Map.of("ZED_HOME", keys.resolve("elsewhere").toString(), "ZED_TOKEN", Files.readString(state.resolve("api-token")).strip(),
+                "ZED_CA", keys.resolve("theirs/ca/ca.pem").toString()), "hosts", "--node", url);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("its certificate is not one zed trusts"), r.toString());
+
+        // plain HTTP on the API's port gets no answer
+        HttpClient http = HttpClient.newHttpClient();
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+
+        // a job's checkpoint URL: plain HTTP on loopback, answered by the checkpoint route (whose dataset is not there: 503)
+        try (CheckpointEndpoint.Run run = node.checkpoints().in(new zed.reconciler.store.DirStore(state.resolve("store")))
+                .open(new CheckpointEndpoint.JobKey("lab", "train"), "tank/lab/train", 2, t -> { })) {
+            assertTrue(run.url().startsWith("http://127.0.0.1:"), run.url());
+            HttpResponse<String> a = http.send(HttpRequest.newBuilder(URI.create(run.url())).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{}")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, a.statusCode(), a.body());
+            assertTrue(a.body().startsWith("{\"error\":\"cannot read the snapshots of tank/lab/train"), a.body());
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package zed.actors.http;
+
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+/** The scope table: every level action has its entry, and what no entry names needs admin. */
+class RouteScopesTest {
+    @Test
+    void everyActionOfALevelHasItsScope() {
+        assertEquals(LevelPath.ACTIONS, RouteScopes.ACTIONS.keySet(), "an action the API serves with no scope here would need admin");
+    }
+
+    @Test
+    void aRequestNeedsTheScopeOfItsRoute() {
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels")));
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "")));
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "web")));
+        assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "shop", "web")));
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "plan")));
+        // a level whose last name is an action word, addressed with its slash encoded, is the level
+        assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "x/plan")));
+        assertEquals(Scope.DEPLOY, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "rollback")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "sudo")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "failover")));
+        assertNull(RouteScopes.needed("GET", List.of("v1", "health")));
+        assertTrue(RouteScopes.open("POST", List.of("v1", "checkpoints", "abc")));
+        assertFalse(RouteScopes.open("GET", List.of("v1", "checkpoints", "abc")));
+        assertFalse(RouteScopes.open("GET", List.of("v1", "health", "")), "only the health check itself is open");
+    }
+
+    @Test
+    void whatNoEntryNamesNeedsAdmin() {
+        assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of("v1", "secrets")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "plan")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("PATCH", List.of("v1", "levels", "shop")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of("v1", "levels", "..")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of()));
+    }
+
+    @Test
+    void scopesAllowWhatTheScopesBelowThemAllow() {
+        assertTrue(Scope.ADMIN.allows(Scope.DEPLOY) && Scope.DEPLOY.allows(Scope.READ) && Scope.READ.allows(Scope.READ));
+        assertFalse(Scope.READ.allows(Scope.DEPLOY) || Scope.DEPLOY.allows(Scope.ADMIN));
+        assertEquals(Scope.DEPLOY, Scope.of("deploy"));
+    }
+}
