@@ -81,7 +81,13 @@ public final class OpsServer implements AutoCloseable {
         Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
         if (group != null) {
             var lookup = socket.getFileSystem().getUserPrincipalLookupService();
-            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(group));
+            try {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(group));
+            } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                s.close();
+                Files.deleteIfExists(socket);
+                throw new IOException("there is no group " + group + " for the socket (--group): create it (groupadd " + group + ") and add the agent's user to it");
+            }
         }
         server = s;
         acceptor = new Thread(this::acceptLoop, "zed-ops-accept");
