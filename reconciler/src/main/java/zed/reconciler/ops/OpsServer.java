@@ -169,7 +169,13 @@ public final class OpsServer implements AutoCloseable {
         }
         String op = req.get("op").asText();
         boolean destructive = OpsRules.DESTRUCTIVE.contains(op);
-        if (destructive) audit.write(peer, req, "started");
+        if (destructive) {
+            try {
+                audit.write(peer, req, "started");
+            } catch (IOException e) {
+                return error(new StoreError(StoreError.Kind.OTHER, req.path("dataset").asText("-"), "not run: the audit log cannot be written (" + e.getMessage() + ")"), true);
+            }
+        }
         try {
             ObjectNode ok = Frames.JSON.createObjectNode().put("ok", true);
             ok.set("result", run(op, req));
