@@ -48,7 +48,7 @@ public record OpsRules(List<String> roots, List<Path> mountUnder) {
         String op = text(request, "op", "");
         if (!known(op)) throw new StoreError(StoreError.Kind.OTHER, "-", "unknown operation \"" + op + "\"");
         switch (op) {
-            case "capabilities" -> managed(text(request, "dataset", op));
+            case "capabilities" -> pool(text(request, "dataset", op));
             case "snapshot" -> {
                 JsonNode ds = request.get("datasets");
                 if (ds == null || !ds.isArray() || ds.isEmpty()) throw missing(op, "datasets");
@@ -75,6 +75,14 @@ public record OpsRules(List<String> roots, List<Path> mountUnder) {
         Names.dataset(dataset);
         for (String r : roots) if (dataset.equals(r) || dataset.startsWith(r + "/")) return dataset;
         throw new StoreError(StoreError.Kind.NOT_MANAGED, dataset, "is outside the managed roots " + roots);
+    }
+
+    /** What the zfs of a managed root's pool can do is no secret: asked of the pool (or any dataset) of a root. */
+    private void pool(String dataset) {
+        Names.dataset(dataset);
+        String pool = dataset.split("/")[0];
+        for (String r : roots) if (r.split("/")[0].equals(pool)) return;
+        throw new StoreError(StoreError.Kind.NOT_MANAGED, dataset, "is not in the pool of a managed root " + roots);
     }
 
     private void properties(String dataset, JsonNode props, boolean zedOnly) {

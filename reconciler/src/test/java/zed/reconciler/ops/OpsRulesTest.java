@@ -48,6 +48,12 @@ class OpsRulesTest {
     }
 
     @Test
+    void capabilitiesAreAskedOfAManagedRootsPool() {
+        assertDoesNotThrow(() -> rules.check(req("capabilities", "tank")));
+        assertEquals(StoreError.Kind.NOT_MANAGED, refused(req("capabilities", "other")).kind());
+    }
+
+    @Test
     void anUnknownOperationIsRefused() {
         StoreError e = refused(req("exec", "tank/zed/a"));
         assertTrue(e.getMessage().contains("unknown operation \"exec\""), e.getMessage());

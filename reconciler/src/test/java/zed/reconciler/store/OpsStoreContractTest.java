@@ -44,6 +44,11 @@ class OpsStoreContractTest extends StoreContract {
         if (direct != null) TestPool.destroyTree(direct, root);
     }
 
+    @org.junit.jupiter.api.Test
+    void theCapabilitiesAreThoseOpsProbed() {
+        org.junit.jupiter.api.Assertions.assertEquals(direct.capabilities(), store.capabilities());
+    }
+
     @Override
     Store store() {
         return store;
