@@ -30,6 +30,8 @@ final class TestNode implements AutoCloseable {
     private final HttpClient http = HttpClient.newHttpClient();
     private final String journalUrl;
     private ZedNode node;
+    /** zed ops's socket, when the node's ZFS work goes through it; null: the single-process mode. */
+    private java.nio.file.Path opsSocket;
 
     private TestNode(Path state, String journalUrl) {
         this.state = state;
@@ -47,10 +49,19 @@ final class TestNode implements AutoCloseable {
         return t;
     }
 
+    /** A node whose levels' datasets are made through the zed ops at {@code socket} (docs/security.md). */
+    static TestNode throughOps(Path state, Path socket) {
+        TestNode t = new TestNode(state, null);
+        t.opsSocket = socket;
+        t.restart();
+        return t;
+    }
+
     /** A fresh node on the same state directory (and journal), as after a restart of the host's node. */
     void restart() {
         if (node != null) node.close();
-        node = ZedNode.start(NodeConfig.defaults(state).withJournal(journalUrl).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = ZedNode.start(NodeConfig.defaults(state).withJournal(journalUrl).withHttp("127.0.0.1", 0).withTelemetry(TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0))
+                .withOpsSocket(opsSocket));
     }
 
     ZedNode node() {

@@ -46,6 +46,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--events-kept", paramLabel = "N", description = "how many events each level keeps at least, for /v1/events to resume from (default 1000)")
     int eventsKept = NodeConfig.EVENTS_KEPT;
 
+    @Option(names = "--ops-socket", paramLabel = "PATH", description = {"zed ops's socket (e.g. /run/zed/ops.sock): the levels' datasets are made, changed, snapshotted",
+            "and destroyed through it, so that the agent need not be root; without it, the single-process mode (everything as root)"})
+    java.nio.file.Path opsSocket;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -82,7 +86,15 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("zed agent: " + e.getMessage());
             return 2;
         }
-        NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept);
+        if (opsSocket != null && !java.nio.file.Files.exists(opsSocket)) {
+            System.err.println("zed agent: there is no zed ops socket at " + opsSocket + " (--ops-socket): start zed ops first");
+            return 1;
+        }
+        NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept, opsSocket);
+        System.err.println("zed agent: " + (opsSocket == null
+                ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
+                : "privilege boundary: the levels' datasets through zed ops at " + opsSocket + "; replication, services, jails and sudo hooks still run as this process's user"
+                        + " (docs/security.md)"));
         zed.actors.warden.WardenFiles warden = zed.actors.warden.WardenFiles.of(c.stateDir());
         for (String line : zed.actors.warden.WardenLaunch.lastStandDown(warden)) System.err.println("zed agent: while the agent was away, its warden " + line);
         // a node of a cluster has a warden (a lone node's levels have no standby to fail over to): the heartbeat

@@ -146,7 +146,9 @@ public final class LevelHost {
     public Store store(String pool) {
         if (pool == null) return stores.computeIfAbsent("", k -> new DirStore(config.stateDir().resolve("store")));
         // every level of the node shares the pool's store, and so its write limit
-        return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(ZfsStore.probe(new ProcessCommand(), p), WRITES_PER_SECOND, WRITE_BURST));
+        // with an ops socket the node is unprivileged and zed ops runs zfs for it (docs/security.md)
+        return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(config.opsSocket() != null
+                ? new zed.reconciler.ops.OpsStore(config.opsSocket(), p) : ZfsStore.probe(new ProcessCommand(), p), WRITES_PER_SECOND, WRITE_BURST));
     }
 
     /**

@@ -11,9 +11,11 @@ import java.nio.file.Path;
  * @param eventsKept how many events each level keeps at least, for {@code /v1/events} to resume from; older ones are
  *                   deleted after the level's snapshot
  * @param cluster    the host's name and how it joins the cluster (default: a cluster of its own)
+ * @param opsSocket  {@code zed ops}'s socket: the node's ZFS work goes through it (docs/security.md); null: the
+ *                   single-process mode, zfs run by the node itself (as root)
  */
 public record NodeConfig(String httpHost, int httpPort, zed.actors.cluster.ClusterConfig cluster, Path stateDir, String journalUrl, String pool,
-                         zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept) {
+                         zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept, Path opsSocket) {
     /** The events each level keeps unless told otherwise. */
     public static final int EVENTS_KEPT = 1000;
 
@@ -21,33 +23,43 @@ public record NodeConfig(String httpHost, int httpPort, zed.actors.cluster.Clust
         if (eventsKept < 2) throw new IllegalArgumentException("a level keeps at least 2 events, not " + eventsKept);
     }
 
+    /** The single-process mode's config (no ops socket). */
+    public NodeConfig(String httpHost, int httpPort, zed.actors.cluster.ClusterConfig cluster, Path stateDir, String journalUrl, String pool,
+                      zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept) {
+        this(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, null);
+    }
+
+    public NodeConfig withOpsSocket(Path socket) {
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, socket);
+    }
+
     public static NodeConfig defaults(Path stateDir) {
         return new NodeConfig("127.0.0.1", 7700, zed.actors.cluster.ClusterConfig.alone(), stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults(), EVENTS_KEPT);
     }
 
     public NodeConfig withHttp(String host, int port) {
-        return new NodeConfig(host, port, cluster, stateDir, journalUrl, pool, telemetry, eventsKept);
+        return new NodeConfig(host, port, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket);
     }
 
     /** The journal in the database at {@code url} (a JDBC URL; null: the H2 file in the state directory). */
     public NodeConfig withJournal(String url) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, url, pool, telemetry, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, url, pool, telemetry, eventsKept, opsSocket);
     }
 
     public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, t, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, t, eventsKept, opsSocket);
     }
 
     public NodeConfig withPool(String p) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, p, telemetry, eventsKept);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, p, telemetry, eventsKept, opsSocket);
     }
 
     public NodeConfig withEventsKept(int n) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, n);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, n, opsSocket);
     }
 
     public NodeConfig withCluster(zed.actors.cluster.ClusterConfig c) {
-        return new NodeConfig(httpHost, httpPort, c, stateDir, journalUrl, pool, telemetry, eventsKept);
+        return new NodeConfig(httpHost, httpPort, c, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket);
     }
 
     /** Whether the journal is an H2 file: this node's alone, never shared with another. */

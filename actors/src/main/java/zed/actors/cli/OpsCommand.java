@@ -1,0 +1,76 @@
+package zed.actors.cli;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import zed.reconciler.ops.AuditLog;
+import zed.reconciler.ops.OpsRules;
+import zed.reconciler.ops.OpsServer;
+import zed.reconciler.store.ProcessCommand;
+import zed.reconciler.store.StoreError;
+import zed.reconciler.store.ZfsStore;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+@Command(name = "ops", description = {"Runs the privileged side of Zed in the foreground (as root): typed ZFS operations on the datasets under the",
+        "managed roots, served on a Unix socket to the agent's user only (zed agent --ops-socket). Refusals and destructive",
+        "operations go to an append-only audit log. Stop it with Ctrl-C or SIGTERM."})
+final class OpsCommand implements Callable<Integer> {
+    @Option(names = "--socket", paramLabel = "PATH", description = "the Unix socket (default /run/zed/ops.sock), made 0660")
+    Path socket = OpsServer.DEFAULT_SOCKET;
+
+    @Option(names = "--group", paramLabel = "GROUP", description = "the socket's group, the agent's (default zed)")
+    String group = "zed";
+
+    @Option(names = "--agent-user", paramLabel = "USER", description = "the user served besides root, the agent's (default zed)")
+    String agentUser = "zed";
+
+    @Option(names = "--root", paramLabel = "DATASET", required = true, description = "a managed root (repeatable): the datasets at and under it are served, no other")
+    List<String> roots = new ArrayList<>();
+
+    @Option(names = "--mount-under", paramLabel = "DIR", description = "a directory a mountpoint may be set under (repeatable; default /POOL of each root)")
+    List<Path> mountUnder = new ArrayList<>();
+
+    @Option(names = "--audit", paramLabel = "PATH", description = "the append-only audit log, 0600 (default /var/log/zed/ops-audit.log)")
+    Path audit = Path.of("/var/log/zed/ops-audit.log");
+
+    @Override
+    public Integer call() throws Exception {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            System.err.println("zed ops: runs as root (it does what the agent may not); the agent runs as --agent-user " + agentUser);
+            return 1;
+        }
+        OpsRules rules;
+        List<Path> under = new ArrayList<>(mountUnder);
+        if (under.isEmpty()) for (String r : roots) under.add(Path.of("/" + r.split("/")[0]));
+        try {
+            rules = new OpsRules(roots, under);
+        } catch (IllegalArgumentException | StoreError e) {
+            System.err.println("zed ops: " + e.getMessage());
+            return 2;
+        }
+        java.nio.file.Files.createDirectories(audit.toAbsolutePath().getParent());
+        OpsServer ops = new OpsServer(socket.toAbsolutePath(), group, Set.of(agentUser), rules, new AuditLog(audit.toAbsolutePath()),
+                pool -> ZfsStore.probe(new ProcessCommand(), pool));
+        try {
+            ops.start();
+        } catch (java.io.IOException e) {
+            System.err.println("zed ops: " + e.getMessage());
+            return 1;
+        }
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            try {
+                ops.close();
+            } catch (java.io.IOException ignored) {
+                // the socket file goes with the next start
+            }
+        }));
+        System.err.println("zed ops: serving root and user " + agentUser + " on " + socket.toAbsolutePath() + " (group " + group + ", mode 0660), roots " + roots
+                + ", audit log " + audit.toAbsolutePath());
+        ops.awaitClosed();
+        return 0;
+    }
+}

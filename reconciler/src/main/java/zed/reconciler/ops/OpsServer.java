@@ -1,0 +1,281 @@
+package zed.reconciler.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
+import zed.reconciler.store.Snapshot;
+import zed.reconciler.store.Store;
+import zed.reconciler.store.StoreError;
+
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Semaphore;
+import java.util.function.Function;
+
+/**
+ * {@code zed ops}: the root side of the privilege boundary. It serves typed store operations on a Unix socket (mode
+ * 0660, group {@code group}) to the users it is told to serve, checked by {@code SO_PEERCRED}; every request is
+ * checked by {@link OpsRules} before it reaches the {@link Store}; refusals and destructive operations go to the
+ * {@link AuditLog}. It loads none of the node's machinery: a socket, Jackson and the store.
+ */
+public final class OpsServer implements AutoCloseable {
+    /** The systemd unit's socket (the distribution's {@code zed-ops.service}). */
+    public static final Path DEFAULT_SOCKET = Path.of("/run/zed/ops.sock");
+    /** Connections served at once; a further one waits for a free place. */
+    static final int CONNECTIONS = 32;
+
+    private final Path socket;
+    private final String group;
+    private final Set<String> served;
+    private final OpsRules rules;
+    private final AuditLog audit;
+    private final Function<String, Store> storeOfPool;
+    private final Map<String, Store> stores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Semaphore places = new Semaphore(CONNECTIONS);
+    private ServerSocketChannel server;
+    private Thread acceptor;
+
+    /**
+     * @param group       the socket's group (the agent's, e.g. {@code zed}), null to leave the creator's
+     * @param served      the user names served besides root (the agent's user)
+     * @param storeOfPool the store of a pool (a probed ZfsStore), asked once per pool
+     */
+    public OpsServer(Path socket, String group, Set<String> served, OpsRules rules, AuditLog audit, Function<String, Store> storeOfPool) {
+        this.socket = socket;
+        this.group = group;
+        this.served = Set.copyOf(served);
+        this.rules = rules;
+        this.audit = audit;
+        this.storeOfPool = storeOfPool;
+    }
+
+    /** Binds the socket and starts serving; refuses where the peer's credentials cannot be read. */
+    public void start() throws IOException {
+        ServerSocketChannel s = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+        try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            if (!probe.supportedOptions().contains(ExtendedSocketOptions.SO_PEERCRED)) {
+                s.close();
+                throw new IOException("this platform (" + System.getProperty("os.name") + ") gives no SO_PEERCRED on Unix sockets: zed ops cannot tell who calls it, so it does not start");
+            }
+        }
+        Files.createDirectories(socket.getParent());
+        if (Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            if (!"socket".equals(kind(socket))) throw new IOException(socket + " exists and is not a socket: remove it or choose another --socket");
+            Files.delete(socket); // a stale socket of an ops that is gone
+        }
+        s.bind(UnixDomainSocketAddress.of(socket));
+        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
+        if (group != null) {
+            var lookup = socket.getFileSystem().getUserPrincipalLookupService();
+            try {
+                Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(lookup.lookupPrincipalByGroupName(group));
+            } catch (java.nio.file.attribute.UserPrincipalNotFoundException e) {
+                s.close();
+                Files.deleteIfExists(socket);
+                throw new IOException("there is no group " + group + " for the socket (--group): create it (groupadd " + group + ") and add the agent's user to it");
+            }
+        }
+        server = s;
+        acceptor = new Thread(this::acceptLoop, "zed-ops-accept");
+        acceptor.start();
+    }
+
+    private static String kind(Path p) throws IOException {
+        var a = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        return a.isOther() ? "socket" : a.isSymbolicLink() ? "link" : "file";
+    }
+
+    public Path socket() {
+        return socket;
+    }
+
+    /** Blocks until the server is closed. */
+    public void awaitClosed() throws InterruptedException {
+        acceptor.join();
+    }
+
+    private void acceptLoop() {
+        while (server.isOpen()) {
+            SocketChannel ch;
+            try {
+                places.acquire();
+                ch = server.accept();
+            } catch (IOException | InterruptedException e) {
+                places.release();
+                if (server.isOpen()) System.err.println("zed ops: accepting a connection failed: " + e.getMessage());
+                continue;
+            }
+            Thread t = new Thread(() -> {
+                try (ch) {
+                    serve(ch);
+                } catch (IOException e) {
+                    // the client went away mid-frame: nothing of its request ran
+                } finally {
+                    places.release();
+                }
+            }, "zed-ops-conn");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    private void serve(SocketChannel ch) throws IOException {
+        UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
+        String peer = "user " + p.user().getName() + " group " + p.group().getName();
+        if (!p.user().getName().equals("root") && !served.contains(p.user().getName())) {
+            audit.write(peer, null, "refused: user " + p.user().getName() + " is not served");
+            Frames.write(ch, error(new StoreError(StoreError.Kind.PERMISSION, "-", "zed ops serves root and " + served + ", not user " + p.user().getName()), true));
+            return;
+        }
+        while (true) {
+            ObjectNode req;
+            try {
+                req = Frames.read(ch, Frames.MAX_REQUEST);
+            } catch (Frames.TooLarge e) {
+                audit.write(peer, null, "refused: " + e.getMessage());
+                Frames.write(ch, error(new StoreError(StoreError.Kind.OTHER, "-", e.getMessage()), true));
+                return; // the rest of the stream is that frame's: the connection cannot go on
+            } catch (com.fasterxml.jackson.core.JacksonException e) {
+                audit.write(peer, null, "refused: a frame that is not JSON");
+                Frames.write(ch, error(new StoreError(StoreError.Kind.OTHER, "-", "a frame holds one JSON object"), true));
+                return;
+            }
+            if (req == null) return;
+            Frames.write(ch, answer(peer, req));
+        }
+    }
+
+    /** Checks and runs one request; its answer is {ok: true, result} or {ok: false, kind, dataset, detail, refused}. */
+    ObjectNode answer(String peer, ObjectNode req) throws IOException {
+        try {
+            rules.check(req);
+        } catch (StoreError e) {
+            audit.write(peer, req, "refused: " + e.getMessage());
+            return error(e, true);
+        }
+        String op = req.get("op").asText();
+        boolean destructive = OpsRules.DESTRUCTIVE.contains(op);
+        if (destructive) {
+            try {
+                audit.write(peer, req, "started");
+            } catch (IOException e) {
+                return error(new StoreError(StoreError.Kind.OTHER, req.path("dataset").asText("-"), "not run: the audit log cannot be written (" + e.getMessage() + ")"), true);
+            }
+        }
+        try {
+            ObjectNode ok = Frames.JSON.createObjectNode().put("ok", true);
+            ok.set("result", run(op, req));
+            if (destructive) audit.write(peer, req, "ok");
+            return ok;
+        } catch (StoreError e) {
+            if (destructive) audit.write(peer, req, "failed: " + e.getMessage());
+            return error(e, false);
+        } catch (RuntimeException e) {
+            if (destructive) audit.write(peer, req, "failed: " + e);
+            return error(new StoreError(StoreError.Kind.OTHER, "-", e.toString()), false);
+        }
+    }
+
+    private JsonNode run(String op, JsonNode req) {
+        var json = Frames.JSON;
+        String dataset = op.equals("snapshot") ? req.get("datasets").get(0).asText() : req.get("dataset").asText();
+        Store store = stores.computeIfAbsent(pool(dataset), storeOfPool);
+        return switch (op) {
+            case "capabilities" -> json.valueToTree(store.capabilities());
+            case "observe" -> {
+                Set<String> nat = new java.util.TreeSet<>();
+                if (req.has("native")) req.get("native").forEach(n -> nat.add(n.asText()));
+                ObjectNode out = json.createObjectNode();
+                store.observe(dataset, nat).forEach((name, o) -> {
+                    ObjectNode props = out.putObject(name);
+                    o.properties().forEach((k, v) -> props.putArray(k).add(v.value()).add(v.source()));
+                });
+                yield out;
+            }
+            case "exists" -> json.getNodeFactory().booleanNode(store.exists(dataset));
+            case "create" -> {
+                store.create(dataset, strings(req.get("properties")));
+                yield json.nullNode();
+            }
+            case "set" -> {
+                store.set(dataset, strings(req.get("properties")));
+                yield json.nullNode();
+            }
+            case "inherit" -> {
+                store.inherit(dataset, req.get("property").asText());
+                yield json.nullNode();
+            }
+            case "mount" -> {
+                store.mount(dataset);
+                yield json.nullNode();
+            }
+            case "destroy" -> {
+                store.destroy(dataset);
+                yield json.nullNode();
+            }
+            case "snapshot" -> {
+                List<String> ds = new ArrayList<>();
+                req.get("datasets").forEach(d -> ds.add(d.asText()));
+                Map<String, Map<String, String>> props = new LinkedHashMap<>();
+                if (req.has("properties")) req.get("properties").fields().forEachRemaining(e -> props.put(e.getKey(), strings(e.getValue())));
+                store.snapshot(ds, req.get("snap").asText(), props);
+                yield json.nullNode();
+            }
+            case "snapshots" -> {
+                ArrayNode out = json.createArrayNode();
+                for (Snapshot s : store.snapshots(dataset)) out.add(json.valueToTree(s));
+                yield out;
+            }
+            case "destroySnapshot" -> {
+                store.destroySnapshot(dataset, req.get("snap").asText());
+                yield json.nullNode();
+            }
+            case "rollback" -> {
+                store.rollback(dataset, req.get("snap").asText());
+                yield json.nullNode();
+            }
+            case "zedState" -> json.valueToTree(store.zedState(dataset));
+            case "zedStates" -> json.valueToTree(store.zedStates(dataset));
+            case "snapshotNames" -> json.valueToTree(store.snapshotNames(dataset));
+            case "mountpoint" -> json.getNodeFactory().textNode(store.mountpoint(dataset).toString());
+            default -> throw new StoreError(StoreError.Kind.OTHER, dataset, "unknown operation " + op);
+        };
+    }
+
+    static Map<String, String> strings(JsonNode props) {
+        Map<String, String> m = new LinkedHashMap<>();
+        if (props != null) props.fields().forEachRemaining(e -> m.put(e.getKey(), e.getValue().asText()));
+        return m;
+    }
+
+    private static String pool(String dataset) {
+        int slash = dataset.indexOf('/');
+        return slash < 0 ? dataset : dataset.substring(0, slash);
+    }
+
+    static ObjectNode error(StoreError e, boolean refused) {
+        ObjectNode n = Frames.JSON.createObjectNode().put("ok", false).put("kind", e.kind().name()).put("dataset", e.dataset()).put("detail", e.detail());
+        n.put("refused", refused);
+        return n;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) server.close();
+        Files.deleteIfExists(socket);
+    }
+}
