@@ -98,9 +98,11 @@ class DistributionTest {
                 "share/zed/tmpfiles.d/zed.conf", "rw-r--r--")), files);
 
         String agent = Files.readString(unpacked.resolve("share/zed/systemd/zed-agent.service"));
-        assertTrue(agent.contains("\nExecStart=/opt/zed/bin/zed agent\n") && agent.contains("\nUser=zed\n") && agent.contains("\nRequires=zed-ops.service\n"), agent);
+        // root, the single-process mode, until zed ops takes services, jails, replication and the key (docs/install.md)
+        assertTrue(agent.contains("\nExecStart=/opt/zed/bin/zed agent\n") && !agent.contains("\nUser=") && !agent.contains("Requires=zed-ops"), agent);
         String ops = Files.readString(unpacked.resolve("share/zed/systemd/zed-ops.service"));
-        assertTrue(ops.contains("\nExecStart=/opt/zed/bin/zed ops\n") && !ops.contains("\nUser="), "zed ops runs as root: " + ops);
+        assertTrue(ops.contains("\nExecStart=/opt/zed/bin/zed ops $ZED_OPS_FLAGS\n") && ops.contains("\nEnvironmentFile=-/etc/zed/ops.env\n")
+                && !ops.contains("\nUser="), "zed ops runs as root, its roots from ops.env: " + ops);
         Path rc = unpacked.resolve("share/zed/rc.d/zed_agent");
         run(List.of("sh", "-n", rc.toString()));
         String rcd = Files.readString(rc);
