@@ -10,6 +10,7 @@ import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.HostFacts;
 import zed.chaos.fault.LoopbackCluster;
 import zed.chaos.fault.NodeCalls;
+import zed.chaos.fault.PoolReads;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -37,8 +38,12 @@ import static zed.chaos.fault.PoolReads.propertyOrWhy;
  * downed the level runs on h1 with h2's last replicated write and a FailedOver event; h2 started again fences (a
  * replica of h1, no process) and receives h1's next change. Then web fails over by itself ({@code auto = true}) and
  * h1's agent alone is killed: its warden stops web's service before h2 starts it, never both at once; h2's first
- * rollback fails (a Fake zfs error, as zfs-fuse's) and its auto failover tries again. One method, its scenarios in sequence, so that the cluster
- * starts once.
+ * rollback fails (a Fake zfs error, as zfs-fuse's) and its auto failover tries again. That revision of web has a GPU job
+ * (lavapipe, ZED_GPU_INCLUDE_CPU=1 on both hosts) that checkpoints: on h2 it resumes from the newest checkpoint of the
+ * last complete round, never from zero, and it runs on one host at a time. h1's pool is under zedtest and h2's under
+ * zedtest2, so the datasets and checkpoints cross pools. Beside web, early on, {@link JobMoveScenario}: a job's planned
+ * move ({@code zed job move}) in a level of its own. One method, its scenarios in sequence, so that the cluster starts
+ * once.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class FailoverTest {
@@ -65,6 +70,11 @@ class FailoverTest {
             }
             """;
 
+    /** Web's job, added with {@code auto = true}: kept checkpoints enough that the one it resumes from is still there to read. */
+    static String withJob(Path script) {
+        return WEB.replace("every   = \"2s\"", "every   = \"2s\"\n  auto    = true") + JobMoveScenario.job("web", script, 20);
+    }
+
     /** The file the scenario writes on the level's host and looks for on its standby. */
     static final String PAGE = "page.txt";
 
@@ -72,16 +82,21 @@ class FailoverTest {
     void aLevelsDatasetsReachItsStandbyAndFollowItsChanges(@TempDir Path work) throws Exception {
         ChaosNeeds.zfsPool();
         ChaosNeeds.postgres();
+        GpuExampleTest.lavapipe(); // the jobs need a GPU: skips (or fails under ZED_REQUIRE_VULKAN=1) without it
         long pid = 0;
         Path faults = FakeZfsRollbackFault.install(work.resolve("fake-zfs"));
-        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("failover");
-             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, pool, FakeZfsRollbackFault.env(faults))) {
+        java.util.Map<String, String> env = new java.util.HashMap<>(FakeZfsRollbackFault.env(faults));
+        env.put("ZED_GPU_INCLUDE_CPU", "1");
+        try (ChaosDatabase db = ChaosDatabase.fresh(); ChaosPool pool = ChaosPool.fresh("failover"); ChaosPool pool2 = ChaosPool.second("failover");
+             LoopbackCluster cluster = LoopbackCluster.start(ZedProcess.bin(), work, 2, db, List.of(pool, pool2), env)) {
             AgentNode h1 = cluster.host("h1").node(), h2 = cluster.host("h2").node();
             try {
                 // pushed through h2, it runs on h1
                 NodeCalls.Answer pushed = h2.push("web", work.resolve("web"), WEB);
                 assertEquals(200, pushed.status(), pushed.body().toString());
                 assertEquals("h1", pushed.body().path("host").asText());
+                // the job move's level starts beside web; it is checked and taken away before web moves
+                JobMoveScenario.push(h1, work);
                 JsonNode web = h2.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
                 assertEquals("Converged", web.path("state").asText(), web.toString());
                 pid = AgentNode.servicePid(web);
@@ -128,6 +143,9 @@ class FailoverTest {
                 for (String d : datasets(cluster.host("h2").pool())) {
                     assertEquals("-", await(() -> propertyOrWhy(d, "com.zed:pid"), "-", Duration.ofSeconds(10)), d + " has a process stamp");
                 }
+
+                // zed job move, meanwhile checkpointing in a level of its own
+                JobMoveScenario.moveAndCheck(cluster, work);
 
                 // zed move: a file written just before is there on h2, the service runs on h2 and nowhere else
                 Files.writeString(mountpoint(data).resolve(PAGE), "three");
@@ -204,7 +222,10 @@ class FailoverTest {
 
                 // web fails over by itself now (auto = true). h1's agent alone is killed (kill -9): its service runs on,
                 // and only h1's warden can stop it. It does so before the standby, h2, starts web: never both at once
-                NodeCalls.Answer automatic = h1.push("web", work.resolve("web"), WEB.replace("every   = \"2s\"", "every   = \"2s\"\n  auto    = true"));
+                // and it has a job now, which checkpoints on h1 (web-run) and must resume on h2 from what reached h2
+                Path script = JobMoveScenario.script(work.resolve("web"));
+                String run = cluster.host("h1").pool() + "/web-run", run2 = cluster.host("h2").pool() + "/web-run";
+                NodeCalls.Answer automatic = h1.push("web", work.resolve("web"), withJob(script));
                 assertEquals(200, automatic.status(), automatic.body().toString());
                 long autoRevision = automatic.body().path("revision").asLong();
                 JsonNode onH1 = h1.await("web", s -> s.path("state").asText().equals("Converged") && s.path("revision").asLong() == autoRevision
@@ -219,6 +240,17 @@ class FailoverTest {
                 assertTrue(Files.readString(wardenDir.resolve("standby-levels")).contains("level web\n"), "h1's warden knows web has a standby");
                 long warden = Long.parseLong(Files.readString(wardenDir.resolve("lock")).strip());
                 assertTrue(ProcessHandle.of(warden).map(ProcessHandle::isAlive).orElse(false), "h1's warden watches");
+                // a complete round holds a checkpoint of the job: h2 has a ckpt-N older than the newest round status names
+                JsonNode checkpointed = h1.await("web", s -> {
+                    String round = s.path("replication").path("snapshot").asText();
+                    List<String> held = snapshotsOrNone(run2);
+                    int at = held.indexOf(round);
+                    return GpuJobTest.job(s).path("pid").asLong() > 0 && at > 0 && held.subList(0, at).stream().anyMatch(n -> n.startsWith("ckpt-"));
+                }, Duration.ofSeconds(90));
+                JsonNode jobOnH1 = GpuJobTest.job(checkpointed);
+                assertEquals("Running", jobOnH1.path("state").asText(), checkpointed.toString());
+                assertEquals("h1", jobOnH1.path("host").asText(), checkpointed.toString());
+                final long killedHostsJob = jobOnH1.path("pid").asLong();
 
                 // the lease of the resolver's last decision (h1 downed h2) may still be h1's: h2, the survivor, waits
                 // for the dead holder's row to run out and takes it, rather than down itself too
@@ -229,7 +261,10 @@ class FailoverTest {
                 h1.kill();
                 long killedAt = System.nanoTime();
                 assertTrue(alive(killedHostsService), "kill -9 of the agent leaves its service running");
-                long stoppedAfter = -1, startedAfter = -1;
+                assertTrue(alive(killedHostsJob), "and its job");
+                long stoppedAfter = -1, startedAfter = -1, jobStoppedAfter = -1, jobStartedAfter = -1;
+                // what h2's replica of the job's dataset holds until the failover takes it: the checkpoints that travelled
+                List<String> runHeld = List.of();
                 JsonNode onH2 = null;
                 long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
                 while (System.nanoTime() < deadline) {
@@ -241,13 +276,21 @@ class FailoverTest {
                     if (oldRuns && newRuns) fail("web runs on both hosts " + now + " ms after h1's agent was killed: h1 " + oldStamp + ", h2 " + newStamp);
                     if (!oldRuns && stoppedAfter < 0) stoppedAfter = now;
                     if (newRuns && startedAfter < 0) startedAfter = now;
+                    // the job alike: h1's process (receives strip its stamps, so h2's stamp is h2's own process)
+                    String jobStamp = propertyOrWhy(run2, "com.zed:job.pid");
+                    boolean oldJobRuns = alive(killedHostsJob), newJobRuns = stampedAlive(jobStamp) && !jobStamp.equals(String.valueOf(killedHostsJob));
+                    if (oldJobRuns && newJobRuns) fail("web's job runs on both hosts " + now + " ms after h1's agent was killed: h1 " + killedHostsJob + ", h2 " + jobStamp);
+                    if (!oldJobRuns && jobStoppedAfter < 0) jobStoppedAfter = now;
+                    if (newJobRuns && jobStartedAfter < 0) jobStartedAfter = now;
+                    if (propertyOrWhy(run2, "com.zed:replica-of").equals("h1")) runHeld = snapshotsOrNone(run2);
                     try {
                         onH2 = h2.status("web");
                     } catch (Exception notYet) {
                         onH2 = null; // the level's shard between hosts
                     }
                     if (onH2 != null && onH2.path("state").asText().equals("Converged") && onH2.path("host").asText().equals("h2")
-                            && AgentNode.servicePid(onH2) > 0) break;
+                            && AgentNode.servicePid(onH2) > 0 && GpuJobTest.job(onH2).path("state").asText().equals("Running")
+                            && GpuJobTest.job(onH2).path("pid").asLong() > 0) break;
                     Thread.sleep(200); // polling interval of a deadline wait
                 }
                 assertTrue(onH2 != null && onH2.path("state").asText().equals("Converged") && onH2.path("host").asText().equals("h2"),
@@ -255,9 +298,12 @@ class FailoverTest {
                 System.err.println("FailoverTest: h1's service stopped " + stoppedAfter + " ms after its agent was killed, h2's started " + startedAfter + " ms after"
                         + " (the split-brain lease at the kill: " + (leaseAtKill.isEmpty() ? "free" : "held by " + leaseAtKill) + ")");
                 assertTrue(stoppedAfter >= 0 && stoppedAfter < startedAfter, "h1's service stopped first: " + stoppedAfter + " ms, h2's started " + startedAfter + " ms");
+                System.err.println("FailoverTest: h1's job stopped " + jobStoppedAfter + " ms after its agent was killed, h2's started " + jobStartedAfter + " ms after");
+                assertTrue(jobStoppedAfter >= 0 && jobStoppedAfter < jobStartedAfter, "h1's job stopped first: " + jobStoppedAfter + " ms, h2's started " + jobStartedAfter + " ms");
                 pid = AgentNode.servicePid(onH2);
                 assertTrue(alive(pid), "web's service runs on h2: " + onH2);
                 assertEquals("seven", file(replica, PAGE), "with the replicated data");
+                resumedOnH2(h2, onH2, run, run2, runHeld, script, killedHostsJob);
                 assertTrue(FakeZfsRollbackFault.fired(faults), "the injected rollback error happened");
                 String h2Log = Files.readString(h2.home().resolve("agent.out"));
                 assertTrue(h2Log.contains("auto failover of level web from h1 failed (1 in a row)") && h2Log.contains("I/O error")
@@ -299,7 +345,68 @@ class FailoverTest {
                     }
                 }
                 if (pid > 0) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+                // the jobs too, whichever host's they are (a failed check may leave one running)
+                for (Path script : List.of(work.resolve("web").resolve("train.py"), work.resolve(JobMoveScenario.LEVEL).resolve("train.py"))) {
+                    running(script).forEach(ProcessHandle::destroyForcibly);
+                }
             }
+        }
+    }
+
+    /**
+     * Web's job after h1 was lost: it runs on h2 (its status through the API, its process in h2's dataset), resumed
+     * from the newest checkpoint of the round its dataset failed over to (so one that reached h2 before the loss, neither
+     * zero nor one h1 took after that round, nor h1's state at its loss), and its process is the only one of that job on
+     * the machine.
+     *
+     * @param held what h2's replica of the job's dataset held before the failover took it, oldest first
+     */
+    private static void resumedOnH2(AgentNode h2, JsonNode onH2, String run, String run2, List<String> held, Path script, long killedHostsJob) throws Exception {
+        JsonNode job = GpuJobTest.job(onH2);
+        assertEquals("h2", job.path("host").asText(), onH2.toString());
+        long jobPid = job.path("pid").asLong();
+        assertTrue(alive(jobPid), "web's job runs on h2: " + onH2);
+        Path mount2 = mountpoint(run2);
+        assertTrue(PoolReads.workingIn(ProcessHandle.of(jobPid).orElseThrow(), mount2), "the job's process works in " + mount2);
+        assertFalse(alive(killedHostsJob), "h1's job process is gone");
+        assertEquals(List.of(jobPid), running(script).stream().map(ProcessHandle::pid).toList(), "one process of the job on the machine: h2's");
+
+        List<JsonNode> events = h2.events("web", es -> es.stream().anyMatch(e -> e.path("type").asText().equals("FailedOver")
+                && e.path("from").asText().equals("h1")), Duration.ofSeconds(30));
+        JsonNode failedOver = events.stream().filter(e -> e.path("type").asText().equals("FailedOver") && e.path("from").asText().equals("h1"))
+                .findFirst().orElseThrow();
+        // the round the failover took the job's dataset back to: the level's last complete one, or where h1 was lost in
+        // the middle of a round (the event says it is not consistent), the newest this dataset's replica held
+        assertTrue(failedOver.path("consistent").isBoolean(), failedOver.toString());
+        List<String> rounds = held.stream().filter(n -> n.startsWith("zed-replica-")).toList();
+        String round = failedOver.path("consistent").asBoolean() ? failedOver.path("snapshot").asText() : rounds.isEmpty() ? "(none)" : rounds.get(rounds.size() - 1);
+        int at = held.indexOf(round);
+        assertTrue(at > 0, "h2's " + run2 + " held no round " + round + " before the failover: " + held + "; " + failedOver);
+        long travelled = held.subList(0, at).stream().filter(n -> n.startsWith("ckpt-")).mapToLong(n -> Long.parseLong(n.substring(5))).max().orElse(0);
+        long resumedAt = job.path("resumedAt").asLong();
+        assertTrue(travelled > 0, "no checkpoint came with " + round + ": " + held);
+        assertEquals(travelled, resumedAt, "resumed from the newest checkpoint that came with " + round + " (h2 held " + held + ", h1 took "
+                + PoolReads.snapshots(run) + "; " + failedOver + "): " + job);
+        assertTrue(PoolReads.snapshots(run2).contains("ckpt-" + resumedAt), "ckpt-" + resumedAt + " is on h2: " + PoolReads.snapshots(run2));
+        assertEquals("-\n" + resumedAt + "\n", await(() -> file(run2, "starts.txt"), "-\n" + resumedAt + "\n", Duration.ofSeconds(30)),
+                "started fresh on h1, then with ZED_RESUME_STEP=" + resumedAt + " on h2");
+        // h1's job had gone on past that checkpoint (it stepped until its warden stopped it): what it did there is lost
+        String h1Step = file(run, "step.txt");
+        assertTrue(h1Step != null && Long.parseLong(h1Step.strip()) > resumedAt, "h1's job stopped at step " + h1Step + ", resumed at " + resumedAt);
+    }
+
+    /** The python3 processes that run {@code script}, whichever host started them. */
+    private static List<ProcessHandle> running(Path script) {
+        return ProcessHandle.allProcesses().filter(h -> h.info().command().map(c -> Path.of(c).getFileName().toString().startsWith("python")).orElse(false)
+                && h.info().arguments().map(a -> List.of(a).contains(script.toString())).orElse(false)).toList();
+    }
+
+    /** The dataset's snapshots, none while it is not there. */
+    private static List<String> snapshotsOrNone(String dataset) {
+        try {
+            return PoolReads.snapshots(dataset);
+        } catch (Exception notYet) {
+            return List.of();
         }
     }
 

@@ -43,6 +43,18 @@ public final class HostCard {
         public boolean inventoried() {
             return note == null || !note.startsWith(NO_INVENTORY);
         }
+
+        /**
+         * Its GPUs as placement takes them, indexed in the card's order. No Vulkan or CUDA index: a card does not carry
+         * them, and a choice of host or a move's check needs none (the host's own node places the job). Whether they are
+         * the inventory at all is the caller's to ask ({@link #inventoried()}).
+         */
+        public zed.reconciler.gpu.HostGpus placeable() {
+            return new zed.reconciler.gpu.HostGpus(host, java.util.stream.IntStream.range(0, gpus.size()).mapToObj(i -> {
+                GpuCard c = gpus.get(i);
+                return new zed.reconciler.gpu.HostGpus.Device(new zed.reconciler.gpu.Gpu(i, "", c.name(), c.vramMb(), "", c.uuid(), null), null, null);
+            }).toList());
+        }
     }
 
     static final String NO_INVENTORY = "the GPU inventory is not taken yet";

@@ -7,7 +7,6 @@ import zed.actors.host.HostCard;
 import zed.actors.host.HostCards;
 import zed.actors.level.KnownLevels;
 import zed.config.eval.DeclaredGpus;
-import zed.reconciler.gpu.Gpu;
 import zed.reconciler.gpu.GpuHold;
 import zed.reconciler.gpu.GpuLevelHost;
 import zed.reconciler.gpu.HostGpus;
@@ -43,13 +42,9 @@ final class GpuHostChoice {
         List<GpuHold> holds = new ArrayList<>();
         for (HostCard.Report r : cards) {
             if (r == null || !r.inventoried() || !members.contains(r.host())) continue;
-            List<HostGpus.Device> devices = new ArrayList<>();
-            for (HostCard.GpuCard c : r.gpus()) {
-                devices.add(new HostGpus.Device(new Gpu(devices.size(), "", c.name(), c.vramMb(), "", c.uuid(), null), null, null));
-                // the card says how much its jobs hold, not which: one hold for all of them
-                if (c.heldMb() > 0) holds.add(new GpuHold("(placed jobs)", r.host(), c.uuid(), c.heldMb()));
-            }
-            hosts.add(new HostGpus(r.host(), devices));
+            hosts.add(r.placeable());
+            // the card says how much its jobs hold, not which: one hold for all of them
+            for (HostCard.GpuCard c : r.gpus()) if (c.heldMb() > 0) holds.add(new GpuHold("(placed jobs)", r.host(), c.uuid(), c.heldMb()));
         }
         GpuLevelHost.Choice c = GpuLevelHost.choose(gpus.jobs().stream().map(n -> new GpuLevelHost.Need(n.job(), n.requires())).toList(), hosts, holds);
         // a refusal needs every member's inventory: a host that did not answer may have the GPU it needs

@@ -4,24 +4,20 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import org.apache.pekko.actor.typed.ActorRef;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.actor.typed.javadsl.AskPattern;
-import org.apache.pekko.actor.typed.receptionist.Receptionist;
 import org.apache.pekko.cluster.sharding.typed.javadsl.EntityRef;
 import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.stream.Materializer;
 import zed.actors.cluster.PlacementTable;
 import zed.actors.host.HostCard;
+import zed.actors.host.HostCards;
 import zed.actors.job.JobActor;
 import zed.actors.level.KnownLevels;
 import zed.actors.level.LevelCommand;
 import zed.config.LevelSpec;
-import zed.reconciler.gpu.Gpu;
 import zed.reconciler.gpu.HostGpus;
 import zed.reconciler.job.JobMove;
 
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.Function;
 
@@ -85,27 +81,12 @@ final class LevelJobMove {
         });
     }
 
-    /** The target's GPUs as its host card tells them; null when it does not answer (nothing is moved then). */
+    /** The target's GPUs as its host card tells them; null when it does not answer, or has no inventory yet (nothing is moved then). */
     private CompletionStage<HostGpus> gpusOf(String host) {
-        return AskPattern.<Receptionist.Command, Receptionist.Listing>ask(system.receptionist(), r -> Receptionist.find(HostCard.KEY, r),
-                        HostsJson.ASK, system.scheduler())
-                .thenCompose(l -> {
-                    List<CompletableFuture<HostCard.Report>> asked = l.getServiceInstances(HostCard.KEY).stream()
-                            .map(c -> AskPattern.<HostCard.Describe, HostCard.Report>ask(c, HostCard.Describe::new, HostsJson.ASK, system.scheduler())
-                                    .toCompletableFuture().exceptionally(e -> null)).toList();
-                    return CompletableFuture.allOf(asked.toArray(CompletableFuture[]::new)).thenApply(x -> asked.stream().map(CompletableFuture::join)
-                            .filter(r -> r != null && host.equals(r.host())).findFirst()
-                            // no GPUs and a note: its inventory is not known yet, which is not the same as none
-                            .map(r -> r.gpus().isEmpty() && r.note() != null ? null : gpus(r)).orElse(null));
-                })
+        return HostCards.ask(system, HostsJson.ASK).thenApply(cards -> cards.values().stream()
+                        .filter(r -> r != null && host.equals(r.host())).findFirst()
+                        // no inventory is not the same as no GPUs
+                        .filter(HostCard.Report::inventoried).map(HostCard.Report::placeable).orElse(null))
                 .exceptionally(e -> null);
-    }
-
-    private static HostGpus gpus(HostCard.Report r) {
-        List<HostCard.GpuCard> cards = r.gpus();
-        return new HostGpus(r.host(), java.util.stream.IntStream.range(0, cards.size()).mapToObj(i -> {
-            HostCard.GpuCard c = cards.get(i);
-            return new HostGpus.Device(new Gpu(i, "", c.name(), c.vramMb(), "", c.uuid(), null), null, null);
-        }).toList());
     }
 }

@@ -186,7 +186,7 @@ public final class ReplicaSender {
             ReplicaReceiver.Held held = await(AskPattern.ask(receiver, r -> new ReplicaReceiver.Probe(name, r), ASK, system.scheduler()),
                     "standby " + standby + " did not say what it holds of " + name + " within " + ASK.toSeconds() + "s");
             if (held.error() != null) throw new IllegalStateException("standby " + standby + ": " + held.error());
-            ReplicaPlan.Step step = ReplicaPlan.decide(origin, held.dataset(), pool.snapshots(full), held.target());
+            ReplicaPlan.Step step = ReplicaPlan.decide(origin, held.dataset(), ReplicaPlan.upTo(pool.snapshots(full), snap), held.target());
             if (step instanceof ReplicaPlan.Refuse r) throw new IllegalStateException("standby " + standby + ": " + r.why());
             if (step instanceof ReplicaPlan.UpToDate || step instanceof ReplicaPlan.NothingYet) continue;
             try (Replicas.Sending sending = pool.send(full, step)) {

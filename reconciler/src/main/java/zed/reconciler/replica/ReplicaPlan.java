@@ -70,6 +70,20 @@ public final class ReplicaPlan {
     }
 
     /**
+     * The source's snapshots a round sends: up to its own snapshot {@code round}, not beyond. A job's checkpoint taken
+     * between the round's snapshot and its send goes with the next round: sent now, it would be the replica's newest,
+     * the receive's pruning would keep it alone and destroy every round there, and a failover would find no round of
+     * that dataset to go back to (it came up as missing, and the job resumed from a checkpoint no round held).
+     *
+     * @param source oldest first
+     * @return {@code source} through {@code round}; all of it when {@code round} is not there
+     */
+    public static List<Snap> upTo(List<Snap> source, String round) {
+        for (int i = 0; i < source.size(); i++) if (source.get(i).name().equals(round)) return List.copyOf(source.subList(0, i + 1));
+        return source;
+    }
+
+    /**
      * @param origin the host the source runs on (what the replica's {@value Replicas#REPLICA_OF} must say)
      * @param source the source's snapshots, oldest first
      */

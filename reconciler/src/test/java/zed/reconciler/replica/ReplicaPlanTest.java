@@ -36,6 +36,17 @@ class ReplicaPlanTest {
     }
 
     @Test
+    void aRoundSendsUpToItsOwnSnapshotAndACheckpointTakenAfterItWaitsForTheNext() {
+        Snap round1 = new Snap("zed-replica-1", "1"), ckpt5 = new Snap("ckpt-5", "2"), round2 = new Snap("zed-replica-2", "3"), ckpt10 = new Snap("ckpt-10", "4");
+        List<Snap> source = List.of(round1, ckpt5, round2, ckpt10);
+        assertEquals(List.of(round1, ckpt5, round2), ReplicaPlan.upTo(source, "zed-replica-2"));
+        assertEquals(new ReplicaPlan.Incremental("zed-replica-1", "zed-replica-2", List.of()),
+                ReplicaPlan.decide("h1", "p/run", ReplicaPlan.upTo(source, "zed-replica-2"), replica(round1)), "ckpt-5 goes with it, ckpt-10 does not");
+        assertEquals(new ReplicaPlan.Full("zed-replica-1"), ReplicaPlan.decide("h1", "p/run", ReplicaPlan.upTo(source, "zed-replica-1"), Target.NONE));
+        assertEquals(source, ReplicaPlan.upTo(source, "zed-replica-9"), "a round's snapshot not there: all of it");
+    }
+
+    @Test
     void aStandbyThatHasTheNewestIsUpToDate() {
         assertEquals(new ReplicaPlan.UpToDate("c"), ReplicaPlan.decide("h1", "p/web", List.of(A, C), replica(A, C)));
     }
