@@ -197,8 +197,14 @@ public final class BwrapJail implements JailDriver {
             if (d.link() == null && !d.path().equals("/etc")) a.addAll(List.of("--ro-bind", d.path(), d.path()));
         }
         a.addAll(List.of("--tmpfs", "/etc"));
+        Set<String> made = new java.util.HashSet<>();
         for (String e : ETC) {
-            if (Files.exists(Path.of("/etc", e))) a.addAll(List.of("--ro-bind", "/etc/" + e, "/etc/" + e));
+            if (!Files.exists(Path.of("/etc", e))) continue;
+            // bwrap would make a missing parent 0700, out of the service user's reach: made 0755 here first
+            for (int slash = e.indexOf('/'); slash > 0; slash = e.indexOf('/', slash + 1)) {
+                if (made.add(e.substring(0, slash))) a.addAll(List.of("--dir", "/etc/" + e.substring(0, slash)));
+            }
+            a.addAll(List.of("--ro-bind", "/etc/" + e, "/etc/" + e));
         }
         a.addAll(List.of("--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"));
         for (JailSetup.HostMount m : jail.mounts()) {
