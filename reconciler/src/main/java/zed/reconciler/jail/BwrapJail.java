@@ -246,6 +246,15 @@ public final class BwrapJail implements JailDriver {
         JailNames.check(name);
         killSandboxes(name);
         JailFiles.delete(name, conf(name));
+        // the passwd and group files its sandboxes had, one pair per user
+        Path etc = stateDir.resolve(name + ".etc");
+        if (Files.isDirectory(etc)) {
+            try (java.util.stream.Stream<Path> all = Files.walk(etc)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new JailError(name, JailError.Kind.FAILED, "removing " + etc + ": " + e);
+            }
+        }
     }
 
     /** The live bwrap processes of a jail: both the outer one and the one that is pid 1 of its namespace. */

@@ -375,6 +375,9 @@ class BwrapJailTest {
             String group = "root:x:0:\n" + (who == null ? "" : Accounts.USER + ":x:" + as.gid() + ":" + Accounts.USER + "\n") + "nogroup:x:65534:\n";
             assertEquals(group, parts.get(2), "nothing was written over it, and the CA certificates are reachable");
         }
+        assertTrue(Files.isRegularFile(stateDir.resolve("web.etc/" + Accounts.USER + "/passwd")));
+        driver.stop("web");
+        assertFalse(Files.exists(stateDir.resolve("web.etc")), "a stopped jail leaves none of its passwd files behind");
     }
 
     @Test
