@@ -348,6 +348,31 @@ class ServicesNodeTest {
         assertEquals(404, node.send("GET", "/v1/levels/gpu", null).status(), "a refused first push leaves no level behind");
     }
 
+    @Test
+    void aServiceRunsAsTheUserItNamesAndOneNamingNoSuchUserFailsItsStartByName() throws Exception {
+        zed.reconciler.process.RunAs as = zed.reconciler.process.Accounts.user();
+        // JUnit makes it 0700; a node's state directory lets a service's user through to its home below it
+        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+        node = TestNode.start(state);
+        node.push("shop", "shop", null, """
+                level "shop" {}
+                service "exec" "www" {
+                  user = "%s"
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                service "exec" "ghost" {
+                  user = "zedtest-nosuch"
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                """.formatted(zed.reconciler.process.Accounts.USER));
+        JsonNode status = node.await("shop", st -> why(st, "service.exec.ghost").contains("user \"zedtest-nosuch\" does not exist on this host")
+                        && resource(st, "service.exec.www").path("pid").asLong() > 0,
+                "the service with a user to run, and the one without its user to fail naming it");
+        long pid = resource(status, "service.exec.www").path("pid").asLong();
+        assertEquals(java.util.List.of(as.uid(), as.uid(), as.uid(), as.uid()), zed.reconciler.process.Accounts.ids(pid).get("Uid"), status.toString());
+        assertEquals(0L, resource(status, "service.exec.ghost").path("pid").asLong(0), "nothing ran for it, as root or anyone: " + status);
+    }
+
     static JsonNode resource(JsonNode status, String name) {
         for (JsonNode r : status.path("resources")) if (r.path("name").asText().equals(name)) return r;
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();
