@@ -349,10 +349,8 @@ class ServicesNodeTest {
     }
 
     @Test
-    void aServiceRunsAsTheUserItNamesAndOneNamingNoSuchUserFailsItsStartByName() throws Exception {
-        zed.reconciler.process.RunAs as = zed.reconciler.process.Accounts.user();
-        // JUnit makes it 0700; a node's state directory lets a service's user through to its home below it
-        Files.setPosixFilePermissions(state, java.nio.file.attribute.PosixFilePermissions.fromString("rwx--x--x"));
+    void aServiceNamingNoSuchUserOrOneThatCannotReachItsHomeFailsItsStartSayingSo() throws Exception {
+        zed.reconciler.process.Accounts.user();
         node = TestNode.start(state);
         node.push("shop", "shop", null, """
                 level "shop" {}
@@ -365,12 +363,13 @@ class ServicesNodeTest {
                   runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
                 }
                 """.formatted(zed.reconciler.process.Accounts.USER));
+        // its home, fs::var(), is in the node's state directory, which is the node's alone (0700)
         JsonNode status = node.await("shop", st -> why(st, "service.exec.ghost").contains("user \"zedtest-nosuch\" does not exist on this host")
-                        && resource(st, "service.exec.www").path("pid").asLong() > 0,
-                "the service with a user to run, and the one without its user to fail naming it");
-        long pid = resource(status, "service.exec.www").path("pid").asLong();
-        assertEquals(java.util.List.of(as.uid(), as.uid(), as.uid(), as.uid()), zed.reconciler.process.Accounts.ids(pid).get("Uid"), status.toString());
+                        && why(st, "service.exec.www").contains("user \"" + zed.reconciler.process.Accounts.USER + "\" cannot reach its home"),
+                "each service's start to fail, saying why");
+        assertTrue(why(status, "service.exec.www").contains(state + " is closed to it"), status.toString());
         assertEquals(0L, resource(status, "service.exec.ghost").path("pid").asLong(0), "nothing ran for it, as root or anyone: " + status);
+        assertEquals(0L, resource(status, "service.exec.www").path("pid").asLong(0), status.toString());
     }
 
     static JsonNode resource(JsonNode status, String name) {

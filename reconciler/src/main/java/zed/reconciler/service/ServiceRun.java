@@ -227,6 +227,13 @@ public final class ServiceRun {
     private void ownHome(RunAs as, Path home) {
         try {
             if (home == null || !java.nio.file.Files.isDirectory(home)) return;
+            // a parent it cannot pass would only show as a crash loop (its shell cannot enter its home): said here instead
+            for (Path up = home.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+                if (!Reach.passes(as, up)) {
+                    throw new Launcher.LaunchError(spec.ref() + ": user \"" + as.user() + "\" cannot reach its home " + home + ": " + up
+                            + " is closed to it (" + Reach.describe(up) + "); give the service a dataset of its own, whose mountpoint is its home");
+                }
+            }
             if (((Number) java.nio.file.Files.getAttribute(home, "unix:uid")).longValue() != as.uid()) {
                 java.nio.file.Files.setAttribute(home, "unix:uid", (int) as.uid());
             }

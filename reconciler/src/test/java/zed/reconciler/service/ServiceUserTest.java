@@ -126,6 +126,17 @@ class ServiceUserTest {
     }
 
     @Test
+    void aHomeItsUserCannotReachFailsTheStartNamingTheClosedDirectory() throws Exception {
+        Accounts.user();
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx------")); // as a node's state directory is
+        ServiceRun r = run(web(Accounts.USER));
+        Launcher.LaunchError e = assertThrows(Launcher.LaunchError.class, r::prepare);
+        assertEquals("service.exec.web: user \"" + Accounts.USER + "\" cannot reach its home " + tmp.resolve("home") + ": " + tmp
+                + " is closed to it (mode rwx------, owner uid 0); give the service a dataset of its own, whose mountpoint is its home", e.getMessage());
+        assertFalse(r.prepared());
+    }
+
+    @Test
     void rootOnlyWhereDeclaredOrForNowByDefault() throws Exception {
         Accounts.user();
         ServiceRun declared = run(web("root"));
