@@ -216,6 +216,7 @@ public final class ServiceRun {
      */
     private RunAs runAs() {
         String user = spec.user() == null ? DEFAULT_USER : spec.user();
+        if (user.equals("root") && spec.group() == null) return null; // as the node: nothing to look up or drop
         RunAs as = HostUsers.lookup(spec.ref(), user, spec.group());
         return as.root() && as.gid() == 0 ? null : as;
     }
