@@ -142,7 +142,7 @@ public final class BwrapJail implements JailDriver {
         }
         if (cmd.isEmpty()) throw new JailError(jail.name(), JailError.Kind.INVALID, "no command to run");
         List<String> a = new ArrayList<>(prefix(jail));
-        boolean drop = as != null && !as.root();
+        boolean drop = as != null; // null is root with root's group: the jail's own root
         if (drop && !runAsRoot()) {
             throw new JailError(jail.name(), JailError.Kind.INVALID, "running a service as user \"" + as.user() + "\" in a jail needs the node to run as root");
         }

@@ -46,11 +46,11 @@ public interface JailDriver {
     List<String> wrap(JailSetup jail, String workdir, List<String> cmd);
 
     /**
-     * The same, running {@code cmd} as {@code as} (null, or root: as the jail's own root). Drivers that cannot drop to
+     * The same, running {@code cmd} as {@code as} (null: as the jail's own root, with root's group). Drivers that cannot drop to
      * another account inside their jails refuse, naming the jail, rather than run the command as root.
      */
     default List<String> wrap(JailSetup jail, String workdir, List<String> cmd, RunAs as) {
-        if (as != null && !as.root()) {
+        if (as != null) {
             throw new JailError(jail.name(), JailError.Kind.INVALID, "running a service as user \"" + as.user()
                     + "\" inside this kind of jail is not supported yet; declare user = \"root\" for it");
         }
