@@ -75,8 +75,17 @@ class ServiceUserTest {
         r.prepare();
         ServiceRun.Status s = r.supervise();
         assertEquals(ServiceSupervisor.State.RUNNING, s.process().state(), s.toString());
-        pids.add(s.process().pid());
-        return s.process().pid();
+        long pid = s.process().pid();
+        pids.add(pid);
+        // until setpriv has exec'd the command, the spawned process is setpriv, still root: the service is what runs after
+        Await.until("the service's command runs", () -> {
+            try {
+                return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip().equals("sleep");
+            } catch (java.io.IOException gone) {
+                return false;
+            }
+        });
+        return pid;
     }
 
     static long uidOf(Path p) throws Exception {
