@@ -216,6 +216,8 @@ class ValidationTestSpecTest {
                         "  user = 'Www Data'"),
                 svc(3, 3, "service.exec.a.user must be a user name such as \"www\" (lower case letters, digits, '_' and '-', a letter or '_' first, 32 at most), not \"1000\"",
                         "  user = '1000'"),
+                svc(3, 3, "service.exec.a: a service that runs as user \"www\" needs a dataset of its own (dataset = \"...\"), its home, which the user owns; without one its home would be fs::var(), beside the logs the node writes as root",
+                        "  user = 'www'"),
                 svc(3, 3, "service.exec.a.group must be a group name such as \"www\" (lower case letters, digits, '_' and '-', a letter or '_' first, 32 at most), not \"../x\"",
                         "  group = '../x'"),
                 svc(3, 3, "service.exec.a.user must be a user name such as \"www\" (lower case letters, digits, '_' and '-', a letter or '_' first, 32 at most), not \"0\"",

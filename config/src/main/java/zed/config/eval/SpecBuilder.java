@@ -350,6 +350,11 @@ final class SpecBuilder {
         String dir = get(s, "dir", null, Typed::string);
         String user = account(s, "user");
         String group = account(s, "group");
+        if (user != null && !user.equals("root") && dataset == null) {
+            // its home would be fs::var(), which holds the logs the node writes as root: the user must not own that
+            L.error(pos(s, "user"), s.id + ": a service that runs as user \"" + user + "\" needs a dataset of its own (dataset = \"...\"), "
+                    + "its home, which the user owns; without one its home would be fs::var(), beside the logs the node writes as root");
+        }
         return new ServiceSpec(kind, name, dataset, jail, str(s, "version"), vars, env, files, runtime, restart, health,
                 str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, user, group, s.pos);
     }

@@ -90,7 +90,9 @@ class EvaluationTest {
     @Test
     void aServiceNamesItsUserAndGroupOrLeavesThemToTheDefault() {
         t.write("Zedfile", """
+                dataset "web" {}
                 service "exec" "web" {
+                  dataset = "web"
                   user  = "www"
                   group = "www-data"
                   runtime { cmd = ["/bin/web"] }

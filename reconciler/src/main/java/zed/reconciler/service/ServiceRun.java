@@ -177,6 +177,10 @@ public final class ServiceRun {
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
         RunAs as = runAs();
+        if (as != null && spec.dataset() == null) {
+            // validation refuses it too: fs::var() holds the logs the node writes as root, and must not be the user's
+            throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\" but has no dataset of its own to be its home");
+        }
         if (as != null) ownHome(as, prepared.workdir());
         String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as);
         List<String> argv = prepared.argv();
@@ -222,8 +226,8 @@ public final class ServiceRun {
     }
 
     /**
-     * Its home (its dataset's mountpoint, or fs::var() of it) belongs to its user, so that it can write there: the
-     * directory itself, not what a build or an unpacked release left inside, which it only reads.
+     * Its home (its dataset's mountpoint) belongs to its user, so that it can write there: the directory itself, not
+     * what a build or an unpacked release left inside, which it only reads.
      */
     private void ownHome(RunAs as, Path home) {
         try {

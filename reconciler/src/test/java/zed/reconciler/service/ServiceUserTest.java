@@ -48,6 +48,7 @@ class ServiceUserTest {
         Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwx--x--x"));
         Files.createDirectories(tmp.resolve("home"));
         store = new DirStore(tmp.resolve("store"));
+        store.create("apps", Map.of()); // the parent of the service's dataset, as the level's datasets converge first
     }
 
     @AfterEach
@@ -57,9 +58,9 @@ class ServiceUserTest {
 
     LevelSpec.ServiceSpec web(String user) {
         LevelSpec.FileSpec conf = new LevelSpec.FileSpec("conf", tmp.resolve("etc/web.conf").toString(), new Value.Str("token = 1\n"), "0600", P);
-        return new LevelSpec.ServiceSpec("exec", "web", null, null, "1.0", Map.of(), Map.of(), List.of(conf),
+        return new LevelSpec.ServiceSpec("exec", "web", "apps/web", null, "1.0", Map.of(), Map.of(), List.of(conf),
                 new LevelSpec.Runtime(List.of("sleep", "300"), List.of()), LevelSpec.RestartPolicy.DEFAULT, List.of(), null, List.of(), null, null,
-                null, null, tmp.resolve("home").toString(), user, null, P);
+                null, null, tmp.resolve("home").toString(), user, null, P); // its dataset's mountpoint is its home
     }
 
     ServiceRun run(LevelSpec.ServiceSpec spec) {
@@ -143,6 +144,16 @@ class ServiceUserTest {
         assertEquals("service.exec.web: user \"" + Accounts.USER + "\" cannot reach its home " + tmp.resolve("home") + ": " + tmp
                 + " is closed to it (mode rwx------, owner uid 0); give the service a dataset of its own, whose mountpoint is its home", e.getMessage());
         assertFalse(r.prepared());
+    }
+
+    @Test
+    void aServiceWithAUserAndNoDatasetIsRefusedItsHomeWouldHoldTheNodesLogs() throws Exception {
+        RunAs as = Accounts.user();
+        LevelSpec.ServiceSpec w = web(Accounts.USER);
+        LevelSpec.ServiceSpec noDataset = new LevelSpec.ServiceSpec(w.kind(), w.name(), null, null, w.version(), w.vars(), w.env(), w.files(),
+                w.runtime(), w.restart(), w.health(), null, List.of(), null, null, null, null, w.dir(), w.user(), null, P);
+        Launcher.LaunchError e = assertThrows(Launcher.LaunchError.class, run(noDataset)::prepare);
+        assertEquals("service.exec.web: runs as user \"" + as.user() + "\" but has no dataset of its own to be its home", e.getMessage());
     }
 
     @Test
