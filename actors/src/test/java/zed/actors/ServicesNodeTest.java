@@ -348,6 +348,46 @@ class ServicesNodeTest {
         assertEquals(404, node.send("GET", "/v1/levels/gpu", null).status(), "a refused first push leaves no level behind");
     }
 
+    @Test
+    void aServiceNamingNoSuchUserOrOneThatCannotReachItsHomeFailsItsStartSayingSo() throws Exception {
+        zed.reconciler.process.Accounts.user();
+        node = TestNode.start(state);
+        Path home = state.resolve("www-home");
+        Files.createDirectories(home);
+        node.push("shop", "shop", null, """
+                level "shop" {}
+                dataset "www" { mountpoint = "%s" }
+                dataset "ghost" { mountpoint = "%s" }
+                service "exec" "www" {
+                  dataset = "www"
+                  user = "%s"
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                service "exec" "ghost" {
+                  dataset = "ghost"
+                  user = "zedtest-nosuch"
+                  runtime { cmd = ["/bin/sh", "-c", "trap 'exit 0' TERM; while true; do sleep 1; done"] }
+                }
+                """.formatted(home, state.resolve("ghost-home"), zed.reconciler.process.Accounts.USER));
+        // the home is in the node's state directory, which is the node's alone (0700)
+        JsonNode status = node.await("shop", st -> why(st, "service.exec.ghost").contains("user \"zedtest-nosuch\" does not exist on this host")
+                        && why(st, "service.exec.www").contains("user \"" + zed.reconciler.process.Accounts.USER + "\" cannot reach its home"),
+                "each service's start to fail, saying why");
+        assertTrue(why(status, "service.exec.www").contains(state + " is closed to it"), status.toString());
+        assertEquals(0L, resource(status, "service.exec.ghost").path("pid").asLong(0), "nothing ran for it, as root or anyone: " + status);
+        assertEquals(0L, resource(status, "service.exec.www").path("pid").asLong(0), status.toString());
+        // and one that names a user but no dataset is refused at its position: its home would hold the node's logs
+        TestNode.Answer refused = node.push("bare", "bare", null, """
+                level "bare" {}
+                service "exec" "www" {
+                  user = "www"
+                  runtime { cmd = ["/bin/true"] }
+                }
+                """);
+        assertEquals(400, refused.status(), refused.body().toString());
+        assertEquals(3, refused.body().get("errors").get(0).get("line").asInt(), refused.body().toString());
+    }
+
     static JsonNode resource(JsonNode status, String name) {
         for (JsonNode r : status.path("resources")) if (r.path("name").asText().equals(name)) return r;
         return com.fasterxml.jackson.databind.node.MissingNode.getInstance();

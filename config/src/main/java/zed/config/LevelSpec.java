@@ -101,17 +101,31 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
     /**
      * @param env   values are strings, or {@link Value.Secret}s resolved on the host at start time
      * @param dir   the service's home: its dataset's mountpoint, else {@code fs::var()}
+     * @param user  the account it runs as; null when the Zedfile names none (the node's default). Left out of the JSON
+     *              when null, as {@code group}: a service that names neither hashes as before they existed, and is not
+     *              restarted by an upgrade
      */
     public record ServiceSpec(String kind, String name, String dataset, String jail, String version,
                               Map<String, Value> vars, Map<String, Value> env, List<FileSpec> files, Runtime runtime,
                               RestartPolicy restart, List<HealthCheck> health, String print, List<SudoHook> sudo,
-                              String release, String jar, GitSource git, SrcSource src, String dir, Pos pos) {
+                              String release, String jar, GitSource git, SrcSource src, String dir,
+                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String user,
+                              @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String group,
+                              Pos pos) {
         public ServiceSpec {
             vars = Map.copyOf(vars);
             env = Map.copyOf(env);
             files = List.copyOf(files);
             health = List.copyOf(health);
             sudo = List.copyOf(sudo);
+        }
+
+        /** A service that declares no {@code user} or {@code group}: it runs as the default user. */
+        public ServiceSpec(String kind, String name, String dataset, String jail, String version, Map<String, Value> vars,
+                           Map<String, Value> env, List<FileSpec> files, Runtime runtime, RestartPolicy restart, List<HealthCheck> health,
+                           String print, List<SudoHook> sudo, String release, String jar, GitSource git, SrcSource src, String dir, Pos pos) {
+            this(kind, name, dataset, jail, version, vars, env, files, runtime, restart, health, print, sudo, release, jar, git, src, dir,
+                    null, null, pos);
         }
 
         /** The operator's name for it, as in references: {@code service.exec.web}. */

@@ -69,7 +69,7 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
     /** A service; kind-specific attributes and blocks are checked in {@link #serviceKindRules}. */
     public static final Schema SERVICE = block("service", List.of("kind", "name"),
             attrs("dataset", Type.STRING, "jail", Type.STRING, "version", Type.STRING, "vars", Type.OBJECT, "env", Type.OBJECT,
-                    "print", Type.STRING, "release", Type.STRING, "jar", Type.STRING),
+                    "print", Type.STRING, "release", Type.STRING, "jar", Type.STRING, "user", Type.STRING, "group", Type.STRING),
             Set.of(), true,
             block("file", List.of("name"), attrs("path", Type.STRING, "body", Type.TEXT, "mode", Type.STRING), Set.of("path", "body"), true),
             RUNTIME,

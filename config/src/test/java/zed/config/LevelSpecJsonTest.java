@@ -71,6 +71,19 @@ class LevelSpecJsonTest {
     }
 
     @Test
+    void aServicesUserRoundTripsAndAServiceWithoutOneWritesAsBefore() {
+        Pos p = new Pos("Zedfile", 1, 1);
+        LevelSpec.ServiceSpec plain = new LevelSpec.ServiceSpec("exec", "web", null, null, null, Map.of(), Map.of(), List.of(), LevelSpec.Runtime.NONE,
+                LevelSpec.RestartPolicy.DEFAULT, List.of(), null, List.of(), null, null, null, null, "/srv", p);
+        String json = SpecJson.write(plain);
+        assertTrue(!json.contains("user") && !json.contains("group"), "no user named: the spec's JSON (and so its hash) is as before: " + json);
+        LevelSpec.ServiceSpec www = new LevelSpec.ServiceSpec("exec", "web", null, null, null, Map.of(), Map.of(), List.of(), LevelSpec.Runtime.NONE,
+                LevelSpec.RestartPolicy.DEFAULT, List.of(), null, List.of(), null, null, null, null, "/srv", "www", "www-data", p);
+        assertEquals(www, SpecJson.read(SpecJson.write(www), LevelSpec.ServiceSpec.class));
+        assertEquals(plain, SpecJson.read(json, LevelSpec.ServiceSpec.class));
+    }
+
+    @Test
     void valuesRoundTripAndCanonicalJsonSortsKeys() {
         Value v = Value.of(Map.of("b", List.of(1, "x", true), "a", Map.of("z", 2.5 > 1 ? new java.math.BigDecimal("2.50") : 0)));
         assertEquals("{\"a\":{\"z\":2.5},\"b\":[1,\"x\",true]}", v.toJson());

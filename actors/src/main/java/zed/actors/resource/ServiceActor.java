@@ -199,6 +199,10 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
                 System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
         run = new ServiceRun(c, r.spec());
+        if (run.defaultUser()) {
+            getContext().getLog().info("{} runs as {}: its Zedfile names no user (the default becomes zed-svc in a later release; see docs/security.md)",
+                    r.spec().ref(), ServiceRun.DEFAULT_USER);
+        }
         run.probeListener(h.metrics()::probe);
         current = r;
         unproven.clear();

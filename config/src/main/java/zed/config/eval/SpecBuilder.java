@@ -32,6 +32,8 @@ final class SpecBuilder {
     static final Pattern HOST = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     static final Pattern DATASET = Pattern.compile("[A-Za-z0-9_.:-]+(/[A-Za-z0-9_.:-]+)*");
     static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
+    /** A user or group name as useradd(8) and pw(8) take it by default: lower case, a letter or '_' first, 32 at most. */
+    static final Pattern ACCOUNT = Pattern.compile("[a-z_][a-z0-9_-]{0,31}");
     static final Pattern MODE = Pattern.compile("0?[0-7]{3,4}");
     static final Pattern IP4 = Pattern.compile("inherit|\\d{1,3}(\\.\\d{1,3}){3}(/\\d{1,2})?");
     static final Set<String> SIZE_PROPERTIES = Set.of("quota", "refquota", "reservation", "refreservation", "volsize", "recordsize");
@@ -346,8 +348,26 @@ final class SpecBuilder {
         Node src = s.child("src");
         LevelSpec.SrcSource srcSource = src == null ? null : new LevelSpec.SrcSource(get(src, "path", null, this::relativeToLevel), str(src, "exe"));
         String dir = get(s, "dir", null, Typed::string);
+        String user = account(s, "user");
+        String group = account(s, "group");
+        if (user != null && !user.equals("root") && dataset == null) {
+            // its home would be fs::var(), which holds the logs the node writes as root: the user must not own that
+            L.error(pos(s, "user"), s.id + ": a service that runs as user \"" + user + "\" needs a dataset of its own (dataset = \"...\"), "
+                    + "its home, which the user owns; without one its home would be fs::var(), beside the logs the node writes as root");
+        }
         return new ServiceSpec(kind, name, dataset, jail, str(s, "version"), vars, env, files, runtime, restart, health,
-                str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, s.pos);
+                str(s, "print"), sudo, release, jar, gitSource, srcSource, dir, user, group, s.pos);
+    }
+
+    /** {@code user} or {@code group} of a service: a name of the host's accounts (never a number, never empty). */
+    private String account(Node s, String attr) {
+        String name = str(s, attr);
+        if (name != null && !ACCOUNT.matcher(name).matches()) {
+            L.error(pos(s, attr), s.id + "." + attr + " must be a " + attr + " name such as \"www\" (lower case letters, digits, '_' and '-', "
+                    + "a letter or '_' first, 32 at most), not \"" + name + "\"");
+            return null;
+        }
+        return name;
     }
 
     /** runtime.after must not make a service wait for itself, directly or through others. */

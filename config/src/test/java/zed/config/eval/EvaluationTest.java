@@ -88,6 +88,28 @@ class EvaluationTest {
     }
 
     @Test
+    void aServiceNamesItsUserAndGroupOrLeavesThemToTheDefault() {
+        t.write("Zedfile", """
+                dataset "web" {}
+                service "exec" "web" {
+                  dataset = "web"
+                  user  = "www"
+                  group = "www-data"
+                  runtime { cmd = ["/bin/web"] }
+                }
+                service "exec" "db" {
+                  runtime { cmd = ["/bin/db"] }
+                }
+                """);
+        LevelSpec.ServiceSpec web = t.leaf("").service("exec", "web");
+        assertEquals("www", web.user());
+        assertEquals("www-data", web.group());
+        LevelSpec.ServiceSpec db = t.leaf("").service("exec", "db");
+        assertEquals(null, db.user(), "no user declared: the node's default applies");
+        assertEquals(null, db.group());
+    }
+
+    @Test
     void evaluationFollowsReferencesNotFileOrder() {
         t.write("Zedfile", """
                 service "exec" "a" {

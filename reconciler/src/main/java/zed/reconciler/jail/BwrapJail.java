@@ -1,5 +1,6 @@
 package zed.reconciler.jail;
 
+import zed.reconciler.process.RunAs;
 import zed.reconciler.store.Command;
 
 import java.io.IOException;
@@ -28,8 +29,12 @@ import java.util.stream.Collectors;
  *   <li>The jail dataset's mountpoint is the sandbox's "/", writable: the jail root's {@code var/db/web} is
  *   {@code /var/db/web} inside, as in a FreeBSD jail, so mount paths mean the same on both platforms.</li>
  *   <li>Over it, read-only, the host's {@code /usr}, {@code /bin}, {@code /sbin}, {@code /lib}, {@code /lib32},
- *   {@code /lib64}, {@code /libx32} and {@code /etc}, where they exist. Where the host's is a symbolic link (merged
- *   /usr), the jail root gets the same link.</li>
+ *   {@code /lib64} and {@code /libx32}, where they exist. Where the host's is a symbolic link (merged /usr), the jail
+ *   root gets the same link.</li>
+ *   <li>A curated {@code /etc}, read-only: a fresh tmpfs holding only what programs need of the host's
+ *   ({@link #ETC}: name resolution, time zone, the dynamic linker's cache, CA certificates, alternatives, the JDK's
+ *   configuration), and a passwd and group of Zed's with root, the service's user and nobody alone. No shadow, no
+ *   ssh host keys, no sudoers, no private TLS keys.</li>
  *   <li>A fresh {@code /tmp} (tmpfs), {@code /proc} (of its own pid namespace) and {@code /dev}.</li>
  *   <li>The mount blocks at their paths: {@code --bind} for rw, {@code --ro-bind} for ro. They may not land on or
  *   under the borrowed or fresh directories above.</li>
@@ -39,6 +44,10 @@ import java.util.stream.Collectors;
  *   service can listen on 127.0.0.1 and be reached there.</li>
  *   <li>Run as root, the sandbox drops every capability but CAP_NET_BIND_SERVICE: with CAP_SYS_ADMIN, root inside
  *   could remount the read-only /usr writable (seen here with bwrap 0.8). Low ports stay possible.</li>
+ *   <li>A service with a user of its own: bwrap keeps CAP_SETUID and CAP_SETGID too, and the command inside is
+ *   setpriv(1), which takes the user's uid, gid and groups (host numbers: there is no user namespace, so the host
+ *   sees the service's own uid) and keeps no capability but CAP_NET_BIND_SERVICE. bwrap sets no_new_privs, so no
+ *   set-uid program inside gets any back.</li>
  *   <li>No {@code --die-with-parent}: services outlive the Zed node, which adopts them when it comes back.
  *   {@code --new-session} keeps a service from pushing keystrokes into a terminal it inherited.</li>
  * </ul>
@@ -55,6 +64,15 @@ public final class BwrapJail implements JailDriver {
 
     /** Host directories the thin root borrows, read-only, where they exist, in this order. */
     static final List<String> SYSTEM = List.of("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc");
+    /**
+     * What a sandbox's /etc holds of the host's, where the host has it (a symbolic link is bound as what it points
+     * to). Not {@code ssl} whole: its {@code private} holds keys.
+     */
+    static final List<String> ETC = List.of("hosts", "resolv.conf", "nsswitch.conf", "host.conf", "gai.conf", "protocols", "services",
+            "networks", "localtime", "timezone", "ld.so.cache", "ld.so.conf", "ld.so.conf.d", "alternatives", "ssl/certs", "ssl/openssl.cnf",
+            "ca-certificates", "ca-certificates.conf", "pki/tls/certs", "pki/ca-trust", "crypto-policies", "mime.types", "os-release",
+            "debian_version", "java-17-openjdk", "java-21-openjdk", "fonts");
+    static final String NOBODY = "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin";
     /** Made fresh in every sandbox. */
     static final List<String> FRESH = List.of("/tmp", "/proc", "/dev");
 
@@ -110,14 +128,56 @@ public final class BwrapJail implements JailDriver {
 
     @Override
     public List<String> wrap(JailSetup jail, String workdir, List<String> cmd) {
+        return wrap(jail, workdir, cmd, null);
+    }
+
+    /**
+     * The argv of one sandbox: the jail's, its passwd and group for {@code as} (null: root), and the drop to
+     * {@code as} inside. Writes those two files under the state directory.
+     */
+    @Override
+    public List<String> wrap(JailSetup jail, String workdir, List<String> cmd, RunAs as) {
         if (workdir == null || !workdir.startsWith("/") || !Path.of(workdir).normalize().toString().equals(workdir)) {
             throw new JailError(jail.name(), JailError.Kind.INVALID, "working directory \"" + workdir + "\" must be an absolute, normalised path inside the jail");
         }
         if (cmd.isEmpty()) throw new JailError(jail.name(), JailError.Kind.INVALID, "no command to run");
         List<String> a = new ArrayList<>(prefix(jail));
+        boolean drop = as != null; // null is root with root's group: the jail's own root
+        if (drop && !runAsRoot()) {
+            throw new JailError(jail.name(), JailError.Kind.INVALID, "running a service as user \"" + as.user() + "\" in a jail needs the node to run as root");
+        }
+        Path etc = stateDir.resolve(jail.name() + ".etc").resolve(drop ? as.user() : "root");
+        JailFiles.writeAtomically(jail.name(), etc.resolve("passwd"), passwd(as));
+        JailFiles.writeAtomically(jail.name(), etc.resolve("group"), group(as));
+        a.addAll(List.of("--ro-bind", etc.resolve("passwd").toString(), "/etc/passwd", "--ro-bind", etc.resolve("group").toString(), "/etc/group"));
+        a.addAll(List.of("--remount-ro", "/etc"));
+        if (drop) a.addAll(List.of("--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"));
         a.addAll(List.of("--chdir", workdir, "--"));
+        if (drop) {
+            String setpriv = RunAs.setpriv().orElseThrow(() -> new JailError(jail.name(), JailError.Kind.MISSING,
+                    "running a service as user \"" + as.user() + "\" needs setpriv(1) (util-linux), which this host lacks")).toString();
+            a.addAll(as.dropTo(setpriv, true));
+        }
         a.addAll(cmd);
         return a;
+    }
+
+    /** A sandbox's /etc/passwd: root, the service's user, nobody. */
+    static String passwd(RunAs as) {
+        StringBuilder b = new StringBuilder("root:x:0:0:root:/root:/bin/sh\n");
+        if (as != null && !as.root() && as.uid() != 65534) {
+            b.append(as.user()).append(":x:").append(as.uid()).append(':').append(as.gid()).append("::").append(as.home()).append(":/usr/sbin/nologin\n");
+        }
+        return b.append(NOBODY).append('\n').toString();
+    }
+
+    /** A sandbox's /etc/group: root, the service's group, and nobody's. */
+    static String group(RunAs as) {
+        StringBuilder b = new StringBuilder("root:x:0:\n");
+        if (as != null && !as.root() && as.gid() != 0 && as.gid() != 65534) {
+            b.append(as.group()).append(":x:").append(as.gid()).append(':').append(as.user()).append('\n');
+        }
+        return b.append("nogroup:x:65534:\n").toString();
     }
 
     private List<String> prefix(JailSetup jail) {
@@ -134,7 +194,17 @@ public final class BwrapJail implements JailDriver {
         if (runAsRoot()) a.addAll(List.of("--cap-drop", "ALL", "--cap-add", "CAP_NET_BIND_SERVICE"));
         a.addAll(List.of("--bind", jail.root().toString(), "/"));
         for (SystemDir d : systemDirs()) {
-            if (d.link() == null) a.addAll(List.of("--ro-bind", d.path(), d.path()));
+            if (d.link() == null && !d.path().equals("/etc")) a.addAll(List.of("--ro-bind", d.path(), d.path()));
+        }
+        a.addAll(List.of("--tmpfs", "/etc"));
+        Set<String> made = new java.util.HashSet<>();
+        for (String e : ETC) {
+            if (!Files.exists(Path.of("/etc", e))) continue;
+            // bwrap would make a missing parent 0700, out of the service user's reach: made 0755 here first
+            for (int slash = e.indexOf('/'); slash > 0; slash = e.indexOf('/', slash + 1)) {
+                if (made.add(e.substring(0, slash))) a.addAll(List.of("--dir", "/etc/" + e.substring(0, slash)));
+            }
+            a.addAll(List.of("--ro-bind", "/etc/" + e, "/etc/" + e));
         }
         a.addAll(List.of("--tmpfs", "/tmp", "--proc", "/proc", "--dev", "/dev"));
         for (JailSetup.HostMount m : jail.mounts()) {
@@ -176,6 +246,15 @@ public final class BwrapJail implements JailDriver {
         JailNames.check(name);
         killSandboxes(name);
         JailFiles.delete(name, conf(name));
+        // the passwd and group files its sandboxes had, one pair per user
+        Path etc = stateDir.resolve(name + ".etc");
+        if (Files.isDirectory(etc)) {
+            try (java.util.stream.Stream<Path> all = Files.walk(etc)) {
+                for (Path p : all.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
+            } catch (IOException e) {
+                throw new JailError(name, JailError.Kind.FAILED, "removing " + etc + ": " + e);
+            }
+        }
     }
 
     /** The live bwrap processes of a jail: both the outer one and the one that is pid 1 of its namespace. */

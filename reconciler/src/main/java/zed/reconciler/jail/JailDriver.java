@@ -1,5 +1,7 @@
 package zed.reconciler.jail;
 
+import zed.reconciler.process.RunAs;
+
 import java.util.List;
 
 /**
@@ -42,4 +44,16 @@ public interface JailDriver {
      * directory. The environment of the process that runs the argv reaches {@code cmd}.
      */
     List<String> wrap(JailSetup jail, String workdir, List<String> cmd);
+
+    /**
+     * The same, running {@code cmd} as {@code as} (null: as the jail's own root, with root's group). Drivers that cannot drop to
+     * another account inside their jails refuse, naming the jail, rather than run the command as root.
+     */
+    default List<String> wrap(JailSetup jail, String workdir, List<String> cmd, RunAs as) {
+        if (as != null) {
+            throw new JailError(jail.name(), JailError.Kind.INVALID, "running a service as user \"" + as.user()
+                    + "\" inside this kind of jail is not supported yet; declare user = \"root\" for it");
+        }
+        return wrap(jail, workdir, cmd);
+    }
 }

@@ -73,7 +73,7 @@ public final class Launcher {
         argv.set(0, resolved.toString());
         Spawn.Spawned p;
         try {
-            p = new Spawn(argv, l.env(), l.workdir(), LogFiles.stdout(l.logDir()), LogFiles.stderr(l.logDir())).start();
+            p = new Spawn(argv, l.env(), l.workdir(), LogFiles.stdout(l.logDir()), LogFiles.stderr(l.logDir()), l.as()).start();
         } catch (CannotStart e) {
             throw new LaunchError(l.service() + ": cannot start " + program + ": " + e.reason());
         }

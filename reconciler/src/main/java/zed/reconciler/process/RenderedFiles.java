@@ -27,6 +27,14 @@ public final class RenderedFiles {
 
     /** @return a digest of the rendered files; unchanged files are not rewritten */
     public static String write(String service, List<LevelSpec.FileSpec> files, Secrets secrets) {
+        return write(service, files, secrets, null);
+    }
+
+    /**
+     * The same, each file owned by {@code owner} (null: by the node's own user, root), since they may hold its
+     * secrets and only it should read them.
+     */
+    public static String write(String service, List<LevelSpec.FileSpec> files, Secrets secrets, RunAs owner) {
         MessageDigest md = sha256();
         for (LevelSpec.FileSpec f : files) {
             String body = secrets.text(f.body());
@@ -37,13 +45,17 @@ public final class RenderedFiles {
             try {
                 Set<PosixFilePermission> perms = permissions(f.mode());
                 if (Files.isRegularFile(path) && Files.readString(path, StandardCharsets.UTF_8).equals(body)
-                        && Files.getPosixFilePermissions(path).equals(perms)) {
+                        && Files.getPosixFilePermissions(path).equals(perms) && ownedBy(path, owner)) {
                     continue;
                 }
                 Files.createDirectories(path.getParent());
                 Path tmp = Files.createTempFile(path.getParent(), "." + path.getFileName(), ".zed-tmp");
                 try {
                     Files.setPosixFilePermissions(tmp, perms);
+                    if (owner != null) {
+                        Files.setAttribute(tmp, "unix:uid", (int) owner.uid());
+                        Files.setAttribute(tmp, "unix:gid", (int) owner.gid());
+                    }
                     Files.writeString(tmp, body, StandardCharsets.UTF_8);
                     try {
                         Files.move(tmp, path, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
@@ -59,6 +71,13 @@ public final class RenderedFiles {
             }
         }
         return HexFormat.of().formatHex(md.digest()).substring(0, 16);
+    }
+
+    private static boolean ownedBy(Path path, RunAs owner) throws IOException {
+        if (owner == null) return true; // as the node made it
+        long uid = owner == null ? 0 : owner.uid();
+        long gid = owner == null ? 0 : owner.gid();
+        return ((Number) Files.getAttribute(path, "unix:uid")).longValue() == uid && ((Number) Files.getAttribute(path, "unix:gid")).longValue() == gid;
     }
 
     /** On down: the files Zed rendered go with the service. */

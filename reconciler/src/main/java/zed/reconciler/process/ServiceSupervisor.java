@@ -232,8 +232,7 @@ public final class ServiceSupervisor {
         write(intent);
         Map<String, String> env = new LinkedHashMap<>(d.launch().env());
         env.put(LaunchToken.ENV, token.value());
-        Launch l = d.launch();
-        Launcher.Started s = launcher.start(new Launch(l.service(), l.argv(), env, l.workdir(), l.logDir()));
+        Launcher.Started s = launcher.start(d.launch().withEnv(env));
         pid = s.pid();
         startTime = s.startTime();
         exit = s.exit();

@@ -20,8 +20,11 @@ import java.util.concurrent.CompletableFuture;
  * @param environment the whole environment of the command
  * @param directory   its working directory; null for the JVM's
  * @param stdout      appended to; the same file as {@code stderr} takes both
+ * @param as          the account it runs as; null for this JVM's own. posix_spawn cannot change uids, so setpriv(1)
+ *                    does, first, and execs the rest: the pid, the group and the start time stay the process's, and
+ *                    the working directory is entered as the account (one it cannot enter fails the start)
  */
-public record Spawn(List<String> argv, Map<String, String> environment, Path directory, Path stdout, Path stderr) {
+public record Spawn(List<String> argv, Map<String, String> environment, Path directory, Path stdout, Path stderr, RunAs as) {
     /**
      * posix_spawn has no "change directory" in jnr-posix (posix_spawn_file_actions_addchdir is new in POSIX 2024 and
      * missing from older C libraries), and changing the JVM's own would move every thread: a POSIX sh changes it and
@@ -37,6 +40,10 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
     public record Spawned(long pid, CompletableFuture<Integer> exit) {
     }
 
+    public Spawn(List<String> argv, Map<String, String> environment, Path directory, Path stdout, Path stderr) {
+        this(argv, environment, directory, stdout, stderr, null);
+    }
+
     public Spawn {
         argv = List.copyOf(argv);
         environment = Map.copyOf(environment);
@@ -46,6 +53,11 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
     /** @throws CannotStart when posix_spawn fails, with the C library's reason */
     public Spawned start() throws CannotStart {
         List<String> command = new ArrayList<>();
+        if (as != null) {
+            String setpriv = RunAs.setpriv().orElseThrow(() -> new CannotStart(argv.get(0),
+                    "running as user \"" + as.user() + "\" needs setpriv(1) (util-linux), which this host lacks", null)).toString();
+            command.addAll(as.dropTo(setpriv, false));
+        }
         if (directory != null) command.addAll(List.of(SH, "-c", IN_DIRECTORY, "sh", directory.toAbsolutePath().toString()));
         command.addAll(argv);
         List<String> envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();

@@ -13,9 +13,11 @@ import zed.reconciler.health.Verdict;
 import zed.reconciler.jail.JailDriver;
 import zed.reconciler.jail.JailSetup;
 import zed.reconciler.process.Environment;
+import zed.reconciler.process.HostUsers;
 import zed.reconciler.process.Launch;
 import zed.reconciler.process.Launcher;
 import zed.reconciler.process.RenderedFiles;
+import zed.reconciler.process.RunAs;
 import zed.reconciler.process.Secrets;
 import zed.reconciler.process.ServiceSupervisor;
 import zed.reconciler.store.Store;
@@ -50,6 +52,11 @@ import java.util.function.Function;
 public final class ServiceRun {
     /** A service without a dataset of its own gets this one under the level's root, so its stamps have a home. */
     public static final String IMPLICIT = "zed-services";
+    /**
+     * Who a service runs as when its Zedfile names no {@code user}: root, for now. The default becomes the unprivileged
+     * {@code zed-svc} once the services Zed's own examples and tests run can do without root (docs/security.md).
+     */
+    public static final String DEFAULT_USER = "root";
 
     /**
      * @param root  the level's pool dataset, or "" for the dir store
@@ -169,7 +176,13 @@ public final class ServiceRun {
         ensureDataset();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
-        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets);
+        RunAs as = runAs();
+        if (as != null && spec.dataset() == null) {
+            // validation refuses it too: fs::var() holds the logs the node writes as root, and must not be the user's
+            throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\" but has no dataset of its own to be its home");
+        }
+        if (as != null) ownHome(as, prepared.workdir());
+        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as);
         List<String> argv = prepared.argv();
         String jailHash = "";
         if (spec.jail() != null) {
@@ -183,14 +196,58 @@ public final class ServiceRun {
                 stampJail(j.dataset(), jail);
                 ensuredJail = jailHash;
             }
-            argv = ctx.jails().wrap(setup, argv);
+            argv = ctx.jails().wrap(setup, "/", argv, as);
         }
         String specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
         Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), secrets);
-        // stdout and stderr go under fs::var() of the service
-        Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"));
+        if (as != null && as.home() != null && !spec.env().containsKey("HOME")) env.put("HOME", as.home()); // not root's
+        // stdout and stderr go under fs::var() of the service; a jailed one drops to its user inside the sandbox
+        Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"),
+                spec.jail() == null ? as : null);
         desired = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
+    }
+
+    /** Whether the Zedfile names no user, so that it runs as {@link #DEFAULT_USER}. */
+    public boolean defaultUser() {
+        return spec.user() == null;
+    }
+
+    /**
+     * The account it runs as, looked up on this host at every prepare (an account made or removed since counts);
+     * null for root with root's group, which is how the node itself runs: no drop at all. A user that is not there
+     * fails the start, naming it.
+     */
+    private RunAs runAs() {
+        String user = spec.user() == null ? DEFAULT_USER : spec.user();
+        if (user.equals("root") && spec.group() == null) return null; // as the node: nothing to look up or drop
+        RunAs as = HostUsers.lookup(spec.ref(), user, spec.group());
+        return as.root() && as.gid() == 0 ? null : as;
+    }
+
+    /**
+     * Its home (its dataset's mountpoint) belongs to its user, so that it can write there: the directory itself, not
+     * what a build or an unpacked release left inside, which it only reads.
+     */
+    private void ownHome(RunAs as, Path home) {
+        try {
+            if (home == null || !java.nio.file.Files.isDirectory(home)) return;
+            // a parent it cannot pass would only show as a crash loop (its shell cannot enter its home): said here instead
+            for (Path up = home.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
+                if (!Reach.passes(as, up)) {
+                    throw new Launcher.LaunchError(spec.ref() + ": user \"" + as.user() + "\" cannot reach its home " + home + ": " + up
+                            + " is closed to it (" + Reach.describe(up) + "); give the service a dataset of its own, whose mountpoint is its home");
+                }
+            }
+            if (((Number) java.nio.file.Files.getAttribute(home, "unix:uid")).longValue() != as.uid()) {
+                java.nio.file.Files.setAttribute(home, "unix:uid", (int) as.uid());
+            }
+            if (((Number) java.nio.file.Files.getAttribute(home, "unix:gid")).longValue() != as.gid()) {
+                java.nio.file.Files.setAttribute(home, "unix:gid", (int) as.gid());
+            }
+        } catch (java.io.IOException | UnsupportedOperationException e) {
+            throw new Launcher.LaunchError(spec.ref() + ": cannot give its home " + home + " to user \"" + as.user() + "\": " + e.getMessage());
+        }
     }
 
     /**
@@ -396,6 +453,6 @@ public final class ServiceRun {
                 spec.restart(), spec.health().stream().map(h -> new LevelSpec.HealthCheck(h.kind(), h.url(), h.expect(), h.bodyContains(), h.host(),
                 h.port(), h.command(), h.initialDelay(), h.interval(), h.timeout(), h.successThreshold(), h.failureThreshold(), none)).toList(),
                 spec.print(), spec.sudo().stream().map(s -> new LevelSpec.SudoHook(s.name(), s.check(), s.apply(), s.verify(), none)).toList(),
-                spec.release(), spec.jar(), spec.git(), spec.src(), spec.dir(), none);
+                spec.release(), spec.jar(), spec.git(), spec.src(), spec.dir(), spec.user(), spec.group(), none);
     }
 }

@@ -8,6 +8,8 @@ import org.junit.jupiter.api.io.TempDir;
 import zed.config.LevelSpec;
 import zed.config.Pos;
 import zed.config.Value;
+import zed.reconciler.process.Accounts;
+import zed.reconciler.process.RunAs;
 import zed.reconciler.store.ProcessCommand;
 
 import java.io.BufferedReader;
@@ -325,6 +327,85 @@ class BwrapJailTest {
             return s.isPresent();
         });
         return found[0];
+    }
+
+    @Test
+    void aServiceWithAUserIsThatUserInsideAndOnTheHostWithNoCapabilityButLowPorts() throws Exception {
+        RunAs as = Accounts.user();
+        driver.ensure(web());
+        Files.setAttribute(base.resolve("apps/web"), "unix:uid", (int) as.uid()); // the service's data is its own
+        int low = freeLowPort();
+        String script = "echo uid=$(id -u); echo gid=$(id -g); echo name=$(id -un); echo caps=$(grep CapEff /proc/self/status | cut -f2); "
+                + "python3 -c 'import socket; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind((\"127.0.0.1\", " + low + ")); print(\"bound=yes\")'; "
+                + "echo x > /var/db/web/owned; exec sleep 300";
+        Process p = new ProcessBuilder(driver.wrap(web(), "/", List.of("/bin/sh", "-c", script), as)).redirectErrorStream(true).start();
+        started.add(p);
+        BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+        StringBuilder seen = new StringBuilder();
+        for (int i = 0; i < 5; i++) seen.append(r.readLine()).append('\n');
+        String text = seen.toString();
+        assertEquals(String.valueOf(as.uid()), field(text, "uid"), text);
+        assertEquals(String.valueOf(as.gid()), field(text, "gid"), text);
+        assertEquals(Accounts.USER, field(text, "name"), "its name comes from the jail's own passwd: " + text);
+        assertEquals("0000000000000400", field(text, "caps"), "CAP_NET_BIND_SERVICE alone: " + text);
+        assertEquals("yes", field(text, "bound"), "it binds low port " + low + " as the jail promises: " + text);
+        await("the service runs as sleep", () -> p.descendants().anyMatch(d -> d.info().command().orElse("").endsWith("/sleep")));
+        ProcessHandle service = p.descendants().filter(d -> d.info().command().orElse("").endsWith("/sleep")).findFirst().orElseThrow();
+        assertEquals(List.of(as.uid(), as.uid(), as.uid(), as.uid()), Accounts.ids(service.pid()).get("Uid"), "the host sees the service's own uid, not root");
+        assertEquals(as.uid(), ((Number) Files.getAttribute(base.resolve("apps/web/owned"), "unix:uid")).longValue());
+    }
+
+    @Test
+    void aJailsEtcHoldsNoShadowNoSshAndAPasswdOfRootTheServiceAndNobodyAlone() throws Exception {
+        RunAs as = Accounts.user();
+        assertTrue(Files.exists(Path.of("/etc/shadow")), "the host has a shadow file for the jail not to show");
+        driver.ensure(web());
+        String script = "for f in /etc/shadow /etc/gshadow /etc/ssh /etc/sudoers /etc/ssl/private /etc/hostname; do test -e $f && echo present $f; done; "
+                + "getent hosts localhost > /dev/null && echo resolves; echo ---; cat /etc/passwd; echo ---; cat /etc/group; "
+                + "if { echo x > /etc/passwd; } 2>/dev/null; then echo wrote; fi; ls -ld /etc/ssl/certs > /dev/null || echo no-certs";
+        for (RunAs who : java.util.Arrays.asList(as, null)) {
+            Out out = run(driver.wrap(web(), "/", List.of("/bin/sh", "-c", script), who));
+            assertEquals(0, out.exit(), out.text());
+            List<String> parts = List.of(out.text().split("---\n"));
+            assertEquals("resolves\n", parts.get(0), "no shadow, ssh, sudoers, TLS keys or host name; names still resolve: " + out.text());
+            String passwd = "root:x:0:0:root:/root:/bin/sh\n"
+                    + (who == null ? "" : Accounts.USER + ":x:" + as.uid() + ":" + as.gid() + "::" + as.home() + ":/usr/sbin/nologin\n")
+                    + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n";
+            assertEquals(passwd, parts.get(1));
+            String group = "root:x:0:\n" + (who == null ? "" : Accounts.USER + ":x:" + as.gid() + ":" + Accounts.USER + "\n") + "nogroup:x:65534:\n";
+            assertEquals(group, parts.get(2), "nothing was written over it, and the CA certificates are reachable");
+        }
+        assertTrue(Files.isRegularFile(stateDir.resolve("web.etc/" + Accounts.USER + "/passwd")));
+        driver.stop("web");
+        assertFalse(Files.exists(stateDir.resolve("web.etc")), "a stopped jail leaves none of its passwd files behind");
+    }
+
+    @Test
+    void aJailsEtcIsTheHostsOnlyForWhatProgramsNeed() {
+        List<String> argv = driver.wrap(web(), List.of("/usr/bin/env"));
+        assertFalse(argv.containsAll(List.of("--ro-bind", "/etc", "/etc")) && argv.indexOf("/etc") == argv.lastIndexOf("/etc") - 1,
+                "the host's whole /etc is not bound");
+        for (int i = 0; i + 2 < argv.size(); i++) {
+            if (argv.get(i).equals("--ro-bind") && argv.get(i + 1).startsWith("/etc/")) {
+                String entry = argv.get(i + 1).substring("/etc/".length());
+                assertTrue(BwrapJail.ETC.contains(entry), "only listed entries of the host's /etc: " + entry);
+            }
+        }
+        assertTrue(argv.indexOf("--remount-ro") > argv.lastIndexOf("/etc/group"), "read-only once its files are in place");
+    }
+
+    /** A port below 1024 that nothing here listens on. */
+    static int freeLowPort() {
+        for (int port = 980; port < 1024; port++) {
+            try (ServerSocket s = new ServerSocket()) {
+                s.setReuseAddress(true);
+                s.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+                return port;
+            } catch (IOException taken) {
+                // try the next
+            }
+        }
+        throw new AssertionError("no free port in 980-1023");
     }
 
     static String field(String text, String key) {
