@@ -476,7 +476,7 @@ class JobLevelTest {
         Files.writeString(b, "import time\nwhile True:\n    time.sleep(0.05)\n");
         String zedfile = """
                 level "gpu" {
-                  pool = "%s"
+                  %s
                 }
                 dataset "models/m" {}
                 dataset "models/m2" {}
@@ -501,7 +501,7 @@ class JobLevelTest {
                   dataset = "runs/b"
                   runtime { cmd = ["python3", "%s"] }
                 }
-                """.formatted(root, a, b);
+                """.formatted(root.isEmpty() ? "" : "pool = \"" + root + "\"", a, b);
         assertInstanceOf(LevelCommand.Accepted.class, push(zedfile));
         JobActor.Report first = awaitJob("a", r -> r.state().equals("Running") && Long.valueOf(1).equals(r.step()));
         assertEquals("m v1", first.weights());
