@@ -142,6 +142,7 @@ final class StatusJson {
         r.put("restarts", rep.restarts());
         if (rep.lastExit() != null) r.put("lastExit", rep.lastExit());
         if (rep.resumedAt() != null) r.put("resumedAt", rep.resumedAt());
+        if (rep.weights() != null) r.put("weights", rep.weights());
         if (rep.step() != null) r.put("step", rep.step());
         else r.putNull("step");
         ObjectNode m = r.putObject("metrics");

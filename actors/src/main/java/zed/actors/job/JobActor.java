@@ -63,6 +63,21 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     public record RolledBack(String job, String snapshot, Long step, List<String> destroyed, String refused, String error) {
     }
 
+    /**
+     * Its model's weights are about to be replaced ({@code why}): its process stops now and the job waits, until the
+     * level hands it the revision again ({@link Run}, once the copy is done), and then resumes from its checkpoint on
+     * the new weights. Answered once no process of it runs.
+     */
+    public record Pause(String why, ActorRef<Paused> replyTo) implements Msg {
+    }
+
+    /** @param stopped whether a running process was stopped for it; {@code error}: why it could not be stopped (null: it was) */
+    public record Paused(String job, boolean stopped, String error) {
+    }
+
+    private record PauseDone(Pause asked, JobSupervisor.Status stopped, Throwable error) implements Msg {
+    }
+
     private record RollbackDone(RollBack asked, zed.reconciler.job.JobCourse.Back back, Throwable error) implements Msg {
     }
 
@@ -106,16 +121,18 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
      * @param step        the newest checkpoint's step (null: none); {@code metrics} those it posted with it (this node's)
      * @param recorded    its end was read from its dataset, not seen now: the level journals no event for it
      * @param preemptions how many times a GPU it ran on went away and its process was stopped ({@code preempted}: why, the last time)
+     * @param weights     the model's weights its running process started on ({@code llama v3}); null: none runs
+     * @param stops       how many times its process was stopped because its model's weights were to be replaced ({@code stopped}: why, the last time)
      */
     public record Report(String job, long rev, String state, String why, String host, List<String> gpus, long pid, int started, int restarts,
                          String lastExit, Long resumedAt, Long step, Map<String, Double> metrics, int checkpoints, boolean recorded,
-                         int preemptions, String preempted) {
+                         int preemptions, String preempted, String weights, int stops, String stopped) {
     }
 
     static final Duration TICK = Duration.ofMillis(500);
     static final Duration BACKOFF_MIN = Duration.ofMillis(200);
     static final Duration BACKOFF_MAX = Duration.ofSeconds(30);
-    static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    public static final Duration STOP_GRACE = Duration.ofSeconds(10);
 
     private final LevelHost host;
     private final ActorRef<Report> level;
@@ -147,6 +164,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private volatile String lost;
     private int preemptions;
     private String preempted;
+    /** Why it waits for its model's new weights (null: it does not): no step starts it until the next Run. */
+    private String paused;
+    private int weightStops;
+    private String weightStopped;
 
     private JobActor(ActorContext<Msg> ctx, TimerScheduler<Msg> timers, StashBuffer<Msg> stash, LevelHost host, ActorRef<Report> level) {
         super(ctx);
@@ -180,6 +201,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .onMessage(RollbackDone.class, this::onRollbackDone)
                 .onMessage(GpuSeen.class, this::onGpuSeen)
                 .onMessage(Displaced.class, this::onDisplaced)
+                .onMessage(Pause.class, this::onPause)
+                .onMessage(PauseDone.class, this::onPauseDone)
                 // stopped without a Stop (the level restarts in place), it leaves its process to the next actor, which
                 // stops it and resumes the job from its checkpoint (JobSupervisor)
                 .build();
@@ -202,6 +225,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         }
         current = r;
         declared = r;
+        paused = null; // the revision's weights are copied: its model's dataset holds them whole
         return newRun();
     }
 
@@ -258,7 +282,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         java.nio.file.Path workdir = host.store(r.level()).mountpoint(supervisor.dataset());
         java.nio.file.Path logs = host.levelState(r.level()).resolve("var").resolve("job." + spec.name()).resolve("log");
         Launch launch = new Launch("job." + spec.name(), spec.runtime().cmd(), env, workdir, logs);
-        return new JobSupervisor.Desired("job." + spec.name(), hash(r), launch, spec.restart(), STOP_GRACE);
+        return new JobSupervisor.Desired("job." + spec.name(), hash(r), launch, spec.restart(), STOP_GRACE, weights(r));
+    }
+
+    /** What its model's dataset holds now, as its copy stamped it; null: the level has no such model. */
+    private zed.reconciler.job.JobWeights weights(Run r) {
+        LevelSpec.ModelSpec m = r.level().models().stream().filter(x -> x.name().equals(r.spec().model())).findFirst().orElse(null);
+        if (m == null) return null;
+        zed.reconciler.store.Store store = host.store(r.level());
+        String ds = Planner.full(host.root(r.level()), m.dataset());
+        return zed.reconciler.job.JobWeights.of(m.name(), store.exists(ds) ? store.zedState(ds) : Map.of());
     }
 
     /** What makes it another run: its spec without positions (an edit above the block is not one), its model's needs. */
@@ -278,7 +311,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     // ---- the step ------------------------------------------------------------------------------------------------
 
     private Behavior<Msg> supervise() {
-        if (current == null || supervising || stops.asked()) return this;
+        if (current == null || supervising || stops.asked() || paused != null) return this;
         supervising = true;
         Run r = current;
         long id = runId;
@@ -409,6 +442,42 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         return supervise(); // placed again now rather than at the next tick
     }
 
+    // ---- its model's weights are replaced ---------------------------------------------------------------------------
+
+    private Behavior<Msg> onPause(Pause p) {
+        String job = key == null ? "" : key.job();
+        if (current == null || supervisor == null || stops.asked()) {
+            p.replyTo().tell(new Paused(job, false, null)); // nothing of it runs, nor starts before the next Run
+            return this;
+        }
+        paused = p.why();
+        timers.cancel("tick");
+        JobSupervisor s = supervisor;
+        // off the actor's thread: it stops a process (up to its grace, its checkpoint URL open through it); after any
+        // step in flight, which holds the supervisor and may be starting it
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> s.displace(p.why(), STOP_GRACE) ? s.status() : null, host.work().processes()),
+                (st, err) -> new PauseDone(p, st, err));
+        return this;
+    }
+
+    private Behavior<Msg> onPauseDone(PauseDone d) {
+        if (d.error() != null) {
+            // the level's converge fails with it, and the weights are left as they are: the job goes on as it was
+            getContext().getLog().warn("job {}: stopping it before its model's weights change failed: {}", key.job(), d.error().toString());
+            paused = null;
+            d.asked().replyTo().tell(new Paused(key.job(), false, d.error().toString()));
+            return supervise();
+        }
+        if (d.stopped() != null) {
+            status = d.stopped();
+            weightStops++;
+            weightStopped = d.asked().why();
+        }
+        report();
+        d.asked().replyTo().tell(new Paused(key.job(), d.stopped() != null, null));
+        return this;
+    }
+
     private Behavior<Msg> onCheckpointed(Checkpointed c) {
         step = c.taken().step();
         metrics = Map.copyOf(c.taken().metrics());
@@ -466,11 +535,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 default -> "Pending";
             };
             why = s.why();
+            if (paused != null && s.pid() == 0) {
+                state = "Pending";
+                why = "stopped: " + paused + "; it resumes from its checkpoint once they are copied";
+            }
             if (lastError != null) why = "retrying (" + failures + (failures == 1 ? " failure" : " failures") + "): " + lastError;
         }
         Report r = new Report(current.spec().name(), current.rev(), state, why, host.config().cluster().host(), host.gpus().held(key),
                 s == null ? 0 : s.pid(), s == null ? 0 : s.started(), s == null ? 0 : s.restarts(), s == null ? null : s.lastExit(),
-                s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded(), preemptions, preempted);
+                s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded(), preemptions, preempted,
+                s == null || s.weights() == null ? null : s.weights().label(), weightStops, weightStopped);
         if (r.equals(reported)) return;
         reported = r;
         level.tell(r);

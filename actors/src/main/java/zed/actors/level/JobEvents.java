@@ -19,6 +19,7 @@ final class JobEvents {
         if (before != null && now.preemptions() > before.preemptions()) {
             events.add(new LevelEvent.JobPreempted(now.rev(), now.job(), before.gpus(), now.preempted()));
         }
+        if (before != null && now.stops() > before.stops()) events.add(new LevelEvent.JobStopped(now.rev(), now.job(), now.stopped()));
         if (now.pid() != 0 && (before == null || before.pid() != now.pid())) {
             if (before != null && now.restarts() > before.restarts()) {
                 events.add(new LevelEvent.JobRestarted(now.rev(), now.job(), now.restarts(), now.lastExit(), now.resumedAt()));

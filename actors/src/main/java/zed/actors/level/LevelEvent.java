@@ -112,6 +112,14 @@ public sealed interface LevelEvent extends JsonEvent {
     record JobPreempted(long revision, String job, java.util.List<String> gpus, String why) implements LevelEvent {
     }
 
+    /**
+     * A job's process was stopped because its model's weights are about to be replaced ({@code why}: "model llama
+     * changed: version 2 → 3"), before the copy begins; it resumes from its newest checkpoint on the new weights
+     * (JobRestarted, after the copy's ModelCopied). Not a failure of the job.
+     */
+    record JobStopped(long revision, String job, String why) implements LevelEvent {
+    }
+
     /** A job's process exited 0: it is never run again at this spec. */
     record JobSucceeded(long revision, String job) implements LevelEvent {
     }

@@ -41,6 +41,8 @@ final class LevelResources {
     /** One actor per job, by name, and what each said last. */
     private final Map<String, ActorRef<zed.actors.job.JobActor.Msg>> jobs = new LinkedHashMap<>();
     private final Map<String, zed.actors.job.JobActor.Report> jobReports = new LinkedHashMap<>();
+    /** The revision the jobs were last handed: the one whose jobs read the models' datasets now. */
+    private LevelSpec jobsSpec;
     private final ResourceChildren<DatasetActor.Msg, DatasetActor.Report> datasetActors;
     private final ResourceChildren<JailActor.Msg, JailActor.Report> jailActors;
     private ActorRef<LevelDatasets.Msg> datasets;
@@ -79,7 +81,34 @@ final class LevelResources {
         reports.keySet().retainAll(services.keySet());
         convergeStarted = Instant.now();
         fence.bump(); // a dataset tick planned for the revision before must not write now
-        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot, resumed, holds));
+        datasets().tell(new LevelDatasets.Apply(rev, spec, snapshot, resumed, holds, weightsReaders()));
+    }
+
+    /** How long a job has to stop before its model's weights are copied: its stop's grace, and a step in flight. */
+    static final java.time.Duration PAUSE_WAIT = zed.actors.job.JobActor.STOP_GRACE.plusSeconds(20);
+
+    /**
+     * Stops the jobs of the revision they run now (not the one converging) that read a model's dataset, as they are
+     * now: called off the level's thread, while the level's datasets converge. Each answers once its process stopped.
+     */
+    private LevelDatasets.WeightsReaders weightsReaders() {
+        LevelSpec running = jobsSpec;
+        Map<String, ActorRef<zed.actors.job.JobActor.Msg>> actors = Map.copyOf(jobs);
+        org.apache.pekko.actor.typed.Scheduler scheduler = ctx.getSystem().scheduler();
+        return (modelDataset, why) -> {
+            List<java.util.concurrent.CompletableFuture<zed.actors.job.JobActor.Paused>> asked = new ArrayList<>();
+            for (String job : zed.reconciler.job.JobWeights.using(running, modelDataset)) {
+                ActorRef<zed.actors.job.JobActor.Msg> a = actors.get(job);
+                if (a == null) continue;
+                asked.add(org.apache.pekko.actor.typed.javadsl.AskPattern.<zed.actors.job.JobActor.Msg, zed.actors.job.JobActor.Paused>ask(a,
+                        r -> new zed.actors.job.JobActor.Pause(why, r), PAUSE_WAIT, scheduler).toCompletableFuture());
+            }
+            java.util.concurrent.CompletableFuture.allOf(asked.toArray(new java.util.concurrent.CompletableFuture[0])).join();
+            for (var f : asked) {
+                zed.actors.job.JobActor.Paused p = f.join();
+                if (p.error() != null) throw new IllegalStateException("job " + p.job() + ": " + p.error());
+            }
+        };
     }
 
     void rollBackDatasets(String id, String target, LevelSpec scope) {
@@ -206,6 +235,7 @@ final class LevelResources {
      * wait for the services, nor hold the level's gate: a job runs to its end, which a revision does not wait for.
      */
     private void beginJobs(LevelSpec spec, long rev) {
+        jobsSpec = spec;
         Set<String> wanted = new HashSet<>();
         for (LevelSpec.JobSpec j : spec.jobs()) wanted.add(j.name());
         for (String name : new ArrayList<>(jobs.keySet())) {
@@ -301,6 +331,7 @@ final class LevelResources {
         reports.clear();
         jobs.clear();
         jobReports.clear();
+        jobsSpec = null;
         running.clear();
         told.clear();
         restarts.clear();
@@ -347,7 +378,7 @@ final class LevelResources {
         int jobsStopping = stopJobs(replies);
         jobReports.replaceAll((k, r) -> r.state().equals("Succeeded") || r.state().equals("Failed") ? r
                 : new zed.actors.job.JobActor.Report(r.job(), r.rev(), "Stopped", null, r.host(), List.of(), 0, r.started(), r.restarts(), r.lastExit(),
-                null, r.step(), r.metrics(), r.checkpoints(), r.recorded(), r.preemptions(), r.preempted()));
+                null, r.step(), r.metrics(), r.checkpoints(), r.recorded(), r.preemptions(), r.preempted(), null, r.stops(), r.stopped()));
         if (datasets != null) ctx.stop(datasets);
         datasets = null;
         stopKeepers();

@@ -38,8 +38,22 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * a node's death interrupted, whose snapshot is taken only if it was not taken before the death (it precedes every
      * change, so without it nothing of the revision was applied yet).
      */
-    /** @param holds the level's revision the datasets hold before this one (0: not known), marked on the deploy snapshot */
-    public record Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed, long holds) implements Msg {
+    /**
+     * @param holds   the level's revision the datasets hold before this one (0: not known), marked on the deploy snapshot
+     * @param readers stops the running jobs on a model's dataset before a copy replaces its weights
+     */
+    public record Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed, long holds, WeightsReaders readers) implements Msg {
+        public Apply(long rev, LevelSpec spec, boolean snapshot, boolean resumed, long holds) {
+            this(rev, spec, snapshot, resumed, holds, (dataset, why) -> { });
+        }
+    }
+
+    /**
+     * The jobs that read a model's weights: {@link #stop} returns once those on {@code modelDataset} (its name in the
+     * level) have stopped, {@code why} in their events, and throws when one did not: the copy then does not begin.
+     */
+    public interface WeightsReaders {
+        void stop(String modelDataset, String why);
     }
 
     /**
@@ -206,8 +220,10 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             for (LevelSpec.ModelSpec m : a.spec().models()) {
                 if (m.source() == null) continue;
                 String ds = Planner.full(root, m.dataset());
-                ModelWeights.Done d = m.source().path() != null ? ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()))
-                        : fromHost(system, store, a.spec().pool(), ds, m.source());
+                // a job that reads these weights stops before the copy empties the dataset; it resumes on the new ones
+                ModelWeights.BeforeCopy before = (from, to) -> stopReaders(a.readers(), ds, m, from, to);
+                ModelWeights.Done d = m.source().path() != null ? ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()), before)
+                        : fromHost(system, store, a.spec().pool(), ds, m.source(), before);
                 if (d != null && d.copied()) models.add(new ModelCopied(m.name(), ds, d.version(), d.snapshot() == null ? null : ds + "@" + d.snapshot(), d.why()));
             }
             return new Report(a.rev(), true, snap, List.of(), null, List.of(), null, null, null, models);
@@ -220,7 +236,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * as a path is. A dataset that holds this source already (and no copy cut short) asks nothing of the source host,
      * so that restarts and pushes go on while it is away. Null: nothing done.
      */
-    private static ModelWeights.Done fromHost(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String pool, String ds, LevelSpec.ModelSource src) {
+    private static ModelWeights.Done fromHost(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String pool, String ds, LevelSpec.ModelSource src,
+                                              ModelWeights.BeforeCopy before) {
         String name = zed.reconciler.model.ModelReceive.name(src.host(), src.snapshot());
         Map<String, String> state = store.zedState(ds);
         if (name.equals(state.get(zed.reconciler.model.ModelCopy.SOURCE)) && state.get(zed.reconciler.model.ModelCopy.COPYING) == null) return null;
@@ -241,7 +258,18 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
             throw new zed.reconciler.store.StoreError(kind, ds, "cannot receive its model source " + name + ": " + zed.actors.replica.ReplicaReceiver.cause(e));
         }
         return ModelWeights.converge(store, ds, store.mountpoint(received), name, zed.reconciler.model.ModelReceive.fingerprint(guid),
-                Map.of(zed.reconciler.model.ModelReceive.RECEIVED_AT, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+                Map.of(zed.reconciler.model.ModelReceive.RECEIVED_AT, Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()), before);
+    }
+
+    /** A job that did not stop leaves the weights as they are: the converge fails, naming the model's dataset. */
+    private static void stopReaders(WeightsReaders readers, String ds, LevelSpec.ModelSpec m, long from, long to) {
+        try {
+            readers.stop(m.dataset(), zed.reconciler.job.JobWeights.why(m.name(), from, to));
+        } catch (RuntimeException e) {
+            Throwable c = e instanceof java.util.concurrent.CompletionException && e.getCause() != null ? e.getCause() : e;
+            throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, ds, "its model " + m.name()
+                    + "'s weights were not replaced: a job on them did not stop (" + c + "); the next converge tries again");
+        }
     }
 
     /** A deploy snapshot of revision {@code rev} that one of {@code datasets} holds already, or null. */

@@ -431,4 +431,111 @@ class JobLevelTest {
     private List<String> modelSnapshots(String dataset) {
         return store.snapshots(dataset).stream().map(zed.reconciler.store.Snapshot::name).filter(n -> n.startsWith("model-")).toList();
     }
+
+    JobActor.Report awaitJob(String name, Predicate<JobActor.Report> ok) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (true) {
+            List<JobActor.Report> jobs = status().jobs();
+            JobActor.Report r = jobs.stream().filter(j -> j.job().equals(name)).findFirst().orElse(null);
+            if (r != null && ok.test(r)) return r;
+            if (System.nanoTime() > deadline) throw new AssertionError("timed out; the jobs say " + jobs);
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
+    @Test
+    void aJobIsStoppedBeforeItsModelsWeightsAreCopiedAndResumesOnTheNewOnesOnTheFakeNvidiaSmisGpusWhileAJobOnAnotherModelRunsOn() throws Exception {
+        // two GPUs, so that both jobs run at once (a job holds whole GPUs)
+        Files.writeString(tmp.resolve("nvidia-smi"), "#!/bin/sh\necho '" + A10 + "'\necho '"
+                + A10.replace("0, GPU-1111", "1, GPU-9999") + "'\n");
+        Path weights = tmp.resolve("gpu/weights");
+        Files.createDirectories(weights);
+        Files.writeString(weights.resolve("w.bin"), "weights-1");
+        // a: records the weights it read at its start and where it resumed, checkpoints once, and once more on SIGTERM
+        Path a = tmp.resolve("a.py");
+        Files.writeString(a, """
+                import json, os, signal, sys, time, urllib.request
+                w = open("../../models/m/w.bin").read()
+                resume = os.environ.get("ZED_RESUME_STEP", "")
+                with open("runs.log", "a") as f:
+                    f.write("%d %s %s\\n" % (os.getpid(), w, resume))
+                step = int(resume or 0) + 1
+                def ckpt(n):
+                    req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=json.dumps({"step": n}).encode(), method="POST",
+                                                 headers={"Content-Type": "application/json"})
+                    urllib.request.urlopen(req).read()
+                def term(sig, frame):
+                    ckpt(step + 1)
+                    sys.exit(143)
+                signal.signal(signal.SIGTERM, term)
+                ckpt(step)
+                while True:
+                    time.sleep(0.05)
+                """);
+        Path b = tmp.resolve("b.py");
+        Files.writeString(b, "import time\nwhile True:\n    time.sleep(0.05)\n");
+        String zedfile = """
+                level "gpu" {
+                  %s
+                }
+                dataset "models/m" {}
+                dataset "models/m2" {}
+                dataset "runs/a" {}
+                dataset "runs/b" {}
+                model "m" {
+                  dataset  = "models/m"
+                  requires = { vram = "8G" }
+                  source { path = "weights" }
+                }
+                model "m2" {
+                  dataset  = "models/m2"
+                  requires = { vram = "8G" }
+                }
+                job "a" {
+                  model   = model.m
+                  dataset = "runs/a"
+                  runtime { cmd = ["python3", "%s"] }
+                }
+                job "b" {
+                  model   = model.m2
+                  dataset = "runs/b"
+                  runtime { cmd = ["python3", "%s"] }
+                }
+                """.formatted(root.isEmpty() ? "" : "pool = \"" + root + "\"", a, b);
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile));
+        JobActor.Report first = awaitJob("a", r -> r.state().equals("Running") && Long.valueOf(1).equals(r.step()));
+        assertEquals("m v1", first.weights());
+        long pidOfB = awaitJob("b", r -> r.state().equals("Running")).pid();
+
+        Files.writeString(weights.resolve("w.bin"), "weights-two");
+        LevelCommand.Accepted second = assertInstanceOf(LevelCommand.Accepted.class, push(zedfile));
+        assertTrue(second.changed(), "changed weights make another revision");
+        JobActor.Report resumed = awaitJob("a", r -> r.rev() == 2 && r.state().equals("Running") && r.pid() != first.pid());
+        assertFalse(ProcessHandle.of(first.pid()).map(ProcessHandle::isAlive).orElse(false), "the old process is stopped, not left beside the new one");
+        String why = "model m changed: version 1 → 2";
+        // it checkpointed as it was stopped (step 2, on SIGTERM), and resumed from that checkpoint on the new weights
+        assertEquals(2L, resumed.resumedAt());
+        assertEquals("m v2", resumed.weights());
+        assertEquals("stopped: " + why, resumed.lastExit());
+        Path log = runDir().resolve("runs.log");
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (Files.readAllLines(log).size() < 2 && System.nanoTime() < deadline) {
+            Thread.sleep(50); // polling interval of a deadline wait: the new process writes it as it starts
+        }
+        assertEquals(List.of(first.pid() + " weights-1 ", resumed.pid() + " weights-two 2"), Files.readAllLines(log));
+
+        // stopped before the copy, restarted after it: the journal's order
+        List<LevelEvent> events = events();
+        int stopped = events.indexOf(new LevelEvent.JobStopped(1, "a", why));
+        int copied = -1;
+        for (int i = 0; i < events.size(); i++) if (events.get(i) instanceof LevelEvent.ModelCopied c && c.revision() == 2) copied = i;
+        int restarted = events.indexOf(new LevelEvent.JobRestarted(2, "a", 1, "stopped: " + why, 2L));
+        assertTrue(stopped >= 0 && copied > stopped && restarted > copied, "JobStopped, then ModelCopied, then JobRestarted: " + events);
+
+        // b's model did not change: b was neither stopped nor restarted
+        JobActor.Report bNow = awaitJob("b", r -> r.rev() == 2);
+        assertEquals(pidOfB, bNow.pid());
+        assertEquals("m2 v0", bNow.weights());
+        assertTrue(events(LevelEvent.JobStopped.class).stream().noneMatch(e -> e.job().equals("b")), events.toString());
+    }
 }

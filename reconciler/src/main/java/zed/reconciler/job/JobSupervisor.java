@@ -45,8 +45,15 @@ public final class JobSupervisor {
 
     public enum State { PENDING, RUNNING, BACKOFF, SUCCEEDED, FAILED, STOPPED }
 
-    /** What should run: {@code specHash} covers what makes it another run (its spec, its model's needs). */
-    public record Desired(String ref, String specHash, Launch launch, LevelSpec.RestartPolicy restart, Duration stopGrace) {
+    /**
+     * What should run: {@code specHash} covers what makes it another run (its spec, its model's needs); {@code weights}
+     * what its model's dataset holds now (null: not known), which a running process must match (else it is stopped and
+     * resumed from its checkpoint on them: not another run).
+     */
+    public record Desired(String ref, String specHash, Launch launch, LevelSpec.RestartPolicy restart, Duration stopGrace, JobWeights weights) {
+        public Desired(String ref, String specHash, Launch launch, LevelSpec.RestartPolicy restart, Duration stopGrace) {
+            this(ref, specHash, launch, restart, stopGrace, null);
+        }
     }
 
     /** What a start takes besides the process: its GPUs, until the job ends (succeeded, failed or stopped). */
@@ -83,9 +90,10 @@ public final class JobSupervisor {
      * @param started   how many processes this supervisor started (the first, and each restart)
      * @param resumedAt the checkpoint step the running process resumed from (null: it started fresh)
      * @param recorded  its end was read from the dataset's stamps, not seen by this supervisor
+     * @param weights   the model's weights the running process started on (null: none runs, or not known)
      */
     public record Status(State state, long pid, int started, int restarts, Instant nextAttempt, String why, String lastExit,
-                         Long resumedAt, boolean recorded) {
+                         Long resumedAt, boolean recorded, JobWeights weights) {
     }
 
     private final Store store;
@@ -99,6 +107,7 @@ public final class JobSupervisor {
     private long pid;
     private String startTime;
     private String runningHash;
+    private JobWeights runningWeights;
     private CompletableFuture<Integer> exit;
     private Opened opened;
     private RestartBudget budget;
@@ -143,6 +152,15 @@ public final class JobSupervisor {
             stopProcess(d.stopGrace());
             state = State.STOPPED;
         }
+        String weightsChanged = pid != 0 ? JobWeights.change(runningWeights, d.weights()) : null;
+        if (weightsChanged != null) {
+            // its model's files were replaced under it (the level stops it before a copy; this catches a process it
+            // could not, one in its restart's delay then): not a failure, it resumes from its checkpoint on the new ones
+            stopProcess(d.stopGrace());
+            state = State.STOPPED;
+            afterFailure = true;
+            lastExit = "stopped: " + weightsChanged;
+        }
         if (pid == 0) {
             if (state == State.BACKOFF && now.isBefore(nextAttempt)) return status();
             Seat seat = seats.take();
@@ -181,10 +199,11 @@ public final class JobSupervisor {
     }
 
     /**
-     * Takes the job off its GPUs because one of them went away ({@code why}: gone, a new driver): its process, if one
-     * runs, is stopped as a restart stops it, and its GPUs are freed, so that the next {@link #reconcile} places it
-     * again on the GPUs there are now and resumes it from its latest checkpoint. Not the job's failure: its restart
-     * budget is left as it was. A job that ended holds no GPU and is left alone.
+     * Takes the job off its GPUs because one of them went away, or its model's weights are about to be replaced
+     * ({@code why}): its process, if one runs, is stopped as a restart stops it (SIGTERM, its checkpoint URL open
+     * through the grace), and its GPUs are freed, so that the next {@link #reconcile} places it again and resumes it
+     * from its latest checkpoint. Not the job's failure: its restart budget is left as it was. A job that ended holds
+     * no GPU and is left alone.
      *
      * @return whether a running process was stopped
      */
@@ -238,7 +257,8 @@ public final class JobSupervisor {
     }
 
     public synchronized Status status() {
-        return new Status(state, pid, started, restarts, state == State.BACKOFF ? nextAttempt : null, why, lastExit, pid != 0 ? resumedAt : null, recorded);
+        return new Status(state, pid, started, restarts, state == State.BACKOFF ? nextAttempt : null, why, lastExit, pid != 0 ? resumedAt : null, recorded,
+                pid != 0 ? runningWeights : null);
     }
 
     /**
@@ -343,6 +363,7 @@ public final class JobSupervisor {
         startTime = s.startTime();
         exit = s.exit();
         runningHash = d.specHash();
+        runningWeights = d.weights();
         if (started > 0) restarts++;
         started++;
         resumedAt = resumed;

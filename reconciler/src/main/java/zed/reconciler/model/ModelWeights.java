@@ -41,15 +41,31 @@ public final class ModelWeights {
     public record Done(String dataset, long version, boolean copied, String snapshot, String why) {
     }
 
+    /**
+     * Called once a copy is decided and before it touches the dataset (its snapshot, {@link ModelCopy#COPYING}, the
+     * files): what reads the weights stops here. {@code from}: the version the dataset holds; {@code to}: the copy's.
+     * What it throws stops the copy, the dataset untouched.
+     */
+    public interface BeforeCopy {
+        BeforeCopy NONE = (from, to) -> { };
+
+        void replacing(long from, long to);
+    }
+
     /** @throws StoreError typed (NO_SPACE for a full pool), naming the dataset; the copy is then recorded as cut short */
     public static Done converge(Store store, String dataset, Path source) {
+        return converge(store, dataset, source, BeforeCopy.NONE);
+    }
+
+    /** As {@link #converge(Store, String, Path)}, with {@code before} called before a copy begins. */
+    public static Done converge(Store store, String dataset, Path source, BeforeCopy before) {
         String digest;
         try {
             digest = digest(source);
         } catch (IOException e) {
             throw new StoreError(StoreError.Kind.OTHER, dataset, "cannot read its model source " + source + ": " + e);
         }
-        return converge(store, dataset, source, source.toString(), digest, Map.of());
+        return converge(store, dataset, source, source.toString(), digest, Map.of(), before);
     }
 
     /**
@@ -60,6 +76,11 @@ public final class ModelWeights {
      * @throws StoreError typed (NO_SPACE for a full pool), naming the dataset; the copy is then recorded as cut short
      */
     public static Done converge(Store store, String dataset, Path files, String name, String fingerprint, Map<String, String> stamp) {
+        return converge(store, dataset, files, name, fingerprint, stamp, BeforeCopy.NONE);
+    }
+
+    /** As above, with {@code before} called once a copy is decided, before it touches the dataset. */
+    public static Done converge(Store store, String dataset, Path files, String name, String fingerprint, Map<String, String> stamp, BeforeCopy before) {
         Path into = store.mountpoint(dataset);
         List<Path> held = held(store, dataset, into);
         Map<String, String> state = store.zedState(dataset);
@@ -67,6 +88,7 @@ public final class ModelWeights {
         ModelCopy what = ModelCopy.decide(state, fingerprint, !held.isEmpty(), snapshots);
         if (what instanceof ModelCopy.Nothing n) return new Done(dataset, n.version(), false, null, "holds this source already");
         ModelCopy.Copy c = (ModelCopy.Copy) what;
+        before.replacing(c.version() - 1, c.version());
         if (c.snapshotFirst() != null) {
             Map<String, String> kept = new LinkedHashMap<>();
             for (String k : List.of(ModelCopy.SOURCE, ModelCopy.DIGEST, ModelCopy.VERSION, ModelCopy.COPIED_AT, ModelReceive.RECEIVED_AT)) {
