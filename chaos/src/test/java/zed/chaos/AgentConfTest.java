@@ -39,7 +39,7 @@ class AgentConfTest {
         Files.writeString(home.resolve("agent.conf"), "seeds = 127.0.0.2:25520\n");
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
         assertEquals(2, o.exit(), o.toString());
-        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (cluster, events-kept, host, journal, listen, metrics, no-metrics, pool, seed)"), o.toString());
+        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (cluster, events-kept, host, journal, listen, metrics, no-metrics, ops-socket, pool, seed)"), o.toString());
     }
 
     @Test
