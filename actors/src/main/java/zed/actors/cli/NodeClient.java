@@ -96,11 +96,16 @@ final class NodeClient {
     }
 
     Answer send(String method, String path, Object body) throws IOException {
+        return send(method, path, body, READ_TIMEOUT_MS);
+    }
+
+    /** {@link #send}, waiting up to {@code readTimeoutMs} for the answer (a rolling restart's answer comes at its end). */
+    Answer send(String method, String path, Object body, int readTimeoutMs) throws IOException {
         Map<String, String> h = headers();
         // on every call, with a body or not: the node refuses a DELETE or POST without it (no web page can send one)
         h.put("Content-Type", "application/json");
         byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
-        try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS)) {
+        try (HttpCall c = HttpCall.send(base.resolve(path), method, h, json, CONNECT_TIMEOUT_MS, readTimeoutMs)) {
             String text = c.text();
             JsonNode tree = Json.readOrNull(text);
             // the node's 401 names its token file; the token sent was another one
