@@ -119,7 +119,10 @@ class SecretCanaryTest {
             assertTrue(shop.ok(), shop.toString());
             // asks for a field the slot does not have: its start fails, naming the slot, and so does its restart's gate
             var broken = node.push(BROKEN, Files.createDirectories(tmp.resolve("work/broken")), """
-                    update { healthy_deadline = "3s" }
+                    update {
+                      min_healthy_time = "500ms"
+                      healthy_deadline = "3s"
+                    }
                     service "exec" "badfield" {
                       env = { X = secret("db", "nofield") }
                       runtime { cmd = ["/bin/sleep", "600"] }
