@@ -77,7 +77,9 @@ final class SecretsRotateCommand extends SecretsAction {
         if (!a.ok()) {
             out.flush();
             a.errors().forEach(err::println);
-            err.println("zed: the consumers of " + s + " were not restarted" + (consumers.isEmpty() ? "" : ": " + String.join(", ", consumers)));
+            // a roll that outlasted the request goes on in the node: its events say how each consumer fared
+            err.println("zed: the node did not report a roll of " + s + (consumers.isEmpty() ? "" : " (consumers: " + String.join(", ", consumers) + ")")
+                    + "; any roll it began goes on: zed events shows a SecretConsumerRestarted for each consumer it restarts");
             return 1;
         }
         return report(s, a.body(), out, err);
