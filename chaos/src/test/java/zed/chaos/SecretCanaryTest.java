@@ -118,7 +118,7 @@ class SecretCanaryTest {
                     """.formatted(creds));
             assertTrue(shop.ok(), shop.toString());
             // asks for a field the slot does not have: its start fails, naming the slot, and so does its restart's gate
-            var broken = node.push(BROKEN, Files.createDirectories(tmp.resolve("work/broken")), """
+            var broken = node.push(BROKEN, Files.createDirectories(tmp.resolve("work/" + BROKEN)), """
                     update {
                       min_healthy_time = "500ms"
                       healthy_deadline = "3s"
