@@ -242,6 +242,8 @@ class SecretCanaryTest {
                         rows++;
                         for (int i = 1; i <= cols; i++) {
                             Object v = r.getObject(i);
+                            if (v instanceof java.sql.Blob blob) v = blob.getBytes(1, (int) blob.length());
+                            if (v instanceof java.sql.Clob clob) v = clob.getSubString(1, (int) clob.length());
                             all.append(v instanceof byte[] b ? new String(b, StandardCharsets.UTF_8) : String.valueOf(v)).append('\t');
                         }
                         all.append('\n');
