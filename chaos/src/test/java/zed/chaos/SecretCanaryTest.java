@@ -194,7 +194,10 @@ class SecretCanaryTest {
                 seen.put(f.toString(), new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1));
             }
         }
-        assertTrue(seen.keySet().stream().anyMatch(k -> k.endsWith("/agent.log")), "no node log was read: " + seen.keySet());
+        // agent.out: the node's output and log lines (AgentNode sends both there); the journal's file
+        for (String f : List.of("/agent.out", "/journal/zed.mv.db")) {
+            assertTrue(seen.keySet().stream().anyMatch(k -> k.endsWith(f)), "no " + f + " was read: " + seen.keySet().stream().filter(k -> k.startsWith(home.toString())).toList());
+        }
         journalRows(home.resolve("journal/zed"));
 
         List<String> leaks = new ArrayList<>();
