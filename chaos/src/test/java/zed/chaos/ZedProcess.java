@@ -52,8 +52,23 @@ public final class ZedProcess {
         return run(bin(), cwd, env, Duration.ofSeconds(120), args);
     }
 
+    /** The same, with {@code stdin} on its standard input (a secret's value, as an operator pipes it in). */
+    public static Outcome runWithInput(Path cwd, Map<String, String> env, byte[] stdin, String... args) throws IOException, InterruptedException {
+        Path in = Files.createTempFile("zed-in", ".txt");
+        try {
+            Files.write(in, stdin);
+            return run(bin(), cwd, env, Duration.ofSeconds(120), in.toFile(), args);
+        } finally {
+            Files.deleteIfExists(in);
+        }
+    }
+
     /** {@code zed} as found at {@code bin} (a copy of the repository's, a symlink), allowed {@code limit} to finish. */
     public static Outcome run(Path bin, Path cwd, Map<String, String> env, Duration limit, String... args) throws IOException, InterruptedException {
+        return run(bin, cwd, env, limit, new java.io.File("/dev/null"), args);
+    }
+
+    private static Outcome run(Path bin, Path cwd, Map<String, String> env, Duration limit, java.io.File stdin, String... args) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(bin.toString());
         cmd.addAll(List.of(args));
@@ -64,7 +79,7 @@ public final class ZedProcess {
         Path out = Files.createTempFile("zed-out", ".txt");
         Path err = Files.createTempFile("zed-err", ".txt");
         try {
-            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            pb.redirectOutput(out.toFile()).redirectError(err.toFile()).redirectInput(ProcessBuilder.Redirect.from(stdin));
             Process p = pb.start();
             if (!p.waitFor(limit.toMillis(), TimeUnit.MILLISECONDS)) {
                 p.destroyForcibly();

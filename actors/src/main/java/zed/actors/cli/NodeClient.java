@@ -78,8 +78,12 @@ final class NodeClient {
 
     /** One call; a certificate this command line does not trust is said in words that name what it trusts. */
     private HttpCall call(String path, String method, Map<String, String> h, byte[] body) throws IOException {
+        return call(path, method, h, body, READ_TIMEOUT_MS);
+    }
+
+    private HttpCall call(String path, String method, Map<String, String> h, byte[] body, int readTimeoutMs) throws IOException {
         try {
-            return HttpCall.send(base.resolve(path), method, h, body, CONNECT_TIMEOUT_MS, READ_TIMEOUT_MS, () -> trust().factory());
+            return HttpCall.send(base.resolve(path), method, h, body, CONNECT_TIMEOUT_MS, readTimeoutMs, () -> trust().factory());
         } catch (javax.net.ssl.SSLException e) {
             throw new IOException("its certificate is not one zed trusts (it trusts " + trust().source() + ", and checks the host name "
                     + base.getHost() + "): " + e.getMessage(), e);
@@ -120,11 +124,16 @@ final class NodeClient {
     }
 
     Answer send(String method, String path, Object body) throws IOException {
+        return send(method, path, body, READ_TIMEOUT_MS);
+    }
+
+    /** {@link #send}, waiting up to {@code readTimeoutMs} for the answer (a rolling restart's answer comes at its end). */
+    Answer send(String method, String path, Object body, int readTimeoutMs) throws IOException {
         Map<String, String> h = headers();
         // on every call, with a body or not: the node refuses a DELETE or POST without it (no web page can send one)
         h.put("Content-Type", "application/json");
         byte[] json = body == null ? null : Json.write(body).getBytes(StandardCharsets.UTF_8);
-        try (HttpCall c = call(path, method, h, json)) {
+        try (HttpCall c = call(path, method, h, json, readTimeoutMs)) {
             String text = c.text();
             JsonNode tree = Json.readOrNull(text);
             // the node's 401 names its token file; the token sent was another one

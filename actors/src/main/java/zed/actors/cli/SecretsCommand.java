@@ -2,7 +2,6 @@ package zed.actors.cli;
 
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Parameters;
 import zed.reconciler.secret.HostKey;
 import zed.reconciler.secret.KeyFile;
 import zed.reconciler.secret.SecretStore;
@@ -14,7 +13,7 @@ import java.nio.file.Files;
  * key and the store itself, with no node in between, so that no value ever crosses the API.
  */
 @Command(name = "secrets", description = "The host's encrypted secrets, on the node's host (docs/secrets.md).",
-        subcommands = {SecretsCommand.Init.class, SecretsStatusCommand.class, SecretsSetCommand.class, SecretsCommand.Rotate.class,
+        subcommands = {SecretsCommand.Init.class, SecretsStatusCommand.class, SecretsSetCommand.class, SecretsRotateCommand.class,
                 SecretsStatusCommand.Verify.class, SecretsCommand.ExportPubkey.class, SecretsSetCommand.Import.class})
 final class SecretsCommand implements Runnable {
     @CommandLine.Spec
@@ -22,7 +21,7 @@ final class SecretsCommand implements Runnable {
 
     @Override
     public void run() {
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed secrets init | status | set SLOT | verify | export-pubkey | import SLOT FILE.age");
+        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed secrets init | status | set SLOT | rotate SLOT | verify | export-pubkey | import SLOT FILE.age");
     }
 
     @Command(name = "init", description = "Makes the host key ($ZED_HOME/secrets.key, mode 0400) unless there is one, and the store <pool>/zed/secrets.")
@@ -46,20 +45,6 @@ final class SecretsCommand implements Runnable {
         public Integer call() {
             out().println(KeyFile.load(place.keyFile()).recipient());
             return 0;
-        }
-    }
-
-    /** Refused until it does what it says: a rotation that changed the value but restarted nothing would be half of one. */
-    @Command(name = "rotate", description = "Not built yet: would archive the old value, snapshot, and restart the slot's consumers through the health gate.")
-    static final class Rotate extends SecretsAction {
-        @Parameters(index = "0", paramLabel = "SLOT")
-        String slot;
-
-        @Override
-        public Integer call() {
-            err().println("zed: zed secrets rotate is not built yet (it must restart the slot's consumers through the health gate);"
-                    + " nothing was changed. zed secrets set " + slot + " changes the value that the next start of a consumer reads");
-            return 1;
         }
     }
 }

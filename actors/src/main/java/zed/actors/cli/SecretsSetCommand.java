@@ -41,7 +41,7 @@ final class SecretsSetCommand extends SecretsAction {
             return 2;
         }
         SecretStore store = place.secrets();
-        byte[] value = read();
+        byte[] value = read(in, slot);
         if (value.length == 0) {
             err().println("zed: no value on standard input for slot \"" + s + "\"; nothing was changed");
             return 1;
@@ -51,7 +51,8 @@ final class SecretsSetCommand extends SecretsAction {
         return 0;
     }
 
-    private byte[] read() throws IOException {
+    /** The value on {@code in}; on a terminal it is asked for without echo. */
+    static byte[] read(InputStream in, String slot) throws IOException {
         Console console = in == System.in ? System.console() : null;
         if (console == null) return in.readNBytes(SecretStore.MAX_BYTES + 1);
         char[] typed = console.readPassword("value for %s: ", slot);

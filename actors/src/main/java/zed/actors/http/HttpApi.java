@@ -70,6 +70,7 @@ public final class HttpApi extends AllDirectives {
     private final InstanceCalls instances;
     private final RolloutCalls rollouts;
     private final CheckpointRoute checkpoints;
+    private final SecretRotatedRoute secrets;
     private final zed.actors.cluster.FailoverTries failoverTries = new zed.actors.cluster.FailoverTries();
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
@@ -86,6 +87,7 @@ public final class HttpApi extends AllDirectives {
         this.tokens = new TokenCheck(token, config.stateDir(), java.time.Clock.systemUTC());
         this.audit = new AuditLog(config.stateDir(), java.time.Clock.systemUTC());
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
+        this.secrets = new SecretRotatedRoute(config, this::entity);
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -95,6 +97,7 @@ public final class HttpApi extends AllDirectives {
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
                 checkpoints.route(),
+                secrets.route(),
                 path(segment("v1").slash("hosts"), () -> get(() -> completeWithFuture(HostsJson.of(system, levels).thenApply(o -> json(StatusCodes.OK, o))))),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),

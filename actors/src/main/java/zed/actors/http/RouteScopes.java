@@ -39,7 +39,9 @@ public final class RouteScopes {
             new Entry("GET", "/v1/levels", Scope.READ),
             new Entry("GET", "/v1/levels/{id}", Scope.READ),
             new Entry("PUT", "/v1/levels/{id}", Scope.DEPLOY),
-            new Entry("DELETE", "/v1/levels/{id}", Scope.DEPLOY));
+            new Entry("DELETE", "/v1/levels/{id}", Scope.DEPLOY),
+            // restarts every consumer of a slot, across levels: the secrets' administration, not a deploy
+            new Entry("POST", "/v1/secrets/{slot}/rotated", Scope.ADMIN));
 
     private RouteScopes() {
     }
@@ -84,6 +86,8 @@ public final class RouteScopes {
             path = "/v1/levels/{id}";
         } else if (s.get(1).equals("checkpoints") && s.size() == 3) {
             path = "/v1/checkpoints/{token}";
+        } else if (s.get(1).equals("secrets") && s.size() == 4 && s.get(3).equals("rotated")) {
+            path = "/v1/secrets/{slot}/rotated";
         } else {
             path = "/" + String.join("/", s);
         }

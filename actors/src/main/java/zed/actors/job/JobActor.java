@@ -78,6 +78,16 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private record PauseDone(Pause asked, JobSupervisor.Status stopped, Throwable error) implements Msg {
     }
 
+    /**
+     * Stops its process and starts it again, resumed from its newest checkpoint, because a secret it read at its start
+     * was rotated ({@code why}); answers once the new process runs (or the job has ended, or failed).
+     */
+    public record Restart(String why, ActorRef<ServiceActor.Restarted> replyTo) implements Msg {
+    }
+
+    private record RestartStopped(Restart asked, boolean stopped, Throwable error) implements Msg {
+    }
+
     private record RollbackDone(RollBack asked, zed.reconciler.job.JobCourse.Back back, Throwable error) implements Msg {
     }
 
@@ -198,6 +208,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .onMessage(Supervised.class, this::onSupervised)
                 .onMessage(StopDone.class, this::onStopDone)
                 .onMessage(RollBack.class, this::onRollBack)
+                .onMessage(Restart.class, this::onRestart)
+                .onMessage(RestartStopped.class, this::onRestartStopped)
                 .onMessage(RollbackDone.class, this::onRollbackDone)
                 .onMessage(GpuSeen.class, this::onGpuSeen)
                 .onMessage(Displaced.class, this::onDisplaced)
@@ -278,7 +290,8 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     /** What the process gets besides Zed's variables: the level's whitelist and the job's own env; cwd its dataset. */
     private JobSupervisor.Desired desired(Run r) {
         LevelSpec.JobSpec spec = r.spec();
-        Map<String, String> env = Environment.of(r.level(), spec.env(), System::getenv, host.secrets());
+        // recorded in the slots' consumers as a service is, so that zed secrets rotate restarts it too
+        Map<String, String> env = Environment.of(r.level(), spec.env(), System::getenv, host.secrets().forService(consumer(r)));
         java.nio.file.Path workdir = host.store(r.level()).mountpoint(supervisor.dataset());
         java.nio.file.Path logs = host.levelState(r.level()).resolve("var").resolve("job." + spec.name()).resolve("log");
         Launch launch = new Launch("job." + spec.name(), spec.runtime().cmd(), env, workdir, logs);
@@ -292,6 +305,69 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         zed.reconciler.store.Store store = host.store(r.level());
         String ds = Planner.full(host.root(r.level()), m.dataset());
         return zed.reconciler.job.JobWeights.of(m.name(), store.exists(ds) ? store.zedState(ds) : Map.of());
+    }
+
+    /** The job as a secret's consumer: {@code level/job/name} (a service's is {@code level/kind/name}). */
+    static String consumer(Run r) {
+        return r.level().id() + "/job/" + r.spec().name();
+    }
+
+    // ---- a secret it reads was rotated ---------------------------------------------------------------------------
+
+    /** Who waits for the new process of a {@link Restart}; null: nobody. */
+    private ActorRef<ServiceActor.Restarted> restartAnswer;
+    /** A {@link Restart} that came while a step was in flight: handled when it is back. */
+    private Restart pendingRestart;
+
+    private String ref() {
+        return current == null ? "job" : "job." + current.spec().name();
+    }
+
+    private Behavior<Msg> onRestart(Restart r) {
+        if (current == null || supervisor == null || stops.asked()) {
+            r.replyTo().tell(new ServiceActor.Restarted(ref(), false, "it does not run on this node now"));
+            return this;
+        }
+        if (supervising) {
+            // a step in flight may start the process with the old value after the stop: the restart follows it
+            pendingRestart = r;
+            return this;
+        }
+        JobSupervisor s = supervisor;
+        desired = null; // every step from now on resolves its environment anew: the rotated value
+        getContext().getLog().info("{}: restarting, {}", ref(), r.why());
+        // off the actor's thread: it stops a process (up to its grace), as a lost GPU does: resumed from its checkpoint,
+        // its restart budget left as it was
+        getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> s.displace(r.why(), STOP_GRACE), host.work().processes()),
+                (stopped, e) -> new RestartStopped(r, Boolean.TRUE.equals(stopped), e));
+        return this;
+    }
+
+    private Behavior<Msg> onRestartStopped(RestartStopped d) {
+        if (d.error() != null) {
+            d.asked().replyTo().tell(new ServiceActor.Restarted(ref(), false, "stopping it failed: " + d.error().getMessage()));
+            return supervise();
+        }
+        if (!d.stopped()) {
+            // ended, or between processes: its next start reads the new value, and nothing runs with the old one
+            d.asked().replyTo().tell(new ServiceActor.Restarted(ref(), true, status == null ? "not running" : "not running (" + status.state().name().toLowerCase(java.util.Locale.ROOT) + ")"));
+            return supervise();
+        }
+        if (restartAnswer != null) restartAnswer.tell(new ServiceActor.Restarted(ref(), false, "restarted again before it ran (" + d.asked().why() + ")"));
+        restartAnswer = d.asked().replyTo();
+        timers.cancel("tick");
+        return supervise();
+    }
+
+    /** Answers a {@link Restart} once a new process runs, or the job ended or failed. */
+    private void answerRestart() {
+        if (restartAnswer == null || status == null) return;
+        boolean running = status.state() == JobSupervisor.State.RUNNING && status.pid() != 0;
+        boolean over = status.state() == JobSupervisor.State.FAILED || status.state() == JobSupervisor.State.SUCCEEDED;
+        if (!running && !over) return;
+        restartAnswer.tell(new ServiceActor.Restarted(ref(), status.state() != JobSupervisor.State.FAILED,
+                status.state() == JobSupervisor.State.FAILED ? status.why() : null));
+        restartAnswer = null;
     }
 
     /** What makes it another run: its spec without positions (an edit above the block is not one), its model's needs. */
@@ -329,6 +405,11 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
 
     private Behavior<Msg> onSupervised(Supervised d) {
         supervising = false;
+        if (pendingRestart != null && !stops.asked()) {
+            Restart r = pendingRestart;
+            pendingRestart = null;
+            onRestart(r);
+        }
         if (stops.asked()) return stopNow();
         if (d.runId() != runId) return supervise();
         if (d.error() != null) {
@@ -350,6 +431,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         }
         scheduleCheckpoints();
         report();
+        answerRestart();
         boolean over = status.state() == JobSupervisor.State.SUCCEEDED || status.state() == JobSupervisor.State.FAILED;
         // a job that ended is looked at again only when a new revision changes it
         if (!over) timers.startSingleTimer("tick", new Tick(), Ticks.jittered(TICK));
@@ -573,6 +655,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
 
     private Behavior<Msg> onStopDone(StopDone d) {
         String job = key == null ? "" : key.job();
+        if (restartAnswer != null) restartAnswer.tell(new ServiceActor.Restarted("job." + job, false, "stopped before it ran again"));
+        if (pendingRestart != null) pendingRestart.replyTo().tell(new ServiceActor.Restarted("job." + job, false, "stopped before it ran again"));
+        restartAnswer = null;
+        pendingRestart = null;
         if (d.error() != null) getContext().getLog().warn("job {}: stopping failed: {}", job, d.error().toString());
         status = null;
         reported = null;

@@ -54,6 +54,21 @@ public sealed interface LevelCommand extends JsonEvent {
     record JobRollbackAnswer(String why, String message, String snapshot, Long step, List<String> destroyed) implements JsonEvent {
     }
 
+    /**
+     * A secret the consumer {@code consumer} ({@code kind/name} of a service, {@code job/name} of a job) reads was
+     * rotated: its process is started again, through the health gate; the answer comes when the gate decided.
+     */
+    record RestartConsumer(String consumer, String slot, ActorRef<ConsumerRestarted> replyTo) implements LevelCommand {
+    }
+
+    /** The service's or job's answer to a {@link RestartConsumer}, journaled before it is passed on. */
+    record ConsumerRestartDone(ServiceActor.Restarted result, String slot, ActorRef<ConsumerRestarted> replyTo) implements LevelCommand {
+    }
+
+    /** What became of a {@link RestartConsumer}: {@code healthy}, or why not ({@code gone}: the level has no such consumer now). */
+    record ConsumerRestarted(String resource, boolean healthy, boolean gone, String why) implements JsonEvent {
+    }
+
     /** Runs the {@code sudo} hooks of the level's services on this host, through the privilege command. */
     record RunSudo(ActorRef<SudoRan> replyTo) implements LevelCommand {
     }

@@ -169,6 +169,11 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                 .onCommand(LevelCommand.FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(LevelCommand.FromJob.class, (s, c) -> onJob(s, c.report()))
                 .onCommand(LevelCommand.RollBackJob.class, this::onRollBackJob)
+                .onCommand(LevelCommand.RestartConsumer.class, this::onRestartConsumer)
+                .onCommand(LevelCommand.ConsumerRestartDone.class, (s, c) -> s.exists()
+                        ? Effect().persist(new LevelEvent.SecretConsumerRestarted(s.desired(), c.result().ref(), c.slot(), c.result().healthy(), c.result().why()))
+                        .thenRun(st -> c.replyTo().tell(new LevelCommand.ConsumerRestarted(c.result().ref(), c.result().healthy(), false, c.result().why())))
+                        : Effect().none().thenRun(st -> c.replyTo().tell(new LevelCommand.ConsumerRestarted(c.result().ref(), false, true, "the level has no revision"))))
                 .onCommand(LevelCommand.JobRollbackDone.class, this::onJobRolledBack)
                 .onCommand(LevelCommand.FromDataset.class, (s, c) -> onDataset(s, c.report()))
                 .onCommand(LevelCommand.FromJail.class, (s, c) -> onJail(s, c.report()))
@@ -462,6 +467,41 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         status(s);
         List<LevelEvent> events = JobEvents.between(before, r);
         return events.isEmpty() ? Effect().none() : Effect().persist(events);
+    }
+
+    /**
+     * A secret the consumer reads was rotated: its actor starts it again through a fresh gate ({@link ServiceActor.Restart},
+     * a job's {@link zed.actors.job.JobActor.Restart}); the level journals what became of it. A consumer the level
+     * no longer runs is answered {@code gone}: it reads the value when it starts, if it ever does.
+     */
+    private Effect<LevelEvent, RevisionLog> onRestartConsumer(RevisionLog s, LevelCommand.RestartConsumer c) {
+        String why = "secret \"" + c.slot() + "\" was rotated";
+        String[] kn = c.consumer().split("/", 2);
+        boolean job = kn.length == 2 && kn[0].equals("job");
+        String resource = job ? "job." + kn[1] : "service." + c.consumer().replace('/', '.');
+        if (!s.exists() || s.stopped() || kn.length != 2) {
+            c.replyTo().tell(new LevelCommand.ConsumerRestarted(resource, false, true, "level " + level + (s.stopped() ? " is stopped" : " does not run it")));
+            return Effect().none();
+        }
+        // longer than any healthy_deadline is not known here: the HTTP side bounds the whole roll
+        Duration wait = Duration.ofMinutes(9);
+        if (job) {
+            ActorRef<zed.actors.job.JobActor.Msg> a = resources.job(kn[1]);
+            if (a == null) return gone(c, resource);
+            ctx.ask(ServiceActor.Restarted.class, a, wait, reply -> new zed.actors.job.JobActor.Restart(why, reply),
+                    (r, e) -> new LevelCommand.ConsumerRestartDone(r != null ? r : new ServiceActor.Restarted(resource, false, "it did not answer in time"), c.slot(), c.replyTo()));
+        } else {
+            ActorRef<ServiceActor.Msg> a = resources.service(resource);
+            if (a == null) return gone(c, resource);
+            ctx.ask(ServiceActor.Restarted.class, a, wait, reply -> new ServiceActor.Restart(why, reply),
+                    (r, e) -> new LevelCommand.ConsumerRestartDone(r != null ? r : new ServiceActor.Restarted(resource, false, "its health gate did not decide in time"), c.slot(), c.replyTo()));
+        }
+        return Effect().none();
+    }
+
+    private Effect<LevelEvent, RevisionLog> gone(LevelCommand.RestartConsumer c, String resource) {
+        c.replyTo().tell(new LevelCommand.ConsumerRestarted(resource, false, true, "level " + level + " does not run it now"));
+        return Effect().none();
     }
 
     /** An operator's rollback of a job: its actor does it (JobSupervisor#rollback); the level journals it. */

@@ -149,4 +149,12 @@ public sealed interface LevelEvent extends JsonEvent {
      */
     record ModelCopied(long revision, String model, String dataset, long version, String snapshot, String why) implements LevelEvent {
     }
+
+    /**
+     * The secret {@code slot} was rotated ({@code zed secrets rotate}) and its consumer {@code resource}
+     * ({@code service.exec.web}, {@code job.train}) was started again to read it: {@code healthy} once its new
+     * process passed its health gate (a job: runs), else {@code why} not. Never the value, nor its fingerprint.
+     */
+    record SecretConsumerRestarted(long revision, String resource, String slot, boolean healthy, String why) implements LevelEvent {
+    }
 }

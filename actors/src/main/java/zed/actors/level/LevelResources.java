@@ -312,6 +312,11 @@ final class LevelResources {
         running.put(svc.ref(), ServiceRun.comparable(svc));
     }
 
+    /** The actor of the service {@code ref} ({@code service.exec.web}) once it was told a revision; null: none. */
+    ActorRef<ServiceActor.Msg> service(String ref) {
+        return told.contains(ref) ? services.get(ref) : null;
+    }
+
     /** Whether the service is one of the level's now (one stopped meanwhile may still report). */
     boolean knows(String ref) {
         return services.containsKey(ref);

@@ -174,7 +174,8 @@ public record RevisionLog(String level, long revision, long desired, String phas
         // a job's course is its dataset's to keep (com.zed:job.*), not the revision's
         if (event instanceof LevelEvent.JobStarted || event instanceof LevelEvent.JobRestarted || event instanceof LevelEvent.JobSucceeded
                 || event instanceof LevelEvent.JobFailed || event instanceof LevelEvent.JobCheckpointed || event instanceof LevelEvent.JobRolledBack
-                || event instanceof LevelEvent.JobPreempted || event instanceof LevelEvent.JobStopped) return this;
+                || event instanceof LevelEvent.JobPreempted || event instanceof LevelEvent.JobStopped
+                || event instanceof LevelEvent.SecretConsumerRestarted) return this;
         throw new IllegalArgumentException("unknown event " + event);
     }
 

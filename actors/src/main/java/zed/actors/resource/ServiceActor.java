@@ -47,6 +47,17 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     public record Stop(ActorRef<Stopped> replyTo) implements Msg {
     }
 
+    /**
+     * Starts its process again at the same revision, through a fresh health gate, because a secret it read at its start
+     * was rotated ({@code why}); answers once that gate passed or failed.
+     */
+    public record Restart(String why, ActorRef<Restarted> replyTo) implements Msg {
+    }
+
+    /** A {@link Restart}'s end: {@code healthy}, or why not (the gate's reason, or that it does not run here). */
+    public record Restarted(String ref, boolean healthy, String why) {
+    }
+
     public record Stopped(String ref) {
     }
 
@@ -165,6 +176,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
         return newReceiveBuilder()
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Stop.class, this::onStop)
+                .onMessage(Restart.class, this::onRestart)
                 .onMessage(Tick.class, t -> supervise())
                 .onMessage(Retry.class, t -> retry())
                 .onMessage(GateCheck.class, t -> {
@@ -195,10 +207,37 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
             stash.stash(r); // after the stop: a stop and the next run never overlap
             return this;
         }
+        return start(r, false);
+    }
+
+    /** Who waits for the gate of a {@link Restart}; null: nobody. */
+    private ActorRef<Restarted> restartAnswer;
+
+    private Behavior<Msg> onRestart(Restart r) {
+        if (current == null || run == null || stopAsked()) {
+            r.replyTo().tell(new Restarted(current == null ? "" : current.spec().ref(), false, "it does not run on this node now"));
+            return this;
+        }
+        if (restartAnswer != null) restartAnswer.tell(new Restarted(current.spec().ref(), false, "restarted again before its gate decided (" + r.why() + ")"));
+        restartAnswer = r.replyTo();
+        getContext().getLog().info("{}: restarting, {}", current.spec().ref(), r.why());
+        // a new run: its secrets resolved anew, a fresh gate, and its process replaced though its spec is the same
+        return start(current, true);
+    }
+
+    /** Answers a {@link Restart} once the gate of the run it made has decided. */
+    private void answerRestart(Verdict v) {
+        if (restartAnswer == null || v instanceof Verdict.Pending) return;
+        restartAnswer.tell(new Restarted(current.spec().ref(), v instanceof Verdict.Passed, v instanceof Verdict.Failed f ? f.reason() : null));
+        restartAnswer = null;
+    }
+
+    private Behavior<Msg> start(Run r, boolean replace) {
         LevelHost h = host;
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
                 System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
         run = new ServiceRun(c, r.spec());
+        if (replace) run.replaceRunning();
         if (run.defaultUser()) {
             getContext().getLog().info("{} runs as {}: its Zedfile names no user (the default becomes zed-svc in a later release; see docs/security.md)",
                     r.spec().ref(), ServiceRun.DEFAULT_USER);
@@ -398,6 +437,7 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private void report() {
         if (run == null) return;
         Verdict v = run.verdict();
+        answerRestart(v);
         Health health = run.health();
         String gate = v instanceof Verdict.Passed ? "passed" : v instanceof Verdict.Failed ? "failed" : "pending";
         String why = v instanceof Verdict.Failed f ? f.reason() : v instanceof Verdict.Pending p ? p.why() : null;
@@ -437,6 +477,8 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
 
     private Behavior<Msg> onStopDone(StopDone d) {
         String ref = current == null ? "" : current.spec().ref();
+        if (restartAnswer != null) restartAnswer.tell(new Restarted(ref, false, "stopped before its gate decided"));
+        restartAnswer = null;
         if (d.error() != null) getContext().getLog().warn("{}: stopping failed: {}", ref, d.error().toString());
         current = null;
         process = null;

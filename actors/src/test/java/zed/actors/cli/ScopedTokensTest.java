@@ -80,7 +80,7 @@ class ScopedTokensTest {
     }
 
     static String concrete(String template) {
-        return template.replace("{id}", "shop").replace("{token}", "f".repeat(64));
+        return template.replace("{id}", "shop").replace("{token}", "f".repeat(64)).replace("{slot}", "db");
     }
 
     @Test

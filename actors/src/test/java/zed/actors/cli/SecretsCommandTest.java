@@ -28,8 +28,18 @@ class SecretsCommandTest {
     Path tmp;
     final List<CliRun> runs = new ArrayList<>();
 
+    /** A node URL where none listens: rotate rotates all the same, and says its consumers were not restarted. */
+    String noNode;
+
     Map<String, String> env() {
-        return Map.of("ZED_HOME", tmp.resolve("home").toString());
+        if (noNode == null) {
+            try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+                noNode = "http://127.0.0.1:" + s.getLocalPort();
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        }
+        return Map.of("ZED_HOME", tmp.resolve("home").toString(), "ZED_NODE", noNode);
     }
 
     CliRun zed(String stdin, String... args) {
@@ -87,9 +97,28 @@ class SecretsCommandTest {
         assertEquals(0, status.exit(), status.toString());
         assertTrue(status.out().contains("SLOT") && status.out().matches("(?s).*\\ndb +missing +20\\d\\d-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ .*"), status.out());
 
-        CliRun rotate = zed("", "secrets", "rotate", "api");
-        assertEquals(1, rotate.exit());
-        assertTrue(rotate.err().startsWith("zed: zed secrets rotate is not built yet"), rotate.toString());
+        // rotate: without a node it rotates all the same; with no consumer recorded that is all there is to do
+        CliRun rotate = zed("second-" + VALUE + "\n", "secrets", "rotate", "api", "--field", "token");
+        assertEquals(0, rotate.exit(), rotate.toString());
+        assertTrue(rotate.out().startsWith("rotated api field token (rotation 1, hmac-sha256:"), rotate.toString());
+        assertTrue(rotate.out().contains("  the previous value is kept in " + secretsDir().resolve("archive/api.0.age") + "; snapshots zed/secrets@rotate-api-1-before, zed/secrets@rotate-api-1-after\n"),
+                rotate.toString());
+        assertTrue(Files.exists(secretsDir().resolve("archive/api.0.age")));
+        CliRun rotatedStatus = zed("", "secrets", "status");
+        assertTrue(rotatedStatus.out().matches("(?s).*\\napi +ok +20\\S+ +20\\S+ +1 +- *\\n.*"), rotatedStatus.out());
+        // a recorded consumer and no node: the value is rotated, and the command says who was not restarted, exit 1
+        new zed.reconciler.secret.SecretStore(new zed.reconciler.store.DirStore(tmp.resolve("home/store")), null,
+                zed.reconciler.secret.KeyFile.load(tmp.resolve("home/secrets.key")), java.time.Clock.systemUTC()).consumer(new zed.reconciler.secret.Slot("api"), "shop/exec/web");
+        CliRun unrestarted = zed("third-" + VALUE + "\n", "secrets", "rotate", "api", "--field", "token");
+        assertEquals(1, unrestarted.exit(), unrestarted.toString());
+        assertTrue(unrestarted.err().startsWith("zed: no node answers at " + noNode), unrestarted.toString());
+        assertTrue(unrestarted.err().contains("the consumers of api were NOT restarted: shop/exec/web; each reads the new value at its next start"), unrestarted.toString());
+        assertTrue(unrestarted.out().startsWith("rotated api field token (rotation 2,"), unrestarted.toString());
+        CliRun same = zed("third-" + VALUE + "\n", "secrets", "rotate", "api", "--field", "token");
+        assertEquals(1, same.exit());
+        assertEquals("zed: the new value of slot \"api\" is the one it holds; nothing was changed\n", same.err());
+        CliRun rotateArgument = zed("", "secrets", "rotate", "api", VALUE);
+        assertEquals(2, rotateArgument.exit());
 
         for (CliRun r : runs) assertFalse((r.out() + r.err()).contains(VALUE), "the value in the output of a command: " + r);
     }

@@ -220,6 +220,61 @@ class JobLevelTest {
         assertEquals(checkpoints.opened, checkpoints.closed);
     }
 
+    /**
+     * A job reads a secret as a service does: recorded as the slot's consumer ({@code gpu/job/a}) before it reads it,
+     * and started again by a rotation's {@link LevelCommand.RestartConsumer}, resumed as after any stop, on the new value.
+     */
+    @Test
+    void aJobIsASecretsConsumerAndARotationStartsItAgainOnTheNewValue() throws Exception {
+        Path state = tmp.resolve("state");
+        zed.reconciler.secret.SecretStore.init(host.store((String) null), null);
+        var secrets = new zed.reconciler.secret.SecretStore(host.store((String) null), null,
+                zed.reconciler.secret.KeyFile.create(zed.reconciler.secret.KeyFile.in(state)), java.time.Clock.systemUTC());
+        var db = new zed.reconciler.secret.Slot("db");
+        secrets.set(db, null, "v1\n".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        String script = """
+                import os, time
+                open("seen", "a").write(os.environ["PW"] + "\\n")
+                time.sleep(600)
+                """;
+        assertInstanceOf(LevelCommand.Accepted.class, push(zedfile("8G", script, "env = { PW = secret(\"db\") }")));
+        JobActor.Report first = awaitJob(r -> r.state().equals("Running") && r.pid() > 0);
+        awaitFile(runDir().resolve("seen"), "v1\n");
+        assertEquals(List.of("gpu/job/a"), secrets.record(db).consumers());
+
+        secrets.rotate(db, null, "v2".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var answers = kit.createTestProbe(LevelCommand.ConsumerRestarted.class);
+        level.runCommand(new LevelCommand.RestartConsumer("job/a", "db", answers.ref()));
+        LevelCommand.ConsumerRestarted restarted = answers.expectMessageClass(LevelCommand.ConsumerRestarted.class, Duration.ofSeconds(60));
+        assertEquals(new LevelCommand.ConsumerRestarted("job.a", true, false, null), restarted);
+        JobActor.Report again = awaitJob(r -> r.state().equals("Running") && r.pid() > 0 && r.pid() != first.pid());
+        awaitFile(runDir().resolve("seen"), "v1\nv2\n");
+        assertFalse(ProcessHandle.of(first.pid()).isPresent(), "the old process is gone, no twin");
+        assertTrue(again.pid() > 0);
+        awaitEvent(new LevelEvent.SecretConsumerRestarted(1, "job.a", "db", true, null));
+
+        // a consumer the level does not run: gone, and nothing journaled for it
+        level.runCommand(new LevelCommand.RestartConsumer("job/nope", "db", answers.ref()));
+        LevelCommand.ConsumerRestarted gone = answers.expectMessageClass(LevelCommand.ConsumerRestarted.class, Duration.ofSeconds(10));
+        assertTrue(gone.gone() && !gone.healthy(), gone.toString());
+    }
+
+    void awaitFile(Path f, String want) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+        while (!(Files.exists(f) && Files.readString(f).equals(want))) {
+            if (System.nanoTime() > deadline) throw new AssertionError(f + " holds " + (Files.exists(f) ? Files.readString(f) : "nothing") + ", not " + want);
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
+    void awaitEvent(LevelEvent e) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (!events().contains(e)) {
+            if (System.nanoTime() > deadline) throw new AssertionError("no " + e + " in " + events());
+            Thread.sleep(100); // polling interval of a deadline wait
+        }
+    }
+
     @Test
     void aJobPastItsRestartBudgetIsFailedAndSaysWhy() throws Exception {
         String script = "import sys\nopen('tries', 'a').write('x\\n')\nsys.exit(7)\n";

@@ -323,8 +323,12 @@ final class SpecBuilder {
                 Node fn = f.getValue();
                 String path = str(fn, "path");
                 Value body = get(fn, "body", new Value.Str(""), Typed::text);
-                String mode = get(fn, "mode", "0644", Typed::string);
+                // a file that holds a secret is its service's alone: 0600 unless it says less
+                boolean secret = body instanceof Value.Secret;
+                String mode = get(fn, "mode", secret ? "0600" : "0644", Typed::string);
                 check(MODE.matcher(mode).matches(), pos(fn, "mode"), fn.id + ".mode must be an octal mode such as \"0600\", not \"" + mode + "\"");
+                check(!secret || !MODE.matcher(mode).matches() || (Integer.parseInt(mode, 8) & 077) == 0, pos(fn, "mode"), fn.id
+                        + " holds a secret: its mode must give no access to group or others, such as \"0600\" or \"0400\", not \"" + mode + "\"");
                 if (path != null) {
                     check(path.startsWith("/"), pos(fn, "path"), fn.id + ".path must be absolute, e.g. \"${fs::etc()}/" + f.getKey() + "\", not \"" + path + "\"");
                     Pos prev = paths.putIfAbsent(path, fn.pos);

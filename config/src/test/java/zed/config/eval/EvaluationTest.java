@@ -318,6 +318,7 @@ class EvaluationTest {
         assertEquals(new Value.Secret(List.of(new Value.SecretRef("api", "token"))), web.env().get("TOKEN"));
         assertEquals("Bearer ${secret(\"api\", \"token\")}", ((Value.Secret) web.env().get("AUTH")).redacted());
         assertEquals("password=${secret(\"db\")}\n", ((Value.Secret) web.files().get(0).body()).redacted());
+        assertEquals("0600", web.files().get(0).mode(), "a file that holds a secret is its service's alone unless it says less");
 
         t.write("Zedfile", """
                 service "exec" "web" {

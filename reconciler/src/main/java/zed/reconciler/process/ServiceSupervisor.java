@@ -76,6 +76,8 @@ public final class ServiceSupervisor {
      */
     private Map<String, String> written;
     private boolean adoptionTried;
+    /** {@link #replace} asked: the next reconcile replaces the running process, whatever its hash. */
+    private boolean replace;
 
     public ServiceSupervisor(Store store, String dataset, Launcher launcher, Clock clock) {
         this.store = store;
@@ -106,12 +108,13 @@ public final class ServiceSupervisor {
             state = State.BACKOFF;
             nextAttempt = next.get();
         }
-        if (pid != 0 && !d.specHash().equals(runningHash)) {
-            // the service changed: replace it (the grace period is the caller's choice for stop; here the default)
+        if (pid != 0 && (replace || !d.specHash().equals(runningHash))) {
+            // the service changed, or a secret it read did: replace it (the grace period is the caller's choice for stop; here the default)
             launcher.stop(pid, startTime, d.stopGrace());
             clearProcess();
             state = State.STOPPED;
         }
+        replace = false;
         if (pid == 0) {
             if (state == State.BACKOFF && now.isBefore(nextAttempt)) return status();
             if (state == State.BACKOFF) restarts++;
@@ -119,6 +122,14 @@ public final class ServiceSupervisor {
         }
         stamp(d);
         return status();
+    }
+
+    /**
+     * The next {@link #reconcile} stops the running (or adopted) process and starts it again, though its spec is the
+     * same: a secret it read at its start was rotated ({@code zed secrets rotate}), and only a new process reads it.
+     */
+    public synchronized void replace() {
+        replace = true;
     }
 
     /** An operator's action: a failed service gets a new restart budget and is started on the next reconcile. */

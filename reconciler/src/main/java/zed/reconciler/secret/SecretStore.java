@@ -83,6 +83,62 @@ public final class SecretStore {
         write(slot, key.encrypt(plaintext), plaintext);
     }
 
+    /**
+     * Rotates a slot that is set: a snapshot of the store ({@code rotate-<slot>-<n>-before}), the current file kept as
+     * {@code archive/<slot>.<n-1>.age} (still to the host key, so {@code age -d -i} opens it), the new value (the whole
+     * slot, or one field of it), its record ({@code rotated_at}, {@code rotation_count} n), and a snapshot after. A cut
+     * between the value and its record shows as {@code drift} in {@link #verify}, as for {@link #set}.
+     *
+     * @throws IllegalStateException when the slot is not set, or the new value is the one it holds; nothing is changed then
+     */
+    public Rotation rotate(Slot slot, String field, byte[] value) {
+        if (value.length > MAX_BYTES) throw new IllegalStateException("the value for slot \"" + slot + "\" is over " + MAX_BYTES + " bytes");
+        Path current = file(slot);
+        if (!Files.exists(current, LinkOption.NOFOLLOW_LINKS)) throw new IllegalStateException("secret slot \"" + slot + "\" is not set, so there is nothing to rotate (zed secrets set " + slot + ")");
+        byte[] plaintext = field == null ? value : withField(slot, field, value);
+        SlotRecord before = record(slot);
+        String fingerprint = key.fingerprint(slot, plaintext);
+        if (fingerprint.equals(key.fingerprint(slot, value(slot)))) {
+            throw new IllegalStateException("the new value of slot \"" + slot + "\" is the one it holds; nothing was changed");
+        }
+        int n = before.rotationCount() + 1;
+        String snapBefore = "rotate-" + slot + "-" + n + "-before";
+        store.snapshot(List.of(dataset), snapBefore, Map.of());
+        Path archived = archive(slot, n - 1);
+        writeFile(slot, key.encrypt(plaintext));
+        save(before.rotated(fingerprint, clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+        String snapAfter = "rotate-" + slot + "-" + n + "-after";
+        store.snapshot(List.of(dataset), snapAfter, Map.of());
+        return new Rotation(slot, n, archived, dataset + "@" + snapBefore, dataset + "@" + snapAfter);
+    }
+
+    /**
+     * What a rotation did.
+     *
+     * @param count    the slot's rotations now
+     * @param archived the previous value's file, in the store's {@code archive/}
+     */
+    public record Rotation(Slot slot, int count, Path archived, String before, String after) {
+    }
+
+    /** The store's directory of earlier values: inside the dataset, so its snapshots and streams carry them, encrypted. */
+    public static final String ARCHIVE = "archive";
+
+    /** Copies the slot's file to {@code archive/<slot>.<version>.age}, mode 0600, the directory 0700. */
+    private Path archive(Slot slot, int version) {
+        Path dir = directory().resolve(ARCHIVE);
+        Path to = dir.resolve(slot.name() + "." + version + ".age");
+        try {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            writePrivate(to, Files.readAllBytes(file(slot)));
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot archive slot \"" + slot + "\" in " + dir + ": " + e.getClass().getSimpleName() + "; nothing was changed but the snapshot before");
+        }
+        return to;
+    }
+
     /** An age file written elsewhere ({@code age -r $(zed secrets export-pubkey)}), kept as it is once it opens with the host key. */
     public void importAge(Slot slot, byte[] ageFile) {
         if (ageFile.length > MAX_BYTES + 4096) throw new IllegalStateException("the file for slot \"" + slot + "\" is over " + MAX_BYTES + " bytes");
@@ -112,18 +168,27 @@ public final class SecretStore {
     }
 
     private void write(Slot slot, byte[] ageFile, byte[] plaintext) {
+        writeFile(slot, ageFile);
+        save(record(slot).withValue(key.fingerprint(slot, plaintext), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+    }
+
+    private void writeFile(Slot slot, byte[] ageFile) {
         Path dir = directory();
         Path f = file(slot);
         try {
-            Path tmp = dir.resolve("." + slot.fileName() + ".new");
-            Files.deleteIfExists(tmp);
-            Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            Files.write(tmp, ageFile);
-            Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            writePrivate(f, ageFile);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write slot \"" + slot + "\" in " + dir + ": " + e.getClass().getSimpleName());
         }
-        save(record(slot).withValue(key.fingerprint(slot, plaintext), clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString()));
+    }
+
+    /** Mode 0600 from its first byte, written beside {@code to} and renamed over it: a reader sees the old file or the new. */
+    private static void writePrivate(Path to, byte[] bytes) throws IOException {
+        Path tmp = to.resolveSibling("." + to.getFileName() + ".new");
+        Files.deleteIfExists(tmp);
+        Files.createFile(tmp, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.write(tmp, bytes);
+        Files.move(tmp, to, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
     }
 
     /** The slot's plaintext as stored. @throws NotSet when it has no file */

@@ -11,7 +11,8 @@ import java.util.TreeSet;
  * without the host key.
  *
  * @param fingerprint   {@link HostKey#fingerprint}; null when the slot was never set (a consumer asked for it)
- * @param consumers     the services that read the slot at their start ({@code level/kind/name}), sorted
+ * @param consumers     the services and jobs that read the slot at their start ({@code level/kind/name}, a job's kind
+ *                      {@code job}), sorted
  */
 public record SlotRecord(Slot slot, String fingerprint, String createdAt, String rotatedAt, int rotationCount, List<String> consumers) {
     static final String PREFIX = "com.zed:secret.";
@@ -67,6 +68,11 @@ public record SlotRecord(Slot slot, String fingerprint, String createdAt, String
 
     public SlotRecord withValue(String newFingerprint, String now) {
         return new SlotRecord(slot, newFingerprint, createdAt == null ? now : createdAt, rotatedAt, rotationCount, consumers);
+    }
+
+    /** A rotation's record: the new value's fingerprint, when, and one more rotation; created_at stays. */
+    public SlotRecord rotated(String newFingerprint, String now) {
+        return new SlotRecord(slot, newFingerprint, createdAt == null ? now : createdAt, now, rotationCount + 1, consumers);
     }
 
     public SlotRecord withConsumer(String service) {

@@ -296,6 +296,14 @@ public final class ServiceRun {
         return new Status(s, v, d.specHash(), remade);
     }
 
+    /**
+     * Its next {@link #supervise} replaces the running process even when what it runs is the same: a secret it reads
+     * was rotated. Called on a new run (a fresh gate), before its first supervise.
+     */
+    public void replaceRunning() {
+        supervisor.replace();
+    }
+
     /** Runs the named check once (blocking up to its timeout) and feeds the result to the gate. */
     public ProbeResult probe(String check) {
         Probe p = probes.get(check);

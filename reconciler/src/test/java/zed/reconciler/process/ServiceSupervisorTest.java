@@ -228,6 +228,23 @@ class ServiceSupervisorTest {
         assertEquals("ok hi\n", get(port));
     }
 
+    /** A rotated secret: a new supervisor adopts the running process and, told to replace it, starts one new process. */
+    @Test
+    void toldToReplaceItANewSupervisorStopsTheAdoptedProcessAndStartsOneNewOnce() throws Exception {
+        int port = freePort();
+        long pid = track(supervisor().reconcile(http(port, "h", LevelSpec.RestartPolicy.DEFAULT))).pid();
+        await("the service to answer", () -> get(port) != null);
+
+        ServiceSupervisor fresh = supervisor();
+        fresh.replace();
+        ServiceSupervisor.Status s = track(fresh.reconcile(http(port, "h", LevelSpec.RestartPolicy.DEFAULT)));
+        assertNotEquals(pid, s.pid());
+        assertTrue(ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true), "the old process is stopped");
+        await("the new one to answer", () -> get(port) != null);
+        assertEquals(s.pid(), track(fresh.reconcile(http(port, "h", LevelSpec.RestartPolicy.DEFAULT))).pid(), "replaced once, not at every reconcile");
+        assertEquals(String.valueOf(s.pid()), store.zedState(DS).get(ServiceSupervisor.PID));
+    }
+
     @Test
     void aReusedPidIsNeverAdopted() throws Exception {
         Process stranger = new ProcessBuilder("sleep", "300").start();

@@ -73,6 +73,44 @@ class SecretStoreTest {
     }
 
     @Test
+    void aRotationArchivesTheOldValueSnapshotsAroundItAndCountsIt() throws Exception {
+        Slot db = new Slot("db");
+        IllegalStateException unset = assertThrows(IllegalStateException.class, () -> secrets.rotate(db, null, "x".getBytes(StandardCharsets.UTF_8)));
+        assertEquals("secret slot \"db\" is not set, so there is nothing to rotate (zed secrets set db)", unset.getMessage());
+        secrets.set(db, null, (VALUE + "\n").getBytes(StandardCharsets.UTF_8));
+        String first = secrets.record(db).fingerprint();
+        IllegalStateException same = assertThrows(IllegalStateException.class, () -> secrets.rotate(db, null, (VALUE + "\n").getBytes(StandardCharsets.UTF_8)));
+        assertEquals("the new value of slot \"db\" is the one it holds; nothing was changed", same.getMessage());
+        assertTrue(store.snapshots(secrets.dataset()).isEmpty(), "a refused rotation takes no snapshot");
+
+        SecretStore.Rotation r = secrets.rotate(db, null, ("second-" + VALUE + "\n").getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, r.count());
+        assertEquals(dir().resolve("archive/db.0.age"), r.archived());
+        assertEquals(VALUE + "\n", new String(key.decrypt(Files.readAllBytes(r.archived())), StandardCharsets.UTF_8), "the old value, to the host key");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.archived())));
+        assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir().resolve("archive"))));
+        assertEquals("second-" + VALUE, secrets.text(db, null));
+        assertEquals(List.of("rotate-db-1-before", "rotate-db-1-after"), store.snapshots(secrets.dataset()).stream().map(zed.reconciler.store.Snapshot::name).toList());
+        assertEquals(secrets.dataset() + "@rotate-db-1-before", r.before());
+        Map<String, String> props = store.zedState(secrets.dataset());
+        assertEquals("1", props.get("com.zed:secret.db.rotation_count"));
+        assertEquals("2026-12-05T12:00:00Z", props.get("com.zed:secret.db.rotated_at"));
+        assertEquals("2026-12-05T12:00:00Z", props.get("com.zed:secret.db.created_at"));
+        assertFalse(first.equals(props.get("com.zed:secret.db.fingerprint")));
+        assertEquals(List.of(Verdict.OK), secrets.verify().stream().map(SecretStore.Checked::verdict).toList(), "the archive is no slot of its own");
+
+        // a field of a slot of fields: the others stay
+        Slot api = new Slot("api");
+        secrets.set(api, "user", "svc".getBytes(StandardCharsets.UTF_8));
+        secrets.set(api, "token", "t1".getBytes(StandardCharsets.UTF_8));
+        assertEquals(1, secrets.rotate(api, "token", "t2".getBytes(StandardCharsets.UTF_8)).count());
+        assertEquals("t2", secrets.text(api, "token"));
+        assertEquals("svc", secrets.text(api, "user"));
+        assertEquals(2, secrets.rotate(db, null, "third".getBytes(StandardCharsets.UTF_8)).count());
+        assertTrue(Files.exists(dir().resolve("archive/db.1.age")));
+    }
+
+    @Test
     void fieldsAreSetOneAtATime() {
         Slot api = new Slot("api");
         secrets.set(api, "user", "svc\n".getBytes(StandardCharsets.UTF_8));
