@@ -19,7 +19,7 @@ import java.util.Set;
 /**
  * The {@code file} blocks of a service: written before the process starts, each to a temporary file in its
  * directory with its mode, then renamed over the old one, so a reader sees the old file or the new one. The digest
- * of all of them (paths, modes, contents) is part of what makes the service change.
+ * of all of them (paths, modes, contents, a secret in them as its keyed stamp) is part of what makes the service change.
  */
 public final class RenderedFiles {
     private RenderedFiles() {
@@ -40,7 +40,9 @@ public final class RenderedFiles {
             String body = secrets.text(f.body());
             Path path = Path.of(f.path());
             md.update((f.path() + "\0" + f.mode() + "\0").getBytes(StandardCharsets.UTF_8));
-            md.update(body.getBytes(StandardCharsets.UTF_8));
+            // the secrets in it as their keyed stamps: the digest goes into com.zed:service.spec-hash, which anyone who
+            // can read the dataset's properties (or a snapshot, a zfs send stream) sees
+            md.update(secrets.stampText(f.body()).getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
             try {
                 Set<PosixFilePermission> perms = permissions(f.mode());

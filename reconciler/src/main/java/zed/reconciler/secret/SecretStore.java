@@ -222,6 +222,16 @@ public final class SecretStore {
         return n.isTextual() ? n.asText() : n.toString();
     }
 
+    /**
+     * What a digest may see of {@code secret(slot, field)}: the HMAC of its text under the host key's fingerprint key,
+     * the field bound in. A digest that is published (a service's {@code com.zed:service.spec-hash}) then changes
+     * with the value without letting anyone who reads it test guesses of a weak one.
+     */
+    public String stamp(Slot slot, String field) {
+        String text = text(slot, field);
+        return key.fingerprint(slot, ((field == null ? "" : field) + "\0" + text).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    }
+
     /** Records that {@code service} reads the slot (written only when new), so that verify lists a slot asked for but never set. */
     public void consumer(Slot slot, String service) {
         directory(); // says "run zed secrets init" where there is no store, rather than a ZFS error

@@ -34,6 +34,16 @@ public final class StoredSecrets implements Secrets {
 
     @Override
     public String resolve(Value.SecretRef ref) {
+        return opened(ref).text(new Slot(ref.slot()), ref.field());
+    }
+
+    @Override
+    public String stamp(Value.SecretRef ref) {
+        return opened(ref).stamp(new Slot(ref.slot()), ref.field());
+    }
+
+    /** The store, the service recorded as the slot's consumer (before any value is read). */
+    private SecretStore opened(Value.SecretRef ref) {
         if (!Slot.valid(ref.slot())) {
             throw new IllegalStateException("secret slot \"" + ref.slot() + "\" cannot be in the host's store: a slot there is lowercase letters, digits, '_' and '-'");
         }
@@ -46,6 +56,6 @@ public final class StoredSecrets implements Secrets {
         }
         // before the value: a slot asked for but never set is then "unset" in zed secrets verify
         if (service != null) opened.consumer(slot, service);
-        return opened.text(slot, ref.field());
+        return opened;
     }
 }

@@ -3,7 +3,9 @@ package zed.reconciler.secret;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import zed.config.LevelSpec;
 import zed.config.Value;
+import zed.reconciler.process.RenderedFiles;
 import zed.reconciler.store.DirStore;
 import zed.reconciler.store.Store;
 
@@ -19,6 +21,7 @@ import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -170,5 +173,32 @@ class SecretStoreTest {
         Files.setPosixFilePermissions(f, PosixFilePermissions.fromString("r--r--r--"));
         e = assertThrows(IllegalStateException.class, () -> KeyFile.load(f));
         assertEquals(f + " is mode r--r--r--; the host key must be readable by its owner alone: chmod 400 " + f, e.getMessage());
+    }
+
+    /**
+     * A rendered file's digest goes into com.zed:service.spec-hash, which anyone who reads the dataset's properties
+     * sees: it must change with the value, stay the same across the node's restarts, and not be a hash of the
+     * plaintext that a guess can be tested against.
+     */
+    @Test
+    void aRenderedFilesDigestCoversASecretByItsKeyedStampNeverItsPlaintext() throws Exception {
+        secrets.set(new Slot("db"), null, "hunter2\n".getBytes(StandardCharsets.UTF_8));
+        Path file = tmp.resolve("etc/app.conf");
+        LevelSpec.FileSpec spec = new LevelSpec.FileSpec("conf", file.toString(),
+                new Value.Secret(List.of("password=", new Value.SecretRef("db", null), "\n")), "0600", zed.config.Pos.NONE);
+        String digest = RenderedFiles.write("service.exec.app", List.of(spec), new StoredSecrets(secrets));
+        assertEquals("password=hunter2\n", Files.readString(file));
+
+        // what the digest was before: SHA-256 over path, mode and the plaintext, which a dictionary could be run against
+        java.security.MessageDigest md = java.security.MessageDigest.getInstance("SHA-256");
+        md.update((file + "\0" + "0600" + "\0").getBytes(StandardCharsets.UTF_8));
+        md.update("password=hunter2\n".getBytes(StandardCharsets.UTF_8));
+        md.update((byte) 0);
+        assertFalse(digest.equals(java.util.HexFormat.of().formatHex(md.digest()).substring(0, 16)), "the digest is no plain hash of the file");
+
+        SecretStore reopened = new SecretStore(store, pool(), KeyFile.load(tmp.resolve("keys/secrets.key")), Clock.systemUTC());
+        assertEquals(digest, RenderedFiles.write("service.exec.app", List.of(spec), new StoredSecrets(reopened)), "the same after a restart: nothing restarts");
+        secrets.set(new Slot("db"), null, "hunter3\n".getBytes(StandardCharsets.UTF_8));
+        assertNotEquals(digest, RenderedFiles.write("service.exec.app", List.of(spec), new StoredSecrets(secrets)), "a new value changes it");
     }
 }
