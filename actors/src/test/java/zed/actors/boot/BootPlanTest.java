@@ -96,8 +96,9 @@ class BootPlanTest {
     void theUnitsRunTheLauncherTheyAreGivenAndRefuseOneSystemdWouldSplit() {
         String agent = BootLayout.unit("zed-agent.service", "/opt/zed-0.2/bin/zed");
         assertTrue(agent.contains("\nExecStart=/opt/zed-0.2/bin/zed agent\n"), agent);
-        assertTrue(agent.contains("\nUser=zed\n") && agent.contains("\nRequires=zed-ops.service\n"), agent);
-        assertTrue(BootLayout.unit("zed-ops.service", "/z/bin/zed").contains("\nExecStart=/z/bin/zed ops\n"));
+        // root, the single-process mode, until zed ops takes services, jails, replication and the key (docs/install.md)
+        assertTrue(!agent.contains("\nUser=") && !agent.contains("Requires=zed-ops"), agent);
+        assertTrue(BootLayout.unit("zed-ops.service", "/z/bin/zed").contains("\nExecStart=/z/bin/zed ops $ZED_OPS_FLAGS\n"));
         assertThrows(IllegalArgumentException.class, () -> BootLayout.linux("/opt/my zed/bin/zed"));
         assertThrows(IllegalArgumentException.class, () -> BootLayout.linux("bin/zed"));
     }
