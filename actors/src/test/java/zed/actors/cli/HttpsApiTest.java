@@ -79,6 +79,19 @@ class HttpsApiTest {
     }
 
     @Test
+    void withTheOperatorsKeystoreTheApiIsHttpsOnLoopbackToo() throws Exception {
+        node = ZedNode.start(config().withHttp("127.0.0.1", 0)
+                .withApiKeystore(new zed.actors.node.ApiKeystore(keys.resolve("theirs/h1/tls/node.p12"), keys.resolve("theirs/h1/tls/password"))));
+        assertTrue(node.https());
+        CliRun r = CliRun.run(Map.of("ZED_HOME", state.toString(), "ZED_CA", keys.resolve("theirs/ca/ca.pem").toString()),
+                "hosts", "--node", "https://127.0.0.1:" + node.httpPort());
+        assertEquals(0, r.exit(), r.toString());
+        HttpClient http = HttpClient.newHttpClient();
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Test
     void anOperatorsKeystoreThatDoesNotOpenStopsTheStartNamingItsFile() throws Exception {
         Path pw = state.resolve("wrong.pw");
         Files.writeString(pw, "not-its-password-7\n");
