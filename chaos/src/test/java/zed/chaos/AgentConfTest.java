@@ -39,7 +39,7 @@ class AgentConfTest {
         Files.writeString(home.resolve("agent.conf"), "seeds = 127.0.0.2:25520\n");
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
         assertEquals(2, o.exit(), o.toString());
-        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (cluster, events-kept, host, journal, listen, metrics, no-metrics, ops-socket, pool, seed)"), o.toString());
+        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (api-keystore, api-keystore-password-file, cluster, events-kept, host, journal, listen, metrics, no-metrics, ops-socket, pool, seed)"), o.toString());
     }
 
     @Test
@@ -59,6 +59,29 @@ class AgentConfTest {
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
         assertEquals(2, o.exit(), o.toString());
         assertTrue(o.err().contains("many"), o.toString());
+    }
+
+    @Test
+    void anApiKeystoreThatDoesNotOpenStopsTheAgentNamingItsFileNeverItsPassword(@TempDir Path home) throws Exception {
+        // not a keystore at all: what matters is that the file's line reaches the node's check, and the password stays out
+        Path p12 = home.resolve("api.p12");
+        Files.writeString(p12, "no keystore");
+        Files.setPosixFilePermissions(p12, PosixFilePermissions.fromString("rw-------"));
+        Path pw = home.resolve("api.pw");
+        Files.writeString(pw, "s3cret-keystore-pw\n");
+        Files.setPosixFilePermissions(pw, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(home.resolve("agent.conf"), "api-keystore = " + p12 + "\napi-keystore-password-file = " + pw + "\n");
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "0.0.0.0:0");
+        assertEquals(1, o.exit(), o.toString());
+        assertTrue(o.err().contains("--api-keystore " + p12 + " does not open as a PKCS12 keystore with the password in " + pw), o.toString());
+        assertTrue(!o.out().contains("s3cret-keystore-pw") && !o.err().contains("s3cret-keystore-pw"), "the password is never printed: " + o);
+
+        // a password without its keystore is refused, not ignored
+        Path other = Files.createDirectories(home.resolve("other"));
+        ZedProcess.Outcome alone = ZedProcess.run(other, Map.of("ZED_HOME", other.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0",
+                "--api-keystore-password-file", pw.toString());
+        assertEquals(2, alone.exit(), alone.toString());
+        assertTrue(alone.err().contains("--api-keystore-password-file is the password of --api-keystore, which is not given"), alone.toString());
     }
 
     @Test

@@ -18,7 +18,7 @@ final class AgentCommand implements Callable<Integer> {
 
     /** How long a downed node's services have to stop: each its grace, and SIGKILL's wait, at once. */
     static final java.time.Duration STAND_DOWN_WAIT = java.time.Duration.ofSeconds(30);
-    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); beyond loopback over HTTPS, with the certificate in $ZED_HOME/tls (zed cluster init); every call but GET /v1/health needs a token (docs/security.md)")
+    @Option(names = "--listen", paramLabel = "HOST:PORT", description = "where the API listens (default 127.0.0.1:7700); beyond loopback over HTTPS, with the certificate in $ZED_HOME/tls (zed cluster init) or --api-keystore; every call but GET /v1/health needs a token (docs/security.md)")
     String listen = "127.0.0.1:7700";
 
     @Option(names = "--pool", paramLabel = "DATASET", description = "the ZFS dataset for levels that name no pool (default: the dir store)")
@@ -49,6 +49,13 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--ops-socket", paramLabel = "PATH", description = {"zed ops's socket (e.g. /run/zed/ops.sock): the levels' datasets are made, changed, snapshotted",
             "and destroyed through it, so that the agent need not be root; without it, the single-process mode (everything as root)"})
     java.nio.file.Path opsSocket;
+
+    @Option(names = "--api-keystore", paramLabel = "FILE.p12", description = {"your own certificate for the API (a PKCS12 keystore: one private key and its chain),",
+            "served over HTTPS wherever the API listens, instead of the one of zed cluster init"})
+    java.nio.file.Path apiKeystore;
+
+    @Option(names = "--api-keystore-password-file", paramLabel = "FILE", description = "the file that holds --api-keystore's password (mode 0600; default: an empty password)")
+    java.nio.file.Path apiKeystorePasswordFile;
 
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
@@ -90,7 +97,13 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("zed agent: there is no zed ops socket at " + opsSocket + " (--ops-socket): start zed ops first");
             return 1;
         }
-        NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept, opsSocket);
+        if (apiKeystorePasswordFile != null && apiKeystore == null) {
+            System.err.println("zed agent: --api-keystore-password-file is the password of --api-keystore, which is not given");
+            return 2;
+        }
+        NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept, opsSocket,
+                apiKeystore == null ? null : new zed.actors.node.ApiKeystore(apiKeystore.toAbsolutePath(),
+                        apiKeystorePasswordFile == null ? null : apiKeystorePasswordFile.toAbsolutePath()));
         System.err.println("zed agent: " + (opsSocket == null
                 ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
                 : "privilege boundary: the levels' datasets through zed ops at " + opsSocket + "; replication, services, jails and sudo hooks still run as this process's user"

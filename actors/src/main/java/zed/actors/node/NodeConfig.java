@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param cluster    the host's name and how it joins the cluster (default: a cluster of its own)
  * @param opsSocket  {@code zed ops}'s socket: the node's ZFS work goes through it (docs/security.md); null: the
  *                   single-process mode, zfs run by the node itself (as root)
+ * @param apiKeystore the operator's own certificate for the API, which then speaks HTTPS wherever it listens; null:
+ *                    beyond loopback the certificate of {@code zed cluster init} in the state directory
  */
 public record NodeConfig(String httpHost, int httpPort, zed.actors.cluster.ClusterConfig cluster, Path stateDir, String journalUrl, String pool,
-                         zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept, Path opsSocket) {
+                         zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept, Path opsSocket,
+                         ApiKeystore apiKeystore) {
     /** The events each level keeps unless told otherwise. */
     public static final int EVENTS_KEPT = 1000;
 
@@ -26,40 +29,44 @@ public record NodeConfig(String httpHost, int httpPort, zed.actors.cluster.Clust
     /** The single-process mode's config (no ops socket). */
     public NodeConfig(String httpHost, int httpPort, zed.actors.cluster.ClusterConfig cluster, Path stateDir, String journalUrl, String pool,
                       zed.actors.telemetry.TelemetryConfig telemetry, int eventsKept) {
-        this(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, null);
+        this(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, null, null);
     }
 
     public NodeConfig withOpsSocket(Path socket) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, socket);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, socket, apiKeystore);
     }
 
     public static NodeConfig defaults(Path stateDir) {
         return new NodeConfig("127.0.0.1", 7700, zed.actors.cluster.ClusterConfig.alone(), stateDir, null, null, zed.actors.telemetry.TelemetryConfig.defaults(), EVENTS_KEPT);
     }
 
+    public NodeConfig withApiKeystore(ApiKeystore k) {
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket, k);
+    }
+
     public NodeConfig withHttp(String host, int port) {
-        return new NodeConfig(host, port, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket);
+        return new NodeConfig(host, port, cluster, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket, apiKeystore);
     }
 
     /** The journal in the database at {@code url} (a JDBC URL; null: the H2 file in the state directory). */
     public NodeConfig withJournal(String url) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, url, pool, telemetry, eventsKept, opsSocket);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, url, pool, telemetry, eventsKept, opsSocket, apiKeystore);
     }
 
     public NodeConfig withTelemetry(zed.actors.telemetry.TelemetryConfig t) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, t, eventsKept, opsSocket);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, t, eventsKept, opsSocket, apiKeystore);
     }
 
     public NodeConfig withPool(String p) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, p, telemetry, eventsKept, opsSocket);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, p, telemetry, eventsKept, opsSocket, apiKeystore);
     }
 
     public NodeConfig withEventsKept(int n) {
-        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, n, opsSocket);
+        return new NodeConfig(httpHost, httpPort, cluster, stateDir, journalUrl, pool, telemetry, n, opsSocket, apiKeystore);
     }
 
     public NodeConfig withCluster(zed.actors.cluster.ClusterConfig c) {
-        return new NodeConfig(httpHost, httpPort, c, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket);
+        return new NodeConfig(httpHost, httpPort, c, stateDir, journalUrl, pool, telemetry, eventsKept, opsSocket, apiKeystore);
     }
 
     /** Whether the journal is an H2 file: this node's alone, never shared with another. */

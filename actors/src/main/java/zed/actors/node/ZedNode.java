@@ -173,6 +173,8 @@ public final class ZedNode implements AutoCloseable {
     /** Starts a node and returns once its API answers. */
     public static ZedNode start(NodeConfig c) {
         zed.actors.cluster.ClusterTls tls = refuseUnsafeCluster(c);
+        // the API's certificate: the operator's own, opened and checked now, else the host's from zed cluster init
+        javax.net.ssl.SSLContext apiTls = c.apiKeystore() != null ? c.apiKeystore().open(java.time.Instant.now()) : tls == null ? null : tls.sslContext();
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
         // checked before anything starts: a token file others can read is refused, with how to fix it
@@ -255,13 +257,13 @@ public final class ZedNode implements AutoCloseable {
             system.systemActorOf(zed.actors.cluster.AutoFailover.create(c.cluster().host(), table, api::failOver, api.failoverTries()), "auto-failover",
                     org.apache.pekko.actor.typed.Props.empty());
             ServerBinding b;
-            if (loopback(c.httpHost(), "--listen")) {
+            if (!https(c)) {
                 b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 host.nodeCheckpoints().bound(c.httpHost(), b.localAddress().getPort());
             } else {
-                // beyond loopback, HTTPS with the host's certificate (refuseUnsafeCluster saw it is there); this host's jobs
-                // post their checkpoints to the same API on loopback, in plain HTTP that they need no CA for
-                b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(tls.sslContext()))
+                // HTTPS with the operator's certificate, or beyond loopback the host's (refuseUnsafeCluster saw one is there);
+                // this host's jobs post their checkpoints to the same API on loopback, in plain HTTP that they need no CA for
+                b = Http.get(system).newServerAt(c.httpHost(), c.httpPort()).enableHttps(org.apache.pekko.http.javadsl.ConnectionContext.httpsServer(apiTls))
                         .bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 ServerBinding jobs = Http.get(system).newServerAt("127.0.0.1", 0).bind(api.route()).toCompletableFuture().get(30, TimeUnit.SECONDS);
                 host.nodeCheckpoints().bound("127.0.0.1", jobs.localAddress().getPort());
@@ -374,11 +376,11 @@ public final class ZedNode implements AutoCloseable {
                     + "where Artery must use TLS with mutual authentication, and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no TLS material: make it with zed cluster init, and copy that host's directory into $ZED_HOME");
         }
-        if (!loopback(c.httpHost(), "--listen") && tls == null) {
+        if (!loopback(c.httpHost(), "--listen") && tls == null && c.apiKeystore() == null) {
             throw new IllegalStateException("--listen " + c.httpHost() + ":" + c.httpPort() + " binds the API beyond loopback, where it must use HTTPS "
                     + "(its tokens would cross the network in the clear), and " + c.stateDir().resolve(zed.actors.cluster.ClusterTls.DIR)
                     + " holds no certificate: make it with zed cluster init and copy that host's directory into $ZED_HOME, "
-                    + "or listen on 127.0.0.1 and reach the node over SSH");
+                    + "or name your own with --api-keystore FILE.p12, or listen on 127.0.0.1 and reach the node over SSH");
         }
         zed.actors.cluster.Bootstrap b = c.cluster().bootstrap();
         if (b != null && !loopback(b.host()) && tls == null) {
@@ -401,9 +403,13 @@ public final class ZedNode implements AutoCloseable {
         }
     }
 
-    /** Whether the API speaks HTTPS: it does beyond loopback. */
+    /** Whether the API speaks HTTPS: it does beyond loopback, and wherever it listens with the operator's keystore. */
     public boolean https() {
-        return !loopback(config.httpHost(), "--listen");
+        return https(config);
+    }
+
+    private static boolean https(NodeConfig c) {
+        return c.apiKeystore() != null || !loopback(c.httpHost(), "--listen");
     }
 
     /** What the node's levels run on: its stores, GPUs and checkpoint endpoint (a test puts stand-ins for the last two). */

@@ -43,8 +43,63 @@ class HttpsApiTest {
     }
 
     ZedNode start() {
-        return ZedNode.start(NodeConfig.defaults(state).withHttp("0.0.0.0", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        return ZedNode.start(config());
+    }
+
+    NodeConfig config() {
+        return NodeConfig.defaults(state).withHttp("0.0.0.0", 0)
+                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0));
+    }
+
+    /**
+     * The operator's own keystore ({@code --api-keystore}): a host keystore another, throwaway CA signed ("theirs"),
+     * while {@code $ZED_HOME/tls} holds the cluster's ("ours"). The API shows the operator's certificate: the CLI
+     * talks to it trusting that CA (ZED_CA), and refuses it trusting the cluster CA or the JDK's public CAs.
+     */
+    @Test
+    void withTheOperatorsKeystoreTheApiShowsItsCertificateInsteadOfTheClusters() throws Exception {
+        Path tls = Files.createDirectories(state.resolve("tls"));
+        for (String f : new String[]{"node.p12", "trust.p12", "password"}) Files.copy(keys.resolve("ours/h1/tls").resolve(f), tls.resolve(f));
+        node = ZedNode.start(config().withApiKeystore(new zed.actors.node.ApiKeystore(keys.resolve("theirs/h1/tls/node.p12"), keys.resolve("theirs/h1/tls/password"))));
+        assertTrue(node.https());
+        String url = "https://127.0.0.1:" + node.httpPort();
+        String token = Files.readString(state.resolve("api-token")).strip();
+
+        CliRun r = CliRun.run(Map.of("ZED_HOME", keys.resolve("elsewhere").toString(), "ZED_TOKEN", token, "ZED_CA", keys.resolve("theirs/ca/ca.pem").toString()),
+                "hosts", "--node", url);
+        assertEquals(0, r.exit(), r.toString());
+        // the cluster CA of $ZED_HOME/tls did not sign it
+        r = CliRun.run(Map.of("ZED_HOME", state.toString()), "hosts", "--node", url);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("its certificate is not one zed trusts (it trusts the cluster CA in " + tls.resolve("trust.p12")), r.toString());
+        // nor did a public CA
+        r = CliRun.run(Map.of("ZED_HOME", keys.resolve("elsewhere").toString(), "ZED_TOKEN", token), "hosts", "--node", url);
+        assertEquals(1, r.exit(), r.toString());
+        assertTrue(r.err().contains("its certificate is not one zed trusts (it trusts the JDK's public CAs"), r.toString());
+    }
+
+    @Test
+    void withTheOperatorsKeystoreTheApiIsHttpsOnLoopbackToo() throws Exception {
+        node = ZedNode.start(config().withHttp("127.0.0.1", 0)
+                .withApiKeystore(new zed.actors.node.ApiKeystore(keys.resolve("theirs/h1/tls/node.p12"), keys.resolve("theirs/h1/tls/password"))));
+        assertTrue(node.https());
+        CliRun r = CliRun.run(Map.of("ZED_HOME", state.toString(), "ZED_CA", keys.resolve("theirs/ca/ca.pem").toString()),
+                "hosts", "--node", "https://127.0.0.1:" + node.httpPort());
+        assertEquals(0, r.exit(), r.toString());
+        HttpClient http = HttpClient.newHttpClient();
+        assertThrows(java.io.IOException.class, () -> http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/v1/health")).build(),
+                HttpResponse.BodyHandlers.ofString()));
+    }
+
+    @Test
+    void anOperatorsKeystoreThatDoesNotOpenStopsTheStartNamingItsFile() throws Exception {
+        Path pw = state.resolve("wrong.pw");
+        Files.writeString(pw, "not-its-password-7\n");
+        Files.setPosixFilePermissions(pw, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        Path p12 = keys.resolve("theirs/h1/tls/node.p12");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.start(config().withApiKeystore(new zed.actors.node.ApiKeystore(p12, pw))));
+        assertTrue(e.getMessage().startsWith("--api-keystore " + p12 + " does not open as a PKCS12 keystore with the password in " + pw), e.getMessage());
+        assertTrue(!e.getMessage().contains("not-its-password-7"), e.getMessage());
     }
 
     @Test

@@ -51,6 +51,15 @@ class ClusterRefusalTest {
     }
 
     @Test
+    void theApiBeyondLoopbackMayUseTheOperatorsKeystoreInsteadOfTheClustersMaterial(@org.junit.jupiter.api.io.TempDir Path home) {
+        NodeConfig c = NodeConfig.defaults(home).withHttp("0.0.0.0", 7700);
+        assertTrue(assertThrows(IllegalStateException.class, () -> ZedNode.refuseUnsafeCluster(c)).getMessage()
+                .contains("or name your own with --api-keystore FILE.p12, or listen on 127.0.0.1"));
+        // the keystore itself is opened and checked by the start (ApiKeystoreTest), after this
+        assertNull(ZedNode.refuseUnsafeCluster(c.withApiKeystore(new ApiKeystore(home.resolve("api.p12"), null))));
+    }
+
+    @Test
     void clusterFlagsAreCheckedWithWhatIsWrong() {
         assertEquals("--host takes a host name (letters, digits, '.', '_', '-'; at most 63), not \"h 1\"",
                 assertThrows(IllegalArgumentException.class, () -> ClusterConfig.alone().withHost("h 1")).getMessage());
