@@ -89,7 +89,7 @@ class ClientClassesTest {
 
         List<List<String>> commands = List.of(List.of("up", "shop"), List.of("status", "shop"), List.of("status", "--format", "json", "shop"),
                 List.of("sudo", "shop"), List.of("plan", "shop"), List.of("validate", "shop", "tools"), List.of("get", "--dir", "tools", "service.exec.web.vars.port"),
-                List.of("hosts"), List.of("jobs"), List.of("jobs", "--format", "json"), List.of("token", "list"), List.of("down", "shop"), List.of("version"), List.of("completion", "bash"));
+                List.of("hosts"), List.of("jobs"), List.of("jobs", "--format", "json"), List.of("token", "list"), List.of("secrets", "init"), List.of("secrets", "status"), List.of("down", "shop"), List.of("version"), List.of("completion", "bash"));
         for (int i = 0; i < commands.size(); i++) {
             List<String> command = commands.get(i);
             Path loaded = tmp.resolve("classes-" + i + ".txt");

@@ -5,11 +5,16 @@ import zed.config.eval.ChainEvaluator;
 import zed.config.eval.EvalInputs;
 import zed.reconciler.dataset.Convergence;
 import zed.reconciler.dataset.Stamp;
+import zed.reconciler.secret.KeyFile;
+import zed.reconciler.secret.SecretStore;
+import zed.reconciler.secret.Slot;
 import zed.reconciler.store.DirStore;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +23,7 @@ import java.util.Map;
  * properties, a service with vars, a picked port, env, a file template, a health check, a print line, a reference
  * into the parent level), a level with an error, and the commands an operator runs on them.
  *
- * @param home       $ZED_HOME, with the node's token, and a dir store where the leaf's datasets are converged
+ * @param home       $ZED_HOME, with the node's token, the host key, and a dir store where the leaf's datasets are converged and a secret is set
  * @param app        the leaf level's directory
  * @param broken     a level whose Zedfile has an error
  * @param emptyStore a dir store that holds nothing yet
@@ -91,6 +96,7 @@ record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
         Path broken = Files.createDirectories(root.resolve("broken"));
         Files.writeString(broken.resolve("Zedfile"), "service \"exec\" \"x\" {\n  vars = { port = net::pickprot() }\n}\n");
         converge(app, home);
+        secrets(home);
         return new TrainingTree(home, app, broken, Files.createDirectories(work.resolve("empty-store")));
     }
 
@@ -99,6 +105,13 @@ record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
         ChainEvaluator.Result r = ChainEvaluator.evaluate(Chain.discover(app, home, app), EvalInputs.local(home, Map.of()));
         if (!r.ok()) throw new IllegalStateException("the training level does not evaluate: " + r.errors());
         Convergence.converge(r.leaf(), new DirStore(home.resolve("store")), "", Stamp.now(1));
+    }
+
+    /** A host key and the dir store's secrets, one slot set, as zed secrets init and set leave them: what status lists. */
+    private static void secrets(Path home) {
+        DirStore store = new DirStore(home.resolve("store"));
+        SecretStore.init(store, null);
+        new SecretStore(store, null, KeyFile.create(KeyFile.in(home)), Clock.systemUTC()).set(new Slot("db"), null, "training".getBytes(StandardCharsets.UTF_8));
     }
 
     /** The commands, in an operator's order: look, deploy, watch, undo; and the ways they fail. */
@@ -125,6 +138,7 @@ record TrainingTree(Path home, Path app, Path broken, Path emptyStore) {
                 new Run(List.of("jobs", "--format", "json"), app, true, 0),
                 new Run(List.of("job", "rollback", "train", "@ckpt-10"), app, true, 0),
                 new Run(List.of("token", "list"), app, false, 0),
+                new Run(List.of("secrets", "status"), app, false, 0),
                 new Run(List.of("status"), app, false, 1),
                 new Run(List.of("status", "--frobnicate"), app, true, 2));
     }

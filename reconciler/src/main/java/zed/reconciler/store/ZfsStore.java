@@ -280,6 +280,15 @@ public final class ZfsStore implements Store {
             if (f[1].equals("createtxg")) order.put(snap, Long.parseLong(f[2]));
             if (f[1].startsWith("com.zed:") && (f[3].equals("local") || f[3].equals("received"))) state.get(snap).put(f[1], f[2]);
         }
+        if (!order.keySet().containsAll(state.keySet())) {
+            // zfs-fuse keeps createtxg hidden from "get all" (it answers when named): without it every snapshot would
+            // be order 0 and sort by name, a rotation's "after" before its "before"
+            Command.Result txg = read(dataset, "get", "-H", "-p", "-r", "-d", "1", "-o", "name,property,value,source", "createtxg", dataset);
+            if (!txg.ok()) throw StoreError.fromZfs(dataset, txg.stderr());
+            for (String[] f : rows(txg.stdout())) {
+                if (f[0].startsWith(prefix) && f[1].equals("createtxg")) order.put(f[0].substring(prefix.length()), Long.parseLong(f[2]));
+            }
+        }
         List<Snapshot> out = new ArrayList<>();
         state.forEach((s, z) -> out.add(new Snapshot(dataset, s, order.getOrDefault(s, 0L), z)));
         out.sort(Comparator.comparingLong(Snapshot::order).thenComparing(Snapshot::name));

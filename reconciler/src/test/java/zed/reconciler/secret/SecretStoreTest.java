@@ -57,6 +57,11 @@ class SecretStoreTest {
         return store.mountpoint(secrets.dataset());
     }
 
+    /** A file of the secrets dataset as a snapshot of it holds it: the dir store's copy. */
+    byte[] fileIn(String snapshot, String file) throws Exception {
+        return Files.readAllBytes(tmp.resolve("store/.zed-snapshots").resolve(secrets.dataset().replace("/", "%2F")).resolve(snapshot).resolve("data").resolve(file));
+    }
+
     @Test
     void aValueIsStoredEncryptedAndRecordedByItsFingerprint() throws Exception {
         Slot db = new Slot("db");
@@ -93,10 +98,14 @@ class SecretStoreTest {
         assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(r.archived())));
         assertEquals("rwx------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir().resolve("archive"))));
         assertEquals("second-" + VALUE, secrets.text(db, null));
-        // as a set: on zfs-fuse the two were seen in one transaction group, which orders them by name (CI, 2026-12-05)
-        assertEquals(java.util.Set.of("rotate-db-1-before", "rotate-db-1-after"),
-                java.util.Set.copyOf(store.snapshots(secrets.dataset()).stream().map(zed.reconciler.store.Snapshot::name).toList()));
+        assertEquals(List.of("rotate-db-1-before", "rotate-db-1-after"), store.snapshots(secrets.dataset()).stream().map(zed.reconciler.store.Snapshot::name).toList(),
+                "oldest first, as taken");
         assertEquals(secrets.dataset() + "@rotate-db-1-before", r.before());
+        assertEquals(secrets.dataset() + "@rotate-db-1-after", r.after());
+        // what each snapshot holds, opened with the host key: the old value before, the new one after
+        assertEquals(VALUE + "\n", new String(key.decrypt(fileIn("rotate-db-1-before", "db.age")), StandardCharsets.UTF_8));
+        assertEquals("second-" + VALUE + "\n", new String(key.decrypt(fileIn("rotate-db-1-after", "db.age")), StandardCharsets.UTF_8));
+        assertEquals(VALUE + "\n", new String(key.decrypt(fileIn("rotate-db-1-after", "archive/db.0.age")), StandardCharsets.UTF_8));
         Map<String, String> props = store.zedState(secrets.dataset());
         assertEquals("1", props.get("com.zed:secret.db.rotation_count"));
         assertEquals("2026-12-05T12:00:00Z", props.get("com.zed:secret.db.rotated_at"));

@@ -40,6 +40,23 @@ class SecretStoreZfsTest extends SecretStoreTest {
         return zfs;
     }
 
+    /**
+     * A file as the snapshot holds it, read from a clone of the snapshot (zfs-fuse has no {@code .zfs/snapshot}),
+     * which goes again before the test's tree does.
+     */
+    @Override
+    byte[] fileIn(String snapshot, String file) throws Exception {
+        String clone = root + "/seen-" + snapshot;
+        Process p = new ProcessBuilder("zfs", "clone", secrets.dataset() + "@" + snapshot, clone).redirectErrorStream(true).start();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS), "zfs clone did not finish");
+        assertEquals(0, p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        try {
+            return Files.readAllBytes(zfs.mountpoint(clone).resolve(file));
+        } finally {
+            zfs.destroy(clone);
+        }
+    }
+
     @AfterEach
     void destroy() {
         if (zfs != null && root != null) TestPool.destroyTree(zfs, root);

@@ -174,6 +174,18 @@ abstract class StoreContract {
         assertEquals("shop", snaps.get(0).zedState().get(Planner.LEVEL));
     }
 
+    /** Oldest first by when they were taken, whatever their names: a name that sorts first may be the newer. */
+    @Test
+    void snapshotsAreListedInTheOrderTheyWereTakenNotByName() throws IOException {
+        Convergence.converge(web(Map.of()), store(), root(), stamp(1));
+        String d = ds("apps/web");
+        store().snapshot(List.of(d), "zz-taken-first", Map.of());
+        write(d, "f", "between");
+        store().snapshot(List.of(d), "aa-taken-second", Map.of());
+        store().snapshot(List.of(d), "mm-taken-third", Map.of());
+        assertEquals(List.of("zz-taken-first", "aa-taken-second", "mm-taken-third"), store().snapshots(d).stream().map(Snapshot::name).toList());
+    }
+
     @Test
     void rollbackRestoresDataAndStateAndRemovesLaterProperties() throws IOException {
         Convergence.converge(web(Map.of()), store(), root(), stamp(1));
