@@ -5,12 +5,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import java.util.HexFormat;
-import java.util.Set;
 
 /**
  * The bearer token every API request but {@code GET /v1/health} needs, on loopback too (the node runs as root, and any
@@ -21,8 +19,6 @@ import java.util.Set;
 public final class ApiToken {
     /** The shortest token accepted: 128 bits, in hex. A generated one has 256. */
     public static final int MIN_LENGTH = 32;
-    private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     private final String token;
 
@@ -63,9 +59,9 @@ public final class ApiToken {
      * @throws IllegalStateException naming the file and how to fix it: readable by others, empty or short
      */
     public static String read(Path f) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
-        if (mode.stream().anyMatch(OTHERS::contains)) {
-            throw new IllegalStateException("the API token file " + f + " is mode " + PosixFilePermissions.toString(mode)
+        String mode = OwnerOnly.breach(f);
+        if (mode != null) {
+            throw new IllegalStateException("the API token file " + f + " is mode " + mode
                     + ": anyone who can read it can drive this node as root; run `chmod 600 " + f + "`");
         }
         String t = Files.readString(f, StandardCharsets.UTF_8).strip();

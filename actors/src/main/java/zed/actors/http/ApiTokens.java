@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -39,8 +38,6 @@ public final class ApiTokens {
     /** What a token starts with: a secret scanner, or an operator, can tell what it is. */
     public static final String PREFIX = "zed_";
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
-    private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     /** A token as stored. */
     public record Entry(String name, Scope scope, Instant created, String sha256) {
@@ -78,9 +75,9 @@ public final class ApiTokens {
         Path f = file(stateDir);
         try {
             if (!Files.exists(f)) return List.of();
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
-            if (mode.stream().anyMatch(OTHERS::contains)) {
-                throw new IllegalStateException("the API tokens file " + f + " is mode " + PosixFilePermissions.toString(mode) + "; run `chmod 600 " + f + "`");
+            String mode = OwnerOnly.breach(f);
+            if (mode != null) {
+                throw new IllegalStateException("the API tokens file " + f + " is mode " + mode + "; run `chmod 600 " + f + "`");
             }
             List<Entry> out = new ArrayList<>();
             int n = 0;

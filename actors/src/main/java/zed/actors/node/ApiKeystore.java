@@ -7,8 +7,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.X509Certificate;
@@ -16,7 +14,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
-import java.util.Set;
 
 /**
  * The operator's own certificate for the node's API ({@code zed agent --api-keystore}): a PKCS12 file holding one
@@ -29,8 +26,6 @@ import java.util.Set;
  *                     be its owner's alone as a password file must be
  */
 public record ApiKeystore(Path file, Path passwordFile) {
-    private static final Set<PosixFilePermission> OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
-            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
 
     /**
      * The server side of TLS with this keystore's key and chain.
@@ -94,9 +89,9 @@ public record ApiKeystore(Path file, Path passwordFile) {
 
     private static void ownersAlone(Path f, String what) {
         try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
-            if (mode.stream().anyMatch(OTHERS::contains)) {
-                throw new IllegalStateException(f + " " + what + " but is mode " + PosixFilePermissions.toString(mode) + ": others may read it; chmod 600 " + f);
+            String mode = zed.actors.http.OwnerOnly.breach(f);
+            if (mode != null) {
+                throw new IllegalStateException(f + " " + what + " but is mode " + mode + ": others may read it; chmod 600 " + f);
             }
         } catch (IOException e) {
             throw new IllegalStateException("cannot read " + f + ": " + e.getMessage());

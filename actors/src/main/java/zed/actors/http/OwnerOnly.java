@@ -1,0 +1,26 @@
+package zed.actors.http;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * A file that holds a credential (the API token, the scoped tokens, a keystore's password) must be its owner's alone:
+ * one its group or others may read or write is refused by its reader, never used.
+ */
+public final class OwnerOnly {
+    private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
+            PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+
+    private OwnerOnly() {
+    }
+
+    /** Null when only its owner may read or write {@code f}; else its mode as {@code ls} shows it, for the refusal. */
+    public static String breach(Path f) throws IOException {
+        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
+        return mode.stream().anyMatch(GROUP_OR_OTHERS::contains) ? PosixFilePermissions.toString(mode) : null;
+    }
+}
