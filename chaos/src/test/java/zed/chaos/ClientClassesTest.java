@@ -28,9 +28,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * sharing archive that the build trained.
  */
 class ClientClassesTest {
-    /** What only the node needs. The CLI's own, zed.actors.cli, and the few pure classes it shares with the node's API (its tokens, their scopes, a level's path), may load. */
+    /** What only the node needs. The CLI's own, zed.actors.cli, and the few pure classes it shares with the node's API (its tokens, their scopes, the owner-only check of their files, a level's path), may load. */
     static final Pattern NODE = Pattern.compile("(org\\.apache\\.pekko|kamon|slick|org\\.h2|org\\.postgresql|scala|jnr|com\\.kenai|ch\\.qos\\.logback|org\\.slf4j)[.$].*"
-            + "|zed\\.actors\\.(?!Main$|cli\\.|http\\.ApiTokens?($|\\$)|http\\.Scope($|\\$)|http\\.LevelPath($|\\$)).*");
+            + "|zed\\.actors\\.(?!Main$|cli\\.|http\\.ApiTokens?($|\\$)|http\\.OwnerOnly($|\\$)|http\\.Scope($|\\$)|http\\.LevelPath($|\\$)).*");
 
     @TempDir
     Path tmp;

@@ -1,13 +1,13 @@
 package zed.config.eval;
 
 import java.io.IOException;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ThreadLocalRandom;
 
 /** The real host: its environment, files and loopback ports. */
 public final class LocalHost implements Host {
@@ -79,29 +79,36 @@ public final class LocalHost implements Host {
         return Files.readAllBytes(path);
     }
 
+    /**
+     * Free on every address, not just loopback: a service binds its port on 0.0.0.0 or on one of the host's
+     * addresses, and in a cluster of agents on one machine another host's service may hold it on its own address.
+     */
     @Override
     public boolean portAvailable(int port) {
         if (owned.contains(port)) return true;
         try (ServerSocket s = new ServerSocket()) {
             s.setReuseAddress(false);
-            s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            s.bind(new InetSocketAddress(port));
             return true;
         } catch (IOException e) {
             return false;
         }
     }
 
+    /**
+     * A port below the kernel's ephemeral range ({@link PickRange}): a port the kernel hands out (bind to 0) is one it
+     * may also hand to the next outgoing connection before the service binds it, which then fails to start.
+     */
     @Override
     public int freePort(Set<Integer> taken) {
-        for (int attempt = 0; attempt < 100; attempt++) {
-            try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-                int p = s.getLocalPort();
-                if (!taken.contains(p)) return p;
-            } catch (IOException e) {
-                throw new IllegalStateException("cannot find a free port on 127.0.0.1: " + e.getMessage(), e);
-            }
+        PickRange range = PickRange.of(Path.of("/proc/sys/net/ipv4/ip_local_port_range"));
+        int size = range.last() - range.first() + 1;
+        int start = ThreadLocalRandom.current().nextInt(size);
+        for (int i = 0; i < size; i++) {
+            int p = range.first() + (start + i) % size;
+            if (!taken.contains(p) && !owned.contains(p) && portAvailable(p)) return p;
         }
-        throw new IllegalStateException("cannot find a free port on 127.0.0.1 outside the " + taken.size() + " already allocated");
+        throw new IllegalStateException("no free port in " + range.first() + "-" + range.last() + " outside the " + taken.size() + " already allocated");
     }
 
     @Override
