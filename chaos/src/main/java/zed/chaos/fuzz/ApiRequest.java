@@ -101,9 +101,20 @@ public record ApiRequest(String method, String target, List<Header> headers, byt
         return out.toByteArray();
     }
 
-    /** The body with the placeholders filled in, byte for byte elsewhere (it need not be UTF-8). */
+    /**
+     * The body with the placeholders filled in, byte for byte elsewhere (it need not be UTF-8); a well-framed chunked
+     * body keeps its framing ({@link ChunkedBody}).
+     */
     byte[] filledBody(Node node) {
-        byte[] b = body;
+        String te = header("Transfer-Encoding");
+        if (te != null && te.toLowerCase(java.util.Locale.ROOT).contains("chunked")) {
+            byte[] framed = ChunkedBody.fill(body, chunk -> filled(chunk, node));
+            if (framed != null) return framed;
+        }
+        return filled(body, node);
+    }
+
+    private static byte[] filled(byte[] b, Node node) {
         for (String[] p : List.of(new String[]{DIR, node.dir()}, new String[]{TOKEN, node.token()}, new String[]{PORT, String.valueOf(node.port())})) {
             b = replace(b, p[0].getBytes(StandardCharsets.US_ASCII), p[1].getBytes(StandardCharsets.UTF_8));
         }
