@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * @param action null for the level itself
  */
 public record LevelPath(String id, String action) {
-    public static final Set<String> ACTIONS = Set.of("plan", "rollback", "sudo", "move", "promote", "failover", "job-rollback", "job-move");
+    public static final Set<String> ACTIONS = Set.of("plan", "push-plan", "rollback-plan", "rollback", "sudo", "move", "promote", "failover", "job-rollback", "job-move");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     /** The decoded segments after {@code /v1/levels/}; null when they name no valid level id. */

@@ -17,10 +17,14 @@ public final class SourceDiff {
     private SourceDiff() {
     }
 
-    /** @param before the current source, or null (none yet: every line is added); empty when nothing differs */
+    /**
+     * @param before the current source, or null (none yet: every line is added); likewise {@code after} (a revision
+     *               kept without its text)
+     * @return empty when nothing differs
+     */
     public static List<String> unified(String beforeName, String before, String afterName, String after) {
         List<String> was = before == null ? List.of() : before.lines().toList();
-        List<String> now = after.lines().toList();
+        List<String> now = after == null ? List.of() : after.lines().toList();
         return List.copyOf(UnifiedDiffUtils.generateUnifiedDiff(before == null ? "/dev/null" : "a/" + beforeName, "b/" + afterName, was,
                 DiffUtils.diff(was, now), CONTEXT));
     }
