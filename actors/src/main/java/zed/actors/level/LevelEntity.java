@@ -670,21 +670,27 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             return Effect().none().thenRun(st -> c.replyTo().tell(no));
         }
         rollbacks.resolving(true);
-        LevelSpec spec = s.desiredSpec();
         long from = s.desired();
-        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> LevelPlan.resolve(host, spec, c.target()), host.work().zfs()),
-                (r, e) -> new LevelCommand.TargetResolved(c, from, r, e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage()));
+        ctx.pipeToSelf(resolve(s, c.target()), (r, e) -> new LevelCommand.TargetResolved(c, from, r, why(e)));
         return Effect().none();
+    }
+
+    /** A rollback's target resolved on the desired spec's datasets, off the entity's thread (zfs reads). */
+    private java.util.concurrent.CompletableFuture<LevelPlan.Resolved> resolve(RevisionLog s, String target) {
+        LevelSpec spec = s.desiredSpec();
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> LevelPlan.resolve(host, spec, target), host.work().zfs());
+    }
+
+    private static String why(Throwable e) {
+        return e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage();
     }
 
     /** What a rollback to the target would do: resolved as the rollback resolves it, answered against the level as it is then. */
     private Effect<LevelEvent, RevisionLog> onPreviewRollback(RevisionLog s, LevelCommand.PreviewRollback c) {
         LevelCommand.RollbackRefused refused = refuseRollback(s);
         if (refused != null) return Effect().none().thenRun(st -> c.replyTo().tell(new LevelCommand.Previewed(null, null, refused)));
-        LevelSpec spec = s.desiredSpec();
         long from = s.desired();
-        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.supplyAsync(() -> LevelPlan.resolve(host, spec, c.target()), host.work().zfs()),
-                (r, e) -> new LevelCommand.RollbackPreviewResolved(c, from, r, e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage()));
+        ctx.pipeToSelf(resolve(s, c.target()), (r, e) -> new LevelCommand.RollbackPreviewResolved(c, from, r, why(e)));
         return Effect().none();
     }
 
