@@ -18,7 +18,9 @@ class PlanHashSerializationTest {
 
     @BeforeAll
     static void start() {
-        kit = ActorTestKit.create();
+        // the node's own binding (ZedNode): every command and answer as JSON
+        kit = ActorTestKit.create(com.typesafe.config.ConfigFactory.parseString("pekko.actor.serialization-bindings { \"zed.actors.JsonEvent\" = jackson-json }")
+                .withFallback(com.typesafe.config.ConfigFactory.load()));
     }
 
     @AfterAll
