@@ -86,7 +86,14 @@ class PlanApplyTest {
     void aPlanShowsEachResourcePropertyByPropertyWithTheSourceDiffAndItsHashApplies() throws Exception {
         assertEquals(200, apply(level("v1", "", ""), null).status(), "a push without a hash works as ever");
         node.converged("shop", 1);
-        String v2 = level("v2", " properties = { \"com.acme:tier\" = \"gold\" } ", "dataset \"cache\" {}\n");
+        // a new service with a port picked at random: the plan, asked again and applied, keeps the port it showed
+        String v2 = level("v2", " properties = { \"com.acme:tier\" = \"gold\" } ", """
+                dataset "cache" {}
+                service "exec" "api" {
+                  vars    = { port = net::pickport() }
+                  runtime { cmd = ["/bin/sh", "-c", "while true; do sleep 1; done"] }
+                }
+                """);
 
         TestNode.Answer a = plan(v2);
         assertEquals(200, a.status(), String.valueOf(a.body()));
@@ -106,6 +113,11 @@ class PlanApplyTest {
         assertEquals("v1", web.get("properties").get(0).get("before").asText());
         assertEquals("v2", web.get("properties").get(0).get("after").asText());
         assertEquals("unchanged", resource(p, "level", "shop").get("action").asText());
+        JsonNode api = resource(p, "service", "exec.api");
+        assertEquals("create", api.get("action").asText());
+        int port = -1;
+        for (JsonNode prop : api.get("properties")) if (prop.get("property").asText().equals("vars.port")) port = prop.get("after").asInt();
+        assertTrue(port > 0, "the picked port shows: " + api);
         List<String> diff = lines(p.get("source").get("diff"));
         assertTrue(diff.contains("-  env     = { GREETING = \"v1\" }"), diff.toString());
         assertTrue(diff.contains("+  env     = { GREETING = \"v2\" }"), diff.toString());
@@ -120,6 +132,8 @@ class PlanApplyTest {
         assertEquals(2, applied.body().get("revision").asLong());
         node.converged("shop", 2);
         assertTrue(Files.isDirectory(state.resolve("store/cache")), "the plan's new dataset is there");
+        assertEquals(port, node.get("/v1/levels/shop").get("resources").findValues("ports").stream().filter(n -> n.has("port")).findFirst()
+                .map(n -> n.get("port").asInt()).orElse(-1), "the port the plan showed is the one applied");
         JsonNode after = plan(v2).body();
         assertFalse(after.get("changed").asBoolean(), "applied, the same Zedfile plans nothing: " + after);
         assertEquals(List.of(), lines(after.get("source").get("diff")));

@@ -101,6 +101,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     }
 
     /**
+     * The ports the last plan of a push picked ({@code net::pickport()}), for its apply to pick the same. In memory:
+     * after a restart the apply plans anew, and a changed port refuses it (409), never applies another plan.
+     */
+    private java.util.Map<String, Integer> previewedPorts = java.util.Map.of();
+
+    /**
      * @param passivate asks sharding to stop this entity (a level that never got a revision does not live on)
      */
     public static Behavior<LevelCommand> create(String level, LevelHost host, java.util.function.Consumer<ActorRef<LevelCommand>> passivate) {
@@ -162,11 +168,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     return Effect().none();
                 })
                 .onCommand(LevelCommand.PreviewPush.class, (s, c) -> {
-                    ctx.pipeToSelf(evaluation(s, c.source(), c.filename(), c.dir(), c.parent()), (o, e) -> new LevelCommand.PushPreviewEvaluated(c, o));
+                    ctx.pipeToSelf(evaluation(s, c.source(), c.filename(), c.dir(), c.parent(), true), (o, e) -> new LevelCommand.PushPreviewEvaluated(c, o));
                     return Effect().none();
                 })
                 .onCommand(LevelCommand.PushPreviewEvaluated.class, (s, c) -> {
                     LevelCommand.PreviewPush p = c.preview();
+                    if (c.outcome() instanceof LevelEvaluator.Ok ok) previewedPorts = ok.ports();
                     p.replyTo().tell(c.outcome() instanceof LevelEvaluator.Ok ok
                             ? new LevelCommand.Previewed(LevelPlan.ofPush(level, s, ok.leaf(), p.source(), p.filename()).json().toString(), null, null)
                             : new LevelCommand.Previewed(null, refusal(c.outcome()), null));
@@ -292,12 +299,19 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     /** Evaluation reads files and the chain above: off the entity's thread; the result comes back as Evaluated. */
     private void evaluate(RevisionLog s, LevelCommand.Push p) {
         long basedOn = s.desired();
-        ctx.pipeToSelf(evaluation(s, p.source(), p.filename(), p.dir(), p.parent()), (o, e) -> new LevelCommand.Evaluated(p, basedOn, o));
+        ctx.pipeToSelf(evaluation(s, p.source(), p.filename(), p.dir(), p.parent(), p.planHash() != null), (o, e) -> new LevelCommand.Evaluated(p, basedOn, o));
     }
 
-    /** A Zedfile evaluated as a push of it is, off the entity's thread; never fails: a failure is an Invalid outcome. */
-    private java.util.concurrent.CompletionStage<LevelEvaluator.Outcome> evaluation(RevisionLog s, String source, String filename, String dir, String parent) {
-        java.util.Map<String, Integer> held = s.ports();
+    /**
+     * A Zedfile evaluated as a push of it is, off the entity's thread; never fails: a failure is an Invalid outcome.
+     *
+     * @param asPlanned with the ports the last plan picked for allocations the level does not hold yet: a picked port
+     *                  is random, and the apply of a plan, or the same plan asked again, would otherwise differ by it
+     */
+    private java.util.concurrent.CompletionStage<LevelEvaluator.Outcome> evaluation(RevisionLog s, String source, String filename, String dir, String parent,
+                                                                                     boolean asPlanned) {
+        java.util.Map<String, Integer> held = new java.util.HashMap<>(s.ports());
+        if (asPlanned) previewedPorts.forEach(held::putIfAbsent);
         return LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), parent).thenApplyAsync(chain -> chain == null
                         ? new LevelEvaluator.NoParent(parent)
                         : LevelEvaluator.placeJobs(LevelEvaluator.evaluate(host.config(), level, source, filename, dir, chain, held,
