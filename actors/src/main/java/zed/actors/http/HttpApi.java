@@ -143,6 +143,10 @@ public final class HttpApi extends AllDirectives {
     private Route action(String id, String action) {
         return switch (action) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
+            case "push-plan" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
+                    () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(pushPlan(id, body)))))));
+            case "rollback-plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> parameterOptional("target",
+                    target -> completeWithFuture(rollbackPlan(id, target.orElse(null)))))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             case "job-rollback" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(jobRollback(id, body)))))));
@@ -310,13 +314,10 @@ public final class HttpApi extends AllDirectives {
         if (req == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}")));
         String target = req.hasNonNull("target") && req.get("target").isTextual() ? req.get("target").asText() : null;
         if (target == null) return done(error(StatusCodes.BAD_REQUEST, "the body must be {\"target\": \"@latest\" | \"@rev:N\" | \"<snapshot>\"}"));
-        return entity(id).<LevelCommand.RollbackAnswer>ask(reply -> new LevelCommand.RollbackTo(target, reply), ASK).thenApply(a -> {
-            if (a instanceof LevelCommand.RollbackRefused r) {
-                return error(switch (r.why()) {
-                    case NO_SUCH_LEVEL, NO_SUCH_TARGET -> StatusCodes.NOT_FOUND;
-                    case CONFLICT -> StatusCodes.CONFLICT;
-                }, r.message());
-            }
+        if (req.has("planHash") && !req.get("planHash").isTextual()) return done(error(StatusCodes.BAD_REQUEST, "\"planHash\" must be a string: the one rollback-plan answered"));
+        String planHash = text(req, "planHash");
+        return entity(id).<LevelCommand.RollbackAnswer>ask(reply -> new LevelCommand.RollbackTo(target, reply, planHash), ASK).thenApply(a -> {
+            if (a instanceof LevelCommand.RollbackRefused r) return rollbackRefused(r);
             LevelCommand.RollbackAccepted ok = (LevelCommand.RollbackAccepted) a;
             ObjectNode o = JSON.createObjectNode();
             o.put("level", id);
@@ -452,20 +453,69 @@ public final class HttpApi extends AllDirectives {
         });
     }
 
-    /** PUT: the level evaluates the pushed Zedfile against the chain above it and accepts it, or says why not. */
-    private CompletionStage<HttpResponse> push(String id, String body) {
+    private static HttpResponse rollbackRefused(LevelCommand.RollbackRefused r) {
+        return error(switch (r.why()) {
+            case NO_SUCH_LEVEL, NO_SUCH_TARGET -> StatusCodes.NOT_FOUND;
+            case CONFLICT, PLAN_CHANGED -> StatusCodes.CONFLICT;
+        }, r.message());
+    }
+
+    /**
+     * A push's body: the Zedfile, where it lives, the level above; {@code planHash} the hash of the plan the operator
+     * was shown (push-plan), null when none.
+     */
+    private record PushBody(String source, String filename, String dir, String parent, boolean restart, String planHash) {
+    }
+
+    /** The body as a {@link PushBody}, or the 400 that says what is wrong with it. */
+    private static Object pushBody(String body) {
         JsonNode req = object(body);
-        if (req == null) return done(error(StatusCodes.BAD_REQUEST, notAnObject(body, "{\"source\", \"filename\", \"dir\", \"parent\"}")));
+        if (req == null) return error(StatusCodes.BAD_REQUEST, notAnObject(body, "{\"source\", \"filename\", \"dir\", \"parent\"}"));
         String source = text(req, "source");
         String dir = text(req, "dir");
         String filename = req.hasNonNull("filename") ? text(req, "filename") : Chain.FILENAME;
         String parent = req.hasNonNull("parent") ? text(req, "parent") : null;
+        String planHash = req.hasNonNull("planHash") ? text(req, "planHash") : null;
         boolean restart = req.path("restart").asBoolean(false);
-        if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null)) {
-            return done(error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\" and \"parent\" are optional strings"));
+        if (source == null || dir == null || filename == null || (req.hasNonNull("parent") && parent == null) || (req.hasNonNull("planHash") && planHash == null)) {
+            return error(StatusCodes.BAD_REQUEST, "\"source\" and \"dir\" are required strings; \"filename\", \"parent\" and \"planHash\" are optional strings");
         }
-        if (!absolutePath(dir) || !plainName(filename)) return done(error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name"));
-        if (parent != null && !LevelPath.valid(parent)) return done(error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent));
+        if (!absolutePath(dir) || !plainName(filename)) return error(StatusCodes.BAD_REQUEST, "\"dir\" must be an absolute path and \"filename\" a plain name");
+        if (parent != null && !LevelPath.valid(parent)) return error(StatusCodes.BAD_REQUEST, "\"parent\" is not a level id: " + parent);
+        return new PushBody(source, filename, dir, parent, restart, planHash);
+    }
+
+    /**
+     * POST push-plan, a push's body: what pushing it would do now, resource by resource, the source diff, and the
+     * plan's hash, which the push brings back to be refused should the plan have changed; or the Zedfile's errors at
+     * their lines (400). Changes nothing.
+     */
+    private CompletionStage<HttpResponse> pushPlan(String id, String body) {
+        if (!(pushBody(body) instanceof PushBody b)) return done((HttpResponse) pushBody(body));
+        return entity(id).<LevelCommand.Previewed>ask(reply -> new LevelCommand.PreviewPush(b.source(), b.filename(), b.dir(), b.parent(), reply), Duration.ofMinutes(2))
+                .thenApply(p -> p.refused() != null ? refused(p.refused()) : json(StatusCodes.OK, tree(p.json())));
+    }
+
+    /** GET rollback-plan?target=...: what rolling back to the target would change, and the plan's hash; changes nothing. */
+    private CompletionStage<HttpResponse> rollbackPlan(String id, String target) {
+        if (target == null || target.isEmpty()) return done(error(StatusCodes.BAD_REQUEST, "give ?target=@latest | @rev:N | SNAPSHOT"));
+        return entity(id).<LevelCommand.Previewed>ask(reply -> new LevelCommand.PreviewRollback(target, reply), Duration.ofMinutes(2))
+                .thenApply(p -> p.rollbackRefused() != null ? rollbackRefused(p.rollbackRefused()) : json(StatusCodes.OK, tree(p.json())));
+    }
+
+    private static JsonNode tree(String json) {
+        try {
+            return JSON.readTree(json);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** PUT: the level evaluates the pushed Zedfile against the chain above it and accepts it, or says why not. */
+    private CompletionStage<HttpResponse> push(String id, String body) {
+        if (!(pushBody(body) instanceof PushBody b)) return done((HttpResponse) pushBody(body));
+        String source = b.source(), filename = b.filename(), dir = b.dir(), parent = b.parent();
+        boolean restart = b.restart();
         zed.config.DeclaredHost declared;
         zed.config.DeclaredHost standby;
         zed.config.eval.DeclaredRollout rollout;
@@ -492,24 +542,24 @@ public final class HttpApi extends AllDirectives {
         return belowMulti.thenCompose(refused -> refused
                 ? done(diagnostics(List.of(new Diagnostic(declared.pos(), "level.hosts: the parent level " + parent + " runs on several hosts too:"
                         + " a level on several hosts below a level on several hosts is not supported yet; place this one on one host (host = \"NAME\")"))))
-                : place(id, declared, rollout, source, filename, dir, parent, restart, modelSources));
+                : place(id, declared, rollout, source, filename, dir, parent, restart, modelSources, b.planHash()));
     }
 
     private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, zed.config.eval.DeclaredRollout rollout, String source, String filename,
-                                                String dir, String parent, boolean restart, List<zed.config.DeclaredHost> modelSources) {
+                                                String dir, String parent, boolean restart, List<zed.config.DeclaredHost> modelSources, String planHash) {
         // a new level of GPU jobs that names no host goes to a host whose GPUs fit them
         zed.config.eval.DeclaredGpus gpus = declared.host() == null && !declared.multi() ? zed.config.eval.DeclaredGpus.of(filename, source)
                 : zed.config.eval.DeclaredGpus.NONE;
         return GpuHostChoice.forNewLevel(system, levels, id, gpus).thenCompose(choice -> {
             if (choice instanceof zed.reconciler.gpu.GpuLevelHost.Refused r) return done(diagnostics(List.of(GpuHostChoice.refusal(gpus, r))));
             String receiving = choice instanceof zed.reconciler.gpu.GpuLevelHost.Chosen c ? c.host() : levels.self();
-            return place(id, declared, receiving, rollout, source, filename, dir, parent, restart, modelSources);
+            return place(id, declared, receiving, rollout, source, filename, dir, parent, restart, modelSources, planHash);
         });
     }
 
     private CompletionStage<HttpResponse> place(String id, zed.config.DeclaredHost declared, String receiving, zed.config.eval.DeclaredRollout rollout,
                                                 String source, String filename, String dir, String parent, boolean restart,
-                                                List<zed.config.DeclaredHost> modelSources) {
+                                                List<zed.config.DeclaredHost> modelSources, String planHash) {
         // the level runs on its host, and evaluates its Zedfile there: placed first (or found placed), then pushed
         return org.apache.pekko.actor.typed.javadsl.AskPattern.<PlacementTable.Command, PlacementTable.Answer>ask(table,
                 reply -> new PlacementTable.Place(id, declared.host(), declared.hosts(), receiving, reply), ASK, system.scheduler()).thenCompose(placed -> {
@@ -527,11 +577,16 @@ public final class HttpApi extends AllDirectives {
                         + "or set the model's dataset to the dataset that holds the weights");
                 return (p.fresh() ? unplace(id) : done(null)).thenApply(x -> diagnostics(List.of(own)));
             }
+            if (planHash != null && !p.hosts().isEmpty()) {
+                // its plan is each instance's, and push-plan answers for a level on one host only: refused, not applied unchecked
+                return (p.fresh() ? unplace(id) : done(null)).thenApply(x -> error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts: "
+                        + "a push with a plan's hash is not supported for it yet; push without \"planHash\""));
+            }
             // a level's first revision goes to every host at once (there is nothing to go back to); later ones roll out
             if (!p.hosts().isEmpty()) return p.fresh() ? instances.push(p, source, filename, dir, parent, restart)
                     : rollouts.start(p, rollout, source, filename, dir, parent, restart);
             levels.put(id, p.host());
-            return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply), ASK)
+            return entity(id).<LevelCommand.Pushed>ask(reply -> new LevelCommand.Push(source, filename, dir, parent, restart, reply, planHash), ASK)
                     .thenCompose(answer -> answer instanceof LevelCommand.Refused && p.fresh() ? unplace(id).thenApply(x -> answer) : done(answer))
                     .thenApply(answer -> pushed(p, restart, answer));
         });
@@ -554,10 +609,7 @@ public final class HttpApi extends AllDirectives {
     }
 
     private HttpResponse pushed(PlacementTable.Placed placed, boolean restart, LevelCommand.Pushed answer) {
-        if (answer instanceof LevelCommand.Refused r) {
-            if (r.why() == LevelCommand.Refused.Why.NO_PARENT) return error(StatusCodes.CONFLICT, r.message());
-            return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
-        }
+        if (answer instanceof LevelCommand.Refused r) return refused(r);
         LevelCommand.Accepted a = (LevelCommand.Accepted) answer;
         ObjectNode o = JSON.createObjectNode();
         o.put("level", a.level());
@@ -567,6 +619,11 @@ public final class HttpApi extends AllDirectives {
         o.put("host", placed.host());
         if (restart && !a.changed()) o.put("restarted", true);
         return json(StatusCodes.OK, o);
+    }
+
+    private static HttpResponse refused(LevelCommand.Refused r) {
+        if (r.why() == LevelCommand.Refused.Why.NO_PARENT || r.why() == LevelCommand.Refused.Why.PLAN_CHANGED) return error(StatusCodes.CONFLICT, r.message());
+        return r.errors().isEmpty() ? error(StatusCodes.BAD_REQUEST, r.message()) : diagnostics(r.errors());
     }
 
     // ---- JSON helpers ------------------------------------------------------------------------------------------

@@ -20,9 +20,29 @@ public sealed interface LevelCommand extends JsonEvent {
      * and accepts the result as a new revision, or not at all (the desired revision's drift hash, or an error).
      * Pushes are evaluated one at a time, in the order they came.
      *
-     * @param restart restart the services even when the spec is the same ({@code zed up --restart})
+     * @param restart  restart the services even when the spec is the same ({@code zed up --restart})
+     * @param planHash the hash of the plan the operator was shown ({@link PreviewPush}): refused, nothing applied, when
+     *                 the plan computed now differs; null: applied as it evaluates
      */
-    record Push(String source, String filename, String dir, String parent, boolean restart, ActorRef<Pushed> replyTo) implements LevelCommand {
+    record Push(String source, String filename, String dir, String parent, boolean restart, ActorRef<Pushed> replyTo, String planHash) implements LevelCommand {
+        public Push(String source, String filename, String dir, String parent, boolean restart, ActorRef<Pushed> replyTo) {
+            this(source, filename, dir, parent, restart, replyTo, null);
+        }
+    }
+
+    /** What a {@link Push} of this Zedfile would do now, and its plan's hash; changes nothing. */
+    record PreviewPush(String source, String filename, String dir, String parent, ActorRef<Previewed> replyTo) implements LevelCommand {
+    }
+
+    /** What a {@link RollbackTo} of this target would do now, and its plan's hash; changes nothing. */
+    record PreviewRollback(String target, ActorRef<Previewed> replyTo) implements LevelCommand {
+    }
+
+    /**
+     * A plan ({@link zed.actors.plan.LevelDiff}'s JSON), or why there is none: a push's refusal ({@code refused}) or a
+     * rollback's ({@code rollbackRefused}).
+     */
+    record Previewed(String json, Refused refused, RollbackRefused rollbackRefused) implements JsonEvent {
     }
 
     record Get(ActorRef<Status> replyTo) implements LevelCommand {
@@ -36,7 +56,10 @@ public sealed interface LevelCommand extends JsonEvent {
     }
 
     /** An operator's rollback: the datasets go back to {@code target}, then the revision they carry converges again. */
-    record RollbackTo(String target, ActorRef<RollbackAnswer> replyTo) implements LevelCommand {
+    record RollbackTo(String target, ActorRef<RollbackAnswer> replyTo, String planHash) implements LevelCommand {
+        public RollbackTo(String target, ActorRef<RollbackAnswer> replyTo) {
+            this(target, replyTo, null);
+        }
     }
 
     /** An operator's rollback of one job to one of its checkpoints ({@code ckpt-N}); the job then runs again from it. */
@@ -105,7 +128,7 @@ public sealed interface LevelCommand extends JsonEvent {
 
     /** Nothing was accepted, nor persisted. */
     record Refused(Why why, String message, List<Diagnostic> errors) implements Pushed {
-        public enum Why { INVALID, NO_PARENT }
+        public enum Why { INVALID, NO_PARENT, PLAN_CHANGED }
     }
 
     /**
@@ -176,7 +199,7 @@ public sealed interface LevelCommand extends JsonEvent {
 
     /** Nothing was done, and why. */
     record RollbackRefused(Why why, String message) implements RollbackAnswer {
-        public enum Why { NO_SUCH_LEVEL, NO_SUCH_TARGET, CONFLICT }
+        public enum Why { NO_SUCH_LEVEL, NO_SUCH_TARGET, CONFLICT, PLAN_CHANGED }
     }
 
     /** @param hooks one line per hook run, in order; {@code error} when they could not run at all */
@@ -194,6 +217,14 @@ public sealed interface LevelCommand extends JsonEvent {
 
     /** A push, evaluated against the desired revision {@code basedOn}: overtaken when that changed meanwhile. */
     record Evaluated(Push push, long basedOn, LevelEvaluator.Outcome outcome) implements LevelCommand {
+    }
+
+    /** A {@link PreviewPush}, evaluated: its plan is made against the level as it is when this comes. */
+    record PushPreviewEvaluated(PreviewPush preview, LevelEvaluator.Outcome outcome) implements LevelCommand {
+    }
+
+    /** A {@link PreviewRollback}'s target, resolved on every dataset (or not: {@code error}). */
+    record RollbackPreviewResolved(PreviewRollback preview, long from, LevelPlan.Resolved resolved, String error) implements LevelCommand {
     }
 
     /** From a level below: it reads this one's context and wants to hear when it changes. */
@@ -234,7 +265,7 @@ public sealed interface LevelCommand extends JsonEvent {
     }
 
     /** The operator's target, resolved on every dataset (or not: {@code error}). */
-    record TargetResolved(RollbackTo request, long from, String error) implements LevelCommand {
+    record TargetResolved(RollbackTo request, long from, LevelPlan.Resolved resolved, String error) implements LevelCommand {
     }
 
     record RollbackDeadline(String id) implements LevelCommand {

@@ -101,6 +101,12 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     }
 
     /**
+     * The ports the last plan of a push picked ({@code net::pickport()}), for its apply to pick the same. In memory:
+     * after a restart the apply plans anew, and a changed port refuses it (409), never applies another plan.
+     */
+    private java.util.Map<String, Integer> previewedPorts = java.util.Map.of();
+
+    /**
      * @param passivate asks sharding to stop this entity (a level that never got a revision does not live on)
      */
     public static Behavior<LevelCommand> create(String level, LevelHost host, java.util.function.Consumer<ActorRef<LevelCommand>> passivate) {
@@ -161,6 +167,20 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     LevelSudo.run(host, s, c.replyTo());
                     return Effect().none();
                 })
+                .onCommand(LevelCommand.PreviewPush.class, (s, c) -> {
+                    ctx.pipeToSelf(evaluation(s, c.source(), c.filename(), c.dir(), c.parent(), true), (o, e) -> new LevelCommand.PushPreviewEvaluated(c, o));
+                    return Effect().none();
+                })
+                .onCommand(LevelCommand.PushPreviewEvaluated.class, (s, c) -> {
+                    LevelCommand.PreviewPush p = c.preview();
+                    if (c.outcome() instanceof LevelEvaluator.Ok ok) previewedPorts = ok.ports();
+                    p.replyTo().tell(c.outcome() instanceof LevelEvaluator.Ok ok
+                            ? new LevelCommand.Previewed(LevelPlan.ofPush(level, s, ok.leaf(), p.source(), p.filename()).json().toString(), null, null)
+                            : new LevelCommand.Previewed(null, refusal(c.outcome()), null));
+                    return Effect().none();
+                })
+                .onCommand(LevelCommand.PreviewRollback.class, this::onPreviewRollback)
+                .onCommand(LevelCommand.RollbackPreviewResolved.class, this::onRollbackPreviewResolved)
                 .onCommand(LevelCommand.Plan.class, (s, c) -> {
                     LevelPlan.run(host, s, c.replyTo());
                     return Effect().none();
@@ -279,14 +299,34 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
     /** Evaluation reads files and the chain above: off the entity's thread; the result comes back as Evaluated. */
     private void evaluate(RevisionLog s, LevelCommand.Push p) {
         long basedOn = s.desired();
-        java.util.Map<String, Integer> held = s.ports();
-        ctx.pipeToSelf(LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), p.parent()).thenApplyAsync(chain -> chain == null
-                        ? new LevelEvaluator.NoParent(p.parent())
-                        : LevelEvaluator.placeJobs(LevelEvaluator.evaluate(host.config(), level, p.source(), p.filename(), p.dir(), chain, held,
+        ctx.pipeToSelf(evaluation(s, p.source(), p.filename(), p.dir(), p.parent(), p.planHash() != null), (o, e) -> new LevelCommand.Evaluated(p, basedOn, o));
+    }
+
+    /**
+     * A Zedfile evaluated as a push of it is, off the entity's thread; never fails: a failure is an Invalid outcome.
+     *
+     * @param asPlanned with the ports the last plan picked for allocations the level does not hold yet: a picked port
+     *                  is random, and the apply of a plan, or the same plan asked again, would otherwise differ by it
+     */
+    private java.util.concurrent.CompletionStage<LevelEvaluator.Outcome> evaluation(RevisionLog s, String source, String filename, String dir, String parent,
+                                                                                     boolean asPlanned) {
+        java.util.Map<String, Integer> held = new java.util.HashMap<>(s.ports());
+        if (asPlanned) previewedPorts.forEach(held::putIfAbsent);
+        return LevelEvaluator.ancestors(ctx.getSystem(), host.levels(), parent).thenApplyAsync(chain -> chain == null
+                        ? new LevelEvaluator.NoParent(parent)
+                        : LevelEvaluator.placeJobs(LevelEvaluator.evaluate(host.config(), level, source, filename, dir, chain, held,
                         host.levels().placements(), zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem())), host.gpus()),
-                        host.work().processes()),
-                (o, e) -> new LevelCommand.Evaluated(p, basedOn, e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
-                        "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage())))));
+                        host.work().processes())
+                .handle((o, e) -> e == null ? o : new LevelEvaluator.Invalid(List.of(new zed.config.Diagnostic(zed.config.Pos.NONE,
+                        "the level could not be evaluated: " + (e.getCause() != null ? e.getCause() : e).getMessage()))));
+    }
+
+    /** Why an evaluated Zedfile is not accepted; null when it is (Ok). */
+    private static Refused refusal(LevelEvaluator.Outcome o) {
+        if (o instanceof LevelEvaluator.Invalid i) return new Refused(Refused.Why.INVALID, "the Zedfile has errors", i.errors());
+        if (o instanceof LevelEvaluator.WrongId w) return new Refused(Refused.Why.INVALID, w.message(), List.of());
+        if (o instanceof LevelEvaluator.NoParent n) return new Refused(Refused.Why.NO_PARENT, "the parent level " + n.parent() + " does not exist: push it first", List.of());
+        return null;
     }
 
     private Effect<LevelEvent, RevisionLog> onEvaluated(RevisionLog s, LevelCommand.Evaluated ev) {
@@ -297,15 +337,20 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             return Effect().none();
         }
         evaluating = false;
-        if (!(ev.outcome() instanceof LevelEvaluator.Ok ok)) {
-            Refused refused;
-            if (ev.outcome() instanceof LevelEvaluator.Invalid i) refused = new Refused(Refused.Why.INVALID, "the Zedfile has errors", i.errors());
-            else if (ev.outcome() instanceof LevelEvaluator.WrongId w) refused = new Refused(Refused.Why.INVALID, w.message(), List.of());
-            else refused = new Refused(Refused.Why.NO_PARENT, "the parent level " + ((LevelEvaluator.NoParent) ev.outcome()).parent()
-                        + " does not exist: push it first", List.of());
-            if (cascade(c)) federation.cascadeFailed(refused.message() + (refused.errors().isEmpty() ? "" : ": " + refused.errors().get(0).render()));
+        Refused refused = refusal(ev.outcome());
+        if (refused == null && c.planHash() != null) {
+            // the plan the operator was shown, against what this push would do now, here, where nothing can come between
+            String now = LevelPlan.ofPush(level, s, ((LevelEvaluator.Ok) ev.outcome()).leaf(), c.source(), c.filename()).hash();
+            if (!now.equals(c.planHash())) {
+                refused = new Refused(Refused.Why.PLAN_CHANGED, "the plan changed since it was shown (its hash is now " + now + ", not " + c.planHash()
+                        + "): the level is at revision " + s.desired() + (s.stopped() ? ", stopped" : "") + "; nothing was applied: review the plan again", List.of());
+            }
+        }
+        if (refused != null) {
+            Refused no = refused;
+            if (cascade(c)) federation.cascadeFailed(no.message() + (no.errors().isEmpty() ? "" : ": " + no.errors().get(0).render()));
             return Effect().none().thenRun(st -> {
-                c.replyTo().tell(refused);
+                c.replyTo().tell(no);
                 if (!st.exists()) { // a level that never got a revision does not live on
                     passivating = true;
                     passivate.run();
@@ -313,6 +358,7 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             }).thenUnstashAll();
         }
         federation.cascadeEvaluated();
+        LevelEvaluator.Ok ok = (LevelEvaluator.Ok) ev.outcome();
         String hash = ok.leaf().hash();
         if (hash.equals(s.desiredHash()) && !s.stopped()) {
             if (c.restart()) {
@@ -638,15 +684,46 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
             return Effect().none().thenRun(st -> c.replyTo().tell(no));
         }
         rollbacks.resolving(true);
-        LevelSpec spec = s.desiredSpec();
         long from = s.desired();
-        ctx.pipeToSelf(java.util.concurrent.CompletableFuture.runAsync(() -> {
-            var store = host.store(spec);
-            for (LevelSpec.DatasetSpec d : spec.datasets()) {
-                zed.reconciler.dataset.Snapshots.resolve(store, zed.reconciler.dataset.Planner.full(host.root(spec), d.name()), c.target());
-            }
-        }, host.work().zfs()), (x, e) -> new LevelCommand.TargetResolved(c, from, e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage()));
+        ctx.pipeToSelf(resolve(s, c.target()), (r, e) -> new LevelCommand.TargetResolved(c, from, r, why(e)));
         return Effect().none();
+    }
+
+    /** A rollback's target resolved on the desired spec's datasets, off the entity's thread (zfs reads). */
+    private java.util.concurrent.CompletableFuture<LevelPlan.Resolved> resolve(RevisionLog s, String target) {
+        LevelSpec spec = s.desiredSpec();
+        return java.util.concurrent.CompletableFuture.supplyAsync(() -> LevelPlan.resolve(host, spec, target), host.work().zfs());
+    }
+
+    private static String why(Throwable e) {
+        return e == null ? null : (e.getCause() != null ? e.getCause() : e).getMessage();
+    }
+
+    /** What a rollback to the target would do: resolved as the rollback resolves it, answered against the level as it is then. */
+    private Effect<LevelEvent, RevisionLog> onPreviewRollback(RevisionLog s, LevelCommand.PreviewRollback c) {
+        LevelCommand.RollbackRefused refused = refuseRollback(s);
+        if (refused != null) return Effect().none().thenRun(st -> c.replyTo().tell(new LevelCommand.Previewed(null, null, refused)));
+        long from = s.desired();
+        ctx.pipeToSelf(resolve(s, c.target()), (r, e) -> new LevelCommand.RollbackPreviewResolved(c, from, r, why(e)));
+        return Effect().none();
+    }
+
+    private Effect<LevelEvent, RevisionLog> onRollbackPreviewResolved(RevisionLog s, LevelCommand.RollbackPreviewResolved r) {
+        LevelCommand.RollbackRefused refused = r.error() != null ? new LevelCommand.RollbackRefused(LevelCommand.RollbackRefused.Why.NO_SUCH_TARGET, r.error())
+                : refuseRollback(s);
+        if (refused == null && s.desired() != r.from()) {
+            refused = new LevelCommand.RollbackRefused(LevelCommand.RollbackRefused.Why.CONFLICT, "level " + level + " moved to revision " + s.desired()
+                    + " while the target was resolved; ask again");
+        }
+        zed.actors.plan.LevelDiff plan = refused == null ? LevelPlan.ofRollback(level, s, r.preview().target(), r.resolved()) : null;
+        if (refused == null && plan == null) refused = notKept(r.preview().target(), r.resolved());
+        r.preview().replyTo().tell(refused != null ? new LevelCommand.Previewed(null, null, refused) : new LevelCommand.Previewed(plan.json().toString(), null, null));
+        return Effect().none();
+    }
+
+    private LevelCommand.RollbackRefused notKept(String target, LevelPlan.Resolved r) {
+        return new LevelCommand.RollbackRefused(LevelCommand.RollbackRefused.Why.CONFLICT, "the datasets at " + target + " hold revision " + r.revision()
+                + ", whose spec is no longer kept: nothing would converge it; push its Zedfile again instead");
     }
 
     private LevelCommand.RollbackRefused refuseRollback(RevisionLog s) {
@@ -674,6 +751,15 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
         if (refused == null && s.desired() != t.from()) {
             refused = new LevelCommand.RollbackRefused(LevelCommand.RollbackRefused.Why.CONFLICT,
                     "level " + level + " moved to revision " + s.desired() + " while the target was resolved; nothing was done");
+        }
+        if (refused == null && t.request().planHash() != null) {
+            // the rollback's plan the operator was shown, against what it would do now
+            zed.actors.plan.LevelDiff plan = LevelPlan.ofRollback(level, s, t.request().target(), t.resolved());
+            if (plan == null) refused = notKept(t.request().target(), t.resolved());
+            else if (!plan.hash().equals(t.request().planHash())) {
+                refused = new LevelCommand.RollbackRefused(LevelCommand.RollbackRefused.Why.PLAN_CHANGED, "the rollback's plan changed since it was shown (its hash is now "
+                        + plan.hash() + ", not " + t.request().planHash() + "): the level is at revision " + s.desired() + "; nothing was done: review it again");
+            }
         }
         if (refused != null) {
             LevelCommand.RollbackRefused no = refused;

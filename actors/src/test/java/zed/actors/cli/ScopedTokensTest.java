@@ -114,7 +114,10 @@ class ScopedTokensTest {
                     assertEquals(403, a.status(), what);
                     assertTrue(a.body().contains("needs " + e.scope().word()), what);
                 }
-                if (t.getKey() == Scope.READ && MUTATING.contains(e.method()) && e.scope() != null) assertEquals(403, a.status(), what);
+                // a read token changes nothing: no method that could is open to it, but the plan of a push, which only
+                // answers what the push would do (a POST for its body: the push's own)
+                boolean onlyAsks = e.path().equals("/v1/levels/{id}/push-plan");
+                if (t.getKey() == Scope.READ && MUTATING.contains(e.method()) && e.scope() != null && !onlyAsks) assertEquals(403, a.status(), what);
                 seen.add(e.method() + " " + e.path());
             }
         }

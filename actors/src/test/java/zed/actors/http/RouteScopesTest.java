@@ -23,6 +23,10 @@ class RouteScopesTest {
         assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "web")));
         assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "shop", "web")));
         assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "plan")));
+        // reviewing a plan changes nothing: a read token may; applying it is a push or a rollback, deploy's
+        assertEquals(Scope.READ, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "push-plan")));
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "rollback-plan")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "push-plan")), "no such route");
         // a level whose last name is an action word, addressed with its slash encoded, is the level
         assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "x/plan")));
         assertEquals(Scope.DEPLOY, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "rollback")));

@@ -205,7 +205,7 @@ public final class Snapshots {
         store.rollback(s.dataset(), s.name());
         Map<String, String> now = store.zedState(s.dataset());
         Map<String, String> then = new LinkedHashMap<>(s.zedState());
-        String held = then.remove(HOLDS); // the snapshot's, not the dataset's
+        then.remove(HOLDS); // the snapshot's, not the dataset's
         // properties that the rolled-back revision declared, and the snapshot's did not, go back to inheritance;
         // the next converge of the restored revision sets its own declared values again
         java.util.Set<String> before = declared(then.get(Planner.PROPERTIES));
@@ -218,12 +218,20 @@ public final class Snapshots {
         String rev = then.get(Planner.REV);
         if (rev != null && !rev.equals(now.get(Planner.REV))) set.put(Planner.REV, rev);
         store.set(s.dataset(), set);
-        Long revision = null;
+        return new Rolled(s.dataset(), s.name(), revision(s));
+    }
+
+    /**
+     * The revision a snapshot's dataset carries, which a rollback to it converges: as its {@link #HOLDS} says, else
+     * its stamp's {@code com.zed:rev}; null when it says none (or a hand-made value).
+     */
+    public static Long revision(Snapshot s) {
+        String held = s.zedState().get(HOLDS);
+        String rev = s.zedState().get(Planner.REV);
         try {
-            revision = held != null ? Long.valueOf(held) : rev == null ? null : Long.valueOf(rev);
+            return held != null ? Long.valueOf(held) : rev == null ? null : Long.valueOf(rev);
         } catch (NumberFormatException ignored) {
-            // a hand-made value: report no revision
+            return null;
         }
-        return new Rolled(s.dataset(), s.name(), revision);
     }
 }
