@@ -6,8 +6,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.actors.node.NodeConfig;
-import zed.actors.node.ZedNode;
 import zed.actors.ui.ssh.SshKeygen;
 
 import java.net.URI;
@@ -38,23 +36,22 @@ class SshLoginNodeTest {
     Path state;
     @TempDir
     Path operator;
-    ZedNode node;
+    TestNode node;
     final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeEach
     void start() {
-        node = ZedNode.start(NodeConfig.defaults(state).withHttp("127.0.0.1", 0)
-                .withTelemetry(zed.actors.telemetry.TelemetryConfig.defaults().withEndpoint("127.0.0.1", 0)));
+        node = TestNode.start(state);
     }
 
     @AfterEach
-    void stop() {
+    void stop() throws Exception {
         if (node != null) node.close();
     }
 
     /** A request as a login page sends it: JSON, no Authorization; {@code headers} set more. */
     HttpResponse<String> post(String path, String contentType, String body, String... headers) throws Exception {
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + path)).timeout(Duration.ofSeconds(30))
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + path)).timeout(Duration.ofSeconds(30))
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         for (int i = 0; i < headers.length; i += 2) b.setHeader(headers[i], headers[i + 1]);
         return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
@@ -110,13 +107,13 @@ class SshLoginNodeTest {
         assertEquals(415, post("/ui/login/ssh", "application/x-www-form-urlencoded", "nonce=" + nonce).statusCode());
         assertEquals(403, post("/ui/login/ssh/nonce", "application/json", "{}", "Origin", "https://evil.example.com").statusCode());
         assertEquals(421, post("/ui/login/ssh/nonce", "application/json", "{}", "Host", "evil.example.com").statusCode());
-        assertEquals(200, post("/ui/login/ssh/nonce", "application/json", "{}", "Origin", "http://127.0.0.1:" + node.httpPort()).statusCode());
+        assertEquals(200, post("/ui/login/ssh/nonce", "application/json", "{}", "Origin", "http://127.0.0.1:" + node.port()).statusCode());
 
         // open are exactly these two POSTs: a neighbour, a trailing slash, an encoded slash, another method need a token
         for (String path : List.of("/ui/login/ssh/", "/ui/login/ssh/nonce/", "/ui/login/ssh/other", "/ui/login", "/ui/login%2Fssh", "/ui/login/ssh/nonce/x", "/v1/levels")) {
             assertEquals(401, post(path, "application/json", "{}").statusCode(), path);
         }
-        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.httpPort() + "/ui/login/ssh/nonce")).GET().build(),
+        HttpResponse<String> get = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + node.port() + "/ui/login/ssh/nonce")).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
         assertEquals(401, get.statusCode(), "GET is not the login: " + get.body());
 
