@@ -71,6 +71,7 @@ public final class HttpApi extends AllDirectives {
     private final RolloutCalls rollouts;
     private final CheckpointRoute checkpoints;
     private final SecretRotatedRoute secrets;
+    private final SshLoginRoute sshLogin;
     private final zed.actors.cluster.FailoverTries failoverTries = new zed.actors.cluster.FailoverTries();
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
@@ -88,6 +89,7 @@ public final class HttpApi extends AllDirectives {
         this.audit = new AuditLog(config.stateDir(), java.time.Clock.systemUTC());
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
         this.secrets = new SecretRotatedRoute(config, this::entity);
+        this.sshLogin = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(config.stateDir(), java.time.Clock.systemUTC()), system.log());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -97,6 +99,7 @@ public final class HttpApi extends AllDirectives {
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
                 checkpoints.route(),
+                sshLogin.route(),
                 secrets.route(),
                 path(segment("v1").slash("hosts"), () -> get(() -> completeWithFuture(HostsJson.of(system, levels).thenApply(o -> json(StatusCodes.OK, o))))),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(

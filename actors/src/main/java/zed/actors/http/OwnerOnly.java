@@ -14,13 +14,26 @@ import java.util.Set;
 public final class OwnerOnly {
     private static final Set<PosixFilePermission> GROUP_OR_OTHERS = Set.of(PosixFilePermission.GROUP_READ, PosixFilePermission.GROUP_WRITE,
             PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_WRITE);
+    private static final Set<PosixFilePermission> WRITE = Set.of(PosixFilePermission.GROUP_WRITE, PosixFilePermission.OTHERS_WRITE);
 
     private OwnerOnly() {
     }
 
     /** Null when only its owner may read or write {@code f}; else its mode as {@code ls} shows it, for the refusal. */
     public static String breach(Path f) throws IOException {
+        return having(f, GROUP_OR_OTHERS);
+    }
+
+    /**
+     * Null when only its owner may write {@code f}; else its mode. For a file that others may read but must not change
+     * (the public keys that may log in, as sshd checks its own authorized_keys).
+     */
+    public static String writableByOthers(Path f) throws IOException {
+        return having(f, WRITE);
+    }
+
+    private static String having(Path f, Set<PosixFilePermission> bits) throws IOException {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
-        return mode.stream().anyMatch(GROUP_OR_OTHERS::contains) ? PosixFilePermissions.toString(mode) : null;
+        return mode.stream().anyMatch(bits::contains) ? PosixFilePermissions.toString(mode) : null;
     }
 }

@@ -37,6 +37,9 @@ public final class RouteScopes {
     private static final List<Entry> FIXED = List.of(
             new Entry("GET", "/v1/health", null),
             new Entry("POST", "/v1/checkpoints/{token}", null),
+            // the SSH-key login: its nonce and its signature are the credential (SshLoginRoute)
+            new Entry("POST", "/ui/login/ssh/nonce", null),
+            new Entry("POST", "/ui/login/ssh", null),
             new Entry("GET", "/v1/events", Scope.READ),
             new Entry("GET", "/v1/hosts", Scope.READ),
             new Entry("GET", "/v1/levels", Scope.READ),
@@ -77,9 +80,13 @@ public final class RouteScopes {
     /** The entry a request matches, or null. */
     static Entry entry(String method, List<String> segments) {
         List<String> s = segments.isEmpty() || !segments.get(segments.size() - 1).isEmpty() ? segments : segments.subList(0, segments.size() - 1);
-        if (s.size() < 2 || !s.get(0).equals("v1")) return null;
+        if (s.size() < 2 || !(s.get(0).equals("v1") || s.get(0).equals("ui"))) return null;
         String path;
-        if (s.get(1).equals("levels") && s.size() > 2) {
+        if (s.get(0).equals("ui")) {
+            // exactly the segments of an entry: an encoded slash (ui/login%2Fssh) names no route here
+            if (s.stream().anyMatch(part -> part.contains("/"))) return null;
+            path = "/" + String.join("/", s);
+        } else if (s.get(1).equals("levels") && s.size() > 2) {
             LevelPath p = LevelPath.of(s.subList(2, s.size()));
             if (p == null) return null;
             if (p.action() != null) {

@@ -36,6 +36,14 @@ class RouteScopesTest {
         assertTrue(RouteScopes.open("POST", List.of("v1", "checkpoints", "abc")));
         assertFalse(RouteScopes.open("GET", List.of("v1", "checkpoints", "abc")));
         assertFalse(RouteScopes.open("GET", List.of("v1", "health", "")), "only the health check itself is open");
+        // the SSH-key login: its two POSTs, and nothing beside them
+        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "ssh", "nonce")));
+        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "ssh")));
+        assertFalse(RouteScopes.open("GET", List.of("ui", "login", "ssh", "nonce")));
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login", "ssh", "")));
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login/ssh")), "an encoded slash");
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("ui", "login", "ssh", "other")));
     }
 
     @Test

@@ -14,7 +14,7 @@ import java.util.Set;
  * What the API promises for any request, however broken: an answer, within the deadline, on the connection the
  * request came on; never a 5xx; every 4xx a JSON object whose "errors" each have a message (and a Zedfile error its
  * file, line and column, inside the pushed file); every 2xx but the event stream JSON. And what it must never do
- * for a request that fails its guard ({@code docs/node.md}): answer 2xx without the token (but the health check), to
+ * for a request that fails its guard ({@code docs/node.md}): answer 2xx without the token (but the health check and the SSH-key login), to
  * a foreign Host or Origin, or to a change that is not sent as JSON. Pure.
  */
 public final class ApiOracle {
@@ -83,7 +83,9 @@ public final class ApiOracle {
     static boolean guarded(ApiRequest r) {
         if (r.count("Host") != 1 || !ownHost(r.header("Host"))) return false;
         if (r.header("Origin") != null && !ownOrigin(r.header("Origin"))) return false;
-        boolean health = r.method().equals("GET") && path(r.target()).equals("/v1/health");
+        // open without the token: the health check, and the SSH-key login's nonce (its signature is the login's own credential)
+        boolean health = r.method().equals("GET") && path(r.target()).equals("/v1/health")
+                || r.method().equals("POST") && Set.of("/ui/login/ssh/nonce", "/ui/login/ssh").contains(path(r.target()));
         String auth = r.header("Authorization");
         // the first Authorization line counts (as for the node): with the token in it, the client has the token
         if (!health && (auth == null || !auth.contains(ApiRequest.TOKEN))) return false;

@@ -57,6 +57,9 @@ class ApiOracleTest {
         assertFalse(ApiOracle.faults(PUSH.withHeader("Content-Type", "text/plain"), ok).isEmpty(), "a change not sent as JSON");
         assertEquals(List.of(), ApiOracle.faults(ApiCalls.call(0, "fuzz", false, 0), answer(200, "application/json", "{\"status\": \"ok\"}")),
                 "the health check needs no token");
+        ApiRequest nonce = ApiCalls.send("POST", "/ui/login/ssh/nonce", "{}".getBytes(StandardCharsets.UTF_8)).withHeader("Authorization", null);
+        assertEquals(List.of(), ApiOracle.faults(nonce, answer(200, "application/json", "{\"nonce\": \"ab\"}")), "the SSH-key login needs no token");
+        assertFalse(ApiOracle.faults(nonce.withMethod("PUT"), answer(200, "application/json", "{}")).isEmpty(), "only its POST is open");
         assertEquals(List.of(), ApiOracle.faults(LIST.plusHeader("Origin", "http://localhost:" + ApiRequest.PORT), ok), "the node's own origin");
     }
 }
