@@ -234,7 +234,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     private CompletionStage<Boolean> claim(Consumer<Optional<Throwable>> onLost) {
         long now = System.nanoTime();
         long giveWay = held == null && minorityWaitNanos > 0 && minority.getAsBoolean() ? minorityWaitNanos : 0;
-        if (giveWay > 0) log.info("{}: this node is on the smaller side of the split: it leaves the lease to the other side for {} ms, and claims it then if still free", where, TimeUnit.NANOSECONDS.toMillis(giveWay));
+        if (giveWay > 0) log.warn("{}: this node is on the smaller side of the split: it leaves the lease to the other side for {} ms, and claims it then if still free", where, TimeUnit.NANOSECONDS.toMillis(giveWay));
         return claimUntil(onLost, now + giveWay + ttlNanos + operationTimeout.toNanos(), now + giveWay);
     }
 
