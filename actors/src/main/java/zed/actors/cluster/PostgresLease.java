@@ -92,6 +92,15 @@ public final class PostgresLease extends Lease implements AutoCloseable {
      * owner waits for a row only once its holder's last renewal is older than this (see {@link #retryAfterRefusal}).
      */
     private final long freshNanos;
+    /**
+     * How long a holder keeps a lease it cannot renew: heartbeat-timeout less one operation's time, so that a renewal
+     * begun before then has ended (answered or timed out) by the time the row may run out, and the holder has let go
+     * (and downs itself) no later than that. The other side, which takes the row once it ran out, then downs this one
+     * and starts its levels a removal margin later (stable-after, 7 s): the services' stop grace (3 s) fits in it. A
+     * holder that let go only at its next look after heartbeat-timeout, up to an operation's time (5 s) past it, would
+     * stop its services up to 8 s after the row's end.
+     */
+    private final long keepNanos;
     /** What the node does when it loses the lease it held: downs itself (see {@link #lose}). */
     private final Runnable afterLoss;
     private final Duration operationTimeout;
@@ -157,6 +166,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         this.intervalNanos = settings.timeoutSettings().getHeartbeatInterval().toNanos();
         this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
         this.freshNanos = Math.min(ttlNanos, intervalNanos + operationTimeout.toNanos());
+        this.keepNanos = Math.max(intervalNanos, ttlNanos - operationTimeout.toNanos());
         this.holdAfterUseNanos = c.hasPath("hold-after-use") ? c.getDuration("hold-after-use").toNanos() : 0;
         this.minorityWaitNanos = c.hasPath("minority-wait") ? c.getDuration("minority-wait").toNanos() : 0;
         this.row = new LeaseRow(url, optional(c, "user"), optional(c, "password"), operationTimeout, settings.leaseName(), settings.ownerName(), ttl);
@@ -418,7 +428,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         Held h = held;
         if (h == null || closed) return;
         long sent = System.nanoTime();
-        if (sent - h.renewedAtNanos() >= ttlNanos) {
+        if (sent - h.renewedAtNanos() >= keepNanos) {
             lose(h, unrenewed());
             return;
         }
@@ -431,7 +441,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             lastFailure = detail(e);
-            long left = ttlNanos - (System.nanoTime() - h.renewedAtNanos());
+            long left = keepNanos - (System.nanoTime() - h.renewedAtNanos());
             if (left <= 0) {
                 lose(h, unrenewed());
             } else {
@@ -443,7 +453,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     }
 
     private String unrenewed() {
-        return "not renewed within heartbeat-timeout (" + TimeUnit.NANOSECONDS.toMillis(ttlNanos) + " ms): " + lastFailure;
+        return "not renewed within heartbeat-timeout less an operation's time (" + TimeUnit.NANOSECONDS.toMillis(keepNanos) + " ms): " + lastFailure;
     }
 
     private void beatIn(long nanos) {

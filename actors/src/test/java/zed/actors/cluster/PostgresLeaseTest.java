@@ -457,6 +457,9 @@ class PostgresLeaseTest {
             Optional<Throwable> why = within(ttl.plus(OPERATION).plus(SLACK), lost);
             Duration after = Duration.ofNanos(System.nanoTime() - cut);
             assertTrue(after.compareTo(ttl.dividedBy(2)) >= 0, "lost after " + after.toMillis() + " ms: failed renewals must not lose it before the ttl");
+            // and let go before the row can run out there (heartbeat-timeout less an operation's time after the last
+            // renewal, 7 s here), so that the other side's removal margin covers only the services' stop
+            assertTrue(after.compareTo(ttl) < 0, "lost " + after.toMillis() + " ms after the cut: the row may have run out by then");
             assertFalse(a.checkLease());
             assertTrue(why.isPresent() && why.get().getMessage().contains("not renewed"), String.valueOf(why));
             eventually(ttl.plus(SLACK), "the other acquires the row that ran out", () -> {
