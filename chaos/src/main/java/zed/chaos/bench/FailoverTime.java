@@ -248,5 +248,5 @@ final class FailoverTime {
 
     /** Pekko's own failure detection and downing timing, over what Zed sets (system properties win, see ZedNode). */
     static final String PEKKO_DEFAULTS = "-Dpekko.cluster.split-brain-resolver.stable-after=20s -Dpekko.cluster.down-removal-margin=off"
-            + " -Dpekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority=2s";
+            + " -Dpekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority=2s -D" + zed.actors.cluster.PostgresLease.CONFIG_PATH + ".minority-wait=0s";
 }
