@@ -2,9 +2,10 @@
 # Issue 11's benchmarks on real agents (chaos/.../bench): three `zed agent` JVMs on 127.0.0.2-.4, as LoopbackCluster
 # starts them (each its own dataset of the zfs-fuse test pool, one fresh PostgreSQL database, zed cluster init's TLS).
 #   scripts/bench-hosts.sh failover [trials=3] [datasets=5] [defaults=1] [delay=0]   # host lost → Converged on the
-#                                      standby, beside Pekko's default timing (defaults=0: Zed's only), Zed's with the
-#                                      minority's lease delay at N s by -D (delay=2: Pekko's 2 s, margin 9 s; 0: not
-#                                      run) and a cold converge
+#                                      standby, beside Pekko's default timing (defaults=0: Zed's only), Zed's timing
+#                                      before the lease's early no, with the minority's lease delay at N s by -D
+#                                      (delay=6: as it was, margin 13 s; delay=2: margin 9 s; 0: not run) and a cold
+#                                      converge
 #   scripts/bench-hosts.sh rollout [trials=3] [datasets=20] [services=2]  # coordinated rollout on 3 hosts beside 1
 # Needs the test pool (scripts/test-pool.sh up) and ZED_TEST_POSTGRES_URL (a role that may CREATE DATABASE).
 set -euo pipefail

@@ -144,6 +144,7 @@ class PartitionTest {
             // the majority takes the lease at its decision and gives it back release-after (40 s) later: read while held,
             // since h1 may take longer than that to exit (an actor system that does not end: the agent waits 30 s for it)
             await(() -> !leaseOwners(db).isEmpty(), Duration.ofSeconds(60), () -> "the majority to take the lease" + sides(nodes, db));
+            long leaseSeen = (System.nanoTime() - apiOnOneHost.t0) / 1_000_000; // within a poll (250 ms) of the claim
             List<String> owners = leaseOwners(db);
             assertEquals(1, owners.size(), owners.toString());
             assertTrue(owners.get(0).contains(net.ip(2)) || owners.get(0).contains(net.ip(3)), "the lease is the majority's: " + owners);
@@ -164,6 +165,12 @@ class PartitionTest {
             await(() -> !ProcessHandle.of(apiRunning).map(ProcessHandle::isAlive).orElse(false), Duration.ofSeconds(30), () -> "api's service on h1 to stop");
             assertTrue(said.contains("stopped the service on " + apiOnH1 + " (level api, which has a standby)"), said.substring(Math.max(0, said.length() - 2000)));
             assertEquals("-", PoolReads.propertyOrWhy(apiOnH1, "com.zed:pid"));
+            // h1 counted itself the smaller side, left the lease to the others, and heard no as soon as they held it: it
+            // stood down within a look at the row (and the service's stop) of their decision, not 6 s after its own
+            assertTrue(said.contains("this node is on the smaller side of the split"), said.substring(Math.max(0, said.length() - 2000)));
+            long afterLease = apiOnOneHost.stopped - leaseSeen;
+            System.err.println("PartitionTest: the majority's lease seen " + leaseSeen + " ms after the cut, api's service on h1 stopped " + afterLease + " ms after that");
+            assertTrue(apiOnOneHost.stopped >= 0 && afterLease < 5000, "api's service on h1 stopped " + afterLease + " ms after the majority took the lease" + sides(nodes, db));
 
             // api fails over to h2 by itself (auto = true): it runs there, with what was replicated, and on no other host
             JsonNode moved = h3.await("api", s -> s.path("state").asText().equals("Converged") && s.path("host").asText().equals("h2")

@@ -14,11 +14,14 @@ import java.time.Duration;
  * file on every host, so that every node waits as long ("use the same configuration on all nodes"); a node without
  * it (seeds given by flag) keeps Pekko's 20 s.
  *
- * <p>down-removal-margin: Pekko takes stable-after, which assumes the other side downs itself when this one downs
- * it. With lease-majority the side without the lease asks for it {@link #MINORITY_DELAY} later, and only then downs
- * itself and stops its levels (and their services, at the first phase of its coordinated shutdown): the margin is
- * stable-after plus that delay, so that a level never runs on both sides of a partition. The slack, the margin less
- * what the cut-off side needs to stand down, is stable-after less the services' stop grace, whatever the delay.
+ * <p>down-removal-margin: Pekko's, stable-after, which assumes the other side downs itself when this one downs it.
+ * With lease-majority it does: both sides ask for the lease at their decision (Pekko's
+ * {@code acquire-lease-delay-for-minority} is 0), the larger side takes it, and the smaller one, which leaves a free
+ * row to the other side for {@link #MINORITY_DELAY} ({@link PostgresLease}), hears no as soon as the other side
+ * holds it: it downs itself and stops its levels with a standby (the first phase of its coordinated shutdown) within
+ * one look at the row of the later of the two decisions. The slack, the margin less what the cut-off side needs to
+ * stand down, is stable-after less the services' stop grace and that look: what the two sides' failure detectors may
+ * disagree by. (Before, the smaller side asked only 6 s after its decision, and the margin was stable-after + 6 s.)
  *
  * <p>down-all-when-unstable: see {@link #downAllWhenUnstable}.
  * Pure.
@@ -27,12 +30,11 @@ public final class Downing {
     /** Pekko's default, for a cluster whose size is not known. */
     static final Duration UNKNOWN = Duration.ofSeconds(20);
     /**
-     * How long the side that may be the minority waits before it asks for the lease: Pekko's 2 s may be less than
-     * the skew between the sides' failure detectors on a loaded host (a loaded CI run saw a cut host still up 90 s
-     * later); a minority that must take over (the majority gone) waits this much more. Each second of it is a second
-     * of every failover (the margin adds it): Pekko's 2 s measured 31.7 s to Converged on the standby against 34.2 s
-     * with 6, but a cut-off minority then asked for the lease only 1.2-2.2 s after the majority took it, so under
-     * load it could win and the majority down itself (docs/cluster.md, How long a lost host takes).
+     * How long the side that may be the minority leaves a free lease to the other side before it claims it (the
+     * lease's {@code minority-wait}): Pekko's 2 s may be less than the skew between the sides' failure detectors on a
+     * loaded host (a loaded CI run saw a cut host still up 90 s later); a minority that must take over (the majority
+     * gone) waits this much more. It is no longer part of every failover: the minority hears no as soon as the
+     * majority holds the lease, so the margin does not add it (docs/cluster.md, How long a lost host takes).
      */
     public static final Duration MINORITY_DELAY = Duration.ofSeconds(6);
 
@@ -50,9 +52,9 @@ public final class Downing {
         return Duration.ofSeconds(30);
     }
 
-    /** After the resolver downs a host, how long before its levels may start elsewhere. */
+    /** After the resolver downs a host, how long before its levels may start elsewhere: Pekko's, stable-after. */
     public static Duration removalMargin(int hosts) {
-        return stableAfter(hosts).plus(MINORITY_DELAY);
+        return stableAfter(hosts);
     }
 
     /**
@@ -94,7 +96,7 @@ public final class Downing {
     /** The settings, for a cluster of {@code hosts} (0: not known) whose resolver is lease-majority. */
     public static String config(int hosts) {
         return "pekko.cluster.split-brain-resolver.stable-after = " + stableAfter(hosts).toSeconds() + "s\n"
-                + "pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority = " + MINORITY_DELAY.toSeconds() + "s\n"
+                + "pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority = 0s\n"
                 + "pekko.cluster.split-brain-resolver.down-all-when-unstable = " + downAllWhenUnstable(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.down-removal-margin = " + removalMargin(hosts).toSeconds() + "s\n"
                 + "pekko.cluster.sharding.retry-interval = " + ASK_AGAIN.toMillis() + "ms\n"

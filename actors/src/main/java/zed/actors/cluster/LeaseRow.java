@@ -32,7 +32,7 @@ final class LeaseRow {
     /** Only while the row is still ours: a row taken over (or deleted) is a lease lost, not one to take back. */
     private static final String RENEW = "UPDATE " + TABLE + " SET expires_at = now() + make_interval(secs => ?) WHERE name = ? AND owner = ?";
     private static final String GIVE_BACK = "DELETE FROM " + TABLE + " WHERE name = ? AND owner = ?";
-    /** After a refused claim: who holds it, and how long its row has left, on the database's clock. */
+    /** After a refused claim, or instead of one: who holds it, and how long its row has left, on the database's clock. */
     private static final String LOOK = "SELECT owner, extract(epoch FROM expires_at - now()) FROM " + TABLE + " WHERE name = ?";
 
     /**
@@ -80,13 +80,26 @@ final class LeaseRow {
     Claim claim() throws SQLException {
         try (Connection c = connect()) {
             if (update(c, CLAIM, name, owner, ttlSeconds) == 1) return new Claim(true, owner, Duration.ofMillis((long) (ttlSeconds * 1000)));
-            try (PreparedStatement s = c.prepareStatement(LOOK)) {
-                s.setQueryTimeout(timeoutSeconds);
-                s.setString(1, name);
-                try (ResultSet r = s.executeQuery()) {
-                    if (!r.next()) return new Claim(false, null, Duration.ZERO);
-                    return new Claim(false, r.getString(1), Duration.ofNanos((long) (r.getDouble(2) * 1e9)));
-                }
+            Claim refused = look(c);
+            return new Claim(false, refused.holder(), refused.left());
+        }
+    }
+
+    /** Who holds the lease and how long its row has left, without claiming it ({@code ours}: this owner's row). */
+    Claim look() throws SQLException {
+        try (Connection c = connect()) {
+            return look(c);
+        }
+    }
+
+    private Claim look(Connection c) throws SQLException {
+        try (PreparedStatement s = c.prepareStatement(LOOK)) {
+            s.setQueryTimeout(timeoutSeconds);
+            s.setString(1, name);
+            try (ResultSet r = s.executeQuery()) {
+                if (!r.next()) return new Claim(false, null, Duration.ZERO);
+                String holder = r.getString(1);
+                return new Claim(owner.equals(holder), holder, Duration.ofNanos((long) (r.getDouble(2) * 1e9)));
             }
         }
     }

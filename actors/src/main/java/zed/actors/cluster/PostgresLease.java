@@ -20,6 +20,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 
 /**
@@ -91,10 +92,26 @@ public final class PostgresLease extends Lease implements AutoCloseable {
      * owner waits for a row only once its holder's last renewal is older than this (see {@link #retryAfterRefusal}).
      */
     private final long freshNanos;
+    /**
+     * How long a holder keeps a lease it cannot renew: heartbeat-timeout less one operation's time, so that a renewal
+     * begun before then has ended (answered or timed out) by the time the row may run out, and the holder has let go
+     * (and downs itself) no later than that. The other side, which takes the row once it ran out, then downs this one
+     * and starts its levels a removal margin later (stable-after, 7 s): the services' stop grace (3 s) fits in it. A
+     * holder that let go only at its next look after heartbeat-timeout, up to an operation's time (5 s) past it, would
+     * stop its services up to 8 s after the row's end.
+     */
+    private final long keepNanos;
     /** What the node does when it loses the lease it held: downs itself (see {@link #lose}). */
     private final Runnable afterLoss;
     private final Duration operationTimeout;
     private final long holdAfterUseNanos;
+    /**
+     * How long the smaller side of a split leaves a free row to the other side before it claims it ({@code minority-wait}):
+     * see {@link #claim}. Zed's stand-in for Pekko's {@code acquire-lease-delay-for-minority}, which Zed sets to 0.
+     */
+    private final long minorityWaitNanos;
+    /** Whether this node is on the smaller side of the split now, as the resolver counts it ({@link Split}). */
+    private final BooleanSupplier minority;
     /** When the lease was last used: acquired, or found held by {@link #checkLease()}. */
     private volatile long usedAtNanos;
     /** The lease's thread only: a release waiting for hold-after-use to pass since the last use. */
@@ -112,8 +129,14 @@ public final class PostgresLease extends Lease implements AutoCloseable {
 
     /** The constructor LeaseProvider tries first: the lease stops heartbeating when the actor system terminates. */
     public PostgresLease(LeaseSettings settings, ExtendedActorSystem system) {
-        this(settings, () -> downSelf(system));
+        this(settings, () -> downSelf(system), minority(system));
         system.registerOnTermination(this::close);
+    }
+
+    /** Whether the node is on the smaller side of a split now; an actor system that is no cluster has no split. */
+    private static BooleanSupplier minority(ExtendedActorSystem system) {
+        if (!(system.provider() instanceof org.apache.pekko.cluster.ClusterActorRefProvider)) return () -> false;
+        return () -> Split.of(Cluster.get(system).state()).minority();
     }
 
     public PostgresLease(LeaseSettings settings) {
@@ -123,8 +146,14 @@ public final class PostgresLease extends Lease implements AutoCloseable {
 
     /** {@code afterLoss} runs on the lease's thread when a lease this node held is lost. */
     PostgresLease(LeaseSettings settings, Runnable afterLoss) {
+        this(settings, afterLoss, () -> false);
+    }
+
+    /** {@code minority}: whether this node is on the smaller side of a split, asked when an acquire begins. */
+    PostgresLease(LeaseSettings settings, Runnable afterLoss, BooleanSupplier minority) {
         this.settings = settings;
         this.afterLoss = afterLoss;
+        this.minority = minority;
         Config c = settings.leaseConfig();
         String url = c.hasPath("url") ? c.getString("url").strip() : "";
         if (url.isEmpty()) {
@@ -137,7 +166,9 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         this.intervalNanos = settings.timeoutSettings().getHeartbeatInterval().toNanos();
         this.operationTimeout = settings.timeoutSettings().getOperationTimeout();
         this.freshNanos = Math.min(ttlNanos, intervalNanos + operationTimeout.toNanos());
+        this.keepNanos = Math.max(intervalNanos, ttlNanos - operationTimeout.toNanos());
         this.holdAfterUseNanos = c.hasPath("hold-after-use") ? c.getDuration("hold-after-use").toNanos() : 0;
+        this.minorityWaitNanos = c.hasPath("minority-wait") ? c.getDuration("minority-wait").toNanos() : 0;
         this.row = new LeaseRow(url, optional(c, "user"), optional(c, "password"), operationTimeout, settings.leaseName(), settings.ownerName(), ttl);
         this.thread = new ScheduledThreadPoolExecutor(1, r -> {
             Thread t = new Thread(r, "zed-lease-" + settings.leaseName());
@@ -171,13 +202,16 @@ public final class PostgresLease extends Lease implements AutoCloseable {
                   # held this long after its last use, a release waiting till then (see the class): as the resolver's
                   # lease-majority.release-after, the time it gives the other side to down itself
                   hold-after-use = 40s
+                  # the smaller side of a split (the resolver asks at once on both sides) leaves a free row to the other
+                  # side this long before it claims it, and hears no as soon as the other side holds it (see the class)
+                  minority-wait = %ds
                   # the node's journal URL; user and password, empty, leave the URL's own (or the driver's default, the OS user)
                   url = %s
                   user = ""
                   password = ""
                 }
                 """.formatted(CONFIG_PATH, PostgresLease.class.getName(), HEARTBEAT_TIMEOUT.toSeconds(), OPERATION_TIMEOUT.toSeconds(),
-                ConfigUtil.quoteString(jdbcUrl));
+                Downing.MINORITY_DELAY.toSeconds(), ConfigUtil.quoteString(jdbcUrl));
     }
 
     @Override
@@ -195,23 +229,49 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         return claim(leaseLostCallback);
     }
 
-    /** Claims, and claims again while waiting for a dead holder's row to run out, until {@code deadline} at most. */
+    /**
+     * Claims, and claims again while waiting for a dead holder's row to run out, until a deadline at most.
+     *
+     * <p>The split-brain resolver asks for the lease at once on both sides of a split (Zed sets Pekko's
+     * {@code acquire-lease-delay-for-minority} to 0). The smaller side ({@link Split#minority}) does not claim a free
+     * row for {@code minority-wait} (6 s): it looks at the row every {@link #LOOK_EVERY} instead, so that the larger
+     * side, whose failure detector or resolver may lag, takes it first; it claims the row only if it is still free
+     * then (the other side is gone: it must take over). And it hears no as soon as a live holder has the row, so
+     * that it downs itself, and stops its levels with a standby, within one look of the other side's decision rather
+     * than a fixed delay after its own: the standby's removal margin need only cover that (docs/cluster.md, How long a
+     * lost host takes).
+     */
     private CompletionStage<Boolean> claim(Consumer<Optional<Throwable>> onLost) {
-        return claimUntil(onLost, System.nanoTime() + ttlNanos + operationTimeout.toNanos());
+        long now = System.nanoTime();
+        long giveWay = held == null && minorityWaitNanos > 0 && minority.getAsBoolean() ? minorityWaitNanos : 0;
+        if (giveWay > 0) log.warn("{}: this node is on the smaller side of the split: it leaves the lease to the other side for {} ms, and claims it then if still free", where, TimeUnit.NANOSECONDS.toMillis(giveWay));
+        return claimUntil(onLost, now + giveWay + ttlNanos + operationTimeout.toNanos(), now + giveWay);
     }
 
-    private CompletionStage<Boolean> claimUntil(Consumer<Optional<Throwable>> onLost, long deadline) {
-        return this.<Attempt>call("acquire", answer -> claimOnce(answer, onLost, deadline)).thenCompose(a -> {
+    /** How often the smaller side looks at the row while it leaves it to the other side. */
+    static final long LOOK_EVERY = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private CompletionStage<Boolean> claimUntil(Consumer<Optional<Throwable>> onLost, long deadline, long claimFrom) {
+        return this.<Attempt>call("acquire", answer -> claimOnce(answer, onLost, deadline, claimFrom)).thenCompose(a -> {
             if (a.ours() != null) return CompletableFuture.completedFuture(a.ours());
             // off the lease's thread meanwhile: the wait holds no thread and no connection
             return CompletableFuture.runAsync(() -> {
-            }, CompletableFuture.delayedExecutor(a.retryNanos(), TimeUnit.NANOSECONDS)).thenCompose(x -> claimUntil(onLost, deadline));
+            }, CompletableFuture.delayedExecutor(a.retryNanos(), TimeUnit.NANOSECONDS)).thenCompose(x -> claimUntil(onLost, deadline, claimFrom));
         });
     }
 
-    private void claimOnce(CompletableFuture<Attempt> answer, Consumer<Optional<Throwable>> onLost, long deadline) throws SQLException {
+    private void claimOnce(CompletableFuture<Attempt> answer, Consumer<Optional<Throwable>> onLost, long deadline, long claimFrom) throws SQLException {
         Held before = held;
         long sent = System.nanoTime();
+        if (before == null && sent < claimFrom) {
+            LeaseRow.Claim look = row.look();
+            if (!look.ours()) {
+                // free: the other side's to take for a while yet; held: no at once (a live holder) or its row waited for
+                long retry = look.holder() == null || look.left().isNegative() ? Math.min(LOOK_EVERY, claimFrom - sent) : retryAfterRefusal(look, deadline);
+                answer.complete(retry > 0 ? Attempt.retryIn(retry) : Attempt.answer(false));
+                return;
+            }
+        }
         LeaseRow.Claim claim = row.claim();
         if (claim.ours()) {
             // held before the caller hears yes, so that its checkLease() right after says true; the first renewal
@@ -368,7 +428,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
         Held h = held;
         if (h == null || closed) return;
         long sent = System.nanoTime();
-        if (sent - h.renewedAtNanos() >= ttlNanos) {
+        if (sent - h.renewedAtNanos() >= keepNanos) {
             lose(h, unrenewed());
             return;
         }
@@ -381,7 +441,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
             }
         } catch (SQLException | RuntimeException e) {
             lastFailure = detail(e);
-            long left = ttlNanos - (System.nanoTime() - h.renewedAtNanos());
+            long left = keepNanos - (System.nanoTime() - h.renewedAtNanos());
             if (left <= 0) {
                 lose(h, unrenewed());
             } else {
@@ -393,7 +453,7 @@ public final class PostgresLease extends Lease implements AutoCloseable {
     }
 
     private String unrenewed() {
-        return "not renewed within heartbeat-timeout (" + TimeUnit.NANOSECONDS.toMillis(ttlNanos) + " ms): " + lastFailure;
+        return "not renewed within heartbeat-timeout less an operation's time (" + TimeUnit.NANOSECONDS.toMillis(keepNanos) + " ms): " + lastFailure;
     }
 
     private void beatIn(long nanos) {

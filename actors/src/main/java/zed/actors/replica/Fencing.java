@@ -29,10 +29,10 @@ public final class Fencing {
     }
 
     /**
-     * How long a downed node's services have between SIGTERM and SIGKILL. The standby may start them the removal margin
-     * after the other side downed this one, which is {@code stable-after} (7 s for up to 5 hosts) after this side stood
-     * down at the earliest ({@link zed.actors.cluster.Downing}): every service stops within this grace, at once, so that
-     * even a slow one is gone with seconds to spare.
+     * How long a downed node's services have between SIGTERM and SIGKILL. The standby may start them the removal margin,
+     * {@code stable-after} (7 s for up to 5 hosts), after the other side downed this one, and this side stands down
+     * within a look at the lease's row of that decision or at its own, if later ({@link zed.actors.cluster.Downing}):
+     * every service stops within this grace, at once, so that even a slow one is gone with seconds to spare.
      */
     static final Duration STAND_DOWN_GRACE = Duration.ofSeconds(3);
 

@@ -29,14 +29,17 @@ public final class WardenLaunch {
      * <ul>
      * <li>the others notice it: the failure detector's heartbeat interval plus its acceptable pause (1 + 3 s);
      * <li>the split-brain resolver downs it once the cluster has been stable for {@code stable-after} (7 s up to 5
-     * hosts), and a cut-off node, without the lease, downs itself {@code acquire-lease-delay-for-minority} later (6 s):
-     * the warden stands down then, 17 s after the death;
+     * hosts), and a cut-off node, without the lease, downs itself as soon as it hears no, at its own decision or one
+     * look at the lease's row after the other side's ({@code acquire-lease-delay-for-minority} later, which Zed sets
+     * to 0: the smaller side's wait for a free row is the lease's, and ends as soon as the other side holds it): the
+     * warden stands down then, 11 s after the death;
      * <li>the standby may start a level of the downed host {@code down-removal-margin} after the downing (Zed's:
-     * stable-after + 6 s, 13 s), so not before 4 + 7 + 13 = 24 s, then fails it over and converges it.
+     * stable-after, 7 s), so not before 4 + 7 + 7 = 18 s, then fails it over and converges it.
      * </ul>
      * The slack is the margin less the minority's delay: {@code stable-after}, 7 s and more, for the last beat (up to a
-     * second before the death), the warden's look (200 ms) and the service's SIGTERM. A margin set below the delay
-     * ({@code -D}) shortens the wait to the margin, so that the warden never waits longer than the standby. Pure.
+     * second before the death), the warden's look (200 ms) and the service's SIGTERM (SIGKILL 3 s later). A margin
+     * set below the delay ({@code -D}) shortens the wait to the margin, so that the warden never waits longer than the
+     * standby. Pure.
      */
     static Duration after(Duration interval, Duration pause, Duration stableAfter, Duration minorityDelay, Duration removalMargin) {
         Duration last = minorityDelay.compareTo(removalMargin) <= 0 ? minorityDelay : removalMargin;

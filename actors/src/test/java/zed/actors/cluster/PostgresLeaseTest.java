@@ -252,6 +252,66 @@ class PostgresLeaseTest {
         assertTrue(a.checkLease());
     }
 
+    /** A lease on the smaller side of a split (as {@link Split} would say), leaving a free row to the other side for {@code wait}. */
+    PostgresLease minority(String owner, Duration wait) {
+        Config block = ConfigFactory.parseString("minority-wait = " + wait.toMillis() + "ms").withFallback(block(db.url));
+        PostgresLease l = new PostgresLease(LeaseSettings.apply(block, name, owner), () -> {
+        }, () -> true);
+        opened.add(l);
+        return l;
+    }
+
+    /**
+     * The resolver asks on both sides at its decision; the smaller side leaves the free row to the larger one, and
+     * hears no as soon as the larger side holds it (one look, 250 ms), not once its wait is over: it then downs itself
+     * and stands down within a look of the larger side's decision, which is what the standby's margin is for.
+     */
+    @Test
+    void theSmallerSideLeavesAFreeRowToTheOtherAndHearsNoAsSoonAsTheOtherTakesIt() throws Exception {
+        PostgresLease small = minority("small", Duration.ofSeconds(8));
+        PostgresLease large = lease("large");
+        long asked = System.nanoTime();
+        CompletionStage<Boolean> smallAnswer = small.acquire();
+        Thread.sleep(1000); // the larger side's resolver decides a second later (its failure detector lagged)
+        assertNull(owner(), "the smaller side has not claimed the free row");
+        assertFalse(smallAnswer.toCompletableFuture().isDone(), "nor answered: it leaves the row to the other side");
+        assertTrue(answer(large.acquire()), "the larger side takes it");
+        long taken = System.nanoTime();
+        assertFalse(within(SLACK.plus(OPERATION), smallAnswer));
+        long after = (System.nanoTime() - taken) / 1_000_000;
+        assertTrue(after < 1500, "no " + after + " ms after the other side took it");
+        assertTrue((System.nanoTime() - asked) / 1_000_000 < 8000, "before its wait was over");
+        assertEquals("large", owner());
+        assertTrue(large.checkLease());
+        assertFalse(small.checkLease());
+    }
+
+    /** The other side never came (it died): the smaller side takes the free row once its wait is over, and not before. */
+    @Test
+    void theSmallerSideTakesAFreeRowOnceItsWaitIsOver() throws Exception {
+        Duration wait = Duration.ofMillis(2500);
+        PostgresLease small = minority("small", wait);
+        long asked = System.nanoTime();
+        CompletionStage<Boolean> answer = small.acquire();
+        Thread.sleep(1000); // a moment into its wait: the scenario's time, not a wait for something
+        assertNull(owner(), "still left to the other side");
+        assertTrue(within(wait.plus(OPERATION).plus(SLACK), answer));
+        assertTrue(System.nanoTime() - asked >= wait.toNanos(), "not before its wait was over");
+        assertEquals("small", owner());
+        assertTrue(small.checkLease());
+    }
+
+    /** A live holder's row is no at once, wait or not: the smaller side does not wait out its wait to hear it. */
+    @Test
+    void theSmallerSideHearsNoAtOnceWhenTheOtherSideHoldsItAlready() throws Exception {
+        PostgresLease large = lease("large");
+        assertTrue(answer(large.acquire()));
+        PostgresLease small = minority("small", Duration.ofSeconds(8));
+        long asked = System.nanoTime();
+        assertFalse(answer(small.acquire()));
+        assertTrue(System.nanoTime() - asked < INTERVAL.toNanos(), "refused after " + (System.nanoTime() - asked) / 1_000_000 + " ms");
+    }
+
     /** Seconds since the row was last written (claimed or renewed), on the database's clock. */
     double rowAge() {
         return rowAge(TTL);
@@ -397,6 +457,9 @@ class PostgresLeaseTest {
             Optional<Throwable> why = within(ttl.plus(OPERATION).plus(SLACK), lost);
             Duration after = Duration.ofNanos(System.nanoTime() - cut);
             assertTrue(after.compareTo(ttl.dividedBy(2)) >= 0, "lost after " + after.toMillis() + " ms: failed renewals must not lose it before the ttl");
+            // and let go before the row can run out there (heartbeat-timeout less an operation's time after the last
+            // renewal, 7 s here), so that the other side's removal margin covers only the services' stop
+            assertTrue(after.compareTo(ttl) < 0, "lost " + after.toMillis() + " ms after the cut: the row may have run out by then");
             assertFalse(a.checkLease());
             assertTrue(why.isPresent() && why.get().getMessage().contains("not renewed"), String.valueOf(why));
             eventually(ttl.plus(SLACK), "the other acquires the row that ran out", () -> {

@@ -35,14 +35,18 @@ class DowningConfigTest {
         assertEquals(Duration.ofSeconds(17), Downing.stableAfter(50));
         assertEquals(Duration.ofSeconds(20), Downing.stableAfter(100));
         assertEquals(Duration.ofSeconds(30), Downing.stableAfter(101));
-        assertEquals(Duration.ofSeconds(13), Downing.removalMargin(3), "stable-after and the minority's wait for the lease");
-        assertEquals(Duration.ofSeconds(26), Downing.removalMargin(0));
+        assertEquals(Duration.ofSeconds(7), Downing.removalMargin(3), "Pekko's: stable-after (the cut-off side hears no as soon as the other holds the lease)");
+        assertEquals(Duration.ofSeconds(20), Downing.removalMargin(0));
         assertEquals(Duration.ofSeconds(6), Downing.MINORITY_DELAY, "more than Pekko's 2 s, for loaded hosts");
-        // the slack against a double run: the margin less the cut-off side's wait for the lease is stable-after, at
-        // every size (it then stands down at once, within the services' stop grace)
+        // the slack against a double run: the cut-off side downs itself at the later of the two sides' decisions (one
+        // look at the lease's row after the other's), so the margin is stable-after at every size, less the services'
+        // stop grace and that look: what the two sides' failure detectors may disagree by
         for (int hosts = 0; hosts <= 120; hosts++) {
-            assertEquals(Downing.stableAfter(hosts), Downing.removalMargin(hosts).minus(Downing.MINORITY_DELAY), hosts + " hosts");
+            assertEquals(Downing.stableAfter(hosts), Downing.removalMargin(hosts), hosts + " hosts");
         }
+        // the smaller side's wait for a free row is the lease's, not the resolver's delay
+        Config lease = ConfigFactory.parseString(PostgresLease.config("jdbc:postgresql://127.0.0.1:5432/zed")).getConfig(PostgresLease.CONFIG_PATH);
+        assertEquals(Downing.MINORITY_DELAY, lease.getDuration("minority-wait"));
     }
 
     /**
@@ -74,7 +78,7 @@ class DowningConfigTest {
     void aNodeWaitsAsLongAsItsClusterConfSizeSays(@TempDir Path home) throws Exception {
         NodeConfig alone = NodeConfig.defaults(home).withJournal("jdbc:postgresql://127.0.0.1:5432/zed");
         assertEquals(Duration.ofSeconds(20), stableAfter(alone), "no cluster.conf: Pekko's default");
-        assertEquals(Duration.ofSeconds(26), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(20), ZedNode.config(alone, null).getDuration("pekko.cluster.down-removal-margin"));
         // seeds by flag, no cluster.conf: the size is not known (one seed says nothing of how many will join)
         NodeConfig seeded = alone.withCluster(ClusterConfig.alone().withHost("n2").withSeeds(List.of("127.0.0.1:25520")));
         assertEquals(Duration.ofSeconds(20), stableAfter(seeded), "--seed without cluster.conf");
@@ -82,9 +86,10 @@ class DowningConfigTest {
         NodeConfig three = withClusterConf(alone, "h1 = 127.0.0.2:25520\nh2 = 127.0.0.3:25520\nh3 = 127.0.0.4:25520\n", "h2", false);
         assertEquals(3, three.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(7), stableAfter(three), "three hosts");
-        // a lost host's levels start elsewhere only once its side, which asks for the lease 6 s later, has stopped them
-        assertEquals(Duration.ofSeconds(13), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
-        assertEquals(Duration.ofSeconds(6), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
+        // a lost host's levels start elsewhere only once its side, which hears no for the lease as soon as this side
+        // holds it, has stopped them
+        assertEquals(Duration.ofSeconds(7), ZedNode.config(three, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ZERO, ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.lease-majority.acquire-lease-delay-for-minority"));
         // no survivor downs everyone while the leader waits for a dead lease holder's row
         assertEquals(Duration.ofSeconds(25), ZedNode.config(three, null).getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
         assertEquals(Duration.ofSeconds(25), ZedNode.config(alone, null).getDuration("pekko.cluster.split-brain-resolver.down-all-when-unstable"));
@@ -100,7 +105,7 @@ class DowningConfigTest {
         NodeConfig bootstrapped = withClusterConf(alone, twelve.toString(), "h5", false);
         assertEquals(12, bootstrapped.cluster().hostsListed());
         assertEquals(Duration.ofSeconds(13), stableAfter(bootstrapped), "twelve hosts, through Cluster Bootstrap");
-        assertEquals(Duration.ofSeconds(19), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
+        assertEquals(Duration.ofSeconds(13), ZedNode.config(bootstrapped, null).getDuration("pekko.cluster.down-removal-margin"));
 
         String key = "pekko.cluster.split-brain-resolver.stable-after";
         System.setProperty(key, "25s");

@@ -34,9 +34,12 @@ class WatchTest {
     @Test
     void theWaitIsTheDowningOfThisHostAndLessThanTheStandbysWait() {
         Duration detection = Duration.ofSeconds(1).plus(Duration.ofSeconds(3));
-        // Zed's settings up to 5 hosts: stable-after 7 s, the minority's delay 6 s, the margin 13 s
+        // Zed's settings up to 5 hosts: stable-after 7 s, the resolver's minority delay 0 (the smaller side hears no
+        // as soon as the other side holds the lease), the margin 7 s
+        assertEquals(Duration.ofSeconds(11), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ZERO, Duration.ofSeconds(7)));
+        assertEquals(detection.plus(Duration.ofSeconds(7 + 7)).minus(Duration.ofSeconds(7)), Duration.ofSeconds(11), "7 s before the standby may start it");
+        // the old timing by -D (delay 6 s, margin 13 s): as before
         assertEquals(Duration.ofSeconds(17), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(13)));
-        assertEquals(detection.plus(Duration.ofSeconds(7 + 13)).minus(Duration.ofSeconds(7)), Duration.ofSeconds(17), "7 s before the standby may start it");
         // a margin set below the minority's delay: never longer than the standby waits
         assertEquals(Duration.ofSeconds(13), WardenLaunch.after(Duration.ofSeconds(1), Duration.ofSeconds(3), Duration.ofSeconds(7), Duration.ofSeconds(6), Duration.ofSeconds(2)));
     }
@@ -44,9 +47,9 @@ class WatchTest {
     @Test
     void theWaitComesFromTheNodesSettingsAndTheirOverrides() {
         com.typesafe.config.Config pekko = com.typesafe.config.ConfigFactory.load();
-        assertEquals(Duration.ofSeconds(17), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3)).withFallback(pekko)));
-        assertEquals(Duration.ofSeconds(27), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(50)).withFallback(pekko)));
-        assertEquals(Duration.ofSeconds(15), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 5s")
+        assertEquals(Duration.ofSeconds(11), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(21), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(50)).withFallback(pekko)));
+        assertEquals(Duration.ofSeconds(9), WardenLaunch.after(com.typesafe.config.ConfigFactory.parseString("pekko.cluster.split-brain-resolver.stable-after = 5s")
                 .withFallback(com.typesafe.config.ConfigFactory.parseString(zed.actors.cluster.Downing.config(3))).withFallback(pekko)), "a -D setting wins");
     }
 
