@@ -87,7 +87,7 @@ final class UiRoute extends AllDirectives {
                 pathPrefix("ui", () -> concat(
                         pathEndOrSingleSlash(() -> get(() -> session(this::fleet))),
                         path("login", () -> get(this::login)),
-                        path(segment("fleet").slash("events"), () -> get(() -> session(this::fleetEvents))),
+                        path(segment("fleet").slash("events"), () -> get(() -> optionalCookie(COOKIE, c -> session(s -> fleetEvents(s, c.get().value()))))),
                         path(segment("levels").slash("rollback"), () -> post(() -> session(this::rollback))),
                         path("logout", () -> post(this::logout)),
                         pathPrefix("static", () -> get(this::statics)))));
@@ -174,13 +174,13 @@ final class UiRoute extends AllDirectives {
 
     /**
      * The Fleet page's levels as HTML, again whenever an event is published and every {@link #REREAD}, sent only when
-     * it changed (event {@code fleet}, which htmx's sse extension swaps in). Ends when the session does.
+     * it changed (event {@code fleet}, which htmx's sse extension swaps in). Ends when the session does (logged out, or expired).
      */
-    private Route fleetEvents(Sessions.Session s) {
+    private Route fleetEvents(Sessions.Session s, String cookie) {
         Source<ServerSentEvent, NotUsed> fragments = Source.tick(Duration.ZERO, REREAD, (Object) "tick").mapMaterializedValue(c -> NotUsed.getInstance())
                 .merge(published().map(e -> (Object) e))
                 .conflate((a, b) -> a)
-                .takeWhile(x -> clock.instant().isBefore(s.expires()))
+                .takeWhile(x -> sessions.find(cookie, clock.instant()) != null) // a logout ends an open page's stream too
                 .mapAsync(1, x -> rows().thenApply(rows -> Pages.tree(rows, s.grant().mayDeploy(), s.csrf())))
                 .statefulMap(() -> "", (last, html) -> Pair.create(html, html.equals(last) ? Optional.<String>empty() : Optional.of(html)), last -> Optional.empty())
                 .filter(Optional::isPresent)
