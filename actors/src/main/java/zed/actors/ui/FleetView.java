@@ -20,6 +20,7 @@ public final class FleetView {
     /**
      * One level on one host.
      *
+     * @param revision the revision it runs (its desired one), "-" for none
      * @param stable  the stable revision, "-" for none yet
      * @param health  its services' health in words ("healthy, 2 of 2", "1 of 2 unhealthy", "no services")
      * @param counts  its resources by state ("2 converged, 1 running"), "none" for none
@@ -99,7 +100,9 @@ public final class FleetView {
     private static Place place(JsonNode s) {
         String problem = s.hasNonNull("error") ? s.get("error").asText() : s.hasNonNull("note") ? s.get("note").asText()
                 : s.hasNonNull("waiting") ? "waiting: " + s.get("waiting").asText() : null;
-        return new Place(s.path("host").asText("-"), s.path("state").asText("Unknown"), revision(s.path("revision")), revision(s.path("stableRevision")),
+        // the revision it runs is the desired one: after a rollback, older than the newest it was given
+        JsonNode running = s.hasNonNull("desiredRevision") ? s.get("desiredRevision") : s.path("revision");
+        return new Place(s.path("host").asText("-"), s.path("state").asText("Unknown"), revision(running), revision(s.path("stableRevision")),
                 health(s.path("resources")), counts(s.path("resources")), problem);
     }
 

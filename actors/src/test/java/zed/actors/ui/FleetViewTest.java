@@ -41,6 +41,12 @@ class FleetViewTest {
     }
 
     @Test
+    void theRevisionShownIsTheOneItRunsAfterARollbackToo() {
+        JsonNode s = json("{'level':'app','state':'Converged','revision':2,'desiredRevision':1,'stableRevision':1,'host':'h1','resources':[]}");
+        assertEquals("1", FleetView.of(List.of(s), Map.of()).get(0).places().get(0).revision());
+    }
+
+    @Test
     void resourcesAreCountedByStateAndServicesByHealth() {
         JsonNode s = json("{'level':'app','state':'Converged','revision':1,'desiredRevision':1,'host':'h1','resources':["
                 + "{'kind':'dataset','name':'a','state':'converged'},{'kind':'dataset','name':'b','state':'converged'},"
