@@ -147,7 +147,8 @@ class DashboardChromiumTest {
 
                 // log out: the session ends
                 browser.findElement(By.id("logout")).click();
-                assertEquals("Log in to Zed", browser.findElement(By.tagName("h1")).getText());
+                // the click returns before the POST, its redirect and the next page are done
+                await(browser, b -> b.findElements(By.tagName("h1")).stream().anyMatch(h -> h.getText().equals("Log in to Zed")), "the login page after logging out");
                 HttpResponse<String> after = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/ui")).header("Cookie", readCookie).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(401, after.statusCode());
