@@ -94,6 +94,7 @@ final class UpCommand implements Callable<Integer> {
                 if (!follow(node, l.id(), rev, home)) return 1;
                 parent = l.id();
             }
+            System.out.println(UiLoginCommand.dashboardLine(node));
             return 0;
         } finally {
             for (StartLock l : locks) l.close();

@@ -16,7 +16,7 @@ import java.util.Map;
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
-    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets", "ops", "token", "version", "completion");
+    static final List<String> COMMANDS = List.of("agent", "up", "status", "down", "rollback", "events", "sudo", "plan", "get", "validate", "inventory", "hosts", "jobs", "job", "cluster", "move", "failover", "promote", "secrets", "ops", "token", "ui", "version", "completion");
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -98,6 +98,7 @@ public final class ZedCommand implements Runnable {
             case "secrets" -> new SecretsCommand();
             case "ops" -> new OpsCommand();
             case "token" -> new TokenCommand();
+            case "ui" -> new UiCommand();
             case "version" -> new VersionCommand();
             case "completion" -> new CompletionCommand();
             case "warden" -> new WardenCommand(); // hidden: the agent starts it, see WardenCommand

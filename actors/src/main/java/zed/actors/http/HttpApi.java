@@ -73,6 +73,7 @@ public final class HttpApi extends AllDirectives {
     private final SecretRotatedRoute secrets;
     private final SshLoginRoute sshLogin;
     private final zed.actors.cluster.FailoverTries failoverTries = new zed.actors.cluster.FailoverTries();
+    private final UiRoute ui;
 
     public HttpApi(ActorSystem<Void> system, NodeConfig config, ApiToken token, KnownLevels levels, zed.actors.level.StatusBoard board,
                    org.apache.pekko.actor.typed.ActorRef<PlacementTable.Command> table, zed.actors.job.NodeCheckpoints checkpoints) {
@@ -90,6 +91,7 @@ public final class HttpApi extends AllDirectives {
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
         this.secrets = new SecretRotatedRoute(config, this::entity);
         this.sshLogin = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(config.stateDir(), java.time.Clock.systemUTC()), system.log());
+        this.ui = new UiRoute(system, this::statuses, this::rollbackFromUi, java.time.Clock.systemUTC());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -111,7 +113,7 @@ public final class HttpApi extends AllDirectives {
             return mapResponse(r -> {
                 audit.record(caller, req.method().value(), RequestGuard.segments(req), r.status().intValue());
                 return r;
-            }, () -> handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(caller, () -> api))));
+            }, () -> handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(caller, () -> concat(ui.route(caller), api)))));
         }));
     }
 
@@ -264,6 +266,34 @@ public final class HttpApi extends AllDirectives {
             o.put("note", "the level does not answer now (is its journal down?): this is its last status, from " + last.at());
             return json(StatusCodes.OK, o);
         });
+    }
+
+    /** Every level's status as {@link #read} answers it, as JSON (an error's JSON for a level that does not answer), for the dashboard. */
+    private CompletionStage<List<JsonNode>> statuses() {
+        org.apache.pekko.stream.Materializer mat = org.apache.pekko.stream.Materializer.matFromSystem(system);
+        return levels.refresh().thenCompose(known -> {
+            CompletableFuture<List<JsonNode>> all = CompletableFuture.completedFuture(new ArrayList<>());
+            for (String id : known.all()) {
+                CompletableFuture<JsonNode> one = read(id).thenCompose(r -> r.entity().toStrict(5000, mat)).thenApply(s -> {
+                    JsonNode n = object(s.getData().utf8String());
+                    ObjectNode o = n == null ? JSON.createObjectNode() : (ObjectNode) n;
+                    if (!o.has("level")) o.put("level", id).put("state", "Unknown").put("error", o.path("errors").path(0).path("message").asText("no answer"));
+                    return (JsonNode) o;
+                }).toCompletableFuture();
+                all = all.thenCombine(one, (acc, n) -> {
+                    acc.add(n);
+                    return acc;
+                });
+            }
+            return all;
+        });
+    }
+
+    /** A rollback the dashboard asks for: as {@code POST /v1/levels/{id}/rollback} answers it. */
+    private CompletionStage<HttpResponse> rollbackFromUi(String id, String body) {
+        return levels.knows(id).thenCompose(known -> !known ? done(error(StatusCodes.NOT_FOUND, "no such level: " + id))
+                : !levels.instances(id).isEmpty() ? done(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts: a rollback of a multi-host level is not supported yet"))
+                : rollback(id, body));
     }
 
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {

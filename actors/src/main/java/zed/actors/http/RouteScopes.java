@@ -47,7 +47,9 @@ public final class RouteScopes {
             new Entry("PUT", "/v1/levels/{id}", Scope.DEPLOY),
             new Entry("DELETE", "/v1/levels/{id}", Scope.DEPLOY),
             // restarts every consumer of a slot, across levels: the secrets' administration, not a deploy
-            new Entry("POST", "/v1/secrets/{slot}/rotated", Scope.ADMIN));
+            new Entry("POST", "/v1/secrets/{slot}/rotated", Scope.ADMIN),
+            // zed ui login: a link to a dashboard session of the caller's own scope (a read token's is read-only)
+            new Entry("POST", "/v1/ui/links", Scope.READ));
 
     private RouteScopes() {
     }
@@ -69,6 +71,14 @@ public final class RouteScopes {
         if (!segments.isEmpty() && segments.get(segments.size() - 1).isEmpty()) return false;
         Entry e = entry(method, segments);
         return e != null && e.scope() == null;
+    }
+
+    /**
+     * Whether a request is the dashboard's ({@code /ui/...}): a browser's, which shows a session cookie instead of an
+     * API token, and whose every POST shows its session's CSRF token ({@link UiRoute}).
+     */
+    public static boolean browser(List<String> segments) {
+        return !segments.isEmpty() && segments.get(0).equals("ui");
     }
 
     /** The scope a request needs, from its method and its decoded path segments; {@link Scope#ADMIN} when no entry matches. */

@@ -115,8 +115,9 @@ class ScopedTokensTest {
                     assertTrue(a.body().contains("needs " + e.scope().word()), what);
                 }
                 // a read token changes nothing: no method that could is open to it, but the plan of a push, which only
-                // answers what the push would do (a POST for its body: the push's own)
-                boolean onlyAsks = e.path().equals("/v1/levels/{id}/push-plan");
+                // answers what the push would do (a POST for its body: the push's own), and the one POST that asks for a
+                // login link to a dashboard session of its own read-only scope (docs/ui.md)
+                boolean onlyAsks = e.path().equals("/v1/levels/{id}/push-plan") || e.path().equals("/v1/ui/links");
                 if (t.getKey() == Scope.READ && MUTATING.contains(e.method()) && e.scope() != null && !onlyAsks) assertEquals(403, a.status(), what);
                 seen.add(e.method() + " " + e.path());
             }
