@@ -177,7 +177,7 @@ class DashboardChromiumTest {
         try {
             new WebDriverWait(browser, LIVE).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(done::apply);
         } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("not within " + LIVE.toSeconds() + "s: " + what + "; the page:\n" + browser.findElement(By.tagName("main")).getText(), e);
+            throw new AssertionError("not within " + LIVE.toSeconds() + "s: " + what + "; the page at " + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
         }
     }
 

@@ -79,7 +79,9 @@ class UpTest {
         assertEquals(0, up.exit(), up.toString());
         assertTrue(up.out().startsWith("shop: revision 1\n"), up.toString());
         assertTrue(up.out().matches("(?s).*\n  service service\\.exec\\.web  RUNNING passed \\(healthy\\)  pid \\d+  web says v1 serving\n.*"), "its resource, line by line: " + up);
-        assertTrue(up.out().endsWith("shop: Converged at revision 1\n  service.exec.web  web says v1 serving\n"), up.toString());
+        // the level's print lines, then the dashboard's one-time login link (docs/ui.md)
+        assertTrue(up.out().matches("(?s).*shop: Converged at revision 1\n  service\\.exec\\.web  web says v1 serving\n"
+                + "dashboard: http://127\\.0\\.0\\.1:\\d+/ui/login\\?key=[A-Za-z0-9_-]{20,}  \\(a login link: it works once, within 120 s; zed ui login makes another\\)\n"), up.toString());
         assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("home"))),
                 "the node's home is its own");
         assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(tmp.resolve("home/agent.log"))));

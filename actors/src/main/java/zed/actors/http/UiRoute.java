@@ -258,14 +258,18 @@ final class UiRoute extends AllDirectives {
         }
     }
 
-    /** A whole page: no caching, no framing, scripts and styles from this node only, no Referer sent on. */
+    /**
+     * A whole page: no caching, no framing, scripts and styles from this node only, no Referer sent to another site.
+     * {@code same-origin}, not {@code no-referrer}: under {@code no-referrer} Chromium sends a form's POST (Log out)
+     * with {@code Origin: null}, which the guard refuses as any other origin not the node's.
+     */
     private static HttpResponse page(StatusCode status, String html) {
         return HttpResponse.create().withStatus(status).withEntity(HttpEntities.create(ContentTypes.TEXT_HTML_UTF8, html))
                 .addHeader(CacheControl.create(CacheDirectives.NO_STORE))
                 .addHeader(RawHeader.create("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; "
                         + "frame-ancestors 'none'; base-uri 'none'; form-action 'self'"))
                 .addHeader(RawHeader.create("X-Frame-Options", "DENY"))
-                .addHeader(RawHeader.create("Referrer-Policy", "no-referrer"));
+                .addHeader(RawHeader.create("Referrer-Policy", "same-origin"));
     }
 
     /** An answer htmx puts into the page's status line. */
