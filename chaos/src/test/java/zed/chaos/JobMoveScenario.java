@@ -29,7 +29,8 @@ final class JobMoveScenario {
     static final String JOB = "train";
 
     /**
-     * Counts steps, one each 0.2 s, in step.txt; checkpoints every 5; appends ZED_RESUME_STEP ("-": none) to starts.txt
+     * Counts steps, one each 0.2 s, in step.txt, which it replaces whole (a job killed mid-write leaves the last step, not
+     * an empty file); checkpoints every 5; appends ZED_RESUME_STEP ("-": none) to starts.txt
      * at each start. A checkpoint its node does not answer (the node was killed) is skipped, as a job that outlives its
      * node's agent would: it runs on until something stops it, which is what a failover must see to.
      */
@@ -41,8 +42,9 @@ final class JobMoveScenario {
                 f.write((resume or "-") + "\\n")
             while True:
                 step += 1
-                with open("step.txt", "w") as f:
+                with open("step.txt.new", "w") as f:
                     f.write(str(step))
+                os.replace("step.txt.new", "step.txt")
                 if step % 5 == 0:
                     body = json.dumps({"step": step, "metrics": {"loss": 1.0 / step}}).encode()
                     req = urllib.request.Request(os.environ["ZED_CHECKPOINT_URL"], data=body, headers={"Content-Type": "application/json"})

@@ -221,14 +221,13 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
                 .onCommand(MembersChanged.class, (s, c) -> {
                     allocate(s);
                     // a host back in the cluster: how it went before says nothing any more
-                    Set<String> members = Members.hostNames(cluster);
-                    List<Event> back = s.gone().keySet().stream().filter(members::contains).<Event>map(h -> new HostGone(h, null)).toList();
+                    List<Event> back = s.gone().keySet().stream().filter(h -> Members.joined(cluster, h)).<Event>map(h -> new HostGone(h, null)).toList();
                     return back.isEmpty() ? Effect().none() : Effect().persist(back);
                 })
                 .onCommand(HostRemoved.class, (s, c) -> {
                     String how = c.downed() ? DOWNED : LEFT;
                     // late news of a host that joined again since, or the same news from another node: nothing to write
-                    if (Members.of(cluster, c.host()) != null || how.equals(s.gone().get(c.host()))) return Effect().none();
+                    if (Members.joined(cluster, c.host()) || how.equals(s.gone().get(c.host()))) return Effect().none();
                     return Effect().persist(new HostGone(c.host(), how));
                 })
                 .onCommand(HowRemoved.class, (s, c) -> Effect().reply(c.replyTo(),
@@ -323,6 +322,19 @@ public final class PlacementTable extends EventSourcedBehavior<PlacementTable.Co
         /** Whether a member still is one: joining, up, leaving (unreachable too), not downed nor removed. */
         static boolean current(org.apache.pekko.cluster.Member m) {
             return m.status() != MemberStatus.down() && m.status() != MemberStatus.removed();
+        }
+
+        /**
+         * Whether {@code host} is a member joining or up: back after it went. Not {@link #of}: this node's view of the
+         * membership trails the events other actors hear, so a host whose removal was just heard may still show as
+         * exiting (left) here, which is no return.
+         */
+        static boolean joined(Cluster cluster, String host) {
+            for (org.apache.pekko.cluster.Member m : cluster.state().getMembers()) {
+                if (host.equals(hostOf(m)) && (m.status() == MemberStatus.up() || m.status() == MemberStatus.joining()
+                        || m.status() == MemberStatus.weaklyUp())) return true;
+            }
+            return false;
         }
 
         /** The member that runs as {@code host} now, null when none does. */

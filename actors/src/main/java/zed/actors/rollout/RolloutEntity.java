@@ -240,13 +240,24 @@ public final class RolloutEntity extends EventSourcedBehavior<RolloutCommand, Ro
 
     /**
      * A host did not answer: the next tick asks again, and once it has been silent for {@link #LOST} it is lost, a
-     * failure of the rollout like any other (the hosts it changed go back).
+     * failure of the rollout like any other (the hosts it changed go back). A host the cluster has removed (downed by
+     * the split-brain resolver, or left) is lost at once: its instance cannot run anywhere until it joins again, and
+     * the downing already waited out a host that only paused.
      */
     private Effect<RolloutEvent, RolloutLog> unanswered(long rollout, String host, String error) {
         Instant first = silent.computeIfAbsent(host, x -> now());
-        if (Duration.between(first, now()).compareTo(LOST) < 0) return Effect().none();
-        return Effect().persist(new HostStepped(rollout, host, Host.FAILED.name(), 0, "host " + host + " lost: it has not answered for "
-                + LOST.toSeconds() + " s (" + error + ")", now())).thenRun(this::next);
+        Duration quiet = Duration.between(first, now());
+        boolean removed = removed(host);
+        if (!removed && quiet.compareTo(LOST) < 0) return Effect().none();
+        String why = removed ? "host " + host + " lost: the cluster removed it, and it has not answered for " + quiet.toSeconds() + " s (" + error + ")"
+                : "host " + host + " lost: it has not answered for " + LOST.toSeconds() + " s (" + error + ")";
+        return Effect().persist(new HostStepped(rollout, host, Host.FAILED.name(), 0, why, now())).thenRun(this::next);
+    }
+
+    /** Whether {@code host} is no member of the cluster now (a system that is no cluster: never). */
+    private boolean removed(String host) {
+        if (zed.actors.cluster.PlacementTable.Members.hostAddresses(ctx.getSystem()).isEmpty()) return false;
+        return zed.actors.cluster.PlacementTable.Members.of(org.apache.pekko.cluster.typed.Cluster.get(ctx.getSystem()), host) == null;
     }
 
     /** The rollout's Zedfile to one host: the instance evaluates it as that host runs it, and accepts it or not. */
