@@ -33,6 +33,14 @@ public record ApiKeystore(Path file, Path passwordFile) {
      * @throws IllegalStateException naming the file and what is wrong with it
      */
     public SSLContext open(Instant now) {
+        return open(now, null);
+    }
+
+    /**
+     * As {@link #open(Instant)}, and the certificate must name one of {@code reachedBy}, the names and addresses the
+     * node is reached by (null: not checked).
+     */
+    public SSLContext open(Instant now, java.util.Collection<String> reachedBy) {
         if (!Files.isRegularFile(file)) throw new IllegalStateException("--api-keystore " + file + " is no file");
         char[] password = password();
         if (passwordFile == null) ownersAlone(file, "holds its private key under an empty password");
@@ -48,6 +56,7 @@ public record ApiKeystore(Path file, Path passwordFile) {
         }
         try {
             String flaw = flaw(ks, now);
+            if (flaw == null && reachedBy != null) flaw = unnamed(ks, reachedBy);
             if (flaw != null) throw new IllegalStateException("--api-keystore " + file + " " + flaw);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
             kmf.init(ks, password);
@@ -71,6 +80,19 @@ public record ApiKeystore(Path file, Path passwordFile) {
         if (!(ks.getCertificate(keys.get(0)) instanceof X509Certificate cert)) return "holds no X.509 certificate for its private key " + keys.get(0);
         if (now.isAfter(cert.getNotAfter().toInstant())) return "holds a certificate (" + cert.getSubjectX500Principal().getName() + ") that expired at " + cert.getNotAfter().toInstant();
         if (now.isBefore(cert.getNotBefore().toInstant())) return "holds a certificate (" + cert.getSubjectX500Principal().getName() + ") that is not valid before " + cert.getNotBefore().toInstant();
+        return null;
+    }
+
+    /** Why the key's certificate names none of {@code reachedBy}; null when it names one. */
+    static String unnamed(KeyStore ks, java.util.Collection<String> reachedBy) throws java.security.KeyStoreException {
+        for (String alias : Collections.list(ks.aliases())) {
+            if (!ks.isKeyEntry(alias) || !(ks.getCertificate(alias) instanceof X509Certificate cert)) continue;
+            List<String> names = CertificateNames.of(cert);
+            if (CertificateNames.coversAny(names, reachedBy)) return null;
+            return "holds a certificate for " + (names.isEmpty() ? "no name" : String.join(", ", names)) + ", none of the names this node is reached by ("
+                    + String.join(", ", new java.util.TreeSet<>(reachedBy)) + "): a client that checks the host name, as zed does, would refuse it;"
+                    + " make its certificate for the name clients use";
+        }
         return null;
     }
 

@@ -174,7 +174,7 @@ public final class ZedNode implements AutoCloseable {
     public static ZedNode start(NodeConfig c) {
         zed.actors.cluster.ClusterTls tls = refuseUnsafeCluster(c);
         // the API's certificate: the operator's own, opened and checked now, else the host's from zed cluster init
-        javax.net.ssl.SSLContext apiTls = c.apiKeystore() != null ? c.apiKeystore().open(java.time.Instant.now()) : tls == null ? null : tls.sslContext();
+        javax.net.ssl.SSLContext apiTls = c.apiKeystore() != null ? c.apiKeystore().open(java.time.Instant.now(), NodeNames.of(c)) : tls == null ? null : tls.sslContext();
         // the state directory holds the journal, the token and the services' secrets: the node's alone
         StateDir.secure(c.stateDir(), c.journal().startsWith("jdbc:h2:"));
         // checked before anything starts: a token file others can read is refused, with how to fix it

@@ -103,6 +103,16 @@ class HttpsApiTest {
     }
 
     @Test
+    void anOperatorsCertificateForNoneOfTheNodesNamesStopsTheStart() throws Exception {
+        zed.actors.cluster.ClusterKeys.create(keys.resolve("far"), java.util.Map.of("far", "198.51.100.7:25520"));
+        Path p12 = keys.resolve("far/far/tls/node.p12");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> ZedNode.start(config().withApiKeystore(
+                new zed.actors.node.ApiKeystore(p12, keys.resolve("far/far/tls/password")))));
+        assertTrue(e.getMessage().startsWith("--api-keystore " + p12 + " holds a certificate for "), e.getMessage());
+        assertTrue(e.getMessage().contains("none of the names this node is reached by (") && e.getMessage().contains("127.0.0.1"), e.getMessage());
+    }
+
+    @Test
     void beyondLoopbackWithoutACertificateTheNodeDoesNotStart() {
         IllegalStateException e = assertThrows(IllegalStateException.class, this::start);
         assertTrue(e.getMessage().contains("--listen 0.0.0.0:0 binds the API beyond loopback, where it must use HTTPS"), e.getMessage());

@@ -120,6 +120,32 @@ class ApiKeystoreTest {
     }
 
     @Test
+    void theCertificateMustNameOneOfTheNamesTheNodeIsReachedBy() throws Exception {
+        assertNotNull(new ApiKeystore(p12, password).open(Instant.now(), java.util.Set.of("h1", "elsewhere.example")));
+        assertNotNull(new ApiKeystore(p12, password).open(Instant.now(), java.util.Set.of("127.0.0.1")));
+        String why = assertThrows(IllegalStateException.class, () -> new ApiKeystore(p12, password).open(Instant.now(),
+                java.util.Set.of("web.example", "10.9.9.9"))).getMessage();
+        assertTrue(why.startsWith("--api-keystore " + p12 + " holds a certificate for "), why);
+        assertTrue(why.contains("h1"), why);
+        assertTrue(why.contains("none of the names this node is reached by (10.9.9.9, web.example): a client that checks the host name, as zed does, would refuse it"), why);
+        // a certificate without alternative names is for its CN
+        KeyStore old = load(expired, "expired-pw-123".toCharArray());
+        assertEquals(List.of("old"), CertificateNames.of((java.security.cert.X509Certificate) old.getCertificate("api")));
+    }
+
+    @Test
+    void aNameIsCoveredExactlyOrByAWildcardOfOneLabelAndAnAddressByTheSameAddress() {
+        assertTrue(CertificateNames.covers("web.example", "WEB.example"));
+        assertTrue(CertificateNames.covers("*.example", "web.example"));
+        assertFalse(CertificateNames.covers("*.example", "a.web.example"));
+        assertFalse(CertificateNames.covers("*.example", "example"));
+        assertTrue(CertificateNames.covers("::1", "0:0:0:0:0:0:0:1"));
+        assertTrue(CertificateNames.covers("127.0.0.1", "127.0.0.1"));
+        assertFalse(CertificateNames.covers("127.0.0.1", "127.0.0.2"));
+        assertFalse(CertificateNames.covers("127.0.0.1", "localhost"), "a name is no address, even one that resolves to it");
+    }
+
+    @Test
     void aKeystoreThatIsNoFileIsRefused() {
         assertEquals("--api-keystore " + keys.resolve("none.p12") + " is no file", refusal(new ApiKeystore(keys.resolve("none.p12"), password)));
     }
