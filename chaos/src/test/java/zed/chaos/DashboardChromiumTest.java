@@ -6,32 +6,21 @@ import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
-import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
-import org.openqa.selenium.support.ui.WebDriverWait;
 import zed.chaos.fault.AgentNode;
 import zed.chaos.fault.ChaosPool;
 import zed.chaos.fault.HostFacts;
 import zed.chaos.fault.NodeCalls;
 
-import java.io.File;
 import java.net.URI;
-import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -47,10 +36,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class DashboardChromiumTest {
     static final String LEVEL = "shop";
-    static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    static final Path DRIVER = Path.of("/usr/bin/chromedriver");
-    static final Duration LIVE = Duration.ofSeconds(30);
-    static final HttpClient HTTP = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     static String zedfile(int round) {
         return "level \"" + LEVEL + "\" {}\ndataset \"d\" {\n  properties = { \"com.acme:round\" = \"" + round + "\" }\n}\n";
@@ -59,7 +44,7 @@ class DashboardChromiumTest {
     @Test
     void loginLinkLiveFleetCsrfAndAReadOnlySession() throws Exception {
         ChaosNeeds.zfsPool();
-        browserNeeded();
+        Browser.browserNeeded();
         Path tmp = Files.createTempDirectory("zed-dashboard");
         Path shots = Path.of("target/ui-screenshots");
         Files.createDirectories(shots);
@@ -71,10 +56,10 @@ class DashboardChromiumTest {
 
             ZedProcess.Outcome login = ZedProcess.run(tmp, env, "ui", "login", "--node", node.url());
             assertEquals(0, login.exit(), login.toString());
-            String link = link(login.out(), node.url());
+            String link = Browser.link(login.out(), node.url());
             assertTrue(login.out().contains("█"), "the link as a QR code too:\n" + login.out());
 
-            WebDriver browser = chromium();
+            WebDriver browser = Browser.chromium();
             try {
                 // the link: a session, and the key gone from the address bar
                 browser.get(link);
@@ -92,18 +77,18 @@ class DashboardChromiumTest {
                 // live: a property set behind Zed's back is put back, and the page says so without a reload
                 ((JavascriptExecutor) browser).executeScript("window.zedMarker = 'same page';");
                 HostFacts.zfs("set", "com.acme:round=wrong", pool.root() + "/d");
-                await(browser, b -> field(level(b), "last-event").contains("DriftCorrected"), "the drift correction on the page");
+                Browser.await(browser, b -> field(level(b), "last-event").contains("DriftCorrected"), "the drift correction on the page");
                 assertTrue(field(level(browser), "last-event").contains("dataset.d"), field(level(browser), "last-event"));
                 assertEquals("Converged", field(level(browser), "state"));
 
                 // live: a new revision
                 assertTrue(node.push(LEVEL, dir, zedfile(2)).ok());
-                await(browser, b -> field(level(b), "revision").equals("2") && field(level(b), "stable").equals("2"), "revision 2, stable, on the page");
+                Browser.await(browser, b -> field(level(b), "revision").equals("2") && field(level(b), "stable").equals("2"), "revision 2, stable, on the page");
                 assertEquals("same page", ((JavascriptExecutor) browser).executeScript("return window.zedMarker;"), "the page was not reloaded");
-                shot(browser, shots.resolve("fleet.png"));
+                Browser.shot(browser, shots.resolve("fleet.png"));
 
                 // a POST without the session's CSRF token: refused, nothing done
-                HttpResponse<String> forged = post(node.url() + "/ui/levels/rollback", "zed_session=" + session.getValue(), "level=" + LEVEL + "&target=%40rev%3A1");
+                HttpResponse<String> forged = Browser.post(node.url() + "/ui/levels/rollback", "zed_session=" + session.getValue(), "level=" + LEVEL + "&target=%40rev%3A1");
                 assertEquals(403, forged.statusCode(), forged.body());
                 assertTrue(forged.body().contains("CSRF"), forged.body());
                 assertEquals(2, node.status(LEVEL).path("desiredRevision").asLong());
@@ -112,13 +97,13 @@ class DashboardChromiumTest {
                 WebElement button = browser.findElement(By.id("rollback-" + LEVEL));
                 assertEquals("Roll back shop to @rev:1", button.getText());
                 button.click();
-                await(browser, b -> b.findElement(By.id("answer")).getText().contains("started"), "the rollback's answer");
+                Browser.await(browser, b -> b.findElement(By.id("answer")).getText().contains("started"), "the rollback's answer");
                 JsonNode back = node.await(LEVEL, s -> s.path("state").asText().equals("Converged") && s.path("desiredRevision").asLong() == 1, Duration.ofSeconds(60));
                 assertEquals(1, back.path("desiredRevision").asLong(), String.valueOf(back));
-                await(browser, b -> field(level(b), "revision").equals("1"), "the rolled back revision on the page");
+                Browser.await(browser, b -> field(level(b), "revision").equals("1"), "the rolled back revision on the page");
 
                 // the used link: refused with a page that says so
-                HttpResponse<String> again = HTTP.send(HttpRequest.newBuilder(URI.create(link)).GET().build(), HttpResponse.BodyHandlers.ofString());
+                HttpResponse<String> again = Browser.HTTP.send(HttpRequest.newBuilder(URI.create(link)).GET().build(), HttpResponse.BodyHandlers.ofString());
                 assertEquals(410, again.statusCode());
                 browser.get(link);
                 assertEquals("This login link was used already", browser.findElement(By.tagName("h1")).getText());
@@ -131,25 +116,25 @@ class DashboardChromiumTest {
                         "ui", "login", "--no-qr", "--node", node.url());
                 assertEquals(0, readLogin.exit(), readLogin.toString());
                 assertFalse(readLogin.out().contains("█"), "--no-qr");
-                browser.get(link(readLogin.out(), node.url()));
+                browser.get(Browser.link(readLogin.out(), node.url()));
                 assertTrue(browser.findElement(By.className("who")).getText().contains("read-only"));
                 assertEquals(List.of(), browser.findElements(By.cssSelector("form.rollback")), "no rollback control");
-                shot(browser, shots.resolve("fleet-read-only.png"));
+                Browser.shot(browser, shots.resolve("fleet-read-only.png"));
                 String csrf = browser.findElement(By.cssSelector("header form input[name=csrf]")).getAttribute("value");
                 String readCookie = "zed_session=" + browser.manage().getCookieNamed("zed_session").getValue();
-                HttpResponse<String> refused = post(node.url() + "/ui/levels/rollback", readCookie, "csrf=" + csrf + "&level=" + LEVEL + "&target=%40latest");
+                HttpResponse<String> refused = Browser.post(node.url() + "/ui/levels/rollback", readCookie, "csrf=" + csrf + "&level=" + LEVEL + "&target=%40latest");
                 assertEquals(403, refused.statusCode(), refused.body());
                 assertTrue(refused.body().contains("needs deploy"), refused.body());
 
                 // narrow: the same page on a phone's width
                 browser.manage().window().setSize(new Dimension(390, 844));
-                shot(browser, shots.resolve("fleet-narrow.png"));
+                Browser.shot(browser, shots.resolve("fleet-narrow.png"));
 
                 // log out: the session ends
                 browser.findElement(By.id("logout")).click();
                 // the click returns before the POST, its redirect and the next page are done
-                await(browser, b -> b.findElements(By.tagName("h1")).stream().anyMatch(h -> h.getText().equals("Log in to Zed")), "the login page after logging out");
-                HttpResponse<String> after = HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/ui")).header("Cookie", readCookie).GET().build(),
+                Browser.await(browser, b -> b.findElements(By.tagName("h1")).stream().anyMatch(h -> h.getText().equals("Log in to Zed")), "the login page after logging out");
+                HttpResponse<String> after = Browser.HTTP.send(HttpRequest.newBuilder(URI.create(node.url() + "/ui")).header("Cookie", readCookie).GET().build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(401, after.statusCode());
             } finally {
@@ -158,53 +143,11 @@ class DashboardChromiumTest {
         }
     }
 
-    /** The link {@code zed ui login} printed, on this node. */
-    static String link(String out, String url) {
-        Matcher m = Pattern.compile("(" + Pattern.quote(url) + "/ui/login\\?key=[A-Za-z0-9_-]{43})").matcher(out);
-        assertTrue(m.find(), "no link in:\n" + out);
-        return m.group(1);
-    }
-
     static WebElement level(WebDriver b) {
         return b.findElement(By.cssSelector("li.level[data-level='" + LEVEL + "']"));
     }
 
     static String field(WebElement level, String cls) {
         return level.findElement(By.className(cls)).getText().strip();
-    }
-
-    static void await(WebDriver browser, java.util.function.Function<WebDriver, Boolean> done, String what) {
-        try {
-            new WebDriverWait(browser, LIVE).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(done::apply);
-        } catch (org.openqa.selenium.TimeoutException e) {
-            throw new AssertionError("not within " + LIVE.toSeconds() + "s: " + what + "; the page at " + browser.getCurrentUrl() + ":\n" + browser.getPageSource(), e);
-        }
-    }
-
-    static HttpResponse<String> post(String url, String cookie, String form) throws Exception {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
-                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    static void shot(WebDriver browser, Path to) throws Exception {
-        File f = ((TakesScreenshot) browser).getScreenshotAs(OutputType.FILE);
-        Files.copy(f.toPath(), to, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    /** Debian's chromium, headless, through its own chromedriver: the paths set, so Selenium Manager never runs. */
-    static WebDriver chromium() {
-        ChromeOptions o = new ChromeOptions();
-        o.setBinary(CHROMIUM.toFile());
-        // root in CI: Chromium's sandbox needs an unprivileged user
-        o.addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--window-size=1100,900", "--disable-gpu");
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(DRIVER.toFile()).usingAnyFreePort().build();
-        return new ChromeDriver(service, o);
-    }
-
-    /** Chromium and its driver: CI installs them (.ci/run), so there they must be here; elsewhere the test is skipped. */
-    static void browserNeeded() {
-        if (Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER)) return;
-        if ("1".equals(System.getenv("ZED_REQUIRE_CHROMIUM"))) throw new AssertionError("ZED_REQUIRE_CHROMIUM=1 but " + CHROMIUM + " or " + DRIVER + " is missing");
-        org.junit.jupiter.api.Assumptions.abort("no chromium and chromedriver (apt-get install chromium chromium-driver)");
     }
 }

@@ -91,13 +91,26 @@ public final class HttpApi extends AllDirectives {
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
         this.secrets = new SecretRotatedRoute(config, this::entity);
         this.sshLogin = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(config.stateDir(), java.time.Clock.systemUTC()), system.log());
-        this.ui = new UiRoute(system, this::statuses, this::rollbackFromUi, java.time.Clock.systemUTC());
+        this.ui = new UiRoute(system, new NodeApi(system, api().seal(rejections(), exceptions()), audit), this::statuses, java.time.Clock.systemUTC());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
 
     public Route route() {
-        Route api = concat(
+        Route api = api();
+        // the audit sees every answer, a refusal's too: outside the handlers that turn rejections and failures into answers
+        return extractRequest(req -> optionalHeaderValueByName("Authorization", auth -> {
+            TokenCheck.Caller caller = tokens.identify(auth.orElse(null));
+            return mapResponse(r -> {
+                audit.record(caller, req.method().value(), RequestGuard.segments(req), r.status().intValue());
+                return r;
+            }, () -> handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(caller, () -> concat(ui.route(caller), api)))));
+        }));
+    }
+
+    /** The API's routes, behind the guard: what a token may ask, and what a dashboard page asks for its session. */
+    private Route api() {
+        return concat(
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
                 checkpoints.route(),
@@ -107,14 +120,6 @@ public final class HttpApi extends AllDirectives {
                 pathPrefix(segment("v1").slash("levels"), () -> concat(
                         pathEndOrSingleSlash(() -> get(this::list)),
                         path(PathMatchers.segments(), segments -> level(LevelPath.of(segments))))));
-        // the audit sees every answer, a refusal's too: outside the handlers that turn rejections and failures into answers
-        return extractRequest(req -> optionalHeaderValueByName("Authorization", auth -> {
-            TokenCheck.Caller caller = tokens.identify(auth.orElse(null));
-            return mapResponse(r -> {
-                audit.record(caller, req.method().value(), RequestGuard.segments(req), r.status().intValue());
-                return r;
-            }, () -> handleRejections(rejections(), () -> handleExceptions(exceptions(), () -> guard.guard(caller, () -> concat(ui.route(caller), api)))));
-        }));
     }
 
     private Route level(LevelPath p) {
@@ -290,12 +295,6 @@ public final class HttpApi extends AllDirectives {
     }
 
     /** A rollback the dashboard asks for: as {@code POST /v1/levels/{id}/rollback} answers it. */
-    private CompletionStage<HttpResponse> rollbackFromUi(String id, String body) {
-        return levels.knows(id).thenCompose(known -> !known ? done(error(StatusCodes.NOT_FOUND, "no such level: " + id))
-                : !levels.instances(id).isEmpty() ? done(error(StatusCodes.CONFLICT, "level " + id + " runs on several hosts: a rollback of a multi-host level is not supported yet"))
-                : rollback(id, body));
-    }
-
     private CompletionStage<HttpResponse> stop(String id, boolean cascade) {
         return runningChildren(id).thenCompose(children -> {
             if (!children.isEmpty() && !cascade) {
