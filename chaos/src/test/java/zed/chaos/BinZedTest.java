@@ -98,6 +98,15 @@ class BinZedTest {
         Files.delete(archive);
         assertValidatedQuietly(validate(zed), "no archive");
 
+        // zed agent starts from the node's own archive: a broken one changes nothing either
+        Path agentArchive = archive.resolveSibling("zed-agent.jsa");
+        Files.write(agentArchive, noise);
+        assertTrue(Files.getLastModifiedTime(agentArchive).compareTo(Files.getLastModifiedTime(jar)) > 0, "bin/zed hands the node's archive to java");
+        ZedProcess.Outcome agentHelp = ZedProcess.run(zed, tmp.resolve("work"), env, Duration.ofSeconds(120), "agent", "--help");
+        assertEquals(0, agentHelp.exit(), agentHelp.toString());
+        assertEquals("", agentHelp.err(), "nothing on stderr: " + agentHelp);
+        assertTrue(agentHelp.out().contains("--listen"), agentHelp.toString());
+
         // from a symlink, in another directory: the repository is still the script's
         Path link = Files.createDirectories(tmp.resolve("elsewhere/bin")).resolve("zed");
         Files.createSymbolicLink(link, zed);

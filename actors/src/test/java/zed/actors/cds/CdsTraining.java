@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
- * Makes the class data sharing archive that {@code bin/zed} starts the command line with ({@code zed-cli.jsa}), the
+ * Makes the class data sharing archive that {@code bin/zed} starts the command line and the node with ({@code zed-cli.jsa}), the
  * JDK 17 way for a static archive: run the commands as an operator does, each with {@code -XX:DumpLoadedClassList},
  * add the JDK's own list (so that nothing the default archive holds is missing), and dump the lot with
  * {@code -Xshare:dump}. The archive holds those classes parsed, verified and laid out, and the method handles that
@@ -41,13 +41,25 @@ public final class CdsTraining {
     public static void main(String[] args) {
         Path jar = Path.of(args[0]).toAbsolutePath();
         Path archive = Path.of(args[1]).toAbsolutePath();
+        Path agentArchive = args.length > 2 ? Path.of(args[2]).toAbsolutePath() : null;
         Path work = null;
         try {
-            Files.deleteIfExists(archive); // an archive of the jar before this one is no use, and bin/zed would skip it anyway
+            // an archive of the jar before this one is no use, and bin/zed would skip it anyway
+            Files.deleteIfExists(archive);
+            if (agentArchive != null) Files.deleteIfExists(agentArchive);
             work = Files.createTempDirectory("zed-cds-");
             long start = System.nanoTime();
-            int classes = make(jar, archive, work);
+            Trained t = train(jar, work, agentArchive != null);
+            int classes = dump(jar, t.commands(), archive, work, "cli");
             System.out.printf("zed: %s, %d classes, trained in %.1f s%n", archive.getFileName(), classes, (System.nanoTime() - start) / 1e9);
+            if (!t.agent().isEmpty()) {
+                try {
+                    classes = dump(jar, t.agent(), agentArchive, work, "agent");
+                    System.out.printf("zed: %s, %d classes%n", agentArchive.getFileName(), classes);
+                } catch (IOException e) {
+                    System.out.println("zed: no class data sharing archive for the node (it works, only starts slower): " + e.getMessage());
+                }
+            }
         } catch (Exception e) {
             System.out.println("zed: no class data sharing archive (the command line works, only starts slower): " + e.getMessage());
             try {
@@ -63,19 +75,36 @@ public final class CdsTraining {
         System.exit(0);
     }
 
-    /** Trains, dumps to a temporary file, checks that the JVM maps it, and moves it into place. Returns the class count. */
-    static int make(Path jar, Path archive, Path work) throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
+    /**
+     * The classes the commands load, and those the node loads (none when not asked for, or when its training failed).
+     * Two archives, not one: the JVM maps an archive at a random address and relocates all of it, so the node's
+     * classes in the commands' archive would cost every command about 150 ms (measured: --version 0.55 s without an
+     * archive, 0.7 s with one of both).
+     */
+    record Trained(Set<String> commands, Set<String> agent) {
+    }
+
+    static Trained train(Path jar, Path work, boolean withAgent) throws IOException, InterruptedException {
+        Path java = java();
         TrainingTree tree = TrainingTree.write(work);
         Set<String> classes = new LinkedHashSet<>();
-        Path jdkList = Path.of(System.getProperty("java.home"), "lib", "classlist");
-        if (Files.isRegularFile(jdkList)) classes.addAll(lines(jdkList));
+        Set<String> agentClasses = new LinkedHashSet<>();
         // each command on its own node (a stand-in, started in a millisecond), so that running them side by side is
         // the same training as one after the other: a status must not take the look that an up's follow waits on
         List<TrainingTree.Run> runs = tree.runs();
         ExecutorService pool = Executors.newFixedThreadPool(Runtime.getRuntime().availableProcessors());
         try {
             List<Future<List<String>>> lists = new ArrayList<>();
+            // the node too, first (the longest run), beside the commands: its classes are most of what a zed agent (or the node zed up starts) loads
+            Future<List<String>> agent = pool.submit(() -> {
+                if (!withAgent) return List.of();
+                try {
+                    return AgentTraining.classes(java, jar, work);
+                } catch (IOException e) {
+                    System.out.println("zed: the class data sharing archive leaves out the node's classes (the node works, only starts slower): " + e.getMessage());
+                    return List.of();
+                }
+            });
             for (int i = 0; i < runs.size(); i++) {
                 TrainingTree.Run r = runs.get(i);
                 Path list = work.resolve("classes-" + i + ".lst");
@@ -92,12 +121,26 @@ public final class CdsTraining {
                 }));
             }
             for (Future<List<String>> l : lists) classes.addAll(l.get());
+            agentClasses.addAll(agent.get());
         } catch (ExecutionException e) {
             throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
         } finally {
             pool.shutdownNow();
         }
-        Path merged = work.resolve("classes.lst");
+        return new Trained(classes, agentClasses);
+    }
+
+    /**
+     * Dumps {@code classes} (and the JDK's own list, so that nothing its default archive holds is missing) to a
+     * temporary file, checks that the JVM maps it, and moves it into place. Returns the class count.
+     */
+    static int dump(Path jar, Set<String> trained, Path archive, Path work, String name) throws IOException, InterruptedException {
+        Path java = java();
+        Set<String> classes = new LinkedHashSet<>();
+        Path jdkList = Path.of(System.getProperty("java.home"), "lib", "classlist");
+        if (Files.isRegularFile(jdkList)) classes.addAll(lines(jdkList));
+        classes.addAll(trained);
+        Path merged = work.resolve("classes-" + name + "-all.lst");
         Files.write(merged, classes);
 
         Path tmp = archive.resolveSibling(archive.getFileName() + ".tmp");
@@ -105,12 +148,12 @@ public final class CdsTraining {
         dump.addAll(JVM_OPTIONS);
         dump.addAll(List.of("-cp", jar.toString()));
         try {
-            run(dump, work, Map.of(), 0, work.resolve("dump.log"));
+            run(dump, work, Map.of(), 0, work.resolve("dump-" + name + ".log"));
             // -Xshare:on fails where bin/zed's -Xshare:auto would quietly go without: the archive must map as bin/zed runs
             List<String> check = new ArrayList<>(List.of(java.toString(), "-Xshare:on", "-XX:SharedArchiveFile=" + tmp));
             check.addAll(JVM_OPTIONS);
             check.addAll(List.of("-jar", jar.toString(), "--version"));
-            run(check, work, Map.of(), 0, work.resolve("check.log"));
+            run(check, work, Map.of(), 0, work.resolve("check-" + name + ".log"));
             Files.move(tmp, archive, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(tmp);
@@ -118,7 +161,11 @@ public final class CdsTraining {
         return (int) classes.stream().filter(c -> !c.startsWith("@")).count();
     }
 
-    private static void run(List<String> cmd, Path dir, Map<String, String> env, int exit, Path log) throws IOException, InterruptedException {
+    private static Path java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java");
+    }
+
+    static void run(List<String> cmd, Path dir, Map<String, String> env, int exit, Path log) throws IOException, InterruptedException {
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(dir.toFile()).redirectErrorStream(true).redirectOutput(log.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         // the stand-in node and the token in the training's home, never an operator's (a real node would get the training's levels)
@@ -137,7 +184,7 @@ public final class CdsTraining {
     }
 
     /** A class list's entries: no comments, no blank lines. */
-    private static List<String> lines(Path list) throws IOException {
+    static List<String> lines(Path list) throws IOException {
         try (Stream<String> s = Files.lines(list, StandardCharsets.UTF_8)) {
             return s.filter(l -> !l.isBlank() && !l.startsWith("#")).toList();
         }
