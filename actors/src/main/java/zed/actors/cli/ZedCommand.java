@@ -12,7 +12,8 @@ import java.util.Map;
  * picocli reads every declared subcommand by reflection before it parses anything, and a command that talks to the
  * node should pay for its own class alone (see {@link #commandLine(String...)}).
  */
-@Command(name = "zed", mixinStandardHelpOptions = true, versionProvider = ZedCommand.Version.class,
+// INHERIT: every subcommand takes --help (and --version) too, as an operator expects of `zed up --help`
+@Command(name = "zed", mixinStandardHelpOptions = true, scope = CommandLine.ScopeType.INHERIT, versionProvider = ZedCommand.Version.class,
         description = "Keeps hosts in the state their Zedfiles declare.")
 public final class ZedCommand implements Runnable {
     /** The subcommands, in the order the help lists them. */
