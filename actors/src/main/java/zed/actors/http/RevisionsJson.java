@@ -1,6 +1,5 @@
 package zed.actors.http;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import zed.actors.level.RevisionLog;
 
@@ -8,18 +7,11 @@ import java.util.Comparator;
 
 /** {@code GET /v1/levels/{id}/revisions}: the revisions a level keeps, newest first, each with its Zedfile. Pure. */
 final class RevisionsJson {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private RevisionsJson() {
     }
 
     static ObjectNode of(RevisionLog s) {
-        ObjectNode o = JSON.createObjectNode();
-        o.put("level", s.level());
-        o.put("revision", s.revision());
-        o.put("desiredRevision", s.desired());
-        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
-        else o.putNull("stableRevision");
+        ObjectNode o = StatusJson.revisions(s);
         var list = o.putArray("revisions");
         s.revisions().values().stream().sorted(Comparator.comparingLong(RevisionLog.Revision::number).reversed()).forEach(r -> {
             ObjectNode n = list.addObject();
@@ -28,7 +20,7 @@ final class RevisionsJson {
             n.put("filename", r.filename());
             n.put("dir", r.dir());
             if (r.parent() != null) n.put("parent", r.parent());
-            // a revision kept for its number and hash only (older than the newest kept whole) has no Zedfile
+            // a revision journaled before the node kept Zedfiles has none
             if (r.source() != null) n.put("source", r.source());
             else n.putNull("source");
         });
