@@ -3,6 +3,7 @@ package zed.chaos;
 import com.fasterxml.jackson.databind.JsonNode;
 import org.junit.jupiter.api.Test;
 import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import zed.chaos.fault.AgentNode;
@@ -19,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -84,6 +86,13 @@ class DashboardPlanChromiumTest {
                 assertEquals("1 created, 1 changed, 0 removed, 1 unchanged", browser.findElement(By.id("plan-counts")).getText());
                 assertTrue(browser.findElement(By.cssSelector("table.diff tr.row-changed .new")).getText().contains("\"com.acme:round\" = \"2\""));
                 Browser.shot(browser, shots.resolve("plan.png"));
+                // on a phone's width the source diff is unified lines, not two columns
+                browser.manage().window().setSize(new Dimension(390, 844));
+                assertTrue(browser.findElement(By.cssSelector("ol.diff.unified")).isDisplayed());
+                assertFalse(browser.findElement(By.cssSelector(".side-by-side")).isDisplayed());
+                assertTrue(browser.findElement(By.cssSelector("ol.diff.unified li.line-added")).getText().contains("\"com.acme:round\" = \"2\""));
+                Browser.shot(browser, shots.resolve("plan-narrow.png"));
+                browser.manage().window().setSize(new Dimension(1100, 900));
 
                 // apply: the level converges on the new revision, and the page shows it live
                 browser.findElement(By.id("apply")).click();
@@ -122,14 +131,8 @@ class DashboardPlanChromiumTest {
                 assertEquals("2", HostFacts.zfs("get", "-H", "-o", "value", "com.acme:round", pool.root() + "/d").strip());
 
                 // a read-only session: it may plan, sees no Apply nor Confirm, and its forged POSTs are refused
-                ZedProcess.Outcome token = ZedProcess.run(tmp, env, "token", "create", "viewer", "--scope", "read");
-                assertEquals(0, token.exit(), token.toString());
-                String readToken = token.out().lines().filter(l -> l.startsWith("zed_")).findFirst().orElseThrow(() -> new AssertionError(token.toString()));
-                ZedProcess.Outcome readLogin = ZedProcess.run(tmp, Map.of("ZED_HOME", node.home().toString(), "ZED_TOKEN", readToken),
-                        "ui", "login", "--no-qr", "--node", node.url());
-                assertEquals(0, readLogin.exit(), readLogin.toString());
                 browser.manage().deleteAllCookies();
-                browser.get(Browser.link(readLogin.out(), node.url()));
+                browser.get(Browser.readOnlyLink(tmp, node));
                 browser.get(node.url() + "/ui/levels/shop/plan");
                 plan(browser, zedfile(5, CACHE));
                 String hash = browser.findElement(By.cssSelector("#plan .hash code")).getText();
