@@ -170,6 +170,23 @@ class PlanApplyTest {
     }
 
     @Test
+    void theKeptRevisionsAreReadWithTheirZedfilesNewestFirst() throws Exception {
+        String v1 = level("v1", "", ""), v2 = level("v2", "", "");
+        assertEquals(200, apply(v1, null).status());
+        node.converged("shop", 1);
+        assertEquals(200, apply(v2, null).status());
+        node.converged("shop", 2);
+        JsonNode r = node.get("/v1/levels/shop/revisions");
+        assertEquals(2, r.get("desiredRevision").asLong(), r.toString());
+        assertEquals(2, r.get("stableRevision").asLong(), r.toString());
+        assertEquals(List.of(2L, 1L), List.of(r.get("revisions").get(0).get("revision").asLong(), r.get("revisions").get(1).get("revision").asLong()));
+        assertEquals(v2, r.get("revisions").get(0).get("source").asText(), "the Zedfile as pushed, to edit");
+        assertEquals(v1, r.get("revisions").get(1).get("source").asText());
+        assertEquals(state.resolve("project").toString(), r.get("revisions").get(0).get("dir").asText());
+        assertEquals(404, node.send("GET", "/v1/levels/nosuch/revisions", null).status());
+    }
+
+    @Test
     void aZedfileWithErrorsShowsThemAtTheirLines() throws Exception {
         apply(level("v1", "", ""), null);
         node.converged("shop", 1);

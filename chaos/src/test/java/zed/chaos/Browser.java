@@ -40,6 +40,16 @@ final class Browser {
         return m.group(1);
     }
 
+    /** A login link to a read-only session: a {@code read} token made with {@code zed token create}, then {@code zed ui login} with it. */
+    static String readOnlyLink(Path cwd, zed.chaos.fault.AgentNode node) throws Exception {
+        ZedProcess.Outcome token = ZedProcess.run(cwd, java.util.Map.of("ZED_HOME", node.home().toString()), "token", "create", "viewer", "--scope", "read");
+        org.junit.jupiter.api.Assertions.assertEquals(0, token.exit(), token.toString());
+        String read = token.out().lines().filter(l -> l.startsWith("zed_")).findFirst().orElseThrow(() -> new AssertionError(token.toString()));
+        ZedProcess.Outcome login = ZedProcess.run(cwd, java.util.Map.of("ZED_HOME", node.home().toString(), "ZED_TOKEN", read), "ui", "login", "--no-qr", "--node", node.url());
+        org.junit.jupiter.api.Assertions.assertEquals(0, login.exit(), login.toString());
+        return link(login.out(), node.url());
+    }
+
     static void await(WebDriver browser, java.util.function.Function<WebDriver, Boolean> done, String what) {
         try {
             new WebDriverWait(browser, LIVE).ignoring(org.openqa.selenium.StaleElementReferenceException.class).until(done::apply);

@@ -157,6 +157,7 @@ public final class HttpApi extends AllDirectives {
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(pushPlan(id, body)))))));
             case "rollback-plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> parameterOptional("target",
                     target -> completeWithFuture(rollbackPlan(id, target.orElse(null)))))));
+            case "revisions" -> get(() -> known(id, () -> completeWithFuture(revisions(id))));
             case "rollback" -> post(() -> known(id, () -> withSizeLimit(MAX_BODY, () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(rollback(id, body))))));
             case "job-rollback" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(jobRollback(id, body)))))));
@@ -533,6 +534,14 @@ public final class HttpApi extends AllDirectives {
         if (target == null || target.isEmpty()) return done(error(StatusCodes.BAD_REQUEST, "give ?target=@latest | @rev:N | SNAPSHOT"));
         return entity(id).<LevelCommand.Previewed>ask(reply -> new LevelCommand.PreviewRollback(target, reply), Duration.ofMinutes(2))
                 .thenApply(p -> p.rollbackRefused() != null ? rollbackRefused(p.rollbackRefused()) : json(StatusCodes.OK, tree(p.json())));
+    }
+
+    /**
+     * GET revisions: the revisions the level keeps, newest first, each with its Zedfile as pushed and where it lives
+     * (what the dashboard's Plan page edits and its Rollback page picks from). Changes nothing.
+     */
+    private CompletionStage<HttpResponse> revisions(String id) {
+        return entity(id).<LevelCommand.Status>ask(LevelCommand.Get::new, READ).thenApply(s -> json(StatusCodes.OK, RevisionsJson.of(s.state())));
     }
 
     private static JsonNode tree(String json) {

@@ -27,12 +27,7 @@ final class StatusJson {
 
     static ObjectNode of(LevelCommand.Status status) {
         RevisionLog s = status.state();
-        ObjectNode o = JSON.createObjectNode();
-        o.put("level", s.level());
-        o.put("revision", s.revision());
-        o.put("desiredRevision", s.desired());
-        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
-        else o.putNull("stableRevision");
+        ObjectNode o = revisions(s);
         o.put("hash", s.hash());
         o.put("state", s.phase());
         if (s.lastError() != null) o.put("error", s.lastError());
@@ -60,6 +55,17 @@ final class StatusJson {
         }
         for (ServiceActor.Report rep : status.services()) service(resources.addObject(), rep, spec);
         for (zed.actors.job.JobActor.Report rep : status.jobs()) job(resources.addObject(), rep);
+        return o;
+    }
+
+    /** The level and its revisions: the newest, the desired one, the stable one (null: none yet). */
+    static ObjectNode revisions(RevisionLog s) {
+        ObjectNode o = JSON.createObjectNode();
+        o.put("level", s.level());
+        o.put("revision", s.revision());
+        o.put("desiredRevision", s.desired());
+        if (s.stableRevision() > 0) o.put("stableRevision", s.stableRevision());
+        else o.putNull("stableRevision");
         return o;
     }
 

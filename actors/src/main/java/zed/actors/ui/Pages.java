@@ -4,6 +4,7 @@ import gg.jte.ContentType;
 import gg.jte.TemplateEngine;
 import gg.jte.output.StringOutput;
 
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -24,6 +25,37 @@ public final class Pages {
     /** The part of the Fleet page the event stream replaces. */
     public static String tree(List<FleetView.Row> rows, boolean mayDeploy, String csrf) {
         return render("ui/tree.jte", Map.of("rows", rows, "mayDeploy", mayDeploy, "csrf", csrf));
+    }
+
+    /**
+     * The Plan page: the Zedfile to plan (the level's own, or as pasted), and, once planned, its errors at their lines
+     * ({@code marked}) or the plan ({@code plan}); {@code notice} says why an apply was refused. Null: not shown.
+     */
+    public static String plan(String level, Grant grant, String csrf, String source, String filename, MarkedSource marked, PlanView plan, String notice) {
+        Map<String, Object> p = new HashMap<>(Map.of("level", level, "grant", grant, "csrf", csrf, "source", source, "filename", filename));
+        p.put("marked", marked);
+        p.put("plan", plan);
+        p.put("notice", notice);
+        return render("ui/plan.jte", p);
+    }
+
+    /** The Rollback page: the revisions to pick from and, once one is picked, the rollback's plan ({@code target}, {@code plan}). */
+    public static String rollback(String level, Grant grant, String csrf, long desired, List<RevisionChoice> choices, String target, PlanView plan, String notice) {
+        Map<String, Object> p = new HashMap<>(Map.of("level", level, "grant", grant, "csrf", csrf, "desired", desired, "choices", choices));
+        p.put("target", target);
+        p.put("plan", plan);
+        p.put("notice", notice);
+        return render("ui/rollback.jte", p);
+    }
+
+    /** What the node said to an apply or a rollback, and the level's state, live ({@link #progress}). */
+    public static String applied(String level, Grant grant, String csrf, String said) {
+        return render("ui/applied.jte", Map.of("level", level, "grant", grant, "csrf", csrf, "said", said));
+    }
+
+    /** One level's state now: the fragment the applied page's stream replaces. */
+    public static String progress(String level, FleetView.Place place) {
+        return render("ui/progress.jte", Map.of("level", level, "p", place));
     }
 
     /** A page that says why there is nothing to show (not logged in, a used or expired link). */

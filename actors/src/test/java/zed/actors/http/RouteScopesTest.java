@@ -27,6 +27,9 @@ class RouteScopesTest {
         assertEquals(Scope.READ, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "push-plan")));
         assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "rollback-plan")));
         assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "push-plan")), "no such route");
+        // the kept revisions' Zedfiles: what the dashboard's Plan page edits, read-only
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "revisions")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("PUT", List.of("v1", "levels", "shop", "revisions")), "no such route");
         // a level whose last name is an action word, addressed with its slash encoded, is the level
         assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "x/plan")));
         assertEquals(Scope.DEPLOY, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "rollback")));
