@@ -2,18 +2,11 @@ package zed.actors.http;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import org.apache.pekko.NotUsed;
 import org.apache.pekko.actor.typed.ActorSystem;
-import org.apache.pekko.http.javadsl.marshalling.sse.EventStreamMarshalling;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.CacheControl;
-import org.apache.pekko.http.javadsl.model.headers.CacheDirectives;
-import org.apache.pekko.http.javadsl.model.sse.ServerSentEvent;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.japi.Pair;
 import org.apache.pekko.stream.javadsl.Sink;
-import org.apache.pekko.stream.javadsl.Source;
 import zed.actors.ui.EventLine;
 import zed.actors.ui.FleetView;
 import zed.actors.ui.Pages;
@@ -22,7 +15,6 @@ import zed.actors.ui.Sessions;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
@@ -69,21 +61,9 @@ final class FleetPage extends AllDirectives {
         return statuses.get().thenApply(all -> FleetView.of(all, Map.copyOf(lastEvents)));
     }
 
-    /**
-     * The Fleet page's levels as HTML, again whenever an event is published and every {@link #REREAD}, sent only when
-     * it changed (event {@code fleet}, which htmx's sse extension swaps in). Ends when the session does (logged out, or expired).
-     */
+    /** The Fleet page's levels as HTML, live (event {@code fleet}): {@link LiveFragments}. */
     private Route fleetEvents(Sessions.Session s, String cookie) {
-        Source<ServerSentEvent, NotUsed> fragments = Source.tick(Duration.ZERO, REREAD, (Object) "tick").mapMaterializedValue(c -> NotUsed.getInstance())
-                .merge(PublishedEvents.source(system).map(e -> (Object) e))
-                .conflate((a, b) -> a)
-                .takeWhile(x -> gate.live(cookie)) // a logout ends an open page's stream too
-                .mapAsync(1, x -> rows().thenApply(rows -> Pages.tree(rows, s.grant().mayDeploy(), s.csrf())))
-                .statefulMap(() -> "", (last, html) -> Pair.create(html, html.equals(last) ? Optional.<String>empty() : Optional.of(html)), last -> Optional.empty())
-                .filter(Optional::isPresent)
-                .map(html -> ServerSentEvent.create(html.get(), "fleet"))
-                .keepAlive(Duration.ofSeconds(10), ServerSentEvent::heartbeat);
-        return respondWithHeader(CacheControl.create(CacheDirectives.NO_CACHE), () -> completeOK(fragments, EventStreamMarshalling.toEventStream()));
+        return LiveFragments.stream(system, gate, cookie, REREAD, "fleet", () -> rows().thenApply(rows -> Pages.tree(rows, s.grant().mayDeploy(), s.csrf())));
     }
 
     /** A rollback from the page, through the API's rollback route with the session's scope. */

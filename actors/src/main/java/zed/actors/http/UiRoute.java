@@ -23,6 +23,7 @@ final class UiRoute extends AllDirectives {
     private final UiSessions gate;
     private final LoginLinkRoute login;
     private final FleetPage fleet;
+    private final HostsPage hosts;
     private final UiStatics statics = new UiStatics();
 
     /**
@@ -33,6 +34,7 @@ final class UiRoute extends AllDirectives {
         this.gate = new UiSessions(clock);
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
+        this.hosts = new HostsPage(system, gate, api, statuses);
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -41,6 +43,7 @@ final class UiRoute extends AllDirectives {
                 login.api(caller),
                 pathPrefix("ui", () -> concat(
                         fleet.route(),
+                        hosts.route(),
                         login.ui(),
                         statics.route())));
     }
