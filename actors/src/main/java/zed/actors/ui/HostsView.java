@@ -47,10 +47,11 @@ public final class HostsView {
             return Math.max(0, totalBytes - freeBytes);
         }
 
-        /** "20G free of 24G, 4G used"; "VRAM unknown" when the host did not say. */
+        /** "20G free of 24G, 4G used" ("none used" when no job holds any); "VRAM unknown" when the host did not say. */
         public String words() {
             if (totalBytes <= 0) return "VRAM unknown";
-            return HostsCommand.size(freeBytes) + " free of " + HostsCommand.size(totalBytes) + ", " + HostsCommand.size(usedBytes()) + " used";
+            return HostsCommand.size(freeBytes) + " free of " + HostsCommand.size(totalBytes) + ", "
+                    + (usedBytes() == 0 ? "none" : HostsCommand.size(usedBytes())) + " used";
         }
 
         /** "GPU 0 (NVIDIA A10)". */

@@ -66,7 +66,7 @@ class HostsViewTest {
         assertEquals(8 * GIB, gpus.get(0).usedBytes());
         assertEquals("16G free of 24G, 8G used", gpus.get(0).words());
         assertEquals("GPU 1 (NVIDIA L40)", gpus.get(1).label());
-        assertEquals("48G free of 48G, 0B used", gpus.get(1).words());
+        assertEquals("48G free of 48G, none used", gpus.get(1).words());
         assertEquals("VRAM unknown", new HostsView.Gpu(0, A, "x", 0, 0).words());
     }
 
