@@ -126,7 +126,7 @@ class DashboardHostsChromiumTest {
                     assertEquals("loss over steps: 3 checkpoints, steps 1 to 3; last 0.3333 at step 3; min 0.3333, max 1", chartWords(browser));
                     assertEquals("1", text(job, "svg text.max"));
                     assertEquals("0.3333", text(job, "svg text.min"));
-                    Browser.shot(browser, shots.resolve("hosts.png"));
+                    Browser.shot(browser, shots.resolve("hosts-three.png"));
 
                     // a fourth checkpoint while the page is open: on the page, without a reload
                     ((JavascriptExecutor) browser).executeScript("window.zedMarker = 'same page';");
@@ -140,7 +140,7 @@ class DashboardHostsChromiumTest {
                     assertEquals(4, rows.size());
                     List<WebElement> cells = rows.get(3).findElements(By.tagName("td"));
                     assertEquals(List.of("4", "0.25"), cells.stream().map(c -> c.getAttribute("textContent").strip()).toList());
-                    Browser.shot(browser, shots.resolve("hosts-live.png"));
+                    Browser.shot(browser, shots.resolve("hosts.png"));
 
                     browser.manage().window().setSize(new Dimension(390, 844));
                     Browser.shot(browser, shots.resolve("hosts-narrow.png"));

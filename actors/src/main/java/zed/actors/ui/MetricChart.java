@@ -24,6 +24,10 @@ public final class MetricChart {
     public record Point(long step, double value) {
     }
 
+    /** Where a point is drawn in the viewBox. */
+    public record Dot(double x, double y) {
+    }
+
     /**
      * One metric's chart.
      *
@@ -31,7 +35,7 @@ public final class MetricChart {
      * @param dots   where a lone point is drawn as a dot (a polyline of one point draws nothing); empty otherwise
      * @param data   the points themselves, oldest first, for the table beside the chart
      */
-    public record Chart(String metric, String points, List<double[]> dots, int count, String firstStep, String lastStep, String min, String max,
+    public record Chart(String metric, String points, List<Dot> dots, int count, String firstStep, String lastStep, String min, String max,
                         String last, String words, List<Point> data) {
         public boolean empty() {
             return count == 0;
@@ -64,12 +68,12 @@ public final class MetricChart {
         double min = points.stream().mapToDouble(Point::value).min().orElseThrow();
         double max = points.stream().mapToDouble(Point::value).max().orElseThrow();
         List<String> xy = new ArrayList<>();
-        List<double[]> at = new ArrayList<>();
+        List<Dot> at = new ArrayList<>();
         for (Point p : points) {
             double x = x(p.step(), firstStep, lastStep);
             double y = y(p.value(), min, max);
             xy.add(coordinate(x) + "," + coordinate(y));
-            at.add(new double[]{x, y});
+            at.add(new Dot(x, y));
         }
         Point last = points.get(points.size() - 1);
         String words = metric + " over steps: " + points.size() + (points.size() == 1 ? " checkpoint" : " checkpoints")

@@ -46,7 +46,7 @@ class MetricChartTest {
     void onePointIsADotInTheMiddleAndAFlatLineSitsMidHeight() {
         MetricChart.Chart one = MetricChart.chart("loss", List.of(p(50, 0.02)));
         assertEquals("139.0,39.0", one.points());
-        assertEquals(1, one.dots().size(), "a polyline of one point draws nothing: a dot does");
+        assertEquals(List.of(new MetricChart.Dot(139, 39)), one.dots(), "a polyline of one point draws nothing: a dot does");
         assertEquals("loss over steps: 1 checkpoint at step 50; last 0.02 at step 50; min 0.02, max 0.02", one.words());
         MetricChart.Chart flat = MetricChart.chart("acc", List.of(p(1, 0.5), p(2, 0.5)));
         assertEquals("44.0,39.0 234.0,39.0", flat.points());
