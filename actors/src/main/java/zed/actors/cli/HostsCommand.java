@@ -14,7 +14,7 @@ import java.util.concurrent.Callable;
 
 @Command(name = "hosts", description = {"Lists the hosts of the cluster, as the node sees them: address, status, pool and its free space,",
         "GPUs and the levels each holds. The node that answered is marked *."})
-final class HostsCommand implements Callable<Integer> {
+public final class HostsCommand implements Callable<Integer> {
     @Option(names = "--format", paramLabel = "FORMAT", description = "table (default) or json (the node's answer as it is)")
     PlanCommand.Format format = PlanCommand.Format.table;
 
@@ -82,7 +82,7 @@ final class HostsCommand implements Callable<Integer> {
      * Bytes in binary units, short, as {@code zfs list} and {@code df -h} show them: 512B, 992M, 1.2G, 80G. One decimal
      * under 10 of a unit (none when it is a whole number), else whole numbers.
      */
-    static String size(long bytes) {
+    public static String size(long bytes) {
         if (bytes < 1024) return Math.max(0, bytes) + "B";
         int unit = 0;
         double v = bytes;

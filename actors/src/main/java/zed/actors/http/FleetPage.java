@@ -61,10 +61,7 @@ final class FleetPage extends AllDirectives {
         return statuses.get().thenApply(all -> FleetView.of(all, Map.copyOf(lastEvents)));
     }
 
-    /**
-     * The Fleet page's levels as HTML, again whenever an event is published and every {@link #REREAD}, sent only when
-     * it changed (event {@code fleet}, which htmx's sse extension swaps in). Ends when the session does (logged out, or expired).
-     */
+    /** The Fleet page's levels as HTML, live (event {@code fleet}): {@link LiveHtml}. */
     private Route fleetEvents(Sessions.Session s, String cookie) {
         return LiveHtml.stream(system, gate, cookie, REREAD, e -> true, () -> rows().thenApply(rows -> Pages.tree(rows, s.grant().mayDeploy(), s.csrf())), "fleet");
     }

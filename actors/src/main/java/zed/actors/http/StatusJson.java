@@ -154,5 +154,12 @@ final class StatusJson {
         ObjectNode m = r.putObject("metrics");
         new java.util.TreeMap<>(rep.metrics()).forEach(m::put);
         r.put("checkpoints", rep.checkpoints());
+        // each checkpoint the dataset keeps, with its metrics: the dashboard's curves (loss over steps)
+        ArrayNode history = r.putArray("history");
+        for (zed.reconciler.job.Checkpoints.Point p : rep.history()) {
+            ObjectNode point = history.addObject().put("step", p.step());
+            ObjectNode pm = point.putObject("metrics");
+            p.metrics().forEach(pm::put);
+        }
     }
 }

@@ -24,6 +24,7 @@ final class UiRoute extends AllDirectives {
     private final LoginLinkRoute login;
     private final FleetPage fleet;
     private final ReviewPages review;
+    private final HostsPage hosts;
     private final UiStatics statics = new UiStatics();
 
     /**
@@ -35,6 +36,7 @@ final class UiRoute extends AllDirectives {
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
         this.review = new ReviewPages(system, gate, api);
+        this.hosts = new HostsPage(system, gate, api, statuses);
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -44,6 +46,7 @@ final class UiRoute extends AllDirectives {
                 pathPrefix("ui", () -> concat(
                         fleet.route(),
                         review.route(),
+                        hosts.route(),
                         login.ui(),
                         statics.route())));
     }

@@ -103,7 +103,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private record Checkpointed(CheckpointEndpoint.Taken taken) implements Msg {
     }
 
-    private record Counted(long runId, int count, Long step) implements Msg {
+    private record Counted(long runId, int count, Long step, List<Checkpoints.Point> history) implements Msg {
     }
 
     private record Supervised(long runId, JobSupervisor.Status status, Throwable error) implements Msg {
@@ -133,10 +133,14 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
      * @param preemptions how many times a GPU it ran on went away and its process was stopped ({@code preempted}: why, the last time)
      * @param weights     the model's weights its running process started on ({@code llama v3}); null: none runs
      * @param stops       how many times its process was stopped because its model's weights were to be replaced ({@code stopped}: why, the last time)
+     * @param history     each checkpoint its dataset keeps with its metrics, oldest first (the dashboard's curves)
      */
     public record Report(String job, long rev, String state, String why, String host, List<String> gpus, long pid, int started, int restarts,
                          String lastExit, Long resumedAt, Long step, Map<String, Double> metrics, int checkpoints, boolean recorded,
-                         int preemptions, String preempted, String weights, int stops, String stopped) {
+                         int preemptions, String preempted, String weights, int stops, String stopped, List<Checkpoints.Point> history) {
+        public Report {
+            history = history == null ? List.of() : List.copyOf(history); // a status from before the field
+        }
     }
 
     static final Duration TICK = Duration.ofMillis(500);
@@ -169,6 +173,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private Long step;
     private Map<String, Double> metrics = Map.of();
     private int checkpoints;
+    private List<Checkpoints.Point> history = List.of();
     private Report reported;
     /** Why it waits after a GPU it held went away: its Pending reason names that GPU until it is placed again. */
     private volatile String lost;
@@ -234,6 +239,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                     checkpointing(r.level(), key, dataset));
             step = null;
             metrics = Map.of();
+            history = List.of();
         }
         current = r;
         declared = r;
@@ -575,20 +581,21 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         JobSupervisor s = supervisor;
         zed.reconciler.store.Store store = host.store(current.level());
         getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
-            Map<String, String> steps = new LinkedHashMap<>();
-            if (!store.exists(s.dataset())) return steps;
-            for (Snapshot snap : store.snapshots(s.dataset())) steps.put(snap.name(), snap.zedState().get(zed.reconciler.job.Checkpoint.STEP));
-            return steps;
-        }, host.work().zfs()), (steps, e) -> {
-            if (e != null) return new Counted(id, -1, null);
-            List<Checkpoints.Kept> all = Checkpoints.of(steps);
-            return new Counted(id, all.size(), all.isEmpty() ? null : all.get(all.size() - 1).step());
+            Map<String, Map<String, String>> snapshots = new LinkedHashMap<>();
+            if (!store.exists(s.dataset())) return snapshots;
+            for (Snapshot snap : store.snapshots(s.dataset())) snapshots.put(snap.name(), snap.zedState());
+            return snapshots;
+        }, host.work().zfs()), (snapshots, e) -> {
+            if (e != null) return new Counted(id, -1, null, List.of());
+            List<Checkpoints.Point> all = Checkpoints.points(snapshots);
+            return new Counted(id, all.size(), all.isEmpty() ? null : all.get(all.size() - 1).step(), all);
         });
     }
 
     private Behavior<Msg> onCounted(Counted c) {
         if (c.runId() != runId || c.count() < 0) return this;
         checkpoints = c.count();
+        history = c.history();
         if (step == null || c.step() != null && c.step() > step) step = c.step();
         report();
         return this;
@@ -626,7 +633,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         Report r = new Report(current.spec().name(), current.rev(), state, why, host.config().cluster().host(), host.gpus().held(key),
                 s == null ? 0 : s.pid(), s == null ? 0 : s.started(), s == null ? 0 : s.restarts(), s == null ? null : s.lastExit(),
                 s == null ? null : s.resumedAt(), step, metrics, checkpoints, s != null && s.recorded(), preemptions, preempted,
-                s == null || s.weights() == null ? null : s.weights().label(), weightStops, weightStopped);
+                s == null || s.weights() == null ? null : s.weights().label(), weightStops, weightStopped, history);
         if (r.equals(reported)) return;
         reported = r;
         level.tell(r);

@@ -383,7 +383,7 @@ final class LevelResources {
         int jobsStopping = stopJobs(replies);
         jobReports.replaceAll((k, r) -> r.state().equals("Succeeded") || r.state().equals("Failed") ? r
                 : new zed.actors.job.JobActor.Report(r.job(), r.rev(), "Stopped", null, r.host(), List.of(), 0, r.started(), r.restarts(), r.lastExit(),
-                null, r.step(), r.metrics(), r.checkpoints(), r.recorded(), r.preemptions(), r.preempted(), null, r.stops(), r.stopped()));
+                null, r.step(), r.metrics(), r.checkpoints(), r.recorded(), r.preemptions(), r.preempted(), null, r.stops(), r.stopped(), r.history()));
         if (datasets != null) ctx.stop(datasets);
         datasets = null;
         stopKeepers();

@@ -58,6 +58,20 @@ public final class Pages {
         return render("ui/progress.jte", Map.of("level", level, "p", place));
     }
 
+    /** @param error why the hosts could not be read (their cards are then empty), null when they were */
+    public static String hosts(List<HostsView.Host> hosts, String error, String csrf) {
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("hosts", hosts, "csrf", csrf));
+        params.put("error", error);
+        return render("ui/hosts.jte", params);
+    }
+
+    /** The part of the Hosts and GPUs page the event stream replaces. */
+    public static String hostCards(List<HostsView.Host> hosts, String error) {
+        Map<String, Object> params = new java.util.HashMap<>(Map.of("hosts", hosts));
+        params.put("error", error);
+        return render("ui/hostcards.jte", params);
+    }
+
     /** A page that says why there is nothing to show (not logged in, a used or expired link). */
     public static String message(String title, String message) {
         return render("ui/message.jte", Map.of("title", title, "message", message));

@@ -171,6 +171,16 @@ class JobCommandsTest {
         assertEquals(List.of("LEVEL", "JOB", "STATE", "HOST", "GPUS", "STEP", "METRICS", "CHECKPOINTS"), List.of(lines.get(0).trim().split("\\s+")));
         List<String> row = List.of(lines.get(1).trim().split("\\s+"));
         assertEquals(List.of("gpu", "a", "Running", j.get("host").asText(), "GPU-11111111-2222-3333-4444-555555555555", "2", "loss=0.125", "2", "(newest", "ckpt-2)"), row);
+        // the status's history: each kept checkpoint with the metrics read back from its snapshot (the dashboard's chart)
+        assertEquals("[{\"step\":1,\"metrics\":{\"loss\":0.25}},{\"step\":2,\"metrics\":{\"loss\":0.125}}]", history().toString());
+    }
+
+    /** The job's {@code history} in the level's status. */
+    JsonNode history() throws Exception {
+        for (JsonNode r : json.readTree(send("GET", zed.actors.http.LevelPath.of("gpu"), null).body()).path("resources")) {
+            if (r.path("kind").asText().equals("job")) return r.path("history");
+        }
+        throw new AssertionError("no job in the status");
     }
 
     @Test
@@ -186,6 +196,7 @@ class JobCommandsTest {
         JsonNode j = awaitJob(x -> x.path("state").asText().equals("Succeeded"));
         assertEquals(1, j.path("step").asLong(), j.toString());
         assertEquals(1, j.path("checkpoints").asInt(), j.toString());
+        assertEquals("[{\"step\":1,\"metrics\":{\"loss\":0.25}}]", history().toString(), "the destroyed checkpoint is gone from the history too");
         assertEquals(List.of("ckpt-1"), store().snapshots(zed.reconciler.dataset.Planner.full(root, "runs/a")).stream().map(zed.reconciler.store.Snapshot::name).toList());
         // it got step 1, and its state file as ckpt-1 holds it (the running process had written 3 since)
         assertEquals("1 1\n", Files.readString(resumes()));

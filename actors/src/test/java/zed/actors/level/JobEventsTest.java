@@ -16,7 +16,7 @@ class JobEventsTest {
     static JobActor.Report report(String state, String why, List<String> gpus, long pid, int started, int restarts, String lastExit, Long resumedAt,
                                   int preemptions, String preempted) {
         return new JobActor.Report("train", 1, state, why, "h1", gpus, pid, started, restarts, lastExit, resumedAt, 2L, Map.of(), 2, false,
-                preemptions, preempted, null, 0, null);
+                preemptions, preempted, null, 0, null, List.of());
     }
 
     @Test
@@ -41,12 +41,12 @@ class JobEventsTest {
     void aJobStoppedForItsModelsNewWeightsIsStoppedThenRestartedFromItsCheckpointSayingWhy() {
         String why = "model llama changed: version 2 → 3";
         JobActor.Report running = new JobActor.Report("train", 1, "Running", null, "h1", List.of(A), 100, 1, 0, null, null, 2L, Map.of(), 2, false,
-                0, null, "llama v2", 0, null);
+                0, null, "llama v2", 0, null, List.of());
         JobActor.Report stopped = new JobActor.Report("train", 1, "Pending", "stopped: " + why, "h1", List.of(), 0, 1, 0, "stopped: " + why, null, 2L,
-                Map.of(), 2, false, 0, null, null, 1, why);
+                Map.of(), 2, false, 0, null, null, 1, why, List.of());
         assertEquals(List.of(new LevelEvent.JobStopped(1, "train", why)), JobEvents.between(running, stopped));
         JobActor.Report again = new JobActor.Report("train", 2, "Running", null, "h1", List.of(A), 101, 2, 1, "stopped: " + why, 2L, 2L, Map.of(), 2,
-                false, 0, null, "llama v3", 1, why);
+                false, 0, null, "llama v3", 1, why, List.of());
         assertEquals(List.of(new LevelEvent.JobRestarted(2, "train", 1, "stopped: " + why, 2L)), JobEvents.between(stopped, again));
     }
 }

@@ -46,6 +46,39 @@ public final class Checkpoints {
         return all.isEmpty() ? OptionalLong.empty() : OptionalLong.of(all.get(all.size() - 1).step());
     }
 
+    /** A checkpoint the dataset keeps, with the metrics it was posted with: a point of the job's curves. */
+    public record Point(long step, Map<String, Double> metrics) {
+        public Point {
+            metrics = java.util.Collections.unmodifiableMap(new java.util.TreeMap<>(metrics));
+        }
+    }
+
+    /**
+     * Each checkpoint among {@code snapshots} with its metrics ({@code com.zed:metric.<name>} on the snapshot), oldest
+     * first: what a chart of loss over steps draws. A metric that is not a finite number (an operator's hand) is left out.
+     *
+     * @param snapshots each snapshot's name (after the {@code @}) and its {@code com.zed:*} values
+     */
+    public static List<Point> points(Map<String, Map<String, String>> snapshots) {
+        Map<String, String> steps = new java.util.LinkedHashMap<>();
+        snapshots.forEach((name, props) -> steps.put(name, props.get(Checkpoint.STEP)));
+        List<Point> out = new ArrayList<>();
+        for (Kept k : of(steps)) {
+            Map<String, Double> metrics = new java.util.TreeMap<>();
+            snapshots.get(k.snapshot()).forEach((key, value) -> {
+                if (!key.startsWith(Checkpoint.METRIC)) return;
+                try {
+                    double v = Double.parseDouble(value);
+                    if (Double.isFinite(v)) metrics.put(key.substring(Checkpoint.METRIC.length()), v);
+                } catch (NumberFormatException notANumber) {
+                    // not a value Zed wrote
+                }
+            });
+            out.add(new Point(k.step(), metrics));
+        }
+        return out;
+    }
+
     /** What to destroy so that the newest {@code keep} remain, oldest first. */
     public static List<String> beyond(Map<String, String> snapshots, int keep) {
         if (keep < 1) throw new IllegalArgumentException("keep is at least 1, so that a job has a checkpoint to resume from");

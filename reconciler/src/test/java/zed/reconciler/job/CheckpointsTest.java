@@ -52,4 +52,17 @@ class CheckpointsTest {
         assertEquals(OptionalLong.of(101), Checkpoints.last(s));
         assertEquals(List.of("ckpt-2", "ckpt-9", "ckpt-10"), Checkpoints.beyond(s, 2));
     }
+
+    @Test
+    void points_are_each_checkpoint_with_its_metrics_oldest_first_and_only_numbers() {
+        Map<String, Map<String, String>> snaps = new HashMap<>();
+        snaps.put("ckpt-10", Map.of(Checkpoint.STEP, "10", Checkpoint.METRIC + "loss", "0.5", Checkpoint.METRIC + "acc", "0.25"));
+        snaps.put("ckpt-9", Map.of(Checkpoint.STEP, "9", Checkpoint.METRIC + "loss", "0.75", "com.zed:job.state", "running"));
+        snaps.put("ckpt-5", Map.of(Checkpoint.METRIC + "loss", "1"));                        // by hand: no step
+        snaps.put("ckpt-11", Map.of(Checkpoint.STEP, "11", Checkpoint.METRIC + "loss", "x")); // not a number
+        snaps.put("zed-deploy-1", Map.of());
+        assertEquals(List.of(new Checkpoints.Point(9, Map.of("loss", 0.75)), new Checkpoints.Point(10, Map.of("acc", 0.25, "loss", 0.5)),
+                new Checkpoints.Point(11, Map.of())), Checkpoints.points(snaps));
+        assertEquals(List.of(), Checkpoints.points(Map.of()));
+    }
 }
