@@ -2,9 +2,7 @@ package zed.reconciler.store;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import zed.reconciler.ops.AuditLog;
 import zed.reconciler.ops.OpsReplicas;
-import zed.reconciler.ops.OpsRules;
 import zed.reconciler.ops.OpsServer;
 import zed.reconciler.replica.ReplicaPlan;
 import zed.reconciler.replica.Replicas;
@@ -12,7 +10,6 @@ import zed.reconciler.replica.Replicas;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -30,9 +27,7 @@ class OpsReplicasContractTest extends ReplicasContract {
 
     @Override
     Replicas replicas(List<String> roots) throws Exception {
-        ops = new OpsServer(tmp.resolve("run/ops.sock"), null, Set.of(), new OpsRules(roots, List.of()),
-                new AuditLog(tmp.resolve("audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p));
-        ops.start();
+        ops = TestOps.start(tmp, roots);
         return new OpsReplicas(ops.socket());
     }
 
