@@ -105,17 +105,24 @@ abstract class ReplicasContract {
         assertInstanceOf(ReplicaPlan.Incremental.class, next, "pruned on the source, the increment starts at what both still hold");
     }
 
-    @Test
-    void aCutStreamLandsNothingAndTheNextTrySendsTheIncrementAgain() throws Exception {
+    /** A first round of "one", then 2 MiB and "two" in a round not sent yet: returns that round's step (an increment). */
+    private ReplicaPlan.Step aBigIncrement() throws Exception {
         Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
         replicate();
-        byte[] big = new byte[2 << 20];
+        byte[] big = new byte[BIG];
         new java.util.Random(7).nextBytes(big);
         Files.write(store.mountpoint(source).resolve("big.bin"), big);
         Files.writeString(store.mountpoint(source).resolve("data.txt"), "two");
         clock = clock.plusSeconds(1);
         replicas.snapshot(List.of(source), clock);
-        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        return ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+    }
+
+    static final int BIG = 2 << 20;
+
+    @Test
+    void aCutStreamLandsNothingAndTheNextTrySendsTheIncrementAgain() throws Exception {
+        ReplicaPlan.Step step = aBigIncrement();
         try (Replicas.Sending s = replicas.send(source, step)) {
             InputStream cut = new ByteArrayInputStream(s.stream().readNBytes(256 * 1024));
             StoreError e = assertThrows(StoreError.class, () -> replicas.receive(target, step, cut, "h1"));
@@ -125,7 +132,7 @@ abstract class ReplicasContract {
         assertEquals("one", read(target));
         assertInstanceOf(ReplicaPlan.Incremental.class, replicate());
         assertEquals("two", read(target));
-        assertEquals(big.length, Files.size(store.mountpoint(target).resolve("big.bin")));
+        assertEquals(BIG, Files.size(store.mountpoint(target).resolve("big.bin")));
     }
 
     @Test
@@ -206,15 +213,7 @@ abstract class ReplicasContract {
     }
     @Test
     void aSourceThatBreaksMidStreamLandsNothingAndTheNextTryDoes() throws Exception {
-        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
-        replicate();
-        byte[] big = new byte[2 << 20];
-        new java.util.Random(11).nextBytes(big);
-        Files.write(store.mountpoint(source).resolve("big.bin"), big);
-        Files.writeString(store.mountpoint(source).resolve("data.txt"), "two");
-        clock = clock.plusSeconds(1);
-        replicas.snapshot(List.of(source), clock);
-        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        ReplicaPlan.Step step = aBigIncrement();
         try (Replicas.Sending s = replicas.send(source, step)) {
             // the primary or the link goes away after 300 KiB: the read fails, as a cut stream ref's does
             InputStream breaking = new java.io.FilterInputStream(s.stream()) {
@@ -236,7 +235,7 @@ abstract class ReplicasContract {
         assertEquals("h1", store.zedState(target).get(Replicas.REPLICA_OF), "still a replica for the next try");
         assertInstanceOf(ReplicaPlan.Incremental.class, replicate());
         assertEquals("two", read(target));
-        assertEquals(big.length, Files.size(store.mountpoint(target).resolve("big.bin")));
+        assertEquals(BIG, Files.size(store.mountpoint(target).resolve("big.bin")));
     }
 
     @Test
