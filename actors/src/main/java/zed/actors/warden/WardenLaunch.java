@@ -90,7 +90,7 @@ public final class WardenLaunch {
             held.release();
         }
         // a warden started between this look and its own lock finds the lock held and goes
-        Spawn.Spawned p = spawn(home, after, System.getProperty("java.class.path"), opsSocket);
+        Spawn.Spawned p = spawn(home, after, opsSocket);
         return "started the warden (pid " + p.pid() + ", log " + files.log() + "): it stops the services of the levels with a standby if this agent dies "
                 + "without a word (its heartbeat silent for " + after.toMillis() / 1000.0 + " s)";
     }
@@ -103,6 +103,11 @@ public final class WardenLaunch {
     /** Spawns {@code zed warden} for {@code home}, whatever runs already, from {@code classPath} ({@link #ownCopy}). */
     static Spawn.Spawned spawn(Path home, Duration after, String classPath) throws IOException {
         return spawn(home, after, classPath, null);
+    }
+
+    /** As {@link #spawn(Path, Duration)}, standing down through zed ops at {@code opsSocket}. */
+    static Spawn.Spawned spawn(Path home, Duration after, Path opsSocket) throws IOException {
+        return spawn(home, after, System.getProperty("java.class.path"), opsSocket);
     }
 
     private static Spawn.Spawned spawn(Path home, Duration after, String classPath, Path opsSocket) throws IOException {
