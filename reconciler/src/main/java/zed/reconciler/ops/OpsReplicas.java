@@ -22,6 +22,8 @@ import java.util.List;
  * {@link Chunks} between the request and its answer; the agent names datasets, snapshots and a step, never an argv.
  */
 public final class OpsReplicas implements Replicas {
+    /** How long a send's close waits for ops to stop its zfs send. */
+    static final java.time.Duration STOPPING = java.time.Duration.ofSeconds(30);
     private final Path socket;
 
     public OpsReplicas(Path socket) {
@@ -119,14 +121,29 @@ public final class OpsReplicas implements Replicas {
             } catch (IOException e) {
                 throw broken(dataset, e);
             } finally {
-                close();
+                OpsReplicas.close(ch);
             }
         }
 
+        /**
+         * Half-closes the connection, which stops ops's zfs send, and reads what is left until ops closes its side (after
+         * its zfs send exited), as the direct send's close waits for its process: the snapshot is then free to prune.
+         */
         @Override
         public void close() {
-            // ops sees the connection end and stops its zfs send as the direct one stops (its reader gone)
-            OpsReplicas.close(ch);
+            if (!ch.isOpen()) return;
+            try {
+                ch.shutdownOutput();
+                java.nio.ByteBuffer rest = java.nio.ByteBuffer.allocate(64 << 10);
+                long deadline = System.nanoTime() + STOPPING.toNanos();
+                while (System.nanoTime() < deadline && ch.read(rest.clear()) >= 0) {
+                    // discarded: bytes ops wrote before it stopped, its end marker and its answer
+                }
+            } catch (IOException gone) {
+                // ops went first: nothing is left to wait for
+            } finally {
+                OpsReplicas.close(ch);
+            }
         }
     }
 

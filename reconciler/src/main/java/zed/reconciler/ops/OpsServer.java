@@ -216,8 +216,11 @@ public final class OpsServer implements AutoCloseable {
             if (op.equals("send")) {
                 try (Replicas.Sending s = r.send(dataset, step)) {
                     Frames.write(ch, go);
+                    java.util.concurrent.atomic.AtomicBoolean streamed = new java.util.concurrent.atomic.AtomicBoolean();
+                    stopOnHangUp(ch, s, streamed);
                     try (Chunks.Out out = new Chunks.Out(ch)) {
                         s.stream().transferTo(out);
+                        streamed.set(true);
                     }
                     s.finish();
                 }
@@ -244,6 +247,24 @@ public final class OpsServer implements AutoCloseable {
             // the agent went away mid-stream: a send stops (its zfs send exits on the closed pipe), a receive fails
             throw new StoreError(StoreError.Kind.OTHER, dataset, "replication interrupted: the stream broke: " + e.getMessage());
         }
+    }
+
+    /**
+     * A send's client says nothing until its answer, then goes: anything it sends (its half-close, when its reader went
+     * away mid-stream) stops the send at once, as the direct one stops when its reader goes; the client waits for the
+     * answer, so that the snapshot is free (no zfs send left on it) when its close returns.
+     */
+    private static void stopOnHangUp(SocketChannel ch, Replicas.Sending s, java.util.concurrent.atomic.AtomicBoolean streamed) {
+        Thread t = new Thread(() -> {
+            try {
+                ch.read(java.nio.ByteBuffer.allocate(1));
+            } catch (IOException closed) {
+                // the connection ended: the same
+            }
+            if (!streamed.get()) s.close();
+        }, "zed-ops-send-watch");
+        t.setDaemon(true);
+        t.start();
     }
 
     private Replicas replicas(String dataset) {
