@@ -48,10 +48,10 @@ class OpsReplicasContractTest extends ReplicasContract {
         }
         replicas.takeOver(target, first);
         String outside = target.substring(0, target.indexOf('/')) + "/elsewhere";
-        try (Replicas.Sending s = replicas.send(source, step)) {
-            StoreError e = assertThrows(StoreError.class, () -> replicas.receive(outside, step, s.stream(), "h1"));
-            assertTrue(e.getMessage().contains("refused by zed ops") && e.getMessage().contains("outside the managed roots"), e.getMessage());
-        }
+        java.io.ByteArrayInputStream stream = new java.io.ByteArrayInputStream(new byte[1 << 20]);
+        StoreError e = assertThrows(StoreError.class, () -> replicas.receive(outside, step, stream, "h1"));
+        assertTrue(e.getMessage().contains("refused by zed ops") && e.getMessage().contains("outside the managed roots"), e.getMessage());
+        assertEquals(1 << 20, stream.available(), "refused before a byte of the stream was read");
         assertTrue(!store.exists(outside), "nothing was received outside the roots");
         List<String> audit = Files.readAllLines(tmp.resolve("audit.log"));
         for (String op : List.of("receive", "takeOver")) {
