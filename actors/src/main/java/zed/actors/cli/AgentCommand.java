@@ -46,7 +46,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--events-kept", paramLabel = "N", description = "how many events each level keeps at least, for /v1/events to resume from (default 1000)")
     int eventsKept = NodeConfig.EVENTS_KEPT;
 
-    @Option(names = "--ops-socket", paramLabel = "PATH", description = {"zed ops's socket (e.g. /run/zed/ops.sock): the levels' datasets are made, changed, snapshotted",
+    @Option(names = "--ops-socket", paramLabel = "PATH", description = {"zed ops's socket (e.g. /run/zed/ops.sock): the levels' datasets are made, changed, snapshotted, replicated",
             "and destroyed through it, so that the agent need not be root; without it, the single-process mode (everything as root)"})
     java.nio.file.Path opsSocket;
 
@@ -106,7 +106,7 @@ final class AgentCommand implements Callable<Integer> {
                         apiKeystorePasswordFile == null ? null : apiKeystorePasswordFile.toAbsolutePath()));
         System.err.println("zed agent: " + (opsSocket == null
                 ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
-                : "privilege boundary: the levels' datasets through zed ops at " + opsSocket + "; replication, services, jails and sudo hooks still run as this process's user"
+                : "privilege boundary: the levels' datasets, replication and fencing through zed ops at " + opsSocket + "; services, jails and sudo hooks still run as this process's user"
                         + " (docs/security.md)"));
         zed.actors.warden.WardenFiles warden = zed.actors.warden.WardenFiles.of(c.stateDir());
         for (String line : zed.actors.warden.WardenLaunch.lastStandDown(warden)) System.err.println("zed agent: while the agent was away, its warden " + line);
@@ -120,7 +120,7 @@ final class AgentCommand implements Callable<Integer> {
             // only now a clean exit marks itself: an agent that failed to start leaves a dead one's warden watching
             beat.follow(node::standbyLevels);
             try {
-                System.err.println("zed agent: " + zed.actors.warden.WardenLaunch.ensure(c.stateDir(), zed.actors.warden.WardenLaunch.after(node.system().settings().config())));
+                System.err.println("zed agent: " + zed.actors.warden.WardenLaunch.ensure(c.stateDir(), zed.actors.warden.WardenLaunch.after(node.system().settings().config()), opsSocket));
             } catch (java.io.IOException e) {
                 System.err.println("zed agent: could not start the warden (" + e.getMessage() + "): if this agent dies without a word, "
                         + "the services of its levels with a standby run on while the standby starts them");

@@ -19,8 +19,11 @@ final class WardenCommand implements Callable<Integer> {
     @Option(names = "--after-ms", required = true, paramLabel = "MS", description = "how long a silent heartbeat means a dead agent")
     long afterMs;
 
+    @Option(names = "--ops-socket", paramLabel = "PATH", description = "the agent's zed ops socket: the warden reads and stamps the pool through it, as the agent does")
+    Path opsSocket;
+
     @Override
     public Integer call() throws Exception {
-        return Warden.run(WardenFiles.of(home), Duration.ofMillis(afterMs));
+        return Warden.run(WardenFiles.of(home), Duration.ofMillis(afterMs), opsSocket);
     }
 }

@@ -69,13 +69,19 @@ public final class HostCard {
     /** @param held what the jobs placed on this node hold on a GPU, by its UUID, in MiB */
     public static Behavior<Describe> create(String host, String pool, ActorRef<HostInventoryActor.Msg> inventory, Executor blocking,
                                             java.util.function.ToLongFunction<String> held) {
+        return create(host, pool, inventory, blocking, held, p -> free(p)[0]);
+    }
+
+    /** @param free the pool's free bytes, -1 when it does not answer (through zed ops for an unprivileged node) */
+    public static Behavior<Describe> create(String host, String pool, ActorRef<HostInventoryActor.Msg> inventory, Executor blocking,
+                                            java.util.function.ToLongFunction<String> held, java.util.function.ToLongFunction<String> free) {
         return Behaviors.setup(ctx -> {
             ctx.getSystem().receptionist().tell(Receptionist.register(KEY, ctx.getSelf()));
             return Behaviors.receiveMessage(d -> {
                 CompletableFuture<Inventory> inv = org.apache.pekko.actor.typed.javadsl.AskPattern.<HostInventoryActor.Msg, Inventory>ask(
                         inventory, HostInventoryActor.Get::new, INVENTORY, ctx.getSystem().scheduler()).toCompletableFuture();
                 CompletableFuture<long[]> space = pool == null ? CompletableFuture.completedFuture(null)
-                        : CompletableFuture.supplyAsync(() -> free(pool), blocking);
+                        : CompletableFuture.supplyAsync(() -> new long[]{free.applyAsLong(pool)}, blocking);
                 inv.handle((i, e) -> i).thenCombine(space.handle((s, e) -> s == null ? new long[]{-1} : s), (i, s) -> {
                     List<GpuCard> gpus = i == null ? List.of() : i.facts().gpus().stream().map(g -> new GpuCard(g.uuid(), g.name(), g.vramMb(), held.applyAsLong(g.uuid()))).toList();
                     String note = i == null ? NO_INVENTORY + " (or did not answer in " + INVENTORY.toMillis() + " ms)" : null;
@@ -85,6 +91,16 @@ public final class HostCard {
                 return Behaviors.same();
             });
         });
+    }
+
+    /** The pool's free bytes ({@code zfs get available}), -1 when it does not answer. */
+    public static long free(zed.reconciler.store.Store store, String pool) {
+        try {
+            var o = store.observe(pool, java.util.Set.of("available")).get(pool);
+            return o == null || o.properties().get("available") == null ? -1 : Long.parseLong(o.properties().get("available").value());
+        } catch (RuntimeException e) {
+            return -1;
+        }
     }
 
     /** The pool's free bytes ({@code zfs get available}), -1 when it does not answer. */

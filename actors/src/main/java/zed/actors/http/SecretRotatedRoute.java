@@ -16,9 +16,7 @@ import zed.reconciler.secret.SecretStore;
 import zed.reconciler.secret.Slot;
 import zed.reconciler.secret.SlotRecord;
 import zed.reconciler.store.DirStore;
-import zed.reconciler.store.ProcessCommand;
 import zed.reconciler.store.Store;
-import zed.reconciler.store.ZfsStore;
 
 import java.time.Duration;
 import java.util.List;
@@ -89,7 +87,7 @@ final class SecretRotatedRoute extends AllDirectives {
     /** The slot's consumers as its record lists them: read from the store's properties, with no key (nothing is decrypted). */
     private List<String> consumers(Slot slot) {
         String pool = config.pool();
-        Store store = pool == null ? new DirStore(config.stateDir().resolve("store")) : ZfsStore.probe(new ProcessCommand(), pool);
+        Store store = pool == null ? new DirStore(config.stateDir().resolve("store")) : zed.actors.level.LevelHost.zfs(config, pool);
         String dataset = SecretStore.dataset(pool);
         if (!store.exists(dataset)) return List.of();
         SlotRecord r = SlotRecord.of(slot, store.zedState(dataset));

@@ -28,6 +28,7 @@ public final class LevelHost {
     private final NodeConfig config;
     private final Work work;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
+    private final Map<String, zed.reconciler.replica.Replicas> replicas = new ConcurrentHashMap<>();
     private final Launcher launcher = new Launcher();
     private final java.util.Set<String> withStandby = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile JailDriver jails;
@@ -147,8 +148,21 @@ public final class LevelHost {
         if (pool == null) return stores.computeIfAbsent("", k -> new DirStore(config.stateDir().resolve("store")));
         // every level of the node shares the pool's store, and so its write limit
         // with an ops socket the node is unprivileged and zed ops runs zfs for it (docs/security.md)
-        return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(config.opsSocket() != null
-                ? new zed.reconciler.ops.OpsStore(config.opsSocket(), p) : ZfsStore.probe(new ProcessCommand(), p), WRITES_PER_SECOND, WRITE_BURST));
+        return stores.computeIfAbsent(pool, p -> new zed.reconciler.store.RateLimitedStore(zfs(config, p), WRITES_PER_SECOND, WRITE_BURST));
+    }
+
+    /** A pool's ZFS store as this node reaches it: through zed ops with an ops socket, else zfs in this process. */
+    public static Store zfs(NodeConfig config, String pool) {
+        return config.opsSocket() != null ? new zed.reconciler.ops.OpsStore(config.opsSocket(), pool) : ZfsStore.probe(new ProcessCommand(), pool);
+    }
+
+    /**
+     * Replication on a pool (sends, receives, failovers, fencing, a model's receive): through zed ops with an ops
+     * socket, as the pool's store is, else zfs in this process.
+     */
+    public zed.reconciler.replica.Replicas replicas(String pool) {
+        return replicas.computeIfAbsent(pool, p -> config.opsSocket() != null ? new zed.reconciler.ops.OpsReplicas(config.opsSocket())
+                : new zed.reconciler.store.ZfsReplicas(ZfsStore.probe(new ProcessCommand(), p), zed.actors.replica.ReplicaSender.TRANSFER));
     }
 
     /**

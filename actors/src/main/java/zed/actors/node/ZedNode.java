@@ -233,13 +233,10 @@ public final class ZedNode implements AutoCloseable {
             host.gpus(new zed.actors.job.JobGpus(() -> askInventory(system, inventory)));
             // what zed hosts shows of this host, to whichever node asks
             system.systemActorOf(zed.actors.host.HostCard.create(c.cluster().host(), c.pool(), inventory, host.work().processes(),
-                            uuid -> host.gpus().heldMb(uuid)), "host-card",
+                            uuid -> host.gpus().heldMb(uuid), p -> zed.actors.host.HostCard.free(host.store(p), p)), "host-card",
                     org.apache.pekko.actor.typed.Props.empty());
             // replication to a standby: this node receives replicas into its pool, and sends its levels' to their standbys
-            java.util.Map<String, zed.reconciler.replica.Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
-            java.util.function.Function<String, zed.reconciler.replica.Replicas> replicasOf = p -> replicas.computeIfAbsent(p, k ->
-                    new zed.reconciler.store.ZfsReplicas(zed.reconciler.store.ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), k),
-                            zed.actors.replica.ReplicaSender.TRANSFER));
+            java.util.function.Function<String, zed.reconciler.replica.Replicas> replicasOf = host::replicas;
             system.systemActorOf(zed.actors.replica.ReplicaReceiver.create(c.pool(), () -> replicasOf.apply(c.pool()), host.work().zfs()), "replica-receiver",
                     org.apache.pekko.actor.typed.Props.empty());
             host.replication(system.systemActorOf(zed.actors.replica.ReplicaSender.create(c.cluster().host(), replicasOf, host.work().zfs()), "replica-sender",

@@ -223,7 +223,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
                 // a job that reads these weights stops before the copy empties the dataset; it resumes on the new ones
                 ModelWeights.BeforeCopy before = (from, to) -> stopReaders(a.readers(), ds, m, from, to);
                 ModelWeights.Done d = m.source().path() != null ? ModelWeights.converge(store, ds, java.nio.file.Path.of(m.source().path()), before)
-                        : fromHost(system, store, a.spec().pool(), ds, m.source(), before);
+                        : fromHost(system, store, host::replicas, a.spec().pool(), ds, m.source(), before);
                 if (d != null && d.copied()) models.add(new ModelCopied(m.name(), ds, d.version(), d.snapshot() == null ? null : ds + "@" + d.snapshot(), d.why()));
             }
             return new Report(a.rev(), true, snap, List.of(), null, List.of(), null, null, null, models);
@@ -236,8 +236,8 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
      * as a path is. A dataset that holds this source already (and no copy cut short) asks nothing of the source host,
      * so that restarts and pushes go on while it is away. Null: nothing done.
      */
-    private static ModelWeights.Done fromHost(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, String pool, String ds, LevelSpec.ModelSource src,
-                                              ModelWeights.BeforeCopy before) {
+    private static ModelWeights.Done fromHost(org.apache.pekko.actor.typed.ActorSystem<?> system, Store store, java.util.function.Function<String, zed.reconciler.replica.Replicas> replicas,
+                                              String pool, String ds, LevelSpec.ModelSource src, ModelWeights.BeforeCopy before) {
         String name = zed.reconciler.model.ModelReceive.name(src.host(), src.snapshot());
         Map<String, String> state = store.zedState(ds);
         if (name.equals(state.get(zed.reconciler.model.ModelCopy.SOURCE)) && state.get(zed.reconciler.model.ModelCopy.COPYING) == null) return null;
@@ -248,9 +248,7 @@ public final class LevelDatasets extends AbstractBehavior<LevelDatasets.Msg> {
         String received = pool + "/" + zed.reconciler.model.ModelReceive.received(src.host(), src.snapshot());
         String guid;
         try {
-            guid = zed.actors.replica.ModelFromHost.receive(system, src.host(), src.snapshot(),
-                    new zed.reconciler.store.ZfsReplicas(
-                    zed.reconciler.store.ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), pool), zed.actors.replica.ReplicaSender.TRANSFER), received);
+            guid = zed.actors.replica.ModelFromHost.receive(system, src.host(), src.snapshot(), replicas.apply(pool), received);
         } catch (RuntimeException e) {
             // the model's dataset is untouched: it is copied into only after a complete receive
             // typed as the receive's pool typed it (NO_SPACE, TIMEOUT), else OTHER: the source host away, or without the snapshot

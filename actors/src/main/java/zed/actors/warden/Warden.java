@@ -36,6 +36,11 @@ public final class Warden {
 
     /** Watches until the agent exits cleanly or dies; 0 either way (its log says which), 1 when it cannot watch. */
     public static int run(WardenFiles files, Duration after) throws InterruptedException {
+        return run(files, after, null);
+    }
+
+    /** @param opsSocket the agent's zed ops socket (null: zfs in this process): the stand-down reads and stamps the pool through it */
+    public static int run(WardenFiles files, Duration after, java.nio.file.Path opsSocket) throws InterruptedException {
         try {
             Files.createDirectories(files.dir());
         } catch (IOException e) {
@@ -60,7 +65,7 @@ public final class Warden {
                     return 0;
                 }
                 if (look instanceof Watch.StandDown s) {
-                    standDown(files, s.silent());
+                    standDown(files, s.silent(), opsSocket);
                     return 0;
                 }
                 w = ((Watch.Wait) look).next();
@@ -81,14 +86,15 @@ public final class Warden {
         }
     }
 
-    private static void standDown(WardenFiles files, Duration silent) {
+    private static void standDown(WardenFiles files, Duration silent, java.nio.file.Path opsSocket) {
         List<String> record = new ArrayList<>();
         record.add("found the agent's heartbeat silent for " + silent.toMillis() / 1000 + " s at " + Instant.now() + " and stood down for it");
         log(record.get(0));
         try {
             StandbyLevels levels = Files.exists(files.levels()) ? StandbyLevels.parse(Files.readString(files.levels())) : StandbyLevels.NONE;
             List<String> stopped = levels.pool() == null || levels.levels().isEmpty() ? List.of()
-                    : Fencing.standDown(levels.pool(), levels.levels(), ZfsStore.probe(new ProcessCommand(), levels.pool()), new Launcher());
+                    : Fencing.standDown(levels.pool(), levels.levels(), opsSocket != null
+                    ? new zed.reconciler.ops.OpsStore(opsSocket, levels.pool()) : ZfsStore.probe(new ProcessCommand(), levels.pool()), new Launcher());
             for (String s : stopped) record.add("stopped " + s);
             if (stopped.isEmpty()) record.add("stopped nothing: no service of a level with a standby ran here (" + levels.levels() + ")");
         } catch (IOException | RuntimeException e) {

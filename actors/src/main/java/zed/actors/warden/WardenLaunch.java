@@ -77,6 +77,11 @@ public final class WardenLaunch {
      * @return a line for the agent's log
      */
     public static String ensure(Path home, Duration after) throws IOException, CannotStart {
+        return ensure(home, after, null);
+    }
+
+    /** As {@link #ensure(Path, Duration)}, the warden's fencing through zed ops at {@code opsSocket} (null: zfs itself), as the agent's is. */
+    public static String ensure(Path home, Duration after, Path opsSocket) throws IOException, CannotStart {
         WardenFiles files = WardenFiles.of(home);
         Files.createDirectories(files.dir());
         try (FileChannel c = FileChannel.open(files.lock(), StandardOpenOption.CREATE, StandardOpenOption.WRITE)) {
@@ -85,7 +90,7 @@ public final class WardenLaunch {
             held.release();
         }
         // a warden started between this look and its own lock finds the lock held and goes
-        Spawn.Spawned p = spawn(home, after);
+        Spawn.Spawned p = spawn(home, after, opsSocket);
         return "started the warden (pid " + p.pid() + ", log " + files.log() + "): it stops the services of the levels with a standby if this agent dies "
                 + "without a word (its heartbeat silent for " + after.toMillis() / 1000.0 + " s)";
     }
@@ -97,11 +102,21 @@ public final class WardenLaunch {
 
     /** Spawns {@code zed warden} for {@code home}, whatever runs already, from {@code classPath} ({@link #ownCopy}). */
     static Spawn.Spawned spawn(Path home, Duration after, String classPath) throws IOException {
+        return spawn(home, after, classPath, null);
+    }
+
+    /** As {@link #spawn(Path, Duration)}, standing down through zed ops at {@code opsSocket}. */
+    static Spawn.Spawned spawn(Path home, Duration after, Path opsSocket) throws IOException {
+        return spawn(home, after, System.getProperty("java.class.path"), opsSocket);
+    }
+
+    private static Spawn.Spawned spawn(Path home, Duration after, String classPath, Path opsSocket) throws IOException {
         WardenFiles files = WardenFiles.of(home);
-        List<String> argv = List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        List<String> argv = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-XX:-UsePerfData", "-Xmx32m", "-Xss512k",
                 "-cp", ownCopy(files, classPath), zed.actors.Main.class.getName(),
-                "warden", "--home", home.toAbsolutePath().toString(), "--after-ms", Long.toString(after.toMillis()));
+                "warden", "--home", home.toAbsolutePath().toString(), "--after-ms", Long.toString(after.toMillis())));
+        if (opsSocket != null) argv.addAll(List.of("--ops-socket", opsSocket.toAbsolutePath().toString()));
         Map<String, String> env = new HashMap<>(System.getenv());
         env.put("ZED_HOME", home.toAbsolutePath().toString());
         return new Spawn(argv, env, null, files.log(), files.log()).start();

@@ -146,6 +146,29 @@ class WardenTest {
         assertEquals(0, (int) first.exit().get(30, java.util.concurrent.TimeUnit.SECONDS));
     }
 
+    @Test
+    void withAnOpsSocketTheStandDownGoesThroughZedOpsWhichRefusesADatasetOutsideItsRoots() throws Exception {
+        // ops manages another dataset than the levels': a warden that asked zfs itself would stop web; through ops it is refused
+        try (zed.reconciler.ops.OpsServer ops = new zed.reconciler.ops.OpsServer(home.resolve("run/ops.sock"), null, Set.of(),
+                new zed.reconciler.ops.OpsRules(List.of(root + "-elsewhere"), List.of()), new zed.reconciler.ops.AuditLog(home.resolve("ops-audit.log")),
+                p -> ZfsStore.probe(new zed.reconciler.store.ProcessCommand(), p))) {
+            ops.start();
+            WardenFiles files = WardenFiles.of(home);
+            Heartbeat beat = Heartbeat.start(files);
+            beat.follow(() -> new StandbyLevels(root, Set.of("web")));
+            Spawn.Spawned p = WardenLaunch.spawn(home, AFTER, ops.socket());
+            wardens.add(p.pid());
+            awaitTrue(() -> Files.exists(files.levels()), Duration.ofSeconds(10), "the agent tells the warden its levels with a standby");
+            beat.halt();
+            assertEquals(0, (int) p.exit().get(60, java.util.concurrent.TimeUnit.SECONDS), "the warden stands down and goes");
+            List<String> record = WardenLaunch.lastStandDown(files);
+            assertTrue(record.get(1).startsWith("could not stop the services of the levels with a standby") && record.get(1).contains("refused by zed ops"),
+                    record.toString());
+            assertTrue(web.isAlive(), "nothing ran around ops");
+            assertTrue(Files.readString(home.resolve("ops-audit.log")).contains("outside the managed roots"), "the refusal is audited");
+        }
+    }
+
     private Spawn.Spawned warden() throws Exception {
         Spawn.Spawned p = WardenLaunch.spawn(home, AFTER);
         wardens.add(p.pid());

@@ -57,7 +57,14 @@ public final class LoopbackCluster implements AutoCloseable {
     /** As {@link #start(Path, Path, int, ChaosDatabase, List, java.util.Map)}, each agent with the environment {@code envOf} gives its host. */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools,
                                         java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, pools, true, envOf);
+        return start(bin, work, n, db, pools, envOf, host -> List.of());
+    }
+
+    /** As {@link #start(Path, Path, int, ChaosDatabase, List, java.util.function.Function)}, each agent with the further flags {@code argsOf} gives its host. */
+    public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools,
+                                        java.util.function.Function<String, java.util.Map<String, String>> envOf,
+                                        java.util.function.Function<String, List<String>> argsOf) throws Exception {
+        LoopbackCluster c = create(bin, work, n, db, pools, true, envOf, argsOf);
         try {
             for (Host h : c.hosts) h.node().start();
             c.awaitUp(n, Duration.ofMinutes(2));
@@ -74,7 +81,7 @@ public final class LoopbackCluster implements AutoCloseable {
      * host answers; returns when every node is up in the cluster as h1 sees it.
      */
     public static LoopbackCluster bootstrap(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
-        LoopbackCluster c = create(bin, work, n, db, List.of(pool), false, host -> java.util.Map.of());
+        LoopbackCluster c = create(bin, work, n, db, List.of(pool), false, host -> java.util.Map.of(), host -> List.of());
         try {
             List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
             java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(n);
@@ -93,7 +100,8 @@ public final class LoopbackCluster implements AutoCloseable {
     }
 
     private static LoopbackCluster create(Path bin, Path work, int n, ChaosDatabase db, List<ChaosPool> pools, boolean seeds,
-                                          java.util.function.Function<String, java.util.Map<String, String>> envOf) throws Exception {
+                                          java.util.function.Function<String, java.util.Map<String, String>> envOf,
+                                          java.util.function.Function<String, List<String>> argsOf) throws Exception {
         String journal = db.url();
         List<String> names = new ArrayList<>(), addresses = new ArrayList<>(), bootstraps = new ArrayList<>();
         for (int i = 1; i <= n; i++) {
@@ -114,6 +122,7 @@ public final class LoopbackCluster implements AutoCloseable {
             // the address, the contact points, the TLS material and the token come from what zed cluster init wrote
             List<String> args = new ArrayList<>(List.of("--host", names.get(i), "--journal", journal, "--pool", root));
             if (seeds) args.addAll(List.of("--seed", String.join(",", addresses)));
+            args.addAll(argsOf.apply(names.get(i)));
             hosts.add(new Host(names.get(i), addresses.get(i), root, new AgentNode(bin, home, args, List.of(), "127.0.0.1", envOf.apply(names.get(i)))));
         }
         return new LoopbackCluster(hosts);

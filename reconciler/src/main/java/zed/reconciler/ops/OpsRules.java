@@ -18,11 +18,21 @@ import java.util.Set;
  */
 public record OpsRules(List<String> roots, List<Path> mountUnder) {
     /** Operations that change a dataset. */
-    public static final Set<String> WRITES = Set.of("create", "set", "inherit", "mount", "snapshot");
-    /** Operations that lose data: each is written to the audit log, whatever its result. */
-    public static final Set<String> DESTRUCTIVE = Set.of("destroy", "destroySnapshot", "rollback");
+    public static final Set<String> WRITES = Set.of("create", "set", "inherit", "mount", "snapshot", "replicaSnapshot", "promote");
+    /**
+     * Operations that lose data: each is written to the audit log before it runs and again with its result. A receive
+     * is one: it rolls its target back over what it held after the common snapshot, or destroys it for a full one.
+     */
+    public static final Set<String> DESTRUCTIVE = Set.of("destroy", "destroySnapshot", "rollback", "prune", "takeOver", "demote", "receive", "receiveModel");
     /** Operations that only read. */
-    public static final Set<String> READS = Set.of("capabilities", "observe", "exists", "snapshots", "zedState", "zedStates", "snapshotNames", "mountpoint");
+    public static final Set<String> READS = Set.of("capabilities", "observe", "exists", "snapshots", "zedState", "zedStates", "snapshotNames", "mountpoint",
+            "replicaSnapshots", "replicaTarget", "replicasOf", "toTakeOver", "send");
+    /** Operations whose request is followed by a replication stream on the connection ({@link Chunks}), one a connection. */
+    public static final Set<String> STREAMS = Set.of("send", "receive", "receiveModel");
+    /** A cluster member's name, as a Zedfile's {@code host} (what {@code com.zed:replica-of} holds). */
+    private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
+    /** A level's name as its datasets' {@code com.zed:level} holds it. */
+    private static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,254}");
 
     /**
      * The native properties a Zedfile may set. Not setuid, devices, sharenfs, sharesmb, zoned or jailed: a dataset
@@ -60,14 +70,61 @@ public record OpsRules(List<String> roots, List<Path> mountUnder) {
                     properties(e.getKey(), e.getValue(), true);
                 });
             }
+            case "replicaSnapshot" -> {
+                JsonNode ds = request.get("datasets");
+                if (ds == null || !ds.isArray() || ds.isEmpty()) throw missing(op, "datasets");
+                for (JsonNode d : ds) managed(d.asText());
+                try {
+                    java.time.Instant.parse(text(request, "at", op));
+                } catch (java.time.format.DateTimeParseException e) {
+                    throw new StoreError(StoreError.Kind.INVALID_NAME, op, "\"at\" is an instant (e.g. 2026-12-06T00:00:00Z), which names the round");
+                }
+            }
             default -> {
                 String d = managed(text(request, "dataset", op));
+                replica(op, d, request);
                 if (op.equals("destroySnapshot") || op.equals("rollback")) Names.snapshot(text(request, "snap", op));
                 if (op.equals("create") || op.equals("set")) properties(d, request.get("properties"), false);
                 if (op.equals("inherit")) settable(d, text(request, "property", op));
                 if (op.equals("observe") && request.has("native")) for (JsonNode p : request.get("native")) Names.property(p.asText());
             }
         }
+    }
+
+    /** The arguments of a replication operation besides its dataset: rounds by their naming rule, hosts, levels, steps. */
+    private static void replica(String op, String dataset, JsonNode request) {
+        switch (op) {
+            case "prune" -> round(text(request, "keep", op));
+            case "takeOver" -> round(text(request, "snap", op));
+            case "demote" -> host(text(request, "of", op));
+            case "replicasOf", "toTakeOver" -> {
+                if (!LEVEL.matcher(text(request, "level", op)).matches() || request.get("level").asText().contains("..")) {
+                    throw new StoreError(StoreError.Kind.INVALID_NAME, request.get("level").asText(), "is not a level's name");
+                }
+                JsonNode origin = request.get("origin");
+                if (op.equals("toTakeOver") || (origin != null && !origin.isNull())) host(text(request, "origin", op));
+            }
+            case "send" -> ReplicaSteps.of(request.get("step"), dataset, false);
+            case "receive", "receiveModel" -> {
+                ReplicaSteps.of(request.get("step"), dataset, op.equals("receiveModel"));
+                host(text(request, "origin", op));
+            }
+            default -> {
+                // not a replication operation: its arguments are checked where the store's are
+            }
+        }
+    }
+
+    /** A replication round's snapshot ({@code zed-replica-<UTC time>}): the only ones prune destroys or a failover goes back to. */
+    private static void round(String snap) {
+        Names.snapshot(snap);
+        if (zed.reconciler.replica.FailoverPoint.takenAt(snap) == null) {
+            throw new StoreError(StoreError.Kind.INVALID_NAME, snap, "is not a replication round's snapshot (" + zed.reconciler.replica.Replicas.PREFIX + "<UTC time>)");
+        }
+    }
+
+    private static void host(String host) {
+        if (!HOST.matcher(host).matches()) throw new StoreError(StoreError.Kind.INVALID_NAME, host, "is not a cluster member's name");
     }
 
     /** A valid dataset name at or under one of the roots. */

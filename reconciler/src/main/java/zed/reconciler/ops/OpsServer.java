@@ -8,6 +8,10 @@ import jdk.net.UnixDomainPrincipal;
 import zed.reconciler.store.Snapshot;
 import zed.reconciler.store.Store;
 import zed.reconciler.store.StoreError;
+import zed.reconciler.store.ZfsReplicas;
+import zed.reconciler.store.ZfsStore;
+import zed.reconciler.replica.ReplicaPlan;
+import zed.reconciler.replica.Replicas;
 
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
@@ -35,6 +39,8 @@ import java.util.function.Function;
 public final class OpsServer implements AutoCloseable {
     /** The systemd unit's socket (the distribution's {@code zed-ops.service}). */
     public static final Path DEFAULT_SOCKET = Path.of("/run/zed/ops.sock");
+    /** How long a send or receive may take once its stream has ended (the agent's own wait, ReplicaSender.TRANSFER). */
+    static final java.time.Duration TRANSFER = java.time.Duration.ofMinutes(30);
     /** Connections served at once; a further one waits for a free place. */
     static final int CONNECTIONS = 32;
 
@@ -43,8 +49,9 @@ public final class OpsServer implements AutoCloseable {
     private final Set<String> served;
     private final OpsRules rules;
     private final AuditLog audit;
-    private final Function<String, Store> storeOfPool;
-    private final Map<String, Store> stores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Function<String, ZfsStore> storeOfPool;
+    private final Map<String, ZfsStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
+    private final Map<String, Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
     private final Semaphore places = new Semaphore(CONNECTIONS);
     private ServerSocketChannel server;
     private Thread acceptor;
@@ -54,7 +61,7 @@ public final class OpsServer implements AutoCloseable {
      * @param served      the user names served besides root (the agent's user)
      * @param storeOfPool the store of a pool (a probed ZfsStore), asked once per pool
      */
-    public OpsServer(Path socket, String group, Set<String> served, OpsRules rules, AuditLog audit, Function<String, Store> storeOfPool) {
+    public OpsServer(Path socket, String group, Set<String> served, OpsRules rules, AuditLog audit, Function<String, ZfsStore> storeOfPool) {
         this.socket = socket;
         this.group = group;
         this.served = Set.copyOf(served);
@@ -155,12 +162,17 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
             if (req == null) return;
-            Frames.write(ch, answer(peer, req));
+            if (OpsRules.STREAMS.contains(req.path("op").asText())) {
+                // the stream's chunks follow the request on this connection, and its answer ends it
+                Frames.write(ch, answer(peer, req, () -> stream(ch, req)));
+                return;
+            }
+            Frames.write(ch, answer(peer, req, () -> run(req.get("op").asText(), req)));
         }
     }
 
     /** Checks and runs one request; its answer is {ok: true, result} or {ok: false, kind, dataset, detail, refused}. */
-    ObjectNode answer(String peer, ObjectNode req) throws IOException {
+    ObjectNode answer(String peer, ObjectNode req, java.util.function.Supplier<JsonNode> body) throws IOException {
         try {
             rules.check(req);
         } catch (StoreError e) {
@@ -178,7 +190,7 @@ public final class OpsServer implements AutoCloseable {
         }
         try {
             ObjectNode ok = Frames.JSON.createObjectNode().put("ok", true);
-            ok.set("result", run(op, req));
+            ok.set("result", body.get());
             if (destructive) audit.write(peer, req, "ok");
             return ok;
         } catch (StoreError e) {
@@ -190,11 +202,107 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
+    /**
+     * A send or a receive, after its request passed the rules: a go-ahead frame, then the stream's chunks (out for a
+     * send, in for a receive), then (by the caller) the answer with zfs's result.
+     */
+    private JsonNode stream(SocketChannel ch, JsonNode req) {
+        String op = req.get("op").asText();
+        String dataset = req.get("dataset").asText();
+        Replicas r = replicas(dataset);
+        ReplicaPlan.Step step = ReplicaSteps.of(req.get("step"), dataset, op.equals("receiveModel"));
+        ObjectNode go = Frames.JSON.createObjectNode().put("ok", true).put("stream", true);
+        try {
+            if (op.equals("send")) {
+                try (Replicas.Sending s = r.send(dataset, step)) {
+                    Frames.write(ch, go);
+                    java.util.concurrent.atomic.AtomicBoolean streamed = new java.util.concurrent.atomic.AtomicBoolean();
+                    stopOnHangUp(ch, s, streamed);
+                    try (Chunks.Out out = new Chunks.Out(ch)) {
+                        s.stream().transferTo(out);
+                        streamed.set(true);
+                    }
+                    s.finish();
+                }
+                return Frames.JSON.nullNode();
+            }
+            Frames.write(ch, go);
+            Chunks.In in = new Chunks.In(ch);
+            try {
+                if (op.equals("receive")) r.receive(dataset, step, in, req.get("origin").asText());
+                else r.receiveModel(dataset, step, in, req.get("origin").asText());
+            } catch (StoreError e) {
+                // a receive that failed early leaves the rest of the stream unread: read to its end (or its cut), so
+                // that the sender sees the answer, not a broken pipe
+                try {
+                    in.drain();
+                } catch (IOException cut) {
+                    // cut as well: the answer is still the receive's error
+                }
+                throw e;
+            }
+            in.drain(); // an up-to-date model's receive reads no stream: its end marker still comes
+            return Frames.JSON.nullNode();
+        } catch (IOException e) {
+            // the agent went away mid-stream: a send stops (its zfs send exits on the closed pipe), a receive fails
+            throw new StoreError(StoreError.Kind.OTHER, dataset, "replication interrupted: the stream broke: " + e.getMessage());
+        }
+    }
+
+    /**
+     * A send's client says nothing until its answer, then goes: anything it sends (its half-close, when its reader went
+     * away mid-stream) stops the send at once, as the direct one stops when its reader goes; the client waits for the
+     * answer, so that the snapshot is free (no zfs send left on it) when its close returns.
+     */
+    private static void stopOnHangUp(SocketChannel ch, Replicas.Sending s, java.util.concurrent.atomic.AtomicBoolean streamed) {
+        Thread t = new Thread(() -> {
+            try {
+                ch.read(java.nio.ByteBuffer.allocate(1));
+            } catch (IOException closed) {
+                // the connection ended: the same
+            }
+            if (!streamed.get()) s.close();
+        }, "zed-ops-send-watch");
+        t.setDaemon(true);
+        t.start();
+    }
+
+    private Replicas replicas(String dataset) {
+        return replicas.computeIfAbsent(pool(dataset), p -> new ZfsReplicas(stores.computeIfAbsent(p, storeOfPool), TRANSFER));
+    }
+
     private JsonNode run(String op, JsonNode req) {
         var json = Frames.JSON;
-        String dataset = op.equals("snapshot") ? req.get("datasets").get(0).asText() : req.get("dataset").asText();
+        String dataset = op.equals("snapshot") || op.equals("replicaSnapshot") ? req.get("datasets").get(0).asText() : req.get("dataset").asText();
         Store store = stores.computeIfAbsent(pool(dataset), storeOfPool);
+        Replicas repl = replicas(dataset);
         return switch (op) {
+            case "replicaSnapshots" -> json.valueToTree(repl.snapshots(dataset));
+            case "replicaTarget" -> json.valueToTree(repl.target(dataset));
+            case "replicaSnapshot" -> {
+                List<String> ds = new ArrayList<>();
+                req.get("datasets").forEach(d -> ds.add(d.asText()));
+                yield json.getNodeFactory().textNode(repl.snapshot(ds, java.time.Instant.parse(req.get("at").asText())));
+            }
+            case "prune" -> {
+                repl.prune(dataset, req.get("keep").asText());
+                yield json.nullNode();
+            }
+            case "promote" -> {
+                repl.promote(dataset);
+                yield json.nullNode();
+            }
+            case "replicasOf" -> json.valueToTree(repl.replicasOf(dataset, req.get("level").asText(),
+                    req.hasNonNull("origin") ? req.get("origin").asText() : null));
+            case "toTakeOver" -> json.valueToTree(repl.toTakeOver(dataset, req.get("level").asText(), req.get("origin").asText()));
+            case "takeOver" -> {
+                repl.takeOver(dataset, req.get("snap").asText());
+                yield json.nullNode();
+            }
+            case "demote" -> {
+                repl.demote(dataset, req.get("of").asText());
+                yield json.nullNode();
+            }
             case "capabilities" -> json.valueToTree(store.capabilities());
             case "observe" -> {
                 Set<String> nat = new java.util.TreeSet<>();

@@ -145,26 +145,34 @@ public final class OpsStore implements Store {
         return Frames.JSON.createObjectNode().put("op", op).put("dataset", dataset);
     }
 
-    /** One request on a connection of its own (a Unix socket's connect is cheap; callers of a store are many threads). */
     private JsonNode call(ObjectNode request) {
+        return call(socket, request);
+    }
+
+    /** One request on a connection of its own (a Unix socket's connect is cheap; callers of a store are many threads). */
+    static JsonNode call(Path socket, ObjectNode request) {
         String subject = request.has("dataset") ? request.get("dataset").asText() : String.valueOf(request.get("datasets"));
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             Frames.write(ch, request);
-            ObjectNode answer = Frames.read(ch, Frames.MAX_ANSWER);
-            if (answer == null) throw new StoreError(StoreError.Kind.OTHER, subject, "zed ops on " + socket + " closed the connection without an answer");
-            if (answer.path("ok").asBoolean()) return answer.get("result");
-            StoreError.Kind kind;
-            try {
-                kind = StoreError.Kind.valueOf(answer.path("kind").asText());
-            } catch (IllegalArgumentException e) {
-                kind = StoreError.Kind.OTHER;
-            }
-            String detail = answer.path("detail").asText();
-            if (answer.path("refused").asBoolean()) detail = "refused by zed ops: " + detail;
-            throw new StoreError(kind, answer.path("dataset").asText(subject), detail);
+            return result(subject, Frames.read(ch, Frames.MAX_ANSWER));
         } catch (IOException e) {
             throw new StoreError(StoreError.Kind.OTHER, subject, "zed ops on " + socket + ": " + e.getMessage());
         }
+    }
+
+    /** An answer's result, or the {@link StoreError} it carries, with the same kind and words ("refused by zed ops" where its rules refused). */
+    static JsonNode result(String subject, ObjectNode answer) {
+        if (answer == null) throw new StoreError(StoreError.Kind.OTHER, subject, "zed ops closed the connection without an answer");
+        if (answer.path("ok").asBoolean()) return answer.get("result");
+        StoreError.Kind kind;
+        try {
+            kind = StoreError.Kind.valueOf(answer.path("kind").asText());
+        } catch (IllegalArgumentException e) {
+            kind = StoreError.Kind.OTHER;
+        }
+        String detail = answer.path("detail").asText();
+        if (answer.path("refused").asBoolean()) detail = "refused by zed ops: " + detail;
+        throw new StoreError(kind, answer.path("dataset").asText(subject), detail);
     }
 }

@@ -104,4 +104,86 @@ class OpsRulesTest {
         native_.putObject("properties").putObject("tank/zed/a").put("quota", "1G");
         assertEquals(StoreError.Kind.INVALID_PROPERTY, refused(native_).kind());
     }
+    static final String ROUND = "zed-replica-20261206T000000.000Z";
+
+    static ObjectNode step(String kind) {
+        ObjectNode s = Frames.JSON.createObjectNode().put("kind", kind);
+        if (kind.equals("incremental")) s.put("from", ROUND).put("to", "zed-replica-20261206T000002.000Z").putArray("discard");
+        else s.put("snapshot", ROUND);
+        return s;
+    }
+
+    static ObjectNode streamed(String op, String dataset, ObjectNode step) {
+        ObjectNode r = req(op, dataset).put("origin", "h1");
+        r.set("step", step);
+        return r;
+    }
+
+    @Test
+    void replicationIsCheckedAsTheStoreIs() {
+        for (String op : List.of("send", "receive", "receiveModel")) {
+            assertDoesNotThrow(() -> rules.check(streamed(op, "tank/zed/web/data", step("full"))), op);
+            assertDoesNotThrow(() -> rules.check(streamed(op, "tank/zed/web/data", step("incremental"))), op);
+            assertEquals(StoreError.Kind.NOT_MANAGED, refused(streamed(op, "tank/other/data", step("full"))).kind(), op + ": a target outside the roots");
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(streamed(op, "tank/zed/web@x", step("full"))).kind(), op + ": @ in a dataset");
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(streamed(op, "tank/zed/../etc", step("full"))).kind(), op + ": ..");
+        }
+        assertDoesNotThrow(() -> rules.check(streamed("receiveModel", "tank/zed/m", step("upToDate"))));
+        assertEquals(StoreError.Kind.INVALID_NAME, refused(streamed("receive", "tank/zed/m", step("upToDate"))).kind(), "only a model's receive is up to date without bytes");
+        assertDoesNotThrow(() -> rules.check(req("replicaSnapshots", "tank/zed/web")));
+        assertDoesNotThrow(() -> rules.check(req("promote", "tank/zed/web")));
+        assertEquals(StoreError.Kind.NOT_MANAGED, refused(req("replicaTarget", "tank")).kind());
+    }
+
+    @Test
+    void aStepWithABadSnapshotOrKindIsRefused() {
+        for (String bad : List.of("x@y", "..", "-o", "a/b", "")) {
+            ObjectNode s = step("full").put("snapshot", bad);
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(streamed("send", "tank/zed/a", s)).kind(), bad);
+            ObjectNode i = step("incremental");
+            i.withArray("discard").add(bad);
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(streamed("receive", "tank/zed/a", i)).kind(), "discard " + bad);
+        }
+        assertTrue(refused(streamed("send", "tank/zed/a", step("resume"))).getMessage().contains("is not a step"));
+        assertTrue(refused(req("send", "tank/zed/a")).getMessage().contains("\"step\""), "a send names its step");
+        ObjectNode noOrigin = streamed("receive", "tank/zed/a", step("full"));
+        noOrigin.remove("origin");
+        refused(noOrigin);
+    }
+
+    @Test
+    void pruneAndTakeOverTouchOnlyReplicationRounds() {
+        assertDoesNotThrow(() -> rules.check(req("prune", "tank/zed/a").put("keep", ROUND)));
+        assertDoesNotThrow(() -> rules.check(req("takeOver", "tank/zed/a").put("snap", ROUND)));
+        for (String snap : List.of("zed-deploy-3", "zed-replica-yesterday", "zed-replica-20261206T000000.000Z@x", "../zed-replica-20261206T000000.000Z")) {
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(req("prune", "tank/zed/a").put("keep", snap)).kind(), snap);
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(req("takeOver", "tank/zed/a").put("snap", snap)).kind(), snap);
+        }
+        assertEquals(StoreError.Kind.NOT_MANAGED, refused(req("takeOver", "other/zed/a").put("snap", ROUND)).kind());
+        assertTrue(OpsRules.DESTRUCTIVE.containsAll(List.of("prune", "takeOver", "demote", "receive", "receiveModel")), "audited before and after");
+    }
+
+    @Test
+    void hostsLevelsAndRoundTimesAreChecked() {
+        for (String host : List.of("h 1", "-h", "h1;rm", "", "a".repeat(64))) {
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(req("demote", "tank/zed/a").put("of", host)).kind(), host);
+            ObjectNode r = streamed("receive", "tank/zed/a", step("full")).put("origin", host);
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(r).kind(), host);
+        }
+        assertDoesNotThrow(() -> rules.check(req("demote", "tank/zed/a").put("of", "h2.example")));
+        assertDoesNotThrow(() -> rules.check(req("replicasOf", "tank/zed").put("level", "web").putNull("origin")));
+        assertDoesNotThrow(() -> rules.check(req("toTakeOver", "tank/zed").put("level", "web").put("origin", "h1")));
+        assertEquals(StoreError.Kind.INVALID_NAME, refused(req("toTakeOver", "tank/zed").put("level", "web")).kind(), "a takeover names the lost host");
+        for (String level : List.of("../web", "web level", "")) {
+            assertEquals(StoreError.Kind.INVALID_NAME, refused(req("replicasOf", "tank/zed").put("level", level)).kind(), level);
+        }
+        ObjectNode round = Frames.JSON.createObjectNode().put("op", "replicaSnapshot").put("at", "2026-12-06T00:00:00Z");
+        round.putArray("datasets").add("tank/zed/a");
+        assertDoesNotThrow(() -> rules.check(round));
+        round.put("at", "now; rm -rf /");
+        refused(round);
+        round.put("at", "2026-12-06T00:00:00Z");
+        round.withArray("datasets").add("tank/other");
+        assertEquals(StoreError.Kind.NOT_MANAGED, refused(round).kind());
+    }
 }
