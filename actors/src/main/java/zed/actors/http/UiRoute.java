@@ -23,6 +23,8 @@ final class UiRoute extends AllDirectives {
     private final UiSessions gate;
     private final LoginLinkRoute login;
     private final FleetPage fleet;
+    private final LevelPage level;
+    private final EventsPage events;
     private final UiStatics statics = new UiStatics();
 
     /**
@@ -33,6 +35,9 @@ final class UiRoute extends AllDirectives {
         this.gate = new UiSessions(clock);
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
+        JournalEvents journal = new JournalEvents(system);
+        this.level = new LevelPage(system, gate, api, journal);
+        this.events = new EventsPage(gate, journal, statuses);
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -41,6 +46,8 @@ final class UiRoute extends AllDirectives {
                 login.api(caller),
                 pathPrefix("ui", () -> concat(
                         fleet.route(),
+                        level.route(),
+                        events.route(),
                         login.ui(),
                         statics.route())));
     }
