@@ -70,7 +70,11 @@ class DashboardLevelChromiumTest {
             try {
                 browser.get(Browser.link(login.out(), node.url()));
                 // from the Fleet page's link
-                browser.findElement(By.cssSelector("li.level[data-level='" + LEVEL + "'] h2 a")).click();
+                // the Fleet page's list is swapped in live: a click on the link it just replaced is tried again
+                Browser.await(browser, b -> {
+                    b.findElement(By.cssSelector("li.level[data-level='" + LEVEL + "'] h2 a")).click();
+                    return true;
+                }, "a click on the level's link");
                 Browser.await(browser, b -> b.getCurrentUrl().equals(node.url() + "/ui/levels/" + LEVEL), "the Level page");
                 assertEquals("Level shop", browser.findElement(By.tagName("h1")).getText());
                 assertEquals("Level shop", browser.findElement(By.cssSelector("nav a[aria-current=page]")).getText());
