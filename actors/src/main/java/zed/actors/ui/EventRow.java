@@ -8,7 +8,7 @@ import java.time.format.DateTimeFormatter;
 
 /**
  * A level event as the dashboard lists it: its id on {@code /v1/events}, when it was journaled (UTC), its level, its
- * kind (the event's type) and the event in words ({@link EventLine}). Pure.
+ * kind (the event's type) and the rest of the event in words ({@link EventLine} without the type it starts with). Pure.
  *
  * @param time "-" when the journal did not say
  */
@@ -17,7 +17,9 @@ public record EventRow(long id, String time, String level, String kind, String l
 
     /** @param event as on {@code /v1/events}; @param at when it was journaled, null for unknown */
     public static EventRow of(JsonNode event, Instant at) {
-        return new EventRow(event.path("id").asLong(), at == null ? "-" : TIME.format(at), event.path("level").asText("-"),
-                event.path("type").asText("event"), EventLine.of(event));
+        String kind = event.path("type").asText("event");
+        String line = EventLine.of(event);
+        return new EventRow(event.path("id").asLong(), at == null ? "-" : TIME.format(at), event.path("level").asText("-"), kind,
+                line.startsWith(kind) ? line.substring(kind.length()).strip() : line);
     }
 }
