@@ -82,33 +82,32 @@ class DashboardLevelChromiumTest {
                 assertEquals("2", text(browser, "#level-parts dl.place .revision"));
                 assertEquals("2", text(browser, "#level-parts dl.place .stable"));
 
-                // the resources: state, pid, ports, the print line's URL as a link
+                // the resources: state, pid, ports, the print line's URL as a link (read in one go: the stream may swap the parts in meanwhile)
+                String web = "tr[data-resource='service.exec.web'] ";
                 assertEquals("converged", text(browser, "tr[data-resource='dataset.d'] .state"));
-                WebElement web = browser.findElement(By.cssSelector("tr[data-resource='service.exec.web']"));
-                assertEquals(String.valueOf(AgentNode.servicePid(node.status(LEVEL))), web.findElement(By.className("pid")).getText());
-                String port = web.findElement(By.className("ports")).getText().replaceFirst("^port ", "");
-                assertTrue(port.matches("\\d+"), web.getText());
-                WebElement link = web.findElement(By.cssSelector(".print a"));
-                assertEquals("http://127.0.0.1:" + port + "/", link.getAttribute("href"));
-                assertEquals("shop at http://127.0.0.1:" + port + "/ (round 2)", web.findElement(By.className("print")).getText());
+                assertEquals(String.valueOf(AgentNode.servicePid(node.status(LEVEL))), text(browser, web + ".pid"));
+                String port = text(browser, web + ".ports").replaceFirst("^port ", "");
+                assertTrue(port.matches("\\d+"), text(browser, web));
+                assertEquals("http://127.0.0.1:" + port + "/", ((JavascriptExecutor) browser).executeScript("return document.querySelector(arguments[0]).href;", web + ".print a"));
+                assertEquals("shop at http://127.0.0.1:" + port + "/ (round 2)", text(browser, web + ".print"));
 
                 // the snapshot taken before revision 2, which holds revision 1
-                WebElement snap = browser.findElement(By.cssSelector("table.snapshots tr.snapshot"));
-                assertEquals("d", snap.findElement(By.className("dataset")).getText());
-                assertTrue(snap.findElement(By.className("name")).getText().startsWith("zed-deploy-2-"), snap.getText());
-                assertEquals("1", snap.findElement(By.className("revision")).getText());
-                assertTrue(snap.findElement(By.className("taken")).getText().matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ"), snap.getText());
+                String snap = "table.snapshots tr.snapshot ";
+                assertEquals("d", text(browser, snap + ".dataset"));
+                assertTrue(text(browser, snap + ".name").startsWith("zed-deploy-2-"), text(browser, snap));
+                assertEquals("1", text(browser, snap + ".revision"));
+                assertTrue(text(browser, snap + ".taken").matches("\\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\dZ"), text(browser, snap));
                 // the last events, newest on top
-                List<String> kinds = browser.findElements(By.cssSelector("#level-events li")).stream().map(e -> e.getAttribute("data-kind")).toList();
+                List<String> kinds = kinds(browser, "#level-events li");
                 assertEquals("Converged", kinds.get(0), kinds.toString());
                 assertTrue(kinds.contains("SpecAccepted"), kinds.toString());
 
                 // live: a property set behind Zed's back is put back, and the correction appears without a reload
                 ((JavascriptExecutor) browser).executeScript("window.zedMarker = 'same page';");
                 HostFacts.zfs("set", "com.acme:round=wrong", dataset);
-                Browser.await(browser, b -> b.findElements(By.cssSelector("#level-events li")).get(0).getAttribute("data-kind").equals("DriftCorrected"),
+                Browser.await(browser, b -> kinds(b, "#level-events li").get(0).equals("DriftCorrected"),
                         "the drift correction on top of the level's events");
-                assertTrue(browser.findElement(By.cssSelector("#level-events li")).getText().contains("dataset.d"));
+                assertTrue(text(browser, "#level-events li").contains("dataset.d"), text(browser, "#level-events li"));
 
                 // live: the dataset taken over by another level is refused, and its row says so; given back, converged again
                 String owner = HostFacts.zfs("get", "-H", "-o", "value", "com.zed:level", dataset).strip();
@@ -124,7 +123,7 @@ class DashboardLevelChromiumTest {
                 // the Events page, filtered with its form: a link, the level's DriftCorrected events and no others
                 browser.findElement(By.linkText("Events")).click();
                 Browser.await(browser, b -> b.findElement(By.tagName("h1")).getText().equals("Events"), "the Events page");
-                List<String> all = browser.findElements(By.cssSelector("#events li")).stream().map(e -> e.getAttribute("data-kind")).toList();
+                List<String> all = kinds(browser, "#events li");
                 assertTrue(all.contains("Converged") && all.contains("DriftCorrected"), all.toString());
                 new Select(browser.findElement(By.id("filter-level"))).selectByValue(LEVEL);
                 new Select(browser.findElement(By.id("filter-kind"))).selectByValue("DriftCorrected");
@@ -165,7 +164,16 @@ class DashboardLevelChromiumTest {
         }
     }
 
+    /** The first match's text, read in the page in one go: a live part swapped in meanwhile cannot go stale under it. */
     static String text(WebDriver b, String css) {
-        return b.findElement(By.cssSelector(css)).getText().strip();
+        Object t = ((JavascriptExecutor) b).executeScript("const e = document.querySelector(arguments[0]); return e === null ? null : e.innerText.trim();", css);
+        if (t == null) throw new org.openqa.selenium.NoSuchElementException(css);
+        return t.toString();
+    }
+
+    /** The data-kind of each match, in order, read in one go. */
+    @SuppressWarnings("unchecked")
+    static List<String> kinds(WebDriver b, String css) {
+        return (List<String>) ((JavascriptExecutor) b).executeScript("return Array.from(document.querySelectorAll(arguments[0])).map(e => e.dataset.kind);", css);
     }
 }

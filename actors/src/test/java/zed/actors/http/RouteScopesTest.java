@@ -27,6 +27,9 @@ class RouteScopesTest {
         assertEquals(Scope.READ, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "push-plan")));
         assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "rollback-plan")));
         assertEquals(Scope.ADMIN, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "push-plan")), "no such route");
+        // the dashboard's Level page reads a level's snapshots with any session's scope
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "infra/shop", "snapshots")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "snapshots")), "no such route");
         // a level whose last name is an action word, addressed with its slash encoded, is the level
         assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "x/plan")));
         assertEquals(Scope.DEPLOY, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "rollback")));
