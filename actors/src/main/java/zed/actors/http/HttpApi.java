@@ -153,6 +153,7 @@ public final class HttpApi extends AllDirectives {
     private Route action(String id, String action) {
         return switch (action) {
             case "plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(plan(id)))));
+            case "snapshots" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> completeWithFuture(snapshots(id)))));
             case "push-plan" -> post(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> withSizeLimit(MAX_BODY,
                     () -> entity(Unmarshaller.entityToString(), body -> completeWithFuture(pushPlan(id, body)))))));
             case "rollback-plan" -> get(() -> known(id, () -> withRequestTimeout(Duration.ofMinutes(2), () -> parameterOptional("target",
@@ -477,6 +478,18 @@ public final class HttpApi extends AllDirectives {
     /** What a converge of the level's desired revision would change on this host now; changes nothing. */
     private CompletionStage<HttpResponse> plan(String id) {
         return entity(id).<LevelCommand.Planned>ask(LevelCommand.Plan::new, Duration.ofMinutes(2)).thenApply(p -> {
+            if (p.error() != null) return error(StatusCodes.CONFLICT, p.error());
+            try {
+                return json(StatusCodes.OK, JSON.readTree(p.json()));
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+    }
+
+    /** The snapshots of the level's datasets on its host, newest first, each with the revision it carries and when it was taken. */
+    private CompletionStage<HttpResponse> snapshots(String id) {
+        return entity(id).<LevelCommand.SnapshotList>ask(LevelCommand.ListSnapshots::new, Duration.ofMinutes(2)).thenApply(p -> {
             if (p.error() != null) return error(StatusCodes.CONFLICT, p.error());
             try {
                 return json(StatusCodes.OK, JSON.readTree(p.json()));

@@ -7,13 +7,13 @@ import java.util.regex.Pattern;
 /**
  * A level's address under {@code /v1/levels/}: the id, either as its own path ({@code shop/web}) or as one segment
  * with its slashes encoded ({@code shop%2Fweb}), then an optional action ({@code plan}, {@code push-plan},
- * {@code rollback-plan}, {@code revisions}, {@code rollback}, {@code sudo}, {@code move}, {@code promote}, {@code failover}). A level whose id ends in an action word ({@code x/plan}) is addressed the second way:
+ * {@code rollback-plan}, {@code revisions}, {@code rollback}, {@code snapshots}, {@code sudo}, {@code move}, {@code promote}, {@code failover}). A level whose id ends in an action word ({@code x/plan}) is addressed the second way:
  * {@code /v1/levels/x%2Fplan}, {@code /v1/levels/x%2Fplan/plan}. Pure.
  *
  * @param action null for the level itself
  */
 public record LevelPath(String id, String action) {
-    public static final Set<String> ACTIONS = Set.of("plan", "push-plan", "rollback-plan", "revisions", "rollback", "sudo", "move", "promote", "failover", "job-rollback", "job-move");
+    public static final Set<String> ACTIONS = Set.of("plan", "push-plan", "rollback-plan", "revisions", "rollback", "snapshots", "sudo", "move", "promote", "failover", "job-rollback", "job-move");
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,128}");
 
     /** The decoded segments after {@code /v1/levels/}; null when they name no valid level id. */

@@ -29,6 +29,7 @@ public final class RouteScopes {
         a.put("push-plan", action("POST", "push-plan", Scope.READ));
         a.put("rollback-plan", action("GET", "rollback-plan", Scope.READ));
         a.put("revisions", action("GET", "revisions", Scope.READ)); // the kept revisions' Zedfiles: what a plan edits, a rollback picks
+        a.put("snapshots", action("GET", "snapshots", Scope.READ)); // changes nothing: the datasets' snapshots, for the dashboard's Level page
         for (String deploy : List.of("rollback", "job-rollback", "job-move", "move", "promote")) a.put(deploy, action("POST", deploy, Scope.DEPLOY));
         a.put("failover", action("POST", "failover", Scope.ADMIN)); // the cluster's administration: runs a level elsewhere, or forced from a host that left
         a.put("sudo", action("POST", "sudo", Scope.ADMIN)); // runs the services' hooks as root

@@ -29,7 +29,12 @@ final class UiAnswers {
 
     /** Plain text, escaped, as HTML that htmx puts into the page's status line. */
     static HttpResponse fragment(StatusCode status, String text) {
-        return html(status, text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;"));
+        return html(status, escape(text));
+    }
+
+    /** Text as HTML: it can hold no markup. */
+    static String escape(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
     }
 
     /** A fragment of HTML already rendered (by a template, which escapes every value). */

@@ -25,6 +25,8 @@ final class UiRoute extends AllDirectives {
     private final FleetPage fleet;
     private final ReviewPages review;
     private final HostsPage hosts;
+    private final LevelPage level;
+    private final EventsPage events;
     private final UiStatics statics = new UiStatics();
 
     /**
@@ -37,6 +39,9 @@ final class UiRoute extends AllDirectives {
         this.fleet = new FleetPage(system, gate, api, statuses);
         this.review = new ReviewPages(system, gate, api);
         this.hosts = new HostsPage(system, gate, api, statuses);
+        JournalEvents journal = new JournalEvents(system);
+        this.level = new LevelPage(system, gate, api, journal);
+        this.events = new EventsPage(gate, journal, statuses);
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -47,6 +52,8 @@ final class UiRoute extends AllDirectives {
                         fleet.route(),
                         review.route(),
                         hosts.route(),
+                        level.route(),
+                        events.route(),
                         login.ui(),
                         statics.route())));
     }

@@ -100,6 +100,14 @@ public sealed interface LevelCommand extends JsonEvent {
     record Plan(ActorRef<Planned> replyTo) implements LevelCommand {
     }
 
+    /** The snapshots of the level's datasets on this host, newest first; changes nothing. */
+    record ListSnapshots(ActorRef<SnapshotList> replyTo) implements LevelCommand {
+    }
+
+    /** @param json {@code {"snapshots": [...]}} as {@link LevelSnapshots} writes it; {@code error} when there is none to list */
+    record SnapshotList(String json, String error) implements JsonEvent {
+    }
+
     /** Keeps the level awake: a node's periodic wake sends it to every level it knows. */
     /**
      * A coordinated rollout's first round asks every instance for a snapshot of its datasets before any host changes

@@ -185,6 +185,10 @@ public final class LevelEntity extends EventSourcedBehavior<LevelCommand, LevelE
                     LevelPlan.run(host, s, c.replyTo());
                     return Effect().none();
                 })
+                .onCommand(LevelCommand.ListSnapshots.class, (s, c) -> {
+                    LevelSnapshots.run(host, s, c.replyTo());
+                    return Effect().none();
+                })
                 .onCommand(LevelCommand.FromDatasets.class, (s, c) -> c.report().rollback() != null ? onRolledBack(s, c.report()) : onDatasets(s, c.report()))
                 .onCommand(LevelCommand.FromService.class, (s, c) -> onService(s, c.report()))
                 .onCommand(LevelCommand.FromJob.class, (s, c) -> onJob(s, c.report()))

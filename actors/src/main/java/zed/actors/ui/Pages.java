@@ -72,6 +72,31 @@ public final class Pages {
         return render("ui/hostcards.jte", params);
     }
 
+    /** The Level page: @param after the id of the newest event shown, after which its stream goes on */
+    public static String level(LevelView view, List<EventRow> newestFirst, long after, String csrf) {
+        return render("ui/level.jte", Map.of("view", view, "events", newestFirst, "after", after, "csrf", csrf));
+    }
+
+    /** The part of the Level page its stream replaces: the level on each host, its resources, its snapshots. */
+    public static String levelParts(LevelView view) {
+        return render("ui/levelparts.jte", Map.of("view", view));
+    }
+
+    /** A logged-in page that says why there is nothing to show (no such level, not a filter). */
+    public static String problem(String title, String message, String csrf) {
+        return render("ui/problem.jte", Map.of("title", title, "message", message, "csrf", csrf));
+    }
+
+    /** Events as list items, newest first: a page's list, or one more on top of it. */
+    public static String eventRows(List<EventRow> newestFirst) {
+        return render("ui/eventrows.jte", Map.of("rows", newestFirst));
+    }
+
+    /** The Events page: @param levels the levels its filter offers */
+    public static String events(EventFilter filter, List<String> levels, List<EventRow> newestFirst, long after, String csrf) {
+        return render("ui/events.jte", Map.of("filter", filter, "levels", levels, "rows", newestFirst, "after", after, "csrf", csrf));
+    }
+
     /** A page that says why there is nothing to show (not logged in, a used or expired link). */
     public static String message(String title, String message) {
         return render("ui/message.jte", Map.of("title", title, "message", message));

@@ -30,6 +30,9 @@ class RouteScopesTest {
         // the kept revisions' Zedfiles: what the dashboard's Plan page edits, read-only
         assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "shop", "revisions")));
         assertEquals(Scope.ADMIN, RouteScopes.needed("PUT", List.of("v1", "levels", "shop", "revisions")), "no such route");
+        // the dashboard's Level page reads a level's snapshots with any session's scope
+        assertEquals(Scope.READ, RouteScopes.needed("GET", List.of("v1", "levels", "infra/shop", "snapshots")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "snapshots")), "no such route");
         // a level whose last name is an action word, addressed with its slash encoded, is the level
         assertEquals(Scope.DEPLOY, RouteScopes.needed("PUT", List.of("v1", "levels", "x/plan")));
         assertEquals(Scope.DEPLOY, RouteScopes.needed("POST", List.of("v1", "levels", "shop", "rollback")));
