@@ -23,16 +23,21 @@ final class UiRoute extends AllDirectives {
     private final UiSessions gate;
     private final LoginLinkRoute login;
     private final FleetPage fleet;
+    private final SshLoginRoute ssh;
+    private final PasskeyPage passkeys;
     private final UiStatics statics = new UiStatics();
 
     /**
      * @param api the node's API, for pages to ask on behalf of their session
      * @param statuses every level's status as {@code GET /v1/levels/{id}} answers it
+     * @param zedHome  where authorized_keys and passkeys.json are
      */
-    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock) {
+    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock, java.nio.file.Path zedHome) {
         this.gate = new UiSessions(clock);
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
+        this.ssh = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(zedHome, clock), login, system.log());
+        this.passkeys = new PasskeyPage(new zed.actors.ui.passkey.Passkeys(zedHome, clock), gate, login, system.log());
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -42,6 +47,8 @@ final class UiRoute extends AllDirectives {
                 pathPrefix("ui", () -> concat(
                         fleet.route(),
                         login.ui(),
+                        ssh.route(),
+                        passkeys.route(),
                         statics.route())));
     }
 }
