@@ -107,7 +107,7 @@ final class PasskeyPage extends AllDirectives {
         o.putObject("user").put("id", user).put("name", name).put("displayName", name + " (" + s.grant().scope().word() + ", Zed at " + rp.id() + ")");
         ArrayNode algs = o.putArray("pubKeyCredParams");
         for (var a : Passkeys.ALGORITHMS) algs.addObject().put("type", "public-key").put("alg", a.getValue());
-        o.putObject("authenticatorSelection").put("residentKey", "required").put("requireResidentKey", true).put("userVerification", "preferred");
+        o.putObject("authenticatorSelection").put("residentKey", "required").put("requireResidentKey", true).put("userVerification", "required");
         ArrayNode exclude = o.putArray("excludeCredentials");
         for (Passkey p : passkeys.all()) exclude.addObject().put("type", "public-key").put("id", p.id());
         return complete(HttpApi.json(StatusCodes.OK, o));
@@ -144,7 +144,7 @@ final class PasskeyPage extends AllDirectives {
         SingleUse.Issued<Passkeys.Ceremony> issued = passkeys.challenge(new Passkeys.Ceremony.LoggingIn());
         if (!(issued instanceof SingleUse.Key<Passkeys.Ceremony> k)) return complete(full());
         return complete(HttpApi.json(StatusCodes.OK, JSON.createObjectNode().put("challenge", k.key()).put("rpId", rp.id())
-                .put("timeout", Passkeys.VALID.toMillis()).put("userVerification", "preferred")));
+                .put("timeout", Passkeys.VALID.toMillis()).put("userVerification", "required")));
     }
 
     private Route login(HttpRequest req, RelyingParty rp, JsonNode body) {

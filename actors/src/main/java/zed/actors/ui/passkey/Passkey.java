@@ -23,6 +23,11 @@ public record Passkey(String id, String name, Instant created, Instant lastUsed,
         return new Grant(token + " (passkey " + name + ")", scope);
     }
 
+    /** A time as the Passkeys page shows it: to the second, in UTC; "never" for none. */
+    public static String shown(Instant t) {
+        return t == null ? "never" : t.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString().replace('T', ' ').replace("Z", " UTC");
+    }
+
     /** Null when {@code name} may name a passkey; else why not. */
     public static String nameRefused(String name) {
         if (name == null || name.isBlank()) return "name the passkey (which device or key it is)";

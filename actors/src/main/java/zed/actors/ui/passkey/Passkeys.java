@@ -36,7 +36,9 @@ import java.util.Set;
  * listing and removing them. Every ceremony starts with a challenge good for one use within {@link #VALID}
  * ({@link SingleUse}); the challenge names what it is for (a session's registration, or a login), so one ceremony's
  * answer never completes another. Attestation is not asked for ("none"): a passkey is trusted because a logged-in
- * session registered it, not because of who made the authenticator. The signature counter must grow at each login
+ * session registered it, not because of who made the authenticator. User verification (the device's PIN, fingerprint
+ * or face) is required at both: a passkey may open an admin session, and a security key picked up from a desk must
+ * not be enough. The signature counter must grow at each login
  * (an authenticator that counts), or stay 0 (one that never counts, as synced passkeys do).
  */
 public final class Passkeys {
@@ -93,7 +95,7 @@ public final class Passkeys {
         RegistrationData data;
         try {
             List<PublicKeyCredentialParameters> params = ALGORITHMS.stream().map(a -> new PublicKeyCredentialParameters(PublicKeyCredentialType.PUBLIC_KEY, a)).toList();
-            data = webauthn.verify(new RegistrationRequest(attestationObject, clientDataJSON, transports), new RegistrationParameters(server(rp, challenge), params, false, true));
+            data = webauthn.verify(new RegistrationRequest(attestationObject, clientDataJSON, transports), new RegistrationParameters(server(rp, challenge), params, true, true));
         } catch (RuntimeException e) {
             // all of it is the browser's, and webauthn4j lets its CBOR parser's own exceptions through too
             return new Outcome.Refused("the passkey was not made as asked: " + e.getMessage());
@@ -126,7 +128,7 @@ public final class Passkeys {
             AttestedCredentialData acd = credentials.convert(Base64.getUrlDecoder().decode(known.credential()));
             CredentialRecordImpl record = new CredentialRecordImpl(new NoneAttestationStatement(), null, null, null, known.counter(), acd, null, null, null, null);
             data = webauthn.verify(new AuthenticationRequest(credentialId, userHandle, authenticatorData, clientDataJSON, null, signature),
-                    new AuthenticationParameters(server(rp, challenge), record, List.of(credentialId), false, true));
+                    new AuthenticationParameters(server(rp, challenge), record, List.of(credentialId), true, true));
         } catch (MaliciousCounterValueException e) {
             return new Outcome.Refused("this passkey's signature counter went back (" + known.counter() + " before): it may have been copied; it is not accepted");
         } catch (RuntimeException e) {
