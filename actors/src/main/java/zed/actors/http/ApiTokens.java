@@ -160,20 +160,8 @@ public final class ApiTokens {
         replace(file(stateDir), b.toString());
     }
 
-    /** {@code f} holds {@code text}, mode 0600, at once: a temporary file moved over it. */
     private static void replace(Path f, String text) {
-        try {
-            Files.createDirectories(f.getParent());
-            Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
-            try {
-                Files.writeString(tmp, text, StandardCharsets.UTF_8);
-                Files.move(tmp, f, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + f, e);
-        }
+        OwnerOnly.replace(f, text);
     }
 
     private interface Change<T> {

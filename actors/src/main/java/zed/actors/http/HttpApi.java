@@ -71,7 +71,6 @@ public final class HttpApi extends AllDirectives {
     private final RolloutCalls rollouts;
     private final CheckpointRoute checkpoints;
     private final SecretRotatedRoute secrets;
-    private final SshLoginRoute sshLogin;
     private final zed.actors.cluster.FailoverTries failoverTries = new zed.actors.cluster.FailoverTries();
     private final UiRoute ui;
 
@@ -90,8 +89,7 @@ public final class HttpApi extends AllDirectives {
         this.audit = new AuditLog(config.stateDir(), java.time.Clock.systemUTC());
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
         this.secrets = new SecretRotatedRoute(config, this::entity);
-        this.sshLogin = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(config.stateDir(), java.time.Clock.systemUTC()), system.log());
-        this.ui = new UiRoute(system, new NodeApi(system, api().seal(rejections(), exceptions()), audit), this::statuses, java.time.Clock.systemUTC());
+        this.ui = new UiRoute(system, new NodeApi(system, api().seal(rejections(), exceptions()), audit), this::statuses, java.time.Clock.systemUTC(), config.stateDir());
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------
@@ -114,7 +112,6 @@ public final class HttpApi extends AllDirectives {
                 path(segment("v1").slash("health"), () -> get(this::health)),
                 path(segment("v1").slash("events"), () -> get(events::route)),
                 checkpoints.route(),
-                sshLogin.route(),
                 secrets.route(),
                 path(segment("v1").slash("hosts"), () -> get(() -> completeWithFuture(HostsJson.of(system, levels).thenApply(o -> json(StatusCodes.OK, o))))),
                 pathPrefix(segment("v1").slash("levels"), () -> concat(

@@ -17,12 +17,14 @@ import zed.actors.ui.Grant;
 import zed.actors.ui.LoginLinks;
 import zed.actors.ui.Pages;
 import zed.actors.ui.Sessions;
+import zed.actors.ui.SingleUse;
+import zed.actors.ui.passkey.RelyingParty;
 
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 /**
  * Logging in and out: {@code POST /v1/ui/links} ({@code zed ui login}, with the API's token), opening a link
- * ({@code GET /ui/login?key=}), and {@code POST /ui/logout}.
+ * ({@code GET /ui/login?key=}; without a key, the page of every way to log in), and {@code POST /ui/logout}.
  */
 final class LoginLinkRoute extends AllDirectives {
     private final LoginLinks links = new LoginLinks();
@@ -67,8 +69,9 @@ final class LoginLinkRoute extends AllDirectives {
      */
     private Route login() {
         return extractRequest(req -> parameterOptional("key", key -> {
-            LoginLinks.Opened opened = links.open(key.orElse(null), gate.clock.instant());
-            if (opened instanceof LoginLinks.Refused r) {
+            if (key.isEmpty()) return complete(UiAnswers.page(StatusCodes.OK, Pages.login(RelyingParty.refusal(req.getUri().host().address(), req.getUri().port()))));
+            SingleUse.Taken<Grant> opened = links.open(key.get(), gate.clock.instant());
+            if (opened instanceof SingleUse.Refused<Grant> r) {
                 return switch (r.why()) {
                     case USED -> complete(UiAnswers.page(StatusCodes.GONE, Pages.message("This login link was used already",
                             "A login link opens one session, once. Ask for a new one.")));
@@ -78,7 +81,7 @@ final class LoginLinkRoute extends AllDirectives {
                             "This node did not make this link, or forgot it (a restart forgets every link and session).")));
                 };
             }
-            return loggedIn(req, ((LoginLinks.Granted) opened).grant());
+            return loggedIn(req, ((SingleUse.Granted<Grant>) opened).value());
         }));
     }
 

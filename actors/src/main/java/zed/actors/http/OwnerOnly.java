@@ -32,6 +32,22 @@ public final class OwnerOnly {
         return having(f, WRITE);
     }
 
+    /** {@code f} holds {@code text}, mode 0600, at once: a temporary file moved over it (a reader sees the old or the new). */
+    public static void replace(Path f, String text) {
+        try {
+            Files.createDirectories(f.getParent());
+            Path tmp = Files.createTempFile(f.getParent(), f.getFileName().toString(), ".tmp", PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            try {
+                Files.writeString(tmp, text, java.nio.charset.StandardCharsets.UTF_8);
+                Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + f, e);
+        }
+    }
+
     private static String having(Path f, Set<PosixFilePermission> bits) throws IOException {
         Set<PosixFilePermission> mode = Files.getPosixFilePermissions(f);
         return mode.stream().anyMatch(bits::contains) ? PosixFilePermissions.toString(mode) : null;

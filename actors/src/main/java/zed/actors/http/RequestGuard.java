@@ -115,7 +115,7 @@ final class RequestGuard extends AllDirectives {
             List<String> segments = segments(req);
             String method = req.method().value();
             // a browser's session and CSRF token stand in for the token and the JSON-only rule there (UiRoute); the
-            // SSH-key login's two open routes are JSON calls that come before any session, and keep the rule
+            // passkey login's two open routes are JSON calls that come before any session, and keep the rule
             if (RouteScopes.browser(segments) && !RouteScopes.open(method, segments)) return inner.get();
             if (!RouteScopes.open(method, segments)) {
                 if (caller == null) {

@@ -39,9 +39,10 @@ public final class RouteScopes {
     private static final List<Entry> FIXED = List.of(
             new Entry("GET", "/v1/health", null),
             new Entry("POST", "/v1/checkpoints/{token}", null),
-            // the SSH-key login: its nonce and its signature are the credential (SshLoginRoute)
-            new Entry("POST", "/ui/login/ssh/nonce", null),
-            new Entry("POST", "/ui/login/ssh", null),
+            // a passkey login, before any session: the passkey's signature over a single-use challenge is the credential
+            // (PasskeyPage); open as JSON calls, so the guard's JSON rule keeps other sites' forms out
+            new Entry("POST", "/ui/login/passkey/options", null),
+            new Entry("POST", "/ui/login/passkey", null),
             new Entry("GET", "/v1/events", Scope.READ),
             new Entry("GET", "/v1/hosts", Scope.READ),
             new Entry("GET", "/v1/levels", Scope.READ),

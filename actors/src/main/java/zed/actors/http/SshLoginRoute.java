@@ -1,17 +1,14 @@
 package zed.actors.http;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.slf4j.Logger;
-import org.apache.pekko.http.javadsl.model.HttpResponse;
 import org.apache.pekko.http.javadsl.model.StatusCodes;
 import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
-import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
+import org.slf4j.Logger;
+import zed.actors.ui.Grant;
+import zed.actors.ui.Pages;
+import zed.actors.ui.SingleUse;
 import zed.actors.ui.ssh.AuthorizedKeys;
-import zed.actors.ui.ssh.Nonces;
 import zed.actors.ui.ssh.SshLogin;
 import zed.actors.ui.ssh.SshSignature;
 import zed.actors.ui.ssh.Verdict;
@@ -19,72 +16,60 @@ import zed.actors.ui.ssh.Verdict;
 import static org.apache.pekko.http.javadsl.server.PathMatchers.segment;
 
 /**
- * The SSH-key login's two calls ({@link SshLogin}), the only routes under {@code /ui} for now and, being the login
- * itself, open without an API token ({@link RouteScopes}); the guard's Host, Origin and
- * {@code Content-Type: application/json} checks still hold:
- * <ul>
- *   <li>{@code POST /ui/login/ssh/nonce} {@code {}}: a nonce and the command that signs it; 429 while too many are
- *       outstanding.</li>
- *   <li>{@code POST /ui/login/ssh} {@code {"nonce", "signature"}}: the key that signed (its fingerprint and its
- *       comment), or 401 and why. The answer opens no session: that is the dashboard's.</li>
- * </ul>
+ * The SSH-key login's two forms ({@link SshLogin}), under {@code /ui}: {@code POST /ui/login/ssh/nonce} is the page
+ * that shows a fresh nonce and the command that signs it, and {@code POST /ui/login/ssh} ({@code nonce},
+ * {@code signature}) opens a session of the key's scope, or is a page that says why not. There is no session yet, so
+ * no CSRF token: the nonce is the form's single-use credential; the guard's Host and Origin checks hold.
  */
 final class SshLoginRoute extends AllDirectives {
-    private static final ObjectMapper JSON = new ObjectMapper();
     /** A signature and a nonce, with room to spare. */
     private static final long MAX_BODY = 2L * SshSignature.MAX_ARMORED;
 
     private final SshLogin login;
+    private final LoginLinkRoute sessions;
     private final Logger log;
 
-    SshLoginRoute(SshLogin login, Logger log) {
+    SshLoginRoute(SshLogin login, LoginLinkRoute sessions, Logger log) {
         this.login = login;
+        this.sessions = sessions;
         this.log = log;
     }
 
+    /** The routes under {@code /ui}. */
     Route route() {
-        return pathPrefix(segment("ui").slash("login").slash("ssh"), () -> withSizeLimit(MAX_BODY, () -> concat(
-                pathEnd(() -> post(() -> entity(Unmarshaller.entityToString(), body -> complete(verify(body))))),
-                path("nonce", () -> post(() -> entity(Unmarshaller.entityToString(), body -> complete(nonce())))))));
+        return pathPrefix(segment("login").slash("ssh"), () -> post(() -> withSizeLimit(MAX_BODY, () -> concat(
+                pathEnd(() -> extractRequest(req -> formFieldMap(form -> verify(req, form.get("nonce"), form.get("signature"))))),
+                path("nonce", this::nonce)))));
     }
 
-    private HttpResponse nonce() {
-        Nonces.Issued issued = login.challenge();
-        if (issued instanceof Nonces.Issued.Full full) {
-            return HttpApi.error(StatusCodes.TOO_MANY_REQUESTS, "too many logins are under way: try again in " + full.retryAfter().toSeconds() + " s")
-                    .addHeader(RawHeader.create("Retry-After", Long.toString(full.retryAfter().toSeconds())));
+    private Route nonce() {
+        SingleUse.Issued<String> issued = login.challenge();
+        if (issued instanceof SingleUse.Full<String> full) {
+            long wait = full.retryAfter().toSeconds();
+            return respondWithHeader(RawHeader.create("Retry-After", Long.toString(wait)), () -> complete(UiAnswers.page(StatusCodes.TOO_MANY_REQUESTS,
+                    Pages.message("Too many logins are under way", "Try again in " + wait + " seconds."))));
         }
-        Nonces.Issued.Nonce n = (Nonces.Issued.Nonce) issued;
-        ObjectNode o = JSON.createObjectNode();
-        o.put("nonce", n.value());
-        o.put("expires", n.expires().toString());
-        o.put("command", SshLogin.command(n.value()));
-        return HttpApi.json(StatusCodes.OK, o);
+        String nonce = ((SingleUse.Key<String>) issued).key();
+        return complete(UiAnswers.page(StatusCodes.OK, Pages.sshLogin(nonce, SshLogin.command(nonce), SshLogin.VALID.toSeconds())));
     }
 
-    private HttpResponse verify(String body) {
-        JsonNode req;
-        try {
-            req = JSON.readTree(body);
-        } catch (java.io.IOException e) {
-            req = null;
+    private Route verify(org.apache.pekko.http.javadsl.model.HttpRequest req, String nonce, String signature) {
+        if (nonce == null || signature == null) {
+            return complete(UiAnswers.page(StatusCodes.BAD_REQUEST, Pages.message("Not a login", "Send the nonce and the signature, from the SSH login page.")));
         }
-        JsonNode nonce = req == null ? null : req.get("nonce");
-        JsonNode signature = req == null ? null : req.get("signature");
-        if (nonce == null || !nonce.isTextual() || signature == null || !signature.isTextual()) {
-            return HttpApi.error(StatusCodes.BAD_REQUEST, "the body must be {\"nonce\": \"...\", \"signature\": \"" + SshSignature.BEGIN + "...\"}");
-        }
-        Verdict v = login.login(nonce.asText(), signature.asText());
+        Verdict v = login.login(nonce, signature);
         if (v instanceof Verdict.Refused r) {
+            // why, for the one who signed: their own key's fingerprint at most, never which keys are listed
             log.info("SSH-key login refused: {}", r.why());
-            return HttpApi.error(StatusCodes.UNAUTHORIZED, r.why());
+            return complete(UiAnswers.page(StatusCodes.UNAUTHORIZED, Pages.message("SSH-key login refused", r.why())));
         }
         AuthorizedKeys.Listed key = ((Verdict.Verified) v).key();
-        log.info("SSH-key login by {} ({}, authorized_keys line {})", key.key().fingerprint(), key.comment(), key.line());
-        ObjectNode o = JSON.createObjectNode();
-        o.put("fingerprint", key.key().fingerprint());
-        o.put("type", key.key().type());
-        o.put("comment", key.comment());
-        return HttpApi.json(StatusCodes.OK, o);
+        log.info("SSH-key login by {} ({}, authorized_keys line {}), scope {}", key.key().fingerprint(), key.comment(), key.line(), key.scope().word());
+        return sessions.loggedIn(req, new Grant(grantName(key), key.scope()));
+    }
+
+    /** The name the session's calls are audited under: the key's comment (who it is) and its fingerprint. */
+    static String grantName(AuthorizedKeys.Listed key) {
+        return "ssh:" + (key.comment().isEmpty() ? "" : key.comment() + " ") + key.key().fingerprint();
     }
 }

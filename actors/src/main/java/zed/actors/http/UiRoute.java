@@ -27,13 +27,16 @@ final class UiRoute extends AllDirectives {
     private final HostsPage hosts;
     private final LevelPage level;
     private final EventsPage events;
+    private final SshLoginRoute ssh;
+    private final PasskeyPage passkeys;
     private final UiStatics statics = new UiStatics();
 
     /**
      * @param api the node's API, for pages to ask on behalf of their session
      * @param statuses every level's status as {@code GET /v1/levels/{id}} answers it
+     * @param zedHome  where authorized_keys and passkeys.json are
      */
-    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock) {
+    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock, java.nio.file.Path zedHome) {
         this.gate = new UiSessions(clock);
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
@@ -42,6 +45,8 @@ final class UiRoute extends AllDirectives {
         JournalEvents journal = new JournalEvents(system);
         this.level = new LevelPage(system, gate, api, journal);
         this.events = new EventsPage(gate, journal, statuses);
+        this.ssh = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(zedHome, clock), login, system.log());
+        this.passkeys = new PasskeyPage(new zed.actors.ui.passkey.Passkeys(zedHome, clock), gate, login, system.log());
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */
@@ -55,6 +60,8 @@ final class UiRoute extends AllDirectives {
                         level.route(),
                         events.route(),
                         login.ui(),
+                        ssh.route(),
+                        passkeys.route(),
                         statics.route())));
     }
 }

@@ -4,14 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Deque;
-import java.util.HashMap;
-import java.util.Map;
 
 /**
- * One-time login links ({@code zed ui login}): each valid {@link #VALID}, good for one session, and at most
- * {@link #PER_MINUTE} issued in any minute on this node. Only each link's hash is kept; a used or expired link is
- * remembered for {@link #REMEMBERED} after its expiry, so that opening it again says which it is. Pure: the time is
- * the caller's.
+ * One-time login links ({@code zed ui login}): each valid {@link #VALID}, good for one session ({@link SingleUse}),
+ * and at most {@link #PER_MINUTE} issued in any minute on this node. A used or expired link is remembered for
+ * {@link #REMEMBERED} after its expiry, so that opening it again says which it is. Pure: the time is the caller's.
  */
 public final class LoginLinks {
     public static final Duration VALID = Duration.ofSeconds(120);
@@ -30,46 +27,20 @@ public final class LoginLinks {
     public record Limited(Duration retryAfter) implements Issued {
     }
 
-    /** What opening a link gave. */
-    public sealed interface Opened permits Granted, Refused {
-    }
-
-    public record Granted(Grant grant) implements Opened {
-    }
-
-    public record Refused(Why why) implements Opened {
-        public enum Why { USED, EXPIRED, UNKNOWN }
-    }
-
-    private record Pending(Grant grant, Instant expires, boolean used) {
-    }
-
-    private final Map<String, Pending> byHash = new HashMap<>();
+    /** The rate keeps far fewer than this remembered (5 a minute for 12 minutes): the cap is never what refuses. */
+    private final SingleUse<Grant> links = new SingleUse<>(VALID, REMEMBERED, 1000, BrowserKeys::fresh);
     private final Deque<Instant> issued = new ArrayDeque<>();
 
     public synchronized Issued issue(Grant grant, Instant now) {
         while (!issued.isEmpty() && !issued.peekFirst().plus(Duration.ofMinutes(1)).isAfter(now)) issued.removeFirst();
         if (issued.size() >= PER_MINUTE) return new Limited(Duration.between(now, issued.peekFirst().plus(Duration.ofMinutes(1))));
-        forgetOld(now);
+        if (!(links.issue(grant, now) instanceof SingleUse.Key<Grant> k)) throw new IllegalStateException("more links remembered than the rate allows");
         issued.addLast(now);
-        String secret = Secrets.fresh();
-        Instant expires = now.plus(VALID);
-        byHash.put(Secrets.hash(secret), new Pending(grant, expires, false));
-        return new Link(secret, expires);
+        return new Link(k.key(), k.expires());
     }
 
-    public synchronized Opened open(String secret, Instant now) {
-        if (secret == null) return new Refused(Refused.Why.UNKNOWN);
-        String h = Secrets.hash(secret);
-        Pending p = byHash.get(h);
-        if (p == null) return new Refused(Refused.Why.UNKNOWN);
-        if (p.used()) return new Refused(Refused.Why.USED);
-        if (!now.isBefore(p.expires())) return new Refused(Refused.Why.EXPIRED);
-        byHash.put(h, new Pending(p.grant(), p.expires(), true));
-        return new Granted(p.grant());
-    }
-
-    private void forgetOld(Instant now) {
-        byHash.values().removeIf(p -> p.expires().plus(REMEMBERED).isBefore(now));
+    /** Opening a link: its grant, once. */
+    public SingleUse.Taken<Grant> open(String secret, Instant now) {
+        return links.take(secret, now);
     }
 }

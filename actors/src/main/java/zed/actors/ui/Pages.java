@@ -102,6 +102,28 @@ public final class Pages {
         return render("ui/message.jte", Map.of("title", title, "message", message));
     }
 
+    /** The login page ({@code /ui/login}); {@code passkeyProblem} says why passkeys cannot work here, null when they can. */
+    public static String login(String passkeyProblem) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("passkeyProblem", passkeyProblem);
+        return render("ui/login.jte", p);
+    }
+
+    /** The Passkeys page; {@code passkeyProblem} as for {@link #login}. */
+    public static String passkeys(List<zed.actors.ui.passkey.Passkey> passkeys, Grant grant, String csrf, String passkeyProblem) {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put("passkeys", passkeys);
+        p.put("grant", grant);
+        p.put("csrf", csrf);
+        p.put("passkeyProblem", passkeyProblem);
+        return render("ui/passkeys.jte", p);
+    }
+
+    /** The SSH-key login's page: the nonce, the command that signs it, the form for the signature. */
+    public static String sshLogin(String nonce, String command, long validSeconds) {
+        return render("ui/ssh-login.jte", Map.of("nonce", nonce, "command", command, "validSeconds", validSeconds));
+    }
+
     private static String render(String template, Map<String, Object> params) {
         StringOutput out = new StringOutput();
         ENGINE.render(template, params, out);

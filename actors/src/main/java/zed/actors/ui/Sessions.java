@@ -18,7 +18,7 @@ public final class Sessions {
     /** A session as a request sees it. {@code csrf} goes into its pages' forms and htmx's header. */
     public record Session(Grant grant, String csrf, Instant expires) {
         public boolean csrfMatches(String presented) {
-            return Secrets.same(csrf, presented);
+            return BrowserKeys.same(csrf, presented);
         }
     }
 
@@ -34,16 +34,16 @@ public final class Sessions {
             byHash.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expires)))
                     .map(Map.Entry::getKey).ifPresent(byHash::remove);
         }
-        String cookie = Secrets.fresh();
-        Session s = new Session(grant, Secrets.fresh(), now.plus(LASTS));
-        byHash.put(Secrets.hash(cookie), s);
+        String cookie = BrowserKeys.fresh();
+        Session s = new Session(grant, BrowserKeys.fresh(), now.plus(LASTS));
+        byHash.put(BrowserKeys.hash(cookie), s);
         return new Opened(cookie, s);
     }
 
     /** The live session of this cookie, or null (none, unknown, expired). */
     public synchronized Session find(String cookie, Instant now) {
         if (cookie == null) return null;
-        String h = Secrets.hash(cookie);
+        String h = BrowserKeys.hash(cookie);
         Session s = byHash.get(h);
         if (s == null) return null;
         if (!now.isBefore(s.expires())) {
@@ -54,6 +54,6 @@ public final class Sessions {
     }
 
     public synchronized void close(String cookie) {
-        if (cookie != null) byHash.remove(Secrets.hash(cookie));
+        if (cookie != null) byHash.remove(BrowserKeys.hash(cookie));
     }
 }

@@ -42,14 +42,15 @@ class RouteScopesTest {
         assertTrue(RouteScopes.open("POST", List.of("v1", "checkpoints", "abc")));
         assertFalse(RouteScopes.open("GET", List.of("v1", "checkpoints", "abc")));
         assertFalse(RouteScopes.open("GET", List.of("v1", "health", "")), "only the health check itself is open");
-        // the SSH-key login: its two POSTs, and nothing beside them
-        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "ssh", "nonce")));
-        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "ssh")));
-        assertFalse(RouteScopes.open("GET", List.of("ui", "login", "ssh", "nonce")));
-        assertFalse(RouteScopes.open("POST", List.of("ui", "login", "ssh", "")));
-        assertFalse(RouteScopes.open("POST", List.of("ui", "login/ssh")), "an encoded slash");
+        // the passkey login's two JSON calls are open; the SSH login's forms are the dashboard's (no token, no JSON rule)
+        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "passkey", "options")));
+        assertTrue(RouteScopes.open("POST", List.of("ui", "login", "passkey")));
+        assertFalse(RouteScopes.open("GET", List.of("ui", "login", "passkey", "options")));
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login", "passkey", "")));
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login/passkey")), "an encoded slash");
         assertFalse(RouteScopes.open("POST", List.of("ui", "login")));
-        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("ui", "login", "ssh", "other")));
+        assertFalse(RouteScopes.open("POST", List.of("ui", "login", "ssh")));
+        assertEquals(Scope.ADMIN, RouteScopes.needed("POST", List.of("ui", "login", "passkey", "other")));
     }
 
     @Test

@@ -19,27 +19,27 @@ class LoginLinksTest {
         LoginLinks links = new LoginLinks();
         LoginLinks.Link link = (LoginLinks.Link) links.issue(ADMIN, T0);
         assertEquals(T0.plusSeconds(120), link.expires());
-        assertEquals(new LoginLinks.Granted(ADMIN), links.open(link.secret(), T0.plusSeconds(5)));
-        assertEquals(new LoginLinks.Refused(LoginLinks.Refused.Why.USED), links.open(link.secret(), T0.plusSeconds(6)));
+        assertEquals(new SingleUse.Granted<>(ADMIN), links.open(link.secret(), T0.plusSeconds(5)));
+        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.USED), links.open(link.secret(), T0.plusSeconds(6)));
     }
 
     @Test
     void aLinkExpiresAfter120Seconds() {
         LoginLinks links = new LoginLinks();
         LoginLinks.Link link = (LoginLinks.Link) links.issue(new Grant("ci", Scope.READ), T0);
-        assertEquals(new LoginLinks.Refused(LoginLinks.Refused.Why.EXPIRED), links.open(link.secret(), T0.plusSeconds(120)));
+        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.EXPIRED), links.open(link.secret(), T0.plusSeconds(120)));
         // forgotten some minutes later: then it is no link of this node at all
         links.issue(ADMIN, T0.plus(Duration.ofMinutes(20)));
-        assertEquals(new LoginLinks.Refused(LoginLinks.Refused.Why.UNKNOWN), links.open(link.secret(), T0.plus(Duration.ofMinutes(20))));
+        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(link.secret(), T0.plus(Duration.ofMinutes(20))));
     }
 
     @Test
     void aGuessOrNothingIsUnknown() {
         LoginLinks links = new LoginLinks();
         LoginLinks.Link link = (LoginLinks.Link) links.issue(ADMIN, T0);
-        assertEquals(new LoginLinks.Refused(LoginLinks.Refused.Why.UNKNOWN), links.open(link.secret() + "x", T0));
-        assertEquals(new LoginLinks.Refused(LoginLinks.Refused.Why.UNKNOWN), links.open(null, T0));
-        assertEquals(new LoginLinks.Granted(ADMIN), links.open(link.secret(), T0), "a wrong guess does not spend the link");
+        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(link.secret() + "x", T0));
+        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(null, T0));
+        assertEquals(new SingleUse.Granted<>(ADMIN), links.open(link.secret(), T0), "a wrong guess does not spend the link");
     }
 
     @Test

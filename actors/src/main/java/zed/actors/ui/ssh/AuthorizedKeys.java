@@ -1,5 +1,7 @@
 package zed.actors.ui.ssh;
 
+import zed.actors.http.Scope;
+
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -9,14 +11,19 @@ import java.util.Set;
 /**
  * The keys of an {@code authorized_keys} file that may log in: {@code ssh-ed25519} and {@code ssh-rsa} lines, with
  * options before the key and a comment after it tolerated, as OpenSSH writes them (sshd(8), AUTHORIZED_KEYS FILE
- * FORMAT). Every other line that is not blank or a comment is skipped with its reason: another key type, a broken
+ * FORMAT). Zed's own option {@code zed-scope="read"} (or {@code deploy}, {@code admin}) gives the key's sessions that
+ * scope; a key without it logs in as {@code admin}, as the node's own token does: the file is root's (or the node
+ * user's), and listing a key there is already an administrator's act. Every other line that is not blank or a comment is skipped with its reason: another key type, a broken
  * key, or an option that limits the key in a way this login does not apply ({@code from=}, {@code expiry-time=}...;
  * the key is not used rather than used without its limit). Pure.
  */
 public record AuthorizedKeys(List<Listed> keys, List<Skipped> skipped) {
-    /** A key that may log in, with its line's comment (often who it is) and its line number. */
-    public record Listed(SshKey key, String comment, int line) {
+    /** A key that may log in, with its line's comment (often who it is), its line number, and its sessions' scope. */
+    public record Listed(SshKey key, String comment, int line, Scope scope) {
     }
+
+    /** The option that narrows a key's sessions: {@code zed-scope="read"}. */
+    static final String SCOPE_OPTION = "zed-scope";
 
     public record Skipped(int line, String why) {
     }
@@ -59,8 +66,10 @@ public record AuthorizedKeys(List<Listed> keys, List<Skipped> skipped) {
 
     private static Listed listed(String line, int number) {
         String rest = line;
+        Scope scope = Scope.ADMIN;
         if (!keyType(firstToken(rest))) {
             String options = optionsOf(rest);
+            scope = scopeOf(options);
             String limiting = limitingOption(options);
             if (limiting != null) {
                 throw new IllegalArgumentException("the option " + limiting + " limits this key, and a login to Zed does not apply it: the key is not used"
@@ -89,7 +98,7 @@ public record AuthorizedKeys(List<Listed> keys, List<Skipped> skipped) {
             throw new IllegalArgumentException("the " + type + " key is broken: " + e.getMessage());
         }
         if (!inBlob.equals(type)) throw new IllegalArgumentException("the line says " + type + " but its key is " + inBlob);
-        return new Listed(SshKey.of(blob), comment, number);
+        return new Listed(SshKey.of(blob), comment, number, scope);
     }
 
     private static boolean keyType(String token) {
@@ -116,8 +125,29 @@ public record AuthorizedKeys(List<Listed> keys, List<Skipped> skipped) {
         return line.substring(0, i);
     }
 
-    /** The first option that is not {@link #SESSION_ONLY}, or null. */
-    private static String limitingOption(String options) {
+    /** The scope {@code zed-scope="..."} names; admin without it. A word that is no scope skips the line: never more than meant. */
+    private static Scope scopeOf(String options) {
+        Scope scope = Scope.ADMIN;
+        boolean seen = false;
+        for (String option : split(options)) {
+            int eq = option.indexOf('=');
+            if (eq < 0 || !option.substring(0, eq).toLowerCase(Locale.ROOT).equals(SCOPE_OPTION)) continue;
+            if (seen) throw new IllegalArgumentException("the option " + SCOPE_OPTION + " is given twice");
+            seen = true;
+            String word = option.substring(eq + 1);
+            if (word.length() >= 2 && word.startsWith("\"") && word.endsWith("\"")) word = word.substring(1, word.length() - 1);
+            try {
+                scope = Scope.of(word);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("the option " + SCOPE_OPTION + ": " + e.getMessage());
+            }
+        }
+        return scope;
+    }
+
+    /** The options, split at commas outside double quotes. */
+    private static List<String> split(String options) {
+        List<String> out = new ArrayList<>();
         boolean quoted = false;
         int start = 0;
         for (int i = 0; i <= options.length(); i++) {
@@ -125,12 +155,19 @@ public record AuthorizedKeys(List<Listed> keys, List<Skipped> skipped) {
             if (c == '\\' && quoted) i++;
             else if (c == '"') quoted = !quoted;
             else if (c == ',' && !quoted) {
-                String option = options.substring(start, i);
-                int eq = option.indexOf('=');
-                String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
-                if (!SESSION_ONLY.contains(name)) return eq < 0 ? name : name + "=";
+                out.add(options.substring(start, i));
                 start = i + 1;
             }
+        }
+        return out;
+    }
+
+    /** The first option that is not {@link #SESSION_ONLY} (nor Zed's scope), or null. */
+    private static String limitingOption(String options) {
+        for (String option : split(options)) {
+            int eq = option.indexOf('=');
+            String name = (eq < 0 ? option : option.substring(0, eq)).toLowerCase(Locale.ROOT);
+            if (!SESSION_ONLY.contains(name) && !name.equals(SCOPE_OPTION)) return eq < 0 ? name : name + "=";
         }
         return null;
     }

@@ -6,7 +6,7 @@ import java.util.List;
 /**
  * Whether an SSHSIG signature logs in for a nonce: made for the namespace {@value #NAMESPACE} exactly, by a key
  * listed in {@code authorized_keys} (its blob compared), over the nonce, with sha256 or sha512 and a signature
- * algorithm that is not SHA-1. Pure: the nonce's freshness is {@link Nonces}', the file's reading
+ * algorithm that is not SHA-1. Pure: the nonce's freshness is {@link SshLogin}'s, the file's reading
  * {@link AuthorizedKeysFile}'s.
  */
 public final class SignatureCheck {

@@ -1,6 +1,7 @@
 package zed.actors.ui.ssh;
 
 import org.junit.jupiter.api.Test;
+import zed.actors.http.Scope;
 
 import java.util.List;
 
@@ -40,5 +41,19 @@ class AuthorizedKeysTest {
         assertTrue(why.get(3).contains("but its key is ssh-ed25519"), why.get(3));
         assertTrue(why.get(4).contains("not base64"), why.get(4));
         assertTrue(why.get(5).contains("cert-authority"), why.get(5));
+    }
+
+    @Test
+    void zedScopeNarrowsAKeysSessionsAndAKeyWithoutItIsAdmin() {
+        AuthorizedKeys k = AuthorizedKeys.parse(String.join("\n", List.of(
+                "ssh-ed25519 " + ED25519 + " root-like",
+                "zed-scope=\"read\" ssh-ed25519 " + ED25519 + " viewer",
+                "restrict,zed-scope=deploy ssh-ed25519 " + ED25519 + " ci",
+                "zed-scope=\"root\" ssh-ed25519 " + ED25519 + " typo",
+                "zed-scope=read,zed-scope=admin ssh-ed25519 " + ED25519 + " twice")));
+        assertEquals(List.of(Scope.ADMIN, Scope.READ, Scope.DEPLOY), k.keys().stream().map(AuthorizedKeys.Listed::scope).toList());
+        assertEquals(List.of(4, 5), k.skipped().stream().map(AuthorizedKeys.Skipped::line).toList(), "never more than meant: the line is not used");
+        assertTrue(k.skipped().get(0).why().contains("read, deploy or admin"), k.skipped().get(0).why());
+        assertTrue(k.skipped().get(1).why().contains("twice"), k.skipped().get(1).why());
     }
 }

@@ -1,5 +1,7 @@
 package zed.actors.ui.ssh;
 
+import zed.actors.ui.SingleUse;
+
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +60,7 @@ class SshLoginTest {
     }
 
     String nonce() {
-        return ((Nonces.Issued.Nonce) login.challenge()).value();
+        return ((SingleUse.Key<String>) login.challenge()).key();
     }
 
     static String refused(Verdict v) {
@@ -126,7 +128,7 @@ class SshLoginTest {
     void anExpiredNonceIsRefused() throws Exception {
         String n = nonce();
         String good = keygen.sign(ed25519, "zed-login", n);
-        clock.advance(Nonces.VALID);
+        clock.advance(SshLogin.VALID);
         assertTrue(refused(login.login(n, good)).contains("expired"));
     }
 
@@ -207,7 +209,7 @@ class SshLoginTest {
 
     @Test
     void nonceExpiryIsTheNodesClock() {
-        Nonces.Issued.Nonce n = (Nonces.Issued.Nonce) login.challenge();
+        SingleUse.Key<String> n = (SingleUse.Key<String>) login.challenge();
         assertEquals(start.plus(Duration.ofSeconds(120)), n.expires());
     }
 }

@@ -7,21 +7,25 @@ import java.security.SecureRandom;
 import java.util.Base64;
 import java.util.HexFormat;
 
-/** Random secrets for login links, sessions and CSRF tokens (256 bits, URL-safe), and the hashes kept of them. */
-final class Secrets {
+/**
+ * The random keys a browser holds (a login link's key, a session's cookie, its CSRF token, a passkey ceremony's
+ * challenge; 256 bits, URL-safe), and the hashes kept of them. Not the secrets of {@code zed secrets}: nothing here is
+ * stored beyond the node's memory.
+ */
+public final class BrowserKeys {
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private Secrets() {
+    private BrowserKeys() {
     }
 
-    static String fresh() {
+    public static String fresh() {
         byte[] b = new byte[32];
         RANDOM.nextBytes(b);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(b);
     }
 
     /** Kept instead of the secret: a copy of the node's memory does not hand out live links or sessions. */
-    static String hash(String secret) {
+    public static String hash(String secret) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8)));
         } catch (NoSuchAlgorithmException e) {
