@@ -119,6 +119,9 @@ class DashboardPlanChromiumTest {
 
                 // roll back: pick revision 2, see what changes, confirm; the level is back
                 browser.get(node.url() + "/ui/levels/shop/rollback");
+                // the snapshots every dataset holds are offered by name too, each with the revision it holds
+                List<String> offered = browser.findElements(By.cssSelector("ul.snapshots li")).stream().map(WebElement::getText).toList();
+                assertTrue(offered.stream().anyMatch(t -> t.contains(": revision 2, taken ")), "snapshots offered: " + offered);
                 browser.findElement(By.id("pick-2")).click();
                 Browser.await(browser, b -> !b.findElements(By.id("confirm")).isEmpty(), "the rollback's plan");
                 WebElement back = browser.findElement(By.cssSelector("tr[data-property='properties.com.acme:round']"));

@@ -8,6 +8,7 @@ import org.apache.pekko.http.javadsl.server.Route;
 import zed.actors.ui.Pages;
 import zed.actors.ui.PlanView;
 import zed.actors.ui.RevisionChoice;
+import zed.actors.ui.SnapshotChoice;
 import zed.actors.ui.Sessions;
 
 import java.net.URLEncoder;
@@ -43,15 +44,20 @@ final class RollbackPage extends AllDirectives {
     }
 
     private CompletionStage<HttpResponse> show(Sessions.Session s, String level, Optional<String> target, String notice) {
-        return api.call(s.grant(), "GET", "/v1/levels/" + level + "/revisions", null).thenCompose(revs -> {
+        // the snapshots too, to pick by name: none offered when they cannot be read (the page still takes a name)
+        CompletionStage<List<SnapshotChoice>> snapshots = api.call(s.grant(), "GET", "/v1/levels/" + level + "/snapshots", null)
+                .thenApply(a -> a.ok() ? SnapshotChoice.of(a.body()) : List.<SnapshotChoice>of());
+        return api.call(s.grant(), "GET", "/v1/levels/" + level + "/revisions", null).thenCombine(snapshots, (revs, snaps) -> Map.entry(revs, snaps)).thenCompose(both -> {
+            NodeApi.Answer revs = both.getKey();
+            List<SnapshotChoice> snaps = both.getValue();
             if (!revs.ok()) return java.util.concurrent.CompletableFuture.completedFuture(PlanPage.refusal(revs));
             List<RevisionChoice> choices = RevisionChoice.of(revs.body());
             long desired = revs.body().path("desiredRevision").asLong();
             if (target.isEmpty()) return java.util.concurrent.CompletableFuture.completedFuture(
-                    UiAnswers.page(StatusCodes.OK, Pages.rollback(level, s.grant(), s.csrf(), desired, choices, null, null, notice)));
+                    UiAnswers.page(StatusCodes.OK, Pages.rollback(level, s.grant(), s.csrf(), desired, choices, snaps, null, null, notice)));
             return api.call(s.grant(), "GET", "/v1/levels/" + level + "/rollback-plan?target=" + URLEncoder.encode(target.get(), StandardCharsets.UTF_8), null)
-                    .thenApply(p -> p.ok() ? UiAnswers.page(StatusCodes.OK, Pages.rollback(level, s.grant(), s.csrf(), desired, choices, target.get(), PlanView.of(p.body()), notice))
-                            : UiAnswers.page(StatusCodes.get(p.status()), Pages.rollback(level, s.grant(), s.csrf(), desired, choices, target.get(), null,
+                    .thenApply(p -> p.ok() ? UiAnswers.page(StatusCodes.OK, Pages.rollback(level, s.grant(), s.csrf(), desired, choices, snaps, target.get(), PlanView.of(p.body()), notice))
+                            : UiAnswers.page(StatusCodes.get(p.status()), Pages.rollback(level, s.grant(), s.csrf(), desired, choices, snaps, target.get(), null,
                             "No rollback to " + target.get() + ": " + p.error())));
         });
     }

@@ -40,8 +40,9 @@ public final class Pages {
     }
 
     /** The Rollback page: the revisions to pick from and, once one is picked, the rollback's plan ({@code target}, {@code plan}). */
-    public static String rollback(String level, Grant grant, String csrf, long desired, List<RevisionChoice> choices, String target, PlanView plan, String notice) {
-        Map<String, Object> p = new HashMap<>(Map.of("level", level, "grant", grant, "csrf", csrf, "desired", desired, "choices", choices));
+    public static String rollback(String level, Grant grant, String csrf, long desired, List<RevisionChoice> choices, List<SnapshotChoice> snapshots,
+                                  String target, PlanView plan, String notice) {
+        Map<String, Object> p = new HashMap<>(Map.of("level", level, "grant", grant, "csrf", csrf, "desired", desired, "choices", choices, "snapshots", snapshots));
         p.put("target", target);
         p.put("plan", plan);
         p.put("notice", notice);
