@@ -1,5 +1,6 @@
 package zed.chaos;
 
+import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.TakesScreenshot;
 import org.openqa.selenium.WebDriver;
@@ -83,5 +84,61 @@ final class Browser {
         if (Files.isExecutable(CHROMIUM) && Files.isExecutable(DRIVER)) return;
         if ("1".equals(System.getenv("ZED_REQUIRE_CHROMIUM"))) throw new AssertionError("ZED_REQUIRE_CHROMIUM=1 but " + CHROMIUM + " or " + DRIVER + " is missing");
         org.junit.jupiter.api.Assumptions.abort("no chromium and chromedriver (apt-get install chromium chromium-driver)");
+    }
+
+    /**
+     * The page's controls are usable without a mouse and without sight: every visible input, select and text area
+     * has a label (a {@code <label for>}, an enclosing label, or aria-label/aria-labelledby), every link and button
+     * says what it does in text, nothing but a link, button or form control acts on a click (htmx attributes on a
+     * div would not take the keyboard), none is taken out of the tab order, and pressing Tab from the top of the page
+     * reaches every one of them. A control is known by its tag and its id, name, address or text, so a live swap of
+     * the same markup while Tab is pressed does not count as a new one.
+     */
+    static void accessible(WebDriver browser, String page) {
+        JavascriptExecutor js = (JavascriptExecutor) browser;
+        @SuppressWarnings("unchecked")
+        java.util.List<String> problems = (java.util.List<String>) js.executeScript("""
+                const out = [];
+                const shown = e => e.offsetParent !== null || e.getClientRects().length > 0;
+                const key = e => e.tagName + '|' + (e.id || e.name || e.getAttribute('href') || e.textContent.trim().slice(0, 60));
+                for (const e of document.querySelectorAll('input:not([type=hidden]), select, textarea')) {
+                  if (!shown(e)) continue;
+                  const labelled = (e.id && document.querySelector('label[for="' + CSS.escape(e.id) + '"]')) || e.closest('label')
+                    || e.getAttribute('aria-label') || e.getAttribute('aria-labelledby');
+                  if (!labelled) out.push('no label: ' + key(e));
+                }
+                for (const e of document.querySelectorAll('a[href], button')) {
+                  if (!shown(e)) continue;
+                  if (!(e.textContent.trim() || e.getAttribute('aria-label'))) out.push('no text: ' + key(e));
+                  if ((e.getAttribute('tabindex') || '').startsWith('-')) out.push('out of the tab order: ' + key(e));
+                }
+                const controls = ['A', 'BUTTON', 'FORM', 'INPUT', 'SELECT', 'TEXTAREA'];
+                for (const e of document.querySelectorAll('[onclick], [hx-get], [hx-post], [hx-put], [hx-delete]')) {
+                  // a request on a click of something that is no control: a mouse reaches it, a keyboard does not
+                  const onClick = e.hasAttribute('onclick') || (e.getAttribute('hx-trigger') || 'click').includes('click');
+                  if (!controls.includes(e.tagName) && onClick) out.push('acts on a click but takes no keyboard: ' + key(e));
+                }
+                return out;
+                """);
+        assertTrue(problems.isEmpty(), page + ": " + problems);
+        // Tab from the top: every visible control is reached
+        js.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        @SuppressWarnings("unchecked")
+        java.util.List<String> expected = (java.util.List<String>) js.executeScript("""
+                const shown = e => e.offsetParent !== null || e.getClientRects().length > 0;
+                const key = e => e.tagName + '|' + (e.id || e.name || e.getAttribute('href') || e.textContent.trim().slice(0, 60));
+                return [...document.querySelectorAll('a[href], button, input:not([type=hidden]), select, textarea')]
+                  .filter(e => shown(e) && !e.disabled).map(key);
+                """);
+        java.util.Set<String> reached = new java.util.HashSet<>();
+        org.openqa.selenium.interactions.Actions keys = new org.openqa.selenium.interactions.Actions(browser);
+        for (int i = 0; i < expected.size() * 2 + 5 && !reached.containsAll(expected); i++) {
+            keys.sendKeys(org.openqa.selenium.Keys.TAB).perform();
+            Object k = js.executeScript("const e = document.activeElement; return e && e !== document.body ? "
+                    + "e.tagName + '|' + (e.id || e.name || e.getAttribute('href') || e.textContent.trim().slice(0, 60)) : null;");
+            if (k != null) reached.add(k.toString());
+        }
+        java.util.List<String> missed = expected.stream().filter(k -> !reached.contains(k)).toList();
+        assertTrue(missed.isEmpty(), page + ": Tab does not reach " + missed);
     }
 }

@@ -86,6 +86,7 @@ class DashboardChromiumTest {
                 Browser.await(browser, b -> field(level(b), "revision").equals("2") && field(level(b), "stable").equals("2"), "revision 2, stable, on the page");
                 assertEquals("same page", ((JavascriptExecutor) browser).executeScript("return window.zedMarker;"), "the page was not reloaded");
                 Browser.shot(browser, shots.resolve("fleet.png"));
+                Browser.accessible(browser, "the Fleet page");
 
                 // a POST without the session's CSRF token: refused, nothing done
                 HttpResponse<String> forged = Browser.post(node.url() + "/ui/levels/rollback", "zed_session=" + session.getValue(), "level=" + LEVEL + "&target=%40rev%3A1");

@@ -141,6 +141,7 @@ class DashboardHostsChromiumTest {
                     List<WebElement> cells = rows.get(3).findElements(By.tagName("td"));
                     assertEquals(List.of("4", "0.25"), cells.stream().map(c -> c.getAttribute("textContent").strip()).toList());
                     Browser.shot(browser, shots.resolve("hosts.png"));
+                    Browser.accessible(browser, "the Hosts and GPUs page");
 
                     browser.manage().window().setSize(new Dimension(390, 844));
                     Browser.shot(browser, shots.resolve("hosts-narrow.png"));

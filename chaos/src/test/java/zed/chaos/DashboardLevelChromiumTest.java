@@ -119,6 +119,7 @@ class DashboardLevelChromiumTest {
                 Browser.await(browser, b -> text(b, "tr[data-resource='dataset.d'] .state").equals("converged"), "the dataset's row converged again");
                 assertEquals("same page", ((JavascriptExecutor) browser).executeScript("return window.zedMarker;"), "the page was not reloaded");
                 Browser.shot(browser, shots.resolve("level.png"));
+                Browser.accessible(browser, "the Level page");
 
                 // the Events page, filtered with its form: a link, the level's DriftCorrected events and no others
                 browser.findElement(By.linkText("Events")).click();
@@ -147,6 +148,7 @@ class DashboardLevelChromiumTest {
                 assertEquals("events page", ((JavascriptExecutor) browser).executeScript("return window.zedMarker;"), "the page was not reloaded");
                 assertEquals("Events", browser.findElement(By.cssSelector("nav a[aria-current=page]")).getText());
                 Browser.shot(browser, shots.resolve("events.png"));
+                Browser.accessible(browser, "the Events page");
 
                 // an unknown level: a 404 page
                 String cookie = "zed_session=" + browser.manage().getCookieNamed("zed_session").getValue();

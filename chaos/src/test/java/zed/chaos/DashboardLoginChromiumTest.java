@@ -63,6 +63,7 @@ class DashboardLoginChromiumTest {
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)));
                 assertTrue(Files.readString(stored).contains("\"name\" : \"laptop\""), Files.readString(stored));
                 Browser.shot(browser, shots.resolve("passkeys.png"));
+                Browser.accessible(browser, "the Passkeys page");
 
                 // logged out, then in with the passkey
                 browser.findElement(By.id("logout")).click();
@@ -70,6 +71,7 @@ class DashboardLoginChromiumTest {
                 browser.findElement(By.id("to-login")).click();
                 Browser.await(browser, b -> !b.findElements(By.id("passkey-login")).isEmpty(), "the login page");
                 Browser.shot(browser, shots.resolve("login.png"));
+                Browser.accessible(browser, "the login page");
                 browser.findElement(By.id("passkey-login")).click();
                 Browser.await(browser, b -> b.getCurrentUrl().equals(url + "/ui") && b.findElement(By.tagName("h1")).getText().equals("Fleet"),
                         "the Fleet page after the passkey login");

@@ -76,6 +76,7 @@ class DashboardPlanChromiumTest {
                 assertEquals("#" + line.findElement(By.className("error")).getAttribute("id"), summary.getAttribute("hash"));
                 assertEquals(List.of(), browser.findElements(By.id("apply")), "nothing to apply");
                 Browser.shot(browser, shots.resolve("plan-errors.png"));
+                Browser.accessible(browser, "the Plan page with errors");
 
                 // fixed: the plan, a property old → new and a dataset created, and the source diff beside it
                 plan(browser, zedfile(2, CACHE));
@@ -86,6 +87,7 @@ class DashboardPlanChromiumTest {
                 assertEquals("1 created, 1 changed, 0 removed, 1 unchanged", browser.findElement(By.id("plan-counts")).getText());
                 assertTrue(browser.findElement(By.cssSelector("table.diff tr.row-changed .new")).getText().contains("\"com.acme:round\" = \"2\""));
                 Browser.shot(browser, shots.resolve("plan.png"));
+                Browser.accessible(browser, "the Plan page with a plan");
                 // on a phone's width the source diff is unified lines, not two columns
                 browser.manage().window().setSize(new Dimension(390, 844));
                 assertTrue(browser.findElement(By.cssSelector("ol.diff.unified")).isDisplayed());
@@ -128,6 +130,7 @@ class DashboardPlanChromiumTest {
                 assertEquals("4", back.findElement(By.className("before")).getText());
                 assertEquals("→ 2", back.findElement(By.className("after")).getText());
                 Browser.shot(browser, shots.resolve("rollback.png"));
+                Browser.accessible(browser, "the Rollback page");
                 browser.findElement(By.id("confirm")).click();
                 Browser.await(browser, b -> text(b, "notice").contains("started"), "the rollback's answer");
                 Browser.await(browser, b -> now(b, "revision").equals("2") && now(b, "state").equals("Converged"), "revision 2 again on the page");
