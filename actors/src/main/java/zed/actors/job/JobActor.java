@@ -103,7 +103,12 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private record Checkpointed(CheckpointEndpoint.Taken taken) implements Msg {
     }
 
-    private record Counted(long runId, int count, Long step, List<Checkpoints.Point> history) implements Msg {
+    /** @param seq which count this answers: counts run on a pool and may answer out of order */
+    private record Counted(long runId, long seq, int count, Long step, List<Checkpoints.Point> history) implements Msg {
+    }
+
+    /** Time to count the checkpoints again: the last count missed the newest one. */
+    private record Recount() implements Msg {
     }
 
     private record Supervised(long runId, JobSupervisor.Status status, Throwable error) implements Msg {
@@ -174,6 +179,9 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private Map<String, Double> metrics = Map.of();
     private int checkpoints;
     private List<Checkpoints.Point> history = List.of();
+    /** The last count asked for, the newest applied, and how many times in a row a count missed the newest checkpoint. */
+    private long countAsked, countApplied;
+    private int recounts;
     private Report reported;
     /** Why it waits after a GPU it held went away: its Pending reason names that GPU until it is placed again. */
     private volatile String lost;
@@ -206,6 +214,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
                 .onMessage(Run.class, this::onRun)
                 .onMessage(Stop.class, this::onStop)
                 .onMessage(Tick.class, t -> supervise())
+                .onMessage(Recount.class, r -> {
+                    count();
+                    return this;
+                })
                 .onMessage(Exited.class, e -> e.pid() == watchedPid ? supervise() : this)
                 .onMessage(AskCheckpoint.class, a -> askCheckpoint())
                 .onMessage(Checkpointed.class, this::onCheckpointed)
@@ -569,6 +581,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private Behavior<Msg> onCheckpointed(Checkpointed c) {
         step = c.taken().step();
         metrics = Map.copyOf(c.taken().metrics());
+        recounts = 0;
         count();
         report();
         return this;
@@ -578,6 +591,7 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
     private void count() {
         if (current == null) return;
         long id = runId;
+        long seq = ++countAsked;
         JobSupervisor s = supervisor;
         zed.reconciler.store.Store store = host.store(current.level());
         getContext().pipeToSelf(CompletableFuture.supplyAsync(() -> {
@@ -586,14 +600,19 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
             for (Snapshot snap : store.snapshots(s.dataset())) snapshots.put(snap.name(), snap.zedState());
             return snapshots;
         }, host.work().zfs()), (snapshots, e) -> {
-            if (e != null) return new Counted(id, -1, null, List.of());
+            if (e != null) return new Counted(id, seq, -1, null, List.of());
             List<Checkpoints.Point> all = Checkpoints.points(snapshots);
-            return new Counted(id, all.size(), all.isEmpty() ? null : all.get(all.size() - 1).step(), all);
+            return new Counted(id, seq, all.size(), all.isEmpty() ? null : all.get(all.size() - 1).step(), all);
         });
     }
 
     private Behavior<Msg> onCounted(Counted c) {
-        if (c.runId() != runId || c.count() < 0) return this;
+        // an older count answering after a newer one would put back a checkpoint count from before the newest
+        if (c.runId() != runId || c.count() < 0 || c.seq() < countApplied) return this;
+        countApplied = c.seq();
+        // a count that ran between a checkpoint's snapshot and its step property (zfs-fuse sets them one after the
+        // other) misses it: count again, a few times at most, so a checkpoint whose snapshot failed costs no endless reads
+        if (step != null && (c.step() == null || c.step() < step) && recounts++ < 10) timers.startSingleTimer("recount", new Recount(), TICK);
         checkpoints = c.count();
         history = c.history();
         if (step == null || c.step() != null && c.step() > step) step = c.step();
