@@ -59,6 +59,29 @@ final class Browser {
         }
     }
 
+    /**
+     * A read of a live page, tried again while the stream swaps an element out from under it (until {@link #LIVE}).
+     * Only a stale element is tried again: a failed assertion inside fails at once.
+     */
+    static <T> T fresh(java.util.function.Supplier<T> read) {
+        long end = System.nanoTime() + LIVE.toNanos();
+        while (true) {
+            try {
+                return read.get();
+            } catch (org.openqa.selenium.StaleElementReferenceException swapped) {
+                if (System.nanoTime() > end) throw swapped;
+            }
+        }
+    }
+
+    /** Checks of a live page that hold elements between reads, run again whole if the stream swapped one of them. */
+    static void reading(Runnable checks) {
+        fresh(() -> {
+            checks.run();
+            return null;
+        });
+    }
+
     static HttpResponse<String> post(String url, String cookie, String form) throws Exception {
         return HTTP.send(HttpRequest.newBuilder(URI.create(url)).header("Cookie", cookie).header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());

@@ -95,51 +95,56 @@ class DashboardHostsChromiumTest {
                     assertEquals("Hosts and GPUs", browser.findElement(By.tagName("h1")).getText());
                     assertEquals("page", browser.findElement(By.linkText("Hosts and GPUs")).getAttribute("aria-current"));
 
-                    // the host: this node, up, its pool, the level placed there
-                    List<WebElement> hosts = browser.findElements(By.cssSelector("section.host"));
-                    assertEquals(1, hosts.size(), "a single node is a cluster of one");
-                    WebElement host = hosts.get(0);
-                    assertTrue(host.findElement(By.tagName("h2")).getText().endsWith("(this node)"), host.getText());
-                    assertEquals("up", text(host, "dl.place .state"));
-                    assertEquals(pool.root(), text(host, ".pool"));
-                    assertTrue(text(host, ".free").matches("[0-9.]+[BKMGTPE]"), text(host, ".free"));
-                    assertEquals(LEVEL, text(host, ".levels"));
+                    // the Hosts page is live: its checks run again whole if the stream swapped the section they hold
+                    Browser.reading(() -> {
+                        // the host: this node, up, its pool, the level placed there
+                        List<WebElement> hosts = browser.findElements(By.cssSelector("section.host"));
+                        assertEquals(1, hosts.size(), "a single node is a cluster of one");
+                        WebElement host = hosts.get(0);
+                        assertTrue(host.findElement(By.tagName("h2")).getText().endsWith("(this node)"), host.getText());
+                        assertEquals("up", text(host, "dl.place .state"));
+                        assertEquals(pool.root(), text(host, ".pool"));
+                        assertTrue(text(host, ".free").matches("[0-9.]+[BKMGTPE]"), text(host, ".free"));
+                        assertEquals(LEVEL, text(host, ".levels"));
 
-                    // each GPU: its free VRAM less what the job holds (8G on the A10, the smallest that fits), in words and a meter
-                    List<WebElement> gpus = host.findElements(By.cssSelector("li.gpu"));
-                    assertEquals(2, gpus.size());
-                    assertEquals("GPU 0 (NVIDIA A10)", text(gpus.get(0), ".gpu-name"));
-                    assertEquals("16G free of 24G, 8G used", text(gpus.get(0), ".vram"));
-                    WebElement meter = gpus.get(0).findElement(By.tagName("meter"));
-                    assertEquals(String.valueOf(8L << 30), meter.getAttribute("value"));
-                    assertEquals(String.valueOf(24L << 30), meter.getAttribute("max"));
-                    assertTrue(meter.getAttribute("aria-label").contains("16G free of 24G"), meter.getAttribute("aria-label"));
-                    assertEquals("GPU 1 (NVIDIA L40)", text(gpus.get(1), ".gpu-name"));
-                    assertEquals("48G free of 48G, none used", text(gpus.get(1), ".vram"));
+                        // each GPU: its free VRAM less what the job holds (8G on the A10, the smallest that fits), in words and a meter
+                        List<WebElement> gpus = host.findElements(By.cssSelector("li.gpu"));
+                        assertEquals(2, gpus.size());
+                        assertEquals("GPU 0 (NVIDIA A10)", text(gpus.get(0), ".gpu-name"));
+                        assertEquals("16G free of 24G, 8G used", text(gpus.get(0), ".vram"));
+                        WebElement meter = gpus.get(0).findElement(By.tagName("meter"));
+                        assertEquals(String.valueOf(8L << 30), meter.getAttribute("value"));
+                        assertEquals(String.valueOf(24L << 30), meter.getAttribute("max"));
+                        assertTrue(meter.getAttribute("aria-label").contains("16G free of 24G"), meter.getAttribute("aria-label"));
+                        assertEquals("GPU 1 (NVIDIA L40)", text(gpus.get(1), ".gpu-name"));
+                        assertEquals("48G free of 48G, none used", text(gpus.get(1), ".vram"));
 
-                    // the job on its GPU, its last step, and its loss over the three checkpoints it posted
-                    WebElement job = job(browser);
-                    assertEquals("Running", text(job, ".state"));
-                    assertEquals("GPU 0 (NVIDIA A10)", text(job, ".job-gpus"));
-                    assertEquals("3", text(job, ".step"));
-                    assertEquals(3, polylinePoints(browser));
-                    assertEquals("loss over steps: 3 checkpoints, steps 1 to 3; last 0.3333 at step 3; min 0.3333, max 1", chartWords(browser));
-                    assertEquals("1", text(job, "svg text.max"));
-                    assertEquals("0.3333", text(job, "svg text.min"));
+                        // the job on its GPU, its last step, and its loss over the three checkpoints it posted
+                        WebElement job = job(browser);
+                        assertEquals("Running", text(job, ".state"));
+                        assertEquals("GPU 0 (NVIDIA A10)", text(job, ".job-gpus"));
+                        assertEquals("3", text(job, ".step"));
+                        assertEquals(3, polylinePoints(browser));
+                        assertEquals("loss over steps: 3 checkpoints, steps 1 to 3; last 0.3333 at step 3; min 0.3333, max 1", chartWords(browser));
+                        assertEquals("1", text(job, "svg text.max"));
+                        assertEquals("0.3333", text(job, "svg text.min"));
+                    });
                     Browser.shot(browser, shots.resolve("hosts-three.png"));
 
                     // a fourth checkpoint while the page is open: on the page, without a reload
                     ((JavascriptExecutor) browser).executeScript("window.zedMarker = 'same page';");
                     Files.writeString(next, "go");
                     Browser.await(browser, b -> polylinePoints(b) == 4, "the fourth checkpoint in the chart");
-                    assertEquals("loss over steps: 4 checkpoints, steps 1 to 4; last 0.25 at step 4; min 0.25, max 1", chartWords(browser));
-                    assertEquals("4", text(job(browser), ".step"));
+                    assertEquals("loss over steps: 4 checkpoints, steps 1 to 4; last 0.25 at step 4; min 0.25, max 1", Browser.fresh(() -> chartWords(browser)));
+                    assertEquals("4", Browser.fresh(() -> text(job(browser), ".step")));
                     assertEquals("same page", ((JavascriptExecutor) browser).executeScript("return window.zedMarker;"), "the page was not reloaded");
-                    // the text alternative: each checkpoint's value in a table
-                    List<WebElement> rows = job(browser).findElements(By.cssSelector("figure.chart tbody tr"));
-                    assertEquals(4, rows.size());
-                    List<WebElement> cells = rows.get(3).findElements(By.tagName("td"));
-                    assertEquals(List.of("4", "0.25"), cells.stream().map(c -> c.getAttribute("textContent").strip()).toList());
+                    Browser.reading(() -> {
+                        // the text alternative: each checkpoint's value in a table
+                        List<WebElement> rows = job(browser).findElements(By.cssSelector("figure.chart tbody tr"));
+                        assertEquals(4, rows.size());
+                        List<WebElement> cells = rows.get(3).findElements(By.tagName("td"));
+                        assertEquals(List.of("4", "0.25"), cells.stream().map(c -> c.getAttribute("textContent").strip()).toList());
+                    });
                     Browser.shot(browser, shots.resolve("hosts.png"));
                     Browser.accessible(browser, "the Hosts and GPUs page");
 
