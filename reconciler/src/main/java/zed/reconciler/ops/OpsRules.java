@@ -134,6 +134,29 @@ public record OpsRules(List<String> roots, List<Path> mountUnder) {
         throw new StoreError(StoreError.Kind.NOT_MANAGED, dataset, "is outside the managed roots " + roots);
     }
 
+    /** The managed root a dataset is at or under (the longest, where roots nest). */
+    public String rootOf(String dataset) {
+        String found = null;
+        for (String r : roots) if ((dataset.equals(r) || dataset.startsWith(r + "/")) && (found == null || r.length() > found.length())) found = r;
+        if (found == null) throw new StoreError(StoreError.Kind.NOT_MANAGED, dataset, "is outside the managed roots " + roots);
+        return found;
+    }
+
+    /**
+     * What a received stream's properties may set through ops: what a root node's may
+     * ({@link zed.reconciler.stream.StreamRules#common}), and a mountpoint only where {@code set} may put one.
+     */
+    public void received(String name, Object value) {
+        zed.reconciler.stream.StreamRules.common(name, value);
+        if (name.equals("mountpoint") && value instanceof String s) {
+            try {
+                mountpoint(s);
+            } catch (StoreError e) {
+                throw new zed.reconciler.stream.BadStream("the stream sets mountpoint=" + s + ", which is not under the allowed directories " + mountUnder);
+            }
+        }
+    }
+
     /** What the zfs of a managed root's pool can do is no secret: asked of the pool (or any dataset) of a root. */
     private void pool(String dataset) {
         Names.dataset(dataset);

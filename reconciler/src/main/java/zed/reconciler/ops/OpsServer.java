@@ -53,6 +53,7 @@ public final class OpsServer implements AutoCloseable {
     private final Map<String, ZfsStore> stores = new java.util.concurrent.ConcurrentHashMap<>();
     private final Map<String, Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
     private final Semaphore places = new Semaphore(CONNECTIONS);
+    private final ReceivedPowers powers;
     private ServerSocketChannel server;
     private Thread acceptor;
 
@@ -68,6 +69,7 @@ public final class OpsServer implements AutoCloseable {
         this.rules = rules;
         this.audit = audit;
         this.storeOfPool = storeOfPool;
+        this.powers = new ReceivedPowers(rules);
     }
 
     /** Binds the socket and starts serving; refuses where the peer's credentials cannot be read. */
@@ -164,7 +166,7 @@ public final class OpsServer implements AutoCloseable {
             if (req == null) return;
             if (OpsRules.STREAMS.contains(req.path("op").asText())) {
                 // the stream's chunks follow the request on this connection, and its answer ends it
-                Frames.write(ch, answer(peer, req, () -> stream(ch, req)));
+                Frames.write(ch, answer(peer, req, () -> stream(ch, req, peer)));
                 return;
             }
             Frames.write(ch, answer(peer, req, () -> run(req.get("op").asText(), req)));
@@ -206,13 +208,19 @@ public final class OpsServer implements AutoCloseable {
      * A send or a receive, after its request passed the rules: a go-ahead frame, then the stream's chunks (out for a
      * send, in for a receive), then (by the caller) the answer with zfs's result.
      */
-    private JsonNode stream(SocketChannel ch, JsonNode req) {
+    private JsonNode stream(SocketChannel ch, JsonNode req, String peer) {
         String op = req.get("op").asText();
         String dataset = req.get("dataset").asText();
         Replicas r = replicas(dataset);
         ReplicaPlan.Step step = ReplicaSteps.of(req.get("step"), dataset, op.equals("receiveModel"));
         ObjectNode go = Frames.JSON.createObjectNode().put("ok", true).put("stream", true);
         try {
+            if (!op.equals("send")) {
+                // before the go-ahead: a refusal comes before any byte of the stream
+                List<String> done = new ArrayList<>();
+                powers.ensure(stores.computeIfAbsent(pool(dataset), storeOfPool), dataset, done::add);
+                for (String d : done) audit.write(peer, req, d);
+            }
             if (op.equals("send")) {
                 try (Replicas.Sending s = r.send(dataset, step)) {
                     Frames.write(ch, go);
@@ -268,7 +276,8 @@ public final class OpsServer implements AutoCloseable {
     }
 
     private Replicas replicas(String dataset) {
-        return replicas.computeIfAbsent(pool(dataset), p -> new ZfsReplicas(stores.computeIfAbsent(p, storeOfPool), TRANSFER));
+        // a stream's properties by ops's rules: a mountpoint only where set may put one
+        return replicas.computeIfAbsent(pool(dataset), p -> new ZfsReplicas(stores.computeIfAbsent(p, storeOfPool), TRANSFER, rules::received));
     }
 
     private JsonNode run(String op, JsonNode req) {

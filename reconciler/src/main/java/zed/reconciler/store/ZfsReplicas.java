@@ -4,6 +4,9 @@ import zed.reconciler.process.Capture;
 import zed.reconciler.process.ProcessTree;
 import zed.reconciler.replica.ReplicaPlan;
 import zed.reconciler.replica.Replicas;
+import zed.reconciler.stream.BadStream;
+import zed.reconciler.stream.SendStream;
+import zed.reconciler.stream.StreamRules;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -22,17 +25,29 @@ import java.util.concurrent.TimeUnit;
  * {@link Replicas} on ZFS. Sends are {@code zfs send -p} (properties travel, so the standby holds the level's state as
  * it was); receives are {@code zfs receive -F}, without {@code -s}: zfs-fuse's receive takes only {@code -vnF} and
  * {@code -d}, so an interrupted stream leaves nothing behind and the next try sends the increment again from the
- * newest common snapshot. A receive holds the standby pool's write lock ({@link PoolWriteLock}) from start to end.
+ * newest common snapshot. Nor does it take {@code -x} or {@code -u}: every stream it receives is read through
+ * {@link SendStream}, which refuses one whose properties its {@link StreamRules} do not allow before it lands. A receive holds the standby pool's write lock ({@link PoolWriteLock}) from start to end.
  */
 public final class ZfsReplicas implements Replicas {
     private static final DateTimeFormatter STAMP = zed.reconciler.replica.FailoverPoint.STAMP;
     private final ZfsStore store;
     private final Duration timeout;
+    private final StreamRules rules;
 
-    /** @param timeout how long one send or receive may take once its stream has ended */
+    /** A node's own replicas, as root: a received stream's properties by {@link StreamRules#OF_A_ROOT_NODE}. */
     public ZfsReplicas(ZfsStore store, Duration timeout) {
+        this(store, timeout, StreamRules.OF_A_ROOT_NODE);
+    }
+
+    /**
+     * @param timeout how long one send or receive may take once its stream has ended
+     * @param rules   what a received stream may set: every stream is read through {@link SendStream} on its way to
+     *                {@code zfs receive}, which has no option here to ignore a stream's properties
+     */
+    public ZfsReplicas(ZfsStore store, Duration timeout, StreamRules rules) {
         this.store = store;
         this.timeout = timeout;
+        this.rules = rules;
     }
 
     @Override
@@ -207,9 +222,11 @@ public final class ZfsReplicas implements Replicas {
     @Override
     public void receive(String target, ReplicaPlan.Step step, InputStream stream, String origin) {
         Names.dataset(target);
+        // checked before anything is destroyed or created for it: a refused stream leaves the old replica as it was
+        SendStream.Header header = checked(target, stream);
         PoolWriteLock.holding(ZfsStore.pool(target), () -> {
             prepare(target, step);
-            run(target, stream);
+            run(target, header);
             // what the stream carried says the primary runs its services; here they do not run. Before the remount,
             // so that a reader who sees the new files sees these too
             zfs(target, "set", REPLICA_OF + "=" + origin, target);
@@ -225,6 +242,7 @@ public final class ZfsReplicas implements Replicas {
     @Override
     public void receiveModel(String target, ReplicaPlan.Step step, InputStream stream, String origin) {
         Names.dataset(target);
+        SendStream.Header header = step instanceof ReplicaPlan.UpToDate ? null : checked(target, stream);
         PoolWriteLock.holding(ZfsStore.pool(target), () -> {
             if (step instanceof ReplicaPlan.UpToDate u) {
                 List<ReplicaPlan.Snap> there = snapshots(target);
@@ -237,7 +255,7 @@ public final class ZfsReplicas implements Replicas {
                     for (String s : zed.reconciler.model.ModelReceive.after(snapshots(target), i.from())) zfs(target, "destroy", target + "@" + Names.snapshot(s));
                 }
                 prepare(target, step);
-                run(target, stream);
+                run(target, header);
             }
             // the source's own stamps (its level, its model) would say this copy is that level's dataset here:
             // received properties replace local ones, and only inherit removes them
@@ -282,13 +300,28 @@ public final class ZfsReplicas implements Replicas {
         if (!r.ok()) throw StoreError.fromZfs(subject, r.stderr());
     }
 
-    private void run(String target, InputStream stream) {
+    /** The stream's header read and checked, or the refusal: nothing has been written for it yet. */
+    private SendStream.Header checked(String target, InputStream stream) {
+        try {
+            return SendStream.open(stream, rules);
+        } catch (BadStream refused) {
+            throw new StoreError(StoreError.Kind.INVALID_PROPERTY, target, "stream refused, nothing received: " + refused.getMessage());
+        } catch (IOException e) {
+            throw new StoreError(StoreError.Kind.OTHER, target, "replication interrupted: the stream broke in its header: " + e.getMessage());
+        }
+    }
+
+    private void run(String target, SendStream.Header stream) {
         List<String> argv = List.of("zfs", "receive", "-F", target);
         try (Capture err = Capture.create()) {
             Process p = Pipe.start(new ProcessBuilder(argv).redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(err.file().toFile()), target);
             String broken = null;
+            BadStream refused = null;
             try (OutputStream out = p.getOutputStream()) {
-                stream.transferTo(out);
+                stream.forward(out);
+            } catch (BadStream e) {
+                // the receive gets its input cut short, fails and keeps no part of this piece (as for a broken link)
+                refused = e;
             } catch (IOException e) {
                 // the stream broke (the primary or the link went away), or the receive did: its exit says which
                 broken = e.getMessage();
@@ -296,6 +329,9 @@ public final class ZfsReplicas implements Replicas {
             if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 ProcessTree.of(p.toHandle()).stop(Duration.ZERO);
                 throw new StoreError(StoreError.Kind.TIMEOUT, target, "zfs receive did not finish within " + timeout.toSeconds() + "s");
+            }
+            if (refused != null) {
+                throw new StoreError(StoreError.Kind.INVALID_PROPERTY, target, "stream refused part way (earlier snapshots of a package may have landed): " + refused.getMessage());
             }
             if (p.exitValue() != 0 || broken != null) {
                 String why = (broken != null ? "the stream broke: " + broken + "; " : "") + err.read(0).strip();

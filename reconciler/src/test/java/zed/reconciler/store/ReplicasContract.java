@@ -105,6 +105,35 @@ abstract class ReplicasContract {
         assertInstanceOf(ReplicaPlan.Incremental.class, next, "pruned on the source, the increment starts at what both still hold");
     }
 
+    /** A round sent and received; the receive's refusal is returned (null when it landed). */
+    StoreError refusedRound() throws Exception {
+        clock = clock.plusSeconds(1);
+        replicas.snapshot(List.of(source), clock);
+        ReplicaPlan.Step step = ReplicaPlan.decide("h1", target, replicas.snapshots(source), replicas.target(target));
+        try (Replicas.Sending s = replicas.send(source, step)) {
+            try {
+                replicas.receive(target, step, s.stream(), "h1");
+            } catch (StoreError e) {
+                return e;
+            }
+            s.finish();
+        }
+        return null;
+    }
+
+    @Test
+    void aStreamThatWouldSetSetuidOnTheReplicaIsRefusedAndLandsNothing() throws Exception {
+        // the sender's dataset as a compromised sender could make it: its stream (zfs send -p) says setuid=on
+        store.set(source, Map.of("setuid", "on"));
+        Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
+        StoreError e = refusedRound();
+        assertTrue(e != null && e.getMessage().contains("setuid=1") && e.getMessage().contains("nothing received"), String.valueOf(e));
+        assertFalse(store.exists(target), "nothing landed");
+        store.set(source, Map.of("setuid", "off"));
+        assertNull(refusedRound(), "setuid off travels");
+        assertEquals("one", read(target));
+    }
+
     /** A first round of "one", then 2 MiB and "two" in a round not sent yet: returns that round's step (an increment). */
     private ReplicaPlan.Step aBigIncrement() throws Exception {
         Files.writeString(store.mountpoint(source).resolve("data.txt"), "one");
