@@ -31,7 +31,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * The dashboard's logins against what they stand on, over HTTP with a real node on loopback and the real CLI
  * ({@code zed token}, {@code zed ui login}); the passkey is a software authenticator's (no browser: its answers are
  * built as an authenticator's, and meet the node's real WebAuthn verification). A session from a token's link, and a
- * passkey registered in it, end with {@code zed token revoke}, also when a token of the same name is made again;
+ * passkey registered in it, end with {@code zed token revoke} (an open live page's stream too), also when a token of the same name is made again;
  * thousands of unauthenticated challenge requests leave every login working; a login's challenge logs in once.
  */
 class DashboardRevocationTest {
@@ -142,7 +142,14 @@ class DashboardRevocationTest {
         String viaPasskey = cookie(post("/ui/login/passkey", null, passkeyLogin(a, 1)));
         assertEquals(200, get(base() + "/ui", viaPasskey).statusCode());
 
+        // a live page, open while the token is revoked
+        HttpResponse<java.util.stream.Stream<String>> live = http.send(HttpRequest.newBuilder(URI.create(base() + "/ui/fleet/events"))
+                .header("Cookie", session).GET().build(), HttpResponse.BodyHandlers.ofLines());
+        assertEquals(200, live.statusCode());
+        CompletableFuture<Long> streamed = CompletableFuture.supplyAsync(() -> live.body().count());
+
         zed(Map.of(), "token", "revoke", "ci");
+        streamed.get(30, java.util.concurrent.TimeUnit.SECONDS); // it ends: its next reread finds the session gone
         for (String ended : List.of(session, viaPasskey)) {
             HttpResponse<String> r = get(base() + "/ui", ended);
             assertEquals(401, r.statusCode(), r.body());
