@@ -29,7 +29,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * ssh-keygen: the page's nonce signed by running the very command it shows, with a key listed in
  * {@code $ZED_HOME/authorized_keys}, opens a session whose cookie opens /ui; a reused nonce, another namespace and a
  * key not listed are refused with a page that says why (401) and no cookie; a key listed with {@code zed-scope="read"}
- * opens a read-only session; the guard's Host and Origin checks hold; the login page offers every way in.
+ * opens a read-only session; the guard's Host and Origin checks hold; the login page offers every way in; a session
+ * ends once its key leaves authorized_keys, or is narrowed below the session's scope.
  */
 class SshLoginNodeTest {
     @TempDir
@@ -155,6 +156,16 @@ class SshLoginNodeTest {
         assertTrue(audit.stream().anyMatch(l -> l.contains("\"path\":\"/ui/login/ssh\"") && l.contains("\"status\":303") && l.contains("\"token\":null")), audit.toString());
         assertTrue(audit.stream().anyMatch(l -> l.contains("\"path\":\"/ui/login/ssh\"") && l.contains("\"status\":401")), audit.toString());
         assertFalse(String.join("\n", audit).contains("SSH SIGNATURE"));
+
+        // the key's entry removed from authorized_keys (or narrowed below the session's scope): its sessions end
+        Files.writeString(listed, "zed-scope=\"read\" " + SshKeygen.publicLine(key) + "\nzed-scope=\"read\" " + SshKeygen.publicLine(viewer) + "\n");
+        HttpResponse<String> narrowed = get("/ui", session);
+        assertEquals(401, narrowed.statusCode(), narrowed.body());
+        assertTrue(narrowed.body().contains("is no longer in") && narrowed.body().contains(keygen.fingerprint(key)), narrowed.body());
+        String readSession = cookie(read);
+        assertEquals(200, get("/ui", readSession).statusCode(), "the read-only key still stands");
+        Files.writeString(listed, SshKeygen.publicLine(key) + "\n");
+        assertEquals(401, get("/ui", readSession).statusCode(), "removed");
     }
 
     @Test

@@ -59,6 +59,7 @@ class DashboardLoginChromiumTest {
                 assertEquals(1, authenticator.getCredentials().size(), "the authenticator holds it");
                 assertEquals("admin", browser.findElement(By.cssSelector("tr[data-passkey='laptop'] .scope")).getText());
                 assertEquals("never", browser.findElement(By.cssSelector("tr[data-passkey='laptop'] .last-used")).getText());
+                assertEquals("Yes", browser.findElement(By.cssSelector("tr[data-passkey='laptop'] .standing")).getText(), "its token stands");
                 Path stored = node.home().resolve("passkeys.json");
                 assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(stored)));
                 assertTrue(Files.readString(stored).contains("\"name\" : \"laptop\""), Files.readString(stored));

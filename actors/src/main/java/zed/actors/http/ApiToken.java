@@ -84,6 +84,11 @@ public final class ApiToken {
         return null;
     }
 
+    /** The token's hash, as {@link ApiTokens} keeps a scoped one's: what a dashboard session remembers it by. */
+    String hashed() {
+        return ApiTokens.sha256(token);
+    }
+
     public boolean accepts(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) return false;
         return MessageDigest.isEqual(token.getBytes(StandardCharsets.UTF_8), authorization.substring(7).strip().getBytes(StandardCharsets.UTF_8));

@@ -89,7 +89,7 @@ public final class HttpApi extends AllDirectives {
         this.audit = new AuditLog(config.stateDir(), java.time.Clock.systemUTC());
         this.guard = new RequestGuard(tokens, config.httpHost(), ApiToken.file(config.stateDir()).toString());
         this.secrets = new SecretRotatedRoute(config, this::entity);
-        this.ui = new UiRoute(system, new NodeApi(system, api().seal(rejections(), exceptions()), audit), this::statuses, java.time.Clock.systemUTC(), config.stateDir());
+        this.ui = new UiRoute(system, new NodeApi(system, api().seal(rejections(), exceptions()), audit), this::statuses, java.time.Clock.systemUTC(), config.stateDir(), tokens);
     }
 
     // ---- routes ----------------------------------------------------------------------------------------------------

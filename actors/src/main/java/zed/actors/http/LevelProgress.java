@@ -39,7 +39,7 @@ final class LevelProgress extends AllDirectives {
 
     /** The level's status through the API with the session's scope, as one Fleet row (Unknown, with why, when it does not answer). */
     CompletionStage<FleetView.Place> place(Sessions.Session s, String level) {
-        return api.call(s.grant(), "GET", "/v1/levels/" + level, null).thenApply(a -> {
+        return api.call(s.grant(), "GET", LevelPath.of(level), null).thenApply(a -> {
             JsonNode status = a.body();
             if (!a.ok()) {
                 ObjectNode o = JsonNodeFactory.instance.objectNode().put("level", level).put("state", "Unknown").put("error", a.error());

@@ -13,6 +13,7 @@ import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.model.headers.SameSite;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
+import zed.actors.ui.Authority;
 import zed.actors.ui.Grant;
 import zed.actors.ui.LoginLinks;
 import zed.actors.ui.Pages;
@@ -47,7 +48,8 @@ final class LoginLinkRoute extends AllDirectives {
     /** {@code zed ui login}'s call: a link for a session of the caller's scope; 429 after {@value LoginLinks#PER_MINUTE} a minute. */
     private Route issue(TokenCheck.Caller caller) {
         return extractRequest(req -> {
-            LoginLinks.Issued issued = links.issue(new Grant(caller.name(), caller.scope()), gate.clock.instant());
+            LoginLinks.Issued issued = links.issue(new LoginLinks.For(new Grant(caller.name(), caller.scope()),
+                    new Authority.Token(caller.name(), caller.sha256())), gate.clock.instant());
             if (issued instanceof LoginLinks.Limited l) {
                 long wait = Math.max(1, l.retryAfter().toSeconds() + 1);
                 return Refusal.answer(req, HttpApi.error(StatusCodes.TOO_MANY_REQUESTS, "at most " + LoginLinks.PER_MINUTE
@@ -70,8 +72,8 @@ final class LoginLinkRoute extends AllDirectives {
     private Route login() {
         return extractRequest(req -> parameterOptional("key", key -> {
             if (key.isEmpty()) return complete(UiAnswers.page(StatusCodes.OK, Pages.login(RelyingParty.refusal(req.getUri().host().address(), req.getUri().port()))));
-            SingleUse.Taken<Grant> opened = links.open(key.get(), gate.clock.instant());
-            if (opened instanceof SingleUse.Refused<Grant> r) {
+            SingleUse.Taken<LoginLinks.For> opened = links.open(key.get(), gate.clock.instant());
+            if (opened instanceof SingleUse.Refused<LoginLinks.For> r) {
                 return switch (r.why()) {
                     case USED -> complete(UiAnswers.page(StatusCodes.GONE, Pages.message("This login link was used already",
                             "A login link opens one session, once. Ask for a new one.")));
@@ -81,15 +83,19 @@ final class LoginLinkRoute extends AllDirectives {
                             "This node did not make this link, or forgot it (a restart forgets every link and session).")));
                 };
             }
-            return loggedIn(req, ((SingleUse.Granted<Grant>) opened).value());
+            LoginLinks.For f = ((SingleUse.Granted<LoginLinks.For>) opened).value();
+            // revoked between the link's asking and its opening: no session
+            String fallen = gate.standing.fallen(f.token(), f.grant().scope());
+            if (fallen != null) return complete(UiAnswers.page(StatusCodes.UNAUTHORIZED, Pages.message("This login link no longer logs in", "It was asked for with a token that no longer stands: " + fallen + ".")));
+            return loggedIn(req, f.grant(), f.token());
         }));
     }
 
     /**
      * A new session for {@code grant}: its cookie, and a redirect (303) to /ui. Every way of logging in ends here.
      */
-    Route loggedIn(HttpRequest req, Grant grant) {
-        Sessions.Opened s = gate.sessions.open(grant, gate.clock.instant());
+    Route loggedIn(HttpRequest req, Grant grant, Authority authority) {
+        Sessions.Opened s = gate.sessions.open(grant, authority, gate.clock.instant());
         HttpCookie cookie = HttpCookie.create(UiSessions.COOKIE, s.cookie()).withPath("/ui").withHttpOnly(true).withSameSite(SameSite.Strict)
                 .withMaxAge(Sessions.LASTS.toSeconds()).withSecure("https".equals(req.getUri().scheme()));
         return setCookie(cookie, () -> complete(HttpResponse.create().withStatus(StatusCodes.SEE_OTHER).addHeader(Location.create("/ui"))

@@ -52,9 +52,7 @@ final class NodeApi {
 
     /** {@code method path} with a JSON body (null: none), as the session's grant; a scope it lacks is a 403 unasked. */
     CompletionStage<Answer> call(Grant grant, String method, String path, String jsonBody) {
-        // decoded, as the guard sees them: a child level's id in one segment (infra%2Fshop) is the level infra/shop
-        List<String> segments = Arrays.stream(path.replaceFirst("^/", "").replaceFirst("\\?.*$", "").split("/", -1))
-                .map(part -> java.net.URLDecoder.decode(part.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)).toList();
+        List<String> segments = segments(path);
         Scope needed = RouteScopes.needed(method, segments);
         TokenCheck.Caller caller = new TokenCheck.Caller(grant.token(), grant.scope());
         if (needed != null && !grant.scope().allows(needed)) {
@@ -74,6 +72,12 @@ final class NodeApi {
         } catch (Exception e) {
             return CompletableFuture.failedFuture(e);
         }
+    }
+
+    /** A path's segments decoded, as the guard sees them: a child level's id in one segment (infra%2Fshop) is the level infra/shop. */
+    static List<String> segments(String path) {
+        return Arrays.stream(path.replaceFirst("^/", "").replaceFirst("\\?.*$", "").split("/", -1))
+                .map(part -> java.net.URLDecoder.decode(part.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8)).toList();
     }
 
     private static JsonNode read(String text) {

@@ -12,7 +12,6 @@ import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.apache.pekko.http.javadsl.unmarshalling.Unmarshaller;
 import org.slf4j.Logger;
-import zed.actors.ui.Grant;
 import zed.actors.ui.Pages;
 import zed.actors.ui.Sessions;
 import zed.actors.ui.SingleUse;
@@ -21,7 +20,10 @@ import zed.actors.ui.passkey.Passkeys;
 import zed.actors.ui.passkey.RelyingParty;
 
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -65,8 +67,16 @@ final class PasskeyPage extends AllDirectives {
     }
 
     private Route page(Sessions.Session s) {
-        return extractRequest(req -> complete(UiAnswers.page(StatusCodes.OK, Pages.passkeys(passkeys.all(), s.grant(), s.csrf(),
-                RelyingParty.refusal(req.getUri().host().address(), req.getUri().port())))));
+        return extractRequest(req -> {
+            List<Passkey> all = passkeys.all();
+            Map<String, String> fallen = new HashMap<>();
+            for (Passkey p : all) {
+                String why = passkeys.fallen(p);
+                if (why != null) fallen.put(p.id(), why);
+            }
+            return complete(UiAnswers.page(StatusCodes.OK, Pages.passkeys(all, fallen, s.grant(), s.csrf(),
+                    RelyingParty.refusal(req.getUri().host().address(), req.getUri().port()))));
+        });
     }
 
     /** The request's relying party; a bare IP address is refused (WebAuthn would), saying what to open instead. */
@@ -100,8 +110,8 @@ final class PasskeyPage extends AllDirectives {
         String bad = Passkey.nameRefused(name);
         if (bad != null) return complete(HttpApi.error(StatusCodes.BAD_REQUEST, bad));
         String user = zed.actors.ui.BrowserKeys.fresh();
-        SingleUse.Issued<Passkeys.Ceremony> issued = passkeys.challenge(new Passkeys.Ceremony.Registering(s.grant(), name, user));
-        if (!(issued instanceof SingleUse.Key<Passkeys.Ceremony> k)) return complete(full());
+        SingleUse.Issued<Passkeys.Registering> issued = passkeys.registration(new Passkeys.Registering(s.grant(), s.authority(), name, user));
+        if (!(issued instanceof SingleUse.Key<Passkeys.Registering> k)) return complete(full());
         ObjectNode o = JSON.createObjectNode().put("challenge", k.key()).put("timeout", Passkeys.VALID.toMillis()).put("attestation", "none");
         o.putObject("rp").put("id", rp.id()).put("name", "Zed");
         o.putObject("user").put("id", user).put("name", name).put("displayName", name + " (" + s.grant().scope().word() + ", Zed at " + rp.id() + ")");
@@ -119,7 +129,7 @@ final class PasskeyPage extends AllDirectives {
         body.path("transports").forEach(t -> transports.add(t.asText()));
         Passkeys.Outcome o;
         try {
-            o = passkeys.register(s.grant(), body.path("challenge").asText(""), rp, bytes(body, "attestationObject"), bytes(body, "clientDataJSON"), transports);
+            o = passkeys.register(s.grant(), s.authority(), body.path("challenge").asText(""), rp, bytes(body, "attestationObject"), bytes(body, "clientDataJSON"), transports);
         } catch (IllegalArgumentException e) {
             return complete(HttpApi.error(StatusCodes.BAD_REQUEST, e.getMessage()));
         }
@@ -141,9 +151,7 @@ final class PasskeyPage extends AllDirectives {
 
     /** get()'s options: any passkey registered here (discoverable: the authenticator offers its own). */
     private Route loginOptions(RelyingParty rp) {
-        SingleUse.Issued<Passkeys.Ceremony> issued = passkeys.challenge(new Passkeys.Ceremony.LoggingIn());
-        if (!(issued instanceof SingleUse.Key<Passkeys.Ceremony> k)) return complete(full());
-        return complete(HttpApi.json(StatusCodes.OK, JSON.createObjectNode().put("challenge", k.key()).put("rpId", rp.id())
+        return complete(HttpApi.json(StatusCodes.OK, JSON.createObjectNode().put("challenge", passkeys.loginChallenge()).put("rpId", rp.id())
                 .put("timeout", Passkeys.VALID.toMillis()).put("userVerification", "required")));
     }
 
@@ -161,12 +169,11 @@ final class PasskeyPage extends AllDirectives {
         }
         Passkey p = ((Passkeys.Outcome.Done) o).passkey();
         log.info("passkey login with {} (registered by {}), scope {}", p.name(), p.token(), p.scope().word());
-        Grant grant = p.grant();
-        return sessions.loggedIn(req, grant);
+        return sessions.loggedIn(req, p.grant(), p.authority());
     }
 
     private static HttpResponse full() {
-        return HttpApi.error(StatusCodes.TOO_MANY_REQUESTS, "too many passkey ceremonies are under way: try again in " + Passkeys.VALID.toSeconds() + " s");
+        return HttpApi.error(StatusCodes.TOO_MANY_REQUESTS, "too many passkey registrations are under way: try again in " + Passkeys.VALID.toSeconds() + " s");
     }
 
     private static byte[] bytes(JsonNode body, String field) {

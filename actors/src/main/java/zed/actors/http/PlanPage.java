@@ -39,6 +39,14 @@ final class PlanPage extends AllDirectives {
                 post(() -> gate.session(s -> gate.form(s, form -> completeWithFuture(form.containsKey("planHash") ? apply(s, level, form) : plan(s, level, form))))));
     }
 
+    /**
+     * The API's path of {@code level}'s {@code action} (null: the level itself), its id in one segment: a level whose
+     * last name is an action word ({@code shop/plan}) is that level, not {@code shop}'s plan.
+     */
+    static String apiPath(String level, String action) {
+        return LevelPath.of(level) + (action == null ? "" : "/" + action);
+    }
+
     /** The Zedfile the level holds, to edit and plan. */
     private CompletionStage<HttpResponse> form(Sessions.Session s, String level) {
         return held(s, level).thenApply(h -> h.refusal() != null ? refusal(h.refusal())
@@ -50,7 +58,7 @@ final class PlanPage extends AllDirectives {
     }
 
     private CompletionStage<Held> held(Sessions.Session s, String level) {
-        return api.call(s.grant(), "GET", "/v1/levels/" + level + "/revisions", null).thenApply(a -> {
+        return api.call(s.grant(), "GET", apiPath(level, "revisions"), null).thenApply(a -> {
             if (!a.ok()) return new Held(null, null, null, null, a);
             long desired = a.body().path("desiredRevision").asLong();
             for (JsonNode r : a.body().path("revisions")) {
@@ -83,7 +91,7 @@ final class PlanPage extends AllDirectives {
     private CompletionStage<HttpResponse> plan(Sessions.Session s, String level, Map<String, String> form) {
         String source = source(form);
         return held(s, level).thenCompose(h -> h.refusal() != null ? CompletableFuture.completedFuture(refusal(h.refusal()))
-                : api.call(s.grant(), "POST", "/v1/levels/" + level + "/push-plan", body(source, h, null).toString()).thenApply(a -> {
+                : api.call(s.grant(), "POST", apiPath(level, "push-plan"), body(source, h, null).toString()).thenApply(a -> {
             if (a.ok()) return UiAnswers.page(StatusCodes.OK, Pages.plan(level, s.grant(), s.csrf(), source, h.filename(), null, PlanView.of(a.body()), null));
             if (a.status() == 400 && a.body().path("errors").path(0).has("line")) {
                 return UiAnswers.page(StatusCodes.OK, Pages.plan(level, s.grant(), s.csrf(), source, h.filename(), MarkedSource.of(source, h.filename(), a.body().path("errors")), null, null));
@@ -97,7 +105,7 @@ final class PlanPage extends AllDirectives {
         String source = source(form);
         String planHash = form.get("planHash");
         return held(s, level).thenCompose(h -> h.refusal() != null ? CompletableFuture.completedFuture(refusal(h.refusal()))
-                : api.call(s.grant(), "PUT", "/v1/levels/" + level, body(source, h, planHash).toString()).thenApply(a -> {
+                : api.call(s.grant(), "PUT", apiPath(level, null), body(source, h, planHash).toString()).thenApply(a -> {
             if (a.ok()) {
                 String said = a.body().path("changed").asBoolean()
                         ? "Applied: revision " + a.body().path("revision").asLong() + " of " + level + " accepted; it converges now."

@@ -1,13 +1,12 @@
 package zed.actors.http;
 
 import org.apache.pekko.http.javadsl.model.StatusCodes;
-import org.apache.pekko.http.javadsl.model.headers.RawHeader;
 import org.apache.pekko.http.javadsl.server.AllDirectives;
 import org.apache.pekko.http.javadsl.server.Route;
 import org.slf4j.Logger;
+import zed.actors.ui.Authority;
 import zed.actors.ui.Grant;
 import zed.actors.ui.Pages;
-import zed.actors.ui.SingleUse;
 import zed.actors.ui.ssh.AuthorizedKeys;
 import zed.actors.ui.ssh.SshLogin;
 import zed.actors.ui.ssh.SshSignature;
@@ -43,13 +42,7 @@ final class SshLoginRoute extends AllDirectives {
     }
 
     private Route nonce() {
-        SingleUse.Issued<String> issued = login.challenge();
-        if (issued instanceof SingleUse.Full<String> full) {
-            long wait = full.retryAfter().toSeconds();
-            return respondWithHeader(RawHeader.create("Retry-After", Long.toString(wait)), () -> complete(UiAnswers.page(StatusCodes.TOO_MANY_REQUESTS,
-                    Pages.message("Too many logins are under way", "Try again in " + wait + " seconds."))));
-        }
-        String nonce = ((SingleUse.Key<String>) issued).key();
+        String nonce = login.challenge();
         return complete(UiAnswers.page(StatusCodes.OK, Pages.sshLogin(nonce, SshLogin.command(nonce), SshLogin.VALID.toSeconds())));
     }
 
@@ -65,7 +58,7 @@ final class SshLoginRoute extends AllDirectives {
         }
         AuthorizedKeys.Listed key = ((Verdict.Verified) v).key();
         log.info("SSH-key login by {} ({}, authorized_keys line {}), scope {}", key.key().fingerprint(), key.comment(), key.line(), key.scope().word());
-        return sessions.loggedIn(req, new Grant(grantName(key), key.scope()));
+        return sessions.loggedIn(req, new Grant(grantName(key), key.scope()), new Authority.SshKey(key.key().fingerprint()));
     }
 
     /** The name the session's calls are audited under: the key's comment (who it is) and its fingerprint. */

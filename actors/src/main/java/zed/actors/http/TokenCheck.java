@@ -24,8 +24,14 @@ import java.util.Objects;
  * most once a minute each.
  */
 final class TokenCheck {
-    /** Who called: a token's name and scope. */
-    record Caller(String name, Scope scope) {
+    /**
+     * Who called: a token's name and scope, and its hash (which token of that name: a dashboard session remembers
+     * it, {@link #holds}); null where no token was shown (a dashboard page's call, audited under its session's name).
+     */
+    record Caller(String name, Scope scope, String sha256) {
+        Caller(String name, Scope scope) {
+            this(name, scope, null);
+        }
     }
 
     private static final Duration NOTE_EVERY = Duration.ofMinutes(1);
@@ -49,7 +55,7 @@ final class TokenCheck {
     synchronized Caller identify(String authorization) {
         if (authorization == null || !authorization.startsWith("Bearer ")) return null;
         String presented = authorization.substring(7).strip();
-        Caller c = node.accepts(authorization) ? new Caller(ApiTokens.NODE, Scope.ADMIN) : scoped(presented);
+        Caller c = node.accepts(authorization) ? new Caller(ApiTokens.NODE, Scope.ADMIN, ApiTokens.sha256(presented)) : scoped(presented);
         if (c != null) noteUse(c.name());
         return c;
     }
@@ -59,13 +65,23 @@ final class TokenCheck {
         return unreadable;
     }
 
+    /**
+     * Whether the token {@code name} with hash {@code sha256} is still this node's: false once revoked (or made again,
+     * another token under the same name), and while the file cannot be read, as for a request.
+     */
+    synchronized boolean holds(String name, String sha256) {
+        if (ApiTokens.NODE.equals(name)) return node.hashed().equals(sha256);
+        reload();
+        return tokens.stream().anyMatch(e -> e.name().equals(name) && e.sha256().equals(sha256));
+    }
+
     private Caller scoped(String presented) {
         reload();
         byte[] hash = ApiTokens.sha256(presented).getBytes(StandardCharsets.US_ASCII);
         Caller found = null;
         // every entry compared, in constant time each: the time taken says nothing of which hash came close
         for (ApiTokens.Entry e : tokens) {
-            if (MessageDigest.isEqual(hash, e.sha256().getBytes(StandardCharsets.US_ASCII))) found = new Caller(e.name(), e.scope());
+            if (MessageDigest.isEqual(hash, e.sha256().getBytes(StandardCharsets.US_ASCII))) found = new Caller(e.name(), e.scope(), e.sha256());
         }
         return found;
     }

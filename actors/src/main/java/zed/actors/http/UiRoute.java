@@ -35,9 +35,11 @@ final class UiRoute extends AllDirectives {
      * @param api the node's API, for pages to ask on behalf of their session
      * @param statuses every level's status as {@code GET /v1/levels/{id}} answers it
      * @param zedHome  where authorized_keys and passkeys.json are
+     * @param tokens   the API's tokens: a session or passkey ends with the token it stands on
      */
-    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock, java.nio.file.Path zedHome) {
-        this.gate = new UiSessions(clock);
+    UiRoute(ActorSystem<?> system, NodeApi api, Supplier<CompletionStage<List<JsonNode>>> statuses, Clock clock, java.nio.file.Path zedHome, TokenCheck tokens) {
+        zed.actors.ui.Authority.Standing standing = new AuthorityCheck(tokens, zedHome);
+        this.gate = new UiSessions(clock, standing);
         this.login = new LoginLinkRoute(gate);
         this.fleet = new FleetPage(system, gate, api, statuses);
         this.review = new ReviewPages(system, gate, api);
@@ -46,7 +48,7 @@ final class UiRoute extends AllDirectives {
         this.level = new LevelPage(system, gate, api, journal);
         this.events = new EventsPage(gate, journal, statuses);
         this.ssh = new SshLoginRoute(new zed.actors.ui.ssh.SshLogin(zedHome, clock), login, system.log());
-        this.passkeys = new PasskeyPage(new zed.actors.ui.passkey.Passkeys(zedHome, clock), gate, login, system.log());
+        this.passkeys = new PasskeyPage(new zed.actors.ui.passkey.Passkeys(zedHome, clock, standing), gate, login, system.log());
     }
 
     /** The routes; {@code caller} is whoever the request's API token says (null: none). */

@@ -27,20 +27,24 @@ public final class LoginLinks {
     public record Limited(Duration retryAfter) implements Issued {
     }
 
+    /** What a link opens: a session of {@code grant}, standing on the token that asked for the link. */
+    public record For(Grant grant, Authority.Token token) {
+    }
+
     /** The rate keeps far fewer than this remembered (5 a minute for 12 minutes): the cap is never what refuses. */
-    private final SingleUse<Grant> links = new SingleUse<>(VALID, REMEMBERED, 1000, BrowserKeys::fresh);
+    private final SingleUse<For> links = new SingleUse<>(VALID, REMEMBERED, 1000, BrowserKeys::fresh);
     private final Deque<Instant> issued = new ArrayDeque<>();
 
-    public synchronized Issued issue(Grant grant, Instant now) {
+    public synchronized Issued issue(For grant, Instant now) {
         while (!issued.isEmpty() && !issued.peekFirst().plus(Duration.ofMinutes(1)).isAfter(now)) issued.removeFirst();
         if (issued.size() >= PER_MINUTE) return new Limited(Duration.between(now, issued.peekFirst().plus(Duration.ofMinutes(1))));
-        if (!(links.issue(grant, now) instanceof SingleUse.Key<Grant> k)) throw new IllegalStateException("more links remembered than the rate allows");
+        if (!(links.issue(grant, now) instanceof SingleUse.Key<For> k)) throw new IllegalStateException("more links remembered than the rate allows");
         issued.addLast(now);
         return new Link(k.key(), k.expires());
     }
 
     /** Opening a link: its grant, once. */
-    public SingleUse.Taken<Grant> open(String secret, Instant now) {
+    public SingleUse.Taken<For> open(String secret, Instant now) {
         return links.take(secret, now);
     }
 }

@@ -110,10 +110,11 @@ public final class Pages {
         return render("ui/login.jte", p);
     }
 
-    /** The Passkeys page; {@code passkeyProblem} as for {@link #login}. */
-    public static String passkeys(List<zed.actors.ui.passkey.Passkey> passkeys, Grant grant, String csrf, String passkeyProblem) {
+    /** The Passkeys page; {@code fallen}: why each passkey that no longer logs in does not; {@code passkeyProblem} as for {@link #login}. */
+    public static String passkeys(List<zed.actors.ui.passkey.Passkey> passkeys, Map<String, String> fallen, Grant grant, String csrf, String passkeyProblem) {
         Map<String, Object> p = new java.util.HashMap<>();
         p.put("passkeys", passkeys);
+        p.put("fallen", fallen);
         p.put("grant", grant);
         p.put("csrf", csrf);
         p.put("passkeyProblem", passkeyProblem);

@@ -7,8 +7,9 @@ import java.util.Map;
 
 /**
  * The dashboard's sessions, in the node's memory (a restarted node logs everyone out): each lasts {@link #LASTS} from
- * its login, not extended by use, and carries its own CSRF token, which every POST must show. Only the hash of a
- * session's cookie is kept. Pure: the time is the caller's.
+ * its login, not extended by use, and carries its own CSRF token, which every POST must show, and the {@link Authority}
+ * it stands on (the gate ends it once that falls). Only the hash of a session's cookie is kept. Pure: the time is the
+ * caller's.
  */
 public final class Sessions {
     public static final Duration LASTS = Duration.ofHours(8);
@@ -16,7 +17,7 @@ public final class Sessions {
     static final int MOST = 1000;
 
     /** A session as a request sees it. {@code csrf} goes into its pages' forms and htmx's header. */
-    public record Session(Grant grant, String csrf, Instant expires) {
+    public record Session(Grant grant, Authority authority, String csrf, Instant expires) {
         public boolean csrfMatches(String presented) {
             return BrowserKeys.same(csrf, presented);
         }
@@ -28,14 +29,14 @@ public final class Sessions {
 
     private final Map<String, Session> byHash = new HashMap<>();
 
-    public synchronized Opened open(Grant grant, Instant now) {
+    public synchronized Opened open(Grant grant, Authority authority, Instant now) {
         byHash.values().removeIf(s -> !now.isBefore(s.expires()));
         if (byHash.size() >= MOST) {
             byHash.entrySet().stream().min(Map.Entry.comparingByValue(java.util.Comparator.comparing(Session::expires)))
                     .map(Map.Entry::getKey).ifPresent(byHash::remove);
         }
         String cookie = BrowserKeys.fresh();
-        Session s = new Session(grant, BrowserKeys.fresh(), now.plus(LASTS));
+        Session s = new Session(grant, authority, BrowserKeys.fresh(), now.plus(LASTS));
         byHash.put(BrowserKeys.hash(cookie), s);
         return new Opened(cookie, s);
     }

@@ -8,8 +8,9 @@ import java.util.Map;
 import java.util.function.Supplier;
 
 /**
- * Secrets good for one use within a short time, each standing for a value: login links (their grant), the SSH
- * login's nonces, passkey challenges (what the ceremony is for). A key is consumed by its first use, whether that use
+ * Secrets good for one use within a short time, each standing for a value: login links (their grant), passkey
+ * registrations' challenges (whose session, which name). Only callers that hold a token or a session may ask for
+ * them: the logins anyone may start use {@link Challenges}, which keep nothing until used. A key is consumed by its first use, whether that use
  * succeeds or not, and is remembered for {@code remembered} after it expired, so that a reused or late one is refused
  * with its reason. At most {@code max} are remembered: when that many are, none is issued until the oldest is
  * forgotten, so nobody can fill the node's memory by asking. Only each key's hash is kept. Pure but for the random

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 class LoginLinksTest {
     static final Instant T0 = Instant.parse("2026-12-05T12:00:00Z");
-    static final Grant ADMIN = new Grant("node", Scope.ADMIN);
+    static final LoginLinks.For ADMIN = new LoginLinks.For(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"));
 
     @Test
     void aLinkOpensOneSessionOnceAndSaysSoTheSecondTime() {
@@ -20,25 +20,25 @@ class LoginLinksTest {
         LoginLinks.Link link = (LoginLinks.Link) links.issue(ADMIN, T0);
         assertEquals(T0.plusSeconds(120), link.expires());
         assertEquals(new SingleUse.Granted<>(ADMIN), links.open(link.secret(), T0.plusSeconds(5)));
-        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.USED), links.open(link.secret(), T0.plusSeconds(6)));
+        assertEquals(new SingleUse.Refused<LoginLinks.For>(SingleUse.Why.USED), links.open(link.secret(), T0.plusSeconds(6)));
     }
 
     @Test
     void aLinkExpiresAfter120Seconds() {
         LoginLinks links = new LoginLinks();
-        LoginLinks.Link link = (LoginLinks.Link) links.issue(new Grant("ci", Scope.READ), T0);
-        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.EXPIRED), links.open(link.secret(), T0.plusSeconds(120)));
+        LoginLinks.Link link = (LoginLinks.Link) links.issue(new LoginLinks.For(new Grant("ci", Scope.READ), new Authority.Token("ci", "cd34")), T0);
+        assertEquals(new SingleUse.Refused<LoginLinks.For>(SingleUse.Why.EXPIRED), links.open(link.secret(), T0.plusSeconds(120)));
         // forgotten some minutes later: then it is no link of this node at all
         links.issue(ADMIN, T0.plus(Duration.ofMinutes(20)));
-        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(link.secret(), T0.plus(Duration.ofMinutes(20))));
+        assertEquals(new SingleUse.Refused<LoginLinks.For>(SingleUse.Why.UNKNOWN), links.open(link.secret(), T0.plus(Duration.ofMinutes(20))));
     }
 
     @Test
     void aGuessOrNothingIsUnknown() {
         LoginLinks links = new LoginLinks();
         LoginLinks.Link link = (LoginLinks.Link) links.issue(ADMIN, T0);
-        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(link.secret() + "x", T0));
-        assertEquals(new SingleUse.Refused<Grant>(SingleUse.Why.UNKNOWN), links.open(null, T0));
+        assertEquals(new SingleUse.Refused<LoginLinks.For>(SingleUse.Why.UNKNOWN), links.open(link.secret() + "x", T0));
+        assertEquals(new SingleUse.Refused<LoginLinks.For>(SingleUse.Why.UNKNOWN), links.open(null, T0));
         assertEquals(new SingleUse.Granted<>(ADMIN), links.open(link.secret(), T0), "a wrong guess does not spend the link");
     }
 

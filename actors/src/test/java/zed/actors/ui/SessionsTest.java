@@ -17,7 +17,7 @@ class SessionsTest {
     @Test
     void aSessionLastsEightHoursFromItsLogin() {
         Sessions sessions = new Sessions();
-        Sessions.Opened o = sessions.open(new Grant("ci", Scope.READ), T0);
+        Sessions.Opened o = sessions.open(new Grant("ci", Scope.READ), new Authority.Token("ci", "ab12"), T0);
         assertEquals(new Grant("ci", Scope.READ), sessions.find(o.cookie(), T0.plusSeconds(8 * 3600 - 1)).grant());
         assertNull(sessions.find(o.cookie(), T0.plusSeconds(8 * 3600)));
         assertNull(sessions.find(o.cookie(), T0), "an expired session is gone");
@@ -26,8 +26,8 @@ class SessionsTest {
     @Test
     void itsCsrfTokenIsItsOwn() {
         Sessions sessions = new Sessions();
-        Sessions.Session a = sessions.open(new Grant("node", Scope.ADMIN), T0).session();
-        Sessions.Session b = sessions.open(new Grant("node", Scope.ADMIN), T0).session();
+        Sessions.Session a = sessions.open(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"), T0).session();
+        Sessions.Session b = sessions.open(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"), T0).session();
         assertNotEquals(a.csrf(), b.csrf());
         assertTrue(a.csrfMatches(a.csrf()));
         assertFalse(a.csrfMatches(b.csrf()));
@@ -38,7 +38,7 @@ class SessionsTest {
     @Test
     void aClosedOrUnknownCookieFindsNothing() {
         Sessions sessions = new Sessions();
-        Sessions.Opened o = sessions.open(new Grant("node", Scope.ADMIN), T0);
+        Sessions.Opened o = sessions.open(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"), T0);
         assertNull(sessions.find("not-a-session", T0));
         assertNull(sessions.find(null, T0));
         sessions.close(o.cookie());
@@ -48,9 +48,9 @@ class SessionsTest {
     @Test
     void aFloodOfLoginsKeepsAtMostAThousand() {
         Sessions sessions = new Sessions();
-        Sessions.Opened first = sessions.open(new Grant("node", Scope.ADMIN), T0);
+        Sessions.Opened first = sessions.open(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"), T0);
         Sessions.Opened last = null;
-        for (int i = 1; i <= Sessions.MOST; i++) last = sessions.open(new Grant("node", Scope.ADMIN), T0.plusSeconds(i));
+        for (int i = 1; i <= Sessions.MOST; i++) last = sessions.open(new Grant("node", Scope.ADMIN), new Authority.Token("node", "ab12"), T0.plusSeconds(i));
         assertNull(sessions.find(first.cookie(), T0.plusSeconds(2000)), "the oldest gave way");
         assertEquals(last.session(), sessions.find(last.cookie(), T0.plusSeconds(2000)));
     }

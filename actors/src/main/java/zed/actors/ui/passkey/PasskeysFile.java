@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import zed.actors.http.OwnerOnly;
 import zed.actors.http.Scope;
+import zed.actors.ui.Authority;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -67,6 +68,7 @@ public final class PasskeysFile {
             ObjectNode o = a.addObject().put("id", p.id()).put("name", p.name()).put("created", p.created().toString())
                     .put("scope", p.scope().word()).put("token", p.token()).put("counter", p.counter()).put("credential", p.credential());
             if (p.lastUsed() != null) o.put("lastUsed", p.lastUsed().toString());
+            if (p.authority() != null) o.put("authority", p.authority().stored());
         }
         try {
             OwnerOnly.replace(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n");
@@ -78,6 +80,6 @@ public final class PasskeysFile {
     private static Passkey of(JsonNode n) {
         return new Passkey(n.path("id").asText(), n.path("name").asText(), Instant.parse(n.path("created").asText()),
                 n.hasNonNull("lastUsed") ? Instant.parse(n.get("lastUsed").asText()) : null, Scope.of(n.path("scope").asText()),
-                n.path("token").asText(), n.path("counter").asLong(), n.path("credential").asText());
+                n.path("token").asText(), n.path("counter").asLong(), n.path("credential").asText(), Authority.parse(n.path("authority").asText(null)));
     }
 }

@@ -1,7 +1,5 @@
 package zed.actors.ui.ssh;
 
-import zed.actors.ui.SingleUse;
-
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -60,7 +58,7 @@ class SshLoginTest {
     }
 
     String nonce() {
-        return ((SingleUse.Key<String>) login.challenge()).key();
+        return login.challenge();
     }
 
     static String refused(Verdict v) {
@@ -110,18 +108,23 @@ class SshLoginTest {
     }
 
     @Test
-    void aNonceServesOneAttemptWhetherItSucceedsOrNot() throws Exception {
+    void aNonceLogsInOnceAndOnlyIfThisNodeMadeIt() throws Exception {
         String n = nonce();
         String good = keygen.sign(ed25519, "zed-login", n);
         assertInstanceOf(Verdict.Verified.class, login.login(n, good));
         assertTrue(refused(login.login(n, good)).contains("used already"), "replayed");
+        String rsaToo = keygen.sign(rsa, "zed-login", n);
+        assertTrue(refused(login.login(n, rsaToo)).contains("used already"), "spent for every key");
 
+        // a refused attempt (no signature that verifies) spends nothing: the nonce is no secret, the signature is
         String m = nonce();
         refused(login.login(m, keygen.sign(ed25519, "other", m)));
-        assertTrue(refused(login.login(m, keygen.sign(ed25519, "zed-login", m))).contains("used already"), "a failed attempt used it too");
+        assertInstanceOf(Verdict.Verified.class, login.login(m, keygen.sign(ed25519, "zed-login", m)));
 
         String never = "ab".repeat(32);
-        assertTrue(refused(login.login(never, keygen.sign(ed25519, "zed-login", never))).contains("not one this node issued"));
+        assertTrue(refused(login.login(never, keygen.sign(ed25519, "zed-login", never))).contains("not one this node issued"), "forged");
+        String another = new SshLogin(home, clock).challenge();
+        assertTrue(refused(login.login(another, keygen.sign(ed25519, "zed-login", another))).contains("not one this node issued"), "another node's, or before a restart");
     }
 
     @Test
@@ -208,8 +211,13 @@ class SshLoginTest {
     }
 
     @Test
-    void nonceExpiryIsTheNodesClock() {
-        SingleUse.Key<String> n = (SingleUse.Key<String>) login.challenge();
-        assertEquals(start.plus(Duration.ofSeconds(120)), n.expires());
+    void nonceExpiryIsTheNodesClock() throws Exception {
+        String n = login.challenge();
+        String good = keygen.sign(ed25519, "zed-login", n);
+        clock.advance(Duration.ofSeconds(119));
+        assertInstanceOf(Verdict.Verified.class, login.login(n, good));
+        String m = login.challenge();
+        clock.advance(SshLogin.VALID);
+        assertTrue(refused(login.login(m, keygen.sign(ed25519, "zed-login", m))).contains("expired"));
     }
 }
