@@ -49,6 +49,8 @@ public final class SendStream {
         private final byte[] read;
         private final String fs;
         private final boolean compound;
+        /** One buffer for every record's data: a stream of gigabytes has tens of thousands of records. */
+        private final byte[] buf = new byte[64 << 10];
 
         private Header(InputStream in, byte[] read, String fs, boolean compound) {
             this.in = in;
@@ -84,10 +86,10 @@ public final class SendStream {
                     if (b.hdrtype != SUBSTREAM) throw new BadStream("a package inside a package");
                     if (!b.fs().equals(fs)) throw new BadStream("a part of the package for " + b.fs() + " in a package of " + fs);
                     out.write(r.array());
-                    substream(in, out);
+                    substream(in, out, buf);
                 }
             } else {
-                substream(in, out);
+                substream(in, out, buf);
             }
             out.flush();
             in.transferTo(OutputStream.nullOutputStream());
@@ -170,7 +172,7 @@ public final class SendStream {
     }
 
     /** A part's records after its BEGIN, up to and with its END, as the kernel's restore loop reads them. */
-    private static void substream(InputStream in, OutputStream out) throws IOException {
+    private static void substream(InputStream in, OutputStream out, byte[] buf) throws IOException {
         while (true) {
             ByteBuffer r = record(in);
             int type = r.getInt(0);
@@ -190,7 +192,7 @@ public final class SendStream {
                 default -> throw new BadStream("a record of unknown type " + type);
             };
             out.write(r.array());
-            copy(in, out, payload);
+            copy(in, out, payload, buf);
             if (type == END) return;
         }
     }
@@ -202,8 +204,7 @@ public final class SendStream {
         return ByteBuffer.wrap(b).order(ByteOrder.nativeOrder());
     }
 
-    private static void copy(InputStream in, OutputStream out, long n) throws IOException {
-        byte[] buf = new byte[(int) Math.min(n, 64 << 10)];
+    private static void copy(InputStream in, OutputStream out, long n, byte[] buf) throws IOException {
         while (n > 0) {
             int got = in.read(buf, 0, (int) Math.min(n, buf.length));
             if (got < 0) throw new EOFException("the stream ended inside a record's data");
