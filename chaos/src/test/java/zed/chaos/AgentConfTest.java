@@ -39,7 +39,7 @@ class AgentConfTest {
         Files.writeString(home.resolve("agent.conf"), "seeds = 127.0.0.2:25520\n");
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
         assertEquals(2, o.exit(), o.toString());
-        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (api-keystore, api-keystore-password-file, cluster, events-kept, host, journal, listen, metrics, no-metrics, ops-socket, pool, seed)"), o.toString());
+        assertTrue(o.err().contains(home.resolve("agent.conf") + ": \"seeds\" is not a flag of zed agent (api-keystore, api-keystore-password-file, cluster, events-kept, host, journal, listen, metrics, no-metrics, ops-socket, pool, seed, service-user)"), o.toString());
     }
 
     @Test
@@ -51,6 +51,19 @@ class AgentConfTest {
         ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString(), "ZED_AGENT_CONF", conf.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
         assertEquals(2, o.exit(), o.toString());
         assertTrue(o.err().contains(conf + ": \"seeds\" is not a flag of zed agent"), o.toString());
+    }
+
+    @Test
+    void aServiceUserThisHostLacksIsRefusedAtTheStartAndOneItHasIsSaid(@TempDir Path home) throws Exception {
+        Files.writeString(home.resolve("agent.conf"), "service-user = zed-nosuchuser\n");
+        ZedProcess.Outcome o = ZedProcess.run(home, Map.of("ZED_HOME", home.toString()), "agent", "--no-metrics", "--listen", "127.0.0.1:0");
+        assertEquals(2, o.exit(), o.toString());
+        assertTrue(o.err().contains("--service-user: there is no user zed-nosuchuser on this host"), o.toString());
+        Files.writeString(home.resolve("agent.conf"), "service-user = nobody\n");
+        try (AgentNode node = new AgentNode(ZedProcess.bin(), home, List.of()).start()) {
+            String out = Files.readString(home.resolve("agent.out"));
+            assertTrue(out.contains("a service whose Zedfile names no user runs as nobody"), out);
+        }
     }
 
     @Test

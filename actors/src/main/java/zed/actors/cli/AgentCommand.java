@@ -57,6 +57,10 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--api-keystore-password-file", paramLabel = "FILE", description = "the file that holds --api-keystore's password (mode 0600; default: an empty password)")
     java.nio.file.Path apiKeystorePasswordFile;
 
+    @Option(names = "--service-user", paramLabel = "USER", description = {"whom a service runs as when its Zedfile names no user (default root, as the single-process",
+            "mode runs everything; zed agent install's agent.conf says zed-svc); it must exist on this host"})
+    String serviceUser = zed.reconciler.service.ServiceRun.DEFAULT_USER;
+
     @picocli.CommandLine.Spec
     picocli.CommandLine.Model.CommandSpec spec;
 
@@ -101,13 +105,19 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("zed agent: --api-keystore-password-file is the password of --api-keystore, which is not given");
             return 2;
         }
+        String serviceUserProblem = ServiceUser.problem(serviceUser, System.getProperty("user.name"));
+        if (serviceUserProblem != null) {
+            System.err.println("zed agent: " + serviceUserProblem);
+            return 2;
+        }
         NodeConfig c = new NodeConfig(host, port, cc, ZedCommand.zedHome(), journal, pool, t, eventsKept, opsSocket,
                 apiKeystore == null ? null : new zed.actors.node.ApiKeystore(apiKeystore.toAbsolutePath(),
-                        apiKeystorePasswordFile == null ? null : apiKeystorePasswordFile.toAbsolutePath()));
+                        apiKeystorePasswordFile == null ? null : apiKeystorePasswordFile.toAbsolutePath()), serviceUser);
         System.err.println("zed agent: " + (opsSocket == null
                 ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
                 : "privilege boundary: the levels' datasets, replication and fencing through zed ops at " + opsSocket + "; services, jails and sudo hooks still run as this process's user"
-                        + " (docs/security.md)"));
+                        + " (docs/security.md)")
+                + "; a service whose Zedfile names no user runs as " + serviceUser + (serviceUser.equals("root") ? " (--service-user)" : ""));
         zed.actors.warden.WardenFiles warden = zed.actors.warden.WardenFiles.of(c.stateDir());
         for (String line : zed.actors.warden.WardenLaunch.lastStandDown(warden)) System.err.println("zed agent: while the agent was away, its warden " + line);
         // a node of a cluster has a warden (a lone node's levels have no standby to fail over to): the heartbeat

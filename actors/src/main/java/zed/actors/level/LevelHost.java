@@ -185,6 +185,11 @@ public final class LevelHost {
         return launcher;
     }
 
+    /** Whom a service runs as when its Zedfile names no user (the agent's {@code --service-user}). */
+    public String serviceUser() {
+        return config.serviceUser();
+    }
+
     /** The host's encrypted secrets (docs/secrets.md): the node's pool's {@code zed/secrets}, the key in the state directory. */
     public Secrets secrets() {
         return new zed.reconciler.secret.StoredSecrets(() -> new zed.reconciler.secret.SecretStore(store(config.pool()), config.pool(),

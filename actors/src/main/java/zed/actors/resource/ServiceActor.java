@@ -235,12 +235,12 @@ public final class ServiceActor extends AbstractBehavior<ServiceActor.Msg> {
     private Behavior<Msg> start(Run r, boolean replace) {
         LevelHost h = host;
         ServiceRun.Context c = new ServiceRun.Context(r.level(), r.rev(), h.store(r.level()), h.root(r.level()), h.levelState(r.level()), h.secrets(),
-                System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration());
+                System::getenv, r.spec().jail() != null ? h.jails() : null, h.launcher(), Clock.systemUTC(), Duration.ofSeconds(10), r.restartGeneration(),
+                h.serviceUser());
         run = new ServiceRun(c, r.spec());
         if (replace) run.replaceRunning();
         if (run.defaultUser()) {
-            getContext().getLog().info("{} runs as {}: its Zedfile names no user (the default becomes zed-svc in a later release; see docs/security.md)",
-                    r.spec().ref(), ServiceRun.DEFAULT_USER);
+            getContext().getLog().info("{} runs as {}: its Zedfile names no user (the agent's --service-user; see docs/security.md)", r.spec().ref(), h.serviceUser());
         }
         run.probeListener(h.metrics()::probe);
         current = r;

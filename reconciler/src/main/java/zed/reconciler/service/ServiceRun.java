@@ -53,8 +53,8 @@ public final class ServiceRun {
     /** A service without a dataset of its own gets this one under the level's root, so its stamps have a home. */
     public static final String IMPLICIT = "zed-services";
     /**
-     * Who a service runs as when its Zedfile names no {@code user}: root, for now. The default becomes the unprivileged
-     * {@code zed-svc} once the services Zed's own examples and tests run can do without root (docs/security.md).
+     * Who a service runs as when its Zedfile names no {@code user} and the agent has no {@code --service-user}: root,
+     * as the single-process mode runs everything ({@code zed agent install}'s agent.conf says {@code zed-svc}).
      */
     public static final String DEFAULT_USER = "root";
 
@@ -63,13 +63,22 @@ public final class ServiceRun {
      * @param state the level's state directory ({@code fs::state()})
      * @param jails the jail driver of this host, or null where no service of the level is jailed
      */
+    /**
+     * @param restartGeneration bumped by an operator's forced restart ({@code zed up --restart}); 0 before any
+     * @param defaultUser       whom a service runs as when its Zedfile names no user: the agent's {@code service-user}
+     *                          ({@code zed-svc} where {@code zed agent install} set the host up), {@link #DEFAULT_USER}
+     *                          in the single-process mode
+     */
     public record Context(LevelSpec level, long rev, Store store, String root, Path state, Secrets secrets,
                           Function<String, String> hostEnv, JailDriver jails, Launcher launcher, Clock clock, Duration stopGrace,
-                          long restartGeneration) {
-        /** @param restartGeneration bumped by an operator's forced restart ({@code zed up --restart}); 0 before any */
+                          long restartGeneration, String defaultUser) {
         public Context(LevelSpec level, long rev, Store store, String root, Path state, Secrets secrets, Function<String, String> hostEnv,
                        JailDriver jails, Launcher launcher, Clock clock, Duration stopGrace) {
-            this(level, rev, store, root, state, secrets, hostEnv, jails, launcher, clock, stopGrace, 0);
+            this(level, rev, store, root, state, secrets, hostEnv, jails, launcher, clock, stopGrace, 0, DEFAULT_USER);
+        }
+
+        public Context {
+            if (defaultUser == null || defaultUser.isBlank()) throw new IllegalArgumentException("a default service user is a user's name");
         }
     }
 
@@ -174,13 +183,14 @@ public final class ServiceRun {
      */
     public synchronized void prepare() {
         ensureDataset();
-        Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
-        Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
         RunAs as = runAs();
         if (as != null && spec.dataset() == null) {
             // validation refuses it too: fs::var() holds the logs the node writes as root, and must not be the user's
-            throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\" but has no dataset of its own to be its home");
+            throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\"" + (defaultUser() ? " (the agent's service-user: its Zedfile names none)" : "")
+                    + " but has no dataset of its own to be its home" + (defaultUser() ? "; give it a dataset, or name its user (user = \"root\" to run it as root)" : ""));
         }
+        Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
+        Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
         if (as != null) ownHome(as, prepared.workdir());
         String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as);
         List<String> argv = prepared.argv();
@@ -208,7 +218,7 @@ public final class ServiceRun {
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
     }
 
-    /** Whether the Zedfile names no user, so that it runs as {@link #DEFAULT_USER}. */
+    /** Whether the Zedfile names no user, so that it runs as the agent's default ({@link Context#defaultUser}). */
     public boolean defaultUser() {
         return spec.user() == null;
     }
@@ -219,7 +229,7 @@ public final class ServiceRun {
      * fails the start, naming it.
      */
     private RunAs runAs() {
-        String user = spec.user() == null ? DEFAULT_USER : spec.user();
+        String user = spec.user() == null ? ctx.defaultUser() : spec.user();
         if (user.equals("root") && spec.group() == null) return null; // as the node: nothing to look up or drop
         RunAs as = HostUsers.lookup(spec.ref(), user, spec.group());
         return as.root() && as.gid() == 0 ? null : as;

@@ -64,11 +64,16 @@ class ServiceUserTest {
     }
 
     ServiceRun run(LevelSpec.ServiceSpec spec) {
+        return run(spec, ServiceRun.DEFAULT_USER);
+    }
+
+    /** As the node starts it, with the agent's --service-user. */
+    ServiceRun run(LevelSpec.ServiceSpec spec, String serviceUser) {
         LevelSpec level = new LevelSpec("shop", "shop", null, "Zedfile", tmp.toString(), null, null, List.of(), LevelSpec.SnapshotPolicy.DEFAULT,
                 new LevelSpec.UpdatePolicy(Duration.ofMillis(100), Duration.ofSeconds(60), true, 1), List.of(), List.of(), List.of(spec), List.of(),
                 List.of(), "0", P);
         ServiceRun.Context ctx = new ServiceRun.Context(level, 7, store, "", tmp.resolve("state"), ref -> "unused", System::getenv, null,
-                new Launcher(), Clock.systemUTC(), Duration.ofSeconds(5));
+                new Launcher(), Clock.systemUTC(), Duration.ofSeconds(5), 0, serviceUser);
         return new ServiceRun(ctx, spec);
     }
 
@@ -91,6 +96,28 @@ class ServiceUserTest {
 
     static long uidOf(Path p) throws Exception {
         return ((Number) Files.getAttribute(p, "unix:uid")).longValue();
+    }
+
+    @Test
+    void aServiceThatNamesNoUserRunsAsTheAgentsServiceUser() throws Exception {
+        RunAs as = Accounts.user();
+        ServiceRun unnamed = run(web(null), Accounts.USER);
+        assertTrue(unnamed.defaultUser());
+        long pid = started(unnamed);
+        assertEquals(List.of(as.uid(), as.uid(), as.uid(), as.uid()), Accounts.ids(pid).get("Uid"));
+        assertEquals(as.uid(), uidOf(tmp.resolve("home")), "its home is its own, as a named user's is");
+        unnamed.stop();
+        assertEquals(0L, Accounts.ids(started(run(web("root"), Accounts.USER))).get("Uid").get(0), "root where its Zedfile says so");
+    }
+
+    @Test
+    void aServiceWithoutADatasetIsRefusedTheAgentsServiceUserNamingTheWayOut() {
+        Accounts.user();
+        LevelSpec.ServiceSpec w = web(null);
+        LevelSpec.ServiceSpec noDataset = new LevelSpec.ServiceSpec(w.kind(), w.name(), null, null, "1.0", Map.of(), Map.of(), List.of(),
+                w.runtime(), LevelSpec.RestartPolicy.DEFAULT, List.of(), null, List.of(), null, null, null, null, null, null, null, P);
+        Launcher.LaunchError e = assertThrows(Launcher.LaunchError.class, () -> run(noDataset, Accounts.USER).prepare());
+        assertTrue(e.getMessage().contains("the agent's service-user") && e.getMessage().contains("user = \"root\""), e.getMessage());
     }
 
     @Test

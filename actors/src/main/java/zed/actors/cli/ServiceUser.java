@@ -1,0 +1,24 @@
+package zed.actors.cli;
+
+import zed.reconciler.process.HostUsers;
+import zed.reconciler.process.Launcher;
+
+/** The agent's {@code --service-user}, checked at its start rather than at each service's. */
+final class ServiceUser {
+    private ServiceUser() {
+    }
+
+    /** What is wrong with it, or null: a user this host has, and one this agent can start processes as. */
+    static String problem(String user, String agentUser) {
+        if (user == null || user.isBlank()) return "--service-user takes a user's name";
+        try {
+            HostUsers.lookup("--service-user", user, null);
+        } catch (Launcher.LaunchError e) {
+            return "--service-user: there is no user " + user + " on this host (zed agent install makes zed-svc)";
+        }
+        if (!"root".equals(agentUser) && !user.equals(agentUser)) {
+            return "--service-user " + user + ": this agent runs as " + agentUser + ", which can start processes only as itself; run it as root, or drop --service-user";
+        }
+        return null;
+    }
+}
