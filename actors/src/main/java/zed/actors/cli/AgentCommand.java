@@ -117,7 +117,8 @@ final class AgentCommand implements Callable<Integer> {
                 ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
                 : "privilege boundary: the levels' datasets, replication and fencing through zed ops at " + opsSocket + "; services, jails and sudo hooks still run as this process's user"
                         + " (docs/security.md)")
-                + "; a service whose Zedfile names no user runs as " + serviceUser + (serviceUser.equals("root") ? " (--service-user)" : ""));
+                + "; a service whose Zedfile names no user runs as " + (!serviceUser.equals("root") ? serviceUser
+                        : "root".equals(System.getProperty("user.name")) ? "root (--service-user)" : "this process's user (--service-user)"));
         zed.actors.warden.WardenFiles warden = zed.actors.warden.WardenFiles.of(c.stateDir());
         for (String line : zed.actors.warden.WardenLaunch.lastStandDown(warden)) System.err.println("zed agent: while the agent was away, its warden " + line);
         // a node of a cluster has a warden (a lone node's levels have no standby to fail over to): the heartbeat

@@ -8,9 +8,14 @@ final class ServiceUser {
     private ServiceUser() {
     }
 
-    /** What is wrong with it, or null: a user this host has, and one this agent can start processes as. */
+    /**
+     * What is wrong with it, or null: a user this host has, and one this agent can start processes as. The default,
+     * root, needs no check: it means "as the node itself" (a node that is not root runs its services as its own user,
+     * as the single-process mode always has), and looking it up would load the C library binding at every start.
+     */
     static String problem(String user, String agentUser) {
         if (user == null || user.isBlank()) return "--service-user takes a user's name";
+        if (user.equals(zed.reconciler.service.ServiceRun.DEFAULT_USER)) return null;
         try {
             HostUsers.lookup("--service-user", user, null);
         } catch (Launcher.LaunchError e) {
