@@ -29,7 +29,8 @@ public final class LevelHost {
     private final Work work;
     private final Map<String, Store> stores = new ConcurrentHashMap<>();
     private final Map<String, zed.reconciler.replica.Replicas> replicas = new ConcurrentHashMap<>();
-    private final Launcher launcher = new Launcher();
+    /** Services start in this process, or through zed ops as their users (--ops-socket). */
+    private final Launcher launcher;
     private final java.util.Set<String> withStandby = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile JailDriver jails;
     private final Map<String, org.apache.pekko.actor.typed.ActorRef<zed.actors.resource.PoolObserver.Msg>> observers = new ConcurrentHashMap<>();
@@ -64,6 +65,7 @@ public final class LevelHost {
     }
 
     public LevelHost(NodeConfig config, Work work, zed.actors.telemetry.ZedMetrics metrics) {
+        this.launcher = config.opsSocket() != null ? new Launcher(new zed.reconciler.ops.OpsProcesses(config.opsSocket())) : new Launcher();
         this.config = config;
         this.work = work;
         this.metrics = metrics;

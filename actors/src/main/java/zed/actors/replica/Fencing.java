@@ -94,7 +94,7 @@ public final class Fencing {
     /** Stops the process a job's stamps point to (its pid and start time, or its launch token); whether one ran. */
     private static boolean stopJob(Map<String, String> stamps, Launcher launcher, Duration grace) {
         java.util.Optional<StampedProcess> p = StampedProcess.find(stamps.get(JobSupervisor.PID), stamps.get(JobSupervisor.STARTED_AT),
-                stamps.get(JobSupervisor.LAUNCH));
+                stamps.get(JobSupervisor.LAUNCH), launcher);
         p.ifPresent(f -> launcher.stop(f.pid(), f.startTime(), grace));
         return p.isPresent();
     }

@@ -94,7 +94,8 @@ public final class Warden {
             StandbyLevels levels = Files.exists(files.levels()) ? StandbyLevels.parse(Files.readString(files.levels())) : StandbyLevels.NONE;
             List<String> stopped = levels.pool() == null || levels.levels().isEmpty() ? List.of()
                     : Fencing.standDown(levels.pool(), levels.levels(), opsSocket != null
-                    ? new zed.reconciler.ops.OpsStore(opsSocket, levels.pool()) : ZfsStore.probe(new ProcessCommand(), levels.pool()), new Launcher());
+                    ? new zed.reconciler.ops.OpsStore(opsSocket, levels.pool()) : ZfsStore.probe(new ProcessCommand(), levels.pool()),
+                            opsSocket != null ? new Launcher(new zed.reconciler.ops.OpsProcesses(opsSocket)) : new Launcher());
             for (String s : stopped) record.add("stopped " + s);
             if (stopped.isEmpty()) record.add("stopped nothing: no service of a level with a standby ran here (" + levels.levels() + ")");
         } catch (IOException | RuntimeException e) {

@@ -187,7 +187,7 @@ public final class JobSupervisor {
         if (!looked) {
             looked = true;
             Map<String, String> own = store.exists(dataset) ? store.zedState(dataset) : Map.of();
-            StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH)).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), grace));
+            StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), grace));
         }
         if (pid != 0) {
             stopProcess(grace);
@@ -268,7 +268,7 @@ public final class JobSupervisor {
     private void look(Desired d) {
         looked = true;
         Map<String, String> own = store.zedState(dataset);
-        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH)).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), d.stopGrace()));
+        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), d.stopGrace()));
         clearStamps(own);
         switch (JobCourse.recorded(own.get(STATE), own.get(SPEC_HASH), d.specHash())) {
             case SUCCEEDED -> {

@@ -35,10 +35,19 @@ public final class AuditLog implements AutoCloseable {
         ObjectNode e = Frames.JSON.createObjectNode();
         e.put("at", Instant.now().toString());
         e.put("peer", peer);
-        if (request != null) e.set("request", request);
+        if (request != null) e.set("request", withoutValues(request));
         e.put("result", result);
         out.write(ByteBuffer.wrap((Frames.JSON.writeValueAsString(e) + "\n").getBytes(StandardCharsets.UTF_8)));
         out.force(false);
+    }
+
+    /** A service's environment may hold its secrets: the log names its variables, never their values. */
+    static JsonNode withoutValues(JsonNode request) {
+        if (!request.has("env") || !request.get("env").isObject()) return request;
+        ObjectNode copy = request.deepCopy();
+        ObjectNode env = copy.putObject("env");
+        request.get("env").fieldNames().forEachRemaining(k -> env.put(k, "(not logged)"));
+        return copy;
     }
 
     @Override

@@ -54,6 +54,8 @@ public final class OpsServer implements AutoCloseable {
     private final Map<String, Replicas> replicas = new java.util.concurrent.ConcurrentHashMap<>();
     private final Semaphore places = new Semaphore(CONNECTIONS);
     private final ReceivedPowers powers;
+    /** Its services' side; null where it starts none (no --service-user). */
+    private final OpsServices services;
     private ServerSocketChannel server;
     private Thread acceptor;
 
@@ -63,6 +65,13 @@ public final class OpsServer implements AutoCloseable {
      * @param storeOfPool the store of a pool (a probed ZfsStore), asked once per pool
      */
     public OpsServer(Path socket, String group, Set<String> served, OpsRules rules, AuditLog audit, Function<String, ZfsStore> storeOfPool) {
+        this(socket, group, served, rules, audit, storeOfPool, null);
+    }
+
+    /** @param services what it does for the agent's services; null: it starts none, and says so to an agent that asks */
+    public OpsServer(Path socket, String group, Set<String> served, OpsRules rules, AuditLog audit, Function<String, ZfsStore> storeOfPool,
+                     OpsServices services) {
+        this.services = services;
         this.socket = socket;
         this.group = group;
         this.served = Set.copyOf(served);
@@ -128,13 +137,17 @@ public final class OpsServer implements AutoCloseable {
                 if (server.isOpen()) System.err.println("zed ops: accepting a connection failed: " + e.getMessage());
                 continue;
             }
+            java.util.concurrent.atomic.AtomicBoolean released = new java.util.concurrent.atomic.AtomicBoolean();
+            Runnable release = () -> {
+                if (released.compareAndSet(false, true)) places.release();
+            };
             Thread t = new Thread(() -> {
                 try (ch) {
-                    serve(ch);
+                    serve(ch, release);
                 } catch (IOException e) {
                     // the client went away mid-frame: nothing of its request ran
                 } finally {
-                    places.release();
+                    release.run();
                 }
             }, "zed-ops-conn");
             t.setDaemon(true);
@@ -142,7 +155,8 @@ public final class OpsServer implements AutoCloseable {
         }
     }
 
-    private void serve(SocketChannel ch) throws IOException {
+    /** @param release frees the connection's place: a started service's connection waits for its exit without one */
+    private void serve(SocketChannel ch, Runnable release) throws IOException {
         UnixDomainPrincipal p = ch.getOption(ExtendedSocketOptions.SO_PEERCRED);
         String peer = "user " + p.user().getName() + " group " + p.group().getName();
         if (!p.user().getName().equals("root") && !served.contains(p.user().getName())) {
@@ -164,7 +178,16 @@ public final class OpsServer implements AutoCloseable {
                 return;
             }
             if (req == null) return;
-            if (OpsRules.STREAMS.contains(req.path("op").asText())) {
+            String op = req.path("op").asText();
+            if (ServiceRules.OPS.contains(op)) {
+                if (op.equals("serviceStart")) {
+                    startService(ch, req, peer, p.group().getName(), release);
+                    return;
+                }
+                Frames.write(ch, answerService(peer, req, () -> runService(op, req)));
+                continue;
+            }
+            if (OpsRules.STREAMS.contains(op)) {
                 // the stream's chunks follow the request on this connection, and its answer ends it
                 Frames.write(ch, answer(peer, req, () -> stream(ch, req, peer)));
                 return;
@@ -175,14 +198,62 @@ public final class OpsServer implements AutoCloseable {
 
     /** Checks and runs one request; its answer is {ok: true, result} or {ok: false, kind, dataset, detail, refused}. */
     ObjectNode answer(String peer, ObjectNode req, java.util.function.Supplier<JsonNode> body) throws IOException {
+        return answer(peer, req, () -> rules.check(req), OpsRules.DESTRUCTIVE.contains(req.path("op").asText()), body);
+    }
+
+    /** A request about a service's process: refused where ops starts no services, else as {@link ServiceRules} say. */
+    private ObjectNode answerService(String peer, ObjectNode req, java.util.function.Supplier<JsonNode> body) throws IOException {
+        return answer(peer, req, () -> {
+            if (services == null) throw new StoreError(StoreError.Kind.PERMISSION, "-", "this zed ops starts no services: it was started without --service-user");
+            services.rules().check(req, rules);
+        }, ServiceRules.AUDITED.contains(req.path("op").asText()), body);
+    }
+
+    /**
+     * A service's start: its answer (pid, start time, log directory), then, on the same connection and without a place
+     * among {@link #CONNECTIONS}, its exit code when it exits; an agent that went away meanwhile learns nothing more.
+     */
+    private void startService(SocketChannel ch, ObjectNode req, String peer, String peerGroup, Runnable release) throws IOException {
+        OpsServices.Begun[] begun = new OpsServices.Begun[1];
+        ObjectNode a = answerService(peer, req, () -> {
+            begun[0] = services.start(req, peerGroup);
+            return begun[0].result();
+        });
+        Frames.write(ch, a);
+        if (begun[0] == null) return;
+        release.run();
+        Integer code;
         try {
-            rules.check(req);
+            code = begun[0].exit().get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        } catch (java.util.concurrent.ExecutionException e) {
+            return; // not reaped here: the agent goes on by its pid
+        }
+        Frames.write(ch, Frames.JSON.createObjectNode().put("exit", code));
+    }
+
+    private JsonNode runService(String op, ObjectNode req) {
+        return switch (op) {
+            case "serviceStop" -> services.stop(req);
+            case "serviceSignal" -> services.signal(req);
+            case "serviceFind" -> services.find(req);
+            case "serviceRotate" -> services.rotate(req);
+            case "serviceLogRoot" -> Frames.JSON.getNodeFactory().textNode(services.logRoot().toString());
+            case "serviceHome" -> services.home(req, d -> stores.computeIfAbsent(pool(d), storeOfPool).mountpoint(d));
+            default -> throw new StoreError(StoreError.Kind.OTHER, "-", "unknown operation " + op);
+        };
+    }
+
+    private ObjectNode answer(String peer, ObjectNode req, Runnable check, boolean destructive, java.util.function.Supplier<JsonNode> body) throws IOException {
+        try {
+            check.run();
         } catch (StoreError e) {
             audit.write(peer, req, "refused: " + e.getMessage());
             return error(e, true);
         }
         String op = req.get("op").asText();
-        boolean destructive = OpsRules.DESTRUCTIVE.contains(op);
         if (destructive) {
             try {
                 audit.write(peer, req, "started");
@@ -192,8 +263,9 @@ public final class OpsServer implements AutoCloseable {
         }
         try {
             ObjectNode ok = Frames.JSON.createObjectNode().put("ok", true);
-            ok.set("result", body.get());
-            if (destructive) audit.write(peer, req, "ok");
+            JsonNode result = body.get();
+            ok.set("result", result);
+            if (destructive) audit.write(peer, req, ServiceRules.OPS.contains(op) ? "ok: " + result : "ok");
             return ok;
         } catch (StoreError e) {
             if (destructive) audit.write(peer, req, "failed: " + e.getMessage());

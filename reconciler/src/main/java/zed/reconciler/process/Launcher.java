@@ -10,13 +10,10 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
- * Starts services so that they outlive the Zed node: each in a process group of its own ({@link Spawn}), stdin from
- * /dev/null, stdout and stderr appended to files. Stops them group-wide: SIGTERM, a grace period, then SIGKILL.
+ * Starts services so that they outlive the Zed node, and stops them, through its {@link Processes} (this process's
+ * own, or zed ops); and refuses every start once the node stands down ({@link #refuse}).
  */
 public final class Launcher {
-    /** How long a process may take to vanish after SIGKILL before we call it stuck. */
-    private static final Duration AFTER_KILL = Duration.ofSeconds(10);
-
     /** @param exit the exit code, for a process this JVM started (null for an adopted one) */
     public record Started(long pid, String startTime, CompletableFuture<Integer> exit) {
     }
@@ -32,8 +29,18 @@ public final class Launcher {
      * Held to read by every start while it checks {@link #refused} and spawns, and to write by {@link #refuse}: once
      * refuse returns, no start is half way, and any later one fails.
      */
+    private final Processes processes;
     private final java.util.concurrent.locks.ReentrantReadWriteLock gate = new java.util.concurrent.locks.ReentrantReadWriteLock();
     private volatile String refused;
+
+    /** Services start in this process (the single-process mode). */
+    public Launcher() {
+        this(new LocalProcesses());
+    }
+
+    public Launcher(Processes processes) {
+        this.processes = processes;
+    }
 
     /**
      * From now on this launcher starts nothing, and says why ({@code LaunchError}): a node the cluster downed stops the
@@ -53,78 +60,49 @@ public final class Launcher {
         gate.readLock().lock();
         try {
             if (refused != null) throw new LaunchError(l.service() + ": not started: " + refused);
-            return spawn(l);
+            return processes.start(l);
         } finally {
             gate.readLock().unlock();
         }
     }
 
-    private Started spawn(Launch l) {
-        try {
-            Files.createDirectories(l.logDir());
-        } catch (IOException e) {
-            throw new LaunchError(l.service() + ": cannot create its log directory " + l.logDir() + ": " + e.getMessage());
-        }
-        if (!Files.isDirectory(l.workdir())) throw new LaunchError(l.service() + ": its working directory " + l.workdir() + " does not exist");
-        String program = l.argv().get(0);
-        Path resolved = executable(program, l.env().get("PATH"), l.workdir()).orElseThrow(() -> new LaunchError(
-                l.service() + ": cannot start: \"" + program + "\" is not an executable file" + (program.contains("/") ? "" : " on PATH")));
-        List<String> argv = new ArrayList<>(l.argv());
-        argv.set(0, resolved.toString());
-        Spawn.Spawned p;
-        try {
-            p = new Spawn(argv, l.env(), l.workdir(), LogFiles.stdout(l.logDir()), LogFiles.stderr(l.logDir()), l.as()).start();
-        } catch (CannotStart e) {
-            throw new LaunchError(l.service() + ": cannot start " + program + ": " + e.reason());
-        }
-        // a process that dies at once may be reaped before its start time is read: it started, and exited
-        String token = StartTime.of(p.pid()).orElse("exited-at-once");
-        return new Started(p.pid(), token, p.exit());
-    }
-
-    /**
-     * Where a command is, as the service would find it: a path (a relative one from its working directory), or a name
-     * searched on the service's own PATH. Absolute, because the spawn would otherwise search the JVM's PATH.
-     */
-    static Optional<Path> executable(String cmd, String path, Path workdir) {
-        if (cmd.contains("/")) return Optional.of(workdir.resolve(cmd).toAbsolutePath()).filter(Launcher::runnable);
-        for (String dir : (path == null ? "/usr/local/bin:/usr/bin:/bin" : path).split(":")) {
-            if (dir.isEmpty()) continue;
-            Path candidate = workdir.resolve(dir).resolve(cmd).toAbsolutePath();
-            if (runnable(candidate)) return Optional.of(candidate);
-        }
-        return Optional.empty();
-    }
-
-    private static boolean runnable(Path p) {
-        return Files.isExecutable(p) && !Files.isDirectory(p);
-    }
-
     /**
      * SIGUSR1 to the process Zed started, and to it alone (a job asked to checkpoint): its children keep the default
-     * action of SIGUSR1, which ends a process, so the group is not signalled. A kill(2) call through the same libc
-     * binding as {@link #stop}, not kill(1) in a subprocess: nothing to find on PATH, nothing to wait for. Returns
-     * whether it was sent; false when the process is gone (or its pid is someone else's now).
+     * action of SIGUSR1, which ends a process, so the group is not signalled. Returns whether it was sent; false when
+     * the process is gone (or its pid is someone else's now).
      */
     public boolean signalUsr1(long pid, String startTime) {
-        if (!StartTime.same(pid, startTime)) return false;
-        return Signals.process(pid, Signals.USR1);
+        return processes.usr1(pid, startTime);
     }
 
     /**
      * SIGTERM to the whole group and to every descendant, up to {@code grace} for them to go, then SIGKILL. Returns
-     * whether they went on SIGTERM. The descendants matter: a process that started its own session (a jail's sandbox:
-     * bwrap runs the command with {@code --new-session}; a daemon that detached) is not in the group, and would
-     * outlive a stop.
+     * whether they went on SIGTERM.
      */
     public boolean stop(long pid, String startTime, Duration grace) {
-        if (!StartTime.same(pid, startTime)) return true; // already gone (or the pid is someone else's now)
-        ProcessHandle h = ProcessHandle.of(pid).orElse(null);
-        if (h == null) return true;
-        ProcessTree.Stopped stopped = ProcessTree.ofGroup(h).stop(grace);
-        if (!stopped.onTerm() && !ProcessTree.awaitGone(h, AFTER_KILL) && !Thread.currentThread().isInterrupted()) {
-            throw new LaunchError("pid " + pid + " survived SIGKILL for " + AFTER_KILL.toSeconds() + "s");
-        }
-        return stopped.onTerm();
+        return processes.stop(pid, startTime, grace);
+    }
+
+    /** The live process a launch token was given to (a node killed before it stamped the pid started it). */
+    public Optional<StampedProcess> leader(LaunchToken token) {
+        return processes.leader(token);
+    }
+
+    /** Where a launch's stdout.log and stderr.log are (through zed ops: in ops's own log directory). */
+    public Path logDir(Launch launch) {
+        return processes.logDir(launch);
+    }
+
+    public void rotateLogs(Launch launch, long cap, int keep) {
+        processes.rotateLogs(launch, cap, keep);
+    }
+
+    public Processes processes() {
+        return processes;
+    }
+
+    /** Whether services start in this process (the single-process mode), not through zed ops. */
+    public boolean local() {
+        return processes.local();
     }
 }

@@ -31,7 +31,9 @@ public final class LogFiles {
             Path from = log.resolveSibling(log.getFileName() + "." + i);
             if (Files.exists(from)) Files.move(from, log.resolveSibling(log.getFileName() + "." + (i + 1)), StandardCopyOption.REPLACE_EXISTING);
         }
-        Files.copy(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING);
+        // its mode and owner with it: a log may hold what a service prints about its secrets (0600), or be ops's (0640, the agent's group)
+        Files.copy(log, log.resolveSibling(log.getFileName() + ".1"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES,
+                java.nio.file.LinkOption.NOFOLLOW_LINKS);
         try (FileChannel ch = FileChannel.open(log, StandardOpenOption.WRITE)) {
             ch.truncate(0);
         }

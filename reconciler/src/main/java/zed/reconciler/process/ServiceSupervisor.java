@@ -182,7 +182,7 @@ public final class ServiceSupervisor {
     private void adopt() {
         adoptionTried = true;
         Map<String, String> own = own();
-        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH)).ifPresent(found -> {
+        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher).ifPresent(found -> {
             adopted(found.pid(), found.startTime(), own.get(SPEC_HASH));
             // the stamps the killed node did not write: the next adoption takes the plain path
             if (found.byToken()) write(Map.of(PID, String.valueOf(pid), STARTED_AT, found.startTime()));

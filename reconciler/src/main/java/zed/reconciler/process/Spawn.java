@@ -52,17 +52,37 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
 
     /** @throws CannotStart when posix_spawn fails, with the C library's reason */
     public Spawned start() throws CannotStart {
+        List<String> command = command();
+        List<String> envp = envp().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        long pid = SpawnCalls.spawn(command, envp, fileActions(), true, (short) SpawnAttribute.SETPGROUP);
+        return new Spawned(pid, Reaper.watch(pid));
+    }
+
+    /** What is spawned: setpriv first where it runs as another account, the shell that enters its directory, the command. */
+    List<String> command() throws CannotStart {
         List<String> command = new ArrayList<>();
+        Map<String, String> env = envp();
         if (as != null) {
             String setpriv = RunAs.setpriv().orElseThrow(() -> new CannotStart(argv.get(0),
                     "running as user \"" + as.user() + "\" needs setpriv(1) (util-linux), which this host lacks", null)).toString();
             command.addAll(as.dropTo(setpriv, false));
         }
-        if (directory != null) command.addAll(List.of(SH, "-c", IN_DIRECTORY, "sh", directory.toAbsolutePath().toString()));
+        String restore = LoaderVariables.anyMoved(env) ? LoaderVariables.RESTORE : "";
+        if (directory != null || !restore.isEmpty()) {
+            command.addAll(List.of(SH, "-c", restore + IN_DIRECTORY, "sh", directory == null ? "." : directory.toAbsolutePath().toString()));
+        }
         command.addAll(argv);
-        List<String> envp = environment.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
-        long pid = SpawnCalls.spawn(command, envp, fileActions(), true, (short) SpawnAttribute.SETPGROUP);
-        return new Spawned(pid, Reaper.watch(pid));
+        return command;
+    }
+
+    /** The environment of the spawn: as the command's, but what the loader would act on as root carried under other names until the drop. */
+    Map<String, String> envp() throws CannotStart {
+        if (as == null) return environment;
+        try {
+            return LoaderVariables.carried(environment);
+        } catch (IllegalArgumentException e) {
+            throw new CannotStart(argv.get(0), e.getMessage(), null);
+        }
     }
 
     /**

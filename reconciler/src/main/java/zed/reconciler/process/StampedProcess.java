@@ -10,13 +10,16 @@ import java.util.Optional;
  * @param byToken found by its launch token: its pid and start time were never stamped
  */
 public record StampedProcess(long pid, String startTime, boolean byToken) {
-    /** @param pid, startedAt, launch the stamps as read (null where absent) */
-    public static Optional<StampedProcess> find(String pid, String startedAt, String launch) {
+    /**
+     * @param pid, startedAt, launch the stamps as read (null where absent)
+     * @param launcher               who finds a launch token's process (this process, or zed ops)
+     */
+    public static Optional<StampedProcess> find(String pid, String startedAt, String launch, Launcher launcher) {
         if (pid != null && startedAt != null && pid.matches("\\d{1,10}") && StartTime.same(Long.parseLong(pid), startedAt)) {
             return Optional.of(new StampedProcess(Long.parseLong(pid), startedAt, false));
         }
         LaunchToken token = LaunchToken.parse(launch);
         if (token == null) return Optional.empty();
-        return Launched.leader(token).flatMap(h -> StartTime.of(h.pid()).map(started -> new StampedProcess(h.pid(), started, true)));
+        return launcher.leader(token);
     }
 }

@@ -189,9 +189,19 @@ public final class ServiceRun {
             throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\"" + (defaultUser() ? " (the agent's service-user: its Zedfile names none)" : "")
                     + " but has no dataset of its own to be its home" + (defaultUser() ? "; give it a dataset, or name its user (user = \"root\" to run it as root)" : ""));
         }
+        boolean local = ctx.launcher().local();
+        if (!local && spec.jail() != null) {
+            throw new Launcher.LaunchError(spec.ref() + ": runs in jail \"" + spec.jail() + "\", and jails through zed ops are not built yet:"
+                    + " this agent (--ops-socket) starts no jailed service; run the level on an agent in the single-process mode");
+        }
+        if (!local && as != null && !spec.files().isEmpty()) {
+            throw new Launcher.LaunchError(spec.ref() + ": renders files for user \"" + as.user() + "\", which this agent (--ops-socket) cannot own:"
+                    + " files through zed ops are not built yet; pass the values in its env, or run it as root");
+        }
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
-        if (as != null) ownHome(as, prepared.workdir());
+        if (as != null && local) ownHome(as, prepared.workdir());
+        else if (as != null) ((zed.reconciler.ops.OpsProcesses) ctx.launcher().processes()).giveHome(spec.ref(), dataset, as);
         String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as);
         List<String> argv = prepared.argv();
         String jailHash = "";
@@ -284,7 +294,7 @@ public final class ServiceRun {
             datasetGone = false;
         }
         ServiceSupervisor.Status s = supervisor.reconcile(d);
-        rotateLogs(d.launch().logDir());
+        ctx.launcher().rotateLogs(d.launch(), LOG_CAP, LOG_KEEP);
         Instant now = ctx.clock().instant();
         synchronized (gateLock) {
             if (knownPid > 0 && s.pid() != knownPid) {
@@ -365,14 +375,6 @@ public final class ServiceRun {
     static final long LOG_CAP = 10L << 20;
     static final int LOG_KEEP = 3;
 
-    private static void rotateLogs(Path dir) {
-        try {
-            zed.reconciler.process.LogFiles.rotate(zed.reconciler.process.LogFiles.stdout(dir), LOG_CAP, LOG_KEEP);
-            zed.reconciler.process.LogFiles.rotate(zed.reconciler.process.LogFiles.stderr(dir), LOG_CAP, LOG_KEEP);
-        } catch (java.io.IOException e) {
-            // a log that cannot rotate is no reason to stop a service; it grows until the next try
-        }
-    }
 
     /** A jail's state goes on its dataset (STATE.md: com.zed:jail, com.zed:jail.conf-hash), only what changed. */
     private void stampJail(String jailDataset, zed.reconciler.jail.JailState jail) {

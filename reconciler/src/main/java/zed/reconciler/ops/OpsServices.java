@@ -1,0 +1,202 @@
+package zed.reconciler.ops;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import zed.reconciler.process.HostUsers;
+import zed.reconciler.process.Launch;
+import zed.reconciler.process.LaunchToken;
+import zed.reconciler.process.Launcher;
+import zed.reconciler.process.LocalProcesses;
+import zed.reconciler.process.LogFiles;
+import zed.reconciler.process.RunAs;
+import zed.reconciler.process.StartTime;
+import zed.reconciler.store.StoreError;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.GroupPrincipal;
+import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
+
+/**
+ * The services side of zed ops: it starts an agent's services as the users its {@link ServiceRules} allow (setpriv,
+ * no capability kept), is their parent, keeps them in its {@link StartedTable}, and stops or signals only those. Their
+ * logs are opened in the child before the drop, in directories of its own ({@link ServiceLogs}), never the agent's.
+ */
+public final class OpsServices {
+    private final ServiceRules rules;
+    private final Path logRoot;
+    private final StartedTable table;
+    private final LocalProcesses processes = new LocalProcesses();
+
+    /** What a start answers at once, and the process's exit, which ops sends on the same connection when it comes. */
+    record Begun(ObjectNode result, CompletableFuture<Integer> exit) {
+    }
+
+    /**
+     * @param logRoot the services' log directories' parent (e.g. /var/log/zed/services): made root's, 0755
+     * @param table   the file of the processes started (e.g. /var/lib/zed/ops/started.json)
+     */
+    public OpsServices(ServiceRules rules, Path logRoot, Path table) throws IOException {
+        this.rules = rules;
+        this.logRoot = logRoot.toAbsolutePath().normalize();
+        this.table = new StartedTable(table);
+    }
+
+    public ServiceRules rules() {
+        return rules;
+    }
+
+    Path logRoot() {
+        return logRoot;
+    }
+
+    /** @param agentGroup the peer's group: its logs' group, so that the agent reads them and no one else */
+    Begun start(JsonNode req, String agentGroup) {
+        String service = req.get("service").asText();
+        RunAs as = account(service, req.get("user").asText(), req.hasNonNull("group") ? req.get("group").asText() : null);
+        List<String> argv = new ArrayList<>();
+        req.get("argv").forEach(a -> argv.add(a.asText()));
+        Map<String, String> env = new LinkedHashMap<>();
+        req.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        Path logs = ServiceLogs.dir(logRoot, req.get("logs").asText());
+        try {
+            prepareLogs(logs, agentGroup);
+        } catch (IOException e) {
+            throw new StoreError(StoreError.Kind.OTHER, service, "zed ops cannot make its log directory " + logs + ": " + e.getMessage());
+        }
+        Launch launch = new Launch(service, argv, env, Path.of(req.get("workdir").asText()), logs, as.root() && as.gid() == 0 ? null : as);
+        Launcher.Started s;
+        try {
+            s = processes.spawn(launch, logs);
+        } catch (Launcher.LaunchError e) {
+            throw new StoreError(StoreError.Kind.OTHER, service, e.getMessage());
+        }
+        try {
+            table.add(new StartedTable.Entry(s.pid(), s.startTime(), env.get(LaunchToken.ENV), as.user(), service));
+        } catch (IOException e) {
+            // it runs, and the agent learns its pid: only an ops restart would forget it (and refuse to stop it)
+            System.err.println("zed ops: " + service + " (pid " + s.pid() + ") started, but its table could not be written: " + e.getMessage());
+        }
+        s.exit().whenComplete((code, err) -> table.remove(s.pid(), s.startTime()));
+        ObjectNode out = Frames.JSON.createObjectNode().put("pid", s.pid()).put("startTime", s.startTime()).put("logDir", logs.toString());
+        return new Begun(out, s.exit());
+    }
+
+    /** The account, resolved here (never numbers from the agent), and allowed: the user named, root only if named, a group only if its own or named. */
+    private RunAs account(String service, String user, String group) {
+        RunAs as;
+        try {
+            as = HostUsers.lookup(service, user, null);
+            if (group != null && !group.equals(as.group())) {
+                rules.group(user, group);
+                as = HostUsers.lookup(service, user, group);
+            }
+        } catch (Launcher.LaunchError e) {
+            throw new StoreError(StoreError.Kind.OTHER, service, e.getMessage());
+        }
+        rules.root(user, as.uid(), as.gid());
+        return as;
+    }
+
+    /**
+     * The directory is root's, 0750, of the agent's group; its two logs root's, 0640, of that group, opened by the
+     * child (as root, before setpriv) for appending. Nothing but root may write there, so no link can be laid.
+     */
+    private void prepareLogs(Path dir, String agentGroup) throws IOException {
+        Files.createDirectories(logRoot);
+        if (Files.isSymbolicLink(logRoot)) throw new IOException(logRoot + " is a symbolic link");
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) Files.createDirectory(dir);
+        GroupPrincipal g = dir.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(agentGroup);
+        PosixFileAttributeView view = Files.getFileAttributeView(dir, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+        view.setPermissions(PosixFilePermissions.fromString("rwxr-x---"));
+        view.setGroup(g);
+        for (Path log : List.of(LogFiles.stdout(dir), LogFiles.stderr(dir))) {
+            if (!Files.exists(log, LinkOption.NOFOLLOW_LINKS)) {
+                Files.newByteChannel(log, java.util.Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE),
+                        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----"))).close();
+            }
+            if (!Files.isRegularFile(log, LinkOption.NOFOLLOW_LINKS)) throw new IOException(log + " is not a plain file");
+            PosixFileAttributeView lv = Files.getFileAttributeView(log, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            lv.setPermissions(PosixFilePermissions.fromString("rw-r-----"));
+            lv.setGroup(g);
+        }
+    }
+
+    /** Stops a process ops started; one already gone is stopped. Another process is refused. */
+    JsonNode stop(JsonNode req) {
+        long pid = req.get("pid").asLong();
+        String started = req.get("startTime").asText();
+        if (!StartTime.same(pid, started)) {
+            table.remove(pid, started);
+            return Frames.JSON.getNodeFactory().booleanNode(true);
+        }
+        ours(pid, started);
+        try {
+            boolean onTerm = processes.stop(pid, started, Duration.ofMillis(req.get("graceMs").asLong()));
+            table.remove(pid, started);
+            return Frames.JSON.getNodeFactory().booleanNode(onTerm);
+        } catch (Launcher.LaunchError e) {
+            throw new StoreError(StoreError.Kind.OTHER, "pid " + pid, e.getMessage());
+        }
+    }
+
+    JsonNode signal(JsonNode req) {
+        long pid = req.get("pid").asLong();
+        String started = req.get("startTime").asText();
+        if (!StartTime.same(pid, started)) return Frames.JSON.getNodeFactory().booleanNode(false);
+        ours(pid, started);
+        return Frames.JSON.getNodeFactory().booleanNode(processes.usr1(pid, started));
+    }
+
+    JsonNode find(JsonNode req) {
+        return table.byToken(req.get("token").asText())
+                .<JsonNode>map(e -> Frames.JSON.createObjectNode().put("pid", e.pid()).put("startTime", e.startTime()))
+                .orElse(Frames.JSON.nullNode());
+    }
+
+    JsonNode rotate(JsonNode req) {
+        Path dir = ServiceLogs.dir(logRoot, req.get("logs").asText());
+        if (Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) LocalProcesses.rotate(dir, req.get("cap").asLong(), req.get("keep").asInt());
+        return Frames.JSON.nullNode();
+    }
+
+    /**
+     * A service's home is its dataset's mountpoint, given to its user: the directory itself, found by ops from the
+     * dataset (never a path the agent names), and only where it is that very directory (no link on the way).
+     */
+    JsonNode home(JsonNode req, Function<String, Path> mountpoint) {
+        String service = req.get("service").asText();
+        String dataset = req.get("dataset").asText();
+        RunAs as = account(service, req.get("user").asText(), req.hasNonNull("group") ? req.get("group").asText() : null);
+        Path home = mountpoint.apply(dataset);
+        try {
+            if (!Files.isDirectory(home, LinkOption.NOFOLLOW_LINKS) || !home.toRealPath().equals(home.toAbsolutePath().normalize())) {
+                throw new StoreError(StoreError.Kind.OTHER, dataset, "its mountpoint " + home + " is not a directory reached without a link");
+            }
+            var lookup = home.getFileSystem().getUserPrincipalLookupService();
+            PosixFileAttributeView view = Files.getFileAttributeView(home, PosixFileAttributeView.class, LinkOption.NOFOLLOW_LINKS);
+            view.setOwner(lookup.lookupPrincipalByName(as.user()));
+            view.setGroup(lookup.lookupPrincipalByGroupName(as.group()));
+        } catch (IOException e) {
+            throw new StoreError(StoreError.Kind.OTHER, dataset, "cannot give its mountpoint to user " + as.user() + ": " + e.getMessage());
+        }
+        return Frames.JSON.getNodeFactory().textNode(home.toString());
+    }
+
+    private void ours(long pid, String started) {
+        if (table.find(pid, started).isEmpty()) {
+            throw new StoreError(StoreError.Kind.PERMISSION, "pid " + pid, "is not a process zed ops started: it stops and signals only its own");
+        }
+    }
+}
