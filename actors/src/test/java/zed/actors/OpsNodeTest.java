@@ -21,8 +21,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 /**
  * A real node whose levels' datasets go through a real zed ops (its Unix socket, its rules) on the zfs-fuse pool: a
  * level under the managed root is stamped and snapshotted through it; a level whose pool is outside the roots is
- * refused by ops, not by the node. Node and ops share this JVM and its uid (root): the other uid's refusal is
- * OpsServerTest's.
+ * refused by ops, not by the node; a service of a level is started by ops as its user, in its dataset, and stopped by
+ * ops when its level goes. Node and ops share this JVM and its uid (root): the other uid's refusal is OpsServerTest's.
  */
 class OpsNodeTest {
     @TempDir
@@ -81,5 +81,56 @@ class OpsNodeTest {
         assertTrue(refused.toString().contains("refused by zed ops"), refused.toString());
         assertTrue(!ZfsNodeTest.run("zfs", "list", "-H", "-o", "name", "-r", outside.root()).contains(outside.root() + "/data"));
         assertTrue(Files.readString(state.resolve("ops-audit.log")).contains("outside the managed roots"));
+    }
+
+    @Test
+    void aLevelsServiceIsStartedByZedOpsAsItsUserInItsDatasetAndStoppedByItWhenTheLevelGoes() throws Exception {
+        zed.reconciler.process.RunAs svc = zed.reconciler.process.Accounts.user();
+        zfs = ZfsRoot.fresh();
+        String root = zfs.root();
+        Path logs = state.resolve("service-logs");
+        ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
+                new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
+                new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
+                        state.resolve("ops-state/started.json")));
+        ops.start();
+        node = TestNode.throughOps(state.resolve("node"), ops.socket());
+        node.push("shop", "shop", null, """
+                level "shop" {
+                  pool = "%s"
+                }
+                dataset "www" {}
+                service "exec" "www" {
+                  dataset = "www"
+                  user = "%s"
+                  env = { API_KEY = "canary-ops-91c" }
+                  runtime { cmd = ["/bin/sh", "-c", "id -u > whoami; echo started; exec sleep 300"] }
+                }
+                """.formatted(root, zed.reconciler.process.Accounts.USER));
+        JsonNode up = node.converged("shop", 1);
+        long pid = ServicesNodeTest.resource(up, "service.exec.www").path("pid").asLong();
+        assertTrue(pid > 0, up.toString());
+        Path home = Path.of(ZfsNodeTest.zfsGet("mountpoint", root + "/www"));
+        zed.reconciler.host.Await.until("the service wrote its uid in its home", () -> Files.exists(home.resolve("whoami")));
+        assertEquals(String.valueOf(svc.uid()), Files.readString(home.resolve("whoami")).strip(), "it runs as its user");
+        assertEquals(svc.uid(), ((Number) Files.getAttribute(home, "unix:uid")).longValue(), "ops gave it its dataset's mountpoint");
+        assertEquals(svc.uid(), zed.reconciler.process.Accounts.ids(pid).get("Uid").get(0));
+        try (var dirs = Files.list(logs)) {
+            Path dir = dirs.findFirst().orElseThrow();
+            zed.reconciler.host.Await.until("its output in ops's log directory", () -> {
+                try {
+                    return Files.readString(dir.resolve("stdout.log")).contains("started");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+        String audit = Files.readString(state.resolve("ops-audit.log"));
+        assertTrue(audit.contains("\"op\":\"serviceStart\"") && audit.contains("\"op\":\"serviceHome\""), audit);
+        assertTrue(!audit.contains("canary-ops-91c"), "the environment's values are not in ops's audit log");
+
+        assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
+        zed.reconciler.host.Await.until("ops stopped it with its level", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
+        assertTrue(Files.readString(state.resolve("ops-audit.log")).contains("\"op\":\"serviceStop\""));
     }
 }

@@ -37,6 +37,19 @@ final class OpsCommand implements Callable<Integer> {
     @Option(names = "--audit", paramLabel = "PATH", description = "the append-only audit log, 0600 (default /var/log/zed/ops-audit.log)")
     Path audit = Path.of("/var/log/zed/ops-audit.log");
 
+    @Option(names = "--service-user", paramLabel = "USER", description = {"a user the agent's services may run as (repeatable; default zed-svc);",
+            "root only where named, --service-user none for no services"})
+    List<String> serviceUsers = new ArrayList<>(List.of("zed-svc"));
+
+    @Option(names = "--service-group", paramLabel = "GROUP", description = "a group a service may take instead of its user's own (repeatable; default none)")
+    List<String> serviceGroups = new ArrayList<>();
+
+    @Option(names = "--service-logs", paramLabel = "DIR", description = "where the services' logs go, a directory per service (default /var/log/zed/services)")
+    Path serviceLogs = Path.of("/var/log/zed/services");
+
+    @Option(names = "--state", paramLabel = "DIR", description = "ops's own state: the processes it started (default /var/lib/zed/ops)")
+    Path state = Path.of("/var/lib/zed/ops");
+
     @Override
     public Integer call() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -53,8 +66,18 @@ final class OpsCommand implements Callable<Integer> {
             return 2;
         }
         java.nio.file.Files.createDirectories(audit.toAbsolutePath().getParent());
+        zed.reconciler.ops.OpsServices services = null;
+        if (!serviceUsers.equals(List.of("none"))) {
+            try {
+                services = new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.copyOf(serviceUsers), Set.copyOf(serviceGroups)),
+                        serviceLogs.toAbsolutePath(), state.toAbsolutePath().resolve("started.json"));
+            } catch (java.io.IOException e) {
+                System.err.println("zed ops: cannot read the processes it started (" + state.resolve("started.json") + "): " + e.getMessage());
+                return 1;
+            }
+        }
         OpsServer ops = new OpsServer(socket.toAbsolutePath(), group, Set.of(agentUser), rules, new AuditLog(audit.toAbsolutePath()),
-                pool -> ZfsStore.probe(new ProcessCommand(), pool));
+                pool -> ZfsStore.probe(new ProcessCommand(), pool), services);
         try {
             ops.start();
         } catch (java.io.IOException e) {
@@ -69,7 +92,8 @@ final class OpsCommand implements Callable<Integer> {
             }
         }));
         System.err.println("zed ops: serving root and user " + agentUser + " on " + socket.toAbsolutePath() + " (group " + group + ", mode 0660), roots " + roots
-                + ", audit log " + audit.toAbsolutePath());
+                + ", audit log " + audit.toAbsolutePath() + (services == null ? "; starts no services" : "; starts services as " + serviceUsers
+                + (serviceGroups.isEmpty() ? "" : " (groups " + serviceGroups + ")") + ", their logs in " + serviceLogs.toAbsolutePath()));
         ops.awaitClosed();
         return 0;
     }
