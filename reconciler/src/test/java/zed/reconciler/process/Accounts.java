@@ -32,6 +32,13 @@ public final class Accounts {
         return ensure(USER, EXTRA_GROUP);
     }
 
+    /** The unprivileged agent of the privilege boundary's tests (zed agent --ops-socket as its own user). */
+    public static final String AGENT = "zedtest-agent";
+
+    public static synchronized RunAs agent() {
+        return ensure(AGENT);
+    }
+
     public static synchronized RunAs other() {
         return ensure(OTHER);
     }
