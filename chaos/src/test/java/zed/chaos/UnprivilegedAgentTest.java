@@ -33,12 +33,13 @@ import static zed.chaos.fault.PoolReads.property;
 /**
  * The privilege boundary end to end: a real agent process runs as an unprivileged user ({@code setpriv}, no
  * capability), with {@code --ops-socket} to a real zed ops (in this JVM, root). It deploys a level on the zfs-fuse
- * pool with a dataset and a service that runs as its own user, deploys a second revision (the service replaced),
+ * pool with a dataset and a service that runs as its own user and reads a file rendered for it (written by ops as
+ * that user), deploys a second revision (the service replaced),
  * rolls back to the first (data and state), and takes the level down: every dataset step and every process start
  * and stop goes through ops, which is the service's parent; the agent could do none of them itself.
  */
 class UnprivilegedAgentTest {
-    static String level(String root, String greeting) {
+    static String level(String root, Path conf, String greeting) {
         return """
                 level "shop" {
                   pool = "%s"
@@ -50,9 +51,14 @@ class UnprivilegedAgentTest {
                   dataset = "www"
                   user = "%s"
                   env = { GREETING = "%s" }
-                  runtime { cmd = ["/bin/sh", "-c", "echo \\"$(id -u) $GREETING\\" > whoami; exec sleep 300"] }
+                  file "conf" {
+                    path = "%s"
+                    mode = "0600"
+                    body = "greeting=%s"
+                  }
+                  runtime { cmd = ["/bin/sh", "-c", "echo \\"$(id -u) $GREETING $(cat app.conf)\\" > whoami; exec sleep 300"] }
                 }
-                """.formatted(root, greeting, Accounts.USER, greeting);
+                """.formatted(root, greeting, Accounts.USER, greeting, conf, greeting);
     }
 
     @Test
@@ -70,6 +76,7 @@ class UnprivilegedAgentTest {
         Files.setPosixFilePermissions(zedfile, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (ChaosPool pool = ChaosPool.fresh("unpriv")) {
             String root = pool.root();
+            Path conf = mountpoint(root).resolve("www/app.conf");
             OpsServer ops = new OpsServer(run.resolve("ops.sock"), agent.group(), Set.of(Accounts.AGENT), new OpsRules(List.of(root), List.of()),
                     new AuditLog(work.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
                     new OpsServices(new ServiceRules(Set.of(Accounts.USER), Set.of()), work.resolve("service-logs"), work.resolve("ops/started.json")));
@@ -82,20 +89,22 @@ class UnprivilegedAgentTest {
                 assertEquals(agent.uid(), uid(node.javaPid()), "the agent runs as its own user");
                 assertTrue(Files.readString(home.resolve("agent.out")).contains("privilege boundary"), Files.readString(home.resolve("agent.out")));
 
-                NodeCalls.Answer pushed = node.push("shop", zedfile, level(root, "one"));
+                NodeCalls.Answer pushed = node.push("shop", zedfile, level(root, conf, "one"));
                 assertEquals(200, pushed.status(), pushed.body().toString());
                 JsonNode one = node.await("shop", converged(1), Duration.ofSeconds(60));
                 long pid = AgentNode.servicePid(one);
                 Path www = mountpoint(root + "/www");
-                assertEquals(svc.uid() + " one", await(www.resolve("whoami"), svc.uid() + " one"), "the service runs as its user, in its dataset");
+                assertEquals(svc.uid() + " one greeting=one", await(www.resolve("whoami"), svc.uid() + " one greeting=one"), "the service runs as its user, in its dataset");
                 assertEquals(ProcessHandle.current().pid(), ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L),
                         "zed ops, not the agent, is the service's parent");
                 assertEquals(svc.uid(), uid(pid));
+                assertEquals(svc.uid(), ((Number) Files.getAttribute(conf, "unix:uid")).longValue(), "ops wrote its file as its user");
+                assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
 
                 Files.writeString(www.resolve("data.txt"), "from revision 1");
-                assertEquals(200, node.push("shop", zedfile, level(root, "two")).status());
+                assertEquals(200, node.push("shop", zedfile, level(root, conf, "two")).status());
                 JsonNode two = node.await("shop", converged(2), Duration.ofSeconds(60));
-                assertEquals(svc.uid() + " two", await(www.resolve("whoami"), svc.uid() + " two"), "revision 2's service replaced the first");
+                assertEquals(svc.uid() + " two greeting=two", await(www.resolve("whoami"), svc.uid() + " two greeting=two"), "revision 2's service replaced the first");
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ops stopped the first");
                 assertEquals("two", property(root + "/www", "com.acme:greeting"));
                 Files.writeString(www.resolve("data.txt"), "from revision 2");
@@ -105,7 +114,7 @@ class UnprivilegedAgentTest {
                 zed.chaos.fault.PoolReads.awaitProperty(root + "/www", "com.acme:greeting", "one", Duration.ofSeconds(60));
                 node.await("shop", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) > 0, Duration.ofSeconds(60));
                 assertEquals("from revision 1", Files.readString(www.resolve("data.txt")), "the data went back with the state, through ops's rollback");
-                assertEquals(svc.uid() + " one", await(www.resolve("whoami"), svc.uid() + " one"));
+                assertEquals(svc.uid() + " one greeting=one", await(www.resolve("whoami"), svc.uid() + " one greeting=one"));
                 long rolledBack = AgentNode.servicePid(node.await("shop", s -> AgentNode.servicePid(s) > 0, Duration.ofSeconds(30)));
 
                 assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
@@ -115,13 +124,15 @@ class UnprivilegedAgentTest {
                     Thread.sleep(100); // polling interval of a deadline wait
                 }
                 String audit = Files.readString(work.resolve("ops-audit.log"));
-                for (String op : List.of("serviceStart", "serviceStop", "serviceHome", "rollback")) {
+                for (String op : List.of("serviceStart", "serviceStop", "serviceHome", "serviceFile", "rollback")) {
                     assertTrue(audit.contains("\"op\":\"" + op + "\""), op + " went through ops: " + audit);
                 }
                 assertTrue(audit.contains("user " + Accounts.AGENT), "the agent's own uid, as the kernel named it: " + audit);
             } finally {
                 node.close();
                 ops.close();
+                // a failure above may leave the service running: nothing of this test outlives it
+                new ProcessBuilder("pkill", "-KILL", "-u", Accounts.USER, "-f", "sleep 300").start().waitFor();
             }
         }
     }

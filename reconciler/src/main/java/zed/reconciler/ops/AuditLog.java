@@ -41,12 +41,19 @@ public final class AuditLog implements AutoCloseable {
         out.force(false);
     }
 
-    /** A service's environment may hold its secrets: the log names its variables, never their values. */
+    /**
+     * A service's environment and its rendered files may hold its secrets: the log names the variables and the file,
+     * never their values.
+     */
     static JsonNode withoutValues(JsonNode request) {
-        if (!request.has("env") || !request.get("env").isObject()) return request;
+        boolean env = request.has("env") && request.get("env").isObject();
+        if (!env && !request.has("body")) return request;
         ObjectNode copy = request.deepCopy();
-        ObjectNode env = copy.putObject("env");
-        request.get("env").fieldNames().forEachRemaining(k -> env.put(k, "(not logged)"));
+        if (env) {
+            ObjectNode names = copy.putObject("env");
+            request.get("env").fieldNames().forEachRemaining(k -> names.put(k, "(not logged)"));
+        }
+        if (request.has("body")) copy.put("body", "(not logged)");
         return copy;
     }
 

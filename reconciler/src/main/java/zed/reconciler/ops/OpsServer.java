@@ -240,6 +240,7 @@ public final class OpsServer implements AutoCloseable {
             case "serviceSignal" -> services.signal(req);
             case "serviceFind" -> services.find(req);
             case "serviceRotate" -> services.rotate(req);
+            case "serviceFile" -> services.file(req);
             case "serviceLogRoot" -> Frames.JSON.getNodeFactory().textNode(services.logRoot().toString());
             case "serviceHome" -> services.home(req, d -> stores.computeIfAbsent(pool(d), storeOfPool).mountpoint(d));
             default -> throw new StoreError(StoreError.Kind.OTHER, "-", "unknown operation " + op);

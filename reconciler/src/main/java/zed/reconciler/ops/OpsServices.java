@@ -194,6 +194,44 @@ public final class OpsServices {
         return Frames.JSON.getNodeFactory().textNode(home.toString());
     }
 
+    /**
+     * Writes (or removes) a file rendered for a service, as the service's user: a path the agent names is written
+     * with that user's rights alone (setpriv, then a shell), never root's, to a temporary file beside it with its
+     * mode, then moved over it. The body comes on standard input, never as an argument.
+     */
+    JsonNode file(JsonNode req) {
+        String service = req.get("service").asText();
+        RunAs as = account(service, req.get("user").asText(), req.hasNonNull("group") ? req.get("group").asText() : null);
+        boolean remove = req.path("remove").asBoolean(false);
+        String path = req.get("path").asText();
+        List<String> argv = new ArrayList<>();
+        if (!(as.root() && as.gid() == 0)) {
+            String setpriv = RunAs.setpriv().orElseThrow(() -> new StoreError(StoreError.Kind.OTHER, service, "writing as user " + as.user() + " needs setpriv(1)")).toString();
+            argv.addAll(as.dropTo(setpriv, false));
+        }
+        argv.addAll(List.of("/bin/sh", "-c", remove ? REMOVE_FILE : WRITE_FILE, "sh", path, remove ? "" : req.get("mode").asText()));
+        zed.reconciler.process.Subprocess run = zed.reconciler.process.Subprocess.of(argv, Duration.ofSeconds(30)).withEnvironment(Map.of("PATH", "/usr/bin:/bin"));
+        if (!remove) run = run.withInput(req.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        zed.reconciler.process.Subprocess.Result r;
+        try {
+            r = run.run();
+        } catch (IOException e) {
+            throw new StoreError(StoreError.Kind.OTHER, path, "cannot " + (remove ? "remove" : "write") + " it: " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new StoreError(StoreError.Kind.OTHER, path, "interrupted");
+        }
+        if (r.exit() != 0) {
+            throw new StoreError(StoreError.Kind.PERMISSION, path, "user " + as.user() + " cannot " + (remove ? "remove" : "write") + " it: " + r.stderr().strip());
+        }
+        return Frames.JSON.nullNode();
+    }
+
+    /** As the user: its directory made, a temporary file (umask 077, then its mode) moved over the old one. */
+    static final String WRITE_FILE = "umask 077; d=$(dirname \"$1\"); mkdir -p \"$d\" && t=$(mktemp \"$d/.zed-XXXXXXXX\") || exit 1; "
+            + "if cat > \"$t\" && chmod \"$2\" \"$t\" && mv -f \"$t\" \"$1\"; then exit 0; fi; rm -f \"$t\"; exit 1";
+    static final String REMOVE_FILE = "rm -f \"$1\"";
+
     private void ours(long pid, String started) {
         if (table.find(pid, started).isEmpty()) {
             throw new StoreError(StoreError.Kind.PERMISSION, "pid " + pid, "is not a process zed ops started: it stops and signals only its own");

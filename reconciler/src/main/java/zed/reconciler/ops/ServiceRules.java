@@ -17,9 +17,13 @@ import java.util.regex.Pattern;
  * @param groups the groups a service may take instead of its user's own
  */
 public record ServiceRules(Set<String> users, Set<String> groups) {
-    public static final Set<String> OPS = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceFind", "serviceRotate", "serviceHome", "serviceLogRoot");
+    public static final Set<String> OPS = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceFind", "serviceRotate", "serviceHome", "serviceFile",
+            "serviceLogRoot");
     /** Written to the audit log with their result: what runs, and what it runs as, changes. */
-    public static final Set<String> AUDITED = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceHome");
+    public static final Set<String> AUDITED = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceHome", "serviceFile");
+    /** A rendered file's body, at most: what a request frame holds with room for the rest. */
+    static final int MAX_BODY = Frames.MAX_REQUEST - 64 * 1024;
+    private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
     /** What a request may hold of a command: an argument, a value, in bytes. */
     static final int MAX_TEXT = 64 * 1024;
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_.-]{0,254}");
@@ -73,6 +77,17 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
                 datasets.managed(OpsRules.text(req, "dataset", op));
                 user(OpsRules.text(req, "user", op));
                 if (req.hasNonNull("group")) account(OpsRules.text(req, "group", op), "group");
+            }
+            case "serviceFile" -> {
+                service(req);
+                user(OpsRules.text(req, "user", op));
+                if (req.hasNonNull("group")) account(OpsRules.text(req, "group", op), "group");
+                path(req, "path");
+                if (req.path("remove").asBoolean(false)) return;
+                if (!MODE.matcher(OpsRules.text(req, "mode", op)).matches()) throw invalid(req.get("mode").asText(), "is not a file mode (e.g. 0600)");
+                JsonNode body = req.get("body");
+                if (body == null || !body.isTextual()) throw invalid(op, "needs \"body\", the file's text");
+                if (body.asText().length() > MAX_BODY) throw invalid(op, "a file of over " + MAX_BODY + " characters");
             }
             case "serviceLogRoot" -> {
                 // asks nothing

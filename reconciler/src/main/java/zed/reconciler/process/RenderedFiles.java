@@ -25,6 +25,13 @@ public final class RenderedFiles {
     private RenderedFiles() {
     }
 
+    /** Where the files go when not written by this process (zed ops writes them as the service's user). */
+    public interface Sink {
+        void put(Path path, String body, String mode);
+
+        void remove(Path path);
+    }
+
     /** @return a digest of the rendered files; unchanged files are not rewritten */
     public static String write(String service, List<LevelSpec.FileSpec> files, Secrets secrets) {
         return write(service, files, secrets, null);
@@ -35,6 +42,11 @@ public final class RenderedFiles {
      * secrets and only it should read them.
      */
     public static String write(String service, List<LevelSpec.FileSpec> files, Secrets secrets, RunAs owner) {
+        return write(service, files, secrets, owner, null);
+    }
+
+    /** @param sink null: written here (as root, owned by {@code owner}); else each file goes to it, every time */
+    public static String write(String service, List<LevelSpec.FileSpec> files, Secrets secrets, RunAs owner, Sink sink) {
         MessageDigest md = sha256();
         for (LevelSpec.FileSpec f : files) {
             String body = secrets.text(f.body());
@@ -44,6 +56,10 @@ public final class RenderedFiles {
             // can read the dataset's properties (or a snapshot, a zfs send stream) sees
             md.update(secrets.stampText(f.body()).getBytes(StandardCharsets.UTF_8));
             md.update((byte) 0);
+            if (sink != null) {
+                sink.put(path, body, f.mode());
+                continue;
+            }
             try {
                 Set<PosixFilePermission> perms = permissions(f.mode());
                 if (Files.isRegularFile(path) && Files.readString(path, StandardCharsets.UTF_8).equals(body)
@@ -84,10 +100,15 @@ public final class RenderedFiles {
 
     /** On down: the files Zed rendered go with the service. */
     public static void remove(List<LevelSpec.FileSpec> files) {
+        remove(files, null);
+    }
+
+    public static void remove(List<LevelSpec.FileSpec> files, Sink sink) {
         for (LevelSpec.FileSpec f : files) {
             try {
-                Files.deleteIfExists(Path.of(f.path()));
-            } catch (IOException ignored) {
+                if (sink != null) sink.remove(Path.of(f.path()));
+                else Files.deleteIfExists(Path.of(f.path()));
+            } catch (IOException | RuntimeException ignored) {
                 // best effort: a file that cannot be removed is left, and reported by the next converge
             }
         }

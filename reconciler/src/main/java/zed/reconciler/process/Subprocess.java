@@ -22,9 +22,11 @@ import java.util.concurrent.TimeUnit;
  * @param grace       at the deadline, how long between SIGTERM and SIGKILL; zero sends SIGKILL at once
  * @param keepLast    when positive, only the last this many bytes of each output are kept ({@link Capture#read})
  * @param mergeErrors stderr goes into the stdout file, interleaved as written (the result's stderr is empty)
+ * @param input       its standard input, written through a pipe and closed; null for /dev/null. Small (a rendered
+ *                    file): written by the caller's thread while the command reads it
  */
 public record Subprocess(List<String> argv, Map<String, String> environment, Path directory, Duration timeout, Duration grace,
-                         int keepLast, boolean mergeErrors) {
+                         int keepLast, boolean mergeErrors, byte[] input) {
     private static final File NO_INPUT = new File("/dev/null");
     /** After SIGKILL, how long a process of ours may take to be reaped before we stop waiting for its exit code. */
     private static final Duration AFTER_KILL = Duration.ofSeconds(5);
@@ -49,28 +51,33 @@ public record Subprocess(List<String> argv, Map<String, String> environment, Pat
 
     /** The command with this JVM's environment and directory, SIGKILL at the deadline, all of its output kept. */
     public static Subprocess of(List<String> argv, Duration timeout) {
-        return new Subprocess(argv, null, null, timeout, Duration.ZERO, 0, false);
+        return new Subprocess(argv, null, null, timeout, Duration.ZERO, 0, false, null);
     }
 
     /** Replaces the environment: the command sees these variables and no others. */
     public Subprocess withEnvironment(Map<String, String> env) {
-        return new Subprocess(argv, env, directory, timeout, grace, keepLast, mergeErrors);
+        return new Subprocess(argv, env, directory, timeout, grace, keepLast, mergeErrors, input);
     }
 
     public Subprocess withDirectory(Path dir) {
-        return new Subprocess(argv, environment, dir, timeout, grace, keepLast, mergeErrors);
+        return new Subprocess(argv, environment, dir, timeout, grace, keepLast, mergeErrors, input);
     }
 
     public Subprocess withGrace(Duration g) {
-        return new Subprocess(argv, environment, directory, timeout, g, keepLast, mergeErrors);
+        return new Subprocess(argv, environment, directory, timeout, g, keepLast, mergeErrors, input);
     }
 
     public Subprocess keepingLast(int bytes) {
-        return new Subprocess(argv, environment, directory, timeout, grace, bytes, mergeErrors);
+        return new Subprocess(argv, environment, directory, timeout, grace, bytes, mergeErrors, input);
+    }
+
+    /** Feeds {@code bytes} to its standard input (a secret, never an argument: {@code ps} shows those). */
+    public Subprocess withInput(byte[] bytes) {
+        return new Subprocess(argv, environment, directory, timeout, grace, keepLast, mergeErrors, bytes.clone());
     }
 
     public Subprocess mergingErrors() {
-        return new Subprocess(argv, environment, directory, timeout, grace, keepLast, true);
+        return new Subprocess(argv, environment, directory, timeout, grace, keepLast, true, input);
     }
 
     /**
@@ -87,6 +94,13 @@ public record Subprocess(List<String> argv, Map<String, String> environment, Pat
                 p = builder(out, err).start();
             } catch (IOException e) {
                 throw CannotStart.of(argv.get(0), e);
+            }
+            if (input != null) {
+                try (var in = p.getOutputStream()) {
+                    in.write(input);
+                } catch (IOException closed) {
+                    // it stopped reading (it failed before it read): its exit code says why
+                }
             }
             try {
                 if (p.waitFor(timeout.toNanos(), TimeUnit.NANOSECONDS)) return result(p.exitValue(), out, err, false, List.of());
@@ -110,7 +124,7 @@ public record Subprocess(List<String> argv, Map<String, String> environment, Pat
     }
 
     private ProcessBuilder builder(Capture out, Capture err) {
-        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(ProcessBuilder.Redirect.from(NO_INPUT))
+        ProcessBuilder pb = new ProcessBuilder(argv).redirectInput(input != null ? ProcessBuilder.Redirect.PIPE : ProcessBuilder.Redirect.from(NO_INPUT))
                 .redirectOutput(out.file().toFile());
         if (err == null) pb.redirectErrorStream(true);
         else pb.redirectError(err.file().toFile());

@@ -194,15 +194,11 @@ public final class ServiceRun {
             throw new Launcher.LaunchError(spec.ref() + ": runs in jail \"" + spec.jail() + "\", and jails through zed ops are not built yet:"
                     + " this agent (--ops-socket) starts no jailed service; run the level on an agent in the single-process mode");
         }
-        if (!local && as != null && !spec.files().isEmpty()) {
-            throw new Launcher.LaunchError(spec.ref() + ": renders files for user \"" + as.user() + "\", which this agent (--ops-socket) cannot own:"
-                    + " files through zed ops are not built yet; pass the values in its env, or run it as root");
-        }
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
         if (as != null && local) ownHome(as, prepared.workdir());
-        else if (as != null) ((zed.reconciler.ops.OpsProcesses) ctx.launcher().processes()).giveHome(spec.ref(), dataset, as);
-        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as);
+        else if (as != null && ctx.launcher().processes() instanceof zed.reconciler.ops.OpsProcesses ops) ops.giveHome(spec.ref(), dataset, as);
+        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as, files(as));
         List<String> argv = prepared.argv();
         String jailHash = "";
         if (spec.jail() != null) {
@@ -226,6 +222,31 @@ public final class ServiceRun {
                 spec.jail() == null ? as : null);
         desired = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
+    }
+
+    /** Where its files go: written here (the single-process mode), or by zed ops as its user (null: as root). */
+    private RenderedFiles.Sink files(RunAs as) {
+        if (!(ctx.launcher().processes() instanceof zed.reconciler.ops.OpsProcesses ops)) return null;
+        return new RenderedFiles.Sink() {
+            @Override
+            public void put(Path path, String body, String mode) {
+                ops.writeFile(spec.ref(), as, path, body, mode);
+            }
+
+            @Override
+            public void remove(Path path) {
+                ops.removeFile(spec.ref(), as, path);
+            }
+        };
+    }
+
+    /** Its account for a removal on down: a user the host no longer has leaves its files to root's hand. */
+    private RunAs runAsOrRoot() {
+        try {
+            return runAs();
+        } catch (Launcher.LaunchError gone) {
+            return null;
+        }
     }
 
     /** Whether the Zedfile names no user, so that it runs as the agent's default ({@link Context#defaultUser}). */
@@ -355,11 +376,11 @@ public final class ServiceRun {
     public synchronized void stop() {
         if (!datasetReady && !ctx.store().exists(dataset)) {
             // never prepared: nothing of it can run (a process starts only after its dataset is there) or be stamped
-            RenderedFiles.remove(spec.files());
+            RenderedFiles.remove(spec.files(), files(runAsOrRoot()));
             return;
         }
         supervisor.stop(ctx.stopGrace());
-        RenderedFiles.remove(spec.files());
+        RenderedFiles.remove(spec.files(), files(runAsOrRoot()));
         supervisor.stampHealth("stopped");
         stampedHealth = "stopped";
     }

@@ -155,6 +155,30 @@ class OpsServicesTest {
         Await.until("it is gone", () -> ProcessHandle.of(s.pid()).map(h -> !h.isAlive()).orElse(true));
     }
 
+    @Test
+    void aFileRenderedForAServiceIsWrittenAsItsUserWhereItMayWriteAndNowhereElse() throws Exception {
+        OpsProcesses files = (OpsProcesses) launcher.processes();
+        Path home = Files.createDirectories(dir.resolve("work/home"));
+        Files.setAttribute(home, "unix:uid", (int) svc.uid());
+        Path conf = home.resolve("conf/app.conf");
+        files.writeFile("service.web", svc, conf, "password=canary-f1le\n", "0600");
+        assertEquals("password=canary-f1le\n", Files.readString(conf));
+        assertEquals(svc.uid(), ((Number) Files.getAttribute(conf, "unix:uid")).longValue(), "its user's, as it wrote it");
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+        files.writeFile("service.web", svc, conf, "password=two\n", "0640");
+        assertEquals("password=two\n", Files.readString(conf), "rewritten in place");
+        assertEquals("rw-r-----", PosixFilePermissions.toString(Files.getPosixFilePermissions(conf)));
+
+        Path rootOwned = dir.resolve("work/etc-of-root.conf"); // work is root's: the user may not write there
+        Launcher.LaunchError refused = assertThrows(Launcher.LaunchError.class, () -> files.writeFile("service.web", svc, rootOwned, "x", "0600"));
+        assertTrue(refused.getMessage().contains("cannot write it"), refused.getMessage());
+        assertFalse(Files.exists(rootOwned), "ops wrote nothing as root");
+
+        files.removeFile("service.web", svc, conf);
+        assertFalse(Files.exists(conf));
+        assertFalse(Files.readString(dir.resolve("audit.log")).contains("canary-f1le"), "the audit log names the file, never its body");
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);
