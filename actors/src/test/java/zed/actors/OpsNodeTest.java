@@ -133,4 +133,57 @@ class OpsNodeTest {
         zed.reconciler.host.Await.until("ops stopped it with its level", () -> ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true));
         assertTrue(Files.readString(state.resolve("ops-audit.log")).contains("\"op\":\"serviceStop\""));
     }
+
+    @Test
+    void aJailedServiceIsLaidOutWrappedAndStoppedByZedOpsAndRunsAsItsUserInsideTheSandbox() throws Exception {
+        zed.reconciler.process.RunAs svc = zed.reconciler.process.Accounts.user();
+        zfs = ZfsRoot.fresh();
+        String root = zfs.root();
+        Path logs = state.resolve("service-logs");
+        ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
+                new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
+                new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
+                        state.resolve("ops-state/started.json")));
+        ops.start();
+        node = TestNode.throughOps(state.resolve("node"), ops.socket());
+        node.push("shop", "shop", null, """
+                level "shop" {
+                  pool = "%s"
+                }
+                dataset "jails/web" {}
+                dataset "www" {}
+                jail "web" {
+                  dataset  = "jails/web"
+                  hostname = "web.local"
+                }
+                service "exec" "web" {
+                  jail    = "web"
+                  dataset = "www"
+                  user    = "%s"
+                  runtime { cmd = ["/bin/sh", "-c", "echo \\"$(id -u) $(cat /proc/sys/kernel/hostname)\\"; exec sleep 300"] }
+                }
+                """.formatted(root, zed.reconciler.process.Accounts.USER));
+        JsonNode up = node.converged("shop", 1);
+        long pid = ServicesNodeTest.resource(up, "service.exec.web").path("pid").asLong();
+        assertTrue(pid > 0, up.toString());
+        try (var dirs = Files.list(logs)) {
+            Path dir = dirs.findFirst().orElseThrow();
+            zed.reconciler.host.Await.until("the sandboxed command's words in ops's log", () -> {
+                try {
+                    return Files.readString(dir.resolve("stdout.log")).contains(svc.uid() + " web.local");
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
+        assertTrue(Files.exists(state.resolve("ops-state/jails/web.conf")), "ops keeps the jail's record, not the agent");
+        assertTrue(!Files.exists(state.resolve("node/jails/web.conf")));
+        List<ProcessHandle> sandbox = ProcessHandle.of(pid).orElseThrow().descendants().toList();
+        assertTrue(sandbox.stream().anyMatch(h -> h.info().command().orElse("").endsWith("sleep")), "bwrap's command runs below it");
+        String audit = Files.readString(state.resolve("ops-audit.log"));
+        assertTrue(audit.contains("\"op\":\"jailEnsure\"") && audit.contains("\"jail\":{\"name\":\"web\""), audit);
+
+        assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
+        for (ProcessHandle p : sandbox) zed.reconciler.host.Await.until("sandboxed pid " + p.pid() + " ends with its level", () -> !p.isAlive());
+    }
 }

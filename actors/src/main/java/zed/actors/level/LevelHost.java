@@ -204,7 +204,12 @@ public final class LevelHost {
     }
 
     public JailDriver jails() {
-        if (jails == null) jails = Jails.forThisHost(new ProcessCommand(), Jails.Settings.of(config.stateDir().resolve("jails")));
+        if (jails == null) {
+            // through zed ops (--ops-socket): ops lays the jails out and wraps their commands, as root
+            jails = config.opsSocket() != null && System.getProperty("os.name").equalsIgnoreCase("linux")
+                    ? new zed.reconciler.ops.OpsJails(config.opsSocket(), new zed.reconciler.jail.BwrapJail(new ProcessCommand(), config.stateDir().resolve("jails")))
+                    : Jails.forThisHost(new ProcessCommand(), Jails.Settings.of(config.stateDir().resolve("jails")));
+        }
         return jails;
     }
 

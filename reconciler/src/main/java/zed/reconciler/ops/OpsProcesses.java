@@ -47,6 +47,10 @@ public final class OpsProcesses implements Processes {
         l.argv().forEach(r.putArray("argv")::add);
         r.set("env", Frames.JSON.valueToTree(new LinkedHashMap<>(l.env())));
         r.put("workdir", l.workdir().toAbsolutePath().toString()).put("logs", l.logDir().toAbsolutePath().toString());
+        if (l.jail() != null) {
+            r.set("jail", JailRequests.of(l.jail().setup()));
+            r.put("jailWorkdir", l.jail().workdir());
+        }
         SocketChannel ch = null;
         try {
             ch = SocketChannel.open(StandardProtocolFamily.UNIX);

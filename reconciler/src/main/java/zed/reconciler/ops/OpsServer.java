@@ -216,7 +216,7 @@ public final class OpsServer implements AutoCloseable {
     private void startService(SocketChannel ch, ObjectNode req, String peer, String peerGroup, Runnable release) throws IOException {
         OpsServices.Begun[] begun = new OpsServices.Begun[1];
         ObjectNode a = answerService(peer, req, () -> {
-            begun[0] = services.start(req, peerGroup);
+            begun[0] = services.start(req, peerGroup, this::managedMountpoint);
             return begun[0].result();
         });
         Frames.write(ch, a);
@@ -241,10 +241,30 @@ public final class OpsServer implements AutoCloseable {
             case "serviceFind" -> services.find(req);
             case "serviceRotate" -> services.rotate(req);
             case "serviceFile" -> services.file(req);
+            case "jailEnsure" -> services.jailEnsure(req, this::managedMountpoint);
+            case "jailObserve" -> services.jailObserve(req);
+            case "jailStop" -> services.jailStop(req);
             case "serviceLogRoot" -> Frames.JSON.getNodeFactory().textNode(services.logRoot().toString());
             case "serviceHome" -> services.home(req, d -> stores.computeIfAbsent(pool(d), storeOfPool).mountpoint(d));
             default -> throw new StoreError(StoreError.Kind.OTHER, "-", "unknown operation " + op);
         };
+    }
+
+    /** Whether a directory is the mountpoint of a dataset at or under a managed root (read from zfs at each ask). */
+    private boolean managedMountpoint(Path dir) {
+        for (String root : rules.roots()) {
+            Map<String, zed.reconciler.store.Observation> tree;
+            try {
+                tree = stores.computeIfAbsent(pool(root), storeOfPool).observe(root, Set.of("mountpoint"));
+            } catch (StoreError absent) {
+                continue; // a root not made yet holds no mountpoint
+            }
+            for (zed.reconciler.store.Observation o : tree.values()) {
+                zed.reconciler.store.Observation.Prop mp = o.properties().get("mountpoint");
+                if (mp != null && mp.value().startsWith("/") && Path.of(mp.value()).normalize().equals(dir)) return true;
+            }
+        }
+        return false;
     }
 
     private ObjectNode answer(String peer, ObjectNode req, Runnable check, boolean destructive, java.util.function.Supplier<JsonNode> body) throws IOException {

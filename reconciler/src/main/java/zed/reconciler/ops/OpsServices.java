@@ -38,6 +38,8 @@ public final class OpsServices {
     private final Path logRoot;
     private final StartedTable table;
     private final LocalProcesses processes = new LocalProcesses();
+    /** The agent's jails, laid out and wrapped here, as root; their records beside the table. */
+    private final zed.reconciler.jail.BwrapJail jails;
 
     /** What a start answers at once, and the process's exit, which ops sends on the same connection when it comes. */
     record Begun(ObjectNode result, CompletableFuture<Integer> exit) {
@@ -51,6 +53,7 @@ public final class OpsServices {
         this.rules = rules;
         this.logRoot = logRoot.toAbsolutePath().normalize();
         this.table = new StartedTable(table);
+        this.jails = new zed.reconciler.jail.BwrapJail(new zed.reconciler.store.ProcessCommand(), table.toAbsolutePath().getParent().resolve("jails"));
     }
 
     public ServiceRules rules() {
@@ -61,12 +64,16 @@ public final class OpsServices {
         return logRoot;
     }
 
-    /** @param agentGroup the peer's group: its logs' group, so that the agent reads them and no one else */
-    Begun start(JsonNode req, String agentGroup) {
+    /**
+     * @param agentGroup the peer's group: its logs' group, so that the agent reads them and no one else
+     * @param managed    whether a host directory is a managed dataset's mountpoint (a jail's root and mounts must be)
+     */
+    Begun start(JsonNode req, String agentGroup, java.util.function.Predicate<Path> managed) {
         String service = req.get("service").asText();
         RunAs as = account(service, req.get("user").asText(), req.hasNonNull("group") ? req.get("group").asText() : null);
-        List<String> argv = new ArrayList<>();
-        req.get("argv").forEach(a -> argv.add(a.asText()));
+        List<String> argv0 = new ArrayList<>();
+        req.get("argv").forEach(a -> argv0.add(a.asText()));
+        List<String> argv = argv0;
         Map<String, String> env = new LinkedHashMap<>();
         req.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
         Path logs = ServiceLogs.dir(logRoot, req.get("logs").asText());
@@ -75,7 +82,18 @@ public final class OpsServices {
         } catch (IOException e) {
             throw new StoreError(StoreError.Kind.OTHER, service, "zed ops cannot make its log directory " + logs + ": " + e.getMessage());
         }
-        Launch launch = new Launch(service, argv, env, Path.of(req.get("workdir").asText()), logs, as.root() && as.gid() == 0 ? null : as);
+        RunAs runAs = as.root() && as.gid() == 0 ? null : as;
+        if (req.has("jail")) {
+            // wrapped here from the jail's parts, checked: bwrap runs as root, and drops to the user inside
+            zed.reconciler.jail.JailSetup setup = JailRequests.from(req.get("jail"), managed);
+            try {
+                argv = jails.wrap(setup, req.get("jailWorkdir").asText(), argv, runAs);
+            } catch (zed.reconciler.jail.JailError e) {
+                throw new StoreError(StoreError.Kind.OTHER, service, e.getMessage());
+            }
+            runAs = null;
+        }
+        Launch launch = new Launch(service, argv, env, Path.of(req.get("workdir").asText()), logs, runAs);
         Launcher.Started s;
         try {
             s = processes.spawn(launch, logs);
@@ -223,6 +241,30 @@ public final class OpsServices {
         }
         if (r.exit() != 0) {
             throw new StoreError(StoreError.Kind.PERMISSION, path, "user " + as.user() + " cannot " + (remove ? "remove" : "write") + " it: " + r.stderr().strip());
+        }
+        return Frames.JSON.nullNode();
+    }
+
+    /** Lays out a jail (its root, its record) as declared, from parts checked against the managed datasets. */
+    JsonNode jailEnsure(JsonNode req, java.util.function.Predicate<Path> managed) {
+        zed.reconciler.jail.JailSetup setup = JailRequests.from(req.get("jail"), managed);
+        try {
+            return Frames.JSON.valueToTree(jails.ensure(setup));
+        } catch (zed.reconciler.jail.JailError e) {
+            throw new StoreError(StoreError.Kind.OTHER, setup.name(), e.getMessage());
+        }
+    }
+
+    JsonNode jailObserve(JsonNode req) {
+        return Frames.JSON.valueToTree(jails.observe(req.get("name").asText()));
+    }
+
+    /** Stops a jail: every sandbox of it (found by its mark), and its record. */
+    JsonNode jailStop(JsonNode req) {
+        try {
+            jails.stop(req.get("name").asText());
+        } catch (zed.reconciler.jail.JailError e) {
+            throw new StoreError(StoreError.Kind.OTHER, req.get("name").asText(), e.getMessage());
         }
         return Frames.JSON.nullNode();
     }

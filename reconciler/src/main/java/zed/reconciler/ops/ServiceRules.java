@@ -18,9 +18,9 @@ import java.util.regex.Pattern;
  */
 public record ServiceRules(Set<String> users, Set<String> groups) {
     public static final Set<String> OPS = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceFind", "serviceRotate", "serviceHome", "serviceFile",
-            "serviceLogRoot");
+            "serviceLogRoot", "jailEnsure", "jailObserve", "jailStop");
     /** Written to the audit log with their result: what runs, and what it runs as, changes. */
-    public static final Set<String> AUDITED = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceHome", "serviceFile");
+    public static final Set<String> AUDITED = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceHome", "serviceFile", "jailEnsure", "jailStop");
     /** A rendered file's body, at most: what a request frame holds with room for the rest. */
     static final int MAX_BODY = Frames.MAX_REQUEST - 64 * 1024;
     private static final Pattern MODE = Pattern.compile("0?[0-7]{3}");
@@ -55,7 +55,13 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
                 });
                 path(req, "workdir");
                 path(req, "logs");
+                if (req.has("jail")) {
+                    jail(req.get("jail") == null ? null : req.get("jail").path("name").asText(null));
+                    path(req, "jailWorkdir");
+                }
             }
+            case "jailEnsure" -> jail(req.path("jail").path("name").asText(null));
+            case "jailObserve", "jailStop" -> jail(req.path("name").asText(null));
             case "serviceStop", "serviceSignal" -> {
                 pid(req);
                 if (op.equals("serviceStop")) {
@@ -116,6 +122,15 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
     void root(String user, long uid, long gid) {
         if ((uid == 0 || gid == 0) && !users.contains("root")) {
             throw new StoreError(StoreError.Kind.PERMISSION, user, "has uid " + uid + " and gid " + gid + ": zed ops starts nothing as root unless --service-user root");
+        }
+    }
+
+    private static void jail(String name) {
+        if (name == null) throw invalid("jail", "needs its \"name\"");
+        try {
+            zed.reconciler.jail.JailNames.check(name);
+        } catch (RuntimeException e) {
+            throw invalid(name, "is not a jail's name: " + e.getMessage());
         }
     }
 

@@ -190,10 +190,6 @@ public final class ServiceRun {
                     + " but has no dataset of its own to be its home" + (defaultUser() ? "; give it a dataset, or name its user (user = \"root\" to run it as root)" : ""));
         }
         boolean local = ctx.launcher().local();
-        if (!local && spec.jail() != null) {
-            throw new Launcher.LaunchError(spec.ref() + ": runs in jail \"" + spec.jail() + "\", and jails through zed ops are not built yet:"
-                    + " this agent (--ops-socket) starts no jailed service; run the level on an agent in the single-process mode");
-        }
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
         if (as != null && local) ownHome(as, prepared.workdir());
@@ -201,6 +197,7 @@ public final class ServiceRun {
         String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as, files(as));
         List<String> argv = prepared.argv();
         String jailHash = "";
+        Launch.Jailed jailed = null;
         if (spec.jail() != null) {
             LevelSpec.JailSpec j = ctx.level().jails().stream().filter(x -> x.name().equals(spec.jail())).findFirst().orElseThrow();
             JailSetup setup = JailSetup.of(ctx.level(), j);
@@ -212,14 +209,17 @@ public final class ServiceRun {
                 stampJail(j.dataset(), jail);
                 ensuredJail = jailHash;
             }
-            argv = ctx.jails().wrap(setup, "/", argv, as);
+            // through zed ops the start carries the jail, and ops wraps the command itself: a wrapped command line
+            // from here is one ops would run as root
+            if (local) argv = ctx.jails().wrap(setup, "/", argv, as);
+            else jailed = new Launch.Jailed(setup, "/");
         }
         String specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
         Map<String, String> env = Environment.of(ctx.level(), spec, ctx.hostEnv(), secrets);
         if (as != null && as.home() != null && !spec.env().containsKey("HOME")) env.put("HOME", as.home()); // not root's
         // stdout and stderr go under fs::var() of the service; a jailed one drops to its user inside the sandbox
         Launch launch = new Launch(spec.ref(), argv, env, prepared.workdir(), ctx.state().resolve("var").resolve(spec.name()).resolve("log"),
-                spec.jail() == null ? as : null);
+                spec.jail() == null || jailed != null ? as : null, jailed);
         desired = new ServiceSupervisor.Desired(spec.ref(), spec.kind() + "/" + spec.name(), ctx.level().id(), ctx.rev(), specHash,
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
     }

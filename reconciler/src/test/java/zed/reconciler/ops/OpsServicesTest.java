@@ -179,6 +179,21 @@ class OpsServicesTest {
         assertFalse(Files.readString(dir.resolve("audit.log")).contains("canary-f1le"), "the audit log names the file, never its body");
     }
 
+    @Test
+    void aJailWhoseRootIsNotAManagedDatasetsMountpointIsRefusedBeforeOpsLaysAnythingOut() throws Exception {
+        OpsJails jails = new OpsJails(ops.socket(), new zed.reconciler.jail.BwrapJail(new ProcessCommand(), dir.resolve("agent-jails")));
+        zed.config.LevelSpec.JailSpec spec = new zed.config.LevelSpec.JailSpec("web", "jails/web", null, null, null, false, Map.of(), List.of(),
+                zed.config.Pos.NONE);
+        Path etc = Files.createDirectories(dir.resolve("not-a-dataset"));
+        zed.reconciler.jail.JailError e = assertThrows(zed.reconciler.jail.JailError.class,
+                () -> jails.ensure(new zed.reconciler.jail.JailSetup(spec, etc, List.of())));
+        assertTrue(e.getMessage().contains("is not the mountpoint of a dataset under the managed roots"), e.getMessage());
+        try (Stream<Path> laid = Files.list(etc)) {
+            assertEquals(0, laid.count(), "nothing laid out as root there");
+        }
+        assertTrue(Files.readString(dir.resolve("audit.log")).contains("jailEnsure"), "refused and audited");
+    }
+
     static String read(Path p) {
         try {
             return Files.readString(p);
