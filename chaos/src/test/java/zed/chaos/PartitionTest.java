@@ -43,6 +43,10 @@ class PartitionTest {
             level "web" {
               host = "h1"
             }
+            # a 1 s gate, not the default 5 s (as API's): where the level runs is proved, not how long a service stays up
+            update {
+              min_healthy_time = "1s"
+            }
             dataset "data" {}
             service "exec" "web" {
               dataset = "data"
@@ -58,6 +62,9 @@ class PartitionTest {
     static final String API = """
             level "api" {
               host = "h1"
+            }
+            update {
+              min_healthy_time = "1s"
             }
             failover {
               standby = "h2"
