@@ -37,6 +37,9 @@ class DashboardLevelChromiumTest {
     static String zedfile(int round) {
         return """
                 level "shop" {}
+                update {
+                  min_healthy_time = "500ms"
+                }
                 dataset "d" {
                   properties = { "com.acme:round" = "%d" }
                 }

@@ -51,6 +51,11 @@ class FailoverTest {
             level "web" {
               host = "h1"
             }
+            # a 1 s gate, not the default 5 s: where web runs and what reaches its standby is proved, not how long
+            # its service must stay up (each converge, move and failover paid the 5 s)
+            update {
+              min_healthy_time = "1s"
+            }
             failover {
               standby = "h2"
               every   = "2s"

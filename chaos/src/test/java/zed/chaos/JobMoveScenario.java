@@ -155,7 +155,10 @@ final class JobMoveScenario {
             assertEquals("Running", listed.path("state").asText(), jobs.toString());
             Path mount1 = PoolReads.mountpoint(run1);
             assertFalse(PoolReads.processIn(mount1), "a process still works in " + mount1);
-            assertEquals("h2", PoolReads.propertyOrWhy(run1, "com.zed:replica-of"), "h1's dataset is h2's replica");
+            // awaited: a receive of h2's next round carries h2's own (unmarked) properties for a moment before it marks them
+            // again (a look in that moment failed once the scenario's levels converged sooner)
+            assertEquals("h2", PoolReads.await(() -> PoolReads.propertyOrWhy(run1, "com.zed:replica-of"), "h2", Duration.ofSeconds(10)),
+                    "h1's dataset is h2's replica");
         } finally {
             h1.send("DELETE", AgentNode.level(LEVEL) + "?destroy=true", null);
         }
