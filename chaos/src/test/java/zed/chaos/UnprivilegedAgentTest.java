@@ -33,12 +33,16 @@ import static zed.chaos.fault.PoolReads.property;
 /**
  * The privilege boundary end to end: a real agent process runs as an unprivileged user ({@code setpriv}, no
  * capability), with {@code --ops-socket} to a real zed ops (in this JVM, root). It deploys a level on the zfs-fuse
- * pool with a dataset and a service that runs as its own user and reads a file rendered for it (written by ops as
- * that user), deploys a second revision (the service replaced),
+ * pool with a dataset and a service that runs as its own user, with a secret in its environment and in a file rendered
+ * for it (ops fills the secret in from the host's store, whose key the agent cannot read, and writes the file as that
+ * user), deploys a second revision (the service replaced),
  * rolls back to the first (data and state), and takes the level down: every dataset step and every process start
  * and stop goes through ops, which is the service's parent; the agent could do none of them itself.
  */
 class UnprivilegedAgentTest {
+    /** A secret's value, set in the host's store: ops fills it in; the agent never holds it. */
+    static final String CANARY = "canary-unpriv-5e1f";
+
     static String level(String root, Path conf, String greeting) {
         return """
                 level "shop" {
@@ -50,13 +54,13 @@ class UnprivilegedAgentTest {
                 service "exec" "www" {
                   dataset = "www"
                   user = "%s"
-                  env = { GREETING = "%s" }
+                  env = { GREETING = "%s", API_KEY = secret("api") }
                   file "conf" {
                     path = "%s"
                     mode = "0600"
-                    body = "greeting=%s"
+                    body = "greeting=%s key=${secret("api")}"
                   }
-                  runtime { cmd = ["/bin/sh", "-c", "echo \\"$(id -u) $GREETING $(cat app.conf)\\" > whoami; exec sleep 300"] }
+                  runtime { cmd = ["/bin/sh", "-c", "echo \\"$(id -u) $GREETING $(cat app.conf) env=$API_KEY\\" > whoami; exec sleep 300"] }
                 }
                 """.formatted(root, greeting, Accounts.USER, greeting, conf, greeting);
     }
@@ -76,10 +80,18 @@ class UnprivilegedAgentTest {
         Files.setPosixFilePermissions(zedfile, PosixFilePermissions.fromString("rwxr-xr-x"));
         try (ChaosPool pool = ChaosPool.fresh("unpriv")) {
             String root = pool.root();
+            // the host's secrets: their key root's, read by ops alone (not in the agent's home)
+            Path key = work.resolve("secrets.key");
+            ZfsStore zfs = ZfsStore.probe(new ProcessCommand(), root.split("/")[0]);
+            zed.reconciler.secret.SecretStore.init(zfs, root);
+            new zed.reconciler.secret.SecretStore(zfs, root, zed.reconciler.secret.KeyFile.create(key), java.time.Clock.systemUTC())
+                    .set(new zed.reconciler.secret.Slot("api"), null, CANARY.getBytes(java.nio.charset.StandardCharsets.UTF_8));
             Path conf = mountpoint(root).resolve("www/app.conf");
             OpsServer ops = new OpsServer(run.resolve("ops.sock"), agent.group(), Set.of(Accounts.AGENT), new OpsRules(List.of(root), List.of()),
                     new AuditLog(work.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
-                    new OpsServices(new ServiceRules(Set.of(Accounts.USER), Set.of()), work.resolve("service-logs"), work.resolve("ops/started.json")));
+                    new OpsServices(new ServiceRules(Set.of(Accounts.USER), Set.of()), work.resolve("service-logs"), work.resolve("ops/started.json"),
+                            consumer -> new zed.reconciler.secret.StoredSecrets(new zed.reconciler.secret.SecretStore(zfs, root,
+                                    zed.reconciler.secret.KeyFile.load(key), java.time.Clock.systemUTC())).forService(consumer)));
             ops.start();
             AgentNode node = new AgentNode(ZedProcess.bin(), home, List.of("--ops-socket", ops.socket().toString()),
                     List.of("setpriv", "--reuid=" + agent.uid(), "--regid=" + agent.gid(), "--init-groups", "--inh-caps=-all", "--ambient-caps=-all", "--"),
@@ -87,6 +99,7 @@ class UnprivilegedAgentTest {
             try {
                 node.start();
                 assertEquals(agent.uid(), uid(node.javaPid()), "the agent runs as its own user");
+                assertFalse(Files.isReadable(key) && Files.getAttribute(key, "unix:uid").equals((int) agent.uid()), "the host key is not the agent's");
                 assertTrue(Files.readString(home.resolve("agent.out")).contains("privilege boundary"), Files.readString(home.resolve("agent.out")));
 
                 NodeCalls.Answer pushed = node.push("shop", zedfile, level(root, conf, "one"));
@@ -94,7 +107,7 @@ class UnprivilegedAgentTest {
                 JsonNode one = node.await("shop", converged(1), Duration.ofSeconds(60));
                 long pid = AgentNode.servicePid(one);
                 Path www = mountpoint(root + "/www");
-                assertEquals(svc.uid() + " one greeting=one", await(www.resolve("whoami"), svc.uid() + " one greeting=one"), "the service runs as its user, in its dataset");
+                assertEquals(svc.uid() + " one greeting=one key=" + CANARY + " env=" + CANARY, await(www.resolve("whoami"), svc.uid() + " one greeting=one key=" + CANARY + " env=" + CANARY), "the service runs as its user, in its dataset");
                 assertEquals(ProcessHandle.current().pid(), ProcessHandle.of(pid).flatMap(ProcessHandle::parent).map(ProcessHandle::pid).orElse(-1L),
                         "zed ops, not the agent, is the service's parent");
                 assertEquals(svc.uid(), uid(pid));
@@ -104,7 +117,7 @@ class UnprivilegedAgentTest {
                 Files.writeString(www.resolve("data.txt"), "from revision 1");
                 assertEquals(200, node.push("shop", zedfile, level(root, conf, "two")).status());
                 JsonNode two = node.await("shop", converged(2), Duration.ofSeconds(60));
-                assertEquals(svc.uid() + " two greeting=two", await(www.resolve("whoami"), svc.uid() + " two greeting=two"), "revision 2's service replaced the first");
+                assertEquals(svc.uid() + " two greeting=two key=" + CANARY + " env=" + CANARY, await(www.resolve("whoami"), svc.uid() + " two greeting=two key=" + CANARY + " env=" + CANARY), "revision 2's service replaced the first");
                 assertFalse(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "ops stopped the first");
                 assertEquals("two", property(root + "/www", "com.acme:greeting"));
                 Files.writeString(www.resolve("data.txt"), "from revision 2");
@@ -114,7 +127,7 @@ class UnprivilegedAgentTest {
                 zed.chaos.fault.PoolReads.awaitProperty(root + "/www", "com.acme:greeting", "one", Duration.ofSeconds(60));
                 node.await("shop", s -> s.path("state").asText().equals("Converged") && AgentNode.servicePid(s) > 0, Duration.ofSeconds(60));
                 assertEquals("from revision 1", Files.readString(www.resolve("data.txt")), "the data went back with the state, through ops's rollback");
-                assertEquals(svc.uid() + " one greeting=one", await(www.resolve("whoami"), svc.uid() + " one greeting=one"));
+                assertEquals(svc.uid() + " one greeting=one key=" + CANARY + " env=" + CANARY, await(www.resolve("whoami"), svc.uid() + " one greeting=one key=" + CANARY + " env=" + CANARY));
                 long rolledBack = AgentNode.servicePid(node.await("shop", s -> AgentNode.servicePid(s) > 0, Duration.ofSeconds(30)));
 
                 assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
@@ -128,6 +141,14 @@ class UnprivilegedAgentTest {
                     assertTrue(audit.contains("\"op\":\"" + op + "\""), op + " went through ops: " + audit);
                 }
                 assertTrue(audit.contains("user " + Accounts.AGENT), "the agent's own uid, as the kernel named it: " + audit);
+                assertFalse(audit.contains(CANARY), "no secret in ops's audit log");
+                assertFalse(Files.readString(home.resolve("agent.out")).contains(CANARY), "nor in the agent's log");
+                try (var all = Files.walk(home)) {
+                    for (Path p : all.filter(Files::isRegularFile).toList()) {
+                        assertFalse(new String(Files.readAllBytes(p), java.nio.charset.StandardCharsets.ISO_8859_1).contains(CANARY), "nor in " + p);
+                    }
+                }
+                assertTrue(property(root + "/zed/secrets", "com.zed:secret.api.consumers").contains("shop/exec/www"), "ops recorded the consumer");
             } finally {
                 node.close();
                 ops.close();

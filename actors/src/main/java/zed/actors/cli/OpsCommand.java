@@ -50,6 +50,12 @@ final class OpsCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR", description = "ops's own state: the processes it started (default /var/lib/zed/ops)")
     Path state = Path.of("/var/lib/zed/ops");
 
+    @Option(names = "--secrets-key", paramLabel = "PATH", description = "the host key of the secrets' store, which ops alone reads (default $ZED_HOME/secrets.key)")
+    Path secretsKey;
+
+    @Option(names = "--secrets-pool", paramLabel = "POOL", description = "the pool whose zed/secrets holds the store (default the first --root's pool)")
+    String secretsPool;
+
     @Override
     public Integer call() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -69,8 +75,17 @@ final class OpsCommand implements Callable<Integer> {
         zed.reconciler.ops.OpsServices services = null;
         if (!serviceUsers.equals(List.of("none"))) {
             try {
+                Path key = (secretsKey != null ? secretsKey : ZedCommand.zedHome().resolve("secrets.key")).toAbsolutePath();
+                String pool = secretsPool != null ? secretsPool : roots.get(0).split("/")[0];
+                ZfsStore[] store = new ZfsStore[1];
                 services = new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.copyOf(serviceUsers), Set.copyOf(serviceGroups)),
-                        serviceLogs.toAbsolutePath(), state.toAbsolutePath().resolve("started.json"));
+                        serviceLogs.toAbsolutePath(), state.toAbsolutePath().resolve("started.json"),
+                        consumer -> new zed.reconciler.secret.StoredSecrets(() -> {
+                            synchronized (store) {
+                                if (store[0] == null) store[0] = ZfsStore.probe(new ProcessCommand(), pool);
+                            }
+                            return new zed.reconciler.secret.SecretStore(store[0], pool, zed.reconciler.secret.KeyFile.load(key), java.time.Clock.systemUTC());
+                        }).forService(consumer));
             } catch (java.io.IOException e) {
                 System.err.println("zed ops: cannot read the processes it started (" + state.resolve("started.json") + "): " + e.getMessage());
                 return 1;

@@ -194,6 +194,8 @@ public final class LevelHost {
 
     /** The host's encrypted secrets (docs/secrets.md): the node's pool's {@code zed/secrets}, the key in the state directory. */
     public Secrets secrets() {
+        // an unprivileged agent holds no key: its values are marks that zed ops fills at a start
+        if (config.opsSocket() != null) return new zed.reconciler.ops.MarkedSecrets(config.opsSocket());
         return new zed.reconciler.secret.StoredSecrets(() -> new zed.reconciler.secret.SecretStore(store(config.pool()), config.pool(),
                 zed.reconciler.secret.KeyFile.load(zed.reconciler.secret.KeyFile.in(config.stateDir())), java.time.Clock.systemUTC()));
     }

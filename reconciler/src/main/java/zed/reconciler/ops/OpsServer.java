@@ -244,6 +244,7 @@ public final class OpsServer implements AutoCloseable {
             case "jailEnsure" -> services.jailEnsure(req, this::managedMountpoint);
             case "jailObserve" -> services.jailObserve(req);
             case "jailStop" -> services.jailStop(req);
+            case "secretStamp" -> services.secretStamp(req);
             case "serviceLogRoot" -> Frames.JSON.getNodeFactory().textNode(services.logRoot().toString());
             case "serviceHome" -> services.home(req, d -> stores.computeIfAbsent(pool(d), storeOfPool).mountpoint(d));
             default -> throw new StoreError(StoreError.Kind.OTHER, "-", "unknown operation " + op);
@@ -308,12 +309,6 @@ public final class OpsServer implements AutoCloseable {
         ReplicaPlan.Step step = ReplicaSteps.of(req.get("step"), dataset, op.equals("receiveModel"));
         ObjectNode go = Frames.JSON.createObjectNode().put("ok", true).put("stream", true);
         try {
-            if (!op.equals("send")) {
-                // before the go-ahead: a refusal comes before any byte of the stream
-                List<String> done = new ArrayList<>();
-                powers.ensure(stores.computeIfAbsent(pool(dataset), storeOfPool), dataset, done::add);
-                for (String d : done) audit.write(peer, req, d);
-            }
             if (op.equals("send")) {
                 try (Replicas.Sending s = r.send(dataset, step)) {
                     Frames.write(ch, go);
@@ -327,6 +322,10 @@ public final class OpsServer implements AutoCloseable {
                 }
                 return Frames.JSON.nullNode();
             }
+            // a receive: before the go-ahead, so that a refusal comes before any byte of the stream
+            List<String> done = new ArrayList<>();
+            powers.ensure(stores.computeIfAbsent(pool(dataset), storeOfPool), dataset, done::add);
+            for (String d : done) audit.write(peer, req, d);
             Frames.write(ch, go);
             Chunks.In in = new Chunks.In(ch);
             try {

@@ -38,6 +38,7 @@ public final class OpsServices {
     private final Path logRoot;
     private final StartedTable table;
     private final LocalProcesses processes = new LocalProcesses();
+    private final Function<String, zed.reconciler.process.Secrets> secrets;
     /** The agent's jails, laid out and wrapped here, as root; their records beside the table. */
     private final zed.reconciler.jail.BwrapJail jails;
 
@@ -50,6 +51,15 @@ public final class OpsServices {
      * @param table   the file of the processes started (e.g. /var/lib/zed/ops/started.json)
      */
     public OpsServices(ServiceRules rules, Path logRoot, Path table) throws IOException {
+        this(rules, logRoot, table, null);
+    }
+
+    /**
+     * @param secrets the host's secrets for a consumer's start (its key read by ops alone); null: ops holds no
+     *                secrets, and a start or a file that names one is refused
+     */
+    public OpsServices(ServiceRules rules, Path logRoot, Path table, Function<String, zed.reconciler.process.Secrets> secrets) throws IOException {
+        this.secrets = secrets;
         this.rules = rules;
         this.logRoot = logRoot.toAbsolutePath().normalize();
         this.table = new StartedTable(table);
@@ -75,7 +85,7 @@ public final class OpsServices {
         req.get("argv").forEach(a -> argv0.add(a.asText()));
         List<String> argv = argv0;
         Map<String, String> env = new LinkedHashMap<>();
-        req.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), e.getValue().asText()));
+        req.get("env").fields().forEachRemaining(e -> env.put(e.getKey(), filled(service, e.getValue().asText())));
         Path logs = ServiceLogs.dir(logRoot, req.get("logs").asText());
         try {
             prepareLogs(logs, agentGroup);
@@ -229,7 +239,7 @@ public final class OpsServices {
         }
         argv.addAll(List.of("/bin/sh", "-c", remove ? REMOVE_FILE : WRITE_FILE, "sh", path, remove ? "" : req.get("mode").asText()));
         zed.reconciler.process.Subprocess run = zed.reconciler.process.Subprocess.of(argv, Duration.ofSeconds(30)).withEnvironment(Map.of("PATH", "/usr/bin:/bin"));
-        if (!remove) run = run.withInput(req.get("body").asText().getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        if (!remove) run = run.withInput(filled(service, req.get("body").asText()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
         zed.reconciler.process.Subprocess.Result r;
         try {
             r = run.run();
@@ -243,6 +253,33 @@ public final class OpsServices {
             throw new StoreError(StoreError.Kind.PERMISSION, path, "user " + as.user() + " cannot " + (remove ? "remove" : "write") + " it: " + r.stderr().strip());
         }
         return Frames.JSON.nullNode();
+    }
+
+    /**
+     * The text with its secrets' marks filled from the host's store, each slot's consumer recorded; a slot that is not
+     * set fails the start, naming the slot, never a value.
+     */
+    private String filled(String service, String text) {
+        if (!SecretMarks.marked(text)) return text;
+        if (secrets == null) throw new StoreError(StoreError.Kind.PERMISSION, service, "uses a secret, and this zed ops reads none: start it with --secrets-key");
+        return SecretMarks.fill(text, (consumer, ref) -> {
+            try {
+                return secrets.apply(consumer).resolve(ref);
+            } catch (RuntimeException e) {
+                throw new StoreError(StoreError.Kind.OTHER, service, e.getMessage());
+            }
+        });
+    }
+
+    /** A slot's stamp (its HMAC under the host key), for the agent's digest of a rendered file. */
+    JsonNode secretStamp(JsonNode req) {
+        if (secrets == null) throw new StoreError(StoreError.Kind.PERMISSION, "secret", "this zed ops reads no secrets: start it with --secrets-key");
+        String field = req.hasNonNull("field") ? req.get("field").asText() : null;
+        try {
+            return Frames.JSON.getNodeFactory().textNode(secrets.apply(null).stamp(new zed.config.Value.SecretRef(req.get("slot").asText(), field)));
+        } catch (RuntimeException e) {
+            throw new StoreError(StoreError.Kind.OTHER, req.get("slot").asText(), e.getMessage());
+        }
     }
 
     /** Lays out a jail (its root, its record) as declared, from parts checked against the managed datasets. */

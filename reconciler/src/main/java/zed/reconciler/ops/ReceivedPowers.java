@@ -16,6 +16,8 @@ import java.util.function.Consumer;
  */
 final class ReceivedPowers {
     static final List<String> POWERS = List.of("setuid", "devices");
+    /** Each of {@link #POWERS} off. */
+    private static final Map<String, String> OFF = POWERS.stream().collect(java.util.stream.Collectors.toUnmodifiableMap(p -> p, p -> "off"));
     private final OpsRules rules;
 
     ReceivedPowers(OpsRules rules) {
@@ -29,13 +31,13 @@ final class ReceivedPowers {
     void ensure(ZfsStore store, String target, Consumer<String> changed) {
         String root = rules.rootOf(target);
         if (!store.exists(root)) {
-            store.create(root, Map.of("setuid", "off", "devices", "off"));
+            store.create(root, OFF);
             changed.accept("created managed root " + root + " with setuid=off devices=off, where received files land");
         }
         Map<String, Observation> seen = store.observe(root, Set.copyOf(POWERS));
         Observation atRoot = seen.get(root);
         if (atRoot == null || POWERS.stream().anyMatch(p -> !off(atRoot, p))) {
-            store.set(root, Map.of("setuid", "off", "devices", "off"));
+            store.set(root, OFF);
             changed.accept("set setuid=off devices=off on managed root " + root + ", where received files land");
             seen = store.observe(root, Set.copyOf(POWERS));
         }

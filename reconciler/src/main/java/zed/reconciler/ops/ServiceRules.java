@@ -18,7 +18,7 @@ import java.util.regex.Pattern;
  */
 public record ServiceRules(Set<String> users, Set<String> groups) {
     public static final Set<String> OPS = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceFind", "serviceRotate", "serviceHome", "serviceFile",
-            "serviceLogRoot", "jailEnsure", "jailObserve", "jailStop");
+            "serviceLogRoot", "jailEnsure", "jailObserve", "jailStop", "secretStamp");
     /** Written to the audit log with their result: what runs, and what it runs as, changes. */
     public static final Set<String> AUDITED = Set.of("serviceStart", "serviceStop", "serviceSignal", "serviceHome", "serviceFile", "jailEnsure", "jailStop");
     /** A rendered file's body, at most: what a request frame holds with room for the rest. */
@@ -61,6 +61,10 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
                 }
             }
             case "jailEnsure" -> jail(req.path("jail").path("name").asText(null));
+            case "secretStamp" -> {
+                if (!zed.reconciler.secret.Slot.valid(OpsRules.text(req, "slot", op))) throw invalid(req.get("slot").asText(), "is not a secret slot's name");
+                if (req.hasNonNull("field")) text(req.get("field"), "field");
+            }
             case "jailObserve", "jailStop" -> jail(req.path("name").asText(null));
             case "serviceStop", "serviceSignal" -> {
                 pid(req);
