@@ -89,12 +89,7 @@ class OpsNodeTest {
         zfs = ZfsRoot.fresh();
         String root = zfs.root();
         Path logs = state.resolve("service-logs");
-        ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
-                new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
-                new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
-                        state.resolve("ops-state/started.json")));
-        ops.start();
-        node = TestNode.throughOps(state.resolve("node"), ops.socket());
+        startOpsWithServices(root, logs);
         node.push("shop", "shop", null, """
                 level "shop" {
                   pool = "%s"
@@ -115,16 +110,7 @@ class OpsNodeTest {
         assertEquals(String.valueOf(svc.uid()), Files.readString(home.resolve("whoami")).strip(), "it runs as its user");
         assertEquals(svc.uid(), ((Number) Files.getAttribute(home, "unix:uid")).longValue(), "ops gave it its dataset's mountpoint");
         assertEquals(svc.uid(), zed.reconciler.process.Accounts.ids(pid).get("Uid").get(0));
-        try (var dirs = Files.list(logs)) {
-            Path dir = dirs.findFirst().orElseThrow();
-            zed.reconciler.host.Await.until("its output in ops's log directory", () -> {
-                try {
-                    return Files.readString(dir.resolve("stdout.log")).contains("started");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-        }
+        awaitLog(logs, "started");
         String audit = Files.readString(state.resolve("ops-audit.log"));
         assertTrue(audit.contains("\"op\":\"serviceStart\"") && audit.contains("\"op\":\"serviceHome\""), audit);
         assertTrue(!audit.contains("canary-ops-91c"), "the environment's values are not in ops's audit log");
@@ -140,12 +126,7 @@ class OpsNodeTest {
         zfs = ZfsRoot.fresh();
         String root = zfs.root();
         Path logs = state.resolve("service-logs");
-        ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
-                new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
-                new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
-                        state.resolve("ops-state/started.json")));
-        ops.start();
-        node = TestNode.throughOps(state.resolve("node"), ops.socket());
+        startOpsWithServices(root, logs);
         node.push("shop", "shop", null, """
                 level "shop" {
                   pool = "%s"
@@ -166,16 +147,7 @@ class OpsNodeTest {
         JsonNode up = node.converged("shop", 1);
         long pid = ServicesNodeTest.resource(up, "service.exec.web").path("pid").asLong();
         assertTrue(pid > 0, up.toString());
-        try (var dirs = Files.list(logs)) {
-            Path dir = dirs.findFirst().orElseThrow();
-            zed.reconciler.host.Await.until("the sandboxed command's words in ops's log", () -> {
-                try {
-                    return Files.readString(dir.resolve("stdout.log")).contains(svc.uid() + " web.local");
-                } catch (java.io.IOException e) {
-                    return false;
-                }
-            });
-        }
+        awaitLog(logs, svc.uid() + " web.local");
         assertTrue(Files.exists(state.resolve("ops-state/jails/web.conf")), "ops keeps the jail's record, not the agent");
         assertTrue(!Files.exists(state.resolve("node/jails/web.conf")));
         List<ProcessHandle> sandbox = ProcessHandle.of(pid).orElseThrow().descendants().toList();
@@ -185,5 +157,29 @@ class OpsNodeTest {
 
         assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
         for (ProcessHandle p : sandbox) zed.reconciler.host.Await.until("sandboxed pid " + p.pid() + " ends with its level", () -> !p.isAlive());
+    }
+
+    /** A real zed ops that starts services as the test's account, and a node through it. */
+    void startOpsWithServices(String root, Path logs) throws Exception {
+        ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
+                new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
+                new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
+                        state.resolve("ops-state/started.json")));
+        ops.start();
+        node = TestNode.throughOps(state.resolve("node"), ops.socket());
+    }
+
+    /** Until the one service's stdout.log in ops's log directory holds {@code words}. */
+    static void awaitLog(Path logs, String words) throws Exception {
+        try (var dirs = Files.list(logs)) {
+            Path dir = dirs.findFirst().orElseThrow();
+            zed.reconciler.host.Await.until("\"" + words + "\" in ops's log of the service", () -> {
+                try {
+                    return Files.readString(dir.resolve("stdout.log")).contains(words);
+                } catch (java.io.IOException e) {
+                    return false;
+                }
+            });
+        }
     }
 }

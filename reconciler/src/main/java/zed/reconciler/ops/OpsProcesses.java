@@ -173,17 +173,8 @@ public final class OpsProcesses implements Processes {
         return r.put("path", path.toAbsolutePath().toString());
     }
 
-    @Override
-    public boolean local() {
-        return false;
-    }
-
     /** @param subject what an error names (ops's own answer names it where it knows better) */
     private JsonNode call(ObjectNode request, String subject) {
-        try {
-            return OpsStore.call(socket, request);
-        } catch (StoreError e) {
-            throw e.dataset().equals("null") ? new StoreError(e.kind(), subject, e.detail()) : e;
-        }
+        return OpsStore.call(socket, request, subject);
     }
 }

@@ -216,7 +216,7 @@ public final class OpsServer implements AutoCloseable {
     private void startService(SocketChannel ch, ObjectNode req, String peer, String peerGroup, Runnable release) throws IOException {
         OpsServices.Begun[] begun = new OpsServices.Begun[1];
         ObjectNode a = answerService(peer, req, () -> {
-            begun[0] = services.start(req, peerGroup, this::managedMountpoint);
+            begun[0] = services.start(req, peerGroup, managedMountpoints());
             return begun[0].result();
         });
         Frames.write(ch, a);
@@ -241,7 +241,7 @@ public final class OpsServer implements AutoCloseable {
             case "serviceFind" -> services.find(req);
             case "serviceRotate" -> services.rotate(req);
             case "serviceFile" -> services.file(req);
-            case "jailEnsure" -> services.jailEnsure(req, this::managedMountpoint);
+            case "jailEnsure" -> services.jailEnsure(req, managedMountpoints());
             case "jailObserve" -> services.jailObserve(req);
             case "jailStop" -> services.jailStop(req);
             case "secretStamp" -> services.secretStamp(req);
@@ -251,8 +251,20 @@ public final class OpsServer implements AutoCloseable {
         };
     }
 
-    /** Whether a directory is the mountpoint of a dataset at or under a managed root (read from zfs at each ask). */
-    private boolean managedMountpoint(Path dir) {
+    /**
+     * Whether a directory is the mountpoint of a dataset at or under a managed root: read from zfs once for the request
+     * that asks (a jail's root and each of its mounts), and not at all for one that does not (a service outside a jail).
+     */
+    private java.util.function.Predicate<Path> managedMountpoints() {
+        java.util.concurrent.atomic.AtomicReference<Set<Path>> read = new java.util.concurrent.atomic.AtomicReference<>();
+        return dir -> {
+            if (read.get() == null) read.set(mountpoints());
+            return read.get().contains(dir);
+        };
+    }
+
+    private Set<Path> mountpoints() {
+        Set<Path> out = new java.util.HashSet<>();
         for (String root : rules.roots()) {
             Map<String, zed.reconciler.store.Observation> tree;
             try {
@@ -262,10 +274,10 @@ public final class OpsServer implements AutoCloseable {
             }
             for (zed.reconciler.store.Observation o : tree.values()) {
                 zed.reconciler.store.Observation.Prop mp = o.properties().get("mountpoint");
-                if (mp != null && mp.value().startsWith("/") && Path.of(mp.value()).normalize().equals(dir)) return true;
+                if (mp != null && mp.value().startsWith("/")) out.add(Path.of(mp.value()).normalize());
             }
         }
-        return false;
+        return out;
     }
 
     private ObjectNode answer(String peer, ObjectNode req, Runnable check, boolean destructive, java.util.function.Supplier<JsonNode> body) throws IOException {

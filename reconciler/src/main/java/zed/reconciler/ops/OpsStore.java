@@ -151,7 +151,11 @@ public final class OpsStore implements Store {
 
     /** One request on a connection of its own (a Unix socket's connect is cheap; callers of a store are many threads). */
     static JsonNode call(Path socket, ObjectNode request) {
-        String subject = request.has("dataset") ? request.get("dataset").asText() : String.valueOf(request.get("datasets"));
+        return call(socket, request, request.has("dataset") ? request.get("dataset").asText() : String.valueOf(request.get("datasets")));
+    }
+
+    /** @param subject what an error names where ops's answer names nothing (a request about a process, a file, a log) */
+    static JsonNode call(Path socket, ObjectNode request, String subject) {
         try (SocketChannel ch = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             ch.connect(UnixDomainSocketAddress.of(socket));
             Frames.write(ch, request);

@@ -100,9 +100,4 @@ public final class Launcher {
     public Processes processes() {
         return processes;
     }
-
-    /** Whether services start in this process (the single-process mode), not through zed ops. */
-    public boolean local() {
-        return processes.local();
-    }
 }

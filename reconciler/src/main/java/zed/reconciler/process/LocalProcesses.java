@@ -111,9 +111,4 @@ public final class LocalProcesses implements Processes {
             // no reason to stop a service
         }
     }
-
-    @Override
-    public boolean local() {
-        return true;
-    }
 }

@@ -27,7 +27,4 @@ public interface Processes {
 
     /** Rotates its logs past {@code cap} bytes, keeping {@code keep} old ones; a failure is no reason to stop it. */
     void rotateLogs(Launch launch, long cap, int keep);
-
-    /** Whether this is the node's own process (root in the single-process mode), which may chown and write as anyone. */
-    boolean local();
 }

@@ -52,16 +52,20 @@ public record Spawn(List<String> argv, Map<String, String> environment, Path dir
 
     /** @throws CannotStart when posix_spawn fails, with the C library's reason */
     public Spawned start() throws CannotStart {
-        List<String> command = command();
-        List<String> envp = envp().entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
+        Map<String, String> env = envp();
+        List<String> command = command(env);
+        List<String> envp = env.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).toList();
         long pid = SpawnCalls.spawn(command, envp, fileActions(), true, (short) SpawnAttribute.SETPGROUP);
         return new Spawned(pid, Reaper.watch(pid));
     }
 
-    /** What is spawned: setpriv first where it runs as another account, the shell that enters its directory, the command. */
-    List<String> command() throws CannotStart {
+    /**
+     * What is spawned: setpriv first where it runs as another account, the shell that enters its directory, the command.
+     *
+     * @param env the spawn's environment ({@link #envp}), whose carried variables the shell restores
+     */
+    List<String> command(Map<String, String> env) throws CannotStart {
         List<String> command = new ArrayList<>();
-        Map<String, String> env = envp();
         if (as != null) {
             String setpriv = RunAs.setpriv().orElseThrow(() -> new CannotStart(argv.get(0),
                     "running as user \"" + as.user() + "\" needs setpriv(1) (util-linux), which this host lacks", null)).toString();

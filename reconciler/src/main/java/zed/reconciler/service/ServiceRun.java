@@ -12,6 +12,7 @@ import zed.reconciler.health.Probes;
 import zed.reconciler.health.Verdict;
 import zed.reconciler.jail.JailDriver;
 import zed.reconciler.jail.JailSetup;
+import zed.reconciler.ops.OpsProcesses;
 import zed.reconciler.process.Environment;
 import zed.reconciler.process.HostUsers;
 import zed.reconciler.process.Launch;
@@ -189,12 +190,12 @@ public final class ServiceRun {
             throw new Launcher.LaunchError(spec.ref() + ": runs as user \"" + as.user() + "\"" + (defaultUser() ? " (the agent's service-user: its Zedfile names none)" : "")
                     + " but has no dataset of its own to be its home" + (defaultUser() ? "; give it a dataset, or name its user (user = \"root\" to run it as root)" : ""));
         }
-        boolean local = ctx.launcher().local();
+        OpsProcesses ops = ops();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
-        if (as != null && local) ownHome(as, prepared.workdir());
-        else if (as != null && ctx.launcher().processes() instanceof zed.reconciler.ops.OpsProcesses ops) ops.giveHome(spec.ref(), dataset, as);
-        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as, files(as));
+        if (as != null && ops == null) ownHome(as, prepared.workdir());
+        else if (as != null) ops.giveHome(spec.ref(), dataset, as);
+        String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as, ops == null ? null : files(ops, as));
         List<String> argv = prepared.argv();
         String jailHash = "";
         Launch.Jailed jailed = null;
@@ -211,7 +212,7 @@ public final class ServiceRun {
             }
             // through zed ops the start carries the jail, and ops wraps the command itself: a wrapped command line
             // from here is one ops would run as root
-            if (local) argv = ctx.jails().wrap(setup, "/", argv, as);
+            if (ops == null) argv = ctx.jails().wrap(setup, "/", argv, as);
             else jailed = new Launch.Jailed(setup, "/");
         }
         String specHash = hash(prepared.sourceRevision(), files + "\0" + jailHash);
@@ -224,9 +225,13 @@ public final class ServiceRun {
                 launch, spec.restart(), spec.version(), ports(), ctx.stopGrace());
     }
 
-    /** Where its files go: written here (the single-process mode), or by zed ops as its user (null: as root). */
-    private RenderedFiles.Sink files(RunAs as) {
-        if (!(ctx.launcher().processes() instanceof zed.reconciler.ops.OpsProcesses ops)) return null;
+    /** zed ops, where this node's services start through it; null in the single-process mode. */
+    private OpsProcesses ops() {
+        return ctx.launcher().processes() instanceof OpsProcesses ops ? ops : null;
+    }
+
+    /** Its files written and removed by zed ops, as its user ({@code as} null: as root). */
+    private RenderedFiles.Sink files(OpsProcesses ops, RunAs as) {
         return new RenderedFiles.Sink() {
             @Override
             public void put(Path path, String body, String mode) {
@@ -240,13 +245,20 @@ public final class ServiceRun {
         };
     }
 
-    /** Its account for a removal on down: a user the host no longer has leaves its files to root's hand. */
-    private RunAs runAsOrRoot() {
+    /**
+     * Where its files go on down: removed here, or by zed ops as its user (looked up only then); a user the host no
+     * longer has leaves them to root's hand.
+     */
+    private RenderedFiles.Sink filesOnStop() {
+        OpsProcesses ops = ops();
+        if (ops == null) return null;
+        RunAs as;
         try {
-            return runAs();
+            as = runAs();
         } catch (Launcher.LaunchError gone) {
-            return null;
+            as = null;
         }
+        return files(ops, as);
     }
 
     /** Whether the Zedfile names no user, so that it runs as the agent's default ({@link Context#defaultUser}). */
@@ -376,11 +388,11 @@ public final class ServiceRun {
     public synchronized void stop() {
         if (!datasetReady && !ctx.store().exists(dataset)) {
             // never prepared: nothing of it can run (a process starts only after its dataset is there) or be stamped
-            RenderedFiles.remove(spec.files(), files(runAsOrRoot()));
+            RenderedFiles.remove(spec.files(), filesOnStop());
             return;
         }
         supervisor.stop(ctx.stopGrace());
-        RenderedFiles.remove(spec.files(), files(runAsOrRoot()));
+        RenderedFiles.remove(spec.files(), filesOnStop());
         supervisor.stampHealth("stopped");
         stampedHealth = "stopped";
     }

@@ -22,7 +22,7 @@ class LoaderVariablesTest {
         assertFalse(env.keySet().stream().anyMatch(LoaderVariables::unsafe), env.toString());
         assertEquals("/tmp/x.so", env.get("ZED_ENV_LD_PRELOAD"));
         assertEquals("GCONV_PATH LD_PRELOAD", env.get(LoaderVariables.MOVED));
-        List<String> argv = s.command();
+        List<String> argv = s.command(env);
         assertTrue(argv.get(0).endsWith("setpriv"), argv.toString());
         int sh = argv.indexOf("-c") + 1;
         assertTrue(argv.get(sh).startsWith(LoaderVariables.RESTORE), "the shell, as the user, restores them first: " + argv.get(sh));
@@ -33,6 +33,6 @@ class LoaderVariablesTest {
     void withoutADropNothingMoves() throws Exception {
         Spawn s = new Spawn(List.of("/usr/bin/env"), Map.of("LD_PRELOAD", "/tmp/x.so"), null, Path.of("/tmp/o"), Path.of("/tmp/e"), null);
         assertEquals(Map.of("LD_PRELOAD", "/tmp/x.so"), s.envp());
-        assertEquals(List.of("/usr/bin/env"), s.command());
+        assertEquals(List.of("/usr/bin/env"), s.command(s.envp()));
     }
 }
