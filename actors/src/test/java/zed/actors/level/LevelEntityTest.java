@@ -61,10 +61,19 @@ class LevelEntityTest {
         Files.createDirectories(state.resolve("shop"));
     }
 
+    /**
+     * A test may end while its level's work still runs (a given-up rollback's stop waits out its grace): the work
+     * and every process it started end before the state directory is removed, else the removal races a write to it.
+     */
     @AfterEach
-    void stop() {
+    void stop() throws InterruptedException {
         kit.shutdownTestKit();
         blocking.shutdownNow();
+        assertTrue(blocking.awaitTermination(30, TimeUnit.SECONDS), "the level's work ended");
+        for (ProcessHandle p : ProcessHandle.current().descendants().toList()) {
+            p.destroyForcibly();
+            p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(x -> p).join();
+        }
     }
 
     EventSourcedBehaviorTestKit.CommandResultWithReply<LevelCommand, LevelEvent, RevisionLog, LevelCommand.Pushed> push(String source) {
