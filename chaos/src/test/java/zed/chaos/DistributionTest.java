@@ -91,6 +91,7 @@ class DistributionTest {
                 "lib/zed.jar", "rw-r--r--",
                 "lib/zed-cli.jar", "rw-r--r--",
                 "share/zed/agent.conf", "rw-r--r--",
+                "share/zed/ops.env", "rw-r--r--",
                 "share/zed/completion/zed.bash", "rw-r--r--",
                 "share/zed/rc.d/zed_agent", "rwxr-xr-x",
                 "share/zed/systemd/zed-agent.service", "rw-r--r--",
@@ -98,11 +99,14 @@ class DistributionTest {
                 "share/zed/tmpfiles.d/zed.conf", "rw-r--r--")), files);
 
         String agent = Files.readString(unpacked.resolve("share/zed/systemd/zed-agent.service"));
-        // root, the single-process mode, until zed ops takes services, jails, replication and the key (docs/install.md)
-        assertTrue(agent.contains("\nExecStart=/opt/zed/bin/zed agent\n") && !agent.contains("\nUser=") && !agent.contains("Requires=zed-ops"), agent);
+        // the agent as zed, through zed ops, which it needs (docs/install.md)
+        assertTrue(agent.contains("\nExecStart=/opt/zed/bin/zed agent --ops-socket /run/zed/ops.sock\n") && agent.contains("\nUser=zed\n")
+                && agent.contains("\nRequires=zed-ops.service\n"), agent);
         String ops = Files.readString(unpacked.resolve("share/zed/systemd/zed-ops.service"));
         assertTrue(ops.contains("\nExecStart=/opt/zed/bin/zed ops $ZED_OPS_FLAGS\n") && ops.contains("\nEnvironmentFile=-/etc/zed/ops.env\n")
-                && !ops.contains("\nUser="), "zed ops runs as root, its roots from ops.env: " + ops);
+                && !ops.contains("\nUser=") && ops.contains("\nEnvironment=ZED_SECRETS_KEY=/etc/zed/secrets.key\n"), "zed ops runs as root, its roots from ops.env: " + ops);
+        // ops.env names no root: the operator's pool is not known here, and ops refuses to start without one
+        assertTrue(Files.readAllLines(unpacked.resolve("share/zed/ops.env")).stream().allMatch(l -> l.isEmpty() || l.startsWith("#")));
         Path rc = unpacked.resolve("share/zed/rc.d/zed_agent");
         run(List.of("sh", "-n", rc.toString()));
         String rcd = Files.readString(rc);
@@ -192,6 +196,7 @@ class DistributionTest {
                 "make /var/log/zed/ 0750 zed:zed",
                 "make /run/zed/ 0750 root:zed",
                 "write /etc/zed/agent.conf 0600 zed:zed",
+                "write /etc/zed/ops.env 0600 root:root",
                 "write /etc/tmpfiles.d/zed.conf 0644 root:root",
                 "write /etc/systemd/system/zed-ops.service 0644 root:root",
                 "write /etc/systemd/system/zed-agent.service 0644 root:root",
@@ -220,6 +225,7 @@ class DistributionTest {
         assertOwned(dir.resolve("run/zed"), "rwxr-x---", 0, zedGid);
         assertOwned(dir.resolve("etc/zed/agent.conf"), "rw-------", zedUid, zedGid);
         assertEquals(Files.readString(unpacked.resolve("share/zed/agent.conf")), Files.readString(dir.resolve("etc/zed/agent.conf")));
+        assertOwned(dir.resolve("etc/zed/ops.env"), "rw-------", 0, 0);
         assertOwned(dir.resolve("etc/tmpfiles.d/zed.conf"), "rw-r--r--", 0, 0);
         for (String unit : List.of("zed-ops.service", "zed-agent.service")) {
             Path u = dir.resolve("etc/systemd/system").resolve(unit);
@@ -234,16 +240,33 @@ class DistributionTest {
         assertEquals(0, second.exit(), second.toString());
         assertEquals(List.of("nothing to change in " + dir + ": the users, directories and units of zed " + version + " are in place"), second.outLines());
 
-        // the operator's agent.conf is theirs; a mode gone wrong is put right, and only that
+        // the operator's agent.conf is theirs; a mode gone wrong is put right, and only that; a host whose agent ran
+        // as root (an upgrade) has its key moved to root's place and the state that agent left given to zed
         Files.writeString(dir.resolve("etc/zed/agent.conf"), "host = h7\n");
         Files.setPosixFilePermissions(dir.resolve("var/lib/zed"), PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path oldKey = Files.writeString(dir.resolve("var/lib/zed/secrets.key"), "AGE-SECRET-KEY-1TEST\n");
+        Files.setPosixFilePermissions(oldKey, PosixFilePermissions.fromString("r--------"));
+        Path journal = Files.createDirectories(dir.resolve("var/lib/zed/journal"));
+        Files.writeString(journal.resolve("journal.mv.db"), "h2");
+        Files.setPosixFilePermissions(journal, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.setPosixFilePermissions(journal.resolve("journal.mv.db"), PosixFilePermissions.fromString("rw-r--r--"));
         ZedProcess.Outcome third = zed(zed, "agent", "install", "--root", dir.toString());
         assertEquals(0, third.exit(), third.toString());
         assertEquals(List.of("chmod /var/lib/zed 0755 -> 0750",
+                "move /var/lib/zed/secrets.key to /etc/zed/secrets.key 0400 root:root (the host key is root's, where the agent cannot replace it)",
+                "chown 2 paths under /var/lib/zed/ to zed:zed (left by an agent that ran as root)",
                 "kept /etc/zed/agent.conf: it differs from the default, so it is the operator's and is not overwritten",
                 "installed in " + dir + "; the units run /opt/zed/bin/zed"), third.outLines());
         assertEquals("host = h7\n", Files.readString(dir.resolve("etc/zed/agent.conf")));
         assertOwned(dir.resolve("var/lib/zed"), "rwxr-x---", zedUid, zedGid);
+        assertFalse(Files.exists(oldKey, java.nio.file.LinkOption.NOFOLLOW_LINKS));
+        assertOwned(dir.resolve("etc/zed/secrets.key"), "r--------", 0, 0);
+        assertEquals("AGE-SECRET-KEY-1TEST\n", Files.readString(dir.resolve("etc/zed/secrets.key")));
+        assertOwned(journal, "rwxr-xr-x", zedUid, zedGid);
+        assertOwned(journal.resolve("journal.mv.db"), "rw-r--r--", zedUid, zedGid);
+        ZedProcess.Outcome fourth = zed(zed, "agent", "install", "--root", dir.toString());
+        assertEquals(List.of("kept /etc/zed/agent.conf: it differs from the default, so it is the operator's and is not overwritten",
+                "nothing to change in " + dir + ": the users, directories and units of zed " + version + " are in place"), fourth.outLines());
     }
 
     static Map<String, String[]> entries(Path file) throws IOException {

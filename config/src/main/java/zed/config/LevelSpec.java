@@ -205,8 +205,16 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
      * @param keep            how many checkpoints are kept, the newest by step
      * @param restart         restarts after a failure; a job that succeeded is never restarted
      */
+    /**
+     * @param user  the account it runs as; null when the Zedfile names none (the node's default, as a service's).
+     *              Left out of the JSON when null, as {@code group}: a job that names neither hashes as before they
+     *              existed, and is not restarted by an upgrade
+     */
     public record JobSpec(String name, String model, String dataset, Map<String, Value> env, Runtime runtime,
-                          Duration checkpointEvery, int keep, RestartPolicy restart, Pos pos) {
+                          Duration checkpointEvery, int keep, RestartPolicy restart,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String user,
+                          @com.fasterxml.jackson.annotation.JsonInclude(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL) String group,
+                          Pos pos) {
         public static final int KEEP = 5;
         /** What Zed gives the job itself: its GPUs (placement), its checkpoint endpoint, where it resumes. */
         public static final List<String> SET_BY_ZED = List.of("ZED_GPU_UUIDS", "CUDA_VISIBLE_DEVICES", "ZED_VULKAN_DEVICE",
@@ -214,6 +222,12 @@ public record LevelSpec(String id, String name, String parent, String file, Stri
 
         public JobSpec {
             env = Map.copyOf(env);
+        }
+
+        /** A job that declares no {@code user} or {@code group}: it runs as the node's default user. */
+        public JobSpec(String name, String model, String dataset, Map<String, Value> env, Runtime runtime,
+                       Duration checkpointEvery, int keep, RestartPolicy restart, Pos pos) {
+            this(name, model, dataset, env, runtime, checkpointEvery, keep, restart, null, null, pos);
         }
     }
 }

@@ -97,7 +97,7 @@ public record Schema(String type, int minLabels, int maxLabels, List<String> lab
                     block("source", List.of(), attrs("path", Type.STRING, "host", Type.STRING, "snapshot", Type.STRING), Set.of(), false)),
             // model = model.llama (or "llama"): a model of the same level
             block("job", List.of("name"), attrs("model", Type.STRING, "dataset", Type.STRING, "env", Type.OBJECT, "checkpoint_every", Type.DURATION,
-                            "keep", Type.INT), Set.of("model", "dataset"), true,
+                            "keep", Type.INT, "user", Type.STRING, "group", Type.STRING), Set.of("model", "dataset"), true,
                     block("runtime", List.of(), attrs("cmd", Type.STRING_LIST, "after", Type.SERVICE_REFS), Set.of("cmd"), false),
                     RESTART)),
             false);

@@ -137,6 +137,7 @@ class ValidationTestGpuTest {
                 job(10, 3, "job.j.checkpoint_every" + DUR + "string \"often\"", "model   = model.llama", "dataset = 'r'", "checkpoint_every = 'often'"),
                 job(10, 15, "job.j.env: CUDA_VISIBLE_DEVICES is set by Zed (ZED_GPU_UUIDS, CUDA_VISIBLE_DEVICES, ZED_VULKAN_DEVICE, ZED_CHECKPOINT_URL, ZED_RESUME_STEP)",
                         "model   = model.llama", "dataset = 'r'", "env     = { CUDA_VISIBLE_DEVICES = '0' }"),
+                job(10, 3, "job.j.user must be a user name such as \"www\"", "model   = model.llama", "dataset = 'r'", "user    = '0'"),
                 job(10, 13, "job.j.restart.attempts must not be negative", "model   = model.llama", "dataset = 'r'", "restart { attempts = -1 }"),
                 c(14, 3, "job.k.dataset \"r\" is also job.j's (Zedfile:7:1): each job has its own",
                         "dataset 'm' {}", "dataset 'r' {}", "model 'llama' {", "  dataset = 'm'", "}", "",

@@ -20,6 +20,8 @@ public final class BootLayout {
     /** The user a service runs as when its Zedfile names none. */
     public static final String SERVICE_USER = "zed-svc";
     public static final String UNITS = "/etc/systemd/system";
+    /** The secrets' host key (zed-ops.service's ZED_SECRETS_KEY): root's, in a directory only root writes. */
+    public static final String SECRETS_KEY = "/etc/zed/secrets.key";
 
     /** @param launcher the {@code bin/zed} the units run, as the host will see it */
     public static List<Wanted> linux(String launcher) {
@@ -35,9 +37,15 @@ public final class BootLayout {
                 // made now for a host that runs without a reboot; zed.conf in tmpfiles.d makes it at every boot
                 new Wanted.Directory("/run/zed", 0750, "root", AGENT_USER),
                 new Wanted.Content("/etc/zed/agent.conf", 0600, AGENT_USER, AGENT_USER, shipped("agent.conf"), true),
+                // zed ops's flags, read by systemd for it (root); the operator adds the managed roots
+                new Wanted.Content("/etc/zed/ops.env", 0600, "root", "root", shipped("ops.env"), true),
                 new Wanted.Content("/etc/tmpfiles.d/zed.conf", 0644, "root", "root", shipped("zed.tmpfiles"), false),
                 new Wanted.Content(UNITS + "/zed-ops.service", 0644, "root", "root", unit("zed-ops.service", launcher), false),
-                new Wanted.Content(UNITS + "/zed-agent.service", 0644, "root", "root", unit("zed-agent.service", launcher), false));
+                new Wanted.Content(UNITS + "/zed-agent.service", 0644, "root", "root", unit("zed-agent.service", launcher), false),
+                // a host whose agent ran as root: the key goes where the agent (which owns ZED_HOME now) cannot replace
+                // it, and what that agent left in ZED_HOME becomes the agent's
+                new Wanted.Moved("/var/lib/zed/secrets.key", SECRETS_KEY, 0400, "root", "root", "the host key is root's, where the agent cannot replace it"),
+                new Wanted.OwnedTree("/var/lib/zed", AGENT_USER, AGENT_USER, "/var/lib/zed/secrets.key"));
     }
 
     static String unit(String name, String launcher) {

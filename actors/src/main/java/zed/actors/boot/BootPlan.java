@@ -37,6 +37,8 @@ public final class BootPlan {
                 directory(d, found.apply(d.path()), ids, changes);
             } else if (w instanceof Wanted.Content c) {
                 content(c, found.apply(c.path()), ids, changes, notes);
+            } else if (w instanceof Wanted.Moved m) {
+                moved(m, found.apply(m.from()), found.apply(m.to()), ids, changes, notes);
             }
         }
         return changes;
@@ -68,6 +70,31 @@ public final class BootPlan {
             }
             default -> throw new IllegalStateException(c.path() + " should be a file but is " + what(f) + "; move it away and run zed agent install again");
         }
+    }
+
+    private static void moved(Wanted.Moved m, Found from, Found to, Accounts ids, List<Change> changes, List<String> notes) {
+        if (from.kind() == Found.Kind.NOTHING) return;
+        if (from.kind() != Found.Kind.FILE) {
+            notes.add("left " + m.from() + " alone: it is " + what(from) + ", not a file; " + m.to() + " is where it is read now");
+        } else if (to.kind() != Found.Kind.NOTHING) {
+            notes.add("left " + m.from() + " alone: " + m.to() + " is there already, and is the one read now; remove the other once you know which is right");
+        } else {
+            changes.add(new Change.MoveFile(m.from(), m.to(), m.mode(), ids.uid(m.owner()), ids.gid(m.group()), m.owner() + ":" + m.group(), m.why()));
+        }
+    }
+
+    /**
+     * The owner of everything under a tree, after the files: {@code notOwned} is how many paths under it (the
+     * directory itself aside, {@code except} aside) have another owner now.
+     */
+    public static List<Change> trees(List<Wanted> wanted, java.util.function.ToIntBiFunction<Wanted.OwnedTree, Accounts> notOwned, Accounts ids) {
+        List<Change> changes = new ArrayList<>();
+        for (Wanted w : wanted) {
+            if (!(w instanceof Wanted.OwnedTree t)) continue;
+            int n = notOwned.applyAsInt(t, ids);
+            if (n > 0) changes.add(new Change.SetTreeOwner(t.path(), ids.uid(t.owner()), ids.gid(t.group()), t.owner() + ":" + t.group(), t.except(), n));
+        }
+        return changes;
     }
 
     private static void fix(String path, int mode, int uid, int gid, String owner, Found f, List<Change> changes) {

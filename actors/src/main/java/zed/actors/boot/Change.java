@@ -40,4 +40,19 @@ public sealed interface Change {
             return "chown " + path + " " + owner;
         }
     }
+
+    /** @param paths how many under it were another's */
+    record SetTreeOwner(String path, int uid, int gid, String owner, String except, int paths) implements Change {
+        @Override
+        public String describe() {
+            return "chown " + paths + " path" + (paths == 1 ? "" : "s") + " under " + path + "/ to " + owner + " (left by an agent that ran as root)";
+        }
+    }
+
+    record MoveFile(String from, String to, int mode, int uid, int gid, String owner, String why) implements Change {
+        @Override
+        public String describe() {
+            return "move " + from + " to " + to + " " + Modes.octal(mode) + " " + owner + " (" + why + ")";
+        }
+    }
 }

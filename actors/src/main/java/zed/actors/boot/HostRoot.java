@@ -102,7 +102,55 @@ public record HostRoot(Path root) {
         } else if (c instanceof Change.SetOwner o) {
             Files.setAttribute(at(o.path()), "unix:uid", o.uid(), NO_FOLLOW);
             Files.setAttribute(at(o.path()), "unix:gid", o.gid(), NO_FOLLOW);
+        } else if (c instanceof Change.SetTreeOwner t) {
+            for (Path p : notOwned(t.path(), t.except(), t.uid(), t.gid())) {
+                Files.setAttribute(p, "unix:uid", t.uid(), NO_FOLLOW);
+                Files.setAttribute(p, "unix:gid", t.gid(), NO_FOLLOW);
+            }
+        } else if (c instanceof Change.MoveFile m) {
+            Path to = at(m.to());
+            // owned and moded first, then renamed: the key is never readable by another on the way (same file system
+            // or not: a copy is made the same way, and the old one removed after)
+            Path from = at(m.from());
+            own(from, m.uid(), m.gid(), m.mode());
+            try {
+                Files.move(from, to, StandardCopyOption.ATOMIC_MOVE);
+            } catch (java.nio.file.AtomicMoveNotSupportedException e) {
+                Path next = Files.createTempFile(to.getParent(), "." + to.getFileName(), ".new");
+                try {
+                    own(next, m.uid(), m.gid(), 0600);
+                    Files.copy(from, next, StandardCopyOption.REPLACE_EXISTING, LinkOption.NOFOLLOW_LINKS);
+                    own(next, m.uid(), m.gid(), m.mode());
+                    Files.move(next, to, StandardCopyOption.ATOMIC_MOVE);
+                } finally {
+                    Files.deleteIfExists(next);
+                }
+                Files.delete(from);
+            }
         }
+    }
+
+    /** How many paths under a tree (itself and {@code except} aside) another owns; links are counted, never followed. */
+    public int notOwned(Wanted.OwnedTree t, Accounts ids) {
+        try {
+            return notOwned(t.path(), t.except(), ids.uid(t.owner()), ids.gid(t.group())).size();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot read " + at(t.path()) + ": " + e.getMessage());
+        }
+    }
+
+    private List<Path> notOwned(String hostPath, String except, int uid, int gid) throws IOException {
+        Path top = at(hostPath);
+        if (!Files.isDirectory(top, NO_FOLLOW)) return List.of();
+        Path skip = except == null ? null : at(except);
+        List<Path> out = new ArrayList<>();
+        try (java.util.stream.Stream<Path> all = Files.walk(top)) { // walk follows no link unless told to
+            for (Path p : (Iterable<Path>) all::iterator) {
+                if (p.equals(top) || p.equals(skip)) continue;
+                if ((Integer) Files.getAttribute(p, "unix:uid", NO_FOLLOW) != uid || (Integer) Files.getAttribute(p, "unix:gid", NO_FOLLOW) != gid) out.add(p);
+            }
+        }
+        return out;
     }
 
     private static void own(Path p, int uid, int gid, int mode) throws IOException {

@@ -101,6 +101,12 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("zed agent: there is no zed ops socket at " + opsSocket + " (--ops-socket): start zed ops first");
             return 1;
         }
+        if (opsSocket != null && !System.getProperty("os.name", "").equalsIgnoreCase("linux")) {
+            // jail(8) and Bastille need root, and zed ops lays out only bubblewrap jails: refused rather than failing at a jail's start
+            System.err.println("zed agent: --ops-socket works on Linux only: on " + System.getProperty("os.name")
+                    + " the jails (jail(8), Bastille) do not go through zed ops; run the agent as root without --ops-socket (docs/install.md)");
+            return 2;
+        }
         if (apiKeystorePasswordFile != null && apiKeystore == null) {
             System.err.println("zed agent: --api-keystore-password-file is the password of --api-keystore, which is not given");
             return 2;

@@ -17,7 +17,8 @@ import java.util.concurrent.Callable;
 
 @Command(name = "install", description = {"Sets this host up to run Zed at boot (root): the users zed (the agent) and zed-svc (services' default),",
         "/etc/zed, /var/lib/zed, /var/log/zed and /run/zed with their modes, /etc/zed/agent.conf (never overwritten once there),",
-        "and the systemd units zed-ops.service and zed-agent.service (docs/install.md). A second run changes nothing.",
+        "/etc/zed/ops.env (likewise), and the systemd units zed-ops.service and zed-agent.service (docs/install.md); on a host",
+        "whose agent ran as root, the secrets' key moves to /etc/zed/secrets.key and /var/lib/zed becomes zed's. A second run changes nothing.",
         "It enables and starts nothing: systemctl enable --now zed-agent does."})
 final class AgentInstallCommand implements Callable<Integer> {
     @Option(names = "--root", paramLabel = "DIR", description = "install into DIR as if it were / (its etc/passwd, its etc/systemd/system), e.g. an image being built")
@@ -69,12 +70,14 @@ final class AgentInstallCommand implements Callable<Integer> {
         List<String> notes = new ArrayList<>();
         Accounts ids = host.accounts();
         host.apply(BootPlan.files(wanted, host::found, ids, notes), said);
+        host.apply(BootPlan.trees(wanted, host::notOwned, ids), said);
         for (String n : notes) System.out.println(n);
         if (done.isEmpty()) {
             System.out.println("nothing to change" + in + ": the users, directories and units of zed " + Build.current().version() + " are in place");
         } else {
             System.out.println("installed" + in + "; the units run " + zed
-                    + (dir.equals(Path.of("/")) ? "; start with: systemctl daemon-reload && systemctl enable --now zed-agent" : ""));
+                    + (dir.equals(Path.of("/")) ? "; name zed ops's managed roots in /etc/zed/ops.env (ZED_OPS_FLAGS=--root POOL/zed), then: "
+                    + "systemctl daemon-reload && systemctl enable --now zed-agent" : ""));
         }
         return 0;
     }

@@ -50,7 +50,7 @@ final class OpsCommand implements Callable<Integer> {
     @Option(names = "--state", paramLabel = "DIR", description = "ops's own state: the processes it started (default /var/lib/zed/ops)")
     Path state = Path.of("/var/lib/zed/ops");
 
-    @Option(names = "--secrets-key", paramLabel = "PATH", description = "the host key of the secrets' store, which ops alone reads (default $ZED_HOME/secrets.key)")
+    @Option(names = "--secrets-key", paramLabel = "PATH", description = "the host key of the secrets' store, which ops alone reads (default $ZED_SECRETS_KEY, else $ZED_HOME/secrets.key)")
     Path secretsKey;
 
     @Option(names = "--secrets-pool", paramLabel = "POOL", description = "the pool whose zed/secrets holds the store (default the first --root's pool)")
@@ -75,7 +75,7 @@ final class OpsCommand implements Callable<Integer> {
         zed.reconciler.ops.OpsServices services = null;
         if (!serviceUsers.equals(List.of("none"))) {
             try {
-                Path key = (secretsKey != null ? secretsKey : ZedCommand.zedHome().resolve("secrets.key")).toAbsolutePath();
+                Path key = (secretsKey != null ? secretsKey : zed.reconciler.secret.KeyFile.located(System.getenv(), ZedCommand.zedHome())).toAbsolutePath();
                 String pool = secretsPool != null ? secretsPool : roots.get(0).split("/")[0];
                 ZfsStore[] store = new ZfsStore[1];
                 services = new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.copyOf(serviceUsers), Set.copyOf(serviceGroups)),

@@ -24,7 +24,7 @@ final class SecretsCommand implements Runnable {
         throw new CommandLine.ParameterException(spec.commandLine(), "a command is required: zed secrets init | status | set SLOT | rotate SLOT | verify | export-pubkey | import SLOT FILE.age");
     }
 
-    @Command(name = "init", description = "Makes the host key ($ZED_HOME/secrets.key, mode 0400) unless there is one, and the store <pool>/zed/secrets.")
+    @Command(name = "init", description = "Makes the host key ($ZED_SECRETS_KEY, else $ZED_HOME/secrets.key; mode 0400) unless there is one, and the store <pool>/zed/secrets.")
     static final class Init extends SecretsAction {
         @Override
         public Integer call() {

@@ -20,7 +20,7 @@ import java.util.Map;
 import java.util.Properties;
 
 /**
- * Where {@code zed secrets} finds the host's secrets: the key {@code $ZED_HOME/secrets.key}, and the store of the
+ * Where {@code zed secrets} finds the host's secrets: the key ({@code $ZED_SECRETS_KEY}, else {@code $ZED_HOME/secrets.key}), and the store of the
  * node's pool ({@code --pool}, else {@code pool} in {@code $ZED_HOME/agent.conf}, else the dir store in
  * {@code $ZED_HOME/store}), the same places the node reads them from. Mixed into every {@code zed secrets} command.
  */
@@ -36,7 +36,7 @@ final class SecretsPlace {
     }
 
     Path keyFile() {
-        return KeyFile.in(home());
+        return KeyFile.located(env, home());
     }
 
     /** The pool named here or in agent.conf; null for the dir store. */

@@ -82,10 +82,10 @@ final class SecretsRotateCommand extends SecretsAction {
                     + "; any roll it began goes on: zed events shows a SecretConsumerRestarted for each consumer it restarts");
             return 1;
         }
-        return report(s, a.body(), out, err);
+        return report(s, a.body(), place.keyFile(), out, err);
     }
 
-    private static int report(Slot s, JsonNode body, PrintWriter out, PrintWriter err) {
+    private static int report(Slot s, JsonNode body, java.nio.file.Path key, PrintWriter out, PrintWriter err) {
         JsonNode steps = body.path("consumers");
         if (steps.isEmpty()) out.println("  no consumer of " + s + " to restart");
         for (JsonNode c : steps) {
@@ -97,7 +97,7 @@ final class SecretsRotateCommand extends SecretsAction {
         String at = body.get("stoppedAt").asText();
         err.println("zed: the roll stopped at " + at + ", which is not healthy on the new value; those after it still run on the old one."
                 + " The old value is in the store's archive/" + s + ".<n>.age: to go back, zed secrets rotate " + s + " with it"
-                + " (age -d -i $ZED_HOME/secrets.key ARCHIVED | zed secrets rotate " + s + ")");
+                + " (age -d -i " + key + " ARCHIVED | zed secrets rotate " + s + ")");
         err.flush();
         return 1;
     }

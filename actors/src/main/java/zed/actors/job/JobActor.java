@@ -21,7 +21,9 @@ import zed.reconciler.gpu.GpuLoss;
 import zed.reconciler.job.Checkpoints;
 import zed.reconciler.job.JobSupervisor;
 import zed.reconciler.process.Environment;
+import zed.reconciler.process.HostUsers;
 import zed.reconciler.process.Launch;
+import zed.reconciler.process.RunAs;
 import zed.reconciler.store.Snapshot;
 
 import java.nio.charset.StandardCharsets;
@@ -312,7 +314,10 @@ public final class JobActor extends AbstractBehavior<JobActor.Msg> {
         Map<String, String> env = Environment.of(r.level(), spec.env(), System::getenv, host.secrets().forService(consumer(r)));
         java.nio.file.Path workdir = host.store(r.level()).mountpoint(supervisor.dataset());
         java.nio.file.Path logs = host.levelState(r.level()).resolve("var").resolve("job." + spec.name()).resolve("log");
-        Launch launch = new Launch("job." + spec.name(), spec.runtime().cmd(), env, workdir, logs);
+        // as a service: the user its Zedfile names, else the agent's --service-user
+        RunAs as = HostUsers.runAs("job." + spec.name(), spec.user() == null ? host.serviceUser() : spec.user(), spec.group());
+        if (as != null && as.home() != null && !spec.env().containsKey("HOME")) env.put("HOME", as.home()); // not root's
+        Launch launch = new Launch("job." + spec.name(), spec.runtime().cmd(), env, workdir, logs, as);
         return new JobSupervisor.Desired("job." + spec.name(), hash(r), launch, spec.restart(), STOP_GRACE, weights(r));
     }
 

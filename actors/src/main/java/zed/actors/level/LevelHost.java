@@ -197,7 +197,7 @@ public final class LevelHost {
         // an unprivileged agent holds no key: its values are marks that zed ops fills at a start
         if (config.opsSocket() != null) return new zed.reconciler.ops.MarkedSecrets(config.opsSocket());
         return new zed.reconciler.secret.StoredSecrets(() -> new zed.reconciler.secret.SecretStore(store(config.pool()), config.pool(),
-                zed.reconciler.secret.KeyFile.load(zed.reconciler.secret.KeyFile.in(config.stateDir())), java.time.Clock.systemUTC()));
+                zed.reconciler.secret.KeyFile.load(zed.reconciler.secret.KeyFile.located(System.getenv(), config.stateDir())), java.time.Clock.systemUTC()));
     }
 
     /** fs::state() of the level, as the evaluator resolved it. */

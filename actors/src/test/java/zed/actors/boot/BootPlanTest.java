@@ -45,10 +45,35 @@ class BootPlanTest {
                 "make /var/log/zed/ 0750 zed:zed",
                 "make /run/zed/ 0750 root:zed",
                 "write /etc/zed/agent.conf 0600 zed:zed",
+                "write /etc/zed/ops.env 0600 root:root",
                 "write /etc/tmpfiles.d/zed.conf 0644 root:root",
                 "write /etc/systemd/system/zed-ops.service 0644 root:root",
                 "write /etc/systemd/system/zed-agent.service 0644 root:root"), said);
         assertEquals(List.of(), notes);
+    }
+
+    @Test
+    void aHostWhoseAgentRanAsRootHasItsKeyMovedToRootsPlaceAndItsStateGivenToTheAgent() {
+        Map<String, Found> host = installed();
+        host.put("/var/lib/zed/secrets.key", new Found(Found.Kind.FILE, 0400, 0, 0, "AGE-SECRET-KEY-1..."));
+        List<String> notes = new ArrayList<>();
+        assertEquals(List.of("move /var/lib/zed/secrets.key to /etc/zed/secrets.key 0400 root:root (the host key is root's, where the agent cannot replace it)"),
+                BootPlan.files(LAYOUT, root(host), WITH_USERS, notes).stream().map(Change::describe).toList());
+        assertEquals(List.of(), notes);
+
+        // a key at both places: the one the units read stays, the other is left for the operator, never given to zed
+        host.put("/etc/zed/secrets.key", new Found(Found.Kind.FILE, 0400, 0, 0, "AGE-SECRET-KEY-2..."));
+        assertEquals(List.of(), BootPlan.files(LAYOUT, root(host), WITH_USERS, notes));
+        assertEquals(List.of("left /var/lib/zed/secrets.key alone: /etc/zed/secrets.key is there already, and is the one read now; remove the other once you know which is right"), notes);
+
+        List<Wanted.OwnedTree> asked = new ArrayList<>();
+        List<Change> trees = BootPlan.trees(LAYOUT, (t, ids) -> {
+            asked.add(t);
+            return 3;
+        }, WITH_USERS);
+        assertEquals(List.of("chown 3 paths under /var/lib/zed/ to zed:zed (left by an agent that ran as root)"), trees.stream().map(Change::describe).toList());
+        assertEquals("/var/lib/zed/secrets.key", asked.get(0).except(), "the old key is never the agent's");
+        assertEquals(List.of(), BootPlan.trees(LAYOUT, (t, ids) -> 0, WITH_USERS), "all the agent's already: nothing");
     }
 
     @Test
@@ -95,10 +120,13 @@ class BootPlanTest {
     @Test
     void theUnitsRunTheLauncherTheyAreGivenAndRefuseOneSystemdWouldSplit() {
         String agent = BootLayout.unit("zed-agent.service", "/opt/zed-0.2/bin/zed");
-        assertTrue(agent.contains("\nExecStart=/opt/zed-0.2/bin/zed agent\n"), agent);
-        // root, the single-process mode, until zed ops takes services, jails, replication and the key (docs/install.md)
-        assertTrue(!agent.contains("\nUser=") && !agent.contains("Requires=zed-ops"), agent);
-        assertTrue(BootLayout.unit("zed-ops.service", "/z/bin/zed").contains("\nExecStart=/z/bin/zed ops $ZED_OPS_FLAGS\n"));
+        // the agent as zed, always through zed ops, which starts first and whose stop stops it (docs/install.md)
+        assertTrue(agent.contains("\nExecStart=/opt/zed-0.2/bin/zed agent --ops-socket /run/zed/ops.sock\n"), agent);
+        assertTrue(agent.contains("\nUser=zed\n") && agent.contains("\nRequires=zed-ops.service\n") && agent.contains("zed-ops.service\n")
+                && agent.contains("\nNoNewPrivileges=yes\n"), agent);
+        String ops = BootLayout.unit("zed-ops.service", "/z/bin/zed");
+        assertTrue(ops.contains("\nExecStart=/z/bin/zed ops $ZED_OPS_FLAGS\n") && !ops.contains("\nUser="), ops);
+        assertTrue(ops.contains("\nEnvironment=ZED_SECRETS_KEY=" + BootLayout.SECRETS_KEY + "\n"), "ops reads the key from root's place: " + ops);
         assertThrows(IllegalArgumentException.class, () -> BootLayout.linux("/opt/my zed/bin/zed"));
         assertThrows(IllegalArgumentException.class, () -> BootLayout.linux("bin/zed"));
     }

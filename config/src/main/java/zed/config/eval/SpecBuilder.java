@@ -589,6 +589,7 @@ final class SpecBuilder {
                 n.id + ".checkpoint_every must be at least 1s, not " + (every == null ? "" : Typed.format(every)));
         int keep = get(n, "keep", JobSpec.KEEP, Typed::integer);
         check(keep >= 1, pos(n, "keep"), n.id + ".keep must be at least 1, so that a job has a checkpoint to resume from");
-        return new JobSpec(name, model, dataset, env, runtime, every, keep, restart(n.child("restart")), n.pos);
+        // its dataset is its home, which its user is given (a job always has one)
+        return new JobSpec(name, model, dataset, env, runtime, every, keep, restart(n.child("restart")), account(n, "user"), account(n, "group"), n.pos);
     }
 }

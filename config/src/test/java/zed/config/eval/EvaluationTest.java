@@ -110,6 +110,37 @@ class EvaluationTest {
     }
 
     @Test
+    void aJobNamesItsUserAndGroupOrLeavesThemToTheDefault() {
+        t.write("Zedfile", """
+                dataset "m" {}
+                dataset "a" {}
+                dataset "b" {}
+                model "m" {
+                  dataset = "m"
+                }
+                job "a" {
+                  model   = model.m
+                  dataset = "a"
+                  user    = "trainer"
+                  group   = "gpu"
+                  runtime { cmd = ["./train"] }
+                }
+                job "b" {
+                  model   = model.m
+                  dataset = "b"
+                  runtime { cmd = ["./train"] }
+                }
+                """);
+        LevelSpec spec = t.leaf("");
+        LevelSpec.JobSpec a = spec.jobs().stream().filter(j -> j.name().equals("a")).findFirst().orElseThrow();
+        assertEquals("trainer", a.user());
+        assertEquals("gpu", a.group());
+        LevelSpec.JobSpec b = spec.jobs().stream().filter(j -> j.name().equals("b")).findFirst().orElseThrow();
+        assertEquals(null, b.user(), "no user declared: the node's default applies");
+        assertTrue(!zed.config.SpecJson.write(b).contains("user"), "a job without one hashes as before");
+    }
+
+    @Test
     void evaluationFollowsReferencesNotFileOrder() {
         t.write("Zedfile", """
                 service "exec" "a" {

@@ -353,7 +353,9 @@ public final class JobSupervisor {
             env.put(CHECKPOINT_URL, run.url());
             env.put(LaunchToken.ENV, token.value());
             Launch l = d.launch();
-            s = launcher.start(new Launch(l.service(), l.argv(), env, l.workdir(), l.logDir()));
+            // its dataset is its home: the user it runs as may write its checkpoints there
+            if (l.as() != null) launcher.processes().giveHome(l.service(), dataset, l.workdir(), l.as());
+            s = launcher.start(l.withEnv(env));
         } catch (RuntimeException e) {
             run.close().run();
             throw e;

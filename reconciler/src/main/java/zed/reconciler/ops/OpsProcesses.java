@@ -141,7 +141,9 @@ public final class OpsProcesses implements Processes {
     }
 
     /** Gives the service's home (its dataset's mountpoint, which ops finds) to its user. */
-    public void giveHome(String service, String dataset, RunAs as) {
+    @Override
+    public void giveHome(String service, String dataset, Path home, RunAs as) {
+        // ops finds the mountpoint itself: a path from here would be one the agent chose
         try {
             call(Frames.JSON.createObjectNode().put("op", "serviceHome").put("service", service).put("dataset", dataset)
                     .put("user", as.user()).put("group", as.group()), dataset);

@@ -38,6 +38,17 @@ public final class HostUsers {
      * @param group   its group instead of the account's primary one; null for that
      * @throws Launcher.LaunchError when the user or the group does not exist on this host
      */
+    /**
+     * The account a service or a job runs as, looked up on this host at each start (an account made or removed since
+     * counts); null for root with root's group, which is how the node itself runs: no drop at all. A user that is not
+     * there fails the start, naming it.
+     */
+    public static RunAs runAs(String ref, String user, String group) {
+        if (user.equals("root") && group == null) return null; // as the node: nothing to look up or drop
+        RunAs as = lookup(ref, user, group);
+        return as.root() && as.gid() == 0 ? null : as;
+    }
+
     public static synchronized RunAs lookup(String service, String user, String group) {
         Passwd pw = Loaded.POSIX.getpwnam(user);
         if (pw == null) {

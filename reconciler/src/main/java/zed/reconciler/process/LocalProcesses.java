@@ -93,6 +93,11 @@ public final class LocalProcesses implements Processes {
     }
 
     @Override
+    public void giveHome(String ref, String dataset, Path home, RunAs as) {
+        Home.give(ref, as, home);
+    }
+
+    @Override
     public Path logDir(Launch launch) {
         return launch.logDir();
     }

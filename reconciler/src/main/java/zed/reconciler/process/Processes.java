@@ -22,6 +22,12 @@ public interface Processes {
     /** The live process a launch token was given to, where a node was killed before it stamped the pid. */
     Optional<StampedProcess> leader(LaunchToken token);
 
+    /**
+     * Gives a service's or a job's home, {@code dataset}'s mountpoint {@code home}, to the user it runs as (the
+     * directory alone), before it starts.
+     */
+    void giveHome(String ref, String dataset, Path home, RunAs as);
+
     /** Where the launch's stdout.log and stderr.log are. */
     Path logDir(Launch launch);
 

@@ -193,8 +193,7 @@ public final class ServiceRun {
         OpsProcesses ops = ops();
         Prepared prepared = Artifacts.prepare(spec, Paths.of(spec, ctx.state()));
         Secrets secrets = ctx.secrets().forService(ctx.level().id() + "/" + spec.kind() + "/" + spec.name());
-        if (as != null && ops == null) ownHome(as, prepared.workdir());
-        else if (as != null) ops.giveHome(spec.ref(), dataset, as);
+        if (as != null) ctx.launcher().processes().giveHome(spec.ref(), dataset, prepared.workdir(), as);
         String files = RenderedFiles.write(spec.ref(), spec.files(), secrets, as, ops == null ? null : files(ops, as));
         List<String> argv = prepared.argv();
         String jailHash = "";
@@ -266,41 +265,9 @@ public final class ServiceRun {
         return spec.user() == null;
     }
 
-    /**
-     * The account it runs as, looked up on this host at every prepare (an account made or removed since counts);
-     * null for root with root's group, which is how the node itself runs: no drop at all. A user that is not there
-     * fails the start, naming it.
-     */
+    /** The account it runs as ({@link HostUsers#runAs}), looked up at every prepare. */
     private RunAs runAs() {
-        String user = spec.user() == null ? ctx.defaultUser() : spec.user();
-        if (user.equals("root") && spec.group() == null) return null; // as the node: nothing to look up or drop
-        RunAs as = HostUsers.lookup(spec.ref(), user, spec.group());
-        return as.root() && as.gid() == 0 ? null : as;
-    }
-
-    /**
-     * Its home (its dataset's mountpoint) belongs to its user, so that it can write there: the directory itself, not
-     * what a build or an unpacked release left inside, which it only reads.
-     */
-    private void ownHome(RunAs as, Path home) {
-        try {
-            if (home == null || !java.nio.file.Files.isDirectory(home)) return;
-            // a parent it cannot pass would only show as a crash loop (its shell cannot enter its home): said here instead
-            for (Path up = home.toAbsolutePath().getParent(); up != null; up = up.getParent()) {
-                if (!Reach.passes(as, up)) {
-                    throw new Launcher.LaunchError(spec.ref() + ": user \"" + as.user() + "\" cannot reach its home " + home + ": " + up
-                            + " is closed to it (" + Reach.describe(up) + "); give the service a dataset of its own, whose mountpoint is its home");
-                }
-            }
-            if (((Number) java.nio.file.Files.getAttribute(home, "unix:uid")).longValue() != as.uid()) {
-                java.nio.file.Files.setAttribute(home, "unix:uid", (int) as.uid());
-            }
-            if (((Number) java.nio.file.Files.getAttribute(home, "unix:gid")).longValue() != as.gid()) {
-                java.nio.file.Files.setAttribute(home, "unix:gid", (int) as.gid());
-            }
-        } catch (java.io.IOException | UnsupportedOperationException e) {
-            throw new Launcher.LaunchError(spec.ref() + ": cannot give its home " + home + " to user \"" + as.user() + "\": " + e.getMessage());
-        }
+        return HostUsers.runAs(spec.ref(), spec.user() == null ? ctx.defaultUser() : spec.user(), spec.group());
     }
 
     /**

@@ -187,6 +187,36 @@ class SecretStoreTest {
     }
 
     /**
+     * An unprivileged agent owns its ZED_HOME: a key there could be replaced by it, and root would then encrypt the
+     * next secrets to the agent's key. A key in a directory another user owns or may write is refused (as root in CI:
+     * the other user is the test's service account); in root's own directory it is read.
+     */
+    @Test
+    void aKeyInADirectoryAnotherUserMayWriteIsRefused() throws Exception {
+        zed.reconciler.process.RunAs other = zed.reconciler.process.Accounts.user();
+        Path f = tmp.resolve("keys/secrets.key");
+        Files.setPosixFilePermissions(f.getParent(), PosixFilePermissions.fromString("rwx------"));
+        assertEquals(key, KeyFile.load(f), "root's key in root's directory");
+        Files.setAttribute(f.getParent(), "unix:uid", (int) other.uid());
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> KeyFile.load(f));
+        assertTrue(e.getMessage().startsWith(f + " is in " + f.getParent() + " (owner uid " + other.uid() + ", mode rwx------), where another user may replace it"), e.getMessage());
+        Files.setAttribute(f.getParent(), "unix:uid", 0);
+        Files.setPosixFilePermissions(f.getParent(), PosixFilePermissions.fromString("rwxrwx---"));
+        e = assertThrows(IllegalStateException.class, () -> KeyFile.load(f));
+        assertTrue(e.getMessage().contains("where another user may replace it"), e.getMessage());
+        Files.setPosixFilePermissions(f.getParent(), PosixFilePermissions.fromString("rwx------"));
+        Files.setAttribute(f, "unix:uid", (int) other.uid());
+        e = assertThrows(IllegalStateException.class, () -> KeyFile.load(f));
+        assertTrue(e.getMessage().startsWith(f + " belongs to uid " + other.uid() + ", not to its reader (uid 0)"), e.getMessage());
+    }
+
+    @Test
+    void zedSecretsKeyNamesTheKeyElseItIsInTheStateDirectory() {
+        assertEquals(Path.of("/etc/zed/secrets.key"), KeyFile.located(java.util.Map.of("ZED_SECRETS_KEY", "/etc/zed/secrets.key"), Path.of("/var/lib/zed")));
+        assertEquals(Path.of("/var/lib/zed/secrets.key"), KeyFile.located(java.util.Map.of(), Path.of("/var/lib/zed")));
+    }
+
+    /**
      * A rendered file's digest goes into com.zed:service.spec-hash, which anyone who reads the dataset's properties
      * sees: it must change with the value, stay the same across the node's restarts, and not be a hash of the
      * plaintext that a guess can be tested against.

@@ -169,7 +169,7 @@ class ServiceUserTest {
         ServiceRun r = run(web(Accounts.USER));
         Launcher.LaunchError e = assertThrows(Launcher.LaunchError.class, r::prepare);
         assertEquals("service.exec.web: user \"" + Accounts.USER + "\" cannot reach its home " + tmp.resolve("home") + ": " + tmp
-                + " is closed to it (mode rwx------, owner uid 0); give the service a dataset of its own, whose mountpoint is its home", e.getMessage());
+                + " is closed to it (mode rwx------, owner uid 0); give it a dataset of its own, whose mountpoint is its home", e.getMessage());
         assertFalse(r.prepared());
     }
 

@@ -1,6 +1,5 @@
-package zed.reconciler.service;
+package zed.reconciler.process;
 
-import zed.reconciler.process.RunAs;
 
 import java.io.IOException;
 import java.nio.file.Files;
