@@ -111,7 +111,7 @@ final class AgentCommand implements Callable<Integer> {
             System.err.println("zed agent: --api-keystore-password-file is the password of --api-keystore, which is not given");
             return 2;
         }
-        String serviceUserProblem = ServiceUser.problem(serviceUser, System.getProperty("user.name"));
+        String serviceUserProblem = ServiceUser.problem(serviceUser, System.getProperty("user.name"), opsSocket != null);
         if (serviceUserProblem != null) {
             System.err.println("zed agent: " + serviceUserProblem);
             return 2;

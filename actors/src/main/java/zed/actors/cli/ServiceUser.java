@@ -14,6 +14,11 @@ final class ServiceUser {
      * as the single-process mode always has), and looking it up would load the C library binding at every start.
      */
     static String problem(String user, String agentUser) {
+        return problem(user, agentUser, false);
+    }
+
+    /** @param throughOps the agent starts its processes through zed ops, which starts them as the users it allows */
+    static String problem(String user, String agentUser, boolean throughOps) {
         if (user == null || user.isBlank()) return "--service-user takes a user's name";
         if (user.equals(zed.reconciler.service.ServiceRun.DEFAULT_USER)) return null;
         try {
@@ -21,7 +26,7 @@ final class ServiceUser {
         } catch (Launcher.LaunchError e) {
             return "--service-user: there is no user " + user + " on this host (zed agent install makes zed-svc)";
         }
-        if (!"root".equals(agentUser) && !user.equals(agentUser)) {
+        if (!throughOps && !"root".equals(agentUser) && !user.equals(agentUser)) {
             return "--service-user " + user + ": this agent runs as " + agentUser + ", which can start processes only as itself; run it as root, or drop --service-user";
         }
         return null;

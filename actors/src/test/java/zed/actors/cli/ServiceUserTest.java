@@ -20,6 +20,7 @@ class ServiceUserTest {
         assertEquals("--service-user: there is no user zed-nosuchuser on this host (zed agent install makes zed-svc)", ServiceUser.problem("zed-nosuchuser", "root"));
         assertEquals("--service-user nobody: this agent runs as alice, which can start processes only as itself; run it as root, or drop --service-user",
                 ServiceUser.problem("nobody", "alice"));
+        assertNull(ServiceUser.problem("nobody", "alice", true), "through zed ops: ops starts it as the users it allows (the installed agent, zed, with zed-svc)");
         assertEquals("--service-user takes a user's name", ServiceUser.problem(" ", "root"));
     }
 }
