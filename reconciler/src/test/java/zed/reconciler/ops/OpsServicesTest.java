@@ -167,20 +167,23 @@ class OpsServicesTest {
         Launch l = launch("exec sleep 300", svc, Map.of());
         LaunchToken token = new LaunchToken(l.env().get(LaunchToken.ENV));
         Launcher.Started s = launcher.start(l);
-        awaitCommand(s.pid(), "sleep");
-        ops.close();
-        Path table = dir.resolve("state/started.json");
-        assertTrue(Files.readString(table).contains("\"pid\":" + s.pid()), Files.readString(table));
-        Files.writeString(table, "[]");
-        ops = start();
-
-        // the same token in a process of another user (not a --service-user) and in one of root: not ops's to take
-        Launch strangers = new Launch("service.web", List.of("/bin/sh", "-c", "exec sleep 300"), l.env(), dir.resolve("work"), dir.resolve("strangers"), Accounts.other());
-        Launcher.Started other = new zed.reconciler.process.LocalProcesses().start(strangers);
-        ProcessBuilder pb = new ProcessBuilder("sleep", "300");
-        pb.environment().put(LaunchToken.ENV, token.value());
-        Process root = pb.start();
+        List<Long> mine = new java.util.ArrayList<>(List.of(s.pid()));
         try {
+            awaitCommand(s.pid(), "sleep");
+            ops.close();
+            Path table = dir.resolve("state/started.json");
+            assertTrue(Files.readString(table).contains("\"pid\":" + s.pid()), Files.readString(table));
+            Files.writeString(table, "[]");
+            ops = start();
+
+            // the same token in a process of another user (not a --service-user) and in one of root: not ops's to take
+            Launch strangers = new Launch("service.web", List.of("/bin/sh", "-c", "exec sleep 300"), l.env(), dir.resolve("work"), dir.resolve("strangers"), Accounts.other());
+            Launcher.Started other = new zed.reconciler.process.LocalProcesses().start(strangers);
+            mine.add(other.pid());
+            ProcessBuilder pb = new ProcessBuilder("sleep", "300");
+            pb.environment().put(LaunchToken.ENV, token.value());
+            Process root = pb.start();
+            mine.add(root.pid());
             awaitCommand(other.pid(), "sleep");
             assertEquals(s.pid(), launcher.leader(token).orElseThrow(() -> new AssertionError("a twin would start: ops found nothing")).pid(),
                     "found by its token, though the table lacked it");
@@ -194,8 +197,7 @@ class OpsServicesTest {
             assertTrue(refused.getMessage().contains("not a process zed ops started"), refused.getMessage());
             assertTrue(ProcessHandle.of(other.pid()).map(ProcessHandle::isAlive).orElse(false) && root.isAlive(), "and left alone");
         } finally {
-            ProcessHandle.of(other.pid()).ifPresent(ProcessHandle::destroyForcibly);
-            root.destroyForcibly();
+            for (long pid : mine) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
