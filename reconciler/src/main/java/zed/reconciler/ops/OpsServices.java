@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import zed.reconciler.process.HostUsers;
 import zed.reconciler.process.Launch;
 import zed.reconciler.process.LaunchToken;
+import zed.reconciler.process.Launched;
 import zed.reconciler.process.Launcher;
 import zed.reconciler.process.LocalProcesses;
 import zed.reconciler.process.LogFiles;
@@ -22,9 +23,11 @@ import java.nio.file.attribute.PosixFileAttributeView;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -187,10 +190,56 @@ public final class OpsServices {
         return Frames.JSON.getNodeFactory().booleanNode(processes.usr1(pid, started));
     }
 
+    /** The live process of a launch token: from the table, else one the table lost ({@link #unrecorded}). */
     JsonNode find(JsonNode req) {
-        return table.byToken(req.get("token").asText())
-                .<JsonNode>map(e -> Frames.JSON.createObjectNode().put("pid", e.pid()).put("startTime", e.startTime()))
-                .orElse(Frames.JSON.nullNode());
+        LaunchToken token = new LaunchToken(req.get("token").asText());
+        synchronized (table) {
+            return table.byToken(token.value()).or(() -> unrecorded(token))
+                    .<JsonNode>map(e -> Frames.JSON.createObjectNode().put("pid", e.pid()).put("startTime", e.startTime()))
+                    .orElse(Frames.JSON.nullNode());
+        }
+    }
+
+    /**
+     * A process ops started whose entry it never wrote (killed -9 between the spawn and the table's write): found by
+     * the token in its environment (ops is root, and reads every process's), taken only where it runs as one of the
+     * service users ({@link ProcessIds#ofServiceUsers}), and entered in the table, so that stop and signal work on
+     * it. Without it the agent, finding nothing, would start a twin.
+     */
+    private Optional<StartedTable.Entry> unrecorded(LaunchToken token) {
+        Map<Long, String> users = new HashMap<>();
+        for (String user : rules.users()) {
+            try {
+                users.put(HostUsers.lookup("zed ops", user, null).uid(), user);
+            } catch (Launcher.LaunchError e) {
+                // a named user this host lacks: ops started nothing as it
+            }
+        }
+        boolean rootNamed = rules.users().contains("root");
+        for (ProcessHandle p : Launched.leaders(token)) {
+            Optional<ProcessIds> ids = status(p.pid()).flatMap(ProcessIds::parse);
+            Optional<String> started = StartTime.of(p.pid());
+            if (ids.isEmpty() || started.isEmpty() || !ids.get().ofServiceUsers(users.keySet(), rootNamed)) continue;
+            StartedTable.Entry e = new StartedTable.Entry(p.pid(), started.get(), token.value(), users.get(ids.get().uids().get(0)), null);
+            try {
+                table.add(e);
+            } catch (IOException x) {
+                // answered without an entry, the agent would adopt a process it cannot stop: it asks again instead
+                throw new StoreError(StoreError.Kind.OTHER, "launch " + token.value(), "pid " + p.pid() + " carries it, but the table could not be written: " + x.getMessage());
+            }
+            System.err.println("zed ops: pid " + p.pid() + " (user " + e.user() + ") carries launch " + token.value()
+                    + " and was not in its table (ops stopped after its start): entered");
+            return Optional.of(e);
+        }
+        return Optional.empty();
+    }
+
+    private static Optional<String> status(long pid) {
+        try {
+            return Optional.of(Files.readString(Path.of("/proc", Long.toString(pid), "status")));
+        } catch (IOException gone) {
+            return Optional.empty();
+        }
     }
 
     JsonNode rotate(JsonNode req) {

@@ -20,7 +20,10 @@ import java.util.Optional;
  * its process exits, is stopped, or is found gone (its pid no longer the process of that start time).
  */
 final class StartedTable {
-    /** @param token the launch token in its environment, by which an agent killed before it stamped the pid finds it */
+    /**
+     * @param token   the launch token in its environment, by which an agent killed before it stamped the pid finds it
+     * @param service null for a process found by its token, whose start ops did not live to enter
+     */
     record Entry(long pid, String startTime, String token, String user, String service) {
         boolean alive() {
             return StartTime.same(pid, startTime);
@@ -42,7 +45,9 @@ final class StartedTable {
         }
     }
 
+    /** Once per process: a start and a find by its token may both enter it. */
     synchronized void add(Entry e) throws IOException {
+        if (find(e.pid(), e.startTime()).isPresent()) return;
         entries.add(e);
         save();
     }

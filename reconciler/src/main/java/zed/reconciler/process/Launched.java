@@ -24,9 +24,17 @@ public final class Launched {
 
     /** The launched process: the one of the token whose parent is not of the token too; empty when none is alive. */
     public static Optional<ProcessHandle> leader(LaunchToken token) {
+        return leaders(token).stream().findFirst();
+    }
+
+    /**
+     * Each process of the token whose parent is not of the token too: one, unless someone else gave the token to a
+     * process of theirs (zed ops takes only those of its service users).
+     */
+    public static List<ProcessHandle> leaders(LaunchToken token) {
         List<ProcessHandle> all = find(token);
         Set<Long> pids = all.stream().map(ProcessHandle::pid).collect(Collectors.toSet());
-        return all.stream().filter(p -> p.parent().map(pp -> !pids.contains(pp.pid())).orElse(true)).findFirst();
+        return all.stream().filter(p -> p.parent().map(pp -> !pids.contains(pp.pid())).orElse(true)).toList();
     }
 
     /** Every live process that carries the token. */

@@ -180,9 +180,11 @@ public final class ServiceSupervisor {
      * node was killed after a start and before it stamped the pid, the process that carries the last launch's token.
      */
     private void adopt() {
-        adoptionTried = true;
         Map<String, String> own = own();
-        StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher).ifPresent(found -> {
+        Optional<StampedProcess> process = StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher);
+        // tried once it answered: a find that failed (zed ops down) is tried again, never taken for "none"
+        adoptionTried = true;
+        process.ifPresent(found -> {
             adopted(found.pid(), found.startTime(), own.get(SPEC_HASH));
             // the stamps the killed node did not write: the next adoption takes the plain path
             if (found.byToken()) write(Map.of(PID, String.valueOf(pid), STARTED_AT, found.startTime()));
@@ -243,7 +245,15 @@ public final class ServiceSupervisor {
         write(intent);
         Map<String, String> env = new LinkedHashMap<>(d.launch().env());
         env.put(LaunchToken.ENV, token.value());
-        Launcher.Started s = launcher.start(d.launch().withEnv(env));
+        Launcher.Started s;
+        try {
+            s = launcher.start(d.launch().withEnv(env));
+        } catch (RuntimeException e) {
+            // the process may run all the same (zed ops killed before it answered): the next reconcile looks for it
+            // by this token before it starts another, or it would be a twin
+            adoptionTried = false;
+            throw e;
+        }
         pid = s.pid();
         startTime = s.startTime();
         exit = s.exit();

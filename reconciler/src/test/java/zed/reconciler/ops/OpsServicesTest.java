@@ -155,6 +155,52 @@ class OpsServicesTest {
         Await.until("it is gone", () -> ProcessHandle.of(s.pid()).map(h -> !h.isAlive()).orElse(true));
     }
 
+    /**
+     * zed ops killed -9 between a start's spawn and its table's write: the process runs, and the table lacks it. The
+     * window is laid out as that kill leaves it: ops started the process, was closed, and its table put back to what
+     * it was before the start (empty), then a new ops started on it. The agent's find by the launch token still finds
+     * the process (ops reads the environments), it enters the table, and a stop through ops stops it. A process of a
+     * user ops does not start services as, or of root, carrying the same token, is never taken.
+     */
+    @Test
+    void aProcessWhoseEntryAnOpsKilledBeforeItsTableWriteLostIsFoundByItsTokenAndStopped() throws Exception {
+        Launch l = launch("exec sleep 300", svc, Map.of());
+        LaunchToken token = new LaunchToken(l.env().get(LaunchToken.ENV));
+        Launcher.Started s = launcher.start(l);
+        List<Long> mine = new java.util.ArrayList<>(List.of(s.pid()));
+        try {
+            awaitCommand(s.pid(), "sleep");
+            ops.close();
+            Path table = dir.resolve("state/started.json");
+            assertTrue(Files.readString(table).contains("\"pid\":" + s.pid()), Files.readString(table));
+            Files.writeString(table, "[]");
+            ops = start();
+
+            // the same token in a process of another user (not a --service-user) and in one of root: not ops's to take
+            Launch strangers = new Launch("service.web", List.of("/bin/sh", "-c", "exec sleep 300"), l.env(), dir.resolve("work"), dir.resolve("strangers"), Accounts.other());
+            Launcher.Started other = new zed.reconciler.process.LocalProcesses().start(strangers);
+            mine.add(other.pid());
+            ProcessBuilder pb = new ProcessBuilder("sleep", "300");
+            pb.environment().put(LaunchToken.ENV, token.value());
+            Process root = pb.start();
+            mine.add(root.pid());
+            awaitCommand(other.pid(), "sleep");
+            assertEquals(s.pid(), launcher.leader(token).orElseThrow(() -> new AssertionError("a twin would start: ops found nothing")).pid(),
+                    "found by its token, though the table lacked it");
+            assertTrue(Files.readString(table).contains("\"pid\":" + s.pid()), "entered in the table: " + Files.readString(table));
+            assertFalse(Files.readString(table).contains("\"pid\":" + other.pid()), Files.readString(table));
+            assertTrue(launcher.stop(s.pid(), s.startTime(), Duration.ofSeconds(5)), "stopped through ops, on SIGTERM");
+            Await.until("it is gone", () -> ProcessHandle.of(s.pid()).map(h -> !h.isAlive()).orElse(true));
+
+            assertTrue(launcher.leader(token).isEmpty(), "the processes of another user and of root that carry it are not found");
+            Launcher.LaunchError refused = assertThrows(Launcher.LaunchError.class, () -> launcher.stop(other.pid(), other.startTime(), Duration.ofSeconds(1)));
+            assertTrue(refused.getMessage().contains("not a process zed ops started"), refused.getMessage());
+            assertTrue(ProcessHandle.of(other.pid()).map(ProcessHandle::isAlive).orElse(false) && root.isAlive(), "and left alone");
+        } finally {
+            for (long pid : mine) ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+    }
+
     @Test
     void aFileRenderedForAServiceIsWrittenAsItsUserWhereItMayWriteAndNowhereElse() throws Exception {
         OpsProcesses files = (OpsProcesses) launcher.processes();
