@@ -22,7 +22,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * A real node whose levels' datasets go through a real zed ops (its Unix socket, its rules) on the zfs-fuse pool: a
  * level under the managed root is stamped and snapshotted through it; a level whose pool is outside the roots is
  * refused by ops, not by the node; a service of a level is started by ops as its user, in its dataset, and stopped by
- * ops when its level goes. Node and ops share this JVM and its uid (root): the other uid's refusal is OpsServerTest's.
+ * ops when its level goes; {@code zed sudo}'s applies run by ops where its allow list has them, refused with the line to
+ * add where not. Node and ops share this JVM and its uid (root): the other uid's refusal is OpsServerTest's.
  */
 class OpsNodeTest {
     @TempDir
@@ -159,12 +160,62 @@ class OpsNodeTest {
         for (ProcessHandle p : sandbox) zed.reconciler.host.Await.until("sandboxed pid " + p.pid() + " ends with its level", () -> !p.isAlive());
     }
 
+    @Test
+    void zedSudoAppliesAnAllowedHookThroughZedOpsAndReportsARefusedOneWithTheLineToAdd() throws Exception {
+        zfs = ZfsRoot.fresh();
+        startOpsWithServices(zfs.root(), state.resolve("service-logs"));
+        Path resolver = state.resolve("resolver.conf");
+        Path firewall = state.resolve("firewall.conf");
+        String allowedApply = "id -u > " + resolver;
+        Path allowList = state.resolve("etc/sudo-allowed");
+        Files.createDirectories(allowList.getParent());
+        Files.writeString(allowList, zed.reconciler.ops.SudoAllowed.line(zed.reconciler.ops.SudoAllowed.digest(allowedApply), "shop/service.exec.www/resolver") + "\n");
+        Files.setPosixFilePermissions(allowList, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        node.push("shop", "shop", null, """
+                level "shop" {
+                  pool = "%s"
+                }
+                dataset "www" {}
+                service "exec" "www" {
+                  dataset = "www"
+                  user = "%s"
+                  runtime { cmd = ["/bin/sh", "-c", "exec sleep 300"] }
+                  sudo "resolver" {
+                    check  = "test -s %s"
+                    apply  = "%s"
+                    verify = "grep -qx 0 %s"
+                  }
+                  sudo "firewall" {
+                    check = "false"
+                    apply = "touch %s"
+                  }
+                }
+                """.formatted(zfs.root(), zed.reconciler.process.Accounts.USER, resolver, allowedApply, resolver, firewall));
+        node.converged("shop", 1);
+
+        TestNode.Answer ran = node.send("POST", "/v1/levels/shop/sudo", "{}");
+        assertEquals(200, ran.status(), String.valueOf(ran.body()));
+        JsonNode hooks = ran.body().get("hooks");
+        assertEquals("APPLIED", hooks.get(0).get("outcome").asText(), hooks.toString());
+        assertEquals("0", Files.readString(resolver).strip(), "ops ran the allowed apply as root");
+        assertEquals("FAILED", hooks.get(1).get("outcome").asText(), hooks.toString());
+        String add = "echo '" + zed.reconciler.ops.SudoAllowed.digest("touch " + firewall) + "  shop/service.exec.www/firewall' >> " + allowList;
+        assertTrue(hooks.get(1).get("detail").asText().startsWith("apply refused by zed ops: ") && hooks.get(1).get("detail").asText().endsWith(add), hooks.toString());
+        assertTrue(!Files.exists(firewall), "the refused apply ran nowhere");
+        String audit = Files.readString(state.resolve("ops-audit.log"));
+        assertTrue(audit.contains("\"hook\":\"resolver\"") && audit.contains("ok: {\\\"exit\\\":0"), audit);
+        assertTrue(audit.contains("\"hook\":\"firewall\"") && audit.contains("refused: shop/service.exec.www/firewall"), audit);
+        assertEquals("SKIPPED", node.send("POST", "/v1/levels/shop/sudo", "{}").body().get("hooks").get(0).get("outcome").asText(),
+                "checked by the agent, the applied hook passes");
+        assertEquals(200, node.send("DELETE", "/v1/levels/shop", null).status());
+    }
+
     /** A real zed ops that starts services as the test's account, and a node through it. */
     void startOpsWithServices(String root, Path logs) throws Exception {
         ops = new OpsServer(state.resolve("run/ops.sock"), null, Set.of(), new OpsRules(List.of(root), List.of()),
                 new AuditLog(state.resolve("ops-audit.log")), p -> ZfsStore.probe(new ProcessCommand(), p),
                 new zed.reconciler.ops.OpsServices(new zed.reconciler.ops.ServiceRules(Set.of(zed.reconciler.process.Accounts.USER), Set.of()), logs,
-                        state.resolve("ops-state/started.json")));
+                        state.resolve("ops-state/started.json"))).sudoAllowed(state.resolve("etc/sudo-allowed"));
         ops.start();
         node = TestNode.throughOps(state.resolve("node"), ops.socket());
     }

@@ -122,7 +122,7 @@ final class AgentCommand implements Callable<Integer> {
         System.err.println("zed agent: " + (opsSocket == null
                 ? "single-process mode: ZFS, replication, services, jails and sudo hooks run as this process's user (root, to manage a pool)"
                 : "privilege boundary: the levels' datasets, replication, fencing, services, their files and jails (started, written and wrapped by zed ops, as their users) through zed ops at " + opsSocket
-                        + "; sudo hooks run through the host's privilege command (docs/security.md)")
+                        + "; sudo hooks' applies run by zed ops where its --sudo-allowed lists them (docs/security.md)")
                 + "; a service whose Zedfile names no user runs as " + (opsSocket != null ? serviceUser + " where zed ops allows it (its --service-user)"
                         : !serviceUser.equals("root") ? serviceUser
                         : "root".equals(System.getProperty("user.name")) ? "root (--service-user)" : "this process's user (--service-user)"));

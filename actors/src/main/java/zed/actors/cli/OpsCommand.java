@@ -56,6 +56,10 @@ final class OpsCommand implements Callable<Integer> {
     @Option(names = "--secrets-pool", paramLabel = "POOL", description = "the pool whose zed/secrets holds the store (default the first --root's pool)")
     String secretsPool;
 
+    @Option(names = "--sudo-allowed", paramLabel = "PATH", description = {"the sudo hooks' applies it runs as root for the agent: lines \"SHA256  level/service/hook\",",
+            "root's, writable by root alone, read at each request (default /etc/zed/sudo-allowed; missing: every apply refused)"})
+    Path sudoAllowed = zed.reconciler.ops.SudoAllowed.DEFAULT_FILE;
+
     @Override
     public Integer call() throws Exception {
         if (!"root".equals(System.getProperty("user.name"))) {
@@ -92,7 +96,7 @@ final class OpsCommand implements Callable<Integer> {
             }
         }
         OpsServer ops = new OpsServer(socket.toAbsolutePath(), group, Set.of(agentUser), rules, new AuditLog(audit.toAbsolutePath()),
-                pool -> ZfsStore.probe(new ProcessCommand(), pool), services);
+                pool -> ZfsStore.probe(new ProcessCommand(), pool), services).sudoAllowed(sudoAllowed);
         try {
             ops.start();
         } catch (java.io.IOException e) {
@@ -108,7 +112,8 @@ final class OpsCommand implements Callable<Integer> {
         }));
         System.err.println("zed ops: serving root and user " + agentUser + " on " + socket.toAbsolutePath() + " (group " + group + ", mode 0660), roots " + roots
                 + ", audit log " + audit.toAbsolutePath() + (services == null ? "; starts no services" : "; starts services as " + serviceUsers
-                + (serviceGroups.isEmpty() ? "" : " (groups " + serviceGroups + ")") + ", their logs in " + serviceLogs.toAbsolutePath()));
+                + (serviceGroups.isEmpty() ? "" : " (groups " + serviceGroups + ")") + ", their logs in " + serviceLogs.toAbsolutePath())
+                + "; runs the sudo hooks' applies listed in " + sudoAllowed.toAbsolutePath());
         ops.awaitClosed();
         return 0;
     }

@@ -11,7 +11,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 @Command(name = "sudo", description = {"Runs the sudo hooks of the leaf level's services on the node's host: check (unprivileged; passing skips the hook),",
-        "apply through the privilege command, verify. Only this command runs them; a converge never does. Exits 1 if a hook failed."})
+        "apply as root (the privilege command, or zed ops where the node has --ops-socket: only what its --sudo-allowed lists), verify.",
+        "Only this command runs them; a converge never does. Exits 1 if a hook failed."})
 final class SudoCommand implements Callable<Integer> {
     @Parameters(index = "0", arity = "0..1", paramLabel = "DIR", description = "where the chain ends (default: the working directory)")
     Path dir = Path.of("");

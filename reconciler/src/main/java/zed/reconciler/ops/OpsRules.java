@@ -32,7 +32,7 @@ public record OpsRules(List<String> roots, List<Path> mountUnder) {
     /** A cluster member's name, as a Zedfile's {@code host} (what {@code com.zed:replica-of} holds). */
     private static final java.util.regex.Pattern HOST = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,62}");
     /** A level's name as its datasets' {@code com.zed:level} holds it. */
-    private static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,254}");
+    static final java.util.regex.Pattern LEVEL = java.util.regex.Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/-]{0,254}");
 
     /**
      * The native properties a Zedfile may set. Not setuid, devices, sharenfs, sharesmb, zoned or jailed: a dataset

@@ -58,6 +58,7 @@ public final class OpsServer implements AutoCloseable {
     private final OpsServices services;
     private ServerSocketChannel server;
     private Thread acceptor;
+    private volatile SudoApply sudo = new SudoApply(SudoAllowed.DEFAULT_FILE, zed.reconciler.host.SudoHooks.DEFAULT_TIMEOUT);
 
     /**
      * @param group       the socket's group (the agent's, e.g. {@code zed}), null to leave the creator's
@@ -79,6 +80,12 @@ public final class OpsServer implements AutoCloseable {
         this.audit = audit;
         this.storeOfPool = storeOfPool;
         this.powers = new ReceivedPowers(rules);
+    }
+
+    /** Where the operator lists the sudo hooks' applies ops may run as root ({@code zed ops --sudo-allowed}); before {@link #start()}. */
+    public OpsServer sudoAllowed(Path file) {
+        sudo = new SudoApply(file.toAbsolutePath(), sudo.timeout());
+        return this;
     }
 
     /** Binds the socket and starts serving; refuses where the peer's credentials cannot be read. */
@@ -185,6 +192,11 @@ public final class OpsServer implements AutoCloseable {
                     return;
                 }
                 Frames.write(ch, answerService(peer, req, () -> runService(op, req)));
+                continue;
+            }
+            if (op.equals(SudoRequest.OP)) {
+                // audited before it runs and with its result; the log records the text's digest, as the allow list names it
+                Frames.write(ch, answer(peer, SudoRequest.recorded(req), () -> sudo.check(req), true, () -> sudo.run(req)));
                 continue;
             }
             if (OpsRules.STREAMS.contains(op)) {
@@ -299,7 +311,7 @@ public final class OpsServer implements AutoCloseable {
             ObjectNode ok = Frames.JSON.createObjectNode().put("ok", true);
             JsonNode result = body.get();
             ok.set("result", result);
-            if (destructive) audit.write(peer, req, ServiceRules.OPS.contains(op) ? "ok: " + result : "ok");
+            if (destructive) audit.write(peer, req, ServiceRules.OPS.contains(op) || op.equals(SudoRequest.OP) ? "ok: " + result : "ok");
             return ok;
         } catch (StoreError e) {
             if (destructive) audit.write(peer, req, "failed: " + e.getMessage());

@@ -138,7 +138,7 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
         }
     }
 
-    private static void service(JsonNode req) {
+    static void service(JsonNode req) {
         String s = OpsRules.text(req, "service", req.path("op").asText());
         if (!SERVICE.matcher(s).matches() || s.contains("..")) throw invalid(s, "is not a service's name");
     }
@@ -159,7 +159,7 @@ public record ServiceRules(Set<String> users, Set<String> groups) {
         if (!p.startsWith("/")) throw invalid(p, "(" + field + ") is not an absolute path");
     }
 
-    private static void text(JsonNode n, String what) {
+    static void text(JsonNode n, String what) {
         if (n == null || !n.isTextual()) throw invalid(what, "is a string");
         String s = n.asText();
         if (s.indexOf('\0') >= 0) throw invalid(what, "holds a NUL");

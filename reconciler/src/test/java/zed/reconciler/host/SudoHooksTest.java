@@ -23,11 +23,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  */
 class SudoHooksTest {
     private static final List<String> PRIVILEGE = List.of("env", "ZED_PRIVILEGED=1", "/bin/sh", "-c");
+    private static final String LEVEL = "shop";
+    private static final String SERVICE = "service.exec.web";
 
     @TempDir
     Path tmp;
 
-    private final SudoHooks hooks = new SudoHooks(PRIVILEGE, Duration.ofSeconds(20), System.getenv());
+    private final SudoHooks hooks = SudoHooks.through(PRIVILEGE, Duration.ofSeconds(20), System.getenv());
 
     private static SudoHook hook(String name, String check, String apply, String verify) {
         return new SudoHook(name, check, apply, verify, new Pos("Zedfile", 1, 1));
@@ -42,7 +44,7 @@ class SudoHooksTest {
         Files.writeString(tmp.resolve("resolver"), "port 8053\n");
         SudoHook resolver = hook("resolver", "grep -q 8053 " + at("resolver"), "touch " + at("applied"), "true");
 
-        List<SudoHooks.Report> reports = hooks.run(List.of(resolver));
+        List<SudoHooks.Report> reports = hooks.run(LEVEL, SERVICE, List.of(resolver));
 
         assertEquals(List.of("sudo \"resolver\": SKIPPED (check passed)"), lines(reports));
         assertFalse(Files.exists(tmp.resolve("applied")));
@@ -55,7 +57,7 @@ class SudoHooksTest {
                 "echo \"apply ${ZED_PRIVILEGED:-unprivileged}\" >> " + at("log") + "; echo port 8053 > " + at("resolver"),
                 "echo \"verify ${ZED_PRIVILEGED:-unprivileged}\" >> " + at("log") + "; grep -q 8053 " + at("resolver"));
 
-        List<SudoHooks.Report> reports = hooks.run(List.of(resolver));
+        List<SudoHooks.Report> reports = hooks.run(LEVEL, SERVICE, List.of(resolver));
 
         assertEquals(List.of("sudo \"resolver\": APPLIED (verified)"), lines(reports));
         assertTrue(reports.get(0).ok());
@@ -68,7 +70,7 @@ class SudoHooksTest {
                 "touch " + at("pf-verified"));
         SudoHook resolver = hook("resolver", "false", "touch " + at("resolver"), "test -e " + at("resolver"));
 
-        List<SudoHooks.Report> reports = hooks.run(List.of(full, resolver));
+        List<SudoHooks.Report> reports = hooks.run(LEVEL, SERVICE, List.of(full, resolver));
 
         assertEquals(List.of(
                 "sudo \"pf\": FAILED (apply exited 3: pfctl: loading rules | pfctl: no space left on device)",
@@ -81,7 +83,7 @@ class SudoHooksTest {
     void aVerifyThatFailsAfterApplyFailsTheHook() throws Exception {
         SudoHook resolver = hook("resolver", "false", "touch " + at("applied"), "echo 'port 8053 not in /etc/resolver/test' >&2; exit 1");
 
-        List<SudoHooks.Report> reports = hooks.run(List.of(resolver));
+        List<SudoHooks.Report> reports = hooks.run(LEVEL, SERVICE, List.of(resolver));
 
         assertEquals(List.of("sudo \"resolver\": FAILED (verify exited 1 after apply: port 8053 not in /etc/resolver/test)"), lines(reports));
         assertTrue(Files.exists(tmp.resolve("applied")));
@@ -89,11 +91,11 @@ class SudoHooksTest {
 
     @Test
     void aHungApplyIsKilledAtItsTimeoutWithWhatItStarted() throws Exception {
-        SudoHooks quick = new SudoHooks(PRIVILEGE, Duration.ofSeconds(1), System.getenv());
+        SudoHooks quick = SudoHooks.through(PRIVILEGE, Duration.ofSeconds(1), System.getenv());
         SudoHook hung = hook("hung", "false", "sleep 600 & echo $! > " + at("sleep.pid") + "; echo 'waiting for the lock' >&2; wait", "true");
         SudoHook next = hook("next", null, "touch " + at("next"), null);
 
-        List<SudoHooks.Report> reports = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> quick.run(List.of(hung, next)));
+        List<SudoHooks.Report> reports = assertTimeoutPreemptively(Duration.ofSeconds(30), () -> quick.run(LEVEL, SERVICE, List.of(hung, next)));
 
         assertEquals(List.of(
                 "sudo \"hung\": FAILED (apply timed out after 1s and was killed: waiting for the lock)",
@@ -107,17 +109,17 @@ class SudoHooksTest {
     void aHookWithoutCheckAlwaysApplies() throws Exception {
         SudoHook always = hook("always", null, "echo x >> " + at("count"), "test -s " + at("count"));
 
-        hooks.run(List.of(always, always));
+        hooks.run(LEVEL, SERVICE, List.of(always, always));
 
         assertEquals(List.of("x", "x"), Files.readAllLines(tmp.resolve("count")));
     }
 
     @Test
     void aCheckThatHangsIsAFailureAndNothingIsApplied() throws Exception {
-        SudoHooks quick = new SudoHooks(PRIVILEGE, Duration.ofMillis(500), System.getenv());
+        SudoHooks quick = SudoHooks.through(PRIVILEGE, Duration.ofMillis(500), System.getenv());
         SudoHook hook = hook("resolver", "exec sleep 600", "touch " + at("applied"), "true");
 
-        List<SudoHooks.Report> reports = quick.run(List.of(hook));
+        List<SudoHooks.Report> reports = quick.run(LEVEL, SERVICE, List.of(hook));
 
         assertEquals(List.of("sudo \"resolver\": FAILED (check timed out after 500ms and was killed; not applied)"), lines(reports));
         assertFalse(Files.exists(tmp.resolve("applied")));
@@ -125,9 +127,9 @@ class SudoHooksTest {
 
     @Test
     void aPrivilegeCommandThatIsNotInstalledFailsTheHook() throws Exception {
-        SudoHooks nowhere = new SudoHooks(List.of(tmp.resolve("no-sudo").toString(), "-c"), Duration.ofSeconds(5), System.getenv());
+        SudoHooks nowhere = SudoHooks.through(List.of(tmp.resolve("no-sudo").toString(), "-c"), Duration.ofSeconds(5), System.getenv());
 
-        List<SudoHooks.Report> reports = nowhere.run(List.of(hook("resolver", "false", "true", "true")));
+        List<SudoHooks.Report> reports = nowhere.run(LEVEL, SERVICE, List.of(hook("resolver", "false", "true", "true")));
 
         assertEquals(SudoHooks.Outcome.FAILED, reports.get(0).outcome());
         assertTrue(reports.get(0).detail().startsWith("cannot run apply (" + tmp.resolve("no-sudo") + "):"), reports.get(0).detail());
@@ -137,10 +139,10 @@ class SudoHooksTest {
     void commandsSeeOnlyPathHomeLangAndTz() throws Exception {
         Map<String, String> zedsOwn = Map.of("PATH", System.getenv("PATH"), "HOME", "/home/op", "LANG", "C.UTF-8", "TZ", "UTC",
                 "AWS_SECRET_ACCESS_KEY", "hunter2", "ZED_TOKEN", "t0ken");
-        SudoHooks whitelisted = new SudoHooks(PRIVILEGE, Duration.ofSeconds(20), zedsOwn);
+        SudoHooks whitelisted = SudoHooks.through(PRIVILEGE, Duration.ofSeconds(20), zedsOwn);
         SudoHook dump = hook("env", "env > " + at("check.env") + "; false", "env > " + at("apply.env"), "true");
 
-        whitelisted.run(List.of(dump));
+        whitelisted.run(LEVEL, SERVICE, List.of(dump));
 
         String check = Files.readString(tmp.resolve("check.env"));
         String apply = Files.readString(tmp.resolve("apply.env"));
@@ -156,7 +158,7 @@ class SudoHooksTest {
     void byDefaultApplyRunsThroughSudo() {
         SudoHooks defaults = SudoHooks.defaults();
         assertAll(
-                () -> assertEquals(List.of("sudo", "/bin/sh", "-c"), defaults.privilege()),
+                () -> assertEquals(List.of("sudo", "/bin/sh", "-c"), ((PrivilegeCommand) defaults.privilege()).prefix()),
                 () -> assertEquals(Duration.ofMinutes(2), defaults.timeout()),
                 () -> assertTrue(SudoHooks.ENVIRONMENT.containsAll(defaults.environment().keySet())));
     }
