@@ -30,13 +30,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * node received it, answers for it from any node, refuses a host that is not a member at its position, lets a child on
  * h2 reach its parent's service on h1 at h1's address and follow the parent's changes, and never
  * runs a level whose host is gone (its node killed) anywhere else: it waits (PartitionTest shows it come back).
+ * Before its own levels, on the same cluster (starting three agents is the expensive part): a level on every host,
+ * {@link MultiHostScenario}.
  */
 @Tag("cluster-scenario") // runs beside another such scenario: see chaos/pom.xml
 class ClusterTest {
     // Each service's gate is 1 s rather than the default 5 s: what is proved is where a level runs, not how long a
     // service must stay up before it counts.
-    static final String WEB = """
-            level "web" {
+    static final String FRONT = """
+            level "front" {
               host = "h2"
             }
             update {
@@ -135,6 +137,9 @@ class ClusterTest {
                 // a node whose certificate another cluster's CA signed cannot join: the TLS handshake fails both ways
                 foreignNodeCannotJoin(work, db, cluster);
 
+                // a level on every host, through to its destruction: no process or dataset of it is left (its levels stay placed)
+                MultiHostScenario.aLevelOnThreeHostsRunsOneInstanceOnEach(work.resolve("multihost"), cluster);
+
                 // a host that is not a member: refused at its position, nothing placed
                 NodeCalls.Answer refused = h1.push("nine", work.resolve("nine"), "level \"nine\" {\n  host = \"h9\"\n}\n");
                 assertEquals(400, refused.status(), refused.body().toString());
@@ -152,27 +157,29 @@ class ClusterTest {
                 assertEquals(404, h1.send("GET", AgentNode.level("nine"), null).status());
 
                 // pushed through h1, it runs on h2: h2's pool holds its dataset, stamped with h2's name
-                NodeCalls.Answer pushed = h1.push("web", work.resolve("web"), WEB);
+                NodeCalls.Answer pushed = h1.push("front", work.resolve("front"), FRONT);
                 assertEquals(200, pushed.status(), pushed.body().toString());
                 assertEquals("h2", pushed.body().path("host").asText(), pushed.body().toString());
-                JsonNode web = h3.await("web", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
-                assertEquals("Converged", web.path("state").asText(), "read through h3: " + web);
-                assertEquals("h2", web.path("host").asText(), "its status says where it runs: " + web);
+                JsonNode front = h3.await("front", s -> s.path("state").asText().equals("Converged"), Duration.ofMinutes(2));
+                assertEquals("Converged", front.path("state").asText(), "read through h3: " + front);
+                assertEquals("h2", front.path("host").asText(), "its status says where it runs: " + front);
                 String data = cluster.host("h2").pool() + "/data";
                 assertEquals("h2", PoolReads.property(data, "com.acme:where"), "host::name() is the level's host");
                 for (String other : List.of("h1", "h3")) {
-                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds front's dataset");
                 }
-                long pid = AgentNode.servicePid(web);
+                long pid = AgentNode.servicePid(front);
                 pids.add(pid);
-                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service runs: " + web);
+                assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "the service runs: " + front);
                 JsonNode placed = h1.send("GET", "/v1/hosts", null).body();
-                assertEquals(List.of("web"), levelsOn(placed, "h2"), placed.toString());
+                // the placement table keeps MultiHostScenario's levels (stopped, web destroyed): front is on h2 besides them, and only there
+                assertEquals(List.of("front"), levelsOn(placed, "h2").stream().filter(l -> !MultiHostScenario.itsLevel(l)).toList(), placed.toString());
+                for (String other : List.of("h1", "h3")) assertFalse(levelsOn(placed, other).contains("front"), placed.toString());
                 // a job's rollback is its level's host's to do: asked through h1, a level on h2 is refused, and nothing is asked of it
                 ZedProcess.Outcome elsewhere = ZedProcess.run(work, Map.of("ZED_NODE", h1.url(), "ZED_TOKEN", token(h1), "ZED_HOME", work.resolve("cli").toString()),
-                        "job", "rollback", "--level", "web", "train", "@ckpt-1");
+                        "job", "rollback", "--level", "front", "train", "@ckpt-1");
                 assertEquals(1, elsewhere.exit(), elsewhere.toString());
-                assertTrue(elsewhere.err().contains("level web runs on host h2, not on this node's host h1: its job's checkpoints are there; ask that host's node"),
+                assertTrue(elsewhere.err().contains("level front runs on host h2, not on this node's host h1: its job's checkpoints are there; ask that host's node"),
                         elsewhere.toString());
 
                 // a level that names no host stays where it was received
@@ -216,18 +223,18 @@ class ClusterTest {
                 assertEquals(200, stopped.status(), stopped.body().toString());
                 assertEquals("Stopped", h1.status("infra/shop").path("state").asText());
 
-                // h2's node is killed (its service keeps running): web is not started anywhere else, and says why
+                // h2's node is killed (its service keeps running): front is not started anywhere else, and says why
                 h2.kill();
-                JsonNode gone = h1.await("web", s -> s.path("errors").path(0).path("message").asText().contains("runs on host h2"), Duration.ofSeconds(60));
+                JsonNode gone = h1.await("front", s -> s.path("errors").path(0).path("message").asText().contains("runs on host h2"), Duration.ofSeconds(60));
                 assertTrue(gone.toString().contains("runs on host h2, which"), "while h2 is away: " + gone);
                 for (String other : List.of("h1", "h3")) {
-                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds web's dataset");
+                    assertFalse(PoolReads.datasets(cluster.host(other).pool()).stream().anyMatch(d -> d.endsWith("/data")), other + "'s pool holds front's dataset");
                 }
                 assertTrue(ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false), "a node's death leaves its services running");
 
                 // its coming back (the level converging again with the same process) is PartitionTest's
             } finally {
-                for (String path : List.of(AgentNode.level("infra") + "?cascade=true", AgentNode.level("web"))) {
+                for (String path : List.of(AgentNode.level("infra") + "?cascade=true", AgentNode.level("front"))) {
                     for (AgentNode n : List.of(h1, h2, h3)) {
                         try {
                             n.send("DELETE", path, null);

@@ -129,13 +129,13 @@ public final class AgentNode implements AutoCloseable {
     }
 
     /**
-     * Starts the first seed of a new cluster, while no other member runs: it forms the cluster after 5 s of no answer
+     * Starts the first seed of a new cluster, while no other member runs: it forms the cluster after 1 s of no answer
      * from the other seeds, not Zed's 30 s (ZedNode's seed-node-timeout, there for a restart of the first host while
-     * the others run, which this is not: nothing else could answer). This start only; a later {@link #start()} is as
-     * the operator's.
+     * the others run, which this is not: nothing else could answer, so any wait is waited out). This start only; a
+     * later {@link #start()} is as the operator's.
      */
     public AgentNode startFirstSeed() throws IOException, InterruptedException {
-        String opts = (env.getOrDefault("ZED_JAVA_OPTS", "") + " -Dpekko.cluster.seed-node-timeout=5s").strip();
+        String opts = (env.getOrDefault("ZED_JAVA_OPTS", "") + " -Dpekko.cluster.seed-node-timeout=1s").strip();
         return start(Map.of("ZED_JAVA_OPTS", opts));
     }
 

@@ -31,9 +31,10 @@ public final class LoopbackCluster implements AutoCloseable {
 
     /**
      * Forms through seed nodes ({@code --seed}, every host in cluster.conf's order, as cluster.conf without bootstrap
-     * ports would say): starts h1 (which forms the cluster, 5 s after no other seed answered: {@link
-     * AgentNode#startFirstSeed}; three nodes took 52 s to start with Zed's 30 s, 25 s with it), then the others, each
-     * once it answers; returns when every node is up in the cluster as h1 sees it.
+     * ports would say): starts h1 (which forms the cluster, 1 s after no other seed answered: {@link
+     * AgentNode#startFirstSeed}), then the others side by side, each joining the cluster h1 formed; returns when every
+     * node is up in the cluster as h1 sees it. Three nodes took 52 s to start with Zed's 30 s, 25 s with a 5 s first
+     * seed and the others one after another, ~19.5 s now (~21.4 s with the others one after another).
      */
     public static LoopbackCluster start(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
         return start(bin, work, n, db, pool, java.util.Map.of());
@@ -68,7 +69,8 @@ public final class LoopbackCluster implements AutoCloseable {
         LoopbackCluster c = create(bin, work, n, db, pools, true, envOf, argsOf);
         try {
             c.hosts.get(0).node().startFirstSeed();
-            for (Host h : c.hosts.subList(1, n)) h.node().start();
+            // h1 answers once it is up in the cluster it formed: the others find it there, whichever asks first
+            startSideBySide(c.hosts.subList(1, n));
             c.awaitUp(n, Duration.ofMinutes(2));
             return c;
         } catch (Exception | AssertionError e) {
@@ -85,19 +87,24 @@ public final class LoopbackCluster implements AutoCloseable {
     public static LoopbackCluster bootstrap(Path bin, Path work, int n, ChaosDatabase db, ChaosPool pool) throws Exception {
         LoopbackCluster c = create(bin, work, n, db, List.of(pool), false, host -> java.util.Map.of(), host -> List.of());
         try {
-            List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
-            java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(n);
-            try {
-                for (Host h : c.hosts) started.add(starters.submit(() -> h.node().start()));
-                for (java.util.concurrent.Future<AgentNode> f : started) f.get();
-            } finally {
-                starters.shutdownNow();
-            }
+            startSideBySide(c.hosts);
             c.awaitUp(n, Duration.ofMinutes(2));
             return c;
         } catch (Exception | AssertionError e) {
             c.close();
             throw e;
+        }
+    }
+
+    /** Starts these hosts' nodes at once; returns when each answers. */
+    private static void startSideBySide(List<Host> hosts) throws Exception {
+        List<java.util.concurrent.Future<AgentNode>> started = new ArrayList<>();
+        java.util.concurrent.ExecutorService starters = java.util.concurrent.Executors.newFixedThreadPool(Math.max(1, hosts.size()));
+        try {
+            for (Host h : hosts) started.add(starters.submit(() -> h.node().start()));
+            for (java.util.concurrent.Future<AgentNode> f : started) f.get();
+        } finally {
+            starters.shutdownNow();
         }
     }
 
@@ -190,9 +197,24 @@ public final class LoopbackCluster implements AutoCloseable {
         }
     }
 
-    /** Stops every node that runs (SIGTERM); services are left to the caller. */
+    /**
+     * Stops every node that runs (SIGTERM), side by side: a node's stop is mostly waiting, so one after another each
+     * waited out its own (three nodes: ~12.7 s one after another, ~10.4 s side by side); services are left to the caller.
+     */
     @Override
     public void close() throws InterruptedException {
-        for (Host h : hosts) h.node().close();
+        List<Thread> stops = new ArrayList<>();
+        for (Host h : hosts) {
+            Thread stop = new Thread(() -> {
+                try {
+                    h.node().close();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }, "stop " + h.name());
+            stop.start();
+            stops.add(stop);
+        }
+        for (Thread stop : stops) stop.join();
     }
 }
