@@ -204,6 +204,11 @@ class ServiceSupervisorTest {
             public void rotateLogs(Launch launch, long cap, int keep) {
                 real.rotateLogs(launch, cap, keep);
             }
+
+            @Override
+            public void giveHome(String ref, String dataset, Path home, RunAs as) {
+                real.giveHome(ref, dataset, home, as);
+            }
         };
         ServiceSupervisor sup = new ServiceSupervisor(store, DS, new Launcher(lostAnswer), clock);
         ServiceSupervisor.Desired declared = http(port, "h", LevelSpec.RestartPolicy.DEFAULT);
