@@ -266,9 +266,10 @@ public final class JobSupervisor {
      * which is stopped (its checkpoint URL is gone); the job then resumes from its checkpoint.
      */
     private void look(Desired d) {
-        looked = true;
         Map<String, String> own = store.zedState(dataset);
         StampedProcess.find(own.get(PID), own.get(STARTED_AT), own.get(LAUNCH), launcher).ifPresent(f -> launcher.stop(f.pid(), f.startTime(), d.stopGrace()));
+        // looked only once the lookup answered: one that failed (zed ops down) is asked again at the next step
+        looked = true;
         clearStamps(own);
         switch (JobCourse.recorded(own.get(STATE), own.get(SPEC_HASH), d.specHash())) {
             case SUCCEEDED -> {
@@ -358,6 +359,9 @@ public final class JobSupervisor {
             s = launcher.start(l.withEnv(env));
         } catch (RuntimeException e) {
             run.close().run();
+            // the process may have started before the answer was lost (zed ops killed while it answered): the next
+            // step looks for it by its launch token, stops it and resumes from the checkpoint, never a twin beside it
+            looked = false;
             throw e;
         }
         opened = run;
