@@ -67,7 +67,7 @@ class RolloutTest {
                     interval = "500ms"
                   }
                 }
-                """.formatted((update.contains("min_healthy_time") ? "" : "  min_healthy_time = \"1s\"\n") + "  healthy_deadline = \"12s\"\n" + update,
+                """.formatted((update.contains("min_healthy_time") ? "" : "  min_healthy_time = \"1s\"\n") + (update.contains("healthy_deadline") ? "" : "  healthy_deadline = \"12s\"\n") + update,
                 version, d, version, port);
     }
 
@@ -474,16 +474,18 @@ class RolloutTest {
         AgentNode h1 = w.node("h1");
         Map<String, Long> stable = revisions(h1.status("web"));
         Path ready = Files.createDirectories(w.work().resolve("ready"));
-        StringBuilder slow = new StringBuilder(web("v7", "  strategy = \"coordinated\"\n  max_parallel = 3\n  progress_deadline = \"13s\"", w.dirs(), false));
+        StringBuilder slow = new StringBuilder(web("v7", "  strategy = \"coordinated\"\n  max_parallel = 3\n  progress_deadline = \"20s\"\n  healthy_deadline = \"16s\"",
+                w.dirs(), false));
         Set<Long> extra = new HashSet<>();
         String after = null;
         for (String name : List.of("a", "b", "c")) {
-            // 6 s on h3 before each is ready, the next one starting only then: over 18 s in all, each gate about 7 s of 12
+            // 9 s on h3 before each is ready, the next one starting only then: over 27 s in all, each gate about 10 s of
+            // 16; h1 and h2 have the 20 s for their four starts (13 s was once too few for h1's beside a lavapipe job)
             String file = ready + "/" + name + "-${host::name()}";
             slow.append("""
                     service "exec" "%s" {
                       runtime {
-                        cmd   = ["sh", "-c", "rm -f %s; sleep ${host::name() == "h3" ? 6 : 0}; touch %s; exec sleep 600"]%s
+                        cmd   = ["sh", "-c", "rm -f %s; sleep ${host::name() == "h3" ? 9 : 0}; touch %s; exec sleep 600"]%s
                       }
                       health "exec" {
                         command  = ["test", "-f", "%s"]
@@ -504,7 +506,7 @@ class RolloutTest {
             return ended(s, n);
         }, Duration.ofMinutes(2));
         assertEquals("Reverted", ended.path("rollout").path("state").asText(), ended.toString());
-        assertTrue(step(ended, "h3").path("why").asText().contains("did not pass its gate within progress_deadline (13 s)"), ended.toString());
+        assertTrue(step(ended, "h3").path("why").asText().contains("did not pass its gate within progress_deadline (20 s)"), ended.toString());
         for (String h : HOSTS) assertEquals("REVERTED", step(ended, h).path("state").asText(), ended.toString());
         JsonNode back = h1.await("web", s -> allOn(s, stable), Duration.ofMinutes(1));
         assertTrue(allOn(back, stable), back.toString());
