@@ -65,6 +65,10 @@ class JobSupervisorTest {
     }
 
     JobSupervisor supervisor(JobSupervisor.Checkpointing checkpointing) {
+        return supervisor(launcher, checkpointing);
+    }
+
+    JobSupervisor supervisor(Launcher launcher, JobSupervisor.Checkpointing checkpointing) {
         return new JobSupervisor(store, DS, launcher, clock, new JobSupervisor.Seats() {
             @Override
             public JobSupervisor.Seat take() {
@@ -192,72 +196,23 @@ class JobSupervisorTest {
     /**
      * zed ops killed while it answered a start: the process runs, the supervisor heard an error. Its next step finds
      * the process by the launch token it stamped first, stops it and resumes the job, never a twin beside it. The
-     * lost answer is a test double of the {@link zed.reconciler.process.Processes} seam in front of the real one.
+     * lost answer is {@link zed.reconciler.process.LostAnswerProcesses}, a fake at the interface level over real processes.
      */
     @Test
     void aStartWhoseAnswerWasLostIsStoppedByItsTokenBeforeTheNextNeverATwinWithLostAnswerFakeProcesses() throws Exception {
-        zed.reconciler.process.LocalProcesses real = new zed.reconciler.process.LocalProcesses();
-        boolean[] lost = {false};
-        zed.reconciler.process.Processes lostAnswer = new zed.reconciler.process.Processes() {
-            @Override
-            public Launcher.Started start(Launch l) {
-                Launcher.Started s = real.start(l);
-                pids.add(s.pid());
-                if (!lost[0]) {
-                    lost[0] = true;
-                    throw new Launcher.LaunchError("job.train: zed ops went away before it answered");
-                }
-                return s;
-            }
-
-            @Override
-            public boolean stop(long pid, String startTime, Duration grace) {
-                return real.stop(pid, startTime, grace);
-            }
-
-            @Override
-            public boolean usr1(long pid, String startTime) {
-                return real.usr1(pid, startTime);
-            }
-
-            @Override
-            public java.util.Optional<zed.reconciler.process.StampedProcess> leader(zed.reconciler.process.LaunchToken token) {
-                return real.leader(token);
-            }
-
-            @Override
-            public void giveHome(String ref, String dataset, Path home, zed.reconciler.process.RunAs as) {
-                real.giveHome(ref, dataset, home, as);
-            }
-
-            @Override
-            public Path logDir(Launch launch) {
-                return real.logDir(launch);
-            }
-
-            @Override
-            public void rotateLogs(Launch launch, long cap, int keep) {
-                real.rotateLogs(launch, cap, keep);
-            }
-        };
-        JobSupervisor s = new JobSupervisor(store, DS, new Launcher(lostAnswer), clock, new JobSupervisor.Seats() {
-            @Override
-            public JobSupervisor.Seat take() {
-                return new JobSupervisor.Taken(Map.of("ZED_GPU_UUIDS", "GPU-1"));
-            }
-
-            @Override
-            public void free() {
-                freed++;
-            }
-        }, () -> new JobSupervisor.Opened("http://127.0.0.1:1/v1/checkpoints/t", () -> { }));
+        zed.reconciler.process.LostAnswerProcesses lostAnswer = new zed.reconciler.process.LostAnswerProcesses(0);
+        JobSupervisor s = supervisor(new Launcher(lostAnswer), () -> new JobSupervisor.Opened("http://127.0.0.1:1/v1/checkpoints/t", () -> { }));
         JobSupervisor.Desired d = job("echo $$ >> pids.txt; while true; do sleep 0.1; done", "h1", TWO);
-        assertThrows(Launcher.LaunchError.class, () -> s.reconcile(d));
-        long first = pids.get(0);
-        JobSupervisor.Status running = until(s, d, st -> st.state() == JobSupervisor.State.RUNNING);
-        assertNotEquals(first, running.pid());
-        assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the process whose answer was lost was stopped, not left beside the next");
-        assertEquals(1, running.started());
+        try {
+            assertThrows(Launcher.LaunchError.class, () -> s.reconcile(d));
+            long first = lostAnswer.spawned.get(0);
+            JobSupervisor.Status running = until(s, d, st -> st.state() == JobSupervisor.State.RUNNING);
+            assertNotEquals(first, running.pid());
+            assertFalse(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false), "the process whose answer was lost was stopped, not left beside the next");
+            assertEquals(1, running.started());
+        } finally {
+            pids.addAll(lostAnswer.spawned); // ended after the test
+        }
     }
 
     @Test

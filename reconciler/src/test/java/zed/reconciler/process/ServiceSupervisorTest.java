@@ -20,7 +20,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.BooleanSupplier;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -159,75 +158,36 @@ class ServiceSupervisorTest {
     }
 
     /**
-     * zed ops killed while the agent waits for a start's answer: the process runs, the start failed. A Processes fake
-     * at the interface level ({@code LostAnswerFakeProcesses}): real processes (LocalProcesses), but the first start
-     * throws after its spawn, as OpsProcesses does when ops's connection ends, and the first find fails, as while ops
-     * is still down. The supervisor looks for the process by its token again, and starts no second one.
+     * zed ops killed while the agent waits for a start's answer: the process runs, the start failed, and the first
+     * find fails as while ops is still down ({@link LostAnswerProcesses}, a fake at the interface level over real
+     * processes). The supervisor looks for the process by its token again, and starts no second one.
      */
     @Test
     void aStartWhoseAnswerWasLostIsAdoptedByItsTokenNotStartedTwiceWithLostAnswerFakeProcesses() throws Exception {
         int port = freePort();
-        LocalProcesses real = new LocalProcesses();
-        java.util.concurrent.atomic.AtomicInteger starts = new java.util.concurrent.atomic.AtomicInteger();
-        java.util.concurrent.atomic.AtomicInteger finds = new java.util.concurrent.atomic.AtomicInteger();
-        Processes lostAnswer = new Processes() {
-            @Override
-            public Launcher.Started start(Launch l) {
-                Launcher.Started s = real.start(l);
-                started.add(s.pid());
-                if (starts.incrementAndGet() == 1) throw new Launcher.LaunchError(l.service() + ": not started: zed ops: connection closed before its answer");
-                return s;
-            }
-
-            @Override
-            public Optional<StampedProcess> leader(LaunchToken token) {
-                if (finds.incrementAndGet() == 1) throw new zed.reconciler.store.StoreError(zed.reconciler.store.StoreError.Kind.OTHER, "launch", "zed ops: connection refused");
-                return real.leader(token);
-            }
-
-            @Override
-            public boolean stop(long pid, String startTime, Duration grace) {
-                return real.stop(pid, startTime, grace);
-            }
-
-            @Override
-            public boolean usr1(long pid, String startTime) {
-                return real.usr1(pid, startTime);
-            }
-
-            @Override
-            public Path logDir(Launch launch) {
-                return real.logDir(launch);
-            }
-
-            @Override
-            public void rotateLogs(Launch launch, long cap, int keep) {
-                real.rotateLogs(launch, cap, keep);
-            }
-
-            @Override
-            public void giveHome(String ref, String dataset, Path home, RunAs as) {
-                real.giveHome(ref, dataset, home, as);
-            }
-        };
+        LostAnswerProcesses lostAnswer = new LostAnswerProcesses(1);
         ServiceSupervisor sup = new ServiceSupervisor(store, DS, new Launcher(lostAnswer), clock);
         ServiceSupervisor.Desired declared = http(port, "h", LevelSpec.RestartPolicy.DEFAULT);
         // no port declared: the supervisor's check of a declared port would refuse a twin, and hide the window
         ServiceSupervisor.Desired d = new ServiceSupervisor.Desired(declared.ref(), declared.kindName(), declared.level(), declared.rev(), declared.specHash(),
                 declared.launch(), declared.restart(), declared.version(), Map.of(), declared.stopGrace());
-        assertThrows(Launcher.LaunchError.class, () -> sup.reconcile(d), "the first start's answer is lost");
-        await("the process it started all the same to answer", () -> get(port) != null);
-        assertThrows(zed.reconciler.store.StoreError.class, () -> sup.reconcile(d), "ops still down: the find fails, and nothing starts");
+        try {
+            assertThrows(Launcher.LaunchError.class, () -> sup.reconcile(d), "the first start's answer is lost");
+            await("the process it started all the same to answer", () -> get(port) != null);
+            assertThrows(zed.reconciler.store.StoreError.class, () -> sup.reconcile(d), "ops still down: the find fails, and nothing starts");
 
-        ServiceSupervisor.Status s = sup.reconcile(d);
-        assertEquals(1, starts.get(), "one start, not a twin");
-        assertEquals(ServiceSupervisor.State.RUNNING, s.state());
-        assertTrue(s.adopted(), "found by its token: " + s);
-        assertEquals(started.get(0), s.pid());
-        assertEquals(String.valueOf(s.pid()), store.zedState(DS).get(ServiceSupervisor.PID), "and stamped");
-        assertEquals("ok hi\n", get(port));
-        assertEquals(s.pid(), sup.reconcile(d).pid(), "kept at the next tick");
-        assertEquals(1, starts.get());
+            ServiceSupervisor.Status s = sup.reconcile(d);
+            assertEquals(1, lostAnswer.starts(), "one start, not a twin");
+            assertEquals(ServiceSupervisor.State.RUNNING, s.state());
+            assertTrue(s.adopted(), "found by its token: " + s);
+            assertEquals(lostAnswer.spawned.get(0), s.pid());
+            assertEquals(String.valueOf(s.pid()), store.zedState(DS).get(ServiceSupervisor.PID), "and stamped");
+            assertEquals("ok hi\n", get(port));
+            assertEquals(s.pid(), sup.reconcile(d).pid(), "kept at the next tick");
+            assertEquals(1, lostAnswer.starts());
+        } finally {
+            started.addAll(lostAnswer.spawned); // ended after the test
+        }
     }
 
     static long pgid(long pid) throws IOException {
